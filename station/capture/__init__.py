@@ -1,0 +1,34 @@
+"""Frame sources: simulated camera, image folder, OpenCV device / file / stream."""
+
+from .base import Frame, FrameSource, SourceEvent, SourceUnavailable
+from .decode import ImageDecodeError, decode_bytes, decode_file
+from .folder import FolderSource
+from .opencv_source import OpenCVSource
+from .synthetic import SyntheticSource
+
+
+def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
+    """Build a source from the words a person types: synthetic, folder PATH, video PATH, camera N, rtsp URL."""
+    if kind == "synthetic":
+        return SyntheticSource(**options)
+    if target is None:
+        raise ValueError(f"source '{kind}' needs a target (a path, a device number or a URL)")
+    if kind == "folder":
+        return FolderSource(target, **options)
+    if kind == "video":
+        return OpenCVSource(target, live=False, **options)
+    if kind == "camera":
+        try:
+            index = int(target)
+        except ValueError:
+            raise ValueError(f"camera must be a device number such as 0, got {target!r}") from None
+        return OpenCVSource(index, live=True, **options)
+    if kind == "rtsp":
+        return OpenCVSource(target, live=True, **options)
+    raise ValueError(f"unknown source '{kind}'; use synthetic, folder, video, camera or rtsp")
+
+
+__all__ = [
+    "Frame", "FrameSource", "SourceEvent", "SourceUnavailable", "ImageDecodeError", "decode_bytes",
+    "decode_file", "FolderSource", "OpenCVSource", "SyntheticSource", "open_source",
+]

@@ -1,0 +1,54 @@
+"""Frames from a folder of image files, in name order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import EventHandler, Frame, FrameSource, SourceUnavailable
+from .decode import ImageDecodeError, decode_file
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+
+
+class FolderSource(FrameSource):
+    def __init__(self, folder: Path | str, recursive: bool = False, loop: bool = False,
+                 on_event: EventHandler | None = None):
+        super().__init__(on_event)
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise SourceUnavailable(f"image folder {self.folder} does not exist; check the path")
+        pattern = "**/*" if recursive else "*"
+        self.files = sorted(p for p in self.folder.glob(pattern) if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not self.files:
+            raise SourceUnavailable(
+                f"image folder {self.folder} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})"
+            )
+        self.loop = loop
+        self._pos = 0
+        self._index = 0
+        self.skipped = 0
+
+    @property
+    def description(self) -> str:
+        return f"image folder {self.folder} ({len(self.files)} files)"
+
+    def read(self) -> Frame | None:
+        misses = 0
+        while not self._stopped:
+            if self._pos >= len(self.files):
+                if not self.loop or misses >= len(self.files):
+                    return None
+                self._pos = 0
+            path = self.files[self._pos]
+            self._pos += 1
+            try:
+                image = decode_file(path)
+            except ImageDecodeError as e:
+                self.skipped += 1
+                misses += 1
+                self._emit("skipped", str(path), f"skipped: {e}")
+                continue
+            frame = Frame(image, self._index, str(path))
+            self._index += 1
+            return frame
+        return None

@@ -1,0 +1,1 @@
+"""Local model store: open_clip foundation models and second-check classifiers."""

@@ -1,0 +1,32 @@
+"""Frame -> model input: one implementation for training, evaluation and the station."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import torch
+
+OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
+OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
+
+
+def resize_square(image: np.ndarray, size: int) -> np.ndarray:
+    """Scale the shorter side to `size` and centre-crop: area averaging down, bicubic up."""
+    h, w = image.shape[:2]
+    if (h, w) == (size, size):
+        return image
+    scale = size / min(h, w)
+    nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    resized = cv2.resize(image, (nw, nh), interpolation=interp)
+    top, left = (nh - size) // 2, (nw - size) // 2
+    return resized[top : top + size, left : left + size]
+
+
+def to_model_input(images, mean=OPENAI_MEAN, std=OPENAI_STD, size: int | None = None) -> torch.Tensor:
+    """uint8 N x H x W x 3 (array, tensor or list of frames) -> normalised float N x 3 x S x S."""
+    if size is not None:
+        images = np.stack([resize_square(np.asarray(im), size) for im in images])
+    x = torch.as_tensor(np.asarray(images) if not isinstance(images, torch.Tensor) else images)
+    x = x.permute(0, 3, 1, 2).float().div_(255.0)
+    return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)

@@ -1,0 +1,28 @@
+"""Where the station keeps its data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "inspection-station"
+ENV_DATA_DIR = "STATION_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """`STATION_DATA_DIR` if set, else the platform's per-user data directory."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resources_dir() -> Path:
+    """The bundled resources folder (models, icons) of this checkout or installation."""
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def demo_models_dir() -> Path:
+    return resources_dir() / "models" / "demo"

@@ -1,0 +1,119 @@
+"""Part families, their conditions, and the captions that describe them.
+
+The catalogue is the single source of truth for class names: the generator draws
+from it, the demo models are trained on it and the station's default classes come
+from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bumped whenever rendering changes in a way that alters images for a given seed.
+GENERATOR_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Condition:
+    key: str  # machine name, e.g. "scratch"
+    adjective: str  # "scratched" -> "a scratched washer"
+    noun: str  # "a scratch" -> "a washer with a scratch"
+    good: bool = False
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    name: str  # as spoken in captions
+    conditions: tuple[Condition, ...]
+
+
+GOOD = Condition("good", "good", "no defects", good=True)
+SCRATCH = Condition("scratch", "scratched", "a scratch")
+CRACK = Condition("crack", "cracked", "a crack")
+STAIN = Condition("stain", "stained", "a stain")
+
+FAMILIES: tuple[Family, ...] = (
+    Family("washer", "washer", (GOOD, SCRATCH, CRACK, STAIN, Condition("dent", "dented", "a dent"))),
+    Family(
+        "hex_nut",
+        "hex nut",
+        (GOOD, SCRATCH, CRACK, STAIN, Condition("chipped", "chipped", "a chipped corner")),
+    ),
+    Family(
+        "pcb_tile",
+        "circuit board",
+        (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_part", "incomplete", "a missing chip")),
+    ),
+)
+
+FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
+
+
+@dataclass(frozen=True)
+class PartClass:
+    """One inspection class: a (family, condition) pair."""
+
+    family: Family
+    condition: Condition
+
+    @property
+    def key(self) -> str:
+        return f"{self.family.key}/{self.condition.key}"
+
+    @property
+    def label(self) -> str:
+        """Plain words for people and for the class prompt: "scratched washer"."""
+        return f"{self.condition.adjective} {self.family.name}"
+
+    @property
+    def good(self) -> bool:
+        return self.condition.good
+
+    def prompt_texts(self) -> list[str]:
+        """Texts whose embeddings are averaged for zero-shot classification."""
+        return [
+            f"a photo of a {self.label}.",
+            f"a photo of a {self.family.name} with {self.condition.noun}.",
+        ]
+
+
+ALL_CLASSES: tuple[PartClass, ...] = tuple(
+    PartClass(f, c) for f in FAMILIES for c in f.conditions
+)
+CLASS_INDEX = {c.key: i for i, c in enumerate(ALL_CLASSES)}
+
+
+def family_class_indices(family_key: str) -> list[int]:
+    return [i for i, c in enumerate(ALL_CLASSES) if c.family.key == family_key]
+
+
+_TEMPLATES_DEFECT = (
+    "a photo of a {adj} {part}.",
+    "a photo of a {part} with {noun}.",
+    "a close-up photo of a {adj} {part}.",
+    "an inspection image of a {part} with {noun}.",
+    "a {adj} {part} on the line.",
+    "a top view of a {adj} {part}.",
+    "a {part} showing {noun}.",
+    "a camera image of a {adj} {part}.",
+)
+_TEMPLATES_GOOD = (
+    "a photo of a good {part}.",
+    "a photo of a {part} with no defects.",
+    "a close-up photo of a good {part}.",
+    "an inspection image of a flawless {part}.",
+    "a good {part} on the line.",
+    "a top view of a defect-free {part}.",
+    "a {part} in perfect condition.",
+    "a camera image of a good {part}.",
+)
+
+
+def captions(part_class: PartClass) -> list[str]:
+    """Every caption template filled in for one class (several per class)."""
+    templates = _TEMPLATES_GOOD if part_class.good else _TEMPLATES_DEFECT
+    c = part_class.condition
+    return [
+        t.format(adj=c.adjective, noun=c.noun, part=part_class.family.name) for t in templates
+    ]

@@ -1,0 +1,102 @@
+"""`station demo-train`: build the bundled demo models from nothing but a seed.
+
+The models are evaluated after being written and read back, so the held-out
+figures in the manifest describe exactly the shipped (fp16) weights.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from .. import __version__
+from ..models.clip_store import ClipSpec, load_clip_folder, save_clip_folder
+from ..models.cnn_store import load_cnn_folder, save_cnn_folder
+from ..models.files import sha256_file, write_json_atomic
+from .catalog import ALL_CLASSES, GENERATOR_VERSION
+from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
+from .pool import render_pool
+from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
+from .train import DemoRecipe, Progress, ShouldStop, train_clip, train_cnn
+
+CAMERA_SIZE = 256  # the simulated camera's frame size; frames are reduced to the model's input
+
+
+def _stage(progress: Progress | None, stage: str):
+    return (lambda done, total: progress(stage, done, total, {})) if progress else None
+
+
+def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress | None = None) -> dict:
+    """Held-out accuracy of the written models, at model input size and from camera-size frames."""
+    clip = load_clip_folder(folder / "clip")
+    cnn = load_cnn_folder(folder / "cnn")
+    metrics = {}
+    for name, size in (("model_size", recipe.image_size), ("camera_size", CAMERA_SIZE)):
+        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=_stage(progress, f"held-out {name}"))
+        metrics[name] = {
+            "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, recipe.image_size),
+            "cnn": classifier_accuracy(cnn.model, images, labels, recipe.image_size),
+            "frames": int(len(labels)),
+            "frame_size": size,
+        }
+    return metrics
+
+
+def train_demo_models(
+    out_dir: Path | str,
+    recipe: DemoRecipe = DemoRecipe(),
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> dict:
+    """Train, write, re-read and evaluate; `out_dir` is replaced only when all succeeded."""
+    out_dir = Path(out_dir)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    started = time.monotonic()
+    images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=_stage(progress, "render"))
+    rendered = time.monotonic()
+    clip = train_clip(recipe, images, labels, progress, should_stop)
+    clip_done = time.monotonic()
+    cnn = train_cnn(recipe, images, labels, progress, should_stop)
+    cnn_done = time.monotonic()
+    del images, labels
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        common = {"seed": recipe.seed, "generator_version": GENERATOR_VERSION, "station_version": __version__}
+        class_keys = [c.key for c in ALL_CLASSES]
+        save_clip_folder(clip, recipe.clip_model_cfg(), ClipSpec(arch="demo-vit"), staging / "clip", half=True,
+                         name="demo CLIP", class_keys=class_keys, **common)
+        save_cnn_folder(cnn, class_keys, OPENAI_MEAN, OPENAI_STD, staging / "cnn", name="demo CNN", **common)
+        metrics = evaluate_demo_folder(staging, recipe, progress)
+        files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
+        manifest = {
+            "format": 1,
+            "name": "bundled demo models",
+            **common,
+            "recipe": recipe.as_dict(),
+            "heldout_seed": recipe.heldout_seed,
+            "training_seconds": {
+                "render": round(rendered - started, 1),
+                "clip": round(clip_done - rendered, 1),
+                "cnn": round(cnn_done - clip_done, 1),
+                "total": round(time.monotonic() - started, 1),
+            },
+            "machine": {"cpu_threads": torch.get_num_threads(), "platform": platform.platform(),
+                        "torch": torch.__version__},
+            "heldout_metrics": metrics,
+            "files": {f: sha256_file(staging / f) for f in files},
+        }
+        write_json_atomic(staging / "manifest.json", manifest)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest

@@ -1,0 +1,81 @@
+"""Seeded draws of labelled, captioned part images."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .catalog import ALL_CLASSES, PartClass, captions
+from .render import render_part
+
+
+@dataclass(frozen=True)
+class Sample:
+    image: np.ndarray  # H x W x 3 RGB uint8
+    class_index: int  # index into ALL_CLASSES
+    caption: str
+
+    @property
+    def part_class(self) -> PartClass:
+        return ALL_CLASSES[self.class_index]
+
+
+def draw_sample(
+    seed: int,
+    index: int,
+    size: int = 128,
+    class_index: int | None = None,
+    defect_rate: float | None = None,
+    family: str | None = None,
+) -> Sample:
+    """Sample `index` of the stream `seed`: the same pair always gives the same sample.
+
+    With neither `class_index` nor `defect_rate`, classes are uniform. With
+    `defect_rate`, a part is good with probability 1 - defect_rate and otherwise
+    has one of its family's defects, as on a production line.
+    """
+    rng = np.random.default_rng([seed, index])
+    if class_index is None:
+        candidates = [
+            i for i, c in enumerate(ALL_CLASSES) if family is None or c.family.key == family
+        ]
+        if not candidates:
+            raise ValueError(f"unknown part family {family!r}")
+        if defect_rate is None:
+            class_index = candidates[rng.integers(len(candidates))]
+        else:
+            good = [i for i in candidates if ALL_CLASSES[i].good]
+            bad = [i for i in candidates if not ALL_CLASSES[i].good]
+            pool = bad if rng.random() < defect_rate else good
+            class_index = pool[rng.integers(len(pool))]
+    part = ALL_CLASSES[class_index]
+    image = render_part(part.family.key, part.condition.key, rng, size)
+    texts = captions(part)
+    return Sample(image, class_index, texts[rng.integers(len(texts))])
+
+
+def draw_batch(seed: int, start: int, count: int, size: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """`count` consecutive samples as (N x H x W x 3 uint8, N class indices, N captions)."""
+    samples = [draw_sample(seed, start + k, size) for k in range(count)]
+    images = np.stack([s.image for s in samples])
+    labels = np.array([s.class_index for s in samples], np.int64)
+    return images, labels, [s.caption for s in samples]
+
+
+def contact_sheet(path: Path, seed: int = 0, size: int = 64, per_class: int = 4) -> Path:
+    """A grid: one row per class, `per_class` examples, labelled; for looking at the data."""
+    import cv2
+
+    label_w = 170
+    rows = []
+    for ci, part in enumerate(ALL_CLASSES):
+        tiles = [draw_sample(seed, k, size, class_index=ci).image for k in range(per_class)]
+        label = np.full((size, label_w, 3), 255, np.uint8)
+        cv2.putText(label, part.label, (4, size // 2 + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 1, cv2.LINE_AA)
+        rows.append(np.concatenate([label, *tiles], axis=1))
+    sheet = np.concatenate(rows, axis=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
+    return path

@@ -1,0 +1,211 @@
+"""Training of the bundled demo models on generated parts.
+
+The CLIP is trained contrastively on image-caption pairs. Captions of the same
+class count as positives for each other (a label-aware contrastive loss, as in
+UniCL): with only fifteen classes, a batch holds many same-class pairs, and
+treating them as negatives would fight the very grouping zero-shot needs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from open_clip.model import CLIP
+from open_clip.tokenizer import SimpleTokenizer
+
+from ..models.cnn import PartCNN
+from ..models.preprocess import to_model_input
+from .catalog import ALL_CLASSES, captions
+
+
+# progress(stage, done, total, metrics)
+Progress = Callable[[str, int, int, dict], None]
+ShouldStop = Callable[[], bool]
+
+
+class TrainingCancelled(Exception):
+    """Raised when `should_stop` answered True; nothing is written."""
+
+
+@dataclass(frozen=True)
+class DemoRecipe:
+    seed: int = 0
+    image_size: int = 64
+    pool_size: int = 120_000  # distinct rendered training images
+    clip_epochs: float = 3.0
+    clip_batch: int = 128
+    clip_lr: float = 1e-3
+    clip_warmup: int = 300
+    weight_decay: float = 0.05
+    vision_width: int = 128
+    vision_layers: int = 6
+    vision_head_width: int = 32
+    patch_size: int = 8
+    text_width: int = 128
+    text_layers: int = 3
+    text_heads: int = 4
+    context_length: int = 32
+    embed_dim: int = 128
+    cnn_width: int = 32
+    cnn_epochs: float = 1.0
+    cnn_batch: int = 128
+    cnn_lr: float = 2e-3
+    heldout_size: int = 1500
+
+    @property
+    def heldout_seed(self) -> int:
+        """A stream never drawn from in training."""
+        return 1_000_003 + self.seed
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def clip_model_cfg(self) -> dict:
+        return {
+            "embed_dim": self.embed_dim,
+            "vision_cfg": {
+                "image_size": self.image_size,
+                "layers": self.vision_layers,
+                "width": self.vision_width,
+                "head_width": self.vision_head_width,
+                "patch_size": self.patch_size,
+            },
+            "text_cfg": {
+                "context_length": self.context_length,
+                "vocab_size": 49408,
+                "width": self.text_width,
+                "heads": self.text_heads,
+                "layers": self.text_layers,
+            },
+        }
+
+
+def _random_flips(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    flip_h = torch.rand(x.shape[0], generator=gen) < 0.5
+    flip_v = torch.rand(x.shape[0], generator=gen) < 0.5
+    x = torch.where(flip_h.view(-1, 1, 1, 1), x.flip(3), x)
+    return torch.where(flip_v.view(-1, 1, 1, 1), x.flip(2), x)
+
+
+def _lr_at(step: int, total: int, peak: float, warmup: int) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return 0.5 * peak * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+
+
+def _batches(n: int, batch: int, epochs: float, gen: torch.Generator):
+    """Indices of shuffled batches over `epochs` passes of n items."""
+    total_steps = max(1, int(n * epochs) // batch)
+    order = torch.randperm(n, generator=gen)
+    pos = 0
+    for _ in range(total_steps):
+        if pos + batch > n:
+            order, pos = torch.randperm(n, generator=gen), 0
+        yield order[pos : pos + batch]
+        pos += batch
+
+
+def _steps(n: int, batch: int, epochs: float) -> int:
+    return max(1, int(n * epochs) // batch)
+
+
+def caption_tokens(context_length: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """All training captions tokenised, and for each class the row range of its captions."""
+    tok = SimpleTokenizer(context_length=context_length)
+    texts, ranges = [], []
+    for part in ALL_CLASSES:
+        caps = captions(part)
+        ranges.append((len(texts), len(caps)))
+        texts.extend(caps)
+    return tok(texts), torch.tensor(ranges)
+
+
+def label_aware_clip_loss(image_emb, text_emb, labels, logit_scale) -> torch.Tensor:
+    logits = logit_scale * image_emb @ text_emb.T
+    same = (labels[:, None] == labels[None, :]).float()
+    target = same / same.sum(1, keepdim=True)
+    loss_i = -(target * logits.log_softmax(1)).sum(1).mean()
+    loss_t = -(target * logits.T.log_softmax(1)).sum(1).mean()
+    return 0.5 * (loss_i + loss_t)
+
+
+def train_clip(
+    recipe: DemoRecipe,
+    images: np.ndarray,
+    labels: np.ndarray,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> CLIP:
+    torch.manual_seed(recipe.seed)
+    gen = torch.Generator().manual_seed(recipe.seed)
+    model = CLIP(**recipe.clip_model_cfg())
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
+    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "embedding" not in n)]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": recipe.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=recipe.clip_lr,
+        betas=(0.9, 0.98),
+    )
+    tokens, ranges = caption_tokens(recipe.context_length)
+    labels_t = torch.as_tensor(labels)
+    total = _steps(len(images), recipe.clip_batch, recipe.clip_epochs)
+    model.train()
+    t0 = time.monotonic()
+    for step, idx in enumerate(_batches(len(images), recipe.clip_batch, recipe.clip_epochs, gen)):
+        if should_stop and should_stop():
+            raise TrainingCancelled("demo CLIP training cancelled")
+        for g in opt.param_groups:
+            g["lr"] = _lr_at(step, total, recipe.clip_lr, recipe.clip_warmup)
+        x = _random_flips(to_model_input(images[idx.numpy()]), gen)
+        y = labels_t[idx]
+        start, count = ranges[y, 0], ranges[y, 1]
+        pick = start + (torch.rand(len(y), generator=gen) * count).long()
+        image_emb, text_emb, logit_scale = model(x, tokens[pick])
+        loss = label_aware_clip_loss(image_emb, text_emb, y, logit_scale)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            model.logit_scale.clamp_(0, math.log(100))
+        if progress and (step % 20 == 0 or step == total - 1):
+            progress("clip", step + 1, total, {"loss": loss.item(), "elapsed_s": time.monotonic() - t0})
+    model.eval()
+    return model
+
+
+def train_cnn(
+    recipe: DemoRecipe,
+    images: np.ndarray,
+    labels: np.ndarray,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> PartCNN:
+    torch.manual_seed(recipe.seed + 1)
+    gen = torch.Generator().manual_seed(recipe.seed + 1)
+    model = PartCNN(len(ALL_CLASSES), recipe.cnn_width, recipe.image_size)
+    opt = torch.optim.AdamW(model.parameters(), lr=recipe.cnn_lr, weight_decay=1e-4)
+    labels_t = torch.as_tensor(labels)
+    total = _steps(len(images), recipe.cnn_batch, recipe.cnn_epochs)
+    model.train()
+    t0 = time.monotonic()
+    for step, idx in enumerate(_batches(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)):
+        if should_stop and should_stop():
+            raise TrainingCancelled("demo CNN training cancelled")
+        for g in opt.param_groups:
+            g["lr"] = _lr_at(step, total, recipe.cnn_lr, 50)
+        x = _random_flips(to_model_input(images[idx.numpy()]), gen)
+        loss = F.cross_entropy(model(x), labels_t[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if progress and (step % 20 == 0 or step == total - 1):
+            progress("cnn", step + 1, total, {"loss": loss.item(), "elapsed_s": time.monotonic() - t0})
+    model.eval()
+    return model

@@ -1,0 +1,41 @@
+import subprocess
+import sys
+
+from station import __version__
+from station.cli import main
+from station.paths import default_data_dir
+
+
+def run_station(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "station", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_version_and_help():
+    out = run_station("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"station {__version__}"
+    helped = run_station("--help")
+    assert helped.returncode == 0
+    for command in ("demo", "demo-train", "synth", "models", "capture", "--data-dir"):
+        assert command in helped.stdout
+
+
+def test_data_dir_follows_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path / "here"))
+    assert default_data_dir() == tmp_path / "here"
+    monkeypatch.delenv("STATION_DATA_DIR")
+    assert "inspection-station" in str(default_data_dir())
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path, capsys):
+    code = main(["models", "verify", str(tmp_path / "nowhere")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nowhere" in err and "not found" in err
+    assert "Traceback" not in err
+
+
+def test_synth_frames_feed_capture_check(tmp_path, capsys):
+    assert main(["synth", "frames", str(tmp_path / "frames"), "--count", "5", "--size", "64"]) == 0
+    assert len(list((tmp_path / "frames").glob("*.png"))) == 5
+    assert main(["capture", "check", "folder", str(tmp_path / "frames"), "--quiet"]) == 0
+    assert "5 frames from image folder" in capsys.readouterr().out

@@ -1,0 +1,73 @@
+"""The procedural part generator."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from station.synth.catalog import ALL_CLASSES, FAMILIES, captions
+from station.synth.render import render_part
+from station.synth.samples import contact_sheet, draw_sample
+
+
+def test_catalogue_has_three_families_with_good_and_four_defects():
+    assert len(FAMILIES) >= 3
+    for fam in FAMILIES:
+        goods = [c for c in fam.conditions if c.good]
+        assert len(goods) == 1 and len(fam.conditions) - 1 >= 4
+
+
+def test_same_seed_same_image_other_index_other_image():
+    a = draw_sample(7, 3, 96)
+    b = draw_sample(7, 3, 96)
+    c = draw_sample(7, 4, 96)
+    assert np.array_equal(a.image, b.image) and a.caption == b.caption
+    assert not np.array_equal(a.image, c.image)
+
+
+@pytest.mark.parametrize("size", [64, 224])
+def test_every_class_renders(size):
+    for ci, part in enumerate(ALL_CLASSES):
+        s = draw_sample(1, ci, size, class_index=ci)
+        assert s.image.shape == (size, size, 3) and s.image.dtype == np.uint8
+        assert s.part_class == part
+        assert part.family.name in s.caption
+        assert s.image.std() > 10  # a scene, not a blank
+
+
+def test_scenes_vary_in_pose_lighting_and_background():
+    good_washers = [draw_sample(2, k, 64, class_index=0).image.astype(float) for k in range(12)]
+    means = [im.mean() for im in good_washers]
+    assert np.std(means) > 3  # lighting and background change
+    diffs = [np.abs(good_washers[0] - im).mean() for im in good_washers[1:]]
+    assert min(diffs) > 2
+
+
+def test_defects_change_the_part_itself():
+    """Same random stream, same part: only the defect differs where the part is."""
+    for fam in FAMILIES:
+        good = render_part(fam.key, "good", np.random.default_rng(11), 64).astype(int)
+        for cond in fam.conditions[1:]:
+            bad = render_part(fam.key, cond.key, np.random.default_rng(11), 64).astype(int)
+            changed = (np.abs(bad - good).max(axis=2) > 40).sum()
+            assert changed >= 6, f"{fam.key}/{cond.key}: only {changed} pixels changed clearly"
+
+
+def test_several_caption_templates_per_class():
+    for part in ALL_CLASSES:
+        caps = captions(part)
+        assert len(set(caps)) >= 5
+        assert all(part.family.name in c for c in caps)
+
+
+def test_unknown_family_or_condition_is_named():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="unknown part family 'bolt'"):
+        render_part("bolt", "good", rng)
+    with pytest.raises(ValueError, match="unknown condition 'rust' for washer"):
+        render_part("washer", "rust", rng)
+
+
+def test_contact_sheet(tmp_path):
+    path = contact_sheet(tmp_path / "sheet.png", size=32, per_class=3)
+    with Image.open(path) as im:
+        assert im.size[1] == 32 * len(ALL_CLASSES)
