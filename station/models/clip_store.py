@@ -98,7 +98,7 @@ def load_clip_checkpoint(path: Path | str, spec: ClipSpec, sha256: str | None = 
             spec.arch,
             pretrained=str(path),
             force_quick_gelu=spec.quick_gelu,
-            load_weights_only=True,
+            require_pretrained=True,
         )
     except (RuntimeError, KeyError, ValueError) as e:
         raise _open_clip_error(path, spec.arch, e) from e
@@ -122,7 +122,7 @@ def load_clip_folder(folder: Path | str) -> LoadedClip:
     weights = folder / WEIGHTS_NAME
     try:
         model = open_clip.create_model(
-            "local-dir:" + str(folder), force_quick_gelu=spec.quick_gelu, load_weights_only=True
+            "local-dir:" + str(folder), force_quick_gelu=spec.quick_gelu, require_pretrained=True
         )
     except (RuntimeError, KeyError, ValueError) as e:
         raise _open_clip_error(weights, json.dumps(config.get("model_cfg", {}))[:120], e) from e

@@ -18,7 +18,7 @@ from .. import __version__
 from ..models.clip_store import ClipSpec, load_clip_folder, save_clip_folder
 from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..models.files import sha256_file, write_json_atomic
-from .catalog import ALL_CLASSES, GENERATOR_VERSION
+from .catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
@@ -47,6 +47,17 @@ def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress | 
     return metrics
 
 
+def _heldout_monitor(recipe: DemoRecipe):
+    """Zero-shot accuracy on a small held-out set, to watch the curve while training."""
+    images, labels = render_pool(recipe.heldout_seed + 1, min(300, recipe.heldout_size), recipe.image_size)
+
+    def monitor(model) -> dict:
+        acc = clip_zero_shot_accuracy(model, images, labels, recipe.context_length, recipe.image_size)
+        return {"heldout_zero_shot": sum(acc[f.key] for f in FAMILIES) / len(FAMILIES)}
+
+    return monitor
+
+
 def train_demo_models(
     out_dir: Path | str,
     recipe: DemoRecipe = DemoRecipe(),
@@ -59,7 +70,7 @@ def train_demo_models(
     started = time.monotonic()
     images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=_stage(progress, "render"))
     rendered = time.monotonic()
-    clip = train_clip(recipe, images, labels, progress, should_stop)
+    clip = train_clip(recipe, images, labels, progress, should_stop, monitor=_heldout_monitor(recipe))
     clip_done = time.monotonic()
     cnn = train_cnn(recipe, images, labels, progress, should_stop)
     cnn_done = time.monotonic()

@@ -37,11 +37,12 @@ class TrainingCancelled(Exception):
 class DemoRecipe:
     seed: int = 0
     image_size: int = 64
-    pool_size: int = 120_000  # distinct rendered training images
-    clip_epochs: float = 3.0
-    clip_batch: int = 128
-    clip_lr: float = 1e-3
+    pool_size: int = 150_000  # distinct rendered training images
+    clip_epochs: float = 2.25
+    clip_batch: int = 64
+    clip_lr: float = 2e-3
     clip_warmup: int = 300
+    monitor_every: int = 500  # steps between held-out checks during CLIP training
     weight_decay: float = 0.05
     vision_width: int = 128
     vision_layers: int = 6
@@ -52,7 +53,7 @@ class DemoRecipe:
     text_heads: int = 4
     context_length: int = 32
     embed_dim: int = 128
-    cnn_width: int = 32
+    cnn_width: int = 16
     cnn_epochs: float = 1.0
     cnn_batch: int = 128
     cnn_lr: float = 2e-3
@@ -141,7 +142,9 @@ def train_clip(
     labels: np.ndarray,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
+    monitor: Callable[[CLIP], dict] | None = None,
 ) -> CLIP:
+    """`monitor(model)` is called every `recipe.monitor_every` steps; its figures join the progress."""
     torch.manual_seed(recipe.seed)
     gen = torch.Generator().manual_seed(recipe.seed)
     model = CLIP(**recipe.clip_model_cfg())
@@ -175,7 +178,12 @@ def train_clip(
         with torch.no_grad():
             model.logit_scale.clamp_(0, math.log(100))
         if progress and (step % 20 == 0 or step == total - 1):
-            progress("clip", step + 1, total, {"loss": loss.item(), "elapsed_s": time.monotonic() - t0})
+            metrics = {"loss": loss.item(), "elapsed_s": time.monotonic() - t0}
+            if monitor and step > 0 and (step % recipe.monitor_every == 0 or step == total - 1):
+                model.eval()
+                metrics.update(monitor(model))
+                model.train()
+            progress("clip", step + 1, total, metrics)
     model.eval()
     return model
 

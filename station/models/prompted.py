@@ -1,0 +1,127 @@
+"""A frozen open_clip VisionTransformer with deep visual prompts (VPT-deep, as RVPT uses).
+
+Blocks 0..D-1 run unprompted. Every later block i gets b learnable tokens of its
+own: before block i the previous block's prompt outputs are dropped and block i's
+prompts are inserted right after the CLS token. The prompts are removed before
+pooling, so with no prompts this module computes exactly `encode_image`.
+
+One forward serves three callers: the station (embedding only), RVPT tuning
+(per-block CLS tokens for the feature-repelling loss) and PRM (per-layer token
+sequences of the unprompted encoder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class VisionOutput:
+    embedding: torch.Tensor  # N x embed_dim (projected, not normalised)
+    block_cls: list[torch.Tensor] = field(default_factory=list)  # CLS after each block, N x width
+    # token sequence after ln_pre, then after each block (prompts removed), N x L x width
+    layer_tokens: list[torch.Tensor] = field(default_factory=list)
+
+
+class PromptedVisionEncoder(nn.Module):
+    """Wraps `clip.visual` without copying or changing its weights."""
+
+    def __init__(self, visual: nn.Module, prompts: torch.Tensor | None = None, first_prompted_block: int = 3):
+        super().__init__()
+        for name in ("conv1", "class_embedding", "positional_embedding", "ln_pre", "transformer", "ln_post"):
+            if not hasattr(visual, name):
+                raise TypeError(f"visual prompts need an open_clip VisionTransformer; this tower has no '{name}'")
+        self.visual = visual
+        self.depth = len(visual.transformer.resblocks)
+        self.width = visual.class_embedding.shape[-1]
+        self._pos_cache: dict[tuple[int, int], torch.Tensor] = {}
+        self.first_prompted_block = first_prompted_block
+        self.prompts: torch.Tensor | None = None
+        self.set_prompts(prompts, first_prompted_block)
+
+    @property
+    def num_prompted_blocks(self) -> int:
+        return self.depth - self.first_prompted_block
+
+    def set_prompts(self, prompts: torch.Tensor | None, first_prompted_block: int | None = None) -> None:
+        """prompts: (depth - D) x b x width, or None for the plain frozen encoder."""
+        if first_prompted_block is not None:
+            if not 0 <= first_prompted_block < self.depth:
+                raise ValueError(f"first prompted block must be in 0..{self.depth - 1}, got {first_prompted_block}")
+            self.first_prompted_block = first_prompted_block
+        if prompts is not None:
+            expected = (self.num_prompted_blocks, self.width)
+            if prompts.ndim != 3 or (prompts.shape[0], prompts.shape[2]) != expected:
+                raise ValueError(
+                    f"prompts must be shaped ({expected[0]}, b, {expected[1]}) for this encoder "
+                    f"(depth {self.depth}, D={self.first_prompted_block}), got {tuple(prompts.shape)}"
+                )
+        self.prompts = prompts
+
+    @staticmethod
+    def init_prompts(num_blocks: int, tokens: int, width: int, std: float = 0.02, generator=None) -> torch.Tensor:
+        """Zero-mean Gaussian initial prompts."""
+        return torch.randn(num_blocks, tokens, width, generator=generator) * std
+
+    def _positional(self, grid: tuple[int, int], dtype) -> torch.Tensor:
+        pos = self.visual.positional_embedding
+        native = self.visual.grid_size
+        native = tuple(native) if isinstance(native, (tuple, list)) else (native, native)
+        if grid == native:
+            return pos.to(dtype)
+        if grid not in self._pos_cache:
+            cls_pos, grid_pos = pos[:1], pos[1:]
+            grid_pos = grid_pos.reshape(1, native[0], native[1], -1).permute(0, 3, 1, 2)
+            grid_pos = F.interpolate(grid_pos, size=grid, mode="bicubic", align_corners=False)
+            grid_pos = grid_pos.permute(0, 2, 3, 1).reshape(grid[0] * grid[1], -1)
+            self._pos_cache[grid] = torch.cat([cls_pos, grid_pos]).detach()
+        return self._pos_cache[grid].to(dtype)
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """Pixels -> token sequence after ln_pre (position embeddings fitted to the input's grid)."""
+        v = self.visual
+        x = v.conv1(x)
+        grid = (x.shape[2], x.shape[3])
+        x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1)
+        cls = v.class_embedding.to(x.dtype).view(1, 1, -1).expand(x.shape[0], -1, -1)
+        x = torch.cat([cls, x], dim=1) + self._positional(grid, x.dtype)
+        x = v.patch_dropout(x)
+        return v.ln_pre(x)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        *,
+        return_block_cls: bool = False,
+        return_layer_tokens: bool = False,
+        use_prompts: bool = True,
+    ) -> VisionOutput:
+        v = self.visual
+        prompts = self.prompts if use_prompts else None
+        out = VisionOutput(embedding=torch.empty(0))
+        h = self.embed(x)
+        if return_layer_tokens:
+            out.layer_tokens.append(h)
+        batch_first = getattr(v.transformer, "batch_first", True)
+        n_prompt = 0
+        for i, block in enumerate(v.transformer.resblocks):
+            if prompts is not None and i >= self.first_prompted_block:
+                p = prompts[i - self.first_prompted_block].to(h.dtype).unsqueeze(0).expand(h.shape[0], -1, -1)
+                h = torch.cat([h[:, :1], p, h[:, 1 + n_prompt :]], dim=1)
+                n_prompt = p.shape[1]
+            h = block(h) if batch_first else block(h.transpose(0, 1)).transpose(0, 1)
+            if return_block_cls:
+                out.block_cls.append(h[:, 0])
+            if return_layer_tokens:
+                out.layer_tokens.append(torch.cat([h[:, :1], h[:, 1 + n_prompt :]], dim=1) if n_prompt else h)
+        if n_prompt:
+            h = torch.cat([h[:, :1], h[:, 1 + n_prompt :]], dim=1)
+        pooled, _ = v._pool(h)
+        if v.proj is not None:
+            pooled = pooled @ v.proj
+        out.embedding = pooled
+        return out

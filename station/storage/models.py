@@ -1,0 +1,161 @@
+"""The station's tables (SQLAlchemy 2 declarative). Alembic migrations mirror these."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so migrations can refer to them on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    role: Mapped[str] = mapped_column(String(16))  # operator | reviewer | manager
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ModelRecord(Base):
+    """A model file known to the station, identified by its sha256."""
+
+    __tablename__ = "model"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # clip | part_cnn | linear_probe | torchscript | onnx
+    name: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    spec: Mapped[dict] = mapped_column(JSON, default=dict)  # arch, mean/std, interpolation, QuickGELU ...
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
+class PromptSet(Base):
+    __tablename__ = "prompt_set"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the prompt file
+    base_model_sha256: Mapped[str] = mapped_column(String(64))
+    first_prompted_block: Mapped[int] = mapped_column(Integer)
+    tokens_per_block: Mapped[int] = mapped_column(Integer)
+    classes: Mapped[list] = mapped_column(JSON, default=list)
+    metrics: Mapped[dict] = mapped_column(JSON, default=dict)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # shots, seed, recipe
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Inspection(Base):
+    __tablename__ = "inspection"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(256))
+    origin: Mapped[str] = mapped_column(Text, default="")
+    image_path: Mapped[str] = mapped_column(Text)  # relative to the image store
+    image_sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(8))  # PASS | FAIL | REVIEW
+    reason: Mapped[str] = mapped_column(String(64), default="")  # why REVIEW: disagreement, low confidence ...
+    label_a: Mapped[str] = mapped_column(String(128))
+    conf_a: Mapped[float] = mapped_column(Float)
+    label_b: Mapped[str] = mapped_column(String(128))
+    conf_b: Mapped[float] = mapped_column(Float)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    manual_mode: Mapped[bool] = mapped_column(Boolean, default=False)
+    truth: Mapped[str | None] = mapped_column(String(128), nullable=True)  # known label (simulated camera)
+    clip_model_id: Mapped[int | None] = mapped_column(ForeignKey("model.id"), nullable=True)
+    check_b_model_id: Mapped[int | None] = mapped_column(ForeignKey("model.id"), nullable=True)
+    prompt_set_id: Mapped[int | None] = mapped_column(ForeignKey("prompt_set.id"), nullable=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    review: Mapped[Review | None] = relationship(back_populates="inspection", uselist=False)
+
+    __table_args__ = (Index("ix_inspection_verdict_id", "verdict", "id"),)
+
+
+class Review(Base):
+    __tablename__ = "review"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), unique=True)
+    label: Mapped[str] = mapped_column(String(128))  # the reviewer's true class
+    good: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    inspection: Mapped[Inspection] = relationship(back_populates="review")
+
+
+class SelftestRun(Base):
+    __tablename__ = "selftest_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # prm | backdoor
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | cancelled | failed
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    clip_model_id: Mapped[int | None] = mapped_column(ForeignKey("model.id"), nullable=True)
+    check_b_model_id: Mapped[int | None] = mapped_column(ForeignKey("model.id"), nullable=True)
+    prompt_set_id: Mapped[int | None] = mapped_column(ForeignKey("prompt_set.id"), nullable=True)
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
+class SelftestResult(Base):
+    __tablename__ = "selftest_result"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("selftest_run.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(Text)  # reference image: inspection id, file hash or generator draw
+    true_label: Mapped[str] = mapped_column(String(128))
+    variant: Mapped[str] = mapped_column(String(64), default="")  # e.g. eps=8/255, trigger=badnet-8px
+    outcome: Mapped[str] = mapped_column(String(32))  # correct | caught | silent_failure | defect_escape ...
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    image_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Alarm(Base):
+    """Fail-safe trips: the station stays in manual mode until a manager resets it."""
+
+    __tablename__ = "alarm"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reset_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only; each row carries the hash of the one before it."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # username or "system"
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

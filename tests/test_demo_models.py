@@ -1,0 +1,77 @@
+"""The bundled demo models and the recipe that builds them."""
+
+import json
+import time
+from dataclasses import replace
+
+import pytest
+
+from station.models.clip_store import load_clip_folder
+from station.models.cnn_store import load_cnn_folder
+from station.models.files import verify_manifest
+from station.synth.catalog import FAMILIES
+from station.synth.demo_train import train_demo_models
+from station.synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
+from station.synth.pool import render_pool
+from station.synth.train import DemoRecipe, TrainingCancelled
+
+QUICK = DemoRecipe(pool_size=1024, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=4, vision_layers=2,
+                   text_layers=1, heldout_size=192)
+
+
+def test_bundled_models_are_complete_and_small(demo_dir):
+    manifest = verify_manifest(demo_dir)  # every file against its sha256
+    for key in ("recipe", "seed", "generator_version", "training_seconds", "heldout_metrics", "heldout_seed"):
+        assert key in manifest
+    assert manifest["heldout_seed"] != manifest["seed"]
+    weights = sum((demo_dir / name).stat().st_size for name in manifest["files"] if name.endswith(".safetensors"))
+    assert weights <= 40 * 1024 * 1024
+    assert verify_manifest(demo_dir / "clip")["kind"] == "open_clip"
+    assert verify_manifest(demo_dir / "cnn")["kind"] == "part_cnn"
+
+
+def test_bundled_models_recognise_fresh_parts(demo_dir):
+    """On a stream the training never saw, both models tell the conditions apart per family."""
+    clip = load_clip_folder(demo_dir / "clip")
+    cnn = load_cnn_folder(demo_dir / "cnn")
+    images, labels = render_pool(seed=20261122, count=450, size=64, workers=1)
+    clip_acc = clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, clip.image_size)
+    cnn_acc = classifier_accuracy(cnn.model, images, labels, clip.image_size)
+    for fam in FAMILIES:
+        assert clip_acc[fam.key] >= 0.85, clip_acc
+        assert cnn_acc[fam.key] >= 0.90, cnn_acc
+
+
+def test_quick_recipe_trains_writes_and_reloads(tmp_path):
+    started = time.monotonic()
+    stages = set()
+    manifest = train_demo_models(tmp_path / "demo", QUICK, progress=lambda s, d, t, m: stages.add(s))
+    assert time.monotonic() - started < 60
+    assert {"render", "clip", "cnn"} <= stages
+    folder = tmp_path / "demo"
+    assert json.loads((folder / "manifest.json").read_text()) == manifest
+    verify_manifest(folder)
+    assert load_clip_folder(folder / "clip").image_size == QUICK.image_size
+    assert len(load_cnn_folder(folder / "cnn").class_keys) == 15
+    for size in ("model_size", "camera_size"):
+        assert set(manifest["heldout_metrics"][size]["clip_zero_shot"]) >= {f.key for f in FAMILIES}
+
+
+def test_same_seed_same_weights(tmp_path):
+    tiny = replace(QUICK, pool_size=512, heldout_size=64)
+    a = train_demo_models(tmp_path / "a", tiny)
+    b = train_demo_models(tmp_path / "b", tiny)
+    assert a["files"] == b["files"]
+
+
+def test_cancelled_training_leaves_nothing_behind(tmp_path):
+    calls = {"n": 0}
+
+    def stop_soon():
+        calls["n"] += 1
+        return calls["n"] > 3
+
+    with pytest.raises(TrainingCancelled):
+        train_demo_models(tmp_path / "demo", QUICK, should_stop=stop_soon)
+    assert not (tmp_path / "demo").exists()
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,63 @@
+"""Deep visual prompts on a frozen open_clip ViT."""
+
+import open_clip
+import pytest
+import torch
+
+from station.models.clip_store import load_clip_folder
+from station.models.prompted import PromptedVisionEncoder
+
+
+@pytest.fixture(scope="module")
+def vit_b32():
+    torch.manual_seed(0)
+    return open_clip.create_model("ViT-B-32").eval()
+
+
+@pytest.fixture(scope="module")
+def demo_clip(demo_dir):
+    return load_clip_folder(demo_dir / "clip").model
+
+
+@torch.no_grad()
+def test_without_prompts_equals_encode_image(vit_b32, demo_clip):
+    for model, size in ((vit_b32, 224), (demo_clip, 64)):
+        x = torch.randn(2, 3, size, size)
+        enc = PromptedVisionEncoder(model.visual)
+        assert torch.allclose(enc(x).embedding, model.encode_image(x), atol=1e-5, rtol=1e-5)
+
+
+@torch.no_grad()
+def test_prompts_change_output_but_not_weights(demo_clip):
+    before = {k: v.clone() for k, v in demo_clip.visual.state_dict().items()}
+    enc = PromptedVisionEncoder(demo_clip.visual, first_prompted_block=3)
+    x = torch.randn(2, 3, 64, 64)
+    plain = enc(x).embedding
+    enc.set_prompts(PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, 5, enc.width, std=1.0))
+    prompted = enc(x, return_block_cls=True, return_layer_tokens=True)
+    assert not torch.allclose(prompted.embedding, plain)
+    assert torch.equal(enc(x, use_prompts=False).embedding, plain)
+    # blocks before D are untouched by prompts
+    plain_out = enc(x, use_prompts=False, return_block_cls=True)
+    for i in range(3):
+        assert torch.equal(prompted.block_cls[i], plain_out.block_cls[i])
+    assert not torch.allclose(prompted.block_cls[3], plain_out.block_cls[3])
+    # layer tokens never include the prompt tokens
+    assert len(prompted.layer_tokens) == enc.depth + 1
+    assert all(t.shape[1] == 65 for t in prompted.layer_tokens)
+    after = demo_clip.visual.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+
+
+@torch.no_grad()
+def test_other_input_sizes_interpolate_position_embeddings(demo_clip):
+    enc = PromptedVisionEncoder(demo_clip.visual)
+    out = enc(torch.randn(1, 3, 96, 128), return_layer_tokens=True)
+    assert out.embedding.shape == (1, demo_clip.visual.output_dim)
+    assert out.layer_tokens[0].shape[1] == 1 + 12 * 16
+
+
+def test_wrong_prompt_shape_is_explained(demo_clip):
+    enc = PromptedVisionEncoder(demo_clip.visual, first_prompted_block=3)
+    with pytest.raises(ValueError, match=r"prompts must be shaped \(3, b, 128\)"):
+        enc.set_prompts(torch.zeros(2, 5, 128))
