@@ -18,7 +18,7 @@ import open_clip
 import torch
 from safetensors.torch import save_file
 
-from .preprocess import OPENAI_MEAN, OPENAI_STD
+from ..fileio import write_json_atomic
 from .files import (
     ModelFileError,
     read_manifest,
@@ -26,9 +26,9 @@ from .files import (
     sha256_file,
     verify_manifest,
     verify_sha256,
-    write_json_atomic,
     write_manifest,
 )
+from .preprocess import OPENAI_MEAN, OPENAI_STD
 
 CONFIG_NAME = "open_clip_config.json"
 WEIGHTS_NAME = "open_clip_model.safetensors"

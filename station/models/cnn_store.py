@@ -9,7 +9,8 @@ from pathlib import Path
 from safetensors.torch import load_file, save_file
 
 from .cnn import PartCNN
-from .files import ModelFileError, verify_manifest, write_json_atomic, write_manifest
+from ..fileio import write_json_atomic
+from .files import ModelFileError, verify_manifest, write_manifest
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"

@@ -83,8 +83,8 @@ def _washer(rng, n, cx, cy, s, angle, condition):
     mask = _disc(n, cx, cy, ro) - _disc(n, cx, cy, ri)
     if condition == "dent":  # a bite pushed into the outer rim
         a = rng.uniform(0, 2 * math.pi)
-        br = ro * rng.uniform(0.28, 0.36)
-        d = ro + br * 0.35
+        br = ro * rng.uniform(0.34, 0.42)
+        d = ro + br * 0.2
         bite = _disc(n, cx + d * math.cos(a), cy + d * math.sin(a), br)
         mask = np.clip(mask - bite, 0, 1)
     tint = (1.0, 1.0, 1.0) if rng.random() < 0.7 else (1.0, 0.93, 0.78)
@@ -109,7 +109,7 @@ def _hex_nut(rng, n, cx, cy, s, angle, condition):
     if condition == "chipped":  # one corner broken off
         i = rng.integers(6)
         p, a, b = pts[i], pts[(i - 1) % 6], pts[(i + 1) % 6]
-        t1, t2 = rng.uniform(0.5, 0.65), rng.uniform(0.5, 0.65)
+        t1, t2 = rng.uniform(0.6, 0.75), rng.uniform(0.6, 0.75)
         chip = [p + t1 * (a - p), p + 0.5 * (t1 + t2) * ((a + b) / 2 - p) * 0.6, p + t2 * (b - p)]
         pts = np.concatenate([pts[:i], np.array(chip), pts[i + 1 :]])
     hole = ro * rng.uniform(0.42, 0.5)
@@ -208,11 +208,12 @@ def _stain(rng, n, surface, part_mask, cx, cy, s, radii):
     blob = np.zeros((n, n), np.float32)
     for _ in range(rng.integers(3, 7)):
         ox, oy = rng.normal(0, 0.03 * s, 2)
-        axes = (int(rng.uniform(0.03, 0.06) * s * n * 16), int(rng.uniform(0.03, 0.06) * s * n * 16))
+        axes = (int(rng.uniform(0.035, 0.065) * s * n * 16), int(rng.uniform(0.035, 0.065) * s * n * 16))
         centre = (int((x + ox) * n * 16), int((y + oy) * n * 16))
         cv2.ellipse(blob, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1, cv2.LINE_AA, 4)
     blob = cv2.GaussianBlur(blob, (0, 0), 0.01 * n) * part_mask
-    colour = ((0.30, 0.12, 0.03), (0.07, 0.06, 0.05), (0.15, 0.32, 0.30))[rng.integers(3)]
+    # rust or blue-green corrosion: coloured, so a stain never looks like a (black) crack
+    colour = ((0.55, 0.26, 0.05), (0.45, 0.18, 0.04), (0.10, 0.42, 0.52))[rng.integers(3)]
     _blend(surface, np.clip(blob * 1.3, 0, 1) * rng.uniform(0.85, 0.95), colour)
 
 

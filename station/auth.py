@@ -1,0 +1,100 @@
+"""Local accounts, roles and the permission check every entry point goes through."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .storage.models import User
+
+ROLES = ("operator", "reviewer", "manager")
+# What each role may do; a manager may do everything.
+PERMISSIONS = {
+    "inspect": {"operator", "reviewer", "manager"},
+    "review": {"reviewer", "manager"},
+    "failsafe.reset": {"manager"},
+    "prompts.manage": {"manager"},
+    "models.import": {"manager"},
+    "selftest.run": {"manager"},
+    "settings.change": {"manager"},
+    "users.manage": {"manager"},
+    "audit.read": {"manager"},
+}
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class AuthError(Exception):
+    """Wrong user name or password, or an inactive account."""
+
+
+class PermissionDenied(Exception):
+    """The signed-in user's role does not allow this action."""
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    found = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
+    return hmac.compare_digest(found.hex(), digest)
+
+
+def require(user: User | None, permission: str) -> None:
+    allowed = PERMISSIONS[permission]
+    if user is None:
+        raise PermissionDenied(f"'{permission}' needs a signed-in {' or '.join(sorted(allowed))}; sign in first")
+    if not user.active:
+        raise PermissionDenied(f"user '{user.username}' is deactivated; ask a manager")
+    if user.role not in allowed:
+        raise PermissionDenied(
+            f"user '{user.username}' ({user.role}) may not do '{permission}'; "
+            f"it needs a {' or '.join(sorted(allowed))}"
+        )
+
+
+def user_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(session: Session, username: str, role: str, password: str, by: User | None,
+                display_name: str = "") -> User:
+    """The very first account needs no one's permission and must be a manager."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, got '{role}'")
+    if not username or len(username) > 64:
+        raise ValueError("user name must be 1 to 64 characters")
+    if len(password) < 8:
+        raise ValueError("password must be at least 8 characters")
+    if user_count(session) == 0:
+        if role != "manager":
+            raise ValueError("the first account must be a manager (it manages all others)")
+    else:
+        require(by, "users.manage")
+    if session.scalar(select(User).where(User.username == username)):
+        raise ValueError(f"user '{username}' exists already")
+    user = User(username=username, role=role, password_hash=hash_password(password), display_name=display_name)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not check_password(password, user.password_hash):
+        raise AuthError("wrong user name or password")
+    if not user.active:
+        raise AuthError(f"user '{username}' is deactivated; ask a manager")
+    return user

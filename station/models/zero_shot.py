@@ -1,0 +1,89 @@
+"""Check A: zero-shot classification by the frozen CLIP with the active visual prompts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+from .clip_store import LoadedClip, encode_text_classes
+from .prompted import PromptedVisionEncoder
+
+
+@dataclass(frozen=True)
+class ClassPrompt:
+    key: str
+    texts: tuple[str, ...]
+
+
+class TextEmbeddingCache:
+    """Class text embeddings, computed once per (model sha256, texts) and kept on disk."""
+
+    def __init__(self, folder: Path | str | None = None):
+        self.folder = Path(folder) if folder else None
+        self._memory: dict[str, torch.Tensor] = {}
+
+    @staticmethod
+    def key(model_sha256: str, classes: list[ClassPrompt]) -> str:
+        payload = json.dumps([model_sha256, [[c.key, list(c.texts)] for c in classes]], sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def get(self, clip: LoadedClip, classes: list[ClassPrompt]) -> torch.Tensor:
+        key = self.key(clip.sha256, classes)
+        if key in self._memory:
+            return self._memory[key]
+        path = self.folder / f"{key}.safetensors" if self.folder else None
+        emb = None
+        if path and path.exists():
+            try:
+                emb = load_file(str(path))["text"]
+            except Exception:  # a damaged cache file is only a cache: recompute
+                emb = None
+        if emb is None or emb.shape[0] != len(classes):
+            emb = encode_text_classes(clip, [list(c.texts) for c in classes]).float()
+            if path:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                save_file({"text": emb.contiguous()}, str(path))
+        self._memory[key] = emb
+        return emb
+
+
+class ZeroShotCheck:
+    """Softmax over `logit_scale * cos(image, class text)` for the station's classes."""
+
+    def __init__(self, clip: LoadedClip, classes: list[ClassPrompt], cache: TextEmbeddingCache | None = None,
+                 device: str | torch.device = "cpu"):
+        self.clip = clip
+        self.classes = classes
+        self.device = torch.device(device)
+        self.encoder = PromptedVisionEncoder(clip.model.visual).to(self.device)
+        self.text = (cache or TextEmbeddingCache()).get(clip, classes).to(self.device)
+        self.logit_scale = float(clip.model.logit_scale.exp())
+        self.prompt_set_id: int | None = None
+
+    @property
+    def mean(self):
+        return self.clip.spec.mean
+
+    @property
+    def std(self):
+        return self.clip.spec.std
+
+    @property
+    def image_size(self) -> int:
+        return self.clip.image_size
+
+    def set_prompts(self, prompts: torch.Tensor | None, first_prompted_block: int = 3, prompt_set_id: int | None = None):
+        self.encoder.set_prompts(None if prompts is None else prompts.to(self.device), first_prompted_block)
+        self.prompt_set_id = prompt_set_id if prompts is not None else None
+
+    @torch.inference_mode()
+    def probabilities(self, x: torch.Tensor) -> torch.Tensor:
+        """x: normalised N x 3 x S x S -> N x classes."""
+        image = F.normalize(self.encoder(x.to(self.device)).embedding.float(), dim=-1)
+        return (self.logit_scale * image @ self.text.T).softmax(dim=-1).cpu()

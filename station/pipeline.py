@@ -1,0 +1,230 @@
+"""Frame -> check A + check B -> decision -> image and row, committed together.
+
+Each frame is decoded once (by its source) and resized and normalised once per
+distinct model input; frames that queue up are inspected as one batch.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+import torch
+
+from . import audit
+from .auth import require
+from .capture.base import Frame, FrameSource
+from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
+from .models.preprocess import resize_square, to_model_input
+from .runtime import Station
+from .storage.models import Alarm, Inspection, User, utcnow
+
+
+@dataclass(frozen=True)
+class InspectionResult:
+    inspection_id: int
+    frame: Frame
+    decision: Decision
+    latency_ms: float
+    manual_mode: bool
+    alarm_raised: bool = False
+
+    @property
+    def verdict(self) -> str:
+        return self.decision.verdict
+
+
+class Cancelled(Exception):
+    pass
+
+
+def preprocess(frames: list[np.ndarray], models: Iterable) -> dict[tuple, torch.Tensor]:
+    """One input tensor per distinct (size, mean, std) among `models`; each frame resized once per size."""
+    tensors, resized = {}, {}
+    for m in models:
+        key = (m.image_size, tuple(m.mean), tuple(m.std))
+        if key in tensors:
+            continue
+        if m.image_size not in resized:
+            resized[m.image_size] = np.stack([resize_square(f, m.image_size) for f in frames])
+        tensors[key] = to_model_input(resized[m.image_size], m.mean, m.std)
+    return tensors
+
+
+def _opinions(probs: torch.Tensor, keys: list[str]) -> list[Opinion]:
+    conf, idx = probs.max(dim=1)
+    return [Opinion(keys[i], float(c)) for c, i in zip(conf.tolist(), idx.tolist())]
+
+
+class Pipeline:
+    def __init__(self, station: Station, operator: User | None = None, source_name: str = ""):
+        self.station = station
+        self.operator = operator
+        self.source_name = source_name
+        cfg = station.config
+        self.keys = [c.key for c in cfg.classes]
+        self.monitor = ReviewRateMonitor(cfg.failsafe.window, cfg.failsafe.max_review_share, cfg.failsafe.min_frames)
+        self.manual_mode = station.open_alarm() is not None
+        self._lock = threading.Lock()
+
+    def _check_inputs(self, frames: list[Frame]):
+        a, b = self.station.check_a, self.station.check_b
+        tensors = preprocess([f.image for f in frames], (a, b))
+        return (tensors[(a.image_size, tuple(a.mean), tuple(a.std))],
+                tensors[(b.image_size, tuple(b.mean), tuple(b.std))])
+
+    def inspect(self, frames: list[Frame]) -> list[InspectionResult]:
+        """Decide and record a batch of frames; returns once every row is committed."""
+        if not frames:
+            return []
+        with self._lock:
+            return self._inspect(frames)
+
+    def _inspect(self, frames: list[Frame]) -> list[InspectionResult]:
+        st, cfg = self.station, self.station.config
+        xa, xb = self._check_inputs(frames)
+        opinions_a = _opinions(st.check_a.probabilities(xa), self.keys)
+        opinions_b = _opinions(st.check_b.probabilities(xb), self.keys)
+
+        decisions, manual_flags, trip_at = [], [], None
+        for a, b in zip(opinions_a, opinions_b):
+            manual_flags.append(self.manual_mode)
+            d = decide(a, b, st.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, self.manual_mode)
+            decisions.append(d)
+            if not self.manual_mode and self.monitor.observe(d.verdict):
+                self.manual_mode, trip_at = True, len(decisions) - 1
+
+        staged = [st.images.stage(f.image) for f in frames]
+        try:
+            with st.db.transaction() as s:
+                rows = []
+                for f, d, img, manual in zip(frames, decisions, staged, manual_flags):
+                    row = Inspection(
+                        source=self.source_name[:256], origin=f.origin, image_path=img.relative_path,
+                        image_sha256=img.sha256, width=img.width, height=img.height, verdict=d.verdict,
+                        reason=d.reason, label_a=d.a.label, conf_a=d.a.confidence, label_b=d.b.label,
+                        conf_b=d.b.confidence, latency_ms=0.0, manual_mode=manual, truth=f.truth,
+                        clip_model_id=st.clip_model_id, check_b_model_id=st.check_b_model_id,
+                        prompt_set_id=st.check_a.prompt_set_id,
+                        operator_id=self.operator.id if self.operator else None,
+                    )
+                    s.add(row)
+                    rows.append(row)
+                if trip_at is not None:
+                    detail = {"review_share": round(self.monitor.share, 3), "window": cfg.failsafe.window,
+                              "limit": cfg.failsafe.max_review_share, "source": self.source_name}
+                    s.add(Alarm(kind="failsafe", detail=detail))
+                    audit.record(s, "system", "failsafe.trip", **detail)
+                s.flush()
+                done = time.time()
+                for row, f in zip(rows, frames):
+                    row.latency_ms = (done - f.timestamp) * 1000.0
+        except BaseException:
+            for img in staged:
+                st.images.discard(img)
+            raise
+        for img in staged:
+            st.images.publish(img)
+        return [
+            InspectionResult(r.id, f, d, r.latency_ms, m, alarm_raised=(i == trip_at))
+            for i, (r, f, d, m) in enumerate(zip(rows, frames, decisions, manual_flags))
+        ]
+
+    def reset_failsafe(self, user: User, note: str = "") -> int:
+        """A manager's reset: closes open alarms and leaves manual mode. Returns how many were closed."""
+        require(user, "failsafe.reset")
+        st = self.station
+        with self._lock, st.db.transaction() as s:
+            open_alarms = s.query(Alarm).filter(Alarm.reset_at.is_(None)).all()
+            for alarm in open_alarms:
+                alarm.reset_at, alarm.reset_by = utcnow(), user.id
+            audit.record(s, user.username, "failsafe.reset", alarms=[a.id for a in open_alarms], note=note)
+            self.manual_mode = False
+            self.monitor.clear()
+        return len(open_alarms)
+
+    def run(
+        self,
+        source: FrameSource,
+        max_frames: int | None = None,
+        on_result: Callable[[InspectionResult], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        max_batch: int = 8,
+    ) -> int:
+        """Inspect frames from `source` until it ends, `max_frames` are done or `should_stop()`.
+
+        A reader thread keeps capturing while a batch is inspected; whatever
+        frames have queued up by then form the next batch.
+        """
+        frames_q: queue.Queue = queue.Queue(maxsize=max_batch * 2)
+        stop = threading.Event()
+        errors: list[BaseException] = []
+        read_limit = max_frames
+
+        def reader():
+            n = 0
+            try:
+                while not stop.is_set() and (read_limit is None or n < read_limit):
+                    frame = source.read()
+                    if frame is None:
+                        break
+                    while not stop.is_set():
+                        try:
+                            frames_q.put(frame, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    n += 1
+            except BaseException as e:  # reported to the caller by the main loop
+                errors.append(e)
+            finally:
+                while True:  # the end marker, unless the consumer has gone
+                    try:
+                        frames_q.put(None, timeout=0.1)
+                        break
+                    except queue.Full:
+                        if stop.is_set():
+                            break
+
+        thread = threading.Thread(target=reader, name="capture", daemon=True)
+        thread.start()
+        done, ended = 0, False
+        try:
+            while not ended:
+                if should_stop and should_stop():
+                    break
+                try:
+                    first = frames_q.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                batch = []
+                item = first
+                while True:
+                    if item is None:
+                        ended = True
+                        break
+                    batch.append(item)
+                    if len(batch) >= max_batch:
+                        break
+                    try:
+                        item = frames_q.get_nowait()
+                    except queue.Empty:
+                        break
+                for result in self.inspect(batch):
+                    done += 1
+                    if on_result:
+                        on_result(result)
+        finally:
+            stop.set()
+            source.stop()
+            thread.join(timeout=5)
+        if errors:
+            raise errors[0]
+        return done
+
+
+__all__ = ["Pipeline", "InspectionResult", "preprocess", "REVIEW", "Cancelled"]

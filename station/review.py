@@ -1,0 +1,78 @@
+"""The review queue: frames the checks could not settle, decided by a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .auth import require
+from .decision import REVIEW
+from .storage.models import Inspection, Review, User
+
+
+class ReviewError(Exception):
+    """The inspection cannot be decided as asked (unknown, not in the queue, decided already)."""
+
+
+def _pending():
+    return (
+        select(Inspection)
+        .outerjoin(Review, Review.inspection_id == Inspection.id)
+        .where(Inspection.verdict == REVIEW, Review.id.is_(None))
+    )
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(_pending().subquery())) or 0
+
+
+def queue_page(session: Session, after_id: int = 0, limit: int = 50) -> list[Inspection]:
+    """Oldest first; pass the last id of a page to get the next (keyset paging stays fast on large tables)."""
+    return list(session.scalars(_pending().where(Inspection.id > after_id).order_by(Inspection.id).limit(limit)))
+
+
+def get_inspection(session: Session, inspection_id: int) -> Inspection:
+    row = session.get(Inspection, inspection_id)
+    if row is None:
+        raise ReviewError(f"inspection {inspection_id} does not exist")
+    return row
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    key: str
+    good: bool
+
+
+def decide(session: Session, inspection_id: int, label: str, classes: dict[str, bool], reviewer: User | None,
+           note: str = "") -> Review:
+    """Record the reviewer's true class for one queued frame, audited, in the caller's transaction."""
+    require(reviewer, "review")
+    if label not in classes:
+        raise ReviewError(f"unknown class '{label}'; choose one of {', '.join(classes)}")
+    row = get_inspection(session, inspection_id)
+    if row.verdict != REVIEW:
+        raise ReviewError(f"inspection {inspection_id} was decided automatically ({row.verdict}); it is not in the queue")
+    if session.scalar(select(Review).where(Review.inspection_id == inspection_id)):
+        raise ReviewError(f"inspection {inspection_id} has been reviewed already")
+    review = Review(inspection_id=inspection_id, label=label, good=classes[label], note=note, reviewer_id=reviewer.id)
+    session.add(review)
+    session.flush()
+    audit.record(session, reviewer.username, "review.decide", inspection=inspection_id, label=label,
+                 good=classes[label], check_a=row.label_a, check_b=row.label_b, note=note)
+    return review
+
+
+def history(session: Session, limit: int = 20, before_id: int | None = None) -> list[Inspection]:
+    q = select(Inspection).order_by(Inspection.id.desc()).limit(limit)
+    if before_id:
+        q = q.where(Inspection.id < before_id)
+    return list(session.scalars(q))
+
+
+def verdict_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Inspection.verdict, func.count()).group_by(Inspection.verdict))
+    return {v: n for v, n in rows}

@@ -1,0 +1,121 @@
+"""Open a station: settings, database, image store and both checks, ready to inspect."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from sqlalchemy import select
+
+from . import config as config_mod
+from .config import StationConfig
+from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
+from .models.files import ModelFileError
+from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCheck, TorchScriptCheck
+from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
+from .paths import demo_models_dir
+from .storage.db import Database, sqlite_url
+from .storage.images import ImageStore
+from .storage.models import Alarm, Inspection, ModelRecord
+
+log = logging.getLogger("station")
+
+
+def pick_device(preference: str) -> str:
+    if preference == "cuda" or (preference == "auto" and torch.cuda.is_available()):
+        if not torch.cuda.is_available():
+            raise ModelFileError("cuda", "no CUDA device is available", "Set [model] device = \"cpu\" or \"auto\".")
+        return "cuda"
+    return "cpu"
+
+
+def load_foundation(cfg: StationConfig) -> LoadedClip:
+    target = cfg.model.clip
+    if target == "demo":
+        return load_clip_folder(demo_models_dir() / "clip")
+    path = Path(target).expanduser()
+    if path.is_dir():
+        return load_clip_folder(path)
+    if not cfg.model.clip_arch:
+        raise ModelFileError(path, "a checkpoint file needs its architecture", "Set [model] clip_arch, e.g. \"ViT-B-32\".")
+    return load_clip_checkpoint(path, ClipSpec(cfg.model.clip_arch, quick_gelu=cfg.model.clip_quick_gelu))
+
+
+def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str) -> SecondCheck:
+    keys = [c.key for c in cfg.classes]
+    kind, path = cfg.model.check_b, cfg.model.check_b_path
+    if kind == "demo_cnn":
+        return CnnCheck(Path(path) if path else demo_models_dir() / "cnn", keys, device)
+    if kind == "linear_probe":
+        return LinearProbeCheck(path, clip, keys, device)
+    if kind == "torchscript":
+        return TorchScriptCheck(path, keys, device)
+    return OnnxCheck(path, keys, device)
+
+
+@dataclass
+class Station:
+    data_dir: Path
+    config: StationConfig
+    db: Database
+    images: ImageStore
+    clip: LoadedClip
+    check_a: ZeroShotCheck
+    check_b: SecondCheck
+    clip_model_id: int
+    check_b_model_id: int
+
+    @classmethod
+    def open(cls, data_dir: Path | str, config: StationConfig | None = None) -> Station:
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        cfg = config or config_mod.load(data_dir)
+        db = Database(cfg.database_url or sqlite_url(data_dir))
+        images = ImageStore(data_dir / "images")
+        _recover_images(db, images)
+        device = pick_device(cfg.model.device)
+        clip = load_foundation(cfg)
+        clip.model.to(device)
+        classes = [ClassPrompt(c.key, tuple(c.prompts)) for c in cfg.classes]
+        check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
+        check_b = load_second_check(cfg, clip, device)
+        with db.transaction() as s:
+            clip_id = _model_id(s, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
+            b_id = _model_id(s, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
+        return cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id)
+
+    def open_alarm(self) -> Alarm | None:
+        with self.db.session() as s:
+            return s.scalar(select(Alarm).where(Alarm.reset_at.is_(None)).order_by(Alarm.id.desc()).limit(1))
+
+    @property
+    def good(self) -> dict[str, bool]:
+        return {c.key: c.good for c in self.config.classes}
+
+    @property
+    def class_names(self) -> dict[str, str]:
+        return {c.key: c.name for c in self.config.classes}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _model_id(session, kind: str, name: str, path: str, sha256: str, spec: dict) -> int:
+    row = session.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.sha256 == sha256))
+    if row is None:
+        row = ModelRecord(kind=kind, name=name, path=path, sha256=sha256, spec=spec)
+        session.add(row)
+        session.flush()
+    return row.id
+
+
+def _recover_images(db: Database, images: ImageStore) -> None:
+    def recorded_path(name: str) -> str | None:
+        with db.session() as s:
+            return s.scalar(select(Inspection.image_path).where(Inspection.image_path.like(f"%/{name}")).limit(1))
+
+    result = images.recover(recorded_path)
+    if result["published"] or result["removed"]:
+        log.warning("image store recovery after an interrupted write: %s", result)

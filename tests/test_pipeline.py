@@ -1,0 +1,153 @@
+"""The station's main job, end to end on the demo models: frames in, verdicts and records out."""
+
+import hashlib
+import os
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from station import audit, config
+from station.auth import PermissionDenied, create_user
+from station.capture import FolderSource, SyntheticSource
+from station.pipeline import Pipeline
+from station.review import ReviewError, decide, pending_count, queue_page
+from station.runtime import Station
+from station.storage.models import Alarm, Inspection, ModelRecord, Review
+
+
+@pytest.fixture
+def station(tmp_path):
+    st = Station.open(tmp_path / "data")
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def people(station):
+    with station.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
+        op = create_user(s, "olga", "operator", "operator-pass", by=boss)
+        rev = create_user(s, "rita", "reviewer", "reviewer-pass", by=boss)
+        for u in (boss, op, rev):
+            s.expunge(u)
+    return {"manager": boss, "operator": op, "reviewer": rev}
+
+
+def test_frames_are_decided_and_recorded_with_their_images(station):
+    pipeline = Pipeline(station, source_name="simulated")
+    results = []
+    done = pipeline.run(SyntheticSource(seed=3, defect_rate=0.5, family="washer", size=128), max_frames=40,
+                        on_result=results.append)
+    assert done == 40 == len(results)
+    with station.db.session() as s:
+        rows = list(s.scalars(select(Inspection).order_by(Inspection.id)))
+        assert len(rows) == 40
+        for row in rows:
+            data = station.images.path_of(row.image_path).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == row.image_sha256
+            assert row.verdict in ("PASS", "FAIL", "REVIEW") and row.latency_ms > 0
+            assert (row.verdict == "REVIEW") == bool(row.reason)
+        assert s.scalar(select(func.count()).select_from(ModelRecord)) == 2
+    # automatic verdicts on the demo models are right, and most frames are decided automatically
+    auto = [r for r in results if r.verdict != "REVIEW"]
+    right = sum((r.verdict == "PASS") == r.frame.truth.endswith("/good") for r in auto)
+    assert len(auto) >= 25 and right / len(auto) >= 0.9
+
+
+def test_unreadable_file_is_skipped_and_nothing_is_lost(station, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i in range(3):
+        img = SyntheticSource(seed=i, size=96, frames=1).read().image
+        import cv2
+
+        cv2.imwrite(str(folder / f"{i}.png"), img[..., ::-1])
+    (folder / "1b_corrupt.png").write_bytes(b"\x89PNG garbage")
+    source = FolderSource(folder)
+    assert Pipeline(station, source_name="folder").run(source) == 3
+    assert source.skipped == 1
+    with station.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Inspection)) == 3
+
+
+def test_failsafe_trips_survives_restart_and_needs_a_manager(tmp_path, people):
+    data = tmp_path / "data"
+    cfg = config.load(data)
+    cfg.thresholds.conf_a = 1.0  # nothing is ever confident enough: every frame goes to review
+    cfg.failsafe.window, cfg.failsafe.min_frames, cfg.failsafe.max_review_share = 10, 10, 0.5
+    config.save(cfg, data)
+    st = Station.open(data)
+    pipe = Pipeline(st)
+    results = []
+    pipe.run(SyntheticSource(seed=1, size=64), max_frames=15, on_result=results.append)
+    assert [r.alarm_raised for r in results].index(True) == 9
+    assert all(r.manual_mode for r in results[10:])
+    st.close()
+
+    st = Station.open(data)  # after a restart the station is still in manual mode
+    pipe = Pipeline(st)
+    assert pipe.manual_mode
+    for role in ("operator", "reviewer"):
+        with pytest.raises(PermissionDenied, match="needs a manager"):
+            pipe.reset_failsafe(people[role])
+    assert pipe.reset_failsafe(people["manager"], note="lens cleaned") == 1
+    assert not pipe.manual_mode
+    with st.db.session() as s:
+        assert s.scalar(select(Alarm)).reset_by == people["manager"].id
+        actions = [e.action for e in s.scalars(select(audit.AuditEvent).order_by(audit.AuditEvent.id))]
+        assert actions[-2:] == ["failsafe.trip", "failsafe.reset"]
+        assert audit.verify(s).ok
+    st.close()
+
+
+def test_review_queue_flow(station, people):
+    cfg = station.config
+    cfg.thresholds.conf_a = 0.999  # most frames to review
+    pipe = Pipeline(station)
+    pipe.run(SyntheticSource(seed=9, size=64), max_frames=12)
+    classes = {c.key: c.good for c in cfg.classes}
+    with station.db.session() as s:
+        waiting = pending_count(s)
+        first_page = queue_page(s, limit=5)
+        second_page = queue_page(s, after_id=first_page[-1].id, limit=5)
+    assert waiting >= 6 and len(first_page) == 5
+    assert first_page[-1].id < second_page[0].id
+    target = first_page[0].id
+    with pytest.raises(PermissionDenied):
+        with station.db.transaction() as s:
+            decide(s, target, "washer/good", classes, people["operator"])
+    with station.db.transaction() as s:
+        decide(s, target, "washer/crack", classes, people["reviewer"], note="hairline crack at 3 o'clock")
+    with pytest.raises(ReviewError, match="reviewed already"):
+        with station.db.transaction() as s:
+            decide(s, target, "washer/good", classes, people["reviewer"])
+    with pytest.raises(ReviewError, match="unknown class"):
+        with station.db.transaction() as s:
+            decide(s, first_page[1].id, "bolt/good", classes, people["reviewer"])
+    with station.db.session() as s:
+        assert pending_count(s) == waiting - 1
+        review = s.scalar(select(Review))
+        assert (review.label, review.good, review.reviewer_id) == ("washer/crack", False, people["reviewer"].id)
+
+
+def test_missing_model_is_reported_and_nothing_is_written(tmp_path):
+    from station.models.files import ModelFileError
+
+    data = tmp_path / "data"
+    cfg = config.load(data)
+    cfg.model.clip = str(tmp_path / "no-such-model")
+    cfg.model.clip_arch = "ViT-B-32"
+    config.save(cfg, data)
+    with pytest.raises(ModelFileError, match="not found"):
+        Station.open(data)
+
+
+def test_station_on_other_family(tmp_path):
+    data = tmp_path / "data"
+    config.save(config.default_config("pcb_tile"), data)
+    st = Station.open(data)
+    res = []
+    Pipeline(st).run(SyntheticSource(seed=2, family="pcb_tile", size=64), max_frames=6, on_result=res.append)
+    assert {r.decision.a.label.split("/")[0] for r in res} == {"pcb_tile"}
+    st.close()

@@ -1,0 +1,119 @@
+"""Database schema, SQLite settings, the crash-safe image store, the audit chain."""
+
+import os
+
+import numpy as np
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+
+from station import audit
+from station.storage.db import Database, sqlite_url
+from station.storage.images import ImageStore
+from station.storage.models import AuditEvent, Base, Inspection
+
+PG_URL = os.environ.get("STATION_TEST_DB_URL")
+URLS = [pytest.param("sqlite", id="sqlite")] + (
+    [pytest.param(PG_URL, id="postgresql")] if PG_URL else [
+        pytest.param(None, id="postgresql", marks=pytest.mark.skip(reason="STATION_TEST_DB_URL not set (CI sets it)"))]
+)
+
+
+@pytest.fixture(params=URLS)
+def db(request, tmp_path):
+    url = sqlite_url(tmp_path) if request.param == "sqlite" else request.param
+    if request.param != "sqlite":  # a clean schema on the shared server
+        from sqlalchemy import create_engine
+
+        eng = create_engine(url)
+        with eng.begin() as c:
+            c.execute(text("DROP SCHEMA public CASCADE"))
+            c.execute(text("CREATE SCHEMA public"))
+        eng.dispose()
+    database = Database(url)
+    yield database
+    database.close()
+
+
+def test_migrations_match_the_models(db):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
+    database = Database(sqlite_url(tmp_path))
+    with database.engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    database.close()
+
+
+def _row(img, **kw):
+    base = dict(source="test", origin="x", image_path=img.relative_path, image_sha256=img.sha256, width=img.width,
+                height=img.height, verdict="PASS", label_a="a", conf_a=0.9, label_b="a", conf_b=0.9, latency_ms=1.0)
+    base.update(kw)
+    return Inspection(**base)
+
+
+def _recorded(db):
+    def lookup(name):
+        with db.session() as s:
+            return s.scalar(select(Inspection.image_path).where(Inspection.image_path.like(f"%/{name}")))
+    return lookup
+
+
+def test_interrupted_writes_are_recovered(db, tmp_path):
+    store = ImageStore(tmp_path / "images")
+    image = np.random.default_rng(0).integers(0, 255, (20, 30, 3), dtype=np.uint8)
+    # crash after the image was written, before its row: the image must go
+    orphan = store.stage(image)
+    # crash after the row was committed, before publishing: the image must stay
+    kept = store.stage(image)
+    with db.transaction() as s:
+        s.add(_row(kept))
+    assert np.array_equal(store.read(kept.relative_path, kept.sha256), image)  # readable meanwhile
+    result = store.recover(_recorded(db))
+    assert result == {"published": 1, "removed": 1}
+    assert (store.root / kept.relative_path).exists()
+    assert not store.path_of(orphan.relative_path).exists()
+    assert list(store.pending.iterdir()) == []
+
+
+def test_tampered_image_is_detected(tmp_path):
+    store = ImageStore(tmp_path / "images")
+    img = store.stage(np.zeros((8, 8, 3), np.uint8))
+    store.publish(img)
+    other = ImageStore.encode(np.full((8, 8, 3), 255, np.uint8))
+    (store.root / img.relative_path).write_bytes(other)
+    with pytest.raises(ValueError, match="does not match its recorded sha256"):
+        store.read(img.relative_path, img.sha256)
+
+
+def test_audit_chain_detects_edits_and_deletions(db):
+    with db.transaction() as s:
+        for i in range(5):
+            audit.record(s, "alice", "test.event", n=i)
+    with db.session() as s:
+        check = audit.verify(s)
+        assert check.ok and check.events == 5
+        ids = list(s.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+    with db.transaction() as s:
+        s.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = :i"), {"i": ids[2]})
+    with db.session() as s:
+        check = audit.verify(s)
+        assert check.first_broken_id == ids[2] and "edited" in check.problem
+    with db.transaction() as s:
+        s.execute(text("UPDATE audit_event SET actor = 'alice' WHERE id = :i"), {"i": ids[2]})
+        s.execute(text("DELETE FROM audit_event WHERE id = :i"), {"i": ids[1]})
+    with db.session() as s:
+        check = audit.verify(s)
+        assert check.first_broken_id == ids[2] and "removed" in check.problem
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path):
+    from station.storage.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="cannot open or upgrade the database"):
+        Database("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
