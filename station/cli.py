@@ -62,6 +62,18 @@ def cmd_demo_train(args) -> int:
     return 0
 
 
+def cmd_demo_backdoor(args) -> int:
+    """Build the backdoored demo CLIP used to test RVPT and the backdoor probe."""
+    from .synth.backdoor import BackdoorRecipe, build_backdoored
+
+    manifest = build_backdoored(Path(args.models) / "clip", Path(args.out) / "clip",
+                                BackdoorRecipe(poison_rate=args.poison_rate, steps=args.steps),
+                                progress=_progress_printer(False))
+    print(f"backdoored fixture written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned pairs, "
+          f"{manifest['training_seconds']:.0f} s); never deploy it")
+    return 0
+
+
 def _metrics_table(metrics: dict) -> str:
     from .synth.catalog import FAMILIES
 
@@ -100,6 +112,13 @@ def cmd_demo(args) -> int:
     elapsed = time.monotonic() - t0
     print(_metrics_table(metrics))
     print(f"{args.frames} frames through both models in {elapsed:.1f} s ({args.frames / elapsed:.0f} frames/s)")
+    if args.inspect:
+        print(f"\nA short run of the station itself ({args.inspect} simulated washers, recorded under "
+              f"{args.data_dir / 'demo'}):")
+        demo_args = argparse.Namespace(**{**vars(args), "data_dir": args.data_dir / "demo", "source": ["synthetic"],
+                                          "frames": args.inspect, "json": False, "family": "washer",
+                                          "defect_rate": 0.3, "seed": seed, "user": None, "command": "inspect"})
+        return cmd_inspect(demo_args)
     return 0
 
 
@@ -455,6 +474,275 @@ def cmd_audit_verify(args) -> int:
     return 1
 
 
+# ----------------------------------------------------------------- prompt sets
+
+def cmd_prompts_tune(args) -> int:
+    from datetime import datetime, timezone
+
+    from .auth import require
+    from .prompts.files import PromptSetMeta, save_prompt_set
+    from .prompts.registry import activate, register
+    from .prompts.rvpt import RvptRecipe, class_prompt_text, select_shots, tune_prompts
+    from .prompts.shots import from_folder, from_reviews
+    from .runtime import Station
+
+    station = Station.open(args.data_dir)
+    try:
+        user = _sign_in(args, station.db, needed=True)
+        require(user, "prompts.manage")
+        classes = station.config.classes
+        keys, names = [c.key for c in classes], [c.name for c in classes]
+        if args.folder:
+            shots = from_folder(args.folder, keys, names)
+        else:
+            with station.db.session() as s:
+                shots = from_reviews(s, station.images, keys)
+        for reason in shots.skipped:
+            print(f"skipped: {reason}", file=sys.stderr)
+        recipe = RvptRecipe(first_prompted_block=args.depth, tokens_per_block=args.tokens, shots_per_class=args.shots,
+                            epochs=args.epochs, seed=args.seed)
+        chosen = select_shots(shots.labels, len(keys), recipe.shots_per_class, recipe.seed, names)
+        print(f"Tuning RVPT prompts: {len(chosen)} shots ({recipe.shots_per_class} per class), D={recipe.first_prompted_block}, "
+              f"b={recipe.tokens_per_block}, {recipe.epochs} epochs ...", file=sys.stderr)
+
+        def progress(epoch, epochs, m):
+            if not args.quiet:
+                print(f"  epoch {epoch:>3}/{epochs}  loss {m['loss']:.3f}  CE {m['ce']:.3f}  FR {m['fr']:+.3f}  "
+                      f"train accuracy {m['train_accuracy']:.1%}", file=sys.stderr, flush=True)
+
+        prompts, metrics = tune_prompts(station.clip, names, [shots.images[i] for i in chosen],
+                                        [shots.labels[i] for i in chosen], recipe, progress)
+        meta = PromptSetMeta(
+            base_model_sha256=station.clip.sha256,
+            classes=[{"key": k, "name": n, "text": class_prompt_text(n)} for k, n in zip(keys, names)],
+            first_prompted_block=recipe.first_prompted_block, tokens_per_block=recipe.tokens_per_block,
+            shots=[{"label": keys[shots.labels[i]], **shots.sources[i]} for i in chosen], seed=recipe.seed,
+            recipe=recipe.as_dict(), metrics=metrics, created_by=user.username,
+            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), name=args.name,
+        )
+        staged = args.data_dir / "prompts" / f".{args.name}-new.safetensors"
+        save_prompt_set(staged, prompts, meta)
+        with station.db.transaction() as s:
+            row = register(s, args.data_dir, staged, s.merge(user), name=args.name)
+            if args.activate:
+                activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated")
+        staged.unlink(missing_ok=True)
+        print(f"prompt set {row.name} v{row.version} (id {row.id}) registered"
+              + (" and activated" if args.activate else "; activate it with: station prompts activate " + str(row.id)))
+        return 0
+    finally:
+        station.close()
+
+
+def cmd_prompts_list(args) -> int:
+    from sqlalchemy import select
+
+    from .storage.models import PromptSet
+
+    db = _open_db(args)
+    with db.session() as s:
+        rows = list(s.scalars(select(PromptSet).order_by(PromptSet.id)))
+    if args.json:
+        print(json.dumps([{"id": r.id, "name": r.name, "version": r.version, "active": r.active, "b": r.tokens_per_block,
+                           "D": r.first_prompted_block, "base_model": r.base_model_sha256, "metrics": r.metrics}
+                          for r in rows], indent=2))
+        return 0
+    for r in rows:
+        print(f"{'*' if r.active else ' '} {r.id:>4}  {r.name} v{r.version}  D={r.first_prompted_block} b={r.tokens_per_block}  "
+              f"created {r.created_at:%Y-%m-%d %H:%M}  base {r.base_model_sha256[:12]}")
+    if not rows:
+        print("no prompt sets yet (station prompts tune)")
+    return 0
+
+
+def cmd_prompts_show(args) -> int:
+    from .storage.models import PromptSet
+
+    db = _open_db(args)
+    with db.session() as s:
+        r = s.get(PromptSet, args.id)
+        if r is None:
+            raise CliError(f"prompt set {args.id} does not exist (see: station prompts list)")
+        print(json.dumps({"id": r.id, "name": r.name, "version": r.version, "active": r.active, "path": r.path,
+                          "sha256": r.sha256, "base_model_sha256": r.base_model_sha256, "D": r.first_prompted_block,
+                          "b": r.tokens_per_block, "classes": r.classes, "metrics": r.metrics, "meta": r.meta}, indent=2))
+    return 0
+
+
+def _manager_prompt_action(args, action) -> int:
+    from .config import load
+    from .runtime import foundation_sha256
+
+    cfg = load(args.data_dir)
+    db = _open_db(args)
+    user = _sign_in(args, db, needed=True)
+    model_sha = foundation_sha256(cfg)
+    with db.transaction() as s:
+        row = action(s, model_sha, s.merge(user))
+        print(f"active prompt set: {row.name} v{row.version} (id {row.id})" if row else "no prompt set is active")
+    return 0
+
+
+def cmd_prompts_activate(args) -> int:
+    from .prompts.registry import activate
+
+    return _manager_prompt_action(args, lambda s, sha, u: activate(s, args.id, sha, u, reason=args.reason))
+
+
+def cmd_prompts_rollback(args) -> int:
+    from .prompts.registry import rollback
+
+    return _manager_prompt_action(args, rollback)
+
+
+def cmd_prompts_export(args) -> int:
+    import shutil
+
+    from .prompts.files import load_prompt_set
+    from .storage.models import PromptSet
+
+    db = _open_db(args)
+    with db.session() as s:
+        r = s.get(PromptSet, args.id)
+        if r is None:
+            raise CliError(f"prompt set {args.id} does not exist")
+        load_prompt_set(r.path, expected_sha256=r.sha256)
+        shutil.copyfile(r.path, args.out)
+    print(f"prompt set {r.name} v{r.version} exported to {args.out}")
+    return 0
+
+
+def cmd_prompts_import(args) -> int:
+    from .prompts.registry import register
+
+    db = _open_db(args)
+    user = _sign_in(args, db, needed=True)
+    with db.transaction() as s:
+        row = register(s, args.data_dir, Path(args.file), s.merge(user), name=args.name or "")
+    print(f"imported as {row.name} v{row.version} (id {row.id}); activate it with: station prompts activate {row.id}")
+    return 0
+
+
+# ----------------------------------------------------------------- self-tests
+
+def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
+    """Open the station, sign in a manager, run `start(station, user, progress)`; returns (run, status, summary)."""
+    from .auth import require
+    from .runtime import Station
+    from .storage.models import SelftestRun
+
+    station = Station.open(args.data_dir)
+    try:
+        user = _sign_in(args, station.db, needed=True)
+        require(user, "selftest.run")
+        printer = _progress_printer(args.quiet or args.json)
+        run_id = start(station, user, lambda d, t, msg: printer(stage, d, t, {"at": msg}))
+        with station.db.session() as s:
+            run = s.get(SelftestRun, run_id)
+            status, summary = run.status, run.summary
+    finally:
+        station.close()
+    if args.json:
+        print(json.dumps({"run": run_id, "status": status, "summary": summary}, indent=2))
+        return None
+    return run_id, status, summary
+
+
+def cmd_selftest_prm(args) -> int:
+    from .selftest.prm_runner import PrmRunSettings, run_prm_selftest
+
+    try:
+        eps = [float(e) / 255 for e in args.eps.split(",") if e.strip()]
+    except ValueError:
+        raise CliError(f"--eps takes numbers in 0..255 pixel units separated by commas, e.g. 4,8,16; got {args.eps!r}") from None
+    settings = PrmRunSettings(eps=eps, iterations=args.iters, batch_size=args.batch, random_start=args.random_start / 255,
+                              seed=args.seed, keep_images=not args.no_images)
+    result = _run_selftest(args, "prm", lambda st, user, progress: run_prm_selftest(
+        st, _reference_frames(args, st), settings, user, progress=progress))
+    if result:
+        print(_prm_table(*result))
+    return 0
+
+
+def _prm_table(run_id: int, status: str, summary: dict) -> str:
+    lines = [f"PRM self-test run {run_id}: {status}",
+             f"{'attack':<14}{'images':>7}{'correct':>9}{'caught':>8}{'silent':>8}{'escape':>8}"
+             f"{'A clean':>9}{'A attacked':>11}{'B clean':>9}{'B attacked':>11}"]
+    clean = summary.get("clean", {})
+    if clean:
+        lines.append(f"{'none (clean)':<14}{'':>7}{clean['correct']:>9.0%}{clean['caught']:>8.0%}"
+                     f"{clean['silent_failure']:>8.0%}{clean['defect_escape']:>8.0%}")
+    for variant, m in summary.get("by_eps", {}).items():
+        lines.append(f"{variant:<14}{m['images']:>7}{m['correct']:>9.0%}{m['caught']:>8.0%}{m['silent_failure']:>8.0%}"
+                     f"{m['defect_escape']:>8.0%}{m['check_a_clean']:>9.0%}{m['check_a_attacked']:>11.0%}"
+                     f"{m['check_b_clean']:>9.0%}{m['check_b_attacked']:>11.0%}")
+    lines.append("correct: right verdict; caught: sent to review; silent: wrong, not reviewed; "
+                 "escape: a defective part passed")
+    return "\n".join(lines)
+
+
+def _reference_frames(args, station):
+    from .selftest import reference as refs
+
+    if args.reference == "generated":
+        return refs.generated(station, args.images, seed=args.seed + 4242)
+    if args.reference == "reviews":
+        return refs.reviewed(station, args.images)
+    return refs.labelled_folder(station, args.reference, args.images)
+
+
+def cmd_selftest_backdoor(args) -> int:
+    from .selftest.backdoor_probe import run_backdoor_probe
+
+    result = _run_selftest(args, "backdoor probe", lambda st, user, progress: run_backdoor_probe(
+        st, _reference_frames(args, st), user, progress=progress))
+    if result is None:
+        return 0
+    run_id, status, summary = result
+    print(f"Backdoor probe run {run_id}: {status}")
+    for setting, acc in summary["clean_accuracy"].items():
+        w = summary["worst"].get(setting, {})
+        print(f"  {setting:<16} clean accuracy {acc:.0%}; highest attack success {w.get('asr', 0):.0%} "
+              f"({w.get('trigger', '-')} -> {w.get('target', '-')})")
+    print(f"per trigger and target: station selftest history --json, or the report (station selftest report {run_id})")
+    return 0
+
+
+def cmd_selftest_report(args) -> int:
+    from .selftest.report import write_report
+    from .storage.images import ImageStore
+
+    db = _open_db(args)
+    out = Path(args.out or f"selftest-{args.run}.html")
+    with db.session() as s:
+        write_report(s, ImageStore(args.data_dir / "images"), args.run, out)
+    print(f"report written to {out}")
+    return 0
+
+
+def cmd_selftest_history(args) -> int:
+    from sqlalchemy import select
+
+    from .storage.models import SelftestRun
+
+    db = _open_db(args)
+    with db.session() as s:
+        runs = list(s.scalars(select(SelftestRun).order_by(SelftestRun.id.desc()).limit(args.limit)))
+        rows = [{"run": r.id, "kind": r.kind, "status": r.status, "started": r.started_at.isoformat(),
+                 "finished": r.finished_at.isoformat() if r.finished_at else None, "params": r.params,
+                 "summary": r.summary, "prompt_set": r.prompt_set_id} for r in runs]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        worst = max((m.get("defect_escape", 0) for m in r["summary"].get("by_eps", {}).values()), default=None)
+        print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  "
+              + (f"defect escapes up to {worst:.0%}" if worst is not None else ""))
+    if not rows:
+        print("no self-test runs yet")
+    return 0
+
+
 # ----------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -472,6 +760,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--frames", type=int, default=600)
     d.add_argument("--size", type=int, default=256, help="frame size in pixels, as the simulated camera gives")
     d.add_argument("--seed", type=int, default=None, help="frame stream seed (default: the current time)")
+    d.add_argument("--inspect", type=int, default=20, help="then inspect this many frames with the station (0: none)")
     d.set_defaults(func=cmd_demo)
 
     t = sub.add_parser("demo-train", help="train the bundled demo models from a seed (CPU; about 40 min)")
@@ -484,6 +773,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print the manifest as JSON")
     t.add_argument("--quiet", action="store_true", help="no progress lines")
     t.set_defaults(func=cmd_demo_train)
+
+    bd = sub.add_parser("demo-backdoor", help="build the backdoored demo CLIP (a test fixture: never deploy it)")
+    bd.add_argument("--models", default=str(demo_models_dir()), help="demo model folder to start from")
+    bd.add_argument("--out", default=str(demo_models_dir().parent / "backdoored"))
+    bd.add_argument("--poison-rate", type=float, default=0.01)
+    bd.add_argument("--steps", type=int, default=700)
+    bd.set_defaults(func=cmd_demo_backdoor)
 
     s = sub.add_parser("synth", help="generated part images").add_subparsers(dest="synth_command", metavar="ACTION", required=True)
     sh = s.add_parser("sheet", help="save a contact sheet of every class")
@@ -568,6 +864,67 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     a.add_parser("verify", help="check the hash chain; reports the first broken link").set_defaults(func=cmd_audit_verify)
+
+    pr = sub.add_parser("prompts", help="RVPT visual prompt sets (manager)").add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
+    pt = pr.add_parser("tune", help="tune a new prompt set from reviewed frames or a labelled folder")
+    pt.add_argument("--folder", type=Path, default=None, help="labelled images as FOLDER/<class>/*.png (default: reviewed frames)")
+    pt.add_argument("--shots", type=int, default=16, help="images per class")
+    pt.add_argument("--tokens", type=int, default=50, help="prompt tokens per block (b)")
+    pt.add_argument("--depth", type=int, default=3, help="first prompted block (D)")
+    pt.add_argument("--epochs", type=int, default=50)
+    pt.add_argument("--seed", type=int, default=0)
+    pt.add_argument("--name", default="rvpt")
+    pt.add_argument("--activate", action="store_true", help="activate it when done")
+    pt.add_argument("--quiet", action="store_true")
+    pt.set_defaults(func=cmd_prompts_tune)
+    pl = pr.add_parser("list", help="prompt sets; * marks the active one")
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=cmd_prompts_list)
+    ps = pr.add_parser("show", help="one prompt set with its metadata")
+    ps.add_argument("id", type=int)
+    ps.set_defaults(func=cmd_prompts_show)
+    pa = pr.add_parser("activate", help="make a prompt set live (audited)")
+    pa.add_argument("id", type=int)
+    pa.add_argument("--reason", default="")
+    pa.set_defaults(func=cmd_prompts_activate)
+    pr.add_parser("rollback", help="return to the prompt set active before this one").set_defaults(func=cmd_prompts_rollback)
+    pe = pr.add_parser("export", help="copy a prompt set file out of the station")
+    pe.add_argument("id", type=int)
+    pe.add_argument("out")
+    pe.set_defaults(func=cmd_prompts_export)
+    pi = pr.add_parser("import", help="register a prompt set file from another station")
+    pi.add_argument("file")
+    pi.add_argument("--name", default=None)
+    pi.set_defaults(func=cmd_prompts_import)
+
+    st = sub.add_parser("selftest", help="offline self-tests (manager)").add_subparsers(dest="selftest_command", metavar="ACTION", required=True)
+    sp = st.add_parser("prm", help="attack the station's own CLIP with PRM and score the station")
+    sp.add_argument("--eps", default="8", help="L-inf budgets in 0..255 pixel units, comma separated (default 8)")
+    sp.add_argument("--iters", type=int, default=250, help="attack iterations (official: 250)")
+    sp.add_argument("--images", type=int, default=30, help="reference frames")
+    sp.add_argument("--reference", default="generated", help="generated | reviews | a labelled FOLDER/<class>/*.png")
+    sp.add_argument("--batch", type=int, default=8)
+    sp.add_argument("--random-start", type=float, default=0.0, help="start from a uniform perturbation of this size (0..255 units)")
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--no-images", action="store_true", help="do not keep the attacked images")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--quiet", action="store_true")
+    sp.set_defaults(func=cmd_selftest_prm)
+    sb = st.add_parser("backdoor", help="probe the foundation model for backdoor triggers")
+    sb.add_argument("--images", type=int, default=60, help="reference frames")
+    sb.add_argument("--reference", default="generated", help="generated | reviews | a labelled FOLDER/<class>/*.png")
+    sb.add_argument("--seed", type=int, default=0)
+    sb.add_argument("--json", action="store_true")
+    sb.add_argument("--quiet", action="store_true")
+    sb.set_defaults(func=cmd_selftest_backdoor)
+    sh2 = st.add_parser("history", help="earlier self-test runs")
+    sh2.add_argument("--limit", type=int, default=20)
+    sh2.add_argument("--json", action="store_true")
+    sh2.set_defaults(func=cmd_selftest_history)
+    sr = st.add_parser("report", help="a self-contained HTML report of one run")
+    sr.add_argument("run", type=int)
+    sr.add_argument("--out", default=None, help="file to write (default: selftest-RUN.html)")
+    sr.set_defaults(func=cmd_selftest_report)
     return p
 
 
@@ -576,6 +933,7 @@ def main(argv: list[str] | None = None) -> int:
     from .capture import ImageDecodeError, SourceUnavailable
     from .config import ConfigError
     from .models.files import ModelFileError
+    from .prompts.registry import PromptSetError
     from .storage.db import DatabaseError
 
     parser = build_parser()
@@ -589,7 +947,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CliError, ModelFileError, SourceUnavailable, ImageDecodeError, ConfigError, DatabaseError, AuthError,
-            PermissionDenied, ValueError) as e:
+            PermissionDenied, PromptSetError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -25,4 +25,6 @@ def resources_dir() -> Path:
 
 
 def demo_models_dir() -> Path:
-    return resources_dir() / "models" / "demo"
+    """The bundled demo models; `STATION_DEMO_MODELS` points elsewhere (e.g. a freshly trained set)."""
+    override = os.environ.get("STATION_DEMO_MODELS")
+    return Path(override) if override else resources_dir() / "models" / "demo"

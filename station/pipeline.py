@@ -71,11 +71,19 @@ class Pipeline:
         self.manual_mode = station.open_alarm() is not None
         self._lock = threading.Lock()
 
-    def _check_inputs(self, frames: list[Frame]):
+    def opinions(self, images: list[np.ndarray]) -> tuple[list[Opinion], list[Opinion]]:
+        """Both checks' opinions on RGB frames, nothing recorded (self-tests use this)."""
         a, b = self.station.check_a, self.station.check_b
-        tensors = preprocess([f.image for f in frames], (a, b))
-        return (tensors[(a.image_size, tuple(a.mean), tuple(a.std))],
-                tensors[(b.image_size, tuple(b.mean), tuple(b.std))])
+        tensors = preprocess(images, (a, b))
+        xa = tensors[(a.image_size, tuple(a.mean), tuple(a.std))]
+        xb = tensors[(b.image_size, tuple(b.mean), tuple(b.std))]
+        return _opinions(a.probabilities(xa), self.keys), _opinions(b.probabilities(xb), self.keys)
+
+    def judge(self, images: list[np.ndarray], manual_mode: bool = False) -> list[Decision]:
+        """The station's decisions on frames without recording them or touching the fail-safe."""
+        cfg = self.station.config
+        return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode)
+                for a, b in zip(*self.opinions(images))]
 
     def inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         """Decide and record a batch of frames; returns once every row is committed."""
@@ -86,9 +94,7 @@ class Pipeline:
 
     def _inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         st, cfg = self.station, self.station.config
-        xa, xb = self._check_inputs(frames)
-        opinions_a = _opinions(st.check_a.probabilities(xa), self.keys)
-        opinions_b = _opinions(st.check_b.probabilities(xb), self.keys)
+        opinions_a, opinions_b = self.opinions([f.image for f in frames])
 
         decisions, manual_flags, trip_at = [], [], None
         for a, b in zip(opinions_a, opinions_b):

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from . import config as config_mod
 from .config import StationConfig
-from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
-from .models.files import ModelFileError
+from .models.clip_store import ClipSpec, LoadedClip, folder_sha256, load_clip_checkpoint, load_clip_folder
+from .models.files import ModelFileError, require_file, sha256_file
 from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCheck, TorchScriptCheck
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
@@ -41,6 +41,13 @@ def load_foundation(cfg: StationConfig) -> LoadedClip:
     if not cfg.model.clip_arch:
         raise ModelFileError(path, "a checkpoint file needs its architecture", "Set [model] clip_arch, e.g. \"ViT-B-32\".")
     return load_clip_checkpoint(path, ClipSpec(cfg.model.clip_arch, quick_gelu=cfg.model.clip_quick_gelu))
+
+
+def foundation_sha256(cfg: StationConfig) -> str:
+    """The identity of the configured CLIP without loading it (hashes are checked when it loads)."""
+    target = cfg.model.clip
+    path = demo_models_dir() / "clip" if target == "demo" else Path(target).expanduser()
+    return folder_sha256(path) if path.is_dir() else sha256_file(require_file(path, "CLIP checkpoint"))
 
 
 def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str) -> SecondCheck:
@@ -81,6 +88,7 @@ class Station:
         classes = [ClassPrompt(c.key, tuple(c.prompts)) for c in cfg.classes]
         check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
         check_b = load_second_check(cfg, clip, device)
+        _apply_active_prompts(db, clip, check_a)
         with db.transaction() as s:
             clip_id = _model_id(s, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
             b_id = _model_id(s, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
@@ -109,6 +117,20 @@ def _model_id(session, kind: str, name: str, path: str, sha256: str, spec: dict)
         session.add(row)
         session.flush()
     return row.id
+
+
+def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck) -> None:
+    """Load the active RVPT prompt set into check A, refusing one that is tampered or for another model."""
+    from .prompts.files import load_prompt_set
+    from .prompts.registry import active, verify_usable
+
+    with db.session() as s:
+        row = active(s)
+    if row is None:
+        return
+    verify_usable(row, clip.sha256)
+    prompts, meta = load_prompt_set(row.path, expected_sha256=row.sha256)
+    check_a.set_prompts(prompts, meta.first_prompted_block, prompt_set_id=row.id)
 
 
 def _recover_images(db: Database, images: ImageStore) -> None:

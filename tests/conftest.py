@@ -15,4 +15,6 @@ def _isolated_data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
-    return REPO / "resources" / "models" / "demo"
+    from station.paths import demo_models_dir
+
+    return demo_models_dir()

@@ -82,6 +82,13 @@ class ZeroShotCheck:
         self.encoder.set_prompts(None if prompts is None else prompts.to(self.device), first_prompted_block)
         self.prompt_set_id = prompt_set_id if prompts is not None else None
 
+    def logits_from_pixels(self, x01: torch.Tensor) -> torch.Tensor:
+        """Differentiable class logits for images in 0..1 (normalised here): for white-box attacks."""
+        m = torch.tensor(self.mean, device=x01.device).view(1, 3, 1, 1)
+        s = torch.tensor(self.std, device=x01.device).view(1, 3, 1, 1)
+        image = F.normalize(self.encoder((x01 - m) / s).embedding.float(), dim=-1)
+        return self.logit_scale * image @ self.text.T
+
     @torch.inference_mode()
     def probabilities(self, x: torch.Tensor) -> torch.Tensor:
         """x: normalised N x 3 x S x S -> N x classes."""

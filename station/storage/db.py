@@ -69,7 +69,13 @@ class Database:
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = make_engine(url)
+        try:
+            self.engine = make_engine(url)
+        except ModuleNotFoundError as e:
+            raise DatabaseError(
+                f"no driver for {url.split(':', 1)[0]} ({e.name} is not installed); "
+                "for PostgreSQL install the extra: pip install 'inspection-station[postgres]'"
+            ) from e
         try:
             if migrate:
                 upgrade(self.engine)

@@ -79,6 +79,7 @@ def train_demo_models(
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging.chmod(0o755)  # a shipped folder, readable by the station's service user
     try:
         common = {"seed": recipe.seed, "generator_version": GENERATOR_VERSION, "station_version": __version__}
         class_keys = [c.key for c in ALL_CLASSES]

@@ -106,12 +106,14 @@ def _hexagon(cx, cy, radius, angle) -> np.ndarray:
 def _hex_nut(rng, n, cx, cy, s, angle, condition):
     ro = 0.36 * s
     pts = _hexagon(cx, cy, ro, angle + rng.uniform(0, math.pi / 3))
+    chip_edge = None
     if condition == "chipped":  # one corner broken off
         i = rng.integers(6)
         p, a, b = pts[i], pts[(i - 1) % 6], pts[(i + 1) % 6]
-        t1, t2 = rng.uniform(0.6, 0.75), rng.uniform(0.6, 0.75)
+        t1, t2 = rng.uniform(0.62, 0.78), rng.uniform(0.62, 0.78)
         chip = [p + t1 * (a - p), p + 0.5 * (t1 + t2) * ((a + b) / 2 - p) * 0.6, p + t2 * (b - p)]
         pts = np.concatenate([pts[:i], np.array(chip), pts[i + 1 :]])
+        chip_edge = np.array(chip)
     hole = ro * rng.uniform(0.42, 0.5)
     mask = np.clip(_poly(n, pts) - _disc(n, cx, cy, hole), 0, 1)
     tint = (1.0, 1.0, 1.0) if rng.random() < 0.6 else (1.0, 0.88, 0.6)  # zinc or brass
@@ -120,6 +122,9 @@ def _hex_nut(rng, n, cx, cy, s, angle, condition):
     surface *= (1.0 + 0.12 * (np.abs(r - ro * 0.88) < 0.015 * s))[..., None]  # chamfer circle
     threads = (r < hole * 1.25) & (np.sin(r * n * 1.1) > 0.3)
     surface *= (1.0 - 0.3 * threads)[..., None]
+    if chip_edge is not None:
+        # the fracture face: a rough, dull grey band along the break, unlike machined metal
+        _blend(surface, _line_mask(n, chip_edge, 0.075 * s) * mask, (0.36, 0.34, 0.31))
     return mask, surface, (hole, ro)
 
 
@@ -160,7 +165,7 @@ def _pcb(rng, n, cx, cy, s, angle, condition):
     for k in (-0.7, 0.7):
         r = rot([(k * half - 0.06 * s, 0.7 * half), (k * half + 0.06 * s, 0.7 * half)])
         _blend(surface, _line_mask(n, r, 0.05 * s), (0.75, 0.6, 0.4))
-    return mask, surface, (0.0, half * 1.2)
+    return mask, surface, (0.55 * half, half)
 
 
 _DRAW = {"washer": _washer, "hex_nut": _hex_nut, "pcb_tile": _pcb}

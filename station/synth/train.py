@@ -87,20 +87,20 @@ class DemoRecipe:
         }
 
 
-def _random_flips(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+def random_flips(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     flip_h = torch.rand(x.shape[0], generator=gen) < 0.5
     flip_v = torch.rand(x.shape[0], generator=gen) < 0.5
     x = torch.where(flip_h.view(-1, 1, 1, 1), x.flip(3), x)
     return torch.where(flip_v.view(-1, 1, 1, 1), x.flip(2), x)
 
 
-def _lr_at(step: int, total: int, peak: float, warmup: int) -> float:
+def warmup_cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
     if step < warmup:
         return peak * (step + 1) / warmup
     return 0.5 * peak * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
 
-def _batches(n: int, batch: int, epochs: float, gen: torch.Generator):
+def shuffled_batches(n: int, batch: int, epochs: float, gen: torch.Generator):
     """Indices of shuffled batches over `epochs` passes of n items."""
     total_steps = max(1, int(n * epochs) // batch)
     order = torch.randperm(n, generator=gen)
@@ -160,12 +160,12 @@ def train_clip(
     total = _steps(len(images), recipe.clip_batch, recipe.clip_epochs)
     model.train()
     t0 = time.monotonic()
-    for step, idx in enumerate(_batches(len(images), recipe.clip_batch, recipe.clip_epochs, gen)):
+    for step, idx in enumerate(shuffled_batches(len(images), recipe.clip_batch, recipe.clip_epochs, gen)):
         if should_stop and should_stop():
             raise TrainingCancelled("demo CLIP training cancelled")
         for g in opt.param_groups:
-            g["lr"] = _lr_at(step, total, recipe.clip_lr, recipe.clip_warmup)
-        x = _random_flips(to_model_input(images[idx.numpy()]), gen)
+            g["lr"] = warmup_cosine_lr(step, total, recipe.clip_lr, recipe.clip_warmup)
+        x = random_flips(to_model_input(images[idx.numpy()]), gen)
         y = labels_t[idx]
         start, count = ranges[y, 0], ranges[y, 1]
         pick = start + (torch.rand(len(y), generator=gen) * count).long()
@@ -203,12 +203,12 @@ def train_cnn(
     total = _steps(len(images), recipe.cnn_batch, recipe.cnn_epochs)
     model.train()
     t0 = time.monotonic()
-    for step, idx in enumerate(_batches(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)):
+    for step, idx in enumerate(shuffled_batches(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)):
         if should_stop and should_stop():
             raise TrainingCancelled("demo CNN training cancelled")
         for g in opt.param_groups:
-            g["lr"] = _lr_at(step, total, recipe.cnn_lr, 50)
-        x = _random_flips(to_model_input(images[idx.numpy()]), gen)
+            g["lr"] = warmup_cosine_lr(step, total, recipe.cnn_lr, 50)
+        x = random_flips(to_model_input(images[idx.numpy()]), gen)
         loss = F.cross_entropy(model(x), labels_t[idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()

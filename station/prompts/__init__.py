@@ -1,0 +1,1 @@
+"""RVPT visual prompt sets: file format, tuning, versions."""

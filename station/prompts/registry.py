@@ -1,0 +1,104 @@
+"""Prompt sets known to the station: versions, activation (a manager's act), rollback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..auth import require
+from ..models.files import ModelFileError, sha256_file
+from ..storage.models import PromptSet, User, utcnow
+from .files import load_prompt_set
+
+
+class PromptSetError(Exception):
+    """The prompt set cannot be used as asked; the message says why and what to do."""
+
+
+def prompts_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "prompts"
+
+
+def register(session: Session, data_dir: Path, source: Path, user: User | None, name: str = "") -> PromptSet:
+    """Copy a prompt-set file into the station and record it as the next version of its name."""
+    require(user, "prompts.manage")
+    _, meta = load_prompt_set(source)
+    name = name or meta.name or "rvpt"
+    version = (session.scalar(select(func.max(PromptSet.version)).where(PromptSet.name == name)) or 0) + 1
+    target = prompts_dir(data_dir) / f"{name}-v{version}.safetensors"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if Path(source).resolve() != target.resolve():
+        shutil.copyfile(source, target)
+    row = PromptSet(
+        name=name, version=version, path=str(target), sha256=sha256_file(target),
+        base_model_sha256=meta.base_model_sha256, first_prompted_block=meta.first_prompted_block,
+        tokens_per_block=meta.tokens_per_block, classes=meta.classes, metrics=meta.metrics,
+        meta={"shots": meta.shots, "seed": meta.seed, "recipe": meta.recipe, "created_by": meta.created_by},
+        created_by=user.id if user else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, user.username, "prompts.register", prompt_set=row.id, name=name, version=version,
+                 sha256=row.sha256)
+    return row
+
+
+def verify_usable(row: PromptSet, model_sha256: str) -> None:
+    if row.base_model_sha256 != model_sha256:
+        raise PromptSetError(
+            f"prompt set {row.name} v{row.version} was tuned for CLIP {row.base_model_sha256[:12]}, but the "
+            f"station runs {model_sha256[:12]}; tune a new prompt set on this model"
+        )
+    try:
+        load_prompt_set(row.path, expected_sha256=row.sha256)
+    except ModelFileError as e:
+        raise PromptSetError(str(e)) from e
+
+
+def active(session: Session) -> PromptSet | None:
+    return session.scalar(select(PromptSet).where(PromptSet.active.is_(True)).limit(1))
+
+
+def activate(session: Session, prompt_set_id: int, model_sha256: str, user: User | None, reason: str = "") -> PromptSet:
+    require(user, "prompts.manage")
+    row = session.get(PromptSet, prompt_set_id)
+    if row is None:
+        raise PromptSetError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
+    verify_usable(row, model_sha256)
+    previous = active(session)
+    if previous is not None:
+        previous.active = False
+    row.active, row.activated_at = True, utcnow()
+    session.flush()
+    audit.record(session, user.username, "prompts.activate", prompt_set=row.id, name=row.name, version=row.version,
+                 previous=previous.id if previous else None, reason=reason)
+    return row
+
+
+def deactivate(session: Session, user: User | None, reason: str = "") -> None:
+    require(user, "prompts.manage")
+    previous = active(session)
+    if previous is not None:
+        previous.active = False
+        audit.record(session, user.username, "prompts.deactivate", prompt_set=previous.id, reason=reason)
+
+
+def rollback(session: Session, model_sha256: str, user: User | None) -> PromptSet | None:
+    """Re-activate the prompt set that was active before the current one (or none)."""
+    require(user, "prompts.manage")
+    current = active(session)
+    if current is None:
+        raise PromptSetError("no prompt set is active; nothing to roll back")
+    earlier = session.scalar(
+        select(PromptSet).where(PromptSet.activated_at.is_not(None), PromptSet.id != current.id,
+                                PromptSet.activated_at < current.activated_at)
+        .order_by(PromptSet.activated_at.desc()).limit(1)
+    )
+    if earlier is None:
+        deactivate(session, user, reason="rollback: no earlier prompt set")
+        return None
+    return activate(session, earlier.id, model_sha256, user, reason=f"rollback from {current.name} v{current.version}")

@@ -1,0 +1,148 @@
+"""RVPT: Repulsive Visual Prompt Tuning (arXiv 2412.20392), as DESIGN.md specifies it.
+
+Everything of CLIP stays frozen. Learned: deep visual prompts, `b` tokens for
+each ViT block from block D on (VPT-deep: each block gets its own tokens, the
+previous block's prompt outputs are dropped).
+
+    loss = CE + alpha * FR
+    CE = cross-entropy of softmax_c(logit_scale * cos(prompted image emb, text emb of "a photo of a <class>."))
+    FR = mean over prompted blocks and batch of cos(prompted CLS_l, frozen CLS_l)
+
+FR pushes the prompted encoder's class-token features away from those of the
+frozen (possibly backdoored) encoder at every prompted layer, while CE keeps
+them useful for the task. Defaults are the paper's: alpha 2, D 3, b 50,
+16 shots per class, batch 32, 50 epochs, SGD lr 0.002 with cosine annealing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..models.clip_store import LoadedClip, encode_text_classes
+from ..models.preprocess import to_model_input
+from ..models.prompted import PromptedVisionEncoder
+
+Progress = Callable[[int, int, dict], None]  # (epoch, epochs, metrics)
+
+
+class TuningCancelled(Exception):
+    """`should_stop` answered True; no prompt set was produced."""
+
+
+class NotEnoughShots(ValueError):
+    """Too few labelled images for a class."""
+
+
+@dataclass(frozen=True)
+class RvptRecipe:
+    first_prompted_block: int = 3  # D
+    tokens_per_block: int = 50  # b
+    alpha: float = 2.0
+    shots_per_class: int = 16
+    batch_size: int = 32
+    epochs: int = 50
+    lr: float = 0.002
+    momentum: float = 0.9
+    init_std: float = 0.02
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def class_prompt_text(name: str) -> str:
+    return f"a photo of a {name}."
+
+
+def select_shots(labels: list[int], num_classes: int, shots: int, seed: int, class_names: list[str]) -> list[int]:
+    """`shots` indices per class, chosen with `seed`; a clear error names any class short of images."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for c in range(num_classes):
+        idx = [i for i, lb in enumerate(labels) if lb == c]
+        if len(idx) < shots:
+            raise NotEnoughShots(
+                f"class '{class_names[c]}' has {len(idx)} labelled image(s); RVPT needs {shots} per class. "
+                "Review more frames of that class, or lower the shots per class."
+            )
+        chosen.extend(rng.choice(idx, size=shots, replace=False).tolist())
+    return chosen
+
+
+def tune_prompts(
+    clip: LoadedClip,
+    class_names: list[str],
+    images: list[np.ndarray] | np.ndarray,
+    labels: list[int],
+    recipe: RvptRecipe = RvptRecipe(),
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[torch.Tensor, dict]:
+    """Returns (prompts: (depth - D) x b x width, metrics). `images` are RGB uint8 frames of any size."""
+    torch.manual_seed(recipe.seed)
+    gen = torch.Generator().manual_seed(recipe.seed)
+    model = clip.model
+    device = next(model.parameters()).device
+    x_all = to_model_input(images, clip.spec.mean, clip.spec.std, size=clip.image_size)
+    y_all = torch.as_tensor(labels, dtype=torch.long)
+
+    with torch.no_grad():
+        text = encode_text_classes(clip, [[class_prompt_text(n)] for n in class_names]).float().to(device)
+    scale = float(model.logit_scale.exp())
+
+    encoder = PromptedVisionEncoder(model.visual, first_prompted_block=recipe.first_prompted_block)
+    prompts = PromptedVisionEncoder.init_prompts(
+        encoder.num_prompted_blocks, recipe.tokens_per_block, encoder.width, recipe.init_std, gen
+    ).to(device).requires_grad_(True)
+    encoder.set_prompts(prompts)
+    steps_per_epoch = math.ceil(len(x_all) / recipe.batch_size)
+    opt = torch.optim.SGD([prompts], lr=recipe.lr, momentum=recipe.momentum)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=recipe.epochs * steps_per_epoch)
+    D = recipe.first_prompted_block
+    started = time.monotonic()
+    history = []
+    for epoch in range(recipe.epochs):
+        order = torch.randperm(len(x_all), generator=gen)
+        sums = {"loss": 0.0, "ce": 0.0, "fr": 0.0, "correct": 0}
+        for k in range(0, len(order), recipe.batch_size):
+            if should_stop and should_stop():
+                raise TuningCancelled("prompt tuning cancelled")
+            idx = order[k : k + recipe.batch_size]
+            x, y = x_all[idx].to(device), y_all[idx].to(device)
+            with torch.no_grad():
+                frozen = encoder(x, use_prompts=False, return_block_cls=True)
+            out = encoder(x, return_block_cls=True)
+            logits = scale * F.normalize(out.embedding.float(), dim=-1) @ text.T
+            ce = F.cross_entropy(logits, y)
+            fr = torch.stack([
+                F.cosine_similarity(out.block_cls[i].float(), frozen.block_cls[i].float(), dim=-1).mean()
+                for i in range(D, encoder.depth)
+            ]).mean()
+            loss = ce + recipe.alpha * fr
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            n = len(idx)
+            sums["loss"] += loss.item() * n
+            sums["ce"] += ce.item() * n
+            sums["fr"] += fr.item() * n
+            sums["correct"] += int((logits.argmax(1) == y).sum())
+        n_all = len(x_all)
+        epoch_metrics = {"loss": sums["loss"] / n_all, "ce": sums["ce"] / n_all, "fr": sums["fr"] / n_all,
+                         "train_accuracy": sums["correct"] / n_all}
+        history.append(epoch_metrics)
+        if progress:
+            progress(epoch + 1, recipe.epochs, epoch_metrics)
+    final = history[-1] if history else {}
+    metrics = {**final, "seconds": round(time.monotonic() - started, 1), "shots": len(x_all),
+               "tuned_parameters": int(prompts.numel()),
+               "share_of_clip_parameters": prompts.numel() / sum(p.numel() for p in model.parameters())}
+    return prompts.detach().cpu(), metrics

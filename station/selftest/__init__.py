@@ -1,0 +1,1 @@
+"""Offline self-tests: PRM attack on the foundation model, backdoor probe, and their runner."""

@@ -1,0 +1,119 @@
+"""PRM, Patch Representation Misalignment (arXiv 2403.12693), as its official code does it.
+
+Only the CLIP vision encoder is used: no labels, no text, no prompts. The
+perturbation `delta` (init 0) is optimised with AdamW so that, layer by layer,
+the adversarial image's tokens point away from the clean image's tokens:
+
+    features = tokens after ln_pre, then the output of every block (all tokens, CLS included)
+    loss     = sum over layers of mean over tokens of cos(adv feature, clean feature)   (minimised)
+    image    = clamp(x + clamp(delta, -eps, eps), 0, 1)
+
+Official settings in 0..255 pixel units: AdamW lr 0.5, weight decay 0.01; in the
+0..1 units used here that is lr 0.5/255 and weight decay 2.55 (each step shrinks
+delta by 0.5%). 250 iterations. "Dynamic scale": every iteration both images are
+resized (bicubic) by a ratio from U[0.5, 1.0) before the encoder, with position
+embeddings interpolated to the patch grid. Normalisation happens inside the loop.
+
+At delta = 0 the two feature sets are identical, the cosine is at its maximum and
+its gradient vanishes; the official loop leaves that point only through numerical
+noise. The default keeps that start and records how many steps the escape took;
+`random_start` (in 0..1 units) starts from a small uniform perturbation instead.
+The official script attacks one image at a time; here a batch is attacked at once
+(every image's loss and AdamW state are independent, so batching does not change
+the result beyond floating-point noise); the images of a batch share the scale ratio
+drawn for each iteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+from ..models.prompted import PromptedVisionEncoder
+
+
+@dataclass(frozen=True)
+class PrmSettings:
+    eps: float = 8 / 255
+    iterations: int = 250
+    lr: float = 0.5 / 255
+    weight_decay: float = 2.55
+    scale_low: float = 0.5
+    scale_high: float = 1.0
+    random_start: float = 0.0  # 0: the official start at delta = 0
+    seed: int = 0
+
+
+@dataclass
+class PrmResult:
+    adversarial: torch.Tensor  # N x 3 x H x W in 0..1, quantised to 8 bits
+    losses: list[float] = field(default_factory=list)  # mean over the batch, per iteration
+    escape_step: int | None = None  # first iteration whose loss fell below 99.9% of the start
+
+
+class AttackCancelled(Exception):
+    pass
+
+
+def prm_features(encoder: PromptedVisionEncoder, x01: torch.Tensor, mean, std) -> list[torch.Tensor]:
+    """Layer token sequences of the plain (unprompted) encoder for images in 0..1."""
+    m = torch.tensor(mean, device=x01.device).view(1, 3, 1, 1)
+    s = torch.tensor(std, device=x01.device).view(1, 3, 1, 1)
+    return encoder((x01 - m) / s, use_prompts=False, return_layer_tokens=True).layer_tokens
+
+
+def prm_loss(adv: list[torch.Tensor], clean: list[torch.Tensor]) -> torch.Tensor:
+    """Per image: sum over layers of mean over tokens of the cosine. Shape N."""
+    return torch.stack([F.cosine_similarity(a, c, dim=-1).mean(dim=1) for a, c in zip(adv, clean)]).sum(dim=0)
+
+
+def prm_attack(
+    encoder: PromptedVisionEncoder,
+    images: torch.Tensor,
+    mean,
+    std,
+    settings: PrmSettings = PrmSettings(),
+    progress: Callable[[int, int, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> PrmResult:
+    """images: N x 3 x H x W in 0..1 (the station's frames at their own size)."""
+    # separate streams, so the scale ratios do not depend on how many images share the batch
+    scale_gen = torch.Generator().manual_seed(settings.seed)
+    start_gen = torch.Generator().manual_seed(settings.seed + 1)
+    x = images.detach()
+    if settings.random_start > 0:
+        delta = (torch.rand(x.shape, generator=start_gen) * 2 - 1).to(x) * settings.random_start
+    else:
+        delta = torch.zeros_like(x)
+    delta.requires_grad_(True)
+    opt = torch.optim.AdamW([delta], lr=settings.lr, weight_decay=settings.weight_decay)
+    h, w = x.shape[-2:]
+    losses, start, escape = [], None, None
+    for step in range(settings.iterations):
+        if should_stop and should_stop():
+            raise AttackCancelled("PRM attack cancelled")
+        ratio = settings.scale_low + (settings.scale_high - settings.scale_low) * float(torch.rand((), generator=scale_gen))
+        size = (max(1, round(h * ratio)), max(1, round(w * ratio)))
+        adv = torch.clamp(x + torch.clamp(delta, -settings.eps, settings.eps), 0, 1)
+        adv_s = F.interpolate(adv, size=size, mode="bicubic", align_corners=False)
+        with torch.no_grad():
+            clean_s = F.interpolate(x, size=size, mode="bicubic", align_corners=False)
+            clean_feats = prm_features(encoder, clean_s, mean, std)
+        per_image = prm_loss(prm_features(encoder, adv_s, mean, std), clean_feats)
+        opt.zero_grad(set_to_none=True)
+        per_image.sum().backward()
+        opt.step()
+        loss = float(per_image.mean())
+        losses.append(loss)
+        start = loss if start is None else start
+        if escape is None and loss < 0.999 * start:
+            escape = step
+        if progress:
+            progress(step + 1, settings.iterations, loss)
+    with torch.no_grad():
+        adv = torch.clamp(x + torch.clamp(delta, -settings.eps, settings.eps), 0, 1)
+        adv = torch.round(adv * 255) / 255  # what a camera frame could carry
+    return PrmResult(adv.detach(), losses, escape)

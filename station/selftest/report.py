@@ -1,0 +1,149 @@
+"""A self-contained HTML report of one self-test run, for a quality meeting.
+
+Everything is inline (styles, the trend chart as SVG, images as PNG data), so
+the file can be mailed or archived on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import cv2
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..storage.images import ImageStore
+from ..storage.models import SelftestResult, SelftestRun
+from .outcomes import CAUGHT, CORRECT, DEFECT_ESCAPE, SILENT_FAILURE
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+.bad{color:#b00020;font-weight:bold}.good{color:#1b7a1b}.ex{display:inline-block;margin:.4em;text-align:center;font-size:.8em}
+.ex img{width:160px;height:160px;image-rendering:pixelated;border:1px solid #999}
+.note{color:#555;font-size:.9em}
+"""
+
+
+def _png_data(image: np.ndarray) -> str:
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    return "data:image/png;base64," + base64.b64encode(buf.tobytes()).decode("ascii") if ok else ""
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _trend_svg(runs: list[SelftestRun], current_id: int) -> str:
+    """Defect escapes and caught share (at the strongest eps of each run) over time."""
+    points = []
+    for r in runs:
+        by_eps = r.summary.get("by_eps", {})
+        if not by_eps:
+            continue
+        worst = max(by_eps.values(), key=lambda m: m.get("defect_escape", 0))
+        points.append((r.id, worst.get("defect_escape", 0.0), worst.get("caught", 0.0)))
+    if len(points) < 2:
+        return '<p class="note">The trend appears once there are two or more finished runs.</p>'
+    w, h, pad = 640, 200, 30
+    xs = [pad + i * (w - 2 * pad) / (len(points) - 1) for i in range(len(points))]
+
+    def line(values, colour):
+        pts = " ".join(f"{x:.1f},{h - pad - v * (h - 2 * pad):.1f}" for x, v in zip(xs, values))
+        return f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{pts}"/>'
+
+    bold = ' font-weight="bold"'
+    labels = "".join(
+        f'<text x="{x:.1f}" y="{h - 8}" font-size="10" text-anchor="middle"{bold if rid == current_id else ""}>#{rid}</text>'
+        for x, (rid, _, _) in zip(xs, points)
+    )
+    return (
+        f'<svg width="{w}" height="{h}" role="img" aria-label="trend over runs">'
+        f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#999"/>'
+        f'<text x="4" y="{pad}" font-size="10">100%</text><text x="4" y="{h - pad}" font-size="10">0%</text>'
+        f'{line([p[1] for p in points], "#b00020")}{line([p[2] for p in points], "#1565c0")}{labels}</svg>'
+        '<p class="note"><span class="bad">red</span>: defect escapes, <span style="color:#1565c0">blue</span>: '
+        "sent to review, at each run's strongest attack.</p>"
+    )
+
+
+def _examples(results: list[SelftestResult], store: ImageStore, limit: int = 6) -> str:
+    order = {DEFECT_ESCAPE: 0, SILENT_FAILURE: 1, CAUGHT: 2, CORRECT: 3}
+    chosen = sorted((r for r in results if r.image_path and r.details.get("clean_image")),
+                    key=lambda r: order.get(r.outcome, 9))[:limit]
+    blocks = []
+    for r in chosen:
+        try:
+            adv = store.read(r.image_path)
+            clean = store.read(r.details["clean_image"])
+        except (OSError, ValueError):
+            continue
+        diff = adv.astype(np.int16) - clean.astype(np.int16)
+        scale = 127 / max(1, int(np.abs(diff).max()))
+        magnified = np.clip(128 + diff * scale, 0, 255).astype(np.uint8)
+        a = r.details.get("attacked", {})
+        blocks.append(
+            f'<div><b>{html.escape(r.true_label)}</b>, {html.escape(r.variant)}: '
+            f'<span class="{"bad" if r.outcome in (DEFECT_ESCAPE, SILENT_FAILURE) else "good"}">'
+            f'{html.escape(r.outcome.replace("_", " "))}</span> (verdict {html.escape(str(a.get("verdict")))}, '
+            f'A {html.escape(str(a.get("a")))}, B {html.escape(str(a.get("b")))})<br>'
+            f'<span class="ex"><img src="{_png_data(clean)}" alt="clean"><br>clean</span>'
+            f'<span class="ex"><img src="{_png_data(adv)}" alt="attacked"><br>attacked</span>'
+            f'<span class="ex"><img src="{_png_data(magnified)}" alt="perturbation"><br>perturbation ×{scale:.0f}</span></div>'
+        )
+    return "".join(blocks) or '<p class="note">No images were kept for this run.</p>'
+
+
+def render_report(session: Session, store: ImageStore, run_id: int) -> str:
+    run = session.get(SelftestRun, run_id)
+    if run is None:
+        raise ValueError(f"self-test run {run_id} does not exist (see: station selftest history)")
+    earlier = list(session.scalars(
+        select(SelftestRun).where(SelftestRun.kind == run.kind, SelftestRun.status == "done",
+                                  SelftestRun.id <= run.id).order_by(SelftestRun.id)))
+    results = list(session.scalars(select(SelftestResult).where(SelftestResult.run_id == run_id)))
+    rows = []
+    clean = run.summary.get("clean")
+    if clean:
+        rows.append(f"<tr><td>none (clean frames)</td><td></td><td>{_pct(clean['correct'])}</td><td>{_pct(clean['caught'])}</td>"
+                    f"<td>{_pct(clean['silent_failure'])}</td><td>{_pct(clean['defect_escape'])}</td>"
+                    "<td></td><td></td><td></td><td></td></tr>")
+    for variant, m in run.summary.get("by_eps", {}).items():
+        esc = "bad" if m.get("defect_escape", 0) > 0 else "good"
+        rows.append(
+            f"<tr><td>{html.escape(variant)}</td><td>{m['images']}</td><td>{_pct(m['correct'])}</td>"
+            f"<td>{_pct(m['caught'])}</td><td>{_pct(m['silent_failure'])}</td><td class='{esc}'>{_pct(m['defect_escape'])}</td>"
+            f"<td>{_pct(m['check_a_clean'])}</td><td>{_pct(m['check_a_attacked'])}</td>"
+            f"<td>{_pct(m['check_b_clean'])}</td><td>{_pct(m['check_b_attacked'])}</td></tr>"
+        )
+    params = ", ".join(f"{k} = {html.escape(str(v))}" for k, v in sorted(run.params.items()))
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Self-test run {run.id}</title><style>{_CSS}</style></head><body>
+<h1>Self-test run #{run.id}: {html.escape(run.kind.upper())} attack on the station's foundation model</h1>
+<p>Status <b>{html.escape(run.status)}</b>; started {run.started_at:%Y-%m-%d %H:%M}
+{f"; finished {run.finished_at:%Y-%m-%d %H:%M}" if run.finished_at else ""}.
+CLIP model record {run.clip_model_id}, second-check record {run.check_b_model_id},
+prompt set {run.prompt_set_id if run.prompt_set_id else "none (no RVPT prompts active)"}.</p>
+<p class="note">Parameters: {params}</p>
+<h2>What happened to the attacked frames</h2>
+<table><tr><th>attack</th><th>frames</th><th>correct</th><th>caught (review)</th><th>silent failure</th>
+<th>defect escape</th><th>check A clean</th><th>check A attacked</th><th>check B clean</th><th>check B attacked</th></tr>
+{"".join(rows)}</table>
+<p class="note">Correct: the right verdict. Caught: sent to review, where a person decides. Silent failure: a wrong
+verdict nobody was asked about. Defect escape: a defective part passed as good, the worst case.
+Check columns: how often each check named the true class.</p>
+<h2>Trend over runs</h2>{_trend_svg(earlier, run.id)}
+<h2>Examples</h2>{_examples(results, store)}
+</body></html>"""
+
+
+def write_report(session: Session, store: ImageStore, run_id: int, out: Path | str) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(session, store, run_id), encoding="utf-8")
+    return out

@@ -1,0 +1,134 @@
+"""PRM attack, the PGD baseline, and the PRM self-test record."""
+
+import numpy as np
+import pytest
+import torch
+from sqlalchemy import select
+
+from station.auth import PermissionDenied, create_user
+from station.models.clip_store import load_clip_folder
+from station.models.prompted import PromptedVisionEncoder
+from station.runtime import Station
+from station.selftest import reference as refs
+from station.selftest.outcomes import CAUGHT, CORRECT, DEFECT_ESCAPE, SILENT_FAILURE
+from station.selftest.pgd import pgd_attack
+from station.selftest.prm import PrmSettings, prm_attack, prm_features
+from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest
+from station.storage.models import SelftestResult, SelftestRun
+from station.synth.samples import draw_sample
+
+
+def test_official_settings_are_the_defaults():
+    s = PrmSettings()
+    assert s.iterations == 250 and s.eps == pytest.approx(8 / 255)
+    assert s.lr == pytest.approx(0.5 / 255) and s.lr * s.weight_decay == pytest.approx(0.005)  # 0.5% shrink a step
+    assert (s.scale_low, s.scale_high, s.random_start) == (0.5, 1.0, 0.0)
+
+
+@pytest.fixture(scope="module")
+def clip(demo_dir):
+    return load_clip_folder(demo_dir / "clip")
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return torch.from_numpy(np.stack([draw_sample(8, i, 128).image for i in range(3)])).permute(0, 3, 1, 2).float() / 255
+
+
+def test_features_are_ln_pre_plus_every_block(clip, frames):
+    enc = PromptedVisionEncoder(clip.model.visual)
+    feats = prm_features(enc, frames[:1], clip.spec.mean, clip.spec.std)
+    assert len(feats) == len(clip.model.visual.transformer.resblocks) + 1
+    assert feats[0].shape[1] == 1 + (128 // 8) ** 2  # all tokens at the frame's own size, CLS included
+
+
+def test_attack_misaligns_within_budget(clip, frames):
+    enc = PromptedVisionEncoder(clip.model.visual)
+    eps = 8 / 255
+    result = prm_attack(enc, frames, clip.spec.mean, clip.spec.std, PrmSettings(iterations=30, seed=1))
+    layers = len(clip.model.visual.transformer.resblocks) + 1
+    assert result.losses[0] == pytest.approx(layers, abs=1e-3)  # identical features at delta = 0
+    assert result.losses[-1] < layers - 0.5
+    assert result.escape_step is not None and result.escape_step >= 1
+    adv = result.adversarial
+    assert (adv - frames).abs().max() <= eps + 0.5 / 255 + 1e-6
+    assert torch.allclose(adv * 255, (adv * 255).round(), atol=1e-4)  # 8-bit frames
+
+
+def test_batching_gives_the_single_image_result(clip, frames):
+    """Each image's loss and AdamW state are its own: a batch attacks every image as if alone."""
+    enc = PromptedVisionEncoder(clip.model.visual)
+    settings = PrmSettings(iterations=6, random_start=2 / 255, seed=3)
+    both = prm_attack(enc, frames[:2], clip.spec.mean, clip.spec.std, settings).adversarial
+    first_alone = prm_attack(enc, frames[:1], clip.spec.mean, clip.spec.std, settings).adversarial
+    # same start noise (drawn first) and same scale draws: only floating-point noise differs
+    assert (both[0] - first_alone[0]).abs().mean() < 0.5 / 255
+
+
+def test_pgd_matches_torchattacks(clip):
+    torchattacks = pytest.importorskip("torchattacks")
+    from station.models.zero_shot import ClassPrompt, ZeroShotCheck
+    from station.synth.catalog import ALL_CLASSES
+
+    classes = [ClassPrompt(c.key, tuple(c.prompt_texts())) for c in ALL_CLASSES if c.family.key == "washer"]
+    check = ZeroShotCheck(clip, classes)
+
+    class Classifier(torch.nn.Module):
+        def forward(self, x):
+            return check.logits_from_pixels(x)
+
+    images = torch.from_numpy(np.stack([draw_sample(12, i, 64, class_index=i % 5).image for i in range(20)]))
+    x = images.permute(0, 3, 1, 2).float() / 255
+    y = torch.tensor([i % 5 for i in range(20)])
+    ours = pgd_attack(check.logits_from_pixels, x, y, eps=4 / 255, alpha=1 / 255, steps=10,
+                      generator=torch.Generator().manual_seed(0))
+    theirs = torchattacks.PGD(Classifier(), eps=4 / 255, alpha=1 / 255, steps=10, random_start=True)(x, y)
+    with torch.no_grad():
+        acc_ours = (check.logits_from_pixels(ours).argmax(1) == y).float().mean().item()
+        acc_theirs = (check.logits_from_pixels(theirs).argmax(1) == y).float().mean().item()
+        clean = (check.logits_from_pixels(x).argmax(1) == y).float().mean().item()
+    assert acc_ours < clean
+    assert abs(acc_ours - acc_theirs) <= 0.1
+
+
+def test_prm_selftest_is_recorded(tmp_path):
+    station = Station.open(tmp_path / "data")
+    with station.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
+        op = create_user(s, "olga", "operator", "operator-pass", by=boss)
+        s.expunge_all()
+    reference = refs.generated(station, 4, size=96)
+    settings = PrmRunSettings(eps=[4 / 255, 8 / 255], iterations=3, batch_size=2)
+    with pytest.raises(PermissionDenied):
+        run_prm_selftest(station, reference, settings, op)
+    seen = []
+    run_id = run_prm_selftest(station, reference, settings, boss, progress=lambda d, t, m: seen.append((d, t)))
+    assert seen[-1] == (2 * 2 * 3, 12)
+    with station.db.session() as s:
+        run = s.get(SelftestRun, run_id)
+        assert run.status == "done" and run.finished_at is not None
+        assert set(run.summary["by_eps"]) == {"eps=4/255", "eps=8/255"}
+        results = list(s.scalars(select(SelftestResult).where(SelftestResult.run_id == run_id)))
+    assert len(results) == 8
+    assert {r.outcome for r in results} <= {CORRECT, CAUGHT, SILENT_FAILURE, DEFECT_ESCAPE}
+    assert all(station.images.path_of(r.image_path).exists() for r in results)
+
+    from station.selftest.report import render_report
+
+    second = run_prm_selftest(station, reference[:2], PrmRunSettings(iterations=2, batch_size=2), boss)
+    with station.db.session() as s:
+        page = render_report(s, station.images, second)
+    assert f"Self-test run #{second}" in page and "defect escape" in page
+    assert page.count("data:image/png;base64,") >= 3  # clean, attacked, magnified perturbation
+    assert "<polyline" in page  # the trend over the two runs
+
+    calls = {"n": 0}
+
+    def stop():
+        calls["n"] += 1
+        return calls["n"] > 2
+
+    cancelled = run_prm_selftest(station, reference, settings, boss, should_stop=stop)
+    with station.db.session() as s:
+        assert s.get(SelftestRun, cancelled).status == "cancelled"
+    station.close()

@@ -1,0 +1,114 @@
+"""RVPT prompt sets: tuning, files, activation by a manager, rollback, refusal of bad files."""
+
+import numpy as np
+import pytest
+import torch
+
+from station.auth import PermissionDenied, create_user
+from station.models.files import ModelFileError
+from station.prompts.files import PromptSetMeta, load_prompt_set, save_prompt_set
+from station.prompts.registry import PromptSetError, activate, active, register, rollback
+from station.prompts.rvpt import NotEnoughShots, RvptRecipe, select_shots, tune_prompts
+from station.runtime import Station
+from station.synth.catalog import ALL_CLASSES, family_class_indices
+from station.synth.samples import draw_sample
+
+WASHER = [ALL_CLASSES[i] for i in family_class_indices("washer")]
+
+
+@pytest.fixture(scope="module")
+def shots():
+    images, labels = [], []
+    for li, part in enumerate(WASHER):
+        ci = ALL_CLASSES.index(part)
+        for k in range(6):
+            images.append(draw_sample(31, k, 64, class_index=ci).image)
+            labels.append(li)
+    return images, labels
+
+
+def test_shot_selection_names_the_short_class():
+    with pytest.raises(NotEnoughShots, match="class 'dented washer' has 2 labelled image"):
+        select_shots([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4], 5, 3, 0, [c.label for c in WASHER])
+
+
+def test_tuning_lowers_the_loss_and_repels_features(demo_dir, shots):
+    from station.models.clip_store import load_clip_folder
+
+    clip = load_clip_folder(demo_dir / "clip")
+    before = {k: v.clone() for k, v in clip.model.state_dict().items()}
+    epochs = []
+    recipe = RvptRecipe(tokens_per_block=5, epochs=6, batch_size=10, lr=0.01)
+    prompts, metrics = tune_prompts(clip, [c.label for c in WASHER], *shots, recipe,
+                                    progress=lambda e, n, m: epochs.append(m))
+    assert prompts.shape == (clip.model.visual.transformer.layers - 3, 5, 128)
+    assert len(epochs) == 6
+    assert epochs[-1]["loss"] < epochs[0]["loss"]
+    assert epochs[-1]["fr"] < epochs[0]["fr"]  # prompted CLS features move away from the frozen ones
+    assert metrics["tuned_parameters"] == prompts.numel()
+    after = clip.model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # CLIP stays frozen
+
+
+def _meta(sha, **kw):
+    return PromptSetMeta(base_model_sha256=sha, classes=[{"key": "washer/good", "name": "good washer", "text": "x"}],
+                         first_prompted_block=3, tokens_per_block=2, name="test", **kw)
+
+
+def test_prompt_file_round_trip_and_tamper(tmp_path):
+    prompts = torch.randn(3, 2, 128)
+    path = tmp_path / "p.safetensors"
+    sha = save_prompt_set(path, prompts, _meta("a" * 64, metrics={"acc": 0.9}))
+    loaded, meta = load_prompt_set(path, expected_sha256=sha)
+    assert torch.equal(loaded, prompts) and meta.metrics == {"acc": 0.9}
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0x55
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="its record says"):
+        load_prompt_set(path, expected_sha256=sha)
+
+
+def test_activation_rollback_and_refusals(tmp_path):
+    station = Station.open(tmp_path / "data")
+    sha = station.clip.sha256
+    with station.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
+        op = create_user(s, "olga", "operator", "operator-pass", by=boss)
+    files = []
+    for i in range(2):
+        f = tmp_path / f"p{i}.safetensors"
+        save_prompt_set(f, torch.randn(3, 2, 128) * 0.01, _meta(sha))
+        files.append(f)
+    other = tmp_path / "other.safetensors"
+    save_prompt_set(other, torch.randn(3, 2, 128), _meta("b" * 64))
+    with station.db.transaction() as s:
+        boss, op = s.merge(boss), s.merge(op)
+        with pytest.raises(PermissionDenied):
+            register(s, station.data_dir, files[0], op)
+        first = register(s, station.data_dir, files[0], boss)
+        second = register(s, station.data_dir, files[1], boss)
+        foreign = register(s, station.data_dir, other, boss)
+        assert (first.version, second.version) == (1, 2)
+        with pytest.raises(PermissionDenied):
+            activate(s, first.id, sha, op)
+        activate(s, first.id, sha, boss)
+        activate(s, second.id, sha, boss)
+        with pytest.raises(PromptSetError, match="tuned for CLIP bbbbbbbbbbbb"):
+            activate(s, foreign.id, sha, boss)
+        assert active(s).id == second.id
+        assert rollback(s, sha, boss).id == first.id
+        ids = first.id, second.id
+    station.close()
+
+    reopened = Station.open(tmp_path / "data")  # the active prompt set is live after a restart
+    assert reopened.check_a.prompt_set_id == ids[0]
+    assert reopened.check_a.encoder.prompts is not None
+    reopened.close()
+
+    with reopened.db.session() as s:
+        path = active(s).path
+    with open(path, "r+b") as fh:  # tamper with the live prompt file
+        fh.seek(-1, 2)
+        fh.write(b"\x00")
+    with pytest.raises(PromptSetError, match="its record says"):
+        Station.open(tmp_path / "data")
