@@ -106,7 +106,7 @@ def prm_attack(
         opt.zero_grad(set_to_none=True)
         per_image.sum().backward()
         opt.step()
-        loss = float(per_image.mean())
+        loss = float(per_image.detach().mean())
         losses.append(loss)
         start = loss if start is None else start
         if escape is None and loss < 0.999 * start:
