@@ -176,6 +176,49 @@ def cmd_models_check(args) -> int:
     return 0
 
 
+def cmd_models_train_probe(args) -> int:
+    """Train check B as a linear probe on the station's frozen CLIP features."""
+    import torch
+
+    from .config import load
+    from .models.preprocess import to_model_input
+    from .models.second_check import save_linear_probe, train_linear_probe
+    from .prompts.shots import from_folder, from_reviews
+    from .runtime import load_foundation
+    from .storage.images import ImageStore
+
+    cfg = load(args.data_dir)
+    keys, names = [c.key for c in cfg.classes], [c.name for c in cfg.classes]
+    clip = load_foundation(cfg)
+    if args.folder:
+        shots = from_folder(args.folder, keys, names)
+        images, labels = shots.images, shots.labels
+    elif args.generated:
+        from .synth.catalog import CLASS_INDEX
+        from .synth.samples import draw_sample
+
+        unknown = [k for k in keys if k not in CLASS_INDEX]
+        if unknown:
+            raise CliError(f"classes {unknown} are not generated parts; train from --folder or reviewed frames")
+        images = [draw_sample(args.seed, i, 256, class_index=CLASS_INDEX[keys[i % len(keys)]]).image
+                  for i in range(args.generated)]
+        labels = [i % len(keys) for i in range(args.generated)]
+    else:
+        db = _open_db(args)
+        with db.session() as s:
+            shots = from_reviews(s, ImageStore(args.data_dir / "images"), keys)
+        images, labels = shots.images, shots.labels
+    missing = [names[c] for c in range(len(keys)) if c not in set(labels)]
+    if missing:
+        raise CliError(f"no labelled images of {', '.join(missing)}; every class needs some")
+    x = to_model_input(images, clip.spec.mean, clip.spec.std, size=clip.image_size)
+    probe = train_linear_probe(clip, x, torch.as_tensor(labels), keys, seed=args.seed)
+    save_linear_probe(probe, args.out, images=len(images))
+    print(f"linear probe on CLIP {clip.sha256[:12]} trained on {len(images)} images, written to {args.out}; "
+          f"use it with [model] check_b = \"linear_probe\", check_b_path = \"{args.out}\"")
+    return 0
+
+
 # ----------------------------------------------------------------- capture
 
 def cmd_capture_check(args) -> int:
@@ -807,6 +850,13 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--sha256", help="expected sha256 of the file")
     mc.add_argument("--quick-gelu", action="store_true", help="the checkpoint was trained with QuickGELU (OpenAI weights)")
     mc.set_defaults(func=cmd_models_check)
+
+    mt = m.add_parser("train-probe", help="train check B as a linear probe on the station's CLIP features")
+    mt.add_argument("--out", required=True, help="probe file to write (.safetensors; a .json is written beside it)")
+    mt.add_argument("--folder", type=Path, default=None, help="labelled images FOLDER/<class>/*.png (default: reviewed frames)")
+    mt.add_argument("--generated", type=int, default=0, help="train on this many generated frames instead (demo)")
+    mt.add_argument("--seed", type=int, default=0)
+    mt.set_defaults(func=cmd_models_train_probe)
 
     c = sub.add_parser("capture", help="frame sources").add_subparsers(dest="capture_command", metavar="ACTION", required=True)
     cc = c.add_parser("check", help="read frames from a source and report")

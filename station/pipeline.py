@@ -126,17 +126,20 @@ class Pipeline:
                     s.add(Alarm(kind="failsafe", detail=detail))
                     audit.record(s, "system", "failsafe.trip", **detail)
                 s.flush()
-                done = time.time()
-                for row, f in zip(rows, frames):
-                    row.latency_ms = (done - f.timestamp) * 1000.0
+                written = time.time()
+                for row, f in zip(rows, frames):  # the row's own figure stops just before the commit
+                    row.latency_ms = (written - f.timestamp) * 1000.0
         except BaseException:
             for img in staged:
                 st.images.discard(img)
+            if trip_at is not None:  # no alarm was recorded, so the trip did not happen
+                self.manual_mode = False
             raise
+        committed = time.time()
         for img in staged:
             st.images.publish(img)
         return [
-            InspectionResult(r.id, f, d, r.latency_ms, m, alarm_raised=(i == trip_at))
+            InspectionResult(r.id, f, d, (committed - f.timestamp) * 1000.0, m, alarm_raised=(i == trip_at))
             for i, (r, f, d, m) in enumerate(zip(rows, frames, decisions, manual_flags))
         ]
 

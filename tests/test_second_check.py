@@ -10,7 +10,7 @@ from station.models.cnn_store import load_cnn_folder
 from station.models.files import ModelFileError
 from station.models.preprocess import to_model_input
 from station.models.second_check import (
-    CnnCheck, LinearProbeCheck, TorchScriptCheck, save_linear_probe, train_linear_probe,
+    CnnCheck, LinearProbeCheck, OnnxCheck, TorchScriptCheck, save_linear_probe, train_linear_probe,
 )
 from station.synth.catalog import family_class_indices, ALL_CLASSES
 from station.synth.pool import render_pool
@@ -53,6 +53,25 @@ def test_torchscript_check_matches_the_model_it_came_from(demo_dir, tmp_path, wa
     ts = TorchScriptCheck(path, WASHER)
     x = to_model_input(washer_images[0][:16])
     assert torch.allclose(ts.probabilities(x), cnn.probabilities(x), atol=1e-5)
+
+
+def test_onnx_check_matches_the_model_it_came_from(demo_dir, tmp_path, washer_images):
+    import warnings
+
+    cnn = CnnCheck(demo_dir / "cnn", WASHER)
+    loaded = load_cnn_folder(demo_dir / "cnn")
+    path = tmp_path / "cnn.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(loaded.model, torch.randn(1, 3, 64, 64), str(path), dynamo=False, input_names=["x"],
+                          output_names=["logits"], dynamic_axes={"x": {0: "n"}, "logits": {0: "n"}})
+    path.with_suffix(".json").write_text(json.dumps({"class_keys": loaded.class_keys, "image_size": 64}))
+    check = OnnxCheck(path, WASHER)
+    x = to_model_input(washer_images[0][:16])
+    assert torch.allclose(check.probabilities(x), cnn.probabilities(x), atol=1e-4)
+    path.write_bytes(b"not onnx")
+    with pytest.raises(ModelFileError, match="not a readable ONNX model"):
+        OnnxCheck(path, WASHER)
 
 
 def test_model_without_the_station_classes_is_refused(demo_dir):
