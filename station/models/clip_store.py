@@ -100,12 +100,21 @@ def load_clip_checkpoint(path: Path | str, spec: ClipSpec, sha256: str | None = 
             force_quick_gelu=spec.quick_gelu,
             require_pretrained=True,
         )
-    except (RuntimeError, KeyError, ValueError) as e:
-        raise _open_clip_error(path, spec.arch, e) from e
-    except Exception as e:  # unpickling or safetensors header errors on a damaged file
+    except Exception as e:
+        if _readable(path):  # a good file for another architecture
+            raise _open_clip_error(path, spec.arch, e) from e
         raise ModelFileError(path, f"file cannot be read as a checkpoint ({type(e).__name__}: {e})"[:500],
                              "The file is damaged or not a model checkpoint; copy it again from its source.") from e
     return _finish(model, spec, sha, path)
+
+
+def _readable(path: Path) -> bool:
+    """Whether the file parses as a state dict at all (asked only after a load failed)."""
+    try:
+        open_clip.factory.load_state_dict(str(path), weights_only=True)
+        return True
+    except Exception:
+        return False
 
 
 def load_clip_folder(folder: Path | str) -> LoadedClip:
