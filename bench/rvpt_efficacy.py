@@ -62,6 +62,10 @@ def main() -> int:
     ap.add_argument("--shots", type=int, default=16)
     ap.add_argument("--test", type=int, default=600)
     args = ap.parse_args()
+    if not Path(args.model).is_dir():
+        print(f"rvpt_efficacy: no backdoored model at {args.model}; build it with `station demo-backdoor` "
+              "(about 5 minutes), then run this again")
+        return 0
     clip = load_clip_folder(args.model)
     names = [c.label for c in ALL_CLASSES]
     text = encode_text_classes(clip, [[class_prompt_text(n)] for n in names]).float()
