@@ -598,14 +598,19 @@ def cmd_prompts_list(args) -> int:
     return 0
 
 
-def cmd_prompts_show(args) -> int:
+def _prompt_set(session, prompt_set_id: int):
     from .storage.models import PromptSet
 
+    row = session.get(PromptSet, prompt_set_id)
+    if row is None:
+        raise CliError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
+    return row
+
+
+def cmd_prompts_show(args) -> int:
     db = _open_db(args)
     with db.session() as s:
-        r = s.get(PromptSet, args.id)
-        if r is None:
-            raise CliError(f"prompt set {args.id} does not exist (see: station prompts list)")
+        r = _prompt_set(s, args.id)
         print(json.dumps({"id": r.id, "name": r.name, "version": r.version, "active": r.active, "path": r.path,
                           "sha256": r.sha256, "base_model_sha256": r.base_model_sha256, "D": r.first_prompted_block,
                           "b": r.tokens_per_block, "classes": r.classes, "metrics": r.metrics, "meta": r.meta}, indent=2))
@@ -642,13 +647,10 @@ def cmd_prompts_export(args) -> int:
     import shutil
 
     from .prompts.files import load_prompt_set
-    from .storage.models import PromptSet
 
     db = _open_db(args)
     with db.session() as s:
-        r = s.get(PromptSet, args.id)
-        if r is None:
-            raise CliError(f"prompt set {args.id} does not exist")
+        r = _prompt_set(s, args.id)
         load_prompt_set(r.path, expected_sha256=r.sha256)
         shutil.copyfile(r.path, args.out)
     print(f"prompt set {r.name} v{r.version} exported to {args.out}")

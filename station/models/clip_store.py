@@ -165,11 +165,14 @@ def folder_sha256(folder: Path | str) -> str:
 
 
 @torch.no_grad()
-def encode_text_classes(loaded: LoadedClip, texts_per_class: list[list[str]]) -> torch.Tensor:
+def class_text_embeddings(model, tokenizer, texts_per_class: list[list[str]]) -> torch.Tensor:
     """One unit vector per class: the mean of its prompt texts' unit embeddings."""
     rows = []
     for texts in texts_per_class:
-        emb = loaded.model.encode_text(loaded.tokenizer(texts))
-        emb = torch.nn.functional.normalize(emb, dim=-1).mean(0)
+        emb = torch.nn.functional.normalize(model.encode_text(tokenizer(texts)), dim=-1).mean(0)
         rows.append(torch.nn.functional.normalize(emb, dim=-1))
     return torch.stack(rows)
+
+
+def encode_text_classes(loaded: LoadedClip, texts_per_class: list[list[str]]) -> torch.Tensor:
+    return class_text_embeddings(loaded.model, loaded.tokenizer, texts_per_class)

@@ -12,19 +12,9 @@ import torch
 import torch.nn.functional as F
 from open_clip.tokenizer import SimpleTokenizer
 
-from .catalog import ALL_CLASSES, FAMILIES, PartClass
+from ..models.clip_store import class_text_embeddings
 from ..models.preprocess import to_model_input
-
-
-@torch.no_grad()
-def class_text_embeddings(model, classes: tuple[PartClass, ...], context_length: int) -> torch.Tensor:
-    """One unit vector per class: the mean of its prompt texts' embeddings."""
-    tok = SimpleTokenizer(context_length=context_length)
-    rows = []
-    for part in classes:
-        emb = F.normalize(model.encode_text(tok(part.prompt_texts())), dim=-1).mean(0)
-        rows.append(F.normalize(emb, dim=-1))
-    return torch.stack(rows)
+from .catalog import ALL_CLASSES, FAMILIES
 
 
 @torch.no_grad()
@@ -48,7 +38,8 @@ def _per_family(scores: torch.Tensor, labels: np.ndarray) -> dict:
 
 def clip_zero_shot_accuracy(model, images: np.ndarray, labels: np.ndarray, context_length: int, size: int) -> dict:
     model.eval()
-    text = class_text_embeddings(model, ALL_CLASSES, context_length)
+    tokenizer = SimpleTokenizer(context_length=context_length)
+    text = class_text_embeddings(model, tokenizer, [part.prompt_texts() for part in ALL_CLASSES])
     scores = _scores(lambda x: F.normalize(model.encode_image(x), dim=-1) @ text.T, images, size)
     return _per_family(scores, labels)
 
