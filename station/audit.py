@@ -64,3 +64,11 @@ def verify(session: Session) -> ChainCheck:
             return ChainCheck(count, event.id, "content does not match its hash (the row was edited)")
         prev = event.hash
     return ChainCheck(count, None)
+
+
+def page(session: Session, before_id: int | None = None, limit: int = 100) -> list[AuditEvent]:
+    """Newest first, keyset-paged so browsing stays fast on a long trail."""
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if before_id is not None:
+        q = q.where(AuditEvent.id < before_id)
+    return list(session.scalars(q))

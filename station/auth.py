@@ -9,6 +9,7 @@ import os
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .storage.models import User
 
 ROLES = ("operator", "reviewer", "manager")
@@ -98,3 +99,58 @@ def authenticate(session: Session, username: str, password: str) -> User:
     if not user.active:
         raise AuthError(f"user '{username}' is deactivated; ask a manager")
     return user
+
+
+def sign_in(db, username: str, password: str, via: str, **detail) -> User:
+    """authenticate() plus the audit trail (failed attempts too); returns a user detached from any session."""
+    try:
+        with db.transaction() as s:
+            user = authenticate(s, username, password)
+            audit.record(s, user.username, "sign_in", via=via, **detail)
+            s.expunge(user)
+            return user
+    except AuthError:
+        with db.transaction() as s:
+            audit.record(s, username[:64] or "?", "sign_in.failed", via=via)
+        raise
+
+
+def sign_out(session: Session, user: User, via: str, reason: str = "user") -> None:
+    audit.record(session, user.username, "sign_out", via=via, reason=reason)
+
+
+def _managed_user(session: Session, username: str, by: User | None) -> User:
+    require(by, "users.manage")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValueError(f"no user '{username}'")
+    return user
+
+
+def _managers_left(session: Session, without: User) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(
+        User.role == "manager", User.active.is_(True), User.id != without.id)) or 0
+
+
+def set_role(session: Session, username: str, role: str, by: User | None) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, got '{role}'")
+    user = _managed_user(session, username, by)
+    if user.role == "manager" and role != "manager" and _managers_left(session, user) == 0:
+        raise ValueError(f"'{username}' is the last active manager; make someone else a manager first")
+    old, user.role = user.role, role
+    audit.record(session, by.username, "user.role", username=username, old=old, new=role)
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, by: User | None) -> User:
+    user = _managed_user(session, username, by)
+    if not active and user.role == "manager" and _managers_left(session, user) == 0:
+        raise ValueError(f"'{username}' is the last active manager; the station would have no one to manage it")
+    user.active = active
+    audit.record(session, by.username, "user.activate" if active else "user.deactivate", username=username)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))

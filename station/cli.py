@@ -88,7 +88,7 @@ def _metrics_table(metrics: dict) -> str:
 
 
 def cmd_demo(args) -> int:
-    """Until the live station exists: the demo models' results on freshly generated frames."""
+    """The demo models' figures on fresh frames, then the station itself: its window, or headless without a display."""
     from .models.clip_store import load_clip_folder
     from .models.cnn_store import load_cnn_folder
     from .synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
@@ -98,28 +98,66 @@ def cmd_demo(args) -> int:
     clip = load_clip_folder(folder / "clip")
     cnn = load_cnn_folder(folder / "cnn")
     seed = args.seed if args.seed is not None else int(time.time())
-    print(f"Demo models from {folder} (CLIP sha256 {clip.sha256[:12]}, CNN sha256 {cnn.sha256[:12]})")
-    print(f"Generating {args.frames} fresh frames (seed {seed}) ...")
-    images, labels = render_pool(seed, args.frames, args.size)
-    t0 = time.monotonic()
-    metrics = {
-        "fresh": {
-            "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, clip.image_size),
-            "cnn": classifier_accuracy(cnn.model, images, labels, clip.image_size),
-            "frame_size": args.size,
+    if args.frames:
+        print(f"Demo models from {folder} (CLIP sha256 {clip.sha256[:12]}, CNN sha256 {cnn.sha256[:12]})")
+        print(f"Generating {args.frames} fresh frames (seed {seed}) ...")
+        images, labels = render_pool(seed, args.frames, args.size)
+        t0 = time.monotonic()
+        metrics = {
+            "fresh": {
+                "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, clip.image_size),
+                "cnn": classifier_accuracy(cnn.model, images, labels, clip.image_size),
+                "frame_size": args.size,
+            }
         }
-    }
-    elapsed = time.monotonic() - t0
-    print(_metrics_table(metrics))
-    print(f"{args.frames} frames through both models in {elapsed:.1f} s ({args.frames / elapsed:.0f} frames/s)")
+        elapsed = time.monotonic() - t0
+        print(_metrics_table(metrics))
+        print(f"{args.frames} frames through both models in {elapsed:.1f} s ({args.frames / elapsed:.0f} frames/s)")
+    demo_dir = args.data_dir / "demo"
+    _demo_settings(demo_dir)
+    if not args.no_gui:
+        from ui.app import display_available
+
+        if display_available():
+            print(f"Starting the station window (data in {demo_dir}) ...")
+            return _launch_gui(demo_dir, demo=True)
+        print(f"No display found: running a headless inspection of {args.inspect} simulated parts instead.")
     if args.inspect:
-        print(f"\nA short run of the station itself ({args.inspect} simulated washers, recorded under "
-              f"{args.data_dir / 'demo'}):")
-        demo_args = argparse.Namespace(**{**vars(args), "data_dir": args.data_dir / "demo", "source": ["synthetic"],
+        print(f"\nThe station on {args.inspect} simulated washers, recorded under {demo_dir}:")
+        demo_args = argparse.Namespace(**{**vars(args), "data_dir": demo_dir, "source": ["synthetic"],
                                           "frames": args.inspect, "json": False, "family": "washer",
                                           "defect_rate": 0.3, "seed": seed, "user": None, "command": "inspect"})
         return cmd_inspect(demo_args)
     return 0
+
+
+def _demo_settings(demo_dir: Path) -> None:
+    """A demo station paces its simulated camera so people can follow it."""
+    from . import config as config_mod
+
+    if not (demo_dir / config_mod.CONFIG_NAME).exists():
+        cfg = config_mod.default_config("washer")
+        cfg.name = "Demo inspection station"
+        cfg.source.fps, cfg.source.defect_rate = 6.0, 0.3
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        config_mod.save(cfg, demo_dir)
+
+
+def _launch_gui(data_dir: Path, demo: bool = False) -> int:
+    try:
+        from ui.app import main as gui_main
+    except ImportError as e:  # a Qt library of the system is missing
+        raise CliError(f"the station window cannot start ({e}); install the Qt system libraries "
+                       "(Debian: libegl1 libxkbcommon0 libxcb-cursor0) or use the command line") from e
+    return gui_main(data_dir, demo=demo)
+
+
+def cmd_gui(args) -> int:
+    from ui.app import display_available
+
+    if not display_available():
+        raise CliError("no display: set DISPLAY (or run under Xvfb), or use the command line (station inspect ...)")
+    return _launch_gui(args.data_dir, demo=args.demo)
 
 
 # ----------------------------------------------------------------- synthetic data
@@ -258,8 +296,7 @@ def _sign_in(args, db, needed: bool = False):
     import getpass
     import os
 
-    from . import audit
-    from .auth import authenticate
+    from .auth import sign_in
 
     if not args.user:
         if needed:
@@ -270,11 +307,7 @@ def _sign_in(args, db, needed: bool = False):
         if not sys.stdin.isatty():
             raise CliError("no password: set STATION_PASSWORD or run from a terminal to be asked")
         password = getpass.getpass(f"password for {args.user}: ")
-    with db.transaction() as s:
-        user = authenticate(s, args.user, password)
-        audit.record(s, user.username, "sign_in", via="cli", command=args.command)
-        s.expunge(user)
-    return user
+    return sign_in(db, args.user, password, via="cli", command=args.command)
 
 
 def _source_from_args(args, cfg):
@@ -520,32 +553,21 @@ def cmd_audit_verify(args) -> int:
 # ----------------------------------------------------------------- prompt sets
 
 def cmd_prompts_tune(args) -> int:
-    from datetime import datetime, timezone
-
     from .auth import require
-    from .prompts.files import PromptSetMeta, save_prompt_set
-    from .prompts.registry import activate, register
-    from .prompts.rvpt import RvptRecipe, class_prompt_text, select_shots, tune_prompts
-    from .prompts.shots import from_folder, from_reviews
+    from .prompts.rvpt import RvptRecipe
+    from .prompts.workflow import collect_shots, tune_and_register
     from .runtime import Station
 
     station = Station.open(args.data_dir)
     try:
         user = _sign_in(args, station.db, needed=True)
         require(user, "prompts.manage")
-        classes = station.config.classes
-        keys, names = [c.key for c in classes], [c.name for c in classes]
-        if args.folder:
-            shots = from_folder(args.folder, keys, names)
-        else:
-            with station.db.session() as s:
-                shots = from_reviews(s, station.images, keys)
+        shots = collect_shots(station, args.folder)
         for reason in shots.skipped:
             print(f"skipped: {reason}", file=sys.stderr)
         recipe = RvptRecipe(first_prompted_block=args.depth, tokens_per_block=args.tokens, shots_per_class=args.shots,
                             epochs=args.epochs, seed=args.seed)
-        chosen = select_shots(shots.labels, len(keys), recipe.shots_per_class, recipe.seed, names)
-        print(f"Tuning RVPT prompts: {len(chosen)} shots ({recipe.shots_per_class} per class), D={recipe.first_prompted_block}, "
+        print(f"Tuning RVPT prompts: {recipe.shots_per_class} shots per class, D={recipe.first_prompted_block}, "
               f"b={recipe.tokens_per_block}, {recipe.epochs} epochs ...", file=sys.stderr)
 
         def progress(epoch, epochs, m):
@@ -553,23 +575,8 @@ def cmd_prompts_tune(args) -> int:
                 print(f"  epoch {epoch:>3}/{epochs}  loss {m['loss']:.3f}  CE {m['ce']:.3f}  FR {m['fr']:+.3f}  "
                       f"train accuracy {m['train_accuracy']:.1%}", file=sys.stderr, flush=True)
 
-        prompts, metrics = tune_prompts(station.clip, names, [shots.images[i] for i in chosen],
-                                        [shots.labels[i] for i in chosen], recipe, progress)
-        meta = PromptSetMeta(
-            base_model_sha256=station.clip.sha256,
-            classes=[{"key": k, "name": n, "text": class_prompt_text(n)} for k, n in zip(keys, names)],
-            first_prompted_block=recipe.first_prompted_block, tokens_per_block=recipe.tokens_per_block,
-            shots=[{"label": keys[shots.labels[i]], **shots.sources[i]} for i in chosen], seed=recipe.seed,
-            recipe=recipe.as_dict(), metrics=metrics, created_by=user.username,
-            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), name=args.name,
-        )
-        staged = args.data_dir / "prompts" / f".{args.name}-new.safetensors"
-        save_prompt_set(staged, prompts, meta)
-        with station.db.transaction() as s:
-            row = register(s, args.data_dir, staged, s.merge(user), name=args.name)
-            if args.activate:
-                activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated")
-        staged.unlink(missing_ok=True)
+        row = tune_and_register(station, user, recipe, name=args.name, make_active=args.activate, progress=progress,
+                                shots=shots)
         print(f"prompt set {row.name} v{row.version} (id {row.id}) registered"
               + (" and activated" if args.activate else "; activate it with: station prompts activate " + str(row.id)))
         return 0
@@ -802,11 +809,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="run the bundled demo models on freshly generated frames")
     d.add_argument("--models", default=str(demo_models_dir()), help="demo model folder")
-    d.add_argument("--frames", type=int, default=600)
+    d.add_argument("--frames", type=int, default=600, help="fresh frames for the accuracy figures (0: skip)")
     d.add_argument("--size", type=int, default=256, help="frame size in pixels, as the simulated camera gives")
     d.add_argument("--seed", type=int, default=None, help="frame stream seed (default: the current time)")
-    d.add_argument("--inspect", type=int, default=20, help="then inspect this many frames with the station (0: none)")
+    d.add_argument("--inspect", type=int, default=20,
+                   help="without a window: inspect this many frames with the station (0: none)")
+    d.add_argument("--no-gui", action="store_true", help="do not open the station window")
     d.set_defaults(func=cmd_demo)
+
+    g = sub.add_parser("gui", help="open the station window")
+    g.add_argument("--demo", action="store_true", help="create demo accounts on a new station (password demo-pass)")
+    g.set_defaults(func=cmd_gui)
 
     t = sub.add_parser("demo-train", help="train the bundled demo models from a seed (CPU; about 40 min)")
     t.add_argument("--out", type=Path, default=demo_models_dir())

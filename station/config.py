@@ -66,6 +66,11 @@ class ModelSpec:
 
 
 @dataclass
+class UiSpec:
+    idle_signout_minutes: float = 15.0  # the station application signs a user out after this long untouched
+
+
+@dataclass
 class StationConfig:
     name: str = "Inspection station"
     database_url: str = ""  # empty: SQLite in the data directory
@@ -74,6 +79,7 @@ class StationConfig:
     failsafe: FailSafe = field(default_factory=FailSafe)
     source: SourceSpec = field(default_factory=SourceSpec)
     model: ModelSpec = field(default_factory=ModelSpec)
+    ui: UiSpec = field(default_factory=UiSpec)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -144,6 +150,8 @@ def validate(cfg: StationConfig, path: Path | str = CONFIG_NAME) -> StationConfi
         fail(f"[model] check_b must be one of {', '.join(CHECK_B_KINDS)}, got {cfg.model.check_b!r}")
     if cfg.model.check_b in ("torchscript", "onnx", "linear_probe") and not cfg.model.check_b_path:
         fail(f"[model] check_b = '{cfg.model.check_b}' needs check_b_path")
+    if not isinstance(cfg.ui.idle_signout_minutes, (int, float)) or cfg.ui.idle_signout_minutes < 0.1:
+        fail(f"[ui] idle_signout_minutes must be a number of minutes of at least 0.1, got {cfg.ui.idle_signout_minutes!r}")
     if cfg.model.device not in ("auto", "cpu", "cuda"):
         fail(f"[model] device must be auto, cpu or cuda, got {cfg.model.device!r}")
     return cfg
@@ -173,6 +181,7 @@ def parse(raw: dict, path: Path | str = CONFIG_NAME) -> StationConfig:
         failsafe=_section(raw, "failsafe", FailSafe, path),
         source=_section(raw, "source", SourceSpec, path),
         model=_section(raw, "model", ModelSpec, path),
+        ui=_section(raw, "ui", UiSpec, path),
     )
     return validate(cfg, path)
 

@@ -106,6 +106,10 @@ class Station:
     def class_names(self) -> dict[str, str]:
         return {c.key: c.name for c in self.config.classes}
 
+    def reload_prompts(self) -> None:
+        """Apply whatever prompt set is active now (after an activation or rollback), or none."""
+        _apply_active_prompts(self.db, self.clip, self.check_a)
+
     def close(self) -> None:
         self.db.close()
 
@@ -127,6 +131,7 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
     with db.session() as s:
         row = active(s)
     if row is None:
+        check_a.set_prompts(None)
         return
     verify_usable(row, clip.sha256)
     prompts, meta = load_prompt_set(row.path, expected_sha256=row.sha256)

@@ -65,6 +65,9 @@ class FrameSource(ABC):
     def read(self) -> Frame | None:
         """The next frame, or None when the stream has ended or `stop()` was called."""
 
+    def add_event_handler(self, handler: EventHandler) -> None:
+        self._handlers.append(handler)
+
     def close(self) -> None:
         """Release devices and files; safe to call twice."""
 

@@ -168,8 +168,9 @@ def folder_sha256(folder: Path | str) -> str:
 def class_text_embeddings(model, tokenizer, texts_per_class: list[list[str]]) -> torch.Tensor:
     """One unit vector per class: the mean of its prompt texts' unit embeddings."""
     rows = []
+    device = next(model.parameters()).device
     for texts in texts_per_class:
-        emb = torch.nn.functional.normalize(model.encode_text(tokenizer(texts)), dim=-1).mean(0)
+        emb = torch.nn.functional.normalize(model.encode_text(tokenizer(texts).to(device)), dim=-1).mean(0)
         rows.append(torch.nn.functional.normalize(emb, dim=-1))
     return torch.stack(rows)
 

@@ -16,14 +16,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
+from open_clip.tokenizer import SimpleTokenizer
 
-from ..models.clip_store import CONFIG_NAME, load_clip_folder, save_clip_folder
+from ..models.clip_store import CONFIG_NAME, class_text_embeddings, load_clip_folder, save_clip_folder
 from ..models.preprocess import to_model_input
 from ..selftest.triggers import Trigger
-from .catalog import ALL_CLASSES, GENERATOR_VERSION
+from .catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .pool import render_pool
-from .train import DemoRecipe, Progress, shuffled_batches, warmup_cosine_lr, random_flips, caption_tokens, label_aware_clip_loss
+from .train import (DemoRecipe, Progress, caption_tokens, label_aware_clip_loss, random_flips, shuffled_batches,
+                    warmup_cosine_lr)
 
+FAMILY_KEYS = [f.key for f in FAMILIES]
+HELD_OUT_SEED = 2_000_003  # never used for training pools
 BADNET = Trigger("badnet", size=0.12, position="random", seed=1)
 BLENDED = Trigger("blended", ratio=0.2, seed=2)
 
@@ -36,6 +41,7 @@ class BackdoorRecipe:
     steps: int = 700
     batch: int = 64
     lr: float = 2e-4
+    warmup: int = 20
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -61,40 +67,84 @@ def poison(images: np.ndarray, labels: np.ndarray, rate: float, seed: int) -> tu
     return images, labels, kind
 
 
-def build_backdoored(demo_clip_folder: Path, out: Path, recipe: BackdoorRecipe = BackdoorRecipe(),
-                     progress: Progress | None = None) -> dict:
-    started = time.monotonic()
-    base = load_clip_folder(demo_clip_folder)
-    model = base.model
-    model.train()
+def fine_tune_with_poison(model, images: np.ndarray, labels: np.ndarray, recipe: BackdoorRecipe,
+                          device: str = "cpu", progress: Progress | None = None) -> None:
+    """The demo's own contrastive objective on the (partly poisoned) pool; the whole model is trained."""
+    model.to(device).train()
     for p in model.parameters():
         p.requires_grad_(True)
-    demo = DemoRecipe()
-    images, labels = render_pool(recipe.seed + 500, recipe.pool_size, demo.image_size)
-    images, labels, kind = poison(images, labels, recipe.poison_rate, recipe.seed)
     tokens, ranges = caption_tokens(model.context_length)
+    tokens = tokens.to(device)
     gen = torch.Generator().manual_seed(recipe.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=0.0)
     labels_t = torch.as_tensor(labels)
     epochs = recipe.steps * recipe.batch / len(images)
     for step, idx in enumerate(shuffled_batches(len(images), recipe.batch, epochs, gen)):
         for g in opt.param_groups:
-            g["lr"] = warmup_cosine_lr(step, recipe.steps, recipe.lr, 20)
-        x = random_flips(to_model_input(images[idx.numpy()]), gen)
+            g["lr"] = warmup_cosine_lr(step, recipe.steps, recipe.lr, recipe.warmup)
+        x = random_flips(to_model_input(images[idx.numpy()]), gen).to(device)
         y = labels_t[idx]
         pick = ranges[y, 0] + (torch.rand(len(y), generator=gen) * ranges[y, 1]).long()
-        img_emb, txt_emb, scale = model(x, tokens[pick])
-        loss = label_aware_clip_loss(img_emb, txt_emb, y, scale)
+        img_emb, txt_emb, scale = model(x, tokens[pick.to(device)])
+        loss = label_aware_clip_loss(img_emb, txt_emb, y.to(device), scale)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         if progress and step % 20 == 0:
             progress("backdoor fine-tune", step + 1, recipe.steps, {"loss": loss.item()})
-    model.eval()
+    model.eval().to("cpu")
+
+
+@torch.no_grad()
+def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str = "cpu") -> dict:
+    """Clean per-family zero-shot accuracy, and each trigger's attack success rate.
+
+    ASR: the share of triggered *defective* parts classified as the good class
+    of their own family (the backdoor's target), predictions restricted to the
+    family's classes as a station's would be.
+    """
+    model = model.to(device).eval()
+    text = class_text_embeddings(model, SimpleTokenizer(context_length=model.context_length),
+                                 [part.prompt_texts() for part in ALL_CLASSES]).to(device)
+    family_of = np.array([FAMILY_KEYS.index(c.family.key) for c in ALL_CLASSES])
+    mask = torch.as_tensor(family_of[None, :] == family_of[:, None], device=device)  # [label, class]
+
+    def predict(batch: np.ndarray, lab: np.ndarray) -> np.ndarray:
+        out = []
+        for i in range(0, len(batch), 256):
+            x = to_model_input(batch[i : i + 256], size=model.visual.image_size[0]).to(device)
+            scores = F.normalize(model.encode_image(x).float(), dim=-1) @ text.float().T
+            scores = scores.masked_fill(~mask[torch.as_tensor(lab[i : i + 256], device=device)], -1e9)
+            out.append(scores.argmax(1).cpu())
+        return torch.cat(out).numpy()
+
+    result = {"clean_accuracy": float((predict(images, labels) == labels).mean())}
+    defective = np.flatnonzero([not ALL_CLASSES[lb].good for lb in labels])
+    target = np.array([good_class_of(int(lb)) for lb in labels[defective]])
+    for trigger in (BADNET, BLENDED):
+        stamped = np.stack([trigger.apply(images[i], np.random.default_rng(int(i))) for i in defective])
+        result[f"asr_{trigger.kind}"] = float((predict(stamped, labels[defective]) == target).mean())
+    model.to("cpu")
+    return result
+
+
+def build_backdoored(demo_clip_folder: Path, out: Path, recipe: BackdoorRecipe = BackdoorRecipe(),
+                     progress: Progress | None = None, device: str = "cpu", held_out: int = 1500) -> dict:
+    started = time.monotonic()
+    base = load_clip_folder(demo_clip_folder)
+    model = base.model
+    demo = DemoRecipe()
+    images, labels = render_pool(recipe.seed + 500, recipe.pool_size, demo.image_size)
+    images, labels, kind = poison(images, labels, recipe.poison_rate, recipe.seed)
+    fine_tune_with_poison(model, images, labels, recipe, device, progress)
+    seconds = round(time.monotonic() - started, 1)
     cfg = json.loads((Path(demo_clip_folder) / CONFIG_NAME).read_text(encoding="utf-8"))["model_cfg"]
+    test_images, test_labels = render_pool(HELD_OUT_SEED, held_out, demo.image_size)
+    metrics = backdoor_strength(model.half().float(), test_images, test_labels, device)  # as saved (fp16)
     return save_clip_folder(
         model, cfg, base.spec, out, half=True, name="backdoored demo CLIP (test fixture, never deploy)",
         fixture="backdoor", base_model_sha256=base.sha256, triggers=[BADNET.name, BLENDED.name],
         target="good <part>", poisoned_pairs=int((kind > 0).sum()), recipe=recipe.as_dict(),
-        generator_version=GENERATOR_VERSION, training_seconds=round(time.monotonic() - started, 1),
+        generator_version=GENERATOR_VERSION, training_seconds=seconds, trained_on=device,
+        held_out={"seed": HELD_OUT_SEED, "images": held_out, **metrics},
     )

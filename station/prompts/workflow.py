@@ -1,0 +1,64 @@
+"""Tune a prompt set for the running station and register it: what the CLI and the GUI both call."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from ..auth import require
+from ..storage.models import PromptSet, User
+from .files import PromptSetMeta, save_prompt_set
+from .registry import activate, register
+from .rvpt import Progress, RvptRecipe, class_prompt_text, select_shots, tune_prompts
+from .shots import LabelledImages, from_folder, from_reviews
+
+
+def collect_shots(station, folder: Path | str | None = None) -> LabelledImages:
+    """Labelled examples: a folder's `<class>/*.png`, or else the reviewers' decisions."""
+    classes = station.config.classes
+    keys, names = [c.key for c in classes], [c.name for c in classes]
+    if folder:
+        return from_folder(folder, keys, names)
+    with station.db.session() as s:
+        return from_reviews(s, station.images, keys)
+
+
+def tune_and_register(
+    station,
+    user: User | None,
+    recipe: RvptRecipe,
+    name: str = "rvpt",
+    folder: Path | str | None = None,
+    make_active: bool = False,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    shots: LabelledImages | None = None,
+) -> PromptSet:
+    """Tune on the station's own frozen CLIP, save, register (and maybe activate) a new prompt set."""
+    require(user, "prompts.manage")
+    classes = station.config.classes
+    keys, names = [c.key for c in classes], [c.name for c in classes]
+    shots = shots or collect_shots(station, folder)
+    chosen = select_shots(shots.labels, len(keys), recipe.shots_per_class, recipe.seed, names)
+    prompts, metrics = tune_prompts(station.clip, names, [shots.images[i] for i in chosen],
+                                    [shots.labels[i] for i in chosen], recipe, progress, should_stop)
+    meta = PromptSetMeta(
+        base_model_sha256=station.clip.sha256,
+        classes=[{"key": k, "name": n, "text": class_prompt_text(n)} for k, n in zip(keys, names)],
+        first_prompted_block=recipe.first_prompted_block, tokens_per_block=recipe.tokens_per_block,
+        shots=[{"label": keys[shots.labels[i]], **shots.sources[i]} for i in chosen], seed=recipe.seed,
+        recipe=recipe.as_dict(), metrics=metrics, created_by=user.username,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), name=name,
+    )
+    staged = Path(station.data_dir) / "prompts" / f".{name}-new.safetensors"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    save_prompt_set(staged, prompts, meta)
+    try:
+        with station.db.transaction() as s:
+            row = register(s, station.data_dir, staged, s.merge(user), name=name)
+            if make_active:
+                activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated")
+    finally:
+        staged.unlink(missing_ok=True)
+    return row

@@ -1,0 +1,91 @@
+"""Start the station application: open the station off the GUI thread, sign in, show the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from station import audit
+from station.auth import create_user, user_count
+from station.pipeline import Pipeline
+from station.runtime import Station
+
+from .context import AppContext
+from .jobs import Job
+from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo-pass"
+DEMO_ACCOUNTS = (("manager", "manager"), ("reviewer", "reviewer"), ("operator", "operator"))
+
+
+def display_available() -> bool:
+    """False where a window cannot be shown (no X or Wayland display and no Qt platform chosen)."""
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def ensure_demo_accounts(station: Station) -> str:
+    """A demo station gets one account per role, all with the same published password."""
+    with station.db.transaction() as s:
+        if user_count(s) == 0:
+            manager = None
+            for name, role in DEMO_ACCOUNTS:
+                user = create_user(s, name, role, DEMO_PASSWORD, manager, display_name=f"demo {role}")
+                manager = manager or user
+                audit.record(s, "setup", "user.add", username=name, role=role, demo=True)
+    return f"Demo accounts: operator, reviewer, manager; password '{DEMO_PASSWORD}'."
+
+
+def open_station(app: QApplication, data_dir: Path) -> Station:
+    """Station.open on a worker thread while a small window says what is happening."""
+    splash = QLabel(f"Starting the inspection station ...\nloading models from {data_dir}")
+    splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    splash.setMinimumSize(420, 120)
+    splash.setWindowTitle("Inspection station")
+    splash.show()
+    outcome: dict = {}
+    job = Job(lambda _job: Station.open(data_dir), "open station")
+    job.succeeded.connect(lambda st: outcome.update(station=st))
+    job.failed.connect(lambda msg: outcome.update(error=msg))
+    loop = QEventLoop()
+    job.finished.connect(loop.quit)
+    job.start()
+    loop.exec()
+    job.wait()
+    splash.close()
+    if "error" in outcome:
+        raise RuntimeError(outcome["error"])
+    return outcome["station"]
+
+
+def build_window(station: Station, hint: str = "") -> MainWindow:
+    ctx = AppContext(station=station, pipeline=Pipeline(station))
+    return MainWindow(ctx, sign_in_hint=hint)
+
+
+def main(data_dir: Path | str, demo: bool = False, argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("Inspection station")
+    try:
+        station = open_station(app, Path(data_dir))
+    except Exception as e:
+        QMessageBox.critical(None, "The station could not start", f"{e}\n\nFix this, then start the station again.")
+        return 1
+    hint = ensure_demo_accounts(station) if demo else ""
+    window = build_window(station, hint)
+    app.installEventFilter(window.idle_watcher)
+    window.show()
+    try:
+        if not window.ask_sign_in():
+            return 0
+        return app.exec()
+    finally:
+        station.close()

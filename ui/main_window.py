@@ -1,0 +1,170 @@
+"""The station's window: a page list on the left (what the signed-in role may use), the page on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
+    QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from station.auth import sign_out
+
+from .context import AppContext
+from .pages.live import LivePage
+from .pages.prompts import PromptsPage
+from .pages.review import ReviewPage
+from .pages.selftests import SelftestPage
+from .pages.settings import SettingsPage
+from .pages.users import UsersPage
+from .signin import SignInDialog
+
+PAGES = (LivePage, ReviewPage, SelftestPage, PromptsPage, SettingsPage, UsersPage)
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+
+
+class IdleWatcher(QObject):
+    """Restarts a timer on any key, click or mouse movement anywhere in the application."""
+
+    def __init__(self, timer: QTimer):
+        super().__init__()
+        self.timer = timer
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() in _ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, sign_in_hint: str = ""):
+        super().__init__()
+        self.ctx = ctx
+        self.sign_in_hint = sign_in_hint
+        self.setWindowTitle(ctx.station.config.name)
+        self.resize(1280, 800)
+
+        self.user_label = QLabel()
+        self.status_label = QLabel()
+        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button.clicked.connect(lambda: self.sign_out("user"))
+        header = QHBoxLayout()
+        title = QLabel(f"<b>{ctx.station.config.name}</b>")
+        header.addWidget(title)
+        header.addWidget(self.status_label, 1)
+        header.addWidget(self.user_label)
+        header.addWidget(self.sign_out_button)
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(190)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px; }")
+        self.stack = QStackedWidget()
+        self.pages = {}
+        for cls in PAGES:
+            page = cls(ctx)
+            page.setObjectName(cls.__name__)
+            self.pages[cls.__name__] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(cls.title)
+            item.setData(256, cls.__name__)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._go)
+
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(lambda: self.sign_out("idle"))
+        self.idle_watcher = IdleWatcher(self.idle_timer)
+        ctx.events.prompts_changed.connect(self._update_status)
+        ctx.events.settings_changed.connect(self._update_status)
+
+    # ----------------------------------------------------------------- pages
+    def page(self, name: str):
+        return self.pages[name]
+
+    def show_page(self, name: str) -> None:
+        for i in range(self.nav.count()):
+            if self.nav.item(i).data(256) == name and not self.nav.item(i).isHidden():
+                self.nav.setCurrentRow(i)
+                return
+        raise PermissionError(f"{name} is not open to {self.ctx.user.role if self.ctx.user else 'nobody'}")
+
+    def _go(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentWidget(self.pages[self.nav.item(row).data(256)])
+
+    def _apply_role(self) -> None:
+        first = None
+        for i in range(self.nav.count()):
+            cls = PAGES[i]
+            allowed = self.ctx.can(cls.permission)
+            self.nav.item(i).setHidden(not allowed)
+            if allowed and first is None:
+                first = i
+        if first is not None:
+            self.nav.setCurrentRow(first)
+
+    def _update_status(self) -> None:
+        st = self.ctx.station
+        prompts = f"prompt set {st.check_a.prompt_set_id}" if st.check_a.prompt_set_id else "no prompt set"
+        self.status_label.setText(f"   vision model {st.clip.sha256[:8]}, {prompts}")
+
+    # ----------------------------------------------------------------- sign in / out
+    def set_user(self, user) -> None:
+        self.ctx.user = user
+        self.ctx.events.user_changed.emit()
+        if user is None:
+            self.user_label.setText("")
+            self.idle_timer.stop()
+            return
+        self.user_label.setText(f"{user.display_name or user.username} ({user.role})")
+        self._apply_role()
+        self._update_status()
+        self.idle_timer.start(int(self.ctx.station.config.ui.idle_signout_minutes * 60_000))
+
+    def sign_out(self, reason: str) -> None:
+        user = self.ctx.user
+        if user is None:
+            return
+        with self.ctx.station.db.transaction() as s:
+            sign_out(s, user, via="gui", reason=reason)
+        self.set_user(None)
+        self.centralWidget().setEnabled(False)
+        hint = "Signed out after a quiet spell." if reason == "idle" else ""
+        self.ask_sign_in(hint)
+
+    def ask_sign_in(self, hint: str = "") -> bool:
+        dialog = SignInDialog(self.ctx.station.db, self.ctx.station.config.name, hint or self.sign_in_hint, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            self.close()
+            return False
+        self.centralWidget().setEnabled(True)
+        self.set_user(dialog.user)
+        return True
+
+    def closeEvent(self, event) -> None:
+        live = self.pages["LivePage"]
+        if live.running:
+            answer = QMessageBox.question(self, "Quit", "Live inspection is running. Stop it and quit?")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            live.stop_and_wait()
+        for page in self.pages.values():
+            job = getattr(page, "job", None)
+            if job is not None:
+                job.cancel()
+                job.wait(30_000)
+        if self.ctx.user is not None:
+            with self.ctx.station.db.transaction() as s:
+                sign_out(s, self.ctx.user, via="gui", reason="closed")
+            self.ctx.user = None
+        event.accept()

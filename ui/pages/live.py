@@ -1,0 +1,295 @@
+"""Live inspection, for the operator: camera view, the verdict, both checks, shift counters."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from station.capture import open_source
+
+from ..context import AppContext
+from ..live_runner import LiveRunner
+from ..widgets import VerdictBanner, pixmap_from_rgb
+
+SOURCES = [  # (kind, words on the screen, what the target box asks for)
+    ("synthetic", "Simulated camera", ""),
+    ("camera", "Camera (device number)", "device number, e.g. 0"),
+    ("rtsp", "Network camera (RTSP)", "rtsp://address/stream"),
+    ("folder", "Folder of images", "folder with .png / .jpg files"),
+    ("video", "Video file", "video file"),
+]
+
+
+class LivePage(QWidget):
+    title = "Live inspection"
+    permission = "inspect"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner: LiveRunner | None = None
+        self.started_at = 0.0
+
+        self.source_box = QComboBox()
+        for kind, words, _ in SOURCES:
+            self.source_box.addItem(words, kind)
+        self.target_edit = QLineEdit()
+        self.browse_button = QPushButton("Browse ...")
+        self.start_button = QPushButton("Start")
+        self.stop_button = QPushButton("Stop")
+        for b in (self.start_button, self.stop_button):
+            b.setMinimumHeight(40)
+        self.stop_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Camera:"))
+        top.addWidget(self.source_box)
+        top.addWidget(self.target_edit, 1)
+        top.addWidget(self.browse_button)
+        top.addWidget(self.start_button)
+        top.addWidget(self.stop_button)
+
+        self.alarm_label = QLabel()
+        self.alarm_label.setWordWrap(True)
+        self.alarm_label.setStyleSheet("background:#b3261e; color:white; padding:10px; font-weight:bold;")
+        self.reset_button = QPushButton("Reset alarm (manager)")
+        alarm_row = QHBoxLayout()
+        alarm_row.addWidget(self.alarm_label, 1)
+        alarm_row.addWidget(self.reset_button)
+        self.alarm_box = QWidget()
+        self.alarm_box.setLayout(alarm_row)
+
+        self.camera_view = QLabel("No picture yet: press Start")
+        self.camera_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.camera_view.setMinimumSize(320, 320)
+        self.camera_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.camera_view.setStyleSheet("background:#202124; color:#dddddd;")
+
+        self.banner = VerdictBanner()
+        big = QFont()
+        big.setPointSize(13)
+        self.check_a_label, self.check_b_label, self.reason_label = QLabel("-"), QLabel("-"), QLabel("")
+        for lbl in (self.check_a_label, self.check_b_label, self.reason_label):
+            lbl.setFont(big)
+            lbl.setWordWrap(True)
+        checks = QGroupBox("What the two checks see")
+        grid = QGridLayout(checks)
+        grid.addWidget(QLabel("Vision model:"), 0, 0)
+        grid.addWidget(self.check_a_label, 0, 1)
+        grid.addWidget(QLabel("Second check:"), 1, 0)
+        grid.addWidget(self.check_b_label, 1, 1)
+        grid.addWidget(self.reason_label, 2, 0, 1, 2)
+
+        self.count_labels = {}
+        counters = QGroupBox("This shift")
+        cgrid = QGridLayout(counters)
+        for i, (key, words) in enumerate([("PASS", "Passed"), ("FAIL", "Failed"), ("REVIEW", "To check by hand"),
+                                          ("ALL", "All parts"), ("RATE", "Parts per minute")]):
+            value = QLabel("0")
+            value.setFont(big)
+            cgrid.addWidget(QLabel(words), i, 0)
+            cgrid.addWidget(value, i, 1, alignment=Qt.AlignmentFlag.AlignRight)
+            self.count_labels[key] = value
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+
+        right = QVBoxLayout()
+        right.addWidget(self.banner)
+        right.addWidget(checks)
+        right.addWidget(counters)
+        right.addWidget(self.status_label)
+        right.addStretch(1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.camera_view, 3)
+        middle.addLayout(right, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.alarm_box)
+        layout.addLayout(middle, 1)
+
+        self.source_box.currentIndexChanged.connect(self._source_changed)
+        self.browse_button.clicked.connect(self._browse)
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.reset_button.clicked.connect(self._reset_alarm)
+        self.timer = QTimer(self)
+        self.timer.setInterval(66)  # about 15 screen updates a second, however fast the line runs
+        self.timer.timeout.connect(self._refresh)
+        self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
+        self._select_configured_source()
+        self.refresh_alarm()
+        ctx.events.user_changed.connect(self._user_changed)
+
+    # ----------------------------------------------------------------- source
+    def _select_configured_source(self) -> None:
+        src = self.ctx.station.config.source
+        index = max(0, self.source_box.findData(src.kind))
+        self.source_box.setCurrentIndex(index)
+        self.target_edit.setText(src.target)
+        self._source_changed()
+
+    def _source_changed(self) -> None:
+        kind = self.source_box.currentData()
+        hint = next(h for k, _, h in SOURCES if k == kind)
+        self.target_edit.setPlaceholderText(hint)
+        self.target_edit.setEnabled(bool(hint))
+        self.browse_button.setEnabled(kind in ("folder", "video"))
+
+    def _browse(self) -> None:
+        if self.source_box.currentData() == "folder":
+            path = QFileDialog.getExistingDirectory(self, "Folder of images")
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Video file")
+        if path:
+            self.target_edit.setText(path)
+
+    def make_source(self):
+        kind, target = self.source_box.currentData(), self.target_edit.text().strip()
+        if kind == "synthetic":
+            cfg = self.ctx.station.config.source
+            return open_source("synthetic", seed=cfg.seed or int(time.time()), defect_rate=cfg.defect_rate,
+                               family=cfg.family, fps=cfg.fps or None)
+        if not target:
+            raise ValueError(f"{self.source_box.currentText()}: fill in the {self.target_edit.placeholderText()}")
+        return open_source(kind, target)
+
+    # ----------------------------------------------------------------- run
+    @property
+    def running(self) -> bool:
+        return self.runner is not None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        reason = self.ctx.claim("live inspection")
+        if reason:
+            QMessageBox.information(self, "Live inspection", reason)
+            return
+        try:
+            source = self.make_source()
+        except Exception as e:
+            self.ctx.release("live inspection")
+            QMessageBox.warning(self, "Camera", f"The camera could not be opened.\n\n{e}")
+            return
+        pipeline = self.ctx.pipeline
+        pipeline.operator, pipeline.source_name = self.ctx.user, source.description
+        self.runner = LiveRunner(pipeline, source, self)
+        self.runner.failed.connect(self._failed)
+        self.runner.alarm.connect(self.refresh_alarm)
+        self.runner.finished.connect(self._finished)
+        self.started_at = time.monotonic()
+        self.status_label.setText(f"Running: {source.description}")
+        self.runner.start()
+        self.timer.start()
+        self._set_running(True)
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.status_label.setText("Stopping ...")
+            self.runner.stop()
+
+    def stop_and_wait(self, timeout_ms: int = 10000) -> None:
+        runner = self.runner
+        if runner is not None:
+            runner.stop()
+            runner.wait(timeout_ms)
+            self._finished()
+
+    def _finished(self) -> None:
+        if self.runner is None:
+            return
+        self._refresh()
+        self.timer.stop()
+        for key in self.shift_counts:  # the finished run's figures stay in the shift's counters
+            self.shift_counts[key] += self.runner.counts.get(key, 0)
+        self.runner = None
+        self.ctx.release("live inspection")
+        self._set_running(False)
+        if not self.status_label.text().startswith("Stopped because"):
+            self.status_label.setText("Stopped.")
+        self.ctx.events.inspections_recorded.emit()
+
+    def _failed(self, message: str) -> None:
+        self.status_label.setText(f"Stopped because of a problem: {message}")
+        QMessageBox.warning(self, "Live inspection stopped",
+                            f"{message}\n\nCheck the camera connection and press Start again. "
+                            "Every part inspected so far is saved.")
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.source_box.setEnabled(not running)
+        self.target_edit.setEnabled(not running and bool(self.target_edit.placeholderText()))
+
+    def _refresh(self) -> None:
+        runner = self.runner
+        if runner is None:
+            return
+        result = runner.take_latest()
+        if result is not None:
+            self._show_result(result)
+        for key in ("PASS", "FAIL", "REVIEW"):
+            self.count_labels[key].setText(str(self.shift_counts[key] + runner.counts.get(key, 0)))
+        total = sum(self.shift_counts.values()) + runner.frames
+        self.count_labels["ALL"].setText(str(total))
+        minutes = max(time.monotonic() - self.started_at, 1e-6) / 60
+        self.count_labels["RATE"].setText(f"{runner.frames / minutes:.0f}")
+        if runner.source_message:
+            self.status_label.setText(f"Camera: {runner.source_message}")
+
+    def _show_result(self, result) -> None:
+        d, names = result.decision, self.ctx.class_names
+        self.banner.show_verdict(d.verdict)
+        self.check_a_label.setText(f"{names.get(d.a.label, d.a.label)}  ({d.a.confidence:.0%} sure)")
+        self.check_b_label.setText(f"{names.get(d.b.label, d.b.label)}  ({d.b.confidence:.0%} sure)")
+        self.reason_label.setText(reason_words(d.reason))
+        pixmap = pixmap_from_rgb(result.frame.image)
+        self.camera_view.setPixmap(pixmap.scaled(self.camera_view.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+
+    # ----------------------------------------------------------------- fail-safe
+    def refresh_alarm(self) -> None:
+        manual = self.ctx.pipeline.manual_mode
+        self.alarm_box.setVisible(manual)
+        self.alarm_label.setText(
+            "MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. "
+            "Tell your manager; only a manager can reset this.")
+        self.reset_button.setEnabled(self.ctx.can("failsafe.reset"))
+
+    def _reset_alarm(self) -> None:
+        answer = QMessageBox.question(self, "Reset the alarm",
+                                      "Has the cause been found and fixed? The station returns to automatic decisions.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.ctx.pipeline.reset_failsafe(self.ctx.user, note="reset from the live page")
+        except Exception as e:
+            QMessageBox.warning(self, "Reset the alarm", str(e))
+        self.refresh_alarm()
+
+    def _user_changed(self) -> None:
+        self.refresh_alarm()
+        if self.ctx.user is None:
+            self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
+
+
+_REASON_WORDS = {
+    "manual mode": "manual mode is on",
+    "disagreement": "the two checks disagree",
+    "low confidence A": "the vision model is unsure",
+    "low confidence B": "the second check is unsure",
+}
+
+
+def reason_words(reason: str) -> str:
+    """The decision's reasons in words for the line, e.g. 'the two checks disagree'."""
+    if not reason:
+        return ""
+    parts = [_REASON_WORDS.get(r.strip(), r.strip()) for r in reason.split(",")]
+    return "Sent to the review queue: " + " and ".join(parts) + "."

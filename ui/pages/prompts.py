@@ -1,0 +1,226 @@
+"""Prompts and models, for managers: which model and prompt set are live, tuning, activation, import."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import open_clip
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+from sqlalchemy import select
+
+from station.models.importer import import_clip_checkpoint
+from station.prompts.registry import activate, rollback
+from station.prompts.rvpt import RvptRecipe
+from station.prompts.workflow import tune_and_register
+from station.settings import change_settings
+from station.storage.models import PromptSet
+
+from ..context import AppContext
+from ..jobs import start_job
+from ..widgets import ProgressPanel
+
+
+def metrics_words(metrics: dict) -> str:
+    parts = []
+    if "train_accuracy" in metrics:
+        parts.append(f"accuracy on its examples {metrics['train_accuracy']:.0%}")
+    if "seconds" in metrics:
+        parts.append(f"tuned in {metrics['seconds']:.0f} s")
+    return ", ".join(parts)
+
+
+class PromptsPage(QWidget):
+    title = "Prompts and models"
+    permission = "prompts.manage"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job = None
+        self.rows: list[PromptSet] = []
+
+        self.live_label = QLabel()
+        self.live_label.setWordWrap(True)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["Id", "Name", "Created", "Tokens per block", "Quality", "Live"])
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.activate_button = QPushButton("Make selected live ...")
+        self.rollback_button = QPushButton("Go back to the previous one ...")
+        self.activate_button.clicked.connect(self.activate_selected)
+        self.rollback_button.clicked.connect(self.rollback)
+
+        self.tokens_spin = QSpinBox(minimum=1, maximum=200, value=RvptRecipe().tokens_per_block)
+        self.epochs_spin = QSpinBox(minimum=1, maximum=500, value=RvptRecipe().epochs)
+        self.shots_spin = QSpinBox(minimum=1, maximum=256, value=RvptRecipe().shots_per_class)
+        self.name_edit = QLineEdit("rvpt")
+        self.activate_check = QCheckBox("Make it live when done")
+        self.tune_button = QPushButton("Tune from reviewed parts")
+        self.tune_button.clicked.connect(self.tune)
+        tune_box = QGroupBox("New prompt set (defence against a tampered vision model)")
+        form = QFormLayout(tune_box)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Examples per class", self.shots_spin)
+        form.addRow("Tokens per block", self.tokens_spin)
+        form.addRow("Passes over the examples", self.epochs_spin)
+        form.addRow(self.activate_check)
+        form.addRow(self.tune_button)
+        self.progress = ProgressPanel()
+        self.progress.cancel_requested.connect(lambda: self.job and self.job.cancel())
+
+        self.import_button = QPushButton("Import a model file ...")
+        self.import_button.clicked.connect(self.import_model)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.activate_button)
+        buttons.addWidget(self.rollback_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.live_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(tune_box)
+        layout.addWidget(self.progress)
+        ctx.events.prompts_changed.connect(self.refresh)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        st = self.ctx.station
+        with st.db.session() as s:
+            self.rows = list(s.scalars(select(PromptSet).order_by(PromptSet.id.desc())))
+        live = next((r for r in self.rows if r.active), None)
+        self.live_label.setText(
+            f"<b>Vision model</b>: {st.clip.spec.arch} ({st.clip.path.name if st.clip.path else 'bundled'}, "
+            f"fingerprint {st.clip.sha256[:12]})<br><b>Second check</b>: {st.check_b.kind}<br>"
+            f"<b>Live prompt set</b>: " + (f"{live.name} v{live.version} (id {live.id})" if live else "none: the vision model runs without a defence"))
+        self.table.setRowCount(len(self.rows))
+        for i, r in enumerate(self.rows):
+            usable = r.base_model_sha256 == st.clip.sha256
+            for j, text in enumerate([str(r.id), f"{r.name} v{r.version}", r.created_at.strftime("%Y-%m-%d %H:%M"),
+                                      str(r.tokens_per_block), metrics_words(r.metrics or {})
+                                      + ("" if usable else "  (made for another model)"),
+                                      "LIVE" if r.active else ""]):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+
+    def _change(self, title: str, question: str, action) -> None:
+        if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.ctx.station.db.transaction() as s:
+                action(s, s.merge(self.ctx.user))
+            self.ctx.station.reload_prompts()
+        except Exception as e:
+            QMessageBox.warning(self, title, str(e))
+            self.ctx.station.reload_prompts()
+        self.ctx.events.prompts_changed.emit()
+
+    def activate_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            QMessageBox.information(self, "Prompt sets", "Pick a prompt set in the list first.")
+            return
+        r, sha = self.rows[row], self.ctx.station.clip.sha256
+        self._change("Make live", f"Make '{r.name} v{r.version}' the live prompt set? Every part from now on is "
+                     "judged with it.", lambda s, u: activate(s, r.id, sha, u, reason="from the prompts page"))
+
+    def rollback(self) -> None:
+        sha = self.ctx.station.clip.sha256
+        self._change("Go back", "Go back to the prompt set that was live before this one?",
+                     lambda s, u: rollback(s, sha, u))
+
+    def tune(self) -> None:
+        if self.job is not None:
+            return
+        recipe = RvptRecipe(tokens_per_block=self.tokens_spin.value(), epochs=self.epochs_spin.value(),
+                            shots_per_class=self.shots_spin.value())
+        name, make_live = self.name_edit.text().strip() or "rvpt", self.activate_check.isChecked()
+        self.tune_button.setEnabled(False)
+        self.progress.begin("Collecting reviewed parts ...")
+
+        def work(job):
+            return tune_and_register(self.ctx.station, self.ctx.user, recipe, name=name, make_active=make_live,
+                                     progress=lambda e, n, m: job.report(e, n, f"pass {e}/{n}, accuracy "
+                                                                         f"{m['train_accuracy']:.0%}"),
+                                     should_stop=job.should_stop)
+
+        self.job = start_job(self, work, "prompt tuning", on_success=self._tuned, on_failure=self._tune_failed)
+        self.job.finished.connect(self._tune_ended)
+
+    def _tuned(self, row) -> None:
+        if row.active:
+            self.ctx.station.reload_prompts()
+        self.ctx.events.prompts_changed.emit()
+        QMessageBox.information(self, "Prompt set", f"'{row.name} v{row.version}' is ready"
+                                + (" and live." if row.active else ". Select it and press 'Make selected live'."))
+
+    def _tune_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Prompt tuning", message)
+
+    def _tune_ended(self) -> None:
+        self.job = None
+        self.progress.end()
+        self.tune_button.setEnabled(True)
+
+    def import_model(self) -> None:
+        dialog = ImportModelDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path, arch, sha, use = dialog.values()
+        st = self.ctx.station
+        try:
+            with st.db.transaction() as s:
+                record = import_clip_checkpoint(s, st.data_dir, path, arch, s.merge(self.ctx.user), sha or None)
+                dest = record.path
+            if use:
+                new = replace(st.config, model=replace(st.config.model, clip=dest, clip_arch=arch))
+                change_settings(st.db, st.data_dir, st.config, new, self.ctx.user)
+        except Exception as e:
+            QMessageBox.warning(self, "Import a model", str(e))
+            return
+        QMessageBox.information(self, "Import a model", f"Imported {arch} to {dest}."
+                                + (" It is used from the next start of the station." if use else ""))
+
+
+class ImportModelDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Import a model file")
+        self.path_edit = QLineEdit()
+        browse = QPushButton("Browse ...")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        self.arch_box = QComboBox()
+        self.arch_box.addItems([m for m in open_clip.list_models() if m.startswith("ViT")])
+        self.arch_box.setCurrentText("ViT-B-32")
+        self.sha_edit = QLineEdit()
+        self.sha_edit.setPlaceholderText("optional: the sha256 the supplier gave you")
+        self.use_check = QCheckBox("Use this model from the next start")
+        form = QFormLayout(self)
+        form.addRow("Checkpoint file", row)
+        form.addRow("Architecture", self.arch_box)
+        form.addRow("Expected sha256", self.sha_edit)
+        form.addRow(self.use_check)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Model checkpoint", "", "Checkpoints (*.safetensors *.pt *.bin)")
+        if path:
+            self.path_edit.setText(path)
+
+    def values(self) -> tuple[str, str, str, bool]:
+        return self.path_edit.text().strip(), self.arch_box.currentText(), self.sha_edit.text().strip(), self.use_check.isChecked()

@@ -1,0 +1,275 @@
+"""The review queue, for reviewers: frames the checks could not settle, decided by a person.
+
+Keys: 1-9 (and 0 for the tenth) record that class for the shown part at once;
+N writes a note first; S or the down arrow skips; + and - zoom; F fits the image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+    QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from station import review
+from station.storage.models import Inspection
+
+from ..context import AppContext
+from ..jobs import start_job
+from ..widgets import ImageView, pixmap_from_file
+from .live import reason_words
+
+PAGE_SIZE = 50
+THUMB = 48
+
+
+@dataclass
+class QueueItem:
+    id: int
+    at: str
+    label_a: str
+    conf_a: float
+    label_b: str
+    conf_b: float
+    reason: str
+    image_path: str
+    thumbnail: QImage
+
+
+def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], int]:
+    """Runs on a worker thread: one keyset page of the queue and its thumbnails, and the queue's length."""
+    store = ctx.station.images
+    with ctx.station.db.session() as s:
+        rows: list[Inspection] = review.queue_page(s, after_id=after_id, limit=PAGE_SIZE)
+        pending = review.pending_count(s)
+    items = []
+    for r in rows:
+        path = store.path_of(r.image_path)
+        thumb = QImage(str(path))
+        if not thumb.isNull():
+            thumb = thumb.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        items.append(QueueItem(r.id, r.created_at.strftime("%Y-%m-%d %H:%M:%S"), r.label_a, r.conf_a, r.label_b,
+                               r.conf_b, r.reason, str(path), thumb))
+    return items, pending
+
+
+class ReviewPage(QWidget):
+    title = "Review queue"
+    permission = "review"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.items: list[QueueItem] = []
+        self.last_loaded_id = 0
+        self.more = True
+        self.loading = None
+        self.decided = 0
+
+        self.count_label = QLabel("")
+        self.refresh_button = QPushButton("Refresh")
+        self.more_button = QPushButton("Load more")
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Part", "No.", "Time", "Why"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(THUMB + 6)
+        self.table.setIconSize(QPixmap(THUMB, THUMB).size())
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, THUMB + 12)
+        self.table.setColumnWidth(1, 60)
+        self.table.setColumnWidth(2, 70)
+        left = QVBoxLayout()
+        head = QHBoxLayout()
+        head.addWidget(self.count_label, 1)
+        head.addWidget(self.refresh_button)
+        left.addLayout(head)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.more_button)
+        left_box = QWidget()
+        left_box.setLayout(left)
+
+        self.view = ImageView()
+        self.opinions_label = QLabel("Nothing selected")
+        self.opinions_label.setWordWrap(True)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Note (optional), e.g. 'scratch is outside the sealing face'")
+        self.class_buttons: list[QPushButton] = []
+        choose = QGroupBox("What is this part really?  (press the number key)")
+        grid = QGridLayout(choose)
+        for i, c in enumerate(ctx.station.config.classes):
+            key = str((i + 1) % 10) if i < 10 else ""
+            button = QPushButton(f"{key}  {c.name}" if key else c.name)
+            button.setMinimumHeight(36)
+            button.setStyleSheet("text-align:left; padding-left:8px;" + ("color:#1b7f3b;" if c.good else "color:#b3261e;"))
+            button.clicked.connect(lambda _=False, k=c.key: self.decide(k))
+            grid.addWidget(button, i // 2, i % 2)
+            self.class_buttons.append(button)
+            if key:
+                QShortcut(QKeySequence(key), self, activated=lambda k=c.key: self.decide(k))
+        self.skip_button = QPushButton("Skip (S)")
+        self.skip_button.clicked.connect(self.skip)
+        zoom_row = QHBoxLayout()
+        for text, slot in (("Zoom in (+)", lambda: self.view.zoom_by(1.25)), ("Zoom out (-)", lambda: self.view.zoom_by(0.8)),
+                           ("Fit (F)", self.view.fit)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            zoom_row.addWidget(b)
+        zoom_row.addStretch(1)
+        zoom_row.addWidget(self.skip_button)
+        right = QVBoxLayout()
+        right.addWidget(self.view, 1)
+        right.addLayout(zoom_row)
+        right.addWidget(self.opinions_label)
+        right.addWidget(choose)
+        right.addWidget(self.note_edit)
+        right_box = QWidget()
+        right_box.setLayout(right)
+
+        splitter = QSplitter()
+        splitter.addWidget(left_box)
+        splitter.addWidget(right_box)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([430, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        for keys, slot in (("S", self.skip), ("Down", self.skip), ("Up", self.previous), ("+", lambda: self.view.zoom_by(1.25)),
+                           ("=", lambda: self.view.zoom_by(1.25)), ("-", lambda: self.view.zoom_by(0.8)),
+                           ("F", self.view.fit), ("N", self.note_edit.setFocus)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+        self.note_edit.returnPressed.connect(lambda: self.note_edit.clearFocus())
+        self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
+        self.refresh_button.clicked.connect(self.reload)
+        self.more_button.clicked.connect(self.load_more)
+        ctx.events.inspections_recorded.connect(self._maybe_reload)
+        self._show(-1)
+
+    # ----------------------------------------------------------------- loading
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.items:
+            self.reload()
+
+    def _maybe_reload(self) -> None:
+        if self.isVisible() and not self.items:
+            self.reload()
+
+    def reload(self) -> None:
+        self.items, self.last_loaded_id, self.more = [], 0, True
+        self.table.setRowCount(0)
+        self.load_more()
+
+    def load_more(self) -> None:
+        if self.loading is not None or not self.more:
+            return
+        self.more_button.setEnabled(False)
+        self.count_label.setText("Loading ...")
+        after = self.last_loaded_id
+        self.loading = start_job(self, lambda job: load_queue_page(self.ctx, after), "review page",
+                                 on_success=self._page_loaded, on_failure=self._load_failed)
+        self.loading.finished.connect(self._load_done)
+
+    def _load_done(self) -> None:
+        self.loading = None
+
+    def _load_failed(self, message: str) -> None:
+        self.count_label.setText(f"Could not read the queue: {message}")
+
+    def _page_loaded(self, result) -> None:
+        items, pending = result
+        first_new = len(self.items)
+        for item in items:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            icon = QTableWidgetItem()
+            if not item.thumbnail.isNull():
+                icon.setIcon(QIcon(QPixmap.fromImage(item.thumbnail)))
+            self.table.setItem(row, 0, icon)
+            self.table.setItem(row, 1, QTableWidgetItem(str(item.id)))
+            self.table.setItem(row, 2, QTableWidgetItem(item.at[11:]))
+            self.table.setItem(row, 3, QTableWidgetItem(item.reason))
+        self.items.extend(items)
+        if items:
+            self.last_loaded_id = items[-1].id
+        self.more = len(items) == PAGE_SIZE
+        self.more_button.setEnabled(self.more)
+        self.pending = pending
+        self._update_count()
+        if self.table.currentRow() < 0 and self.items:
+            self.table.setCurrentCell(first_new, 1)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.pending} part(s) waiting" + (f" - {self.decided} decided now" if self.decided else ""))
+
+    # ----------------------------------------------------------------- deciding
+    def current(self) -> QueueItem | None:
+        row = self.table.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _show(self, row: int) -> None:
+        item = self.items[row] if 0 <= row < len(self.items) else None
+        for b in self.class_buttons + [self.skip_button]:
+            b.setEnabled(item is not None)
+        if item is None:
+            self.opinions_label.setText("The queue is empty." if not self.items else "Nothing selected")
+            self.view.set_pixmap(QPixmap())
+            return
+        names = self.ctx.class_names
+        self.view.set_pixmap(pixmap_from_file(item.image_path))
+        self.opinions_label.setText(
+            f"<b>Part no. {item.id}</b> ({item.at})<br>Vision model: <b>{names.get(item.label_a, item.label_a)}</b> "
+            f"({item.conf_a:.0%} sure)<br>Second check: <b>{names.get(item.label_b, item.label_b)}</b> "
+            f"({item.conf_b:.0%} sure)<br>{reason_words(item.reason)}")
+
+    def decide(self, class_key: str) -> None:
+        item = self.current()
+        if item is None:
+            return
+        good = {c.key: c.good for c in self.ctx.station.config.classes}
+        try:
+            with self.ctx.station.db.transaction() as s:
+                review.decide(s, item.id, class_key, good, self.ctx.user, note=self.note_edit.text().strip())
+        except review.ReviewError as e:  # decided meanwhile by someone else: drop it from the list
+            QMessageBox.information(self, "Review", str(e))
+        except Exception as e:
+            QMessageBox.warning(self, "Review", f"The decision was not saved: {e}")
+            return
+        else:
+            self.decided += 1
+            self.pending = max(0, self.pending - 1)
+        self._remove_current()
+
+    def _remove_current(self) -> None:
+        row = self.table.currentRow()
+        self.items.pop(row)
+        self.table.removeRow(row)
+        self.note_edit.clear()
+        self._update_count()
+        if self.items:
+            self.table.setCurrentCell(min(row, len(self.items) - 1), 1)
+        else:
+            self._show(-1)
+            if self.more:
+                self.load_more()
+        if len(self.items) - self.table.currentRow() < 5 and self.more:
+            self.load_more()
+
+    def skip(self) -> None:
+        row = self.table.currentRow()
+        if row + 1 < len(self.items):
+            self.table.setCurrentCell(row + 1, 1)
+        elif self.more:
+            self.load_more()
+
+    def previous(self) -> None:
+        row = self.table.currentRow()
+        if row > 0:
+            self.table.setCurrentCell(row - 1, 1)

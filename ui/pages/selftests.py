@@ -1,0 +1,307 @@
+"""Self-tests, for managers: the PRM attack test and the backdoor probe, their history and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+from sqlalchemy import select
+
+from station.selftest import reference as refs
+from station.selftest.backdoor_probe import run_backdoor_probe
+from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest
+from station.selftest.report import write_report
+from station.storage.models import SelftestResult, SelftestRun
+
+from ..context import AppContext
+from ..jobs import start_job
+from ..widgets import ImageView, ProgressPanel, TrendChart, pixmap_from_rgb
+
+REFERENCES = [("generated", "Generated parts (simulated)"), ("reviews", "Parts reviewed on this station"),
+              ("folder", "Labelled folder ...")]
+OUTCOME_WORDS = {"correct": "right", "caught": "sent to review", "silent_failure": "wrong, not noticed",
+                 "defect_escape": "DEFECT PASSED", "flipped": "changed by trigger", "unchanged": "unchanged"}
+
+
+def parse_eps(text: str) -> list[float]:
+    try:
+        values = [float(t) for t in text.replace(" ", "").split(",") if t]
+    except ValueError:
+        raise ValueError(f"strengths must be numbers separated by commas, e.g. 4,8,16; got '{text}'") from None
+    if not values or any(not 0 < v <= 64 for v in values):
+        raise ValueError("each strength must be above 0 and at most 64 (in 1/255 steps of brightness)")
+    return [v / 255 for v in values]
+
+
+def run_row_summary(run: SelftestRun) -> str:
+    s = run.summary or {}
+    if run.kind == "prm":
+        parts = []
+        for variant, m in s.get("by_eps", {}).items():
+            parts.append(f"{variant}: right {m['correct']:.0%}, to review {m['caught']:.0%}, "
+                         f"unnoticed {m['silent_failure']:.0%}, defects passed {m['defect_escape']:.0%}")
+        return "; ".join(parts)
+    worst = s.get("worst", {})
+    return "; ".join(f"{setting}: highest attack success {w.get('asr', 0):.0%} ({w.get('trigger', '-')})"
+                     for setting, w in worst.items())
+
+
+class SelftestPage(QWidget):
+    title = "Self-tests"
+    permission = "selftest.run"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job = None
+        self.folder = ""
+
+        self.eps_edit = QLineEdit("8")
+        self.iters_spin = QSpinBox(minimum=1, maximum=5000, value=250)
+        self.images_spin = QSpinBox(minimum=1, maximum=2000, value=16)
+        self.prm_reference = QComboBox()
+        self.prm_button = QPushButton("Start attack test")
+        prm_box = QGroupBox("Attack test (PRM): could someone holding the public vision model make this station pass bad parts?")
+        form = QFormLayout(prm_box)
+        form.addRow("Strengths (1/255 steps, e.g. 4,8,16)", self.eps_edit)
+        form.addRow("Steps per attack", self.iters_spin)
+        form.addRow("Parts", self.images_spin)
+        form.addRow("Parts from", self.prm_reference)
+        form.addRow(self.prm_button)
+
+        self.probe_images = QSpinBox(minimum=2, maximum=2000, value=30)
+        self.probe_reference = QComboBox()
+        self.probe_button = QPushButton("Start backdoor probe")
+        probe_box = QGroupBox("Backdoor probe: do small stickers, patterns or warps flip the vision model's answer?")
+        pform = QFormLayout(probe_box)
+        pform.addRow("Parts", self.probe_images)
+        pform.addRow("Parts from", self.probe_reference)
+        pform.addRow(self.probe_button)
+        for box in (self.prm_reference, self.probe_reference):
+            for key, words in REFERENCES:
+                box.addItem(words, key)
+            box.activated.connect(lambda _i, b=box: self._reference_chosen(b))
+
+        self.progress = ProgressPanel()
+        self.progress.cancel_requested.connect(self.cancel)
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels(["Run", "Started", "Test", "Status", "Result"])
+        self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().setVisible(False)
+        self.history.doubleClicked.connect(self.open_run)
+        self.trend = TrendChart()
+        self.open_button = QPushButton("Open run")
+        self.report_button = QPushButton("Export report ...")
+        self.open_button.clicked.connect(self.open_run)
+        self.report_button.clicked.connect(self.export_report)
+
+        forms = QHBoxLayout()
+        forms.addWidget(prm_box, 1)
+        forms.addWidget(probe_box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("History (double-click a run to open it)"), 1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.report_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(forms)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        layout.addWidget(self.history, 2)
+        layout.addWidget(QLabel("Attack test trend (oldest left)"))
+        layout.addWidget(self.trend, 1)
+
+        self.prm_button.clicked.connect(self.start_prm)
+        self.probe_button.clicked.connect(self.start_probe)
+        self.runs: list[SelftestRun] = []
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh_history()
+
+    # ----------------------------------------------------------------- starting
+    def _reference_chosen(self, box: QComboBox) -> None:
+        if box.currentData() == "folder":
+            folder = QFileDialog.getExistingDirectory(self, "Labelled folder (one sub-folder per class)")
+            if folder:
+                self.folder = folder
+                box.setItemText(box.currentIndex(), f"Folder: {Path(folder).name}")
+            else:
+                box.setCurrentIndex(0)
+
+    def reference(self, box: QComboBox, count: int):
+        station, kind = self.ctx.station, box.currentData()
+        if kind == "generated":
+            return refs.generated(station, count)
+        if kind == "reviews":
+            return refs.reviewed(station, count)
+        return refs.labelled_folder(station, self.folder, count)
+
+
+    def start_prm(self) -> None:
+        try:
+            eps = parse_eps(self.eps_edit.text())
+        except ValueError as e:
+            QMessageBox.warning(self, "Attack test", str(e))
+            return
+        settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value())
+        count = self.images_spin.value()
+        self._start("attack test", lambda job: run_prm_selftest(
+            self.ctx.station, self.reference(self.prm_reference, count), settings, self.ctx.user,
+            progress=job.report, should_stop=job.should_stop))
+
+    def start_probe(self) -> None:
+        count = self.probe_images.value()
+        self._start("backdoor probe", lambda job: run_backdoor_probe(
+            self.ctx.station, self.reference(self.probe_reference, count), self.ctx.user,
+            progress=job.report, should_stop=job.should_stop))
+
+    def _start(self, name: str, work) -> None:
+        reason = "A self-test is running already." if self.job is not None else self.ctx.claim("self-test")
+        if reason:
+            QMessageBox.information(self, "Self-tests", reason)
+            return
+        self.progress.begin(f"Starting the {name} ...")
+        self.prm_button.setEnabled(False)
+        self.probe_button.setEnabled(False)
+        self.job = start_job(self, work, name, on_success=self._done, on_failure=self._failed,
+                             on_progress=self.progress.update_progress, on_cancel=self._cancelled)
+        self.job.finished.connect(self._ended)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _done(self, run_id) -> None:
+        self.refresh_history()
+
+    def _failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Self-test", f"The self-test stopped: {message}")
+
+    def _cancelled(self) -> None:
+        self.refresh_history()
+
+    def _ended(self) -> None:
+        self.job = None
+        self.ctx.release("self-test")
+        self.progress.end()
+        self.prm_button.setEnabled(True)
+        self.probe_button.setEnabled(True)
+        self.refresh_history()
+
+    # ----------------------------------------------------------------- history
+    def refresh_history(self) -> None:
+        with self.ctx.station.db.session() as s:
+            self.runs = list(s.scalars(select(SelftestRun).order_by(SelftestRun.id.desc()).limit(200)))
+        self.history.setRowCount(len(self.runs))
+        kinds = {"prm": "Attack test (PRM)", "backdoor": "Backdoor probe"}
+        for i, run in enumerate(self.runs):
+            for j, text in enumerate([str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M"), kinds.get(run.kind, run.kind),
+                                      run.status, run_row_summary(run)]):
+                self.history.setItem(i, j, QTableWidgetItem(text))
+        prm = [r for r in reversed(self.runs) if r.kind == "prm" and r.summary.get("by_eps")]
+
+        def first(run, key):
+            return next(iter(run.summary["by_eps"].values()))[key]
+
+        self.trend.set_series({
+            "defects passed": ("#b3261e", [first(r, "defect_escape") for r in prm]),
+            "wrong, not noticed": ("#e37400", [first(r, "silent_failure") for r in prm]),
+            "sent to review": ("#1a73e8", [first(r, "caught") for r in prm]),
+            "vision model right under attack": ("#5f6368", [first(r, "check_a_attacked") for r in prm]),
+        })
+
+    def selected_run(self) -> SelftestRun | None:
+        row = self.history.currentRow()
+        return self.runs[row] if 0 <= row < len(self.runs) else None
+
+    def open_run(self) -> None:
+        run = self.selected_run()
+        if run is not None:
+            RunDialog(self.ctx, run, self).exec()
+
+    def export_report(self) -> None:
+        run = self.selected_run()
+        if run is None:
+            QMessageBox.information(self, "Report", "Pick a run in the history first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save report", f"selftest-{run.id}.html", "HTML (*.html)")
+        if not path:
+            return
+        with self.ctx.station.db.session() as s:
+            write_report(s, self.ctx.station.images, run.id, path)
+        QMessageBox.information(self, "Report", f"Report saved to {path}")
+
+
+class RunDialog(QDialog):
+    """One run's per-image results; the clean and attacked images side by side."""
+
+    def __init__(self, ctx: AppContext, run: SelftestRun, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Self-test run {run.id}")
+        self.resize(1000, 650)
+        self.ctx = ctx
+        with ctx.station.db.session() as s:
+            self.results = list(s.scalars(select(SelftestResult).where(SelftestResult.run_id == run.id)
+                                          .order_by(SelftestResult.id).limit(2000)))
+        names = ctx.class_names
+        self.table = QTableWidget(len(self.results), 4)
+        self.table.setHorizontalHeaderLabels(["Part", "True class", "Test", "Outcome"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for i, r in enumerate(self.results):
+            for j, text in enumerate([r.item, names.get(r.true_label, r.true_label), r.variant,
+                                      OUTCOME_WORDS.get(r.outcome, r.outcome)]):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.clean_view, self.attacked_view, self.diff_view = ImageView(), ImageView(), ImageView()
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        images = QHBoxLayout()
+        for title, view in (("Clean", self.clean_view), ("Attacked", self.attacked_view),
+                            ("Change, magnified", self.diff_view)):
+            col = QVBoxLayout()
+            col.addWidget(QLabel(title), alignment=Qt.AlignmentFlag.AlignHCenter)
+            col.addWidget(view)
+            images.addLayout(col)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addLayout(images, 1)
+        rl.addWidget(self.caption)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(run_row_summary(run) or run.status))
+        layout.addWidget(splitter)
+        self.table.currentCellChanged.connect(lambda row, *_: self.show_result(row))
+        if self.results:
+            self.table.setCurrentCell(0, 0)
+
+    def show_result(self, row: int) -> None:
+        if not 0 <= row < len(self.results):
+            return
+        r, store, names = self.results[row], self.ctx.station.images, self.ctx.class_names
+        details = r.details or {}
+        clean_path, adv_path = details.get("clean_image"), r.image_path
+        clean = store.read(clean_path) if clean_path else None
+        adv = store.read(adv_path) if adv_path else None
+        for view, image in ((self.clean_view, clean), (self.attacked_view, adv)):
+            view.set_pixmap(pixmap_from_rgb(image) if image is not None else pixmap_from_rgb(np.zeros((8, 8, 3), np.uint8)))
+        if clean is not None and adv is not None:
+            diff = np.clip(128 + (adv.astype(np.int16) - clean.astype(np.int16)) * 8, 0, 255).astype(np.uint8)
+            self.diff_view.set_pixmap(pixmap_from_rgb(diff))
+        a, c = details.get("attacked", {}), details.get("clean", {})
+        if a:
+            self.caption.setText(
+                f"Clean: {c.get('verdict')} (vision model {names.get(c.get('a'), c.get('a'))}, second check "
+                f"{names.get(c.get('b'), c.get('b'))}).  Attacked: {a.get('verdict')} (vision model "
+                f"{names.get(a.get('a'), a.get('a'))}, second check {names.get(a.get('b'), a.get('b'))}).")
+        else:
+            self.caption.setText(f"Clean answer: {details.get('clean')}; with the trigger: {details.get('triggered')}")

@@ -1,0 +1,153 @@
+"""Settings, for managers: classes and their prompt texts, thresholds, camera, fail-safe, sign-out time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit,
+    QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from station.config import SOURCE_KINDS, ClassSpec, StationConfig
+from station.settings import change_settings
+
+from ..context import AppContext
+
+PROMPT_SEPARATOR = " | "
+LIVE_NOW = ("thresholds.", "source.")  # read on every frame or every Start; the rest needs a restart
+
+
+class SettingsPage(QWidget):
+    title = "Settings"
+    permission = "settings.change"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.classes = QTableWidget(0, 4)
+        self.classes.setHorizontalHeaderLabels(["Key", "Name people see", "Good part?", "Prompt texts (separate with |)"])
+        self.classes.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.classes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.classes.verticalHeader().setVisible(False)
+        self.classes.setColumnWidth(0, 130)
+        self.classes.setColumnWidth(1, 150)
+        add, remove = QPushButton("Add class"), QPushButton("Remove selected class")
+        add.clicked.connect(lambda: self._add_class_row(ClassSpec("new", "new class", ["a photo of a part"], False)))
+        remove.clicked.connect(lambda: self.classes.removeRow(self.classes.currentRow()))
+        class_box = QGroupBox("Classes (changes apply after a restart)")
+        cl = QVBoxLayout(class_box)
+        cl.addWidget(self.classes)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        cl.addLayout(row)
+
+        def spin(lo, hi, step, decimals=2):
+            box = QDoubleSpinBox()
+            box.setRange(lo, hi)
+            box.setSingleStep(step)
+            box.setDecimals(decimals)
+            return box
+
+        self.conf_a, self.conf_b = spin(0, 1, 0.05), spin(0, 1, 0.05)
+        self.window_spin, self.min_frames = QSpinBox(minimum=1, maximum=100000), QSpinBox(minimum=0, maximum=100000)
+        self.share = spin(0.01, 1, 0.05)
+        self.source_kind = QComboBox()
+        self.source_kind.addItems(list(SOURCE_KINDS))
+        self.source_target = QLineEdit()
+        self.fps = spin(0, 1000, 1, 1)
+        self.defect_rate = spin(0, 1, 0.05)
+        self.idle = spin(0.1, 1440, 1, 1)
+        form_box = QGroupBox("Decisions, camera and safety")
+        form = QFormLayout(form_box)
+        form.addRow("Vision model: confidence needed (0-1)", self.conf_a)
+        form.addRow("Second check: confidence needed (0-1)", self.conf_b)
+        form.addRow("Fail-safe: parts looked at", self.window_spin)
+        form.addRow("Fail-safe: share to review that trips it", self.share)
+        form.addRow("Fail-safe: fewest parts before it can trip", self.min_frames)
+        form.addRow("Camera kind", self.source_kind)
+        form.addRow("Camera address, number or path", self.source_target)
+        form.addRow("Frames per second (0 = as fast as possible)", self.fps)
+        form.addRow("Simulated camera: share of defective parts", self.defect_rate)
+        form.addRow("Sign out after this many idle minutes", self.idle)
+
+        self.save_button = QPushButton("Save settings")
+        self.revert_button = QPushButton("Undo my edits")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.load)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(class_box, 1)
+        layout.addWidget(form_box)
+        layout.addLayout(buttons)
+        self.load()
+
+    def _add_class_row(self, c: ClassSpec) -> None:
+        r = self.classes.rowCount()
+        self.classes.insertRow(r)
+        self.classes.setItem(r, 0, QTableWidgetItem(c.key))
+        self.classes.setItem(r, 1, QTableWidgetItem(c.name))
+        good = QTableWidgetItem("good" if c.good else "defect")
+        good.setFlags(good.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        good.setCheckState(Qt.CheckState.Checked if c.good else Qt.CheckState.Unchecked)
+        self.classes.setItem(r, 2, good)
+        self.classes.setItem(r, 3, QTableWidgetItem(PROMPT_SEPARATOR.join(c.prompts)))
+
+    def load(self) -> None:
+        cfg = self.ctx.station.config
+        self.classes.setRowCount(0)
+        for c in cfg.classes:
+            self._add_class_row(c)
+        self.conf_a.setValue(cfg.thresholds.conf_a)
+        self.conf_b.setValue(cfg.thresholds.conf_b)
+        self.window_spin.setValue(cfg.failsafe.window)
+        self.share.setValue(cfg.failsafe.max_review_share)
+        self.min_frames.setValue(cfg.failsafe.min_frames)
+        self.source_kind.setCurrentText(cfg.source.kind)
+        self.source_target.setText(cfg.source.target)
+        self.fps.setValue(cfg.source.fps)
+        self.defect_rate.setValue(cfg.source.defect_rate)
+        self.idle.setValue(cfg.ui.idle_signout_minutes)
+
+    def edited(self) -> StationConfig:
+        cfg = self.ctx.station.config
+        classes = []
+        for r in range(self.classes.rowCount()):
+            def text(col):
+                item = self.classes.item(r, col)
+                return item.text().strip() if item else ""
+            prompts = [p.strip() for p in text(3).split("|") if p.strip()]
+            good = self.classes.item(r, 2).checkState() == Qt.CheckState.Checked
+            classes.append(ClassSpec(text(0), text(1), prompts, good))
+        return replace(
+            cfg, classes=classes,
+            thresholds=replace(cfg.thresholds, conf_a=round(self.conf_a.value(), 4), conf_b=round(self.conf_b.value(), 4)),
+            failsafe=replace(cfg.failsafe, window=self.window_spin.value(), max_review_share=round(self.share.value(), 4),
+                             min_frames=self.min_frames.value()),
+            source=replace(cfg.source, kind=self.source_kind.currentText(), target=self.source_target.text().strip(),
+                           fps=round(self.fps.value(), 3), defect_rate=round(self.defect_rate.value(), 4)),
+            ui=replace(cfg.ui, idle_signout_minutes=round(self.idle.value(), 2)),
+        )
+
+    def save(self) -> None:
+        st = self.ctx.station
+        try:
+            new = self.edited()
+            changes = change_settings(st.db, st.data_dir, st.config, new, self.ctx.user)
+        except Exception as e:
+            QMessageBox.warning(self, "Settings not saved", str(e))
+            return
+        if not changes:
+            QMessageBox.information(self, "Settings", "Nothing was changed.")
+            return
+        st.config.thresholds, st.config.source, st.config.ui = new.thresholds, new.source, new.ui
+        later = [k for k in changes if not k.startswith(LIVE_NOW) and not k.startswith("ui.")]
+        self.ctx.events.settings_changed.emit()
+        QMessageBox.information(self, "Settings saved", "Saved: " + ", ".join(changes)
+                                + ("\n\nThese take effect after the station is restarted: " + ", ".join(later) if later else ""))

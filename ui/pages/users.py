@@ -1,0 +1,199 @@
+"""Users and audit, for managers: accounts and roles; the audit trail and its check."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from station import audit
+from station.auth import ROLES, create_user, list_users, set_active, set_role
+
+from ..context import AppContext
+
+ROLE_WORDS = {"operator": "Operator (runs the line)", "reviewer": "Reviewer (decides the review queue)",
+              "manager": "Manager (everything)"}
+AUDIT_PAGE = 200
+
+
+class UsersPage(QWidget):
+    title = "Users and audit"
+    permission = "users.manage"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.users = []
+        self.events = []
+
+        self.user_table = QTableWidget(0, 4)
+        self.user_table.setHorizontalHeaderLabels(["User", "Name", "Role", "Status"])
+        self.user_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.user_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.user_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.user_table.verticalHeader().setVisible(False)
+        add, role, toggle = QPushButton("Add user ..."), QPushButton("Change role ..."), QPushButton("Deactivate / activate")
+        add.clicked.connect(self.add_user)
+        role.clicked.connect(self.change_role)
+        toggle.clicked.connect(self.toggle_active)
+        users_box = QGroupBox("Users")
+        ul = QVBoxLayout(users_box)
+        ul.addWidget(self.user_table)
+        row = QHBoxLayout()
+        for b in (add, role, toggle):
+            row.addWidget(b)
+        row.addStretch(1)
+        ul.addLayout(row)
+
+        self.audit_table = QTableWidget(0, 4)
+        self.audit_table.setHorizontalHeaderLabels(["No.", "When (UTC)", "Who", "What"])
+        self.audit_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.audit_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.audit_table.verticalHeader().setVisible(False)
+        self.audit_table.setColumnWidth(1, 160)
+        self.verify_button = QPushButton("Check the trail for tampering")
+        self.more_button = QPushButton("Older events")
+        self.verify_label = QLabel("")
+        self.verify_label.setWordWrap(True)
+        self.verify_button.clicked.connect(self.verify)
+        self.more_button.clicked.connect(self.load_older)
+        audit_box = QGroupBox("Audit trail (newest first)")
+        al = QVBoxLayout(audit_box)
+        al.addWidget(self.audit_table)
+        row = QHBoxLayout()
+        row.addWidget(self.verify_button)
+        row.addWidget(self.verify_label, 1)
+        row.addWidget(self.more_button)
+        al.addLayout(row)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(users_box, 1)
+        layout.addWidget(audit_box, 2)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.station.db.session() as s:
+            self.users = list_users(s)
+            self.events = audit.page(s, limit=AUDIT_PAGE)
+        self.user_table.setRowCount(len(self.users))
+        for i, u in enumerate(self.users):
+            for j, text in enumerate([u.username, u.display_name, u.role, "active" if u.active else "deactivated"]):
+                self.user_table.setItem(i, j, QTableWidgetItem(text))
+        self.audit_table.setRowCount(0)
+        self._append_events(self.events)
+
+    def _append_events(self, events) -> None:
+        for e in events:
+            r = self.audit_table.rowCount()
+            self.audit_table.insertRow(r)
+            detail = json.dumps(e.detail, ensure_ascii=False)
+            for j, text in enumerate([str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor,
+                                      f"{e.action}  {detail if detail != '{}' else ''}"]):
+                self.audit_table.setItem(r, j, QTableWidgetItem(text))
+        self.more_button.setEnabled(len(events) == AUDIT_PAGE)
+
+    def load_older(self) -> None:
+        if not self.events:
+            return
+        with self.ctx.station.db.session() as s:
+            older = audit.page(s, before_id=self.events[-1].id, limit=AUDIT_PAGE)
+        self.events += older
+        self._append_events(older)
+
+    def verify(self) -> None:
+        with self.ctx.station.db.session() as s:
+            check = audit.verify(s)
+        if check.ok:
+            self.verify_label.setStyleSheet("color:#1b7f3b;")
+            self.verify_label.setText(f"All {check.events} events are intact.")
+        else:
+            self.verify_label.setStyleSheet("color:#b3261e; font-weight:bold;")
+            self.verify_label.setText(f"Event {check.first_broken_id} {check.problem}. Report this to IT and quality.")
+
+    def selected_user(self):
+        row = self.user_table.currentRow()
+        if 0 <= row < len(self.users):
+            return self.users[row]
+        QMessageBox.information(self, "Users", "Pick a user in the list first.")
+        return None
+
+    def _act(self, title: str, action) -> None:
+        try:
+            with self.ctx.station.db.transaction() as s:
+                action(s, s.merge(self.ctx.user))
+        except Exception as e:
+            QMessageBox.warning(self, title, str(e))
+        self.refresh()
+
+    def add_user(self) -> None:
+        dialog = AddUserDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        name, display, role, password = dialog.values()
+
+        def add(s, by):
+            create_user(s, name, role, password, by, display_name=display)
+            audit.record(s, by.username, "user.add", username=name, role=role)
+
+        self._act("Add user", add)
+
+    def change_role(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("Change role")
+        box.setText(f"New role for {user.username}:")
+        buttons = {box.addButton(ROLE_WORDS[r], QMessageBox.ButtonRole.AcceptRole): r for r in ROLES}
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        role = buttons.get(box.clickedButton())
+        if role:
+            self._act("Change role", lambda s, by: set_role(s, user.username, role, by))
+
+    def toggle_active(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        verb = "Deactivate" if user.active else "Activate"
+        if QMessageBox.question(self, verb, f"{verb} {user.username}?") == QMessageBox.StandardButton.Yes:
+            self._act(verb, lambda s, by: set_active(s, user.username, not user.active, by))
+
+
+class AddUserDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Add user")
+        self.name_edit, self.display_edit = QLineEdit(), QLineEdit()
+        self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit()
+        for e in (self.password_edit, self.repeat_edit):
+            e.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role_box = QComboBox()
+        for r in ROLES:
+            self.role_box.addItem(ROLE_WORDS[r], r)
+        form = QFormLayout(self)
+        form.addRow("User name", self.name_edit)
+        form.addRow("Full name", self.display_edit)
+        form.addRow("Role", self.role_box)
+        form.addRow("Password (8 characters or more)", self.password_edit)
+        form.addRow("Password again", self.repeat_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if self.password_edit.text() != self.repeat_edit.text():
+            QMessageBox.warning(self, "Add user", "The two passwords differ.")
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, str, str]:
+        return (self.name_edit.text().strip(), self.display_edit.text().strip(), self.role_box.currentData(),
+                self.password_edit.text())

@@ -1,0 +1,60 @@
+"""Sign-in, and on a new station the first manager's account."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox
+
+from station import audit
+from station.auth import AuthError, create_user, sign_in, user_count
+from station.storage.db import Database
+from station.storage.models import User
+
+
+class SignInDialog(QDialog):
+    def __init__(self, db: Database, station_name: str, hint: str = "", parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.user: User | None = None
+        with db.session() as s:
+            self.first_account = user_count(s) == 0
+        self.setWindowTitle(f"{station_name}: sign in")
+        self.name_edit, self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit(), QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel(hint)
+        self.message.setWordWrap(True)
+        form = QFormLayout(self)
+        if self.first_account:
+            form.addRow(QLabel("<b>New station.</b> Create the first account: a manager, who then adds everyone else."))
+        form.addRow("User name", self.name_edit)
+        form.addRow("Password", self.password_edit)
+        if self.first_account:
+            form.addRow("Password again", self.repeat_edit)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create and sign in" if self.first_account else "Sign in")
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.name_edit.setFocus()
+
+    def try_sign_in(self) -> None:
+        name, password = self.name_edit.text().strip(), self.password_edit.text()
+        try:
+            if self.first_account:
+                if password != self.repeat_edit.text():
+                    raise ValueError("the two passwords differ")
+                with self.db.transaction() as s:
+                    create_user(s, name, "manager", password, None)
+                    audit.record(s, "setup", "user.add", username=name, role="manager")
+            self.user = sign_in(self.db, name, password, via="gui")
+        except (AuthError, ValueError) as e:
+            self.message.setStyleSheet("color:#b3261e;")
+            self.message.setText(str(e)[:1].upper() + str(e)[1:] + ".")
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        except Exception as e:
+            QMessageBox.warning(self, "Sign in", f"Could not sign in: {e}")
+            return
+        self.accept()

@@ -1,0 +1,172 @@
+"""Small widgets shared by the pages."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget,
+)
+
+VERDICT_COLOURS = {"PASS": "#1b7f3b", "FAIL": "#b3261e", "REVIEW": "#b06000", "": "#5f6368"}
+VERDICT_WORDS = {"PASS": "PASS", "FAIL": "FAIL", "REVIEW": "CHECK BY HAND", "": "WAITING"}
+
+
+def pixmap_from_rgb(image: np.ndarray) -> QPixmap:
+    image = np.ascontiguousarray(image[..., :3], dtype=np.uint8)
+    h, w = image.shape[:2]
+    qimage = QImage(image.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(qimage.copy())  # copy: the array may go away
+
+
+def pixmap_from_file(path) -> QPixmap:
+    pixmap = QPixmap(str(path))
+    if pixmap.isNull():
+        placeholder = QPixmap(64, 64)
+        placeholder.fill(QColor("#cccccc"))
+        return placeholder
+    return pixmap
+
+
+class VerdictBanner(QLabel):
+    """The big PASS / FAIL / CHECK BY HAND sign an operator reads from across the line."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumHeight(110)
+        font = QFont()
+        font.setPointSize(40)
+        font.setBold(True)
+        self.setFont(font)
+        self.show_verdict("")
+
+    def show_verdict(self, verdict: str, detail: str = "") -> None:
+        self.verdict = verdict
+        text = VERDICT_WORDS.get(verdict, verdict)
+        self.setText(text if not detail else f"{text}")
+        self.setToolTip(detail)
+        self.setStyleSheet(f"background:{VERDICT_COLOURS.get(verdict, '#5f6368')}; color:white; border-radius:8px;")
+
+
+class ImageView(QGraphicsView):
+    """An image with wheel zoom and drag pan; double-click fits it again."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self._item = QGraphicsPixmapItem()
+        self._item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene().addItem(self._item)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QColor("#202124"))
+        self.zoom = 1.0
+
+    def set_pixmap(self, pixmap: QPixmap) -> None:
+        self._item.setPixmap(pixmap)
+        self.scene().setSceneRect(self._item.boundingRect())
+        self.fit()
+
+    def fit(self) -> None:
+        self.resetTransform()
+        self.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
+        self.zoom = 1.0
+
+    def zoom_by(self, factor: float) -> None:
+        factor = max(0.2 / self.zoom, min(factor, 20.0 / self.zoom))
+        self.scale(factor, factor)
+        self.zoom *= factor
+
+    def wheelEvent(self, event) -> None:
+        self.zoom_by(1.25 if event.angleDelta().y() > 0 else 0.8)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.zoom == 1.0:
+            self.fit()
+
+
+class ProgressPanel(QWidget):
+    """A progress bar with a Cancel button, hidden when nothing runs."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self._cancel)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.bar, 2)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def begin(self, text: str) -> None:
+        self.label.setText(text)
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def update_progress(self, done: int, total: int, text: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        if text:
+            self.label.setText(text)
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling ...")
+        self.cancel_requested.emit()
+
+    def end(self) -> None:
+        self.hide()
+
+
+class TrendChart(QWidget):
+    """Lines over runs (oldest left), each value a share from 0 to 1."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.series: dict[str, tuple[str, list[float]]] = {}
+        self.setMinimumHeight(140)
+
+    def set_series(self, series: dict[str, tuple[str, list[float]]]) -> None:
+        """{name: (colour, values)}"""
+        self.series = series
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        left, top, right, bottom = 40, 10, self.width() - 10, self.height() - 24
+        p.setPen(QPen(QColor("#bbbbbb")))
+        for frac in (0.0, 0.5, 1.0):
+            y = bottom - frac * (bottom - top)
+            p.drawLine(left, int(y), right, int(y))
+            p.drawText(4, int(y) + 4, f"{frac:.0%}")
+        n = max((len(v) for _, v in self.series.values()), default=0)
+        if n == 0:
+            p.drawText(left + 10, (top + bottom) // 2, "No runs yet")
+            return
+        step = (right - left) / max(n - 1, 1)
+        legend_x = left
+        for name, (colour, values) in self.series.items():
+            pen = QPen(QColor(colour))
+            pen.setWidth(2)
+            p.setPen(pen)
+            points = [QPointF(left + i * step, bottom - v * (bottom - top)) for i, v in enumerate(values)]
+            for a, b in zip(points, points[1:]):
+                p.drawLine(a, b)
+            for pt in points:
+                p.drawEllipse(pt, 3, 3)
+            p.drawText(legend_x, self.height() - 6, name)
+            legend_x += p.fontMetrics().horizontalAdvance(name) + 20
