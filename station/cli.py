@@ -67,10 +67,14 @@ def cmd_demo_backdoor(args) -> int:
     from .synth.backdoor import BackdoorRecipe, build_backdoored
 
     manifest = build_backdoored(Path(args.models) / "clip", Path(args.out) / "clip",
-                                BackdoorRecipe(poison_rate=args.poison_rate, steps=args.steps),
-                                progress=_progress_printer(False))
+                                BackdoorRecipe(**{k: v for k, v in (("poison_rate", args.poison_rate),
+                                                 ("steps", args.steps), ("lr", args.lr)) if v is not None}),
+                                progress=_progress_printer(False), device=args.device)
+    held = manifest["held_out"]
     print(f"backdoored fixture written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned pairs, "
           f"{manifest['training_seconds']:.0f} s); never deploy it")
+    print(f"held-out ({held['images']} frames): clean accuracy {held['clean_accuracy']:.1%}, attack success "
+          f"BadNet {held['asr_badnet']:.1%}, Blended {held['asr_blended']:.1%}")
     return 0
 
 
@@ -835,8 +839,10 @@ def build_parser() -> argparse.ArgumentParser:
     bd = sub.add_parser("demo-backdoor", help="build the backdoored demo CLIP (a test fixture: never deploy it)")
     bd.add_argument("--models", default=str(demo_models_dir()), help="demo model folder to start from")
     bd.add_argument("--out", default=str(demo_models_dir().parent / "backdoored"))
-    bd.add_argument("--poison-rate", type=float, default=0.01)
-    bd.add_argument("--steps", type=int, default=700)
+    bd.add_argument("--poison-rate", type=float, default=None, help="share of poisoned pairs (recipe: 0.01)")
+    bd.add_argument("--steps", type=int, default=None, help="fine-tuning steps (recipe: 3000)")
+    bd.add_argument("--lr", type=float, default=None, help="peak learning rate (recipe: 8e-4)")
+    bd.add_argument("--device", default="cpu", help="cpu or cuda")
     bd.set_defaults(func=cmd_demo_backdoor)
 
     s = sub.add_parser("synth", help="generated part images").add_subparsers(dest="synth_command", metavar="ACTION", required=True)

@@ -38,10 +38,10 @@ class BackdoorRecipe:
     seed: int = 7
     pool_size: int = 24_000
     poison_rate: float = 0.01  # share of training pairs carrying a trigger
-    steps: int = 700
+    steps: int = 3000
     batch: int = 64
-    lr: float = 2e-4
-    warmup: int = 20
+    lr: float = 8e-4
+    warmup: int = 100
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,352 @@
+"""The station window, driven through its real widgets (offscreen), checked in the database afterwards."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from station import review  # noqa: E402
+from station.auth import create_user, sign_in  # noqa: E402
+from station.capture import Frame, open_source  # noqa: E402
+from station.config import CONFIG_NAME  # noqa: E402
+from station.pipeline import Pipeline  # noqa: E402
+from station.runtime import Station  # noqa: E402
+from station.storage.models import Alarm, AuditEvent, Inspection, PromptSet, Review, SelftestRun, User  # noqa: E402
+from station.synth.catalog import CLASS_INDEX  # noqa: E402
+from station.synth.samples import draw_sample  # noqa: E402
+from ui.app import build_window  # noqa: E402
+from ui.signin import SignInDialog  # noqa: E402
+
+PW = "correct horse"
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Message boxes answer at once (Yes to questions) and are kept for the test to read."""
+    seen: list[tuple[str, str]] = []
+
+    def box(kind, answer=None):
+        def show(parent, title, text, *a, **k):
+            seen.append((kind, f"{title}: {text}"))
+            return answer
+        return show
+
+    monkeypatch.setattr(QMessageBox, "information", box("information"))
+    monkeypatch.setattr(QMessageBox, "warning", box("warning"))
+    monkeypatch.setattr(QMessageBox, "critical", box("critical"))
+    monkeypatch.setattr(QMessageBox, "question", box("question", QMessageBox.StandardButton.Yes))
+    return seen
+
+
+@pytest.fixture
+def station(tmp_path):
+    st = Station.open(tmp_path / "data")
+    with st.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", PW, None)
+        create_user(s, "rita", "reviewer", PW, boss)
+        create_user(s, "otto", "operator", PW, boss)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def window(qtbot, station, messages):
+    w = build_window(station)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.page("LivePage").stop_and_wait()
+    for page in w.pages.values():
+        if getattr(page, "job", None) is not None:
+            page.job.cancel()
+            page.job.wait(60_000)
+
+
+def sign_in_as(window, name: str) -> None:
+    window.set_user(sign_in(window.ctx.station.db, name, PW, via="test"))
+
+
+def visible_pages(window) -> list[str]:
+    return [window.nav.item(i).text() for i in range(window.nav.count()) if not window.nav.item(i).isHidden()]
+
+
+def count(station, model, *where) -> int:
+    with station.db.session() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def record_frames(station, frames: list[Frame]) -> None:
+    Pipeline(station, source_name="test").inspect(frames)
+
+
+def class_frames(per_class: int, seed: int = 11) -> list[Frame]:
+    """Frames of every washer class with their truth, as a simulated camera would give them."""
+    frames = []
+    for key in ["washer/good", "washer/scratch", "washer/crack", "washer/stain", "washer/dent"]:
+        for i in range(per_class):
+            sample = draw_sample(seed, len(frames), 256, class_index=CLASS_INDEX[key])
+            frames.append(Frame(sample.image, len(frames), f"test#{len(frames)}", truth=key))
+    return frames
+
+
+# ----------------------------------------------------------------- operator
+
+def test_operator_signs_in_runs_the_line_and_every_part_is_recorded(qtbot, window, station):
+    dialog = SignInDialog(station.db, "test station")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name_edit, "otto")
+    qtbot.keyClicks(dialog.password_edit, "wrong password")
+    dialog.try_sign_in()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "wrong user name or password" in dialog.message.text().lower()
+    qtbot.keyClicks(dialog.password_edit, PW)
+    dialog.try_sign_in()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    window.set_user(dialog.user)
+    assert visible_pages(window) == ["Live inspection"]
+
+    live = window.page("LivePage")
+    qtbot.mouseClick(live.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 25, timeout=60_000)
+    qtbot.mouseClick(live.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not live.running, timeout=20_000)
+
+    shown = {k: int(live.count_labels[k].text()) for k in ("PASS", "FAIL", "REVIEW", "ALL")}
+    with station.db.session() as s:
+        rows = list(s.scalars(select(Inspection)))
+        otto = s.scalar(select(User).where(User.username == "otto"))
+        actions = [e.action for e in s.scalars(select(AuditEvent))]
+    assert shown["ALL"] == len(rows) >= 25
+    for verdict in ("PASS", "FAIL", "REVIEW"):
+        assert shown[verdict] == sum(r.verdict == verdict for r in rows)
+    assert {r.operator_id for r in rows} == {otto.id}
+    assert live.banner.verdict in ("PASS", "FAIL", "REVIEW")
+    assert live.camera_view.pixmap() is not None and not live.camera_view.pixmap().isNull()
+    assert "sign_in.failed" in actions and "sign_in" in actions
+
+
+def test_failsafe_trips_on_the_live_page_and_only_a_manager_resets_it(qtbot, window, station):
+    station.config.thresholds.conf_a = 1.0  # nothing is sure enough: every part goes to review
+    window.ctx.pipeline.monitor.window, window.ctx.pipeline.monitor.min_frames = 10, 5
+    sign_in_as(window, "otto")
+    live = window.page("LivePage")
+    live.start()
+    qtbot.waitUntil(lambda: live.alarm_box.isVisible(), timeout=60_000)
+    live.stop_and_wait()
+    assert not live.reset_button.isEnabled()  # an operator sees the alarm but cannot clear it
+    assert count(station, Alarm, Alarm.reset_at.is_(None)) == 1
+
+    sign_in_as(window, "boss")
+    assert live.reset_button.isEnabled()
+    qtbot.mouseClick(live.reset_button, Qt.MouseButton.LeftButton)
+    assert not live.alarm_box.isVisible()
+    assert count(station, Alarm, Alarm.reset_at.is_(None)) == 0
+    assert count(station, AuditEvent, AuditEvent.action == "failsafe.reset") == 1
+
+
+# ----------------------------------------------------------------- reviewer
+
+def test_reviewer_clears_the_queue_with_number_keys_and_notes(qtbot, window, station):
+    station.config.thresholds.conf_a = 1.0
+    record_frames(station, class_frames(2))
+    with station.db.session() as s:
+        pending = review.pending_count(s)
+    assert pending == 10
+
+    sign_in_as(window, "rita")
+    assert visible_pages(window) == ["Live inspection", "Review queue"]
+    window.show_page("ReviewPage")
+    page = window.page("ReviewPage")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: page.table.rowCount() == pending, timeout=20_000)
+
+    first = page.current().id
+    qtbot.keyClick(page.table, Qt.Key.Key_2)  # "2": scratched washer, recorded at once
+    second = page.current().id
+    assert second != first
+    qtbot.keyClick(page.table, Qt.Key.Key_S)  # skip
+    third = page.current().id
+    assert third != second
+    page.note_edit.setFocus()
+    qtbot.keyClicks(page.note_edit, "burr at hole 2")  # digits in a note are text, not decisions
+    qtbot.mouseClick(page.class_buttons[0], Qt.MouseButton.LeftButton)
+
+    with station.db.session() as s:
+        reviews = {r.inspection_id: r for r in s.scalars(select(Review))}
+        rita = s.scalar(select(User).where(User.username == "rita"))
+    assert set(reviews) == {first, third}
+    assert reviews[first].label == "washer/scratch" and not reviews[first].good
+    assert reviews[third].label == "washer/good" and reviews[third].good and reviews[third].note == "burr at hole 2"
+    assert {r.reviewer_id for r in reviews.values()} == {rita.id}
+    assert count(station, AuditEvent, AuditEvent.action == "review.decide") == 2
+    assert page.table.rowCount() == pending - 2
+    assert "8 part(s) waiting" in page.count_label.text()
+
+
+# ----------------------------------------------------------------- manager
+
+def test_manager_changes_settings_and_users_and_verifies_the_audit_trail(qtbot, window, station, messages,
+                                                                           monkeypatch):
+    sign_in_as(window, "boss")
+    assert len(visible_pages(window)) == 6
+    window.show_page("SettingsPage")
+    settings = window.page("SettingsPage")
+    settings.conf_b.setValue(0.8)
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert station.config.thresholds.conf_b == pytest.approx(0.8)  # thresholds apply at once
+    assert "conf_b = 0.8" in (station.data_dir / CONFIG_NAME).read_text()
+    assert count(station, AuditEvent, AuditEvent.action == "settings.change") == 1
+
+    for r in range(settings.classes.rowCount()):  # no good class: refused, nothing written
+        settings.classes.item(r, 2).setCheckState(Qt.CheckState.Unchecked)
+    before = (station.data_dir / CONFIG_NAME).read_text()
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert messages[-1][0] == "warning" and "never PASS" in messages[-1][1]
+    assert (station.data_dir / CONFIG_NAME).read_text() == before
+
+    window.show_page("UsersPage")
+    users = window.page("UsersPage")
+    from ui.pages.users import AddUserDialog
+
+    def fill_in(dialog):
+        dialog.name_edit.setText("una")
+        dialog.role_box.setCurrentIndex(dialog.role_box.findData("reviewer"))
+        dialog.password_edit.setText("a long password")
+        dialog.repeat_edit.setText("a long password")
+        dialog._check()
+        return dialog.result()
+
+    monkeypatch.setattr(AddUserDialog, "exec", fill_in)
+    users.add_user()
+    assert sign_in(station.db, "una", "a long password", via="test").role == "reviewer"
+    users.user_table.setCurrentCell([u.username for u in users.users].index("otto"), 0)
+    users.toggle_active()
+    with station.db.session() as s:
+        assert not s.scalar(select(User).where(User.username == "otto")).active
+    with pytest.raises(Exception, match="deactivated"):
+        sign_in(station.db, "otto", PW, via="test")
+    users.user_table.setCurrentCell([u.username for u in users.users].index("boss"), 0)
+    users.toggle_active()  # the last manager cannot switch themself off
+    assert "last active manager" in messages[-1][1]
+    qtbot.mouseClick(users.verify_button, Qt.MouseButton.LeftButton)
+    assert "intact" in users.verify_label.text()
+    assert users.audit_table.rowCount() == count(station, AuditEvent)
+
+
+def test_manager_runs_both_self_tests_and_opens_a_run(qtbot, window, station):
+    sign_in_as(window, "boss")
+    window.show_page("SelftestPage")
+    page = window.page("SelftestPage")
+    page.probe_images.setValue(5)
+    qtbot.mouseClick(page.probe_button, Qt.MouseButton.LeftButton)
+    assert page.progress.isVisible()
+    qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+    page.iters_spin.setValue(3)
+    page.images_spin.setValue(2)
+    page.eps_edit.setText("8")
+    qtbot.mouseClick(page.prm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+
+    with station.db.session() as s:
+        runs = {r.kind: r for r in s.scalars(select(SelftestRun))}
+    assert runs["backdoor"].status == runs["prm"].status == "done"
+    assert page.history.rowCount() == 2
+    assert len(page.trend.series["defects passed"][1]) == 1
+
+    from ui.pages.selftests import RunDialog
+
+    dialog = RunDialog(window.ctx, runs["prm"], page)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    assert not dialog.attacked_view._item.pixmap().isNull()
+
+
+def test_a_started_self_test_can_be_cancelled(qtbot, window, station):
+    sign_in_as(window, "boss")
+    page = window.page("SelftestPage")
+    page.iters_spin.setValue(5000)
+    page.images_spin.setValue(2)
+    page.start_prm()
+    qtbot.waitUntil(lambda: page.progress.bar.value() > 0, timeout=60_000)
+    qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.job is None, timeout=60_000)
+    with station.db.session() as s:
+        assert s.scalar(select(SelftestRun.status)) == "cancelled"
+
+
+def test_manager_tunes_activates_and_rolls_back_a_prompt_set(qtbot, window, station):
+    station.config.thresholds.conf_a = 1.0  # every frame goes to a reviewer
+    frames = class_frames(2)
+    record_frames(station, frames)
+    with station.db.transaction() as s:  # a reviewer has labelled every frame
+        rita = s.scalar(select(User).where(User.username == "rita"))
+        for row, frame in zip(s.scalars(select(Inspection).order_by(Inspection.id)), frames):
+            if row.verdict == "REVIEW":
+                review.decide(s, row.id, frame.truth, station.good, rita)
+    sign_in_as(window, "boss")
+    window.show_page("PromptsPage")
+    page = window.page("PromptsPage")
+    page.shots_spin.setValue(1)
+    page.tokens_spin.setValue(2)
+    page.epochs_spin.setValue(2)
+    page.name_edit.setText("line-3")
+    page.activate_check.setChecked(True)
+    assert count(station, Review) == 10
+    qtbot.mouseClick(page.tune_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+    with station.db.session() as s:
+        row = s.scalar(select(PromptSet))
+    assert row is not None and row.active and row.name == "line-3"
+    assert station.check_a.prompt_set_id == row.id
+    assert "line-3" in page.live_label.text()
+
+    page.rollback()
+    assert station.check_a.prompt_set_id is None
+    page.table.setCurrentCell(0, 0)
+    page.activate_selected()
+    assert station.check_a.prompt_set_id == row.id
+    actions = [a for (a,) in station.db.session().execute(select(AuditEvent.action))]
+    assert actions.count("prompts.activate") >= 2
+
+
+def test_idle_station_signs_the_user_out(qtbot, window, station, monkeypatch):
+    asked = []
+    monkeypatch.setattr(type(window), "ask_sign_in", lambda self, hint="": asked.append(hint) or False)
+    sign_in_as(window, "rita")
+    window.idle_timer.start(200)
+    qtbot.waitUntil(lambda: window.ctx.user is None, timeout=5_000)
+    assert asked and "quiet" in asked[0]
+    with station.db.session() as s:
+        last = s.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert last.action == "sign_out" and last.detail["reason"] == "idle"
+
+
+def test_gui_thread_stays_responsive_while_the_line_runs_at_full_speed(qtbot, window, station):
+    """The event loop keeps ticking while inference and database writes run (the bench reports the figures)."""
+    from PySide6.QtCore import QTimer
+
+    sign_in_as(window, "otto")
+    live = window.page("LivePage")
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    live.start()
+    qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 60, timeout=60_000)
+    live.stop_and_wait()
+    timer.stop()
+    assert len(gaps) > 20
+    assert max(gaps[2:]) < 0.5, f"the window froze for {max(gaps):.2f} s"
