@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench demo-train clean
+.PHONY: install demo test test-installer bench demo-train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# Builds an offline bundle and installs it with no network (root, several GB of disk, minutes).
+test-installer:
+	bash tests/installer/offline_install.sh
+
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 demo-train: $(STAMP)
-	$(BIN)/station demo-train --out resources/models/demo
+	$(BIN)/station demo-train --out station/resources/models/demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

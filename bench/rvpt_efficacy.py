@@ -1,6 +1,6 @@
 """RVPT against a backdoored CLIP, shaped like the paper's Table 1, in one run.
 
-On the backdoored demo CLIP (resources/models/backdoored, built by
+On the backdoored demo CLIP (tests/fixtures/backdoored, built by
 `station demo-backdoor`): no defence, a linear probe on its frozen features, and
 RVPT with b = 5, 10, 50; clean accuracy and attack success rate (ASR) for
 BadNet and Blended triggers, and tuning time on this CPU. 16 shots per class.
@@ -28,7 +28,7 @@ from station.models.clip_store import encode_text_classes, load_clip_folder  # n
 from station.models.preprocess import to_model_input  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
 from station.models.second_check import train_linear_probe  # noqa: E402
-from station.paths import resources_dir  # noqa: E402
+from station.paths import backdoored_fixture_dir  # noqa: E402
 from station.prompts.rvpt import RvptRecipe, class_prompt_text, select_shots, tune_prompts  # noqa: E402
 from station.synth.backdoor import BADNET, BLENDED, good_class_of  # noqa: E402
 from station.synth.catalog import ALL_CLASSES  # noqa: E402
@@ -56,7 +56,7 @@ def predict_probe(clip, probe, images) -> np.ndarray:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default=str(resources_dir() / "models" / "backdoored" / "clip"))
+    ap.add_argument("--model", default=str(backdoored_fixture_dir() / "clip"))
     ap.add_argument("--tokens", default="5,10,50")
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--shots", type=int, default=16)

@@ -66,6 +66,9 @@ def cmd_demo_backdoor(args) -> int:
     """Build the backdoored demo CLIP used to test RVPT and the backdoor probe."""
     from .synth.backdoor import BackdoorRecipe, build_backdoored
 
+    from .paths import backdoored_fixture_dir
+
+    args.out = args.out or str(backdoored_fixture_dir())
     manifest = build_backdoored(Path(args.models) / "clip", Path(args.out) / "clip",
                                 BackdoorRecipe(**{k: v for k, v in (("poison_rate", args.poison_rate),
                                                  ("steps", args.steps), ("lr", args.lr)) if v is not None}),
@@ -147,13 +150,13 @@ def _demo_settings(demo_dir: Path) -> None:
         config_mod.save(cfg, demo_dir)
 
 
-def _launch_gui(data_dir: Path, demo: bool = False) -> int:
+def _launch_gui(data_dir: Path, demo: bool = False, kiosk: bool = False) -> int:
     try:
         from ui.app import main as gui_main
     except ImportError as e:  # a Qt library of the system is missing
         raise CliError(f"the station window cannot start ({e}); install the Qt system libraries "
                        "(Debian: libegl1 libxkbcommon0 libxcb-cursor0) or use the command line") from e
-    return gui_main(data_dir, demo=demo)
+    return gui_main(data_dir, demo=demo, kiosk=kiosk)
 
 
 def cmd_gui(args) -> int:
@@ -161,7 +164,7 @@ def cmd_gui(args) -> int:
 
     if not display_available():
         raise CliError("no display: set DISPLAY (or run under Xvfb), or use the command line (station inspect ...)")
-    return _launch_gui(args.data_dir, demo=args.demo)
+    return _launch_gui(args.data_dir, demo=args.demo, kiosk=args.kiosk)
 
 
 # ----------------------------------------------------------------- synthetic data
@@ -191,6 +194,56 @@ def cmd_synth_frames(args) -> int:
 
 
 # ----------------------------------------------------------------- models
+
+def cmd_models_import(args) -> int:
+    from dataclasses import replace
+
+    from .config import load
+    from .models.importer import import_clip_checkpoint
+    from .settings import change_settings
+
+    cfg = load(args.data_dir)
+    db = _open_db(args)
+    user = _sign_in(args, db, needed=True)
+    with db.transaction() as s:
+        record = import_clip_checkpoint(s, args.data_dir, args.file, args.arch, s.merge(user), args.sha256,
+                                        quick_gelu=args.quick_gelu)
+        dest, sha = record.path, record.sha256
+    print(f"imported {args.arch} (sha256 {sha}) to {dest}")
+    if args.use:
+        new = replace(cfg, model=replace(cfg.model, clip=dest, clip_arch=args.arch, clip_quick_gelu=args.quick_gelu))
+        change_settings(db, args.data_dir, cfg, new, user)
+        print("the station uses it from its next start; prompt sets made for the old model are refused with it")
+    return 0
+
+
+def cmd_pack_export(args) -> int:
+    from .config import load
+    from .pack import export_pack
+
+    cfg = load(args.data_dir)
+    db = _open_db(args)
+    user = _sign_in(args, db, needed=True)
+    manifest = export_pack(db, cfg, args.out, user)
+    prompt = manifest.get("prompt_set")
+    print(f"station pack written to {args.out}: model {manifest['model']['kind']} "
+          f"({manifest['foundation_sha256'][:12]}), prompt set {prompt['name'] + ' v' + str(prompt['version']) if prompt else 'none'}, "
+          f"{len(manifest['files'])} files with their sha256")
+    return 0
+
+
+def cmd_pack_import(args) -> int:
+    from .config import load
+    from .pack import import_pack
+
+    cfg = load(args.data_dir)
+    db = _open_db(args)
+    user = _sign_in(args, db, needed=True)
+    manifest = import_pack(db, args.data_dir, cfg, args.file, user)
+    print(f"station pack {args.file} imported (made by {manifest.get('created_by')} on {manifest.get('created_at')}); "
+          "every file matched its sha256. Restart the station to use it.")
+    return 0
+
 
 def cmd_models_verify(args) -> int:
     from .models.files import verify_manifest
@@ -823,6 +876,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("gui", help="open the station window")
     g.add_argument("--demo", action="store_true", help="create demo accounts on a new station (password demo-pass)")
+    g.add_argument("--kiosk", action="store_true", help="full screen (a station started at login)")
     g.set_defaults(func=cmd_gui)
 
     t = sub.add_parser("demo-train", help="train the bundled demo models from a seed (CPU; about 40 min)")
@@ -838,7 +892,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     bd = sub.add_parser("demo-backdoor", help="build the backdoored demo CLIP (a test fixture: never deploy it)")
     bd.add_argument("--models", default=str(demo_models_dir()), help="demo model folder to start from")
-    bd.add_argument("--out", default=str(demo_models_dir().parent / "backdoored"))
+    bd.add_argument("--out", default=None, help="output folder (default: tests/fixtures/backdoored in the checkout)")
     bd.add_argument("--poison-rate", type=float, default=None, help="share of poisoned pairs (recipe: 0.01)")
     bd.add_argument("--steps", type=int, default=None, help="fine-tuning steps (recipe: 3000)")
     bd.add_argument("--lr", type=float, default=None, help="peak learning rate (recipe: 8e-4)")
@@ -861,7 +915,23 @@ def build_parser() -> argparse.ArgumentParser:
     fr.add_argument("--family", default=None, help="washer, hex_nut or pcb_tile (default: all)")
     fr.set_defaults(func=cmd_synth_frames)
 
+    pk = sub.add_parser("pack", help="move a station's model, prompt set and settings to another station") \
+        .add_subparsers(dest="pack_command", metavar="ACTION", required=True)
+    pe = pk.add_parser("export", help="write this station's pack (a zip with a manifest of sha256 hashes)")
+    pe.add_argument("out")
+    pe.set_defaults(func=cmd_pack_export)
+    pi = pk.add_parser("import", help="check a pack's hashes, then take its model, prompt set and settings")
+    pi.add_argument("file")
+    pi.set_defaults(func=cmd_pack_import)
+
     m = sub.add_parser("models", help="local model files").add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    mi = m.add_parser("import", help="copy a CLIP checkpoint file into the station after checking that it loads")
+    mi.add_argument("file")
+    mi.add_argument("--arch", required=True, help="open_clip architecture, e.g. ViT-B-32")
+    mi.add_argument("--sha256", help="refuse the file unless it has this sha256")
+    mi.add_argument("--quick-gelu", action="store_true", help="the checkpoint was trained with QuickGELU (OpenAI weights)")
+    mi.add_argument("--use", action="store_true", help="make it the station's model from the next start")
+    mi.set_defaults(func=cmd_models_import)
     mv = m.add_parser("verify", help="check every file of a model folder against its manifest")
     mv.add_argument("folder")
     mv.set_defaults(func=cmd_models_verify)
@@ -1004,6 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
     from .capture import ImageDecodeError, SourceUnavailable
     from .config import ConfigError
     from .models.files import ModelFileError
+    from .pack import PackError
     from .prompts.registry import PromptSetError
     from .storage.db import DatabaseError
 
@@ -1018,7 +1089,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CliError, ModelFileError, SourceUnavailable, ImageDecodeError, ConfigError, DatabaseError, AuthError,
-            PermissionDenied, PromptSetError, ValueError) as e:
+            PermissionDenied, PromptSetError, PackError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

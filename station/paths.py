@@ -20,8 +20,18 @@ def default_data_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The bundled resources folder (models, icons) of this checkout or installation."""
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The resources shipped inside the package (demo models, icon)."""
+    return Path(__file__).resolve().parent / "resources"
+
+
+def repo_dir() -> Path:
+    """The source checkout (test fixtures, benchmarks); not part of an installation."""
+    return Path(__file__).resolve().parent.parent
+
+
+def backdoored_fixture_dir() -> Path:
+    """The deliberately backdoored demo CLIP: a test fixture kept in the checkout, never installed."""
+    return repo_dir() / "tests" / "fixtures" / "backdoored"
 
 
 def demo_models_dir() -> Path:

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from station import audit
 from station.auth import create_user, user_count
+from station.paths import resources_dir
 from station.pipeline import Pipeline
 from station.runtime import Station
 
@@ -71,9 +73,12 @@ def build_window(station: Station, hint: str = "") -> MainWindow:
     return MainWindow(ctx, sign_in_hint=hint)
 
 
-def main(data_dir: Path | str, demo: bool = False, argv: list[str] | None = None) -> int:
+def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: list[str] | None = None) -> int:
+    """kiosk: full screen, for a station that starts the application at login."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Inspection station")
+    app.setDesktopFileName("inspection-station")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "inspection-station.svg")))
     try:
         station = open_station(app, Path(data_dir))
     except Exception as e:
@@ -82,7 +87,10 @@ def main(data_dir: Path | str, demo: bool = False, argv: list[str] | None = None
     hint = ensure_demo_accounts(station) if demo else ""
     window = build_window(station, hint)
     app.installEventFilter(window.idle_watcher)
-    window.show()
+    if kiosk:
+        window.showFullScreen()
+    else:
+        window.show()
     try:
         if not window.ask_sign_in():
             return 0
