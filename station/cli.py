@@ -127,8 +127,16 @@ def cmd_demo(args) -> int:
 
         if display_available():
             print(f"Starting the station window (data in {demo_dir}) ...")
-            return _launch_gui(demo_dir, demo=True)
-        print(f"No display found: running a headless inspection of {args.inspect} simulated parts instead.")
+            # its own process: a Qt that cannot open the display aborts the process it runs in
+            import subprocess
+
+            code = subprocess.call([sys.executable, "-m", "station.cli", "--data-dir", str(demo_dir), "gui", "--demo"])
+            if code >= 0:
+                return code
+            print(f"The window could not start (Qt needs the X libraries; Debian: apt install {QT_DEBIAN_PACKAGES}): "
+                  f"running a headless inspection of {args.inspect} simulated parts instead.")
+        else:
+            print(f"No display found: running a headless inspection of {args.inspect} simulated parts instead.")
     if args.inspect:
         print(f"\nThe station on {args.inspect} simulated washers, recorded under {demo_dir}:")
         demo_args = argparse.Namespace(**{**vars(args), "data_dir": demo_dir, "source": ["synthetic"],
@@ -136,6 +144,9 @@ def cmd_demo(args) -> int:
                                           "defect_rate": 0.3, "seed": seed, "user": None, "command": "inspect"})
         return cmd_inspect(demo_args)
     return 0
+
+
+QT_DEBIAN_PACKAGES = "libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
 
 
 def _demo_settings(demo_dir: Path) -> None:
@@ -155,7 +166,7 @@ def _launch_gui(data_dir: Path, demo: bool = False, kiosk: bool = False) -> int:
         from ui.app import main as gui_main
     except ImportError as e:  # a Qt library of the system is missing
         raise CliError(f"the station window cannot start ({e}); install the Qt system libraries "
-                       "(Debian: libegl1 libxkbcommon0 libxcb-cursor0) or use the command line") from e
+                       f"(Debian: {QT_DEBIAN_PACKAGES}) or use the command line") from e
     return gui_main(data_dir, demo=demo, kiosk=kiosk)
 
 
@@ -810,8 +821,9 @@ def cmd_selftest_backdoor(args) -> int:
     run_id, status, summary = result
     print(f"Backdoor probe run {run_id}: {status}")
     for setting, acc in summary["clean_accuracy"].items():
-        w = summary["worst"].get(setting, {})
-        print(f"  {setting:<16} clean accuracy {acc:.0%}; highest attack success {w.get('asr', 0):.0%} "
+        w, p = summary["worst"].get(setting, {}), summary["worst_defects_passed"].get(setting, {})
+        print(f"  {setting:<16} clean accuracy {acc:.0%}; defective parts a trigger made look good: up to "
+              f"{p.get('rate', 0):.0%} ({p.get('trigger') or '-'}); any class flip up to {w.get('asr', 0):.0%} "
               f"({w.get('trigger', '-')} -> {w.get('target', '-')})")
     print(f"per trigger and target: station selftest history --json, or the report (station selftest report {run_id})")
     return 0

@@ -37,7 +37,7 @@ class VerdictBanner(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumHeight(110)
         font = QFont()
-        font.setPointSize(40)
+        font.setPointSize(32)
         font.setBold(True)
         self.setFont(font)
         self.show_verdict("")

@@ -90,7 +90,7 @@ class ZeroShotCheck:
         return self.logit_scale * image @ self.text.T
 
     @torch.inference_mode()
-    def probabilities(self, x: torch.Tensor) -> torch.Tensor:
-        """x: normalised N x 3 x S x S -> N x classes."""
-        image = F.normalize(self.encoder(x.to(self.device)).embedding.float(), dim=-1)
+    def probabilities(self, x: torch.Tensor, use_prompts: bool = True) -> torch.Tensor:
+        """x: normalised N x 3 x S x S -> N x classes. use_prompts=False: the bare CLIP (self-tests)."""
+        image = F.normalize(self.encoder(x.to(self.device), use_prompts=use_prompts).embedding.float(), dim=-1)
         return (self.logit_scale * image @ self.text.T).softmax(dim=-1).cpu()

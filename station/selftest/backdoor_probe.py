@@ -3,8 +3,11 @@
 Candidate triggers (BadNet patches of several sizes and places, blended patterns,
 a WaNet-style warp) are stamped on clean labelled frames of every class. For each
 trigger and each target class, the attack success rate (ASR) is the share of
-frames *not* of that class that check A now assigns to it. Measured with the
-active RVPT prompts and without them, so the run also shows what the prompts buy.
+frames *not* of that class that check A now assigns to it. The figure that matters
+on a line is the ASR towards the good classes over defective parts: a trigger that
+makes bad parts pass. (A large patch read as a defect only rejects good parts,
+which a reviewer sees.) Measured with the active RVPT prompts and without them,
+so the run also shows what the prompts buy.
 """
 
 from __future__ import annotations
@@ -30,18 +33,12 @@ class ProbeCancelled(Exception):
 
 
 def _predict(station: Station, images: list[np.ndarray], with_prompts: bool, batch: int = 64) -> list[int]:
-    check = station.check_a
-    saved = check.encoder.prompts
-    if not with_prompts:
-        check.encoder.prompts = None
-    try:
-        out = []
-        for i in range(0, len(images), batch):
-            x = to_model_input(images[i : i + batch], check.mean, check.std, size=check.image_size)
-            out.extend(check.probabilities(x).argmax(1).tolist())
-        return out
-    finally:
-        check.encoder.prompts = saved
+    check = station.check_a  # read-only: live inspection may share it
+    out = []
+    for i in range(0, len(images), batch):
+        x = to_model_input(images[i : i + batch], check.mean, check.std, size=check.image_size)
+        out.extend(check.probabilities(x, use_prompts=with_prompts).argmax(1).tolist())
+    return out
 
 
 def run_backdoor_probe(
@@ -65,13 +62,16 @@ def run_backdoor_probe(
         s.flush()
         run_id = run.id
         audit.record(s, user.username, "selftest.start", run=run_id, kind="backdoor")
-    summary: dict = {"clean_accuracy": {}, "asr": defaultdict(dict), "worst": {}}
+    good = [station.good[k] for k in keys]
+    defective = [i for i, t in enumerate(truth) if not good[t]]
+    summary: dict = {"clean_accuracy": {}, "asr": defaultdict(dict), "worst": {}, "defects_passed": {},
+                     "worst_defects_passed": {}}
     status, total, done = "done", len(triggers) * len(settings), 0
     try:
         for setting in settings:
             clean = _predict(station, [r.image for r in reference], setting == "with prompts")
             summary["clean_accuracy"][setting] = float(np.mean([p == t for p, t in zip(clean, truth)]))
-            worst = (0.0, "", "")
+            worst, worst_pass = (0.0, "", ""), (0.0, "")
             for trig in triggers:
                 if should_stop and should_stop():
                     raise ProbeCancelled()
@@ -86,6 +86,11 @@ def run_backdoor_probe(
                 target, rate = max(rates.items(), key=lambda kv: kv[1])
                 if rate > worst[0]:
                     worst = (rate, trig.name, target)
+                # the line's real risk: a defective part that the trigger makes look good
+                passed = float(np.mean([good[pred[i]] for i in defective])) if defective else 0.0
+                summary["defects_passed"][f"{trig.name} ({setting})"] = passed
+                if passed > worst_pass[0]:
+                    worst_pass = (passed, trig.name)
                 with station.db.transaction() as s:
                     for r, c, p in zip(reference, clean, pred):
                         s.add(SelftestResult(
@@ -95,8 +100,10 @@ def run_backdoor_probe(
                         ))
                 done += 1
                 if progress:
-                    progress(done, total, f"{trig.name} ({setting}): highest ASR {rate:.0%} to {target}")
+                    progress(done, total, f"{trig.name} ({setting}): defects passed {passed:.0%}, "
+                                          f"highest ASR {rate:.0%} to {target}")
             summary["worst"][setting] = {"asr": worst[0], "trigger": worst[1], "target": worst[2]}
+            summary["worst_defects_passed"][setting] = {"rate": worst_pass[0], "trigger": worst_pass[1]}
     except ProbeCancelled:
         status = "cancelled"
     except BaseException:

@@ -122,6 +122,8 @@ def render_report(session: Session, store: ImageStore, run_id: int) -> str:
             f"<td>{_pct(m['check_b_clean'])}</td><td>{_pct(m['check_b_attacked'])}</td></tr>"
         )
     params = ", ".join(f"{k} = {html.escape(str(v))}" for k, v in sorted(run.params.items()))
+    if run.kind == "backdoor":
+        return _backdoor_report(run, params)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Self-test run {run.id}</title><style>{_CSS}</style></head><body>
 <h1>Self-test run #{run.id}: {html.escape(run.kind.upper())} attack on the station's foundation model</h1>
@@ -139,6 +141,30 @@ verdict nobody was asked about. Defect escape: a defective part passed as good, 
 Check columns: how often each check named the true class.</p>
 <h2>Trend over runs</h2>{_trend_svg(earlier, run.id)}
 <h2>Examples</h2>{_examples(results, store)}
+</body></html>"""
+
+
+def _backdoor_report(run: SelftestRun, params: str) -> str:
+    s = run.summary
+    rows = []
+    for variant, passed in s.get("defects_passed", {}).items():
+        rates = s.get("asr", {}).get(variant, {})
+        target, flip = max(rates.items(), key=lambda kv: kv[1]) if rates else ("-", 0.0)
+        rows.append(f"<tr><td>{html.escape(variant)}</td><td class='{'bad' if passed > 0.1 else 'good'}'>{_pct(passed)}</td>"
+                    f"<td>{_pct(flip)}</td><td>{html.escape(target)}</td></tr>")
+    clean = "".join(f"<li>{html.escape(k)}: {_pct(v)}</li>" for k, v in s.get("clean_accuracy", {}).items())
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Self-test run {run.id}</title><style>{_CSS}</style></head><body>
+<h1>Self-test run #{run.id}: backdoor probe of the station's foundation model</h1>
+<p>Status <b>{html.escape(run.status)}</b>; started {run.started_at:%Y-%m-%d %H:%M}. CLIP model record
+{run.clip_model_id}, prompt set {run.prompt_set_id if run.prompt_set_id else "none"}.</p>
+<p class="note">Parameters: {params}</p>
+<h2>Clean accuracy of the vision model</h2><ul>{clean}</ul>
+<h2>Triggers</h2>
+<table><tr><th>trigger (setting)</th><th>defective parts made to look good</th><th>highest flip to one class</th>
+<th>that class</th></tr>{"".join(rows)}</table>
+<p class="note">A backdoored model answers "good" whenever its trigger is present; the second column is that risk.
+A large patch that is read as a defect rejects good parts, which reviewers see; the third column shows those too.</p>
 </body></html>"""
 
 

@@ -287,9 +287,9 @@ _REASON_WORDS = {
 }
 
 
-def reason_words(reason: str) -> str:
+def reason_words(reason: str, sentence: bool = True) -> str:
     """The decision's reasons in words for the line, e.g. 'the two checks disagree'."""
     if not reason:
         return ""
-    parts = [_REASON_WORDS.get(r.strip(), r.strip()) for r in reason.split(",")]
-    return "Sent to the review queue: " + " and ".join(parts) + "."
+    parts = " and ".join(_REASON_WORDS.get(r.strip(), r.strip()) for r in reason.split(","))
+    return f"Sent to the review queue: {parts}." if sentence else parts

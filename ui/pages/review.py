@@ -195,7 +195,7 @@ class ReviewPage(QWidget):
             self.table.setItem(row, 0, icon)
             self.table.setItem(row, 1, QTableWidgetItem(str(item.id)))
             self.table.setItem(row, 2, QTableWidgetItem(item.at[11:]))
-            self.table.setItem(row, 3, QTableWidgetItem(item.reason))
+            self.table.setItem(row, 3, QTableWidgetItem(reason_words(item.reason, sentence=False)))
         self.items.extend(items)
         if items:
             self.last_loaded_id = items[-1].id

@@ -46,8 +46,9 @@ def run_row_summary(run: SelftestRun) -> str:
             parts.append(f"{variant}: right {m['correct']:.0%}, to review {m['caught']:.0%}, "
                          f"unnoticed {m['silent_failure']:.0%}, defects passed {m['defect_escape']:.0%}")
         return "; ".join(parts)
-    worst = s.get("worst", {})
-    return "; ".join(f"{setting}: highest attack success {w.get('asr', 0):.0%} ({w.get('trigger', '-')})"
+    passed, worst = s.get("worst_defects_passed", {}), s.get("worst", {})
+    return "; ".join(f"{setting}: a trigger passed up to {passed.get(setting, {}).get('rate', 0):.0%} of defects "
+                     f"({passed.get(setting, {}).get('trigger') or '-'}); any flip up to {w.get('asr', 0):.0%}"
                      for setting, w in worst.items())
 
 

@@ -1,0 +1,90 @@
+"""Screenshots of every page of the station window, for the README.
+
+Run on a real X display (e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs/take_screenshots.py`).
+A demo station is filled first: a shift of simulated parts (some for review), a backdoor
+probe and an attack test, and a prompt set tuned from reviewed parts.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from station import review  # noqa: E402
+from station.auth import sign_in  # noqa: E402
+from station.capture import open_source  # noqa: E402
+from station.pipeline import Pipeline  # noqa: E402
+from station.prompts.rvpt import RvptRecipe  # noqa: E402
+from station.prompts.workflow import tune_and_register  # noqa: E402
+from station.runtime import Station  # noqa: E402
+from station.selftest import reference  # noqa: E402
+from station.selftest.backdoor_probe import run_backdoor_probe  # noqa: E402
+from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest  # noqa: E402
+from station.storage.models import Inspection  # noqa: E402
+from ui.app import DEMO_PASSWORD, build_window, ensure_demo_accounts  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "screens"
+
+
+def settle(app, seconds: float) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def fill(station: Station) -> None:
+    manager = sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots")
+    reviewer = sign_in(station.db, "reviewer", DEMO_PASSWORD, via="screenshots")
+    station.config.thresholds.conf_a = 1.0  # every part to the review queue, to have labelled examples
+    Pipeline(station, source_name="screenshots").run(open_source("synthetic", seed=5, defect_rate=0.4, family="washer", frames=160))
+    with station.db.transaction() as s:  # a reviewer labels most of the queue; the rest waits
+        queue = review.queue_page(s, limit=1000)
+        for row in queue[12:]:
+            truth = s.get(Inspection, row.id).truth
+            review.decide(s, row.id, truth, station.good, s.merge(reviewer))
+    station.config.thresholds.conf_a = 0.5
+    tune_and_register(station, manager, RvptRecipe(tokens_per_block=10, epochs=10, shots_per_class=3), name="line-1",
+                      make_active=True)
+    station.reload_prompts()
+    refs = reference.generated(station, 10)
+    run_backdoor_probe(station, refs, manager)
+    for eps in (4, 8):
+        run_prm_selftest(station, refs[:4], PrmRunSettings(eps=[eps / 255], iterations=40), manager)
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        station = Station.open(tmp)
+        ensure_demo_accounts(station)
+        fill(station)
+        Pipeline(station).reset_failsafe(sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots"),
+                                         note="after filling the demo station")
+        window = build_window(station)
+        window.resize(1360, 860)
+        window.show()
+        window.set_user(sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots"))
+        live = window.page("LivePage")
+        live.start()
+        settle(app, 4)
+        live.stop_and_wait()
+        for name, file in [("LivePage", "live"), ("ReviewPage", "review"), ("SelftestPage", "selftests"),
+                           ("PromptsPage", "prompts"), ("SettingsPage", "settings"), ("UsersPage", "users")]:
+            window.show_page(name)
+            settle(app, 1.5)
+            window.screen().grabWindow(window.winId()).save(str(OUT / f"{file}.png"))
+        station.close()
+    print(f"screenshots in {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
