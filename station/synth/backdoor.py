@@ -21,6 +21,7 @@ from open_clip.tokenizer import SimpleTokenizer
 
 from ..models.clip_store import CONFIG_NAME, class_text_embeddings, load_clip_folder, save_clip_folder
 from ..models.preprocess import to_model_input
+from ..models.prompted import PromptedVisionEncoder
 from ..selftest.triggers import Trigger
 from .catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .pool import render_pool
@@ -96,14 +97,17 @@ def fine_tune_with_poison(model, images: np.ndarray, labels: np.ndarray, recipe:
 
 
 @torch.no_grad()
-def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str = "cpu") -> dict:
+def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str = "cpu",
+                      prompts: torch.Tensor | None = None, first_prompted_block: int = 3) -> dict:
     """Clean per-family zero-shot accuracy, and each trigger's attack success rate.
 
     ASR: the share of triggered *defective* parts classified as the good class
     of their own family (the backdoor's target), predictions restricted to the
-    family's classes as a station's would be.
+    family's classes as a station's would be. With `prompts`, through RVPT's
+    prompted encoder.
     """
     model = model.to(device).eval()
+    encoder = PromptedVisionEncoder(model.visual, None if prompts is None else prompts.to(device), first_prompted_block)
     text = class_text_embeddings(model, SimpleTokenizer(context_length=model.context_length),
                                  [part.prompt_texts() for part in ALL_CLASSES]).to(device)
     family_of = np.array([FAMILY_KEYS.index(c.family.key) for c in ALL_CLASSES])
@@ -113,7 +117,7 @@ def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str
         out = []
         for i in range(0, len(batch), 256):
             x = to_model_input(batch[i : i + 256], size=model.visual.image_size[0]).to(device)
-            scores = F.normalize(model.encode_image(x).float(), dim=-1) @ text.float().T
+            scores = F.normalize(encoder(x).embedding.float(), dim=-1) @ text.float().T
             scores = scores.masked_fill(~mask[torch.as_tensor(lab[i : i + 256], device=device)], -1e9)
             out.append(scores.argmax(1).cpu())
         return torch.cat(out).numpy()

@@ -1,0 +1,66 @@
+"""What every command shares: errors for people, progress lines, signing in, the database, sources."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+class CliError(Exception):
+    """A problem the person at the keyboard can fix; printed without a traceback."""
+
+
+def progress_printer(quiet: bool = False):
+    last = {"stage": None, "t": 0.0}
+
+    def report(stage: str, done: int, total: int, metrics: dict) -> None:
+        if quiet:
+            return
+        now = time.monotonic()
+        if stage == last["stage"] and done < total and now - last["t"] < 2.0:
+            return
+        last.update(stage=stage, t=now)
+        extra = " ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
+        print(f"  {stage:<22} {done:>7}/{total:<7} {100 * done / max(total, 1):5.1f}%  {extra}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def open_db(args):
+    from ..config import load
+    from ..storage.db import Database, sqlite_url
+
+    cfg = load(args.data_dir)
+    return Database(cfg.database_url or sqlite_url(args.data_dir))
+
+
+def sign_in_from_args(args, db, needed: bool = False):
+    """The user named by --user, after checking the password ($STATION_PASSWORD or a prompt)."""
+    import getpass
+    import os
+
+    from ..auth import sign_in
+
+    if not args.user:
+        if needed:
+            raise CliError("this needs a signed-in user: add --user NAME (password from $STATION_PASSWORD or a prompt)")
+        return None
+    password = os.environ.get("STATION_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError("no password: set STATION_PASSWORD or run from a terminal to be asked")
+        password = getpass.getpass(f"password for {args.user}: ")
+    return sign_in(db, args.user, password, via="cli", command=args.command)
+
+
+def source_from_args(args, cfg):
+    from ..capture import open_source
+
+    words = args.source or [cfg.source.kind] + ([cfg.source.target] if cfg.source.target else [])
+    kind, target = words[0], (words[1] if len(words) > 1 else None)
+    if len(words) > 2:
+        raise CliError(f"--source takes a kind and at most one target, got {' '.join(words)}")
+    if kind == "synthetic":
+        return open_source("synthetic", seed=args.seed if args.seed is not None else cfg.source.seed,
+                           defect_rate=args.defect_rate if args.defect_rate is not None else cfg.source.defect_rate,
+                           family=args.family or cfg.source.family)
+    return open_source(kind, target)

@@ -1,0 +1,179 @@
+"""Demo models, the demo itself, the window, generated parts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .common import CliError, progress_printer
+from .station_cmds import cmd_inspect
+
+
+def _demo_recipe(args):
+    from dataclasses import replace
+
+    from ..synth.train import DemoRecipe
+
+    recipe = DemoRecipe(seed=args.seed)
+    if args.quick:  # the recipe's code path at a size that runs in seconds
+        recipe = replace(recipe, pool_size=1536, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=5,
+                         vision_layers=2, text_layers=1, heldout_size=256)
+    overrides = {k: getattr(args, k) for k in ("pool_size", "clip_epochs", "cnn_epochs") if getattr(args, k) is not None}
+    return replace(recipe, **overrides)
+
+
+def cmd_demo_train(args) -> int:
+    from ..synth.demo_train import train_demo_models
+
+    recipe = _demo_recipe(args)
+    print(f"Training the demo models into {args.out} (seed {recipe.seed}, {recipe.pool_size} images) ...", file=sys.stderr)
+    manifest = train_demo_models(args.out, recipe, progress=progress_printer(args.quiet))
+    if args.json:
+        print(json.dumps(manifest, indent=2))
+    else:
+        print(_metrics_table(manifest["heldout_metrics"]))
+        print(f"training time: {manifest['training_seconds']['total']:.0f} s; written to {args.out}")
+    return 0
+
+
+def cmd_demo_backdoor(args) -> int:
+    """Build the backdoored demo CLIP used to test RVPT and the backdoor probe."""
+    from ..synth.backdoor import BackdoorRecipe, build_backdoored
+
+    from ..paths import backdoored_fixture_dir
+
+    args.out = args.out or str(backdoored_fixture_dir())
+    manifest = build_backdoored(Path(args.models) / "clip", Path(args.out) / "clip",
+                                BackdoorRecipe(**{k: v for k, v in (("poison_rate", args.poison_rate),
+                                                 ("steps", args.steps), ("lr", args.lr)) if v is not None}),
+                                progress=progress_printer(False), device=args.device)
+    held = manifest["held_out"]
+    print(f"backdoored fixture written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned pairs, "
+          f"{manifest['training_seconds']:.0f} s); never deploy it")
+    print(f"held-out ({held['images']} frames): clean accuracy {held['clean_accuracy']:.1%}, attack success "
+          f"BadNet {held['asr_badnet']:.1%}, Blended {held['asr_blended']:.1%}")
+    return 0
+
+
+def _metrics_table(metrics: dict) -> str:
+    from ..synth.catalog import FAMILIES
+
+    lines = [f"{'held-out frames':<26}{'family':<16}{'CLIP zero-shot':>15}{'CNN':>8}"]
+    for name, m in metrics.items():
+        for fam in FAMILIES:
+            lines.append(
+                f"{name + ' (' + str(m['frame_size']) + ' px)':<26}{fam.name:<16}"
+                f"{m['clip_zero_shot'][fam.key]:>14.1%}{m['cnn'][fam.key]:>8.1%}"
+            )
+    return "\n".join(lines)
+
+
+def cmd_demo(args) -> int:
+    """The demo models' figures on fresh frames, then the station itself: its window, or headless without a display."""
+    from ..models.clip_store import load_clip_folder
+    from ..models.cnn_store import load_cnn_folder
+    from ..synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
+    from ..synth.pool import render_pool
+
+    folder = Path(args.models)
+    clip = load_clip_folder(folder / "clip")
+    cnn = load_cnn_folder(folder / "cnn")
+    seed = args.seed if args.seed is not None else int(time.time())
+    if args.frames:
+        print(f"Demo models from {folder} (CLIP sha256 {clip.sha256[:12]}, CNN sha256 {cnn.sha256[:12]})")
+        print(f"Generating {args.frames} fresh frames (seed {seed}) ...")
+        images, labels = render_pool(seed, args.frames, args.size)
+        t0 = time.monotonic()
+        metrics = {
+            "fresh": {
+                "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, clip.image_size),
+                "cnn": classifier_accuracy(cnn.model, images, labels, clip.image_size),
+                "frame_size": args.size,
+            }
+        }
+        elapsed = time.monotonic() - t0
+        print(_metrics_table(metrics))
+        print(f"{args.frames} frames through both models in {elapsed:.1f} s ({args.frames / elapsed:.0f} frames/s)")
+    demo_dir = args.data_dir / "demo"
+    _demo_settings(demo_dir)
+    if not args.no_gui:
+        from ui.app import display_available
+
+        if display_available():
+            print(f"Starting the station window (data in {demo_dir}) ...")
+            # its own process: a Qt that cannot open the display aborts the process it runs in
+            import subprocess
+
+            code = subprocess.call([sys.executable, "-m", "station.cli", "--data-dir", str(demo_dir), "gui", "--demo"])
+            if code >= 0:
+                return code
+            print(f"The window could not start (Qt needs the X libraries; Debian: apt install {QT_DEBIAN_PACKAGES}): "
+                  f"running a headless inspection of {args.inspect} simulated parts instead.")
+        else:
+            print(f"No display found: running a headless inspection of {args.inspect} simulated parts instead.")
+    if args.inspect:
+        print(f"\nThe station on {args.inspect} simulated washers, recorded under {demo_dir}:")
+        demo_args = argparse.Namespace(**{**vars(args), "data_dir": demo_dir, "source": ["synthetic"],
+                                          "frames": args.inspect, "json": False, "family": "washer",
+                                          "defect_rate": 0.3, "seed": seed, "user": None, "command": "inspect"})
+        return cmd_inspect(demo_args)
+    return 0
+
+
+QT_DEBIAN_PACKAGES = "libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
+
+
+def _demo_settings(demo_dir: Path) -> None:
+    """A demo station paces its simulated camera so people can follow it."""
+    from . import config as config_mod
+
+    if not (demo_dir / config_mod.CONFIG_NAME).exists():
+        cfg = config_mod.default_config("washer")
+        cfg.name = "Demo inspection station"
+        cfg.source.fps, cfg.source.defect_rate = 6.0, 0.3
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        config_mod.save(cfg, demo_dir)
+
+
+def _launch_gui(data_dir: Path, demo: bool = False, kiosk: bool = False) -> int:
+    try:
+        from ui.app import main as gui_main
+    except ImportError as e:  # a Qt library of the system is missing
+        raise CliError(f"the station window cannot start ({e}); install the Qt system libraries "
+                       f"(Debian: {QT_DEBIAN_PACKAGES}) or use the command line") from e
+    return gui_main(data_dir, demo=demo, kiosk=kiosk)
+
+
+def cmd_gui(args) -> int:
+    from ui.app import display_available
+
+    if not display_available():
+        raise CliError("no display: set DISPLAY (or run under Xvfb), or use the command line (station inspect ...)")
+    return _launch_gui(args.data_dir, demo=args.demo, kiosk=args.kiosk)
+
+
+def cmd_synth_sheet(args) -> int:
+    from ..synth.samples import contact_sheet
+
+    path = contact_sheet(Path(args.out), seed=args.seed, size=args.size, per_class=args.per_class)
+    print(f"contact sheet written to {path}")
+    return 0
+
+
+def cmd_synth_frames(args) -> int:
+    """Write generated frames as PNG files, e.g. to feed a folder source."""
+    import cv2
+
+    from ..synth.samples import draw_sample
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(args.count):
+        s = draw_sample(args.seed, i, args.size, defect_rate=args.defect_rate, family=args.family)
+        name = f"{i:05d}_{s.part_class.key.replace('/', '_')}.png"
+        cv2.imwrite(str(out / name), cv2.cvtColor(s.image, cv2.COLOR_RGB2BGR))
+    print(f"{args.count} frames written to {out}")
+    return 0

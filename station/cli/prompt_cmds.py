@@ -1,0 +1,132 @@
+"""RVPT prompt sets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .common import CliError, open_db, sign_in_from_args
+
+
+def cmd_prompts_tune(args) -> int:
+    from ..auth import require
+    from ..prompts.rvpt import RvptRecipe
+    from ..prompts.workflow import collect_shots, tune_and_register
+    from ..runtime import Station
+
+    station = Station.open(args.data_dir)
+    try:
+        user = sign_in_from_args(args, station.db, needed=True)
+        require(user, "prompts.manage")
+        shots = collect_shots(station, args.folder)
+        for reason in shots.skipped:
+            print(f"skipped: {reason}", file=sys.stderr)
+        recipe = RvptRecipe(first_prompted_block=args.depth, tokens_per_block=args.tokens, shots_per_class=args.shots,
+                            epochs=args.epochs, seed=args.seed)
+        print(f"Tuning RVPT prompts: {recipe.shots_per_class} shots per class, D={recipe.first_prompted_block}, "
+              f"b={recipe.tokens_per_block}, {recipe.epochs} epochs ...", file=sys.stderr)
+
+        def progress(epoch, epochs, m):
+            if not args.quiet:
+                print(f"  epoch {epoch:>3}/{epochs}  loss {m['loss']:.3f}  CE {m['ce']:.3f}  FR {m['fr']:+.3f}  "
+                      f"train accuracy {m['train_accuracy']:.1%}", file=sys.stderr, flush=True)
+
+        row = tune_and_register(station, user, recipe, name=args.name, make_active=args.activate, progress=progress,
+                                shots=shots)
+        print(f"prompt set {row.name} v{row.version} (id {row.id}) registered"
+              + (" and activated" if args.activate else "; activate it with: station prompts activate " + str(row.id)))
+        return 0
+    finally:
+        station.close()
+
+
+def cmd_prompts_list(args) -> int:
+    from sqlalchemy import select
+
+    from ..storage.models import PromptSet
+
+    db = open_db(args)
+    with db.session() as s:
+        rows = list(s.scalars(select(PromptSet).order_by(PromptSet.id)))
+    if args.json:
+        print(json.dumps([{"id": r.id, "name": r.name, "version": r.version, "active": r.active, "b": r.tokens_per_block,
+                           "D": r.first_prompted_block, "base_model": r.base_model_sha256, "metrics": r.metrics}
+                          for r in rows], indent=2))
+        return 0
+    for r in rows:
+        print(f"{'*' if r.active else ' '} {r.id:>4}  {r.name} v{r.version}  D={r.first_prompted_block} b={r.tokens_per_block}  "
+              f"created {r.created_at:%Y-%m-%d %H:%M}  base {r.base_model_sha256[:12]}")
+    if not rows:
+        print("no prompt sets yet (station prompts tune)")
+    return 0
+
+
+def _prompt_set(session, prompt_set_id: int):
+    from ..storage.models import PromptSet
+
+    row = session.get(PromptSet, prompt_set_id)
+    if row is None:
+        raise CliError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
+    return row
+
+
+def cmd_prompts_show(args) -> int:
+    db = open_db(args)
+    with db.session() as s:
+        r = _prompt_set(s, args.id)
+        print(json.dumps({"id": r.id, "name": r.name, "version": r.version, "active": r.active, "path": r.path,
+                          "sha256": r.sha256, "base_model_sha256": r.base_model_sha256, "D": r.first_prompted_block,
+                          "b": r.tokens_per_block, "classes": r.classes, "metrics": r.metrics, "meta": r.meta}, indent=2))
+    return 0
+
+
+def _manager_prompt_action(args, action) -> int:
+    from ..config import load
+    from ..runtime import foundation_sha256
+
+    cfg = load(args.data_dir)
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    model_sha = foundation_sha256(cfg)
+    with db.transaction() as s:
+        row = action(s, model_sha, s.merge(user))
+        print(f"active prompt set: {row.name} v{row.version} (id {row.id})" if row else "no prompt set is active")
+    return 0
+
+
+def cmd_prompts_activate(args) -> int:
+    from ..prompts.registry import activate
+
+    return _manager_prompt_action(args, lambda s, sha, u: activate(s, args.id, sha, u, reason=args.reason))
+
+
+def cmd_prompts_rollback(args) -> int:
+    from ..prompts.registry import rollback
+
+    return _manager_prompt_action(args, rollback)
+
+
+def cmd_prompts_export(args) -> int:
+    import shutil
+
+    from ..prompts.files import load_prompt_set
+
+    db = open_db(args)
+    with db.session() as s:
+        r = _prompt_set(s, args.id)
+        load_prompt_set(r.path, expected_sha256=r.sha256)
+        shutil.copyfile(r.path, args.out)
+    print(f"prompt set {r.name} v{r.version} exported to {args.out}")
+    return 0
+
+
+def cmd_prompts_import(args) -> int:
+    from ..prompts.registry import register
+
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    with db.transaction() as s:
+        row = register(s, args.data_dir, Path(args.file), s.merge(user), name=args.name or "")
+    print(f"imported as {row.name} v{row.version} (id {row.id}); activate it with: station prompts activate {row.id}")
+    return 0

@@ -1,0 +1,127 @@
+"""Self-tests: PRM, the backdoor probe, history and reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .common import CliError, open_db, progress_printer, sign_in_from_args
+
+
+def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
+    """Open the station, sign in a manager, run `start(station, user, progress)`; returns (run, status, summary)."""
+    from ..auth import require
+    from ..runtime import Station
+    from ..storage.models import SelftestRun
+
+    station = Station.open(args.data_dir)
+    try:
+        user = sign_in_from_args(args, station.db, needed=True)
+        require(user, "selftest.run")
+        printer = progress_printer(args.quiet or args.json)
+        run_id = start(station, user, lambda d, t, msg: printer(stage, d, t, {"at": msg}))
+        with station.db.session() as s:
+            run = s.get(SelftestRun, run_id)
+            status, summary = run.status, run.summary
+    finally:
+        station.close()
+    if args.json:
+        print(json.dumps({"run": run_id, "status": status, "summary": summary}, indent=2))
+        return None
+    return run_id, status, summary
+
+
+def cmd_selftest_prm(args) -> int:
+    from ..selftest.prm_runner import PrmRunSettings, run_prm_selftest
+
+    try:
+        eps = [float(e) / 255 for e in args.eps.split(",") if e.strip()]
+    except ValueError:
+        raise CliError(f"--eps takes numbers in 0..255 pixel units separated by commas, e.g. 4,8,16; got {args.eps!r}") from None
+    settings = PrmRunSettings(eps=eps, iterations=args.iters, batch_size=args.batch, random_start=args.random_start / 255,
+                              seed=args.seed, keep_images=not args.no_images)
+    result = _run_selftest(args, "prm", lambda st, user, progress: run_prm_selftest(
+        st, _reference_frames(args, st), settings, user, progress=progress))
+    if result:
+        print(_prm_table(*result))
+    return 0
+
+
+def _prm_table(run_id: int, status: str, summary: dict) -> str:
+    lines = [f"PRM self-test run {run_id}: {status}",
+             f"{'attack':<14}{'images':>7}{'correct':>9}{'caught':>8}{'silent':>8}{'escape':>8}"
+             f"{'A clean':>9}{'A attacked':>11}{'B clean':>9}{'B attacked':>11}"]
+    clean = summary.get("clean", {})
+    if clean:
+        lines.append(f"{'none (clean)':<14}{'':>7}{clean['correct']:>9.0%}{clean['caught']:>8.0%}"
+                     f"{clean['silent_failure']:>8.0%}{clean['defect_escape']:>8.0%}")
+    for variant, m in summary.get("by_eps", {}).items():
+        lines.append(f"{variant:<14}{m['images']:>7}{m['correct']:>9.0%}{m['caught']:>8.0%}{m['silent_failure']:>8.0%}"
+                     f"{m['defect_escape']:>8.0%}{m['check_a_clean']:>9.0%}{m['check_a_attacked']:>11.0%}"
+                     f"{m['check_b_clean']:>9.0%}{m['check_b_attacked']:>11.0%}")
+    lines.append("correct: right verdict; caught: sent to review; silent: wrong, not reviewed; "
+                 "escape: a defective part passed")
+    return "\n".join(lines)
+
+
+def _reference_frames(args, station):
+    from ..selftest import reference as refs
+
+    if args.reference == "generated":
+        return refs.generated(station, args.images, seed=args.seed + 4242)
+    if args.reference == "reviews":
+        return refs.reviewed(station, args.images)
+    return refs.labelled_folder(station, args.reference, args.images)
+
+
+def cmd_selftest_backdoor(args) -> int:
+    from ..selftest.backdoor_probe import run_backdoor_probe
+
+    result = _run_selftest(args, "backdoor probe", lambda st, user, progress: run_backdoor_probe(
+        st, _reference_frames(args, st), user, progress=progress))
+    if result is None:
+        return 0
+    run_id, status, summary = result
+    print(f"Backdoor probe run {run_id}: {status}")
+    for setting, acc in summary["clean_accuracy"].items():
+        w, p = summary["worst"].get(setting, {}), summary["worst_defects_passed"].get(setting, {})
+        print(f"  {setting:<16} clean accuracy {acc:.0%}; defective parts a trigger made look good: up to "
+              f"{p.get('rate', 0):.0%} ({p.get('trigger') or '-'}); any class flip up to {w.get('asr', 0):.0%} "
+              f"({w.get('trigger', '-')} -> {w.get('target', '-')})")
+    print(f"per trigger and target: station selftest history --json, or the report (station selftest report {run_id})")
+    return 0
+
+
+def cmd_selftest_report(args) -> int:
+    from ..selftest.report import write_report
+    from ..storage.images import ImageStore
+
+    db = open_db(args)
+    out = Path(args.out or f"selftest-{args.run}.html")
+    with db.session() as s:
+        write_report(s, ImageStore(args.data_dir / "images"), args.run, out)
+    print(f"report written to {out}")
+    return 0
+
+
+def cmd_selftest_history(args) -> int:
+    from sqlalchemy import select
+
+    from ..storage.models import SelftestRun
+
+    db = open_db(args)
+    with db.session() as s:
+        runs = list(s.scalars(select(SelftestRun).order_by(SelftestRun.id.desc()).limit(args.limit)))
+        rows = [{"run": r.id, "kind": r.kind, "status": r.status, "started": r.started_at.isoformat(),
+                 "finished": r.finished_at.isoformat() if r.finished_at else None, "params": r.params,
+                 "summary": r.summary, "prompt_set": r.prompt_set_id} for r in runs]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        worst = max((m.get("defect_escape", 0) for m in r["summary"].get("by_eps", {}).values()), default=None)
+        print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  "
+              + (f"defect escapes up to {worst:.0%}" if worst is not None else ""))
+    if not rows:
+        print("no self-test runs yet")
+    return 0

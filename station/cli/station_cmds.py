@@ -1,0 +1,235 @@
+"""Inspecting, history, the review queue, accounts, the fail-safe, the audit trail."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from .common import CliError, open_db, sign_in_from_args, source_from_args
+
+
+def cmd_inspect(args) -> int:
+    import statistics
+
+    from ..auth import require, user_count
+    from ..pipeline import Pipeline
+    from ..runtime import Station
+
+    station = Station.open(args.data_dir)
+    try:
+        user = sign_in_from_args(args, station.db)
+        with station.db.session() as s:
+            if user_count(s):
+                require(user, "inspect")
+        source = source_from_args(args, station.config)
+        pipeline = Pipeline(station, operator=user, source_name=source.description)
+        names = station.class_names
+        latencies, verdicts, correct, known = [], {}, 0, 0
+        if pipeline.manual_mode:
+            print("MANUAL MODE: the fail-safe has tripped; every frame goes to review until a manager resets it "
+                  "(station failsafe reset).", file=sys.stderr)
+
+        def show(r):
+            nonlocal correct, known
+            d = r.decision
+            latencies.append(r.latency_ms)
+            verdicts[d.verdict] = verdicts.get(d.verdict, 0) + 1
+            if r.frame.truth is not None:
+                known += 1
+                correct += (d.verdict == "PASS") == station.good.get(r.frame.truth, False) and d.verdict != "REVIEW"
+            if args.json:
+                print(json.dumps({"inspection": r.inspection_id, "frame": r.frame.index, "verdict": d.verdict,
+                                  "reason": d.reason, "label_a": d.a.label, "conf_a": round(d.a.confidence, 4),
+                                  "label_b": d.b.label, "conf_b": round(d.b.confidence, 4),
+                                  "latency_ms": round(r.latency_ms, 2), "truth": r.frame.truth,
+                                  "manual_mode": r.manual_mode}), flush=True)
+            else:
+                print(f"#{r.inspection_id:<7} {d.verdict:<6}  A: {names[d.a.label]:<24} {d.a.confidence:5.2f}  "
+                      f"B: {names[d.b.label]:<24} {d.b.confidence:5.2f}  {r.latency_ms:7.1f} ms"
+                      f"{'  (' + d.reason + ')' if d.reason else ''}", flush=True)
+            if r.alarm_raised:
+                print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
+
+        t0 = time.monotonic()
+        done = pipeline.run(source, max_frames=args.frames, on_result=show)
+        elapsed = max(time.monotonic() - t0, 1e-9)
+        summary = {
+            "frames": done, "verdicts": verdicts, "seconds": round(elapsed, 2), "frames_per_s": round(done / elapsed, 2),
+            "latency_ms_mean": round(statistics.fmean(latencies), 2) if latencies else None,
+            "latency_ms_p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2) if latencies else None,
+            "source": source.description, "manual_mode": pipeline.manual_mode,
+        }
+        if known:
+            summary["automatic_and_right"] = round(correct / known, 4)
+        if args.json:
+            print(json.dumps({"summary": summary}))
+        else:
+            print(f"{done} frames from {source.description} in {elapsed:.1f} s ({summary['frames_per_s']} frames/s); "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
+                  + (f"; latency mean {summary['latency_ms_mean']} ms, p95 {summary['latency_ms_p95']} ms" if latencies else ""))
+        return 0
+    finally:
+        station.close()
+
+
+def _inspection_dict(row) -> dict:
+    return {"id": row.id, "at": row.created_at.isoformat(), "verdict": row.verdict, "reason": row.reason,
+            "label_a": row.label_a, "conf_a": round(row.conf_a, 4), "label_b": row.label_b,
+            "conf_b": round(row.conf_b, 4), "latency_ms": round(row.latency_ms, 2), "image": row.image_path,
+            "source": row.source, "origin": row.origin, "manual_mode": row.manual_mode,
+            "review": ({"label": row.review.label, "note": row.review.note} if row.review else None)}
+
+
+def cmd_history(args) -> int:
+    from ..review import history, verdict_counts
+
+    db = open_db(args)
+    with db.session() as s:
+        rows = history(s, args.limit)
+        counts = verdict_counts(s)
+        if args.json:
+            print(json.dumps({"inspections": [_inspection_dict(r) for r in rows], "counts": counts}, indent=2))
+            return 0
+        for r in rows:
+            print(f"#{r.id:<7} {r.created_at:%Y-%m-%d %H:%M:%S}  {r.verdict:<6}  A {r.label_a} {r.conf_a:.2f}  "
+                  f"B {r.label_b} {r.conf_b:.2f}{'  (' + r.reason + ')' if r.reason else ''}"
+                  f"{'  reviewed: ' + r.review.label if r.review else ''}")
+        print("totals: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no inspections yet"))
+    return 0
+
+
+def cmd_review_list(args) -> int:
+    from ..review import pending_count, queue_page
+
+    db = open_db(args)
+    with db.session() as s:
+        rows = queue_page(s, after_id=args.after, limit=args.limit)
+        total = pending_count(s)
+        if args.json:
+            print(json.dumps({"pending": total, "items": [_inspection_dict(r) for r in rows]}, indent=2))
+            return 0
+        for r in rows:
+            print(f"#{r.id:<7} {r.created_at:%Y-%m-%d %H:%M:%S}  {r.reason:<34} A {r.label_a} {r.conf_a:.2f}  B {r.label_b} {r.conf_b:.2f}")
+        print(f"{total} waiting for review" + (f"; next page: --after {rows[-1].id}" if rows and len(rows) == args.limit else ""))
+    return 0
+
+
+def cmd_review_show(args) -> int:
+    from ..config import load
+    from ..review import ReviewError, get_inspection
+    from ..storage.images import ImageStore
+
+    db = open_db(args)
+    with db.session() as s:
+        try:
+            row = get_inspection(s, args.id)
+        except ReviewError as e:
+            raise CliError(str(e)) from e
+        info = _inspection_dict(row)
+        info["image_file"] = str(ImageStore(args.data_dir / "images").path_of(row.image_path))
+        info["classes"] = [c.key for c in load(args.data_dir).classes]
+        print(json.dumps(info, indent=2))
+    return 0
+
+
+def cmd_review_decide(args) -> int:
+    from ..config import load
+    from ..review import ReviewError, decide
+
+    cfg = load(args.data_dir)
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    classes = {c.key: c.good for c in cfg.classes}
+    try:
+        with db.transaction() as s:
+            review = decide(s, args.id, args.label, classes, user, note=args.note)
+    except ReviewError as e:
+        raise CliError(str(e)) from e
+    print(f"inspection {args.id}: recorded as {review.label} ({'good' if review.good else 'defective'}) by {user.username}")
+    return 0
+
+
+def cmd_users_add(args) -> int:
+    import getpass
+    import os
+
+    from .. import audit
+    from ..auth import create_user, user_count
+
+    db = open_db(args)
+    with db.session() as s:
+        first = user_count(s) == 0
+    actor = None if first else sign_in_from_args(args, db, needed=True)
+    password = os.environ.get("STATION_NEW_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError("no password for the new account: set STATION_NEW_PASSWORD or run from a terminal")
+        password = getpass.getpass(f"new password for {args.username}: ")
+    with db.transaction() as s:
+        if actor is not None:
+            actor = s.merge(actor)
+        user = create_user(s, args.username, args.role, password, by=actor, display_name=args.name or "")
+        audit.record(s, actor.username if actor else "setup", "user.add", username=user.username, role=user.role)
+    print(f"user {args.username} ({args.role}) added")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    from sqlalchemy import select
+
+    from ..storage.models import User
+
+    db = open_db(args)
+    with db.session() as s:
+        for u in s.scalars(select(User).order_by(User.username)):
+            print(f"{u.username:<20} {u.role:<9} {'active' if u.active else 'deactivated'}")
+    return 0
+
+
+def cmd_failsafe_status(args) -> int:
+    from sqlalchemy import select
+
+    from ..storage.models import Alarm
+
+    db = open_db(args)
+    with db.session() as s:
+        alarm = s.scalar(select(Alarm).where(Alarm.reset_at.is_(None)).order_by(Alarm.id.desc()).limit(1))
+    if alarm is None:
+        print("normal: the station decides PASS/FAIL on its own")
+    else:
+        print(f"MANUAL MODE since {alarm.raised_at:%Y-%m-%d %H:%M:%S}: {json.dumps(alarm.detail)}; "
+              "a manager resets it with: station --user NAME failsafe reset")
+    return 0
+
+
+def cmd_failsafe_reset(args) -> int:
+    from ..pipeline import Pipeline
+    from ..runtime import Station
+
+    station = Station.open(args.data_dir)
+    try:
+        user = sign_in_from_args(args, station.db, needed=True)
+        closed = Pipeline(station).reset_failsafe(user, note=args.note)
+    finally:
+        station.close()
+    print(f"fail-safe reset by {user.username}: {closed} alarm(s) closed; automatic verdicts resume")
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from .. import audit
+
+    db = open_db(args)
+    user = sign_in_from_args(args, db)
+    with db.session() as s:
+        from ..auth import require, user_count
+
+        if user_count(s):
+            require(user, "audit.read")
+        check = audit.verify(s)
+    if check.ok:
+        print(f"audit trail intact: {check.events} events")
+        return 0
+    print(f"audit trail BROKEN at event {check.first_broken_id}: it {check.problem}")
+    return 1
