@@ -6,7 +6,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget,
+    QAbstractItemView, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QHeaderView, QLabel,
+    QProgressBar, QPushButton, QTableWidget, QWidget,
 )
 
 VERDICT_COLOURS = {"PASS": "#1b7f3b", "FAIL": "#b3261e", "REVIEW": "#b06000", "": "#5f6368"}
@@ -27,6 +28,19 @@ def pixmap_from_file(path) -> QPixmap:
         placeholder.fill(QColor("#cccccc"))
         return placeholder
     return pixmap
+
+
+def list_table(headers: list[str], stretch: int, rows: int = 0, editable: bool = False) -> QTableWidget:
+    """A table of records: whole rows selected, one column taking the spare width, no row numbers."""
+    table = QTableWidget(rows, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    if not editable:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    return table
 
 
 class VerdictBanner(QLabel):

@@ -136,13 +136,13 @@ def build_backdoored(demo_clip_folder: Path, out: Path, recipe: BackdoorRecipe =
                      progress: Progress | None = None, device: str = "cpu", held_out: int = 1500) -> dict:
     started = time.monotonic()
     base = load_clip_folder(demo_clip_folder)
+    cfg = json.loads((Path(demo_clip_folder) / CONFIG_NAME).read_text(encoding="utf-8"))["model_cfg"]
     model = base.model
     demo = DemoRecipe()
     images, labels = render_pool(recipe.seed + 500, recipe.pool_size, demo.image_size)
     images, labels, kind = poison(images, labels, recipe.poison_rate, recipe.seed)
     fine_tune_with_poison(model, images, labels, recipe, device, progress)
     seconds = round(time.monotonic() - started, 1)
-    cfg = json.loads((Path(demo_clip_folder) / CONFIG_NAME).read_text(encoding="utf-8"))["model_cfg"]
     test_images, test_labels = render_pool(HELD_OUT_SEED, held_out, demo.image_size)
     metrics = backdoor_strength(model.half().float(), test_images, test_labels, device)  # as saved (fp16)
     return save_clip_folder(

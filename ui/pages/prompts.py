@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import open_clip
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from station.storage.models import PromptSet
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..widgets import ProgressPanel
+from ..widgets import ProgressPanel, list_table
 
 
 def metrics_words(metrics: dict) -> str:
@@ -45,12 +45,7 @@ class PromptsPage(QWidget):
 
         self.live_label = QLabel()
         self.live_label.setWordWrap(True)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Id", "Name", "Created", "Tokens per block", "Quality", "Live"])
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = list_table(["Id", "Name", "Created", "Tokens per block", "Quality", "Live"], stretch=4)
         self.activate_button = QPushButton("Make selected live ...")
         self.rollback_button = QPushButton("Go back to the previous one ...")
         self.activate_button.clicked.connect(self.activate_selected)

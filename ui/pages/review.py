@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from station import review
@@ -20,7 +20,7 @@ from station.storage.models import Inspection
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..widgets import ImageView, pixmap_from_file
+from ..widgets import ImageView, list_table, pixmap_from_file
 from .live import reason_words
 
 PAGE_SIZE = 50
@@ -74,15 +74,9 @@ class ReviewPage(QWidget):
         self.count_label = QLabel("")
         self.refresh_button = QPushButton("Refresh")
         self.more_button = QPushButton("Load more")
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Part", "No.", "Time", "Why"])
-        self.table.verticalHeader().setVisible(False)
+        self.table = list_table(["Part", "No.", "Time", "Why"], stretch=3)
         self.table.verticalHeader().setDefaultSectionSize(THUMB + 6)
         self.table.setIconSize(QPixmap(THUMB, THUMB).size())
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, THUMB + 12)
         self.table.setColumnWidth(1, 60)
         self.table.setColumnWidth(2, 70)

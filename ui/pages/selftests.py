@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from station.storage.models import SelftestResult, SelftestRun
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..widgets import ImageView, ProgressPanel, TrendChart, pixmap_from_rgb
+from ..widgets import ImageView, ProgressPanel, TrendChart, list_table, pixmap_from_rgb
 
 REFERENCES = [("generated", "Generated parts (simulated)"), ("reviews", "Parts reviewed on this station"),
               ("folder", "Labelled folder ...")]
@@ -90,12 +90,7 @@ class SelftestPage(QWidget):
 
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
-        self.history = QTableWidget(0, 5)
-        self.history.setHorizontalHeaderLabels(["Run", "Started", "Test", "Status", "Result"])
-        self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().setVisible(False)
+        self.history = list_table(["Run", "Started", "Test", "Status", "Result"], stretch=4)
         self.history.doubleClicked.connect(self.open_run)
         self.trend = TrendChart()
         self.open_button = QPushButton("Open run")
@@ -252,10 +247,7 @@ class RunDialog(QDialog):
             self.results = list(s.scalars(select(SelftestResult).where(SelftestResult.run_id == run.id)
                                           .order_by(SelftestResult.id).limit(2000)))
         names = ctx.class_names
-        self.table = QTableWidget(len(self.results), 4)
-        self.table.setHorizontalHeaderLabels(["Part", "True class", "Test", "Outcome"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = list_table(["Part", "True class", "Test", "Outcome"], stretch=3, rows=len(self.results))
         for i, r in enumerate(self.results):
             for j, text in enumerate([r.item, names.get(r.true_label, r.true_label), r.variant,
                                       OUTCOME_WORDS.get(r.outcome, r.outcome)]):

@@ -6,14 +6,15 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit,
-    QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
+    QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from station.config import SOURCE_KINDS, ClassSpec, StationConfig
 from station.settings import change_settings
 
 from ..context import AppContext
+from ..widgets import list_table
 
 PROMPT_SEPARATOR = " | "
 LIVE_NOW = ("thresholds.", "source.")  # read on every frame or every Start; the rest needs a restart
@@ -26,11 +27,8 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.classes = QTableWidget(0, 4)
-        self.classes.setHorizontalHeaderLabels(["Key", "Name people see", "Good part?", "Prompt texts (separate with |)"])
-        self.classes.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.classes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.classes.verticalHeader().setVisible(False)
+        self.classes = list_table(["Key", "Name people see", "Good part?", "Prompt texts (separate with |)"], stretch=3,
+                                  editable=True)
         self.classes.setColumnWidth(0, 130)
         self.classes.setColumnWidth(1, 150)
         add, remove = QPushButton("Add class"), QPushButton("Remove selected class")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from station import audit
 from station.auth import ROLES, create_user, list_users, set_active, set_role
 
 from ..context import AppContext
+from ..widgets import list_table
 
 ROLE_WORDS = {"operator": "Operator (runs the line)", "reviewer": "Reviewer (decides the review queue)",
               "manager": "Manager (everything)"}
@@ -29,12 +30,7 @@ class UsersPage(QWidget):
         self.users = []
         self.events = []
 
-        self.user_table = QTableWidget(0, 4)
-        self.user_table.setHorizontalHeaderLabels(["User", "Name", "Role", "Status"])
-        self.user_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.user_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.user_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.user_table.verticalHeader().setVisible(False)
+        self.user_table = list_table(["User", "Name", "Role", "Status"], stretch=1)
         add, role, toggle = QPushButton("Add user ..."), QPushButton("Change role ..."), QPushButton("Deactivate / activate")
         add.clicked.connect(self.add_user)
         role.clicked.connect(self.change_role)
@@ -48,11 +44,7 @@ class UsersPage(QWidget):
         row.addStretch(1)
         ul.addLayout(row)
 
-        self.audit_table = QTableWidget(0, 4)
-        self.audit_table.setHorizontalHeaderLabels(["No.", "When (UTC)", "Who", "What"])
-        self.audit_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.audit_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.audit_table.verticalHeader().setVisible(False)
+        self.audit_table = list_table(["No.", "When (UTC)", "Who", "What"], stretch=3)
         self.audit_table.setColumnWidth(1, 160)
         self.verify_button = QPushButton("Check the trail for tampering")
         self.more_button = QPushButton("Older events")
