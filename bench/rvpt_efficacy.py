@@ -59,6 +59,7 @@ def main() -> int:
     ap.add_argument("--model", default=str(backdoored_fixture_dir() / "clip"))
     ap.add_argument("--tokens", default="5,10,50")
     ap.add_argument("--epochs", type=int, default=50)
+    ap.add_argument("--depth", type=int, default=RvptRecipe().first_prompted_block, help="first prompted block D")
     ap.add_argument("--shots", type=int, default=16)
     ap.add_argument("--test", type=int, default=600)
     args = ap.parse_args()
@@ -93,10 +94,11 @@ def main() -> int:
     probe = train_linear_probe(clip, x, torch.as_tensor(shot_labels), [c.key for c in ALL_CLASSES])
     row("linear probe", lambda im: predict_probe(clip, probe, im), time.monotonic() - t0)
     for b in (int(v) for v in args.tokens.split(",")):
-        recipe = RvptRecipe(tokens_per_block=b, epochs=args.epochs, shots_per_class=args.shots)
+        recipe = RvptRecipe(tokens_per_block=b, epochs=args.epochs, shots_per_class=args.shots,
+                            first_prompted_block=args.depth)
         t0 = time.monotonic()
         prompts, _ = tune_prompts(clip, names, list(shot_images), shot_labels.tolist(), recipe)
-        row(f"RVPT b={b}", lambda im, p=prompts: predict_zero_shot(clip, text, im, p, recipe.first_prompted_block),
+        row(f"RVPT D={args.depth} b={b}", lambda im, p=prompts: predict_zero_shot(clip, text, im, p, recipe.first_prompted_block),
             time.monotonic() - t0)
     return 0
 
