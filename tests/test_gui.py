@@ -296,6 +296,7 @@ def test_manager_tunes_activates_and_rolls_back_a_prompt_set(qtbot, window, stat
     page.shots_spin.setValue(1)
     page.tokens_spin.setValue(2)
     page.epochs_spin.setValue(2)
+    page.depth_spin.setValue(1)
     page.name_edit.setText("line-3")
     page.activate_check.setChecked(True)
     assert count(station, Review) == 10
@@ -303,7 +304,7 @@ def test_manager_tunes_activates_and_rolls_back_a_prompt_set(qtbot, window, stat
     qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
     with station.db.session() as s:
         row = s.scalar(select(PromptSet))
-    assert row is not None and row.active and row.name == "line-3"
+    assert row is not None and row.active and row.name == "line-3" and row.first_prompted_block == 1
     assert station.check_a.prompt_set_id == row.id
     assert "line-3" in page.live_label.text()
 
@@ -350,3 +351,41 @@ def test_gui_thread_stays_responsive_while_the_line_runs_at_full_speed(qtbot, wi
     timer.stop()
     assert len(gaps) > 20
     assert max(gaps[2:]) < 0.5, f"the window froze for {max(gaps):.2f} s"
+
+
+def test_first_start_creates_the_manager_through_the_sign_in_dialog(qtbot, tmp_path):
+    st = Station.open(tmp_path / "new")
+    try:
+        dialog = SignInDialog(st.db, "new station")
+        qtbot.addWidget(dialog)
+        assert dialog.first_account
+        qtbot.keyClicks(dialog.name_edit, "first")
+        qtbot.keyClicks(dialog.password_edit, "a long password")
+        qtbot.keyClicks(dialog.repeat_edit, "another password")
+        dialog.try_sign_in()
+        assert dialog.result() != QDialog.DialogCode.Accepted and "differ" in dialog.message.text()
+        dialog.repeat_edit.setText("a long password")
+        dialog.password_edit.setText("a long password")
+        dialog.try_sign_in()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert dialog.user.username == "first" and dialog.user.role == "manager"
+    finally:
+        st.close()
+
+
+def test_a_missing_camera_is_named_and_the_station_keeps_running(qtbot, window, station, messages, tmp_path):
+    sign_in_as(window, "otto")
+    live = window.page("LivePage")
+    live.source_box.setCurrentIndex(live.source_box.findData("folder"))
+    live.target_edit.setText(str(tmp_path / "no-such-folder"))
+    qtbot.mouseClick(live.start_button, Qt.MouseButton.LeftButton)
+    assert not live.running and live.start_button.isEnabled()
+    kind, text = messages[-1]
+    assert kind == "warning" and "no-such-folder" in text and "does not exist" in text
+    assert window.ctx.busy_with == ""  # nothing left claimed: a self-test could start now
+
+    live.source_box.setCurrentIndex(live.source_box.findData("synthetic"))
+    live.start()
+    qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 3, timeout=30_000)
+    live.stop_and_wait()
+    assert count(station, Inspection) >= 3

@@ -54,6 +54,8 @@ class PromptsPage(QWidget):
         self.tokens_spin = QSpinBox(minimum=1, maximum=200, value=RvptRecipe().tokens_per_block)
         self.epochs_spin = QSpinBox(minimum=1, maximum=500, value=RvptRecipe().epochs)
         self.shots_spin = QSpinBox(minimum=1, maximum=256, value=RvptRecipe().shots_per_class)
+        depth = len(ctx.station.clip.model.visual.transformer.resblocks)
+        self.depth_spin = QSpinBox(minimum=0, maximum=depth - 1, value=min(RvptRecipe().first_prompted_block, depth - 1))
         self.name_edit = QLineEdit("rvpt")
         self.activate_check = QCheckBox("Make it live when done")
         self.tune_button = QPushButton("Tune from reviewed parts")
@@ -63,6 +65,7 @@ class PromptsPage(QWidget):
         form.addRow("Name", self.name_edit)
         form.addRow("Examples per class", self.shots_spin)
         form.addRow("Tokens per block", self.tokens_spin)
+        form.addRow(f"First prompted block (of {depth})", self.depth_spin)
         form.addRow("Passes over the examples", self.epochs_spin)
         form.addRow(self.activate_check)
         form.addRow(self.tune_button)
@@ -137,7 +140,7 @@ class PromptsPage(QWidget):
         if self.job is not None:
             return
         recipe = RvptRecipe(tokens_per_block=self.tokens_spin.value(), epochs=self.epochs_spin.value(),
-                            shots_per_class=self.shots_spin.value())
+                            shots_per_class=self.shots_spin.value(), first_prompted_block=self.depth_spin.value())
         name, make_live = self.name_edit.text().strip() or "rvpt", self.activate_check.isChecked()
         self.tune_button.setEnabled(False)
         self.progress.begin("Collecting reviewed parts ...")
