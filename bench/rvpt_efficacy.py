@@ -60,6 +60,7 @@ def main() -> int:
     ap.add_argument("--tokens", default="5,10,50")
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--depth", type=int, default=RvptRecipe().first_prompted_block, help="first prompted block D")
+    ap.add_argument("--alpha", type=float, default=RvptRecipe().alpha, help="weight of the feature-repelling loss")
     ap.add_argument("--shots", type=int, default=16)
     ap.add_argument("--test", type=int, default=600)
     args = ap.parse_args()
@@ -95,10 +96,10 @@ def main() -> int:
     row("linear probe", lambda im: predict_probe(clip, probe, im), time.monotonic() - t0)
     for b in (int(v) for v in args.tokens.split(",")):
         recipe = RvptRecipe(tokens_per_block=b, epochs=args.epochs, shots_per_class=args.shots,
-                            first_prompted_block=args.depth)
+                            first_prompted_block=args.depth, alpha=args.alpha)
         t0 = time.monotonic()
         prompts, _ = tune_prompts(clip, names, list(shot_images), shot_labels.tolist(), recipe)
-        row(f"RVPT D={args.depth} b={b}", lambda im, p=prompts: predict_zero_shot(clip, text, im, p, recipe.first_prompted_block),
+        row(f"RVPT D={args.depth} b={b}" + (f" a={args.alpha:g}" if args.alpha != RvptRecipe().alpha else ""), lambda im, p=prompts: predict_zero_shot(clip, text, im, p, recipe.first_prompted_block),
             time.monotonic() - t0)
     return 0
 
