@@ -71,8 +71,8 @@ def user_count(session: Session) -> int:
 
 
 def create_user(session: Session, username: str, role: str, password: str, by: User | None,
-                display_name: str = "") -> User:
-    """The very first account needs no one's permission and must be a manager."""
+                display_name: str = "", **audit_detail) -> User:
+    """The very first account needs no one's permission and must be a manager. Audited as 'user.add'."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got '{role}'")
     if not username or len(username) > 64:
@@ -89,6 +89,7 @@ def create_user(session: Session, username: str, role: str, password: str, by: U
     user = User(username=username, role=role, password_hash=hash_password(password), display_name=display_name)
     session.add(user)
     session.flush()
+    audit.record(session, by.username if by else "setup", "user.add", username=username, role=role, **audit_detail)
     return user
 
 

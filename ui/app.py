@@ -11,7 +11,6 @@ from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from station import audit
 from station.auth import create_user, user_count
 from station.paths import resources_dir
 from station.pipeline import Pipeline
@@ -40,9 +39,8 @@ def ensure_demo_accounts(station: Station) -> str:
         if user_count(s) == 0:
             manager = None
             for name, role in DEMO_ACCOUNTS:
-                user = create_user(s, name, role, DEMO_PASSWORD, manager, display_name=f"demo {role}")
+                user = create_user(s, name, role, DEMO_PASSWORD, manager, display_name=f"demo {role}", demo=True)
                 manager = manager or user
-                audit.record(s, "setup", "user.add", username=name, role=role, demo=True)
     return f"Demo accounts: operator, reviewer, manager; password '{DEMO_PASSWORD}'."
 
 

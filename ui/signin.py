@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox
 
-from station import audit
 from station.auth import AuthError, create_user, sign_in, user_count
 from station.storage.db import Database
 from station.storage.models import User
@@ -46,7 +45,6 @@ class SignInDialog(QDialog):
                     raise ValueError("the two passwords differ")
                 with self.db.transaction() as s:
                     create_user(s, name, "manager", password, None)
-                    audit.record(s, "setup", "user.add", username=name, role="manager")
             self.user = sign_in(self.db, name, password, via="gui")
         except (AuthError, ValueError) as e:
             self.message.setStyleSheet("color:#b3261e;")

@@ -154,7 +154,6 @@ def cmd_users_add(args) -> int:
     import getpass
     import os
 
-    from .. import audit
     from ..auth import create_user, user_count
 
     db = open_db(args)
@@ -169,8 +168,7 @@ def cmd_users_add(args) -> int:
     with db.transaction() as s:
         if actor is not None:
             actor = s.merge(actor)
-        user = create_user(s, args.username, args.role, password, by=actor, display_name=args.name or "")
-        audit.record(s, actor.username if actor else "setup", "user.add", username=user.username, role=user.role)
+        create_user(s, args.username, args.role, password, by=actor, display_name=args.name or "")
     print(f"user {args.username} ({args.role}) added")
     return 0
 

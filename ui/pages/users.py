@@ -129,11 +129,7 @@ class UsersPage(QWidget):
             return
         name, display, role, password = dialog.values()
 
-        def add(s, by):
-            create_user(s, name, role, password, by, display_name=display)
-            audit.record(s, by.username, "user.add", username=name, role=role)
-
-        self._act("Add user", add)
+        self._act("Add user", lambda s, by: create_user(s, name, role, password, by, display_name=display))
 
     def change_role(self) -> None:
         user = self.selected_user()
