@@ -68,9 +68,9 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
         if prompt_row is not None:
             manifest["prompt_set"] = {"name": prompt_row.name, "version": prompt_row.version,
                                       "stored": _add_path(z, Path(prompt_row.path), "prompts", hashes)}
-        settings = replace(cfg, database_url="")
-        z.writestr("settings.toml", tomli_w.dumps(settings.to_dict()))
-        hashes["settings.toml"] = hashlib.sha256(tomli_w.dumps(settings.to_dict()).encode()).hexdigest()
+        settings = tomli_w.dumps(replace(cfg, database_url="").to_dict()).encode("utf-8")
+        z.writestr("settings.toml", settings)
+        hashes["settings.toml"] = hashlib.sha256(settings).hexdigest()
         manifest["files"] = hashes
         z.writestr(MANIFEST, json.dumps(manifest, indent=2))
     tmp.replace(out)

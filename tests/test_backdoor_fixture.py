@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pytest
 
 from station.models.clip_store import load_clip_folder

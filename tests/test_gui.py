@@ -5,24 +5,21 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+from sqlalchemy import func, select
 
-pytest.importorskip("pytestqt")
-
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-
-from station import review  # noqa: E402
-from station.auth import create_user, sign_in  # noqa: E402
-from station.capture import Frame, open_source  # noqa: E402
-from station.config import CONFIG_NAME  # noqa: E402
-from station.pipeline import Pipeline  # noqa: E402
-from station.runtime import Station  # noqa: E402
-from station.storage.models import Alarm, AuditEvent, Inspection, PromptSet, Review, SelftestRun, User  # noqa: E402
-from station.synth.catalog import CLASS_INDEX  # noqa: E402
-from station.synth.samples import draw_sample  # noqa: E402
-from ui.app import build_window  # noqa: E402
-from ui.signin import SignInDialog  # noqa: E402
+from station import review
+from station.auth import create_user, sign_in
+from station.capture import Frame
+from station.config import CONFIG_NAME
+from station.pipeline import Pipeline
+from station.runtime import Station
+from station.storage.models import Alarm, AuditEvent, Inspection, PromptSet, Review, SelftestRun, User
+from station.synth.catalog import CLASS_INDEX
+from station.synth.samples import draw_sample
+from ui.app import build_window
+from ui.signin import SignInDialog
 
 PW = "correct horse"
 

@@ -1,9 +1,7 @@
 """The station's main job, end to end on the demo models: frames in, verdicts and records out."""
 
 import hashlib
-import os
 
-import numpy as np
 import pytest
 from sqlalchemy import func, select
 

@@ -1,6 +1,5 @@
 """RVPT prompt sets: tuning, files, activation by a manager, rollback, refusal of bad files."""
 
-import numpy as np
 import pytest
 import torch
 

@@ -116,10 +116,9 @@ class PromptsPage(QWidget):
         try:
             with self.ctx.station.db.transaction() as s:
                 action(s, s.merge(self.ctx.user))
-            self.ctx.station.reload_prompts()
         except Exception as e:
             QMessageBox.warning(self, title, str(e))
-            self.ctx.station.reload_prompts()
+        self.ctx.station.reload_prompts()
         self.ctx.events.prompts_changed.emit()
 
     def activate_selected(self) -> None:
