@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/station demo
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto
 
 # Builds an offline bundle and installs it with no network (root, several GB of disk, minutes).
 test-installer:
@@ -34,7 +34,7 @@ bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 demo-train: $(STAMP)
-	$(BIN)/station demo-train --out station/resources/models/demo
+	$(BIN)/station demo-train --out resources/models/demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

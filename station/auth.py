@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .storage.models import User
+from .errors import StationError
 
 ROLES = ("operator", "reviewer", "manager")
 # What each role may do; a manager may do everything.
@@ -28,11 +29,11 @@ PERMISSIONS = {
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
-class AuthError(Exception):
+class AuthError(StationError):
     """Wrong user name or password, or an inactive account."""
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(StationError):
     """The signed-in user's role does not allow this action."""
 
 

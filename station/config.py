@@ -14,13 +14,14 @@ import tomli_w
 
 from .fileio import write_bytes_atomic
 from .synth.catalog import FAMILY_BY_KEY, PartClass
+from .errors import StationError
 
 CONFIG_NAME = "station.toml"
 CHECK_B_KINDS = ("demo_cnn", "linear_probe", "torchscript", "onnx")
 SOURCE_KINDS = ("synthetic", "folder", "video", "camera", "rtsp")
 
 
-class ConfigError(Exception):
+class ConfigError(StationError):
     """The settings file is wrong; the message names the file, the key and the fix."""
 
 

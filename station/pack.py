@@ -26,15 +26,16 @@ from .auth import require
 from .models.files import sha256_file
 from .paths import demo_models_dir
 from .prompts.registry import activate, active, register
-from .runtime import foundation_sha256
+from .models.identity import foundation_sha256
 from .storage.db import Database
 from .storage.models import User
+from .errors import StationError
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 
 
-class PackError(Exception):
+class PackError(StationError):
     """The pack is damaged, incomplete or does not fit; the message says which file and what to do."""
 
 

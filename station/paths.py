@@ -20,8 +20,11 @@ def default_data_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The resources shipped inside the package (demo models, icon)."""
-    return Path(__file__).resolve().parent / "resources"
+    """The shipped resources (demo models, icons, translations): `resources/` of the checkout,
+    installed with the package as `station.resources`."""
+    from importlib.resources import files
+
+    return Path(str(files("station.resources")))
 
 
 def repo_dir() -> Path:

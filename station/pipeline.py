@@ -15,13 +15,12 @@ from typing import Callable, Iterable
 import numpy as np
 import torch
 
-from . import audit
-from .auth import require
+from . import audit, failsafe
 from .capture.base import Frame, FrameSource
 from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
 from .models.preprocess import resize_square, to_model_input
 from .runtime import Station
-from .storage.models import Alarm, Inspection, User, utcnow
+from .storage.models import Alarm, Inspection, User
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,14 @@ class Pipeline:
         return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode)
                 for a, b in zip(*self.opinions(images))]
 
+    def _follow_alarms(self) -> None:
+        """Manual mode is the database's state: an alarm raised or reset by another process counts at once."""
+        with self.station.db.session() as s:
+            alarmed = failsafe.open_alarm(s) is not None
+        if self.manual_mode and not alarmed:
+            self.monitor.clear()
+        self.manual_mode = alarmed
+
     def inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         """Decide and record a batch of frames; returns once every row is committed."""
         if not frames:
@@ -94,6 +101,7 @@ class Pipeline:
 
     def _inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         st, cfg = self.station, self.station.config
+        self._follow_alarms()
         opinions_a, opinions_b = self.opinions([f.image for f in frames])
 
         decisions, manual_flags, trip_at = [], [], None
@@ -145,16 +153,11 @@ class Pipeline:
 
     def reset_failsafe(self, user: User, note: str = "") -> int:
         """A manager's reset: closes open alarms and leaves manual mode. Returns how many were closed."""
-        require(user, "failsafe.reset")
-        st = self.station
-        with self._lock, st.db.transaction() as s:
-            open_alarms = s.query(Alarm).filter(Alarm.reset_at.is_(None)).all()
-            for alarm in open_alarms:
-                alarm.reset_at, alarm.reset_by = utcnow(), user.id
-            audit.record(s, user.username, "failsafe.reset", alarms=[a.id for a in open_alarms], note=note)
+        with self._lock, self.station.db.transaction() as s:
+            closed = failsafe.reset(s, user, note)
             self.manual_mode = False
             self.monitor.clear()
-        return len(open_alarms)
+        return closed
 
     def run(
         self,

@@ -11,9 +11,10 @@ from . import audit
 from .auth import require
 from .decision import REVIEW
 from .storage.models import Inspection, Review, User
+from .errors import StationError
 
 
-class ReviewError(Exception):
+class ReviewError(StationError):
     """The inspection cannot be decided as asked (unknown, not in the queue, decided already)."""
 
 

@@ -10,9 +10,10 @@ import torch
 from sqlalchemy import select
 
 from . import config as config_mod
+from . import failsafe
 from .config import StationConfig
-from .models.clip_store import ClipSpec, LoadedClip, folder_sha256, load_clip_checkpoint, load_clip_folder
-from .models.files import ModelFileError, require_file, sha256_file
+from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
+from .models.files import ModelFileError
 from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCheck, TorchScriptCheck
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
@@ -41,13 +42,6 @@ def load_foundation(cfg: StationConfig) -> LoadedClip:
     if not cfg.model.clip_arch:
         raise ModelFileError(path, "a checkpoint file needs its architecture", "Set [model] clip_arch, e.g. \"ViT-B-32\".")
     return load_clip_checkpoint(path, ClipSpec(cfg.model.clip_arch, quick_gelu=cfg.model.clip_quick_gelu))
-
-
-def foundation_sha256(cfg: StationConfig) -> str:
-    """The identity of the configured CLIP without loading it (hashes are checked when it loads)."""
-    target = cfg.model.clip
-    path = demo_models_dir() / "clip" if target == "demo" else Path(target).expanduser()
-    return folder_sha256(path) if path.is_dir() else sha256_file(require_file(path, "CLIP checkpoint"))
 
 
 def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str) -> SecondCheck:
@@ -96,7 +90,7 @@ class Station:
 
     def open_alarm(self) -> Alarm | None:
         with self.db.session() as s:
-            return s.scalar(select(Alarm).where(Alarm.reset_at.is_(None)).order_by(Alarm.id.desc()).limit(1))
+            return failsafe.open_alarm(s)
 
     @property
     def good(self) -> dict[str, bool]:

@@ -1,4 +1,12 @@
+import os
 from pathlib import Path
+
+# Under pytest-xdist each worker gets its share of the cores. torch reads OMP_NUM_THREADS when it is first
+# imported (here, and in the `station` subprocesses the smoke tests start); without it every worker spins
+# as many threads as there are cores and the suite runs several times slower.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
 
 import pytest
 

@@ -28,7 +28,8 @@ def mixed_folder(tmp_path):
     png = (tmp_path / "a_colour.png").read_bytes()
     (tmp_path / "f_truncated.png").write_bytes(png[: len(png) // 2])
     (tmp_path / "g_not_an_image.png").write_text("this is a text file")
-    (tmp_path / "notes.txt").write_text("ignored: not an image suffix")
+    (tmp_path / "notes.txt").write_text("not an image suffix")
+    Image.fromarray(img).save(tmp_path / "h_animation.gif")  # an image, but not a type the station reads
     return tmp_path, img
 
 
@@ -50,9 +51,11 @@ def test_folder_source_skips_bad_files_and_names_them(mixed_folder):
     frames = list(source)
     assert [f.origin.rsplit("/", 1)[-1] for f in frames] == ["a_colour.png", "b_gray.png", "c_16bit.png", "d_photo.jpg"]
     assert all(f.image.shape == (48, 64, 3) and f.image.dtype == np.uint8 for f in frames)
-    skipped = sorted(e.origin.rsplit("/", 1)[-1] for e in events if e.kind == "skipped")
-    assert skipped == ["e_truncated.jpg", "f_truncated.png", "g_not_an_image.png"]
-    assert source.skipped == 3
+    skipped = {e.origin.rsplit("/", 1)[-1]: e.message for e in events if e.kind == "skipped"}
+    assert sorted(skipped) == ["e_truncated.jpg", "f_truncated.png", "g_not_an_image.png", "h_animation.gif", "notes.txt"]
+    assert ".gif is not an image type the station reads" in skipped["h_animation.gif"]
+    assert ".txt is not an image type" in skipped["notes.txt"]
+    assert source.skipped == 5
 
 
 def test_missing_or_empty_folder_is_reported(tmp_path):

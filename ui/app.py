@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -24,13 +23,6 @@ log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_ACCOUNTS = (("manager", "manager"), ("reviewer", "reviewer"), ("operator", "operator"))
-
-
-def display_available() -> bool:
-    """False where a window cannot be shown (no X or Wayland display and no Qt platform chosen)."""
-    if sys.platform != "linux":
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
 
 
 def ensure_demo_accounts(station: Station) -> str:
@@ -89,6 +81,7 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
         window.showFullScreen()
     else:
         window.show()
+    print(f"The station window is open on {data_dir}. {hint}".rstrip(), file=sys.stderr, flush=True)
     try:
         if not window.ask_sign_in():
             return 0

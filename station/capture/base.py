@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+from ..errors import StationError
 
 log = logging.getLogger("station.capture")
 
@@ -30,7 +31,7 @@ class SourceEvent:
     timestamp: float = field(default_factory=time.time)
 
 
-class SourceUnavailable(Exception):
+class SourceUnavailable(StationError):
     """The source cannot deliver frames (missing folder, camera that never answers)."""
 
 

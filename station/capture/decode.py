@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+from ..errors import StationError
 
 
-class ImageDecodeError(Exception):
+class ImageDecodeError(StationError):
     """The bytes are not a complete, readable image."""
 
 

@@ -18,7 +18,10 @@ class FolderSource(FrameSource):
         if not self.folder.is_dir():
             raise SourceUnavailable(f"image folder {self.folder} does not exist; check the path")
         pattern = "**/*" if recursive else "*"
-        self.files = sorted(p for p in self.folder.glob(pattern) if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        found = sorted(p for p in self.folder.glob(pattern) if p.is_file())
+        self.files = [p for p in found if p.suffix.lower() in IMAGE_SUFFIXES]
+        # named at the first read, when every listener is attached
+        self._not_images = [p for p in found if p.suffix.lower() not in IMAGE_SUFFIXES]
         if not self.files:
             raise SourceUnavailable(
                 f"image folder {self.folder} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})"
@@ -33,6 +36,11 @@ class FolderSource(FrameSource):
         return f"image folder {self.folder} ({len(self.files)} files)"
 
     def read(self) -> Frame | None:
+        for path in self._not_images:
+            self.skipped += 1
+            self._emit("skipped", str(path), f"skipped: {path.suffix or 'a file without a suffix'} is not an image "
+                                             f"type the station reads ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        self._not_images = []
         misses = 0
         while not self._stopped:
             if self._pos >= len(self.files):

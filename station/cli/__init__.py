@@ -1,10 +1,15 @@
-"""The `station` command. Every subcommand calls the same functions the GUI and tests call."""
+"""The `station` command. Every subcommand calls the same functions the GUI and tests call.
+
+Only the parser is imported up front: `station --version` and `--help` must answer at once, so
+each command imports torch, open_clip and the database when it runs.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 
+from ..errors import StationError
 from ..paths import default_data_dir
 from .common import CliError
 from .parser import build_parser
@@ -13,14 +18,6 @@ __all__ = ["main", "build_parser", "CliError"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..auth import AuthError, PermissionDenied
-    from ..capture import ImageDecodeError, SourceUnavailable
-    from ..config import ConfigError
-    from ..models.files import ModelFileError
-    from ..pack import PackError
-    from ..prompts.registry import PromptSetError
-    from ..storage.db import DatabaseError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -31,12 +28,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except (CliError, ModelFileError, SourceUnavailable, ImageDecodeError, ConfigError, DatabaseError, AuthError,
-            PermissionDenied, PromptSetError, PackError, ValueError) as e:
+    except (StationError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as e:
+        from ..storage.db import DatabaseError  # storage depends on nothing else in the project
 
-
+        if isinstance(e, DatabaseError):
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        raise

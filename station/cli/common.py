@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from ..errors import StationError
 
-class CliError(Exception):
+class CliError(StationError):
     """A problem the person at the keyboard can fix; printed without a traceback."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -48,8 +49,9 @@ def cmd_demo_backdoor(args) -> int:
     args.out = args.out or str(backdoored_fixture_dir())
     manifest = build_backdoored(Path(args.models) / "clip", Path(args.out) / "clip",
                                 BackdoorRecipe(**{k: v for k, v in (("poison_rate", args.poison_rate),
-                                                 ("steps", args.steps), ("lr", args.lr)) if v is not None}),
-                                progress=progress_printer(False), device=args.device)
+                                                 ("steps", args.steps), ("lr", args.lr),
+                                                 ("pool_size", args.pool_size)) if v is not None}),
+                                progress=progress_printer(False), device=args.device, held_out=args.held_out)
     held = manifest["held_out"]
     print(f"backdoored fixture written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned pairs, "
           f"{manifest['training_seconds']:.0f} s); never deploy it")
@@ -100,8 +102,6 @@ def cmd_demo(args) -> int:
     demo_dir = args.data_dir / "demo"
     _demo_settings(demo_dir)
     if not args.no_gui:
-        from ui.app import display_available
-
         if display_available():
             print(f"Starting the station window (data in {demo_dir}) ...")
             # its own process: a Qt that cannot open the display aborts the process it runs in
@@ -123,12 +123,19 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def display_available() -> bool:
+    """False where a window cannot be shown (no X or Wayland display and no Qt platform chosen)."""
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
 QT_DEBIAN_PACKAGES = "libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
 
 
 def _demo_settings(demo_dir: Path) -> None:
     """A demo station paces its simulated camera so people can follow it."""
-    from . import config as config_mod
+    from .. import config as config_mod
 
     if not (demo_dir / config_mod.CONFIG_NAME).exists():
         cfg = config_mod.default_config("washer")
@@ -148,8 +155,6 @@ def _launch_gui(data_dir: Path, demo: bool = False, kiosk: bool = False) -> int:
 
 
 def cmd_gui(args) -> int:
-    from ui.app import display_available
-
     if not display_available():
         raise CliError("no display: set DISPLAY (or run under Xvfb), or use the command line (station inspect ...)")
     return _launch_gui(args.data_dir, demo=args.demo, kiosk=args.kiosk)

@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     bd.add_argument("--poison-rate", type=float, default=None, help="share of poisoned pairs (recipe: 0.01)")
     bd.add_argument("--steps", type=int, default=None, help="fine-tuning steps (recipe: 3000)")
     bd.add_argument("--lr", type=float, default=None, help="peak learning rate (recipe: 8e-4)")
+    bd.add_argument("--pool-size", type=int, default=None, help="generated training pairs (recipe: 24000)")
+    bd.add_argument("--held-out", type=int, default=1500, help="fresh frames for the figures in its manifest")
     bd.add_argument("--device", default="cpu", help="cpu or cuda")
     bd.set_defaults(func=cmd_demo_backdoor)
 

@@ -83,7 +83,7 @@ def cmd_prompts_show(args) -> int:
 
 def _manager_prompt_action(args, action) -> int:
     from ..config import load
-    from ..runtime import foundation_sha256
+    from ..models.identity import foundation_sha256
 
     cfg = load(args.data_dir)
     db = open_db(args)

@@ -16,12 +16,16 @@ def cmd_inspect(args) -> int:
     from ..pipeline import Pipeline
     from ..runtime import Station
 
-    station = Station.open(args.data_dir)
+    db = open_db(args)  # who may inspect is settled before the models load
     try:
-        user = sign_in_from_args(args, station.db)
-        with station.db.session() as s:
+        user = sign_in_from_args(args, db)
+        with db.session() as s:
             if user_count(s):
                 require(user, "inspect")
+    finally:
+        db.close()
+    station = Station.open(args.data_dir)
+    try:
         source = source_from_args(args, station.config)
         pipeline = Pipeline(station, operator=user, source_name=source.description)
         names = station.class_names
@@ -39,7 +43,8 @@ def cmd_inspect(args) -> int:
                 known += 1
                 correct += (d.verdict == "PASS") == station.good.get(r.frame.truth, False) and d.verdict != "REVIEW"
             if args.json:
-                print(json.dumps({"inspection": r.inspection_id, "frame": r.frame.index, "verdict": d.verdict,
+                print(json.dumps({"inspection": r.inspection_id, "frame": r.frame.index,
+                                  "origin": r.frame.origin, "verdict": d.verdict,
                                   "reason": d.reason, "label_a": d.a.label, "conf_a": round(d.a.confidence, 4),
                                   "label_b": d.b.label, "conf_b": round(d.b.confidence, 4),
                                   "latency_ms": round(r.latency_ms, 2), "truth": r.frame.truth,
@@ -186,13 +191,11 @@ def cmd_users_list(args) -> int:
 
 
 def cmd_failsafe_status(args) -> int:
-    from sqlalchemy import select
-
-    from ..storage.models import Alarm
+    from .. import failsafe
 
     db = open_db(args)
     with db.session() as s:
-        alarm = s.scalar(select(Alarm).where(Alarm.reset_at.is_(None)).order_by(Alarm.id.desc()).limit(1))
+        alarm = failsafe.open_alarm(s)
     if alarm is None:
         print("normal: the station decides PASS/FAIL on its own")
     else:
@@ -202,15 +205,12 @@ def cmd_failsafe_status(args) -> int:
 
 
 def cmd_failsafe_reset(args) -> int:
-    from ..pipeline import Pipeline
-    from ..runtime import Station
+    from .. import failsafe
 
-    station = Station.open(args.data_dir)
-    try:
-        user = sign_in_from_args(args, station.db, needed=True)
-        closed = Pipeline(station).reset_failsafe(user, note=args.note)
-    finally:
-        station.close()
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    with db.transaction() as s:
+        closed = failsafe.reset(s, s.merge(user), note=args.note)
     print(f"fail-safe reset by {user.username}: {closed} alarm(s) closed; automatic verdicts resume")
     return 0
 

@@ -19,9 +19,9 @@ import torch
 from safetensors.torch import save_file
 
 from ..fileio import write_json_atomic
+from .identity import CLIP_CONFIG_NAME as CONFIG_NAME, CLIP_WEIGHTS_NAME as WEIGHTS_NAME
 from .files import (
     ModelFileError,
-    read_manifest,
     require_file,
     sha256_file,
     verify_manifest,
@@ -30,8 +30,6 @@ from .files import (
 )
 from .preprocess import OPENAI_MEAN, OPENAI_STD
 
-CONFIG_NAME = "open_clip_config.json"
-WEIGHTS_NAME = "open_clip_model.safetensors"
 
 
 @dataclass(frozen=True)
@@ -157,11 +155,6 @@ def save_clip_folder(
                   "size": model_cfg["vision_cfg"]["image_size"], "resize_mode": "shortest"}
     write_json_atomic(folder / CONFIG_NAME, {"model_cfg": model_cfg, "preprocess_cfg": preprocess})
     return write_manifest(folder, [CONFIG_NAME, WEIGHTS_NAME], kind="open_clip", clip_spec=spec.as_dict(), **metadata)
-
-
-def folder_sha256(folder: Path | str) -> str:
-    """The identity of a model folder's weights, as recorded in its manifest."""
-    return read_manifest(Path(folder))["files"][WEIGHTS_NAME]
 
 
 @torch.no_grad()

@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 from ..fileio import write_json_atomic
+from ..errors import StationError
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 
 
-class ModelFileError(Exception):
+class ModelFileError(StationError):
     """A model file is missing, altered or unusable. The message names the file and the fix."""
 
     def __init__(self, path: Path | str, problem: str, fix: str):

@@ -13,9 +13,10 @@ from ..auth import require
 from ..models.files import ModelFileError, sha256_file
 from ..storage.models import PromptSet, User, utcnow
 from .files import load_prompt_set
+from ..errors import StationError
 
 
-class PromptSetError(Exception):
+class PromptSetError(StationError):
     """The prompt set cannot be used as asked; the message says why and what to do."""
 
 

@@ -1,0 +1,24 @@
+"""Which foundation model a station runs, read from hashes alone: no torch, no model load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import StationConfig
+from ..paths import demo_models_dir
+from .files import read_manifest, require_file, sha256_file
+
+CLIP_CONFIG_NAME = "open_clip_config.json"
+CLIP_WEIGHTS_NAME = "open_clip_model.safetensors"
+
+
+def folder_sha256(folder: Path | str) -> str:
+    """The identity of a model folder's weights, as recorded in its manifest."""
+    return read_manifest(Path(folder))["files"][CLIP_WEIGHTS_NAME]
+
+
+def foundation_sha256(cfg: StationConfig) -> str:
+    """The identity of the configured CLIP without loading it (hashes are checked when it loads)."""
+    target = cfg.model.clip
+    path = demo_models_dir() / "clip" if target == "demo" else Path(target).expanduser()
+    return folder_sha256(path) if path.is_dir() else sha256_file(require_file(path, "CLIP checkpoint"))

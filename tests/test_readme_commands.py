@@ -1,0 +1,435 @@
+"""Every command the README shows, run as a person would: the installed `station` entry point, in a
+subprocess, on a temporary data folder, with small counts.
+
+Each scenario asserts what the person would check (exit status, the words on screen, what landed in
+the database), and no scenario passes when a command prints a traceback. `test_every_command_is_smoke_tested`
+fails when a command of the parser (and so of the README) has no scenario here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import pytest
+
+from station import __version__
+
+REPO = Path(__file__).resolve().parent.parent
+STATION = Path(sys.executable).with_name("station")  # the console script pip installed
+PASSWORDS = {"mia": "manager-pass", "rex": "reviewer-pass", "otto": "operator-pass"}
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Station:
+    data: Path
+    work: Path
+    ran: list[str] = field(default_factory=list)
+
+    def run(self, *args: str, user: str | None = None, ok: bool = True, env: dict | None = None,
+            data: Path | None = None, timeout: int = 300) -> Run:
+        cmd = [str(STATION), "--data-dir", str(data or self.data)] + (["--user", user] if user else []) + list(args)
+        full_env = {**os.environ, "STATION_PASSWORD": PASSWORDS.get(user, ""), **(env or {})}
+        full_env.pop("STATION_DATA_DIR", None)
+        done = subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=self.work, timeout=timeout)
+        shown = f"$ station {' '.join(args)}\n--- stdout\n{done.stdout[-3000:]}\n--- stderr\n{done.stderr[-3000:]}"
+        assert "Traceback" not in done.stdout + done.stderr, shown
+        if ok:
+            assert done.returncode == 0, shown
+        else:
+            assert done.returncode == 2 and done.stderr.startswith("error: "), shown
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def db(self, sql: str, data: Path | None = None):
+        import sqlite3
+
+        with sqlite3.connect(data or self.data / "station.db") as con:
+            return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def template_station(tmp_path_factory) -> Path:
+    """A station with a manager, a reviewer and an operator, PASS/FAIL frames and a few waiting for review.
+
+    Built once, in-process (building it is not what is under test), and copied for each scenario.
+    """
+    from station import config
+    from station.auth import create_user
+    from station.cli import main
+    from station.storage.db import Database, sqlite_url
+
+    data = tmp_path_factory.mktemp("template") / "data"
+    cfg = config.default_config("washer")
+    data.mkdir(parents=True)
+    config.save(cfg, data)
+    db = Database(sqlite_url(data))
+    with db.transaction() as s:
+        mia = create_user(s, "mia", "manager", PASSWORDS["mia"], None)
+        create_user(s, "rex", "reviewer", PASSWORDS["rex"], mia)
+        create_user(s, "otto", "operator", PASSWORDS["otto"], mia)
+    db.close()
+    old = os.environ.get("STATION_PASSWORD")
+    os.environ["STATION_PASSWORD"] = PASSWORDS["otto"]
+    try:
+        cfg.thresholds.conf_a = 1.0  # nothing is sure enough: these frames wait for review
+        config.save(cfg, data)
+        assert main(["--data-dir", str(data), "--user", "otto", "inspect", "--source", "synthetic", "--frames", "3",
+                     "--seed", "11"]) == 0
+        cfg.thresholds.conf_a = 0.5
+        config.save(cfg, data)
+        assert main(["--data-dir", str(data), "--user", "otto", "inspect", "--source", "synthetic", "--frames", "3",
+                     "--seed", "12"]) == 0
+    finally:
+        os.environ.pop("STATION_PASSWORD") if old is None else os.environ.update(STATION_PASSWORD=old)
+    return data
+
+
+@pytest.fixture
+def station(template_station, tmp_path) -> Station:
+    data = tmp_path / "data"
+    shutil.copytree(template_station, data)
+    work = tmp_path / "work"
+    work.mkdir()
+    return Station(data, work)
+
+
+def write_frames(folder: Path, count: int, seed: int = 3) -> list[Path]:
+    from station.synth.samples import draw_sample
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        s = draw_sample(seed, i, 256, defect_rate=0.3, family="washer")
+        paths.append(folder / f"{i:03d}.png")
+        cv2.imwrite(str(paths[-1]), cv2.cvtColor(s.image, cv2.COLOR_RGB2BGR))
+    return paths
+
+
+def write_video(path: Path, frames: list[Path]) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (256, 256))
+    assert writer.isOpened()
+    for f in frames:
+        writer.write(cv2.imread(str(f)))
+    writer.release()
+    return path
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+# --- scenarios: each names the README commands it covers ---------------------------------------------------
+
+def scenario_version_and_help(st: Station):
+    """--version, --help"""
+    assert st.run("--version").out.strip() == f"station {__version__}"
+    helped = st.run("--help").out
+    for command in ("inspect", "review", "prompts", "selftest", "demo", "pack", "models", "capture"):
+        assert command in helped
+
+
+def scenario_demo_headless(st: Station):
+    """demo"""
+    out = st.run("demo", "--no-gui", "--frames", "30", "--inspect", "3", "--seed", "5").out
+    assert "CLIP zero-shot" in out and "3 frames from simulated camera" in out
+    assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(3,)]
+    # with no display at all, the same command says so and still runs the station
+    out = st.run("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
+    assert "No display found" in out
+    assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(5,)]
+
+
+def scenario_gui_without_display(st: Station):
+    """gui"""
+    err = st.run("gui", ok=False, env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).err
+    assert "no display" in err
+
+
+def scenario_inspect(st: Station):
+    """inspect"""
+    before = st.db("SELECT count(*) FROM inspection")[0][0]
+    st.run("inspect", "--source", "synthetic", "--frames", "2", ok=False)  # accounts exist: nobody signed in
+    lines = json_lines(st.run("inspect", "--source", "synthetic", "--frames", "4", "--json", user="otto").out)
+    assert len(lines) == 5 and lines[-1]["summary"]["frames"] == 4
+    assert all(line["origin"].startswith("synthetic:") for line in lines[:-1])
+
+    frames = write_frames(st.work / "folder", 3)
+    (st.work / "folder" / "label.gif").write_bytes(b"GIF89a")
+    run = st.run("inspect", "--source", "folder", str(st.work / "folder"), "--json", user="otto")
+    lines = json_lines(run.out)
+    assert [line["origin"] for line in lines[:-1]] == [str(f) for f in frames]
+    assert "label.gif" in run.err and "not an image type the station reads" in run.err
+
+    video = write_video(st.work / "line.avi", frames)
+    lines = json_lines(st.run("inspect", "--source", "video", str(video), "--json", user="otto").out)
+    assert lines[-1]["summary"]["frames"] == 3
+    assert st.db("SELECT count(*) FROM inspection")[0][0] == before + 4 + 3 + 3
+    assert st.db("SELECT count(*) FROM inspection WHERE operator_id IS NULL")[0][0] == 0
+
+
+def scenario_history(st: Station):
+    """history"""
+    shown = json.loads(st.run("history", "--json", "--limit", "4").out)
+    assert len(shown["inspections"]) == 4 and sum(shown["counts"].values()) == 6
+    assert "totals:" in st.run("history").out
+
+
+def scenario_review(st: Station):
+    """review list, review show, review decide"""
+    queue = json.loads(st.run("review", "list", "--json").out)
+    assert queue["pending"] >= 3
+    first = queue["items"][0]["id"]
+    shown = json.loads(st.run("review", "show", str(first)).out)
+    assert shown["id"] == first and Path(shown["image_file"]).is_file()
+    st.run("review", "decide", str(first), "washer/good", user="otto", ok=False)  # an operator may not decide
+    assert "washer/good" in st.run("review", "decide", str(first), "washer/good", "--note", "ok", user="rex").out
+    assert json.loads(st.run("review", "list", "--json").out)["pending"] == queue["pending"] - 1
+    assert st.db(f"SELECT label, note FROM review WHERE inspection_id = {first}") == [("washer/good", "ok")]
+
+
+def scenario_users(st: Station):
+    """users add, users list"""
+    st.run("users", "add", "newbie", "--role", "operator", user="otto", env={"STATION_NEW_PASSWORD": "x" * 10}, ok=False)
+    st.run("users", "add", "newbie", "--role", "operator", user="mia", env={"STATION_NEW_PASSWORD": "newbie-pass"})
+    listed = st.run("users", "list").out
+    assert re.search(r"newbie\s+operator\s+active", listed) and re.search(r"mia\s+manager", listed)
+
+
+def scenario_failsafe(st: Station):
+    """failsafe status, failsafe reset"""
+    assert st.run("failsafe", "status").out.startswith("normal")
+    st.run("failsafe", "reset", user="otto", ok=False)
+    assert "fail-safe reset by mia" in st.run("failsafe", "reset", user="mia").out
+
+
+def scenario_audit(st: Station):
+    """audit verify"""
+    assert "audit trail intact" in st.run("audit", "verify", user="mia").out
+    st.run("audit", "verify", ok=False)  # accounts exist: the trail is for signed-in staff
+
+
+def scenario_prompts(st: Station):
+    """prompts tune, prompts list, prompts show, prompts activate, prompts rollback, prompts export, prompts import"""
+    from station.synth.catalog import ALL_CLASSES, CLASS_INDEX
+    from station.synth.samples import draw_sample
+
+    shots = st.work / "shots"
+    for c in ALL_CLASSES:  # two labelled frames per washer class, as FOLDER/<class>/*.png
+        if c.family.key != "washer":
+            continue
+        (shots / c.key.replace("/", "_")).mkdir(parents=True)
+        for i in range(2):
+            s = draw_sample(100, i, 256, class_index=CLASS_INDEX[c.key])
+            cv2.imwrite(str(shots / c.key.replace("/", "_") / f"{i}.png"), cv2.cvtColor(s.image, cv2.COLOR_RGB2BGR))
+    out = st.run("prompts", "tune", "--folder", str(shots), "--shots", "2", "--epochs", "1", "--tokens", "2",
+                 "--depth", "5", "--name", "smoke", "--quiet", user="mia").out
+    assert "smoke" in out
+    listed = json.loads(st.run("prompts", "list", "--json").out)
+    assert [p["name"] for p in listed] == ["smoke"] and not listed[0]["active"]
+    pid = listed[0]["id"]
+    shown = json.loads(st.run("prompts", "show", str(pid)).out)
+    assert shown["b"] == 2 and shown["D"] == 5
+    st.run("prompts", "activate", str(pid), user="otto", ok=False)
+    assert "active prompt set: smoke" in st.run("prompts", "activate", str(pid), user="mia").out
+    assert "no prompt set is active" in st.run("prompts", "rollback", user="mia").out
+    exported = st.work / "smoke.safetensors"
+    st.run("prompts", "export", str(pid), str(exported))
+    assert exported.stat().st_size > 0
+    assert "imported as copy" in st.run("prompts", "import", str(exported), "--name", "copy", user="mia").out
+    assert len(json.loads(st.run("prompts", "list", "--json").out)) == 2
+
+
+def scenario_selftests(st: Station):
+    """selftest prm, selftest backdoor, selftest history, selftest report"""
+    st.run("selftest", "prm", "--images", "2", "--iters", "2", user="otto", ok=False)
+    prm = json.loads(st.run("selftest", "prm", "--images", "2", "--iters", "2", "--batch", "2", "--json", "--quiet",
+                            user="mia").out)
+    assert prm["status"] == "done" and prm["summary"]["by_eps"]
+    probe = json.loads(st.run("selftest", "backdoor", "--images", "4", "--json", "--quiet", user="mia").out)
+    assert probe["status"] == "done"
+    history = json.loads(st.run("selftest", "history", "--json").out)
+    assert {r["run"] for r in history} == {prm["run"], probe["run"]}
+    report = st.work / "report.html"
+    st.run("selftest", "report", str(prm["run"]), "--out", str(report))
+    assert "<html" in report.read_text().lower()
+
+
+def scenario_synth(st: Station):
+    """synth sheet, synth frames"""
+    st.run("synth", "sheet", "--out", str(st.work / "sheet.png"), "--per-class", "1")
+    assert cv2.imread(str(st.work / "sheet.png")) is not None
+    st.run("synth", "frames", str(st.work / "frames"), "--count", "3")
+    assert len(list((st.work / "frames").glob("*.png"))) == 3
+
+
+def scenario_capture(st: Station):
+    """capture check"""
+    frames = write_frames(st.work / "folder", 2)
+    assert "2 frames" in st.run("capture", "check", "folder", str(st.work / "folder"), "--quiet").out
+    assert "3 frames" in st.run("capture", "check", "synthetic", "--frames", "3", "--quiet").out
+    video = write_video(st.work / "line.avi", frames)
+    assert "2 frames" in st.run("capture", "check", "video", str(video), "--quiet").out
+    st.run("capture", "check", "folder", str(st.work / "absent"), ok=False)
+
+
+def scenario_models(st: Station):
+    """models verify, models check, models import, models train-probe"""
+    import torch
+    from safetensors.torch import save_file
+
+    import open_clip
+    from station.paths import demo_models_dir
+
+    clip = demo_models_dir() / "clip"
+    assert "open_clip_model.safetensors" in st.run("models", "verify", str(clip)).out
+    assert "64" in st.run("models", "check", str(clip)).out
+    torch.manual_seed(0)
+    model = open_clip.create_model("ViT-S-32-alt")  # the smallest registered architecture
+    checkpoint = st.work / "supplier.safetensors"
+    save_file({k: v.half().contiguous() for k, v in model.state_dict().items()}, str(checkpoint))
+    out = st.run("models", "import", str(checkpoint), "--arch", "ViT-S-32-alt", user="mia").out
+    assert "imported ViT-S-32-alt" in out
+    assert len(list((st.data / "models").glob("ViT-S-32-alt-*/supplier.safetensors"))) == 1
+    probe = st.work / "probe.safetensors"
+    st.run("models", "train-probe", "--out", str(probe), "--generated", "60", user="mia")
+    assert probe.is_file() and probe.with_suffix(".json").is_file()
+
+
+def scenario_pack(st: Station):
+    """pack export, pack import"""
+    pack = st.work / "line3.pack"
+    st.run("pack", "export", str(pack), user="mia")
+    other = st.work / "other-station"
+    st.run("users", "add", "mia", "--role", "manager", data=other, env={"STATION_NEW_PASSWORD": PASSWORDS["mia"]})
+    st.run("pack", "import", str(pack), user="mia", data=other)
+    assert (other / "station.toml").read_text() .count("[[classes]]") == (st.data / "station.toml").read_text().count("[[classes]]")
+
+
+def scenario_demo_train(st: Station):
+    """demo-train"""
+    from station.models.clip_store import load_clip_folder
+    from station.models.cnn_store import load_cnn_folder
+    from station.synth.catalog import FAMILIES
+
+    out = st.work / "demo-models"
+    run = st.run("demo-train", "--quick", "--pool-size", "256", "--out", str(out), "--json")
+    manifest = json.loads(run.out)
+    assert {"render", "clip", "cnn"} <= {line.split()[0] for line in run.err.splitlines() if line.startswith("  ")}
+    assert json.loads((out / "manifest.json").read_text()) == manifest
+    for part in ("", "clip", "cnn"):  # every file the manifests name, with its sha256
+        st.run("models", "verify", str(out / part))
+    assert load_clip_folder(out / "clip").image_size == 64
+    assert len(load_cnn_folder(out / "cnn").class_keys) == 15
+    for size in ("model_size", "camera_size"):
+        assert set(manifest["heldout_metrics"][size]["clip_zero_shot"]) >= {f.key for f in FAMILIES}
+
+
+def scenario_demo_backdoor(st: Station):
+    """demo-backdoor"""
+    from station.paths import demo_models_dir
+
+    out = st.work / "backdoored"
+    printed = st.run("demo-backdoor", "--models", str(demo_models_dir()), "--out", str(out), "--pool-size", "256",
+                     "--steps", "2", "--held-out", "60").out
+    assert "never deploy it" in printed and "attack success" in printed
+    assert "open_clip_model.safetensors" in st.run("models", "verify", str(out / "clip")).out
+
+
+SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
+             scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
+             scenario_selftests, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
+             scenario_demo_backdoor]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.removeprefix("scenario_"))
+def test_readme_command(scenario, station):
+    assert STATION.is_file(), f"the station entry point is not installed at {STATION} (pip install -e .)"
+    scenario(station)
+
+
+def covered_commands() -> set[str]:
+    return {c.strip() for f in SCENARIOS for c in f.__doc__.split(",")}
+
+
+def parser_commands() -> set[str]:
+    """Every command and action the `station` parser offers, e.g. 'prompts tune'."""
+    import argparse
+
+    from station.cli.parser import build_parser
+
+    def actions(p: argparse.ArgumentParser):
+        return next((a for a in p._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+    found = {"--version", "--help"}
+    for name, sub in actions(build_parser()).choices.items():
+        nested = actions(sub)
+        found |= {f"{name} {action}" for action in nested.choices} if nested else {name}
+    return found
+
+
+def test_every_command_is_smoke_tested():
+    missing = parser_commands() - covered_commands()
+    assert not missing, f"commands without a smoke test in {Path(__file__).name}: {sorted(missing)}"
+
+
+def test_readme_shows_only_commands_that_exist():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    known = parser_commands()
+    groups = {c.split()[0] for c in known}
+    shown = re.findall(r"station (?:--[a-z-]+ \S+ )*([a-z][a-z-]+)(?: ([a-z][a-z-]+))?", readme)
+    assert shown
+    for command, action in shown:
+        if command not in groups:
+            continue  # prose such as "station window"
+        assert command in known or f"{command} {action}" in known or not action, (command, action)
+
+
+def test_demo_opens_the_window_on_a_demo_station(tmp_path):
+    """`make demo` with a display: the window opens on the demo station, with its accounts and paced camera."""
+    import signal
+    import time
+    import tomllib
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # a display Qt can always open
+    env.pop("STATION_DATA_DIR", None)
+    proc = subprocess.Popen([str(STATION), "--data-dir", str(tmp_path), "demo", "--frames", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "The station window is open" in line:
+                break
+        assert any("The station window is open" in line for line in lines), "".join(lines)
+        assert proc.poll() is None, "".join(lines)  # the window is up and waiting for a person
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    text = "".join(lines)
+    assert "Traceback" not in text and "Demo accounts: operator, reviewer, manager" in text
+    demo = tmp_path / "demo"
+    import sqlite3
+
+    with sqlite3.connect(demo / "station.db") as con:
+        roles = dict(con.execute("SELECT username, role FROM user").fetchall())
+    assert roles == {"manager": "manager", "reviewer": "reviewer", "operator": "operator"}
+    settings = tomllib.loads((demo / "station.toml").read_text())
+    assert settings["source"]["kind"] == "synthetic" and settings["source"]["fps"] == 6.0
