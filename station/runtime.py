@@ -19,7 +19,7 @@ from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
 from .storage.db import Database, sqlite_url
 from .storage.images import ImageStore
-from .storage.models import Alarm, Inspection, ModelRecord
+from .storage.models import Alarm, Inspection, ModelRecord, SelftestResult
 
 log = logging.getLogger("station")
 
@@ -134,8 +134,13 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
 
 def _recover_images(db: Database, images: ImageStore) -> None:
     def recorded_path(name: str) -> str | None:
+        """The path a committed row records for this file: an inspection, or a self-test's attacked or clean image."""
+        pattern = f"%/{name}"
         with db.session() as s:
-            return s.scalar(select(Inspection.image_path).where(Inspection.image_path.like(f"%/{name}")).limit(1))
+            return (s.scalar(select(Inspection.image_path).where(Inspection.image_path.like(pattern)).limit(1))
+                    or s.scalar(select(SelftestResult.image_path).where(SelftestResult.image_path.like(pattern)).limit(1))
+                    or s.scalar(select(SelftestResult.details["clean_image"].as_string())
+                                .where(SelftestResult.details["clean_image"].as_string().like(pattern)).limit(1)))
 
     result = images.recover(recorded_path)
     if result["published"] or result["removed"]:

@@ -133,3 +133,109 @@ def test_prm_selftest_is_recorded(tmp_path):
     with station.db.session() as s:
         assert s.get(SelftestRun, cancelled).status == "cancelled"
     station.close()
+
+
+@pytest.fixture(scope="module")
+def demo_station(tmp_path_factory):
+    station = Station.open(tmp_path_factory.mktemp("prm") / "data")
+    with station.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
+        s.expunge_all()
+    yield station, boss, refs.generated(station, 16, seed=4242)  # the 16 default frames of `selftest prm`
+    station.close()
+
+
+def _summary(station, run_id):
+    with station.db.session() as s:
+        return s.get(SelftestRun, run_id).summary
+
+
+def test_input_mode_attack_bites_on_the_demo_station(demo_station):
+    """The paper's setting, crafted on the 64 px input check A sees. Measured: check A 100% -> 25%, 12 of 16 caught."""
+    station, boss, reference = demo_station
+    run_id = run_prm_selftest(station, reference, PrmRunSettings(eps=[8 / 255], iterations=250, batch_size=16), boss)
+    summary = _summary(station, run_id)
+    m = summary["by_eps"]["eps=8/255"]
+    assert summary["mode"] == "input" and summary["attack_effective"] and m["attack_effective"]
+    assert m["check_a_clean"] >= 0.9 and m["check_a_attacked"] <= 0.40, m
+    assert m["loss_final"] < m["loss_start"] - 1.0  # the misalignment really grew
+    assert m["images"] == 16
+
+
+def test_frame_mode_attack_survives_the_station_resize(demo_station):
+    """Crafted on the 256 px camera frame through the station's area reduction. Measured on these 16 frames:
+    check A 100% -> 25% (as in input mode); the bound leaves room for a perturbation that must survive a 4x
+    averaging, and would fail for an attack crafted without the resize in the loop (check A 94%)."""
+    station, boss, reference = demo_station
+    run_id = run_prm_selftest(station, reference,
+                              PrmRunSettings(eps=[8 / 255], iterations=250, batch_size=16, mode="frame"), boss)
+    m = _summary(station, run_id)["by_eps"]["eps=8/255"]
+    assert m["check_a_attacked"] <= 0.5 and m["attack_effective"], m
+
+
+@pytest.mark.parametrize("blunt", [{"eps": [0.0], "iterations": 250}, {"eps": [8 / 255], "iterations": 0}],
+                         ids=["eps 0", "0 iterations"])
+def test_a_blunted_attack_is_flagged_ineffective_never_a_pass(demo_station, blunt):
+    from station.cli.selftest_cmds import _prm_table
+    from station.selftest.report import render_report
+
+    station, boss, reference = demo_station
+    run_id = run_prm_selftest(station, reference[:4], PrmRunSettings(batch_size=4, **blunt), boss)
+    summary = _summary(station, run_id)
+    m = next(iter(summary["by_eps"].values()))
+    assert m["check_a_attacked"] == m["check_a_clean"] and not m["attack_effective"]
+    assert summary["attack_effective"] is False
+    assert "WARNING -- attack ineffective: this run says nothing about the station" in _prm_table(run_id, "done", summary)
+    with station.db.session() as s:
+        page = render_report(s, station.images, run_id)
+    assert "Attack ineffective: this run says nothing about the station" in page
+
+
+def test_attacked_images_are_published_only_with_their_committed_rows(demo_station, monkeypatch):
+    station, boss, reference = demo_station
+    seen = []
+    publish = station.images.publish
+
+    def checked_publish(stored):
+        with station.db.session() as s:  # another session: sees only what is committed
+            committed = s.scalar(select(SelftestResult.id).where(SelftestResult.image_path == stored.relative_path))
+            clean_ref = s.scalar(select(SelftestResult.id).where(
+                SelftestResult.details["clean_image"].as_string() == stored.relative_path))
+        seen.append(committed is not None or clean_ref is not None)
+        publish(stored)
+
+    monkeypatch.setattr(station.images, "publish", checked_publish)
+    run_prm_selftest(station, reference[:4], PrmRunSettings(iterations=2, batch_size=2), boss)
+    assert len(seen) == 8 and all(seen)  # 4 attacked + 4 clean images, each after its row's commit
+
+
+def test_station_resize_in_torch_matches_the_station():
+    from station.models.preprocess import resize_square, resize_square_torch
+
+    frame = draw_sample(3, 0, 256).image
+    x = torch.from_numpy(frame).permute(2, 0, 1)[None].float() / 255
+    ours = (resize_square_torch(x, 64)[0].permute(1, 2, 0) * 255).round().numpy()
+    assert np.abs(ours - resize_square(frame, 64).astype(np.float64)).max() <= 1.0
+
+
+def test_a_crash_between_commit_and_publish_keeps_the_self_test_images(tmp_path):
+    """Rows committed, images still pending (the process died): the next start publishes them, and drops
+    pending images no row names."""
+    station = Station.open(tmp_path / "data")
+    image = draw_sample(1, 0, 64).image
+    attacked, clean, orphan = (station.images.stage(image) for _ in range(3))
+    with station.db.transaction() as s:
+        run = SelftestRun(kind="prm", params={})
+        s.add(run)
+        s.flush()
+        s.add(SelftestResult(run_id=run.id, item="x", true_label="washer/good", variant="eps=8/255", outcome=CORRECT,
+                             image_path=attacked.relative_path, details={"clean_image": clean.relative_path}))
+    station.close()
+    station = Station.open(tmp_path / "data")
+    try:
+        assert station.images.path_of(attacked.relative_path).is_file()
+        assert station.images.path_of(clean.relative_path).is_file()
+        assert not station.images.path_of(orphan.relative_path).exists()
+        assert not any(station.images.pending.iterdir())
+    finally:
+        station.close()

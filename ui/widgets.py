@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QHeaderView, QLabel,
     QProgressBar, QPushButton, QTableWidget, QWidget,
@@ -150,11 +150,13 @@ class TrendChart(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.series: dict[str, tuple[str, list[float]]] = {}
+        self.hatched: list[bool] = []
         self.setMinimumHeight(140)
 
-    def set_series(self, series: dict[str, tuple[str, list[float]]]) -> None:
-        """{name: (colour, values)}"""
+    def set_series(self, series: dict[str, tuple[str, list[float]]], hatched: list[bool] | None = None) -> None:
+        """{name: (colour, values)}; `hatched[i]` greys out run i (an attack that did not bite)."""
         self.series = series
+        self.hatched = hatched or []
         self.update()
 
     def paintEvent(self, event) -> None:
@@ -172,6 +174,10 @@ class TrendChart(QWidget):
             p.drawText(left + 10, (top + bottom) // 2, "No runs yet")
             return
         step = (right - left) / max(n - 1, 1)
+        for i, weak in enumerate(self.hatched):
+            if weak:  # the run says nothing: shown, but never as a clean result
+                x = left + i * step
+                p.fillRect(int(x - 6), top, 12, bottom - top, QBrush(QColor("#999999"), Qt.BrushStyle.BDiagPattern))
         legend_x = left
         for name, (colour, values) in self.series.items():
             pen = QPen(QColor(colour))

@@ -207,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--images", type=int, default=30, help="reference frames")
     sp.add_argument("--reference", default="generated", help="generated | reviews | a labelled FOLDER/<class>/*.png")
     sp.add_argument("--batch", type=int, default=8)
+    sp.add_argument("--mode", choices=["input", "frame"], default="input",
+                    help="input: attack the encoder's input after the station's resize (the paper's setting); "
+                         "frame: attack the camera frame through the station's resize")
     sp.add_argument("--random-start", type=float, default=0.0, help="start from a uniform perturbation of this size (0..255 units)")
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--no-images", action="store_true", help="do not keep the attacked images")

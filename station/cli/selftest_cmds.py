@@ -39,7 +39,7 @@ def cmd_selftest_prm(args) -> int:
     except ValueError:
         raise CliError(f"--eps takes numbers in 0..255 pixel units separated by commas, e.g. 4,8,16; got {args.eps!r}") from None
     settings = PrmRunSettings(eps=eps, iterations=args.iters, batch_size=args.batch, random_start=args.random_start / 255,
-                              seed=args.seed, keep_images=not args.no_images)
+                              seed=args.seed, keep_images=not args.no_images, mode=args.mode)
     result = _run_selftest(args, "prm", lambda st, user, progress: run_prm_selftest(
         st, _reference_frames(args, st), settings, user, progress=progress))
     if result:
@@ -48,7 +48,9 @@ def cmd_selftest_prm(args) -> int:
 
 
 def _prm_table(run_id: int, status: str, summary: dict) -> str:
-    lines = [f"PRM self-test run {run_id}: {status}",
+    from ..selftest.strength import INEFFECTIVE_TEXT, strength_line
+
+    lines = [f"PRM self-test run {run_id} ({summary.get('mode', 'frame')} mode): {status}",
              f"{'attack':<14}{'images':>7}{'correct':>9}{'caught':>8}{'silent':>8}{'escape':>8}"
              f"{'A clean':>9}{'A attacked':>11}{'B clean':>9}{'B attacked':>11}"]
     clean = summary.get("clean", {})
@@ -58,9 +60,15 @@ def _prm_table(run_id: int, status: str, summary: dict) -> str:
     for variant, m in summary.get("by_eps", {}).items():
         lines.append(f"{variant:<14}{m['images']:>7}{m['correct']:>9.0%}{m['caught']:>8.0%}{m['silent_failure']:>8.0%}"
                      f"{m['defect_escape']:>8.0%}{m['check_a_clean']:>9.0%}{m['check_a_attacked']:>11.0%}"
-                     f"{m['check_b_clean']:>9.0%}{m['check_b_attacked']:>11.0%}")
+                     f"{m['check_b_clean']:>9.0%}{m['check_b_attacked']:>11.0%}"
+                     + ("  INEFFECTIVE" if not m.get("attack_effective", True) else ""))
     lines.append("correct: right verdict; caught: sent to review; silent: wrong, not reviewed; "
                  "escape: a defective part passed")
+    for variant, m in summary.get("by_eps", {}).items():
+        lines.append(f"{variant}: {strength_line(m)}")
+    if summary.get("by_eps") and not summary.get("attack_effective", True):
+        lines.append(f"\nWARNING -- {INEFFECTIVE_TEXT} (check A fell by less than "
+                     f"{summary.get('ineffective_margin', 0):.0%}); raise --eps or --iters, or try --mode input")
     return "\n".join(lines)
 
 
@@ -118,10 +126,16 @@ def cmd_selftest_history(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
+    from ..selftest.strength import run_is_ineffective
+
     for r in rows:
         worst = max((m.get("defect_escape", 0) for m in r["summary"].get("by_eps", {}).values()), default=None)
-        print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  "
-              + (f"defect escapes up to {worst:.0%}" if worst is not None else ""))
+        note = f"defect escapes up to {worst:.0%}" if worst is not None else ""
+        if r["kind"] == "prm" and r["summary"].get("mode"):
+            note = f"{r['summary']['mode']} mode, {note}"
+        if run_is_ineffective(r["summary"]):
+            note = "ATTACK INEFFECTIVE (says nothing about the station); " + note
+        print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  {note}")
     if not rows:
         print("no self-test runs yet")
     return 0

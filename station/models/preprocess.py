@@ -30,3 +30,22 @@ def to_model_input(images, mean=OPENAI_MEAN, std=OPENAI_STD, size: int | None = 
     x = torch.as_tensor(np.asarray(images) if not isinstance(images, torch.Tensor) else images)
     x = x.permute(0, 3, 1, 2).float().div_(255.0)
     return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+
+
+def resize_square_torch(x: torch.Tensor, size: int) -> torch.Tensor:
+    """`resize_square` for N x 3 x H x W floats, differentiable: the same centre square, area averaging
+    down (what cv2's INTER_AREA does for whole-number factors) and bicubic up. Self-tests use it to craft a
+    perturbation on the camera frame that survives the station's own resize."""
+    import torch.nn.functional as F
+
+    h, w = x.shape[-2:]
+    if (h, w) == (size, size):
+        return x
+    scale = size / min(h, w)
+    nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
+    if scale < 1:
+        resized = F.interpolate(x, size=(nh, nw), mode="area")
+    else:
+        resized = F.interpolate(x, size=(nh, nw), mode="bicubic", align_corners=False)
+    top, left = (nh - size) // 2, (nw - size) // 2
+    return resized[..., top : top + size, left : left + size]

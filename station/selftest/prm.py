@@ -78,8 +78,14 @@ def prm_attack(
     settings: PrmSettings = PrmSettings(),
     progress: Callable[[int, int, float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    to_encoder: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> PrmResult:
-    """images: N x 3 x H x W in 0..1 (the station's frames at their own size)."""
+    """images: N x 3 x H x W in 0..1, the images the perturbation is added to.
+
+    `to_encoder`, when given, is a differentiable step between those images and the encoder (the
+    station's own resize, for an attack on the camera frame); without it they go to the encoder as
+    they are (the encoder's input, the paper's setting).
+    """
     # separate streams, so the scale ratios do not depend on how many images share the batch
     scale_gen = torch.Generator().manual_seed(settings.seed)
     start_gen = torch.Generator().manual_seed(settings.seed + 1)
@@ -90,7 +96,9 @@ def prm_attack(
         delta = torch.zeros_like(x)
     delta.requires_grad_(True)
     opt = torch.optim.AdamW([delta], lr=settings.lr, weight_decay=settings.weight_decay)
-    h, w = x.shape[-2:]
+    with torch.no_grad():
+        clean_in = to_encoder(x) if to_encoder else x
+    h, w = clean_in.shape[-2:]
     losses, start, escape = [], None, None
     for step in range(settings.iterations):
         if should_stop and should_stop():
@@ -98,9 +106,9 @@ def prm_attack(
         ratio = settings.scale_low + (settings.scale_high - settings.scale_low) * float(torch.rand((), generator=scale_gen))
         size = (max(1, round(h * ratio)), max(1, round(w * ratio)))
         adv = torch.clamp(x + torch.clamp(delta, -settings.eps, settings.eps), 0, 1)
-        adv_s = F.interpolate(adv, size=size, mode="bicubic", align_corners=False)
+        adv_s = F.interpolate(to_encoder(adv) if to_encoder else adv, size=size, mode="bicubic", align_corners=False)
         with torch.no_grad():
-            clean_s = F.interpolate(x, size=size, mode="bicubic", align_corners=False)
+            clean_s = F.interpolate(clean_in, size=size, mode="bicubic", align_corners=False)
             clean_feats = prm_features(encoder, clean_s, mean, std)
         per_image = prm_loss(prm_features(encoder, adv_s, mean, std), clean_feats)
         opt.zero_grad(set_to_none=True)

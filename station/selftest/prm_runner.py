@@ -1,10 +1,18 @@
 """The PRM self-test: attack the station's own foundation model, score the station, log it.
 
-Reference frames (generated parts, reviewed inspections or a labelled folder)
-are attacked with PRM on the plain CLIP vision encoder, as an outsider holding
-only the public encoder could. The attacked frames, quantised to 8 bits, go
-through the station's real checks and decision policy (nothing is written to
-`inspection`), and every frame's outcome is stored in `selftest_result`.
+Reference frames (generated parts, reviewed inspections or a labelled folder) are attacked with PRM
+on the plain CLIP vision encoder, as an outsider holding only the public encoder could. Two threat
+modes, both recorded with the run:
+
+- `input` (the default, the paper's setting): the frame after the station's own resize, at the
+  encoder's input size, is attacked; the attacked image goes through the station's checks.
+- `frame`: the camera frame is attacked, with the station's resize done differentiably inside the
+  loop, so the perturbation must survive it (someone who can alter the camera picture).
+
+The attacked images, quantised to 8 bits, go through the station's real checks and decision policy
+(nothing is written to `inspection`), and every image's outcome is stored in `selftest_result`. Every
+result carries the attack's strength; a run in which check A barely moved is "attack ineffective":
+it says nothing about the station.
 """
 
 from __future__ import annotations
@@ -17,12 +25,16 @@ import torch
 
 from .. import audit
 from ..auth import require
+from ..models.preprocess import resize_square, resize_square_torch
 from ..models.prompted import PromptedVisionEncoder
 from ..pipeline import Pipeline
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .outcomes import CheckTally, outcome, shares
 from .prm import AttackCancelled, PrmSettings, prm_attack
+from .strength import INEFFECTIVE_MARGIN, attack_strength
+
+MODES = ("input", "frame")
 
 
 @dataclass
@@ -40,6 +52,11 @@ class PrmRunSettings:
     random_start: float = 0.0
     seed: int = 0
     keep_images: bool = True
+    mode: str = "input"  # input | frame (module docstring)
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"PRM mode {self.mode!r} is not one of {', '.join(MODES)}")
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -85,64 +102,45 @@ def run_prm_selftest(
 
     pipeline = Pipeline(station)
     encoder = PromptedVisionEncoder(station.clip.model.visual)
-    mean, std = station.clip.spec.mean, station.clip.spec.std
-    clean = pipeline.judge([r.image for r in reference])
-    batches = [reference[i : i + settings.batch_size] for i in range(0, len(reference), settings.batch_size)]
+    mean, std, size = station.clip.spec.mean, station.clip.spec.std, station.clip.image_size
+    if settings.mode == "input":  # what the encoder sees: the station's own resize, done first
+        targets, to_encoder = [resize_square(r.image, size) for r in reference], None
+    else:
+        targets, to_encoder = [r.image for r in reference], (lambda x: resize_square_torch(x, size))
+    clean = pipeline.judge(targets)
+    batches = [range(i, min(i + settings.batch_size, len(reference))) for i in range(0, len(reference), settings.batch_size)]
     total = len(settings.eps) * len(batches) * settings.iterations
-    done, status, summary = 0, "done", {"by_eps": {}}
-    clean_paths = [None] * len(reference)
-    if settings.keep_images:
-        for i, r in enumerate(reference):
-            stored = station.images.stage(r.image)
-            station.images.publish(stored)
-            clean_paths[i] = stored.relative_path
-    clean_outcomes = [outcome(d, good[r.truth]) for d, r in zip(clean, reference)]
-    summary["clean"] = shares(clean_outcomes)
+    done, status, summary = 0, "done", {"by_eps": {}, "mode": settings.mode, "ineffective_margin": INEFFECTIVE_MARGIN}
+    clean_paths: list[str | None] = [None] * len(reference)
+    summary["clean"] = shares([outcome(d, good[r.truth]) for d, r in zip(clean, reference)])
     try:
         for eps in settings.eps:
             variant = f"eps={eps * 255:g}/255"
-            outcomes, tally, escapes = [], CheckTally(), []
+            outcomes, tally, escapes, loss_pairs = [], CheckTally(), [], []
             for bi, batch in enumerate(batches):
                 def step(i, n, loss, _base=done):
                     if progress:
                         progress(_base + i, total, f"{variant}: batch {bi + 1}/{len(batches)}, loss {loss:.3f}")
 
                 result = prm_attack(
-                    encoder, _to_tensor([r.image for r in batch]), mean, std,
+                    encoder, _to_tensor([targets[k] for k in batch]), mean, std,
                     PrmSettings(eps=eps, iterations=settings.iterations, random_start=settings.random_start,
                                 seed=settings.seed + bi),
-                    progress=step, should_stop=should_stop,
+                    progress=step, should_stop=should_stop, to_encoder=to_encoder,
                 )
                 done += settings.iterations
                 escapes.append(result.escape_step)
+                if result.losses:
+                    loss_pairs.append((result.losses[0], result.losses[-1], len(batch)))
                 attacked = _to_images(result.adversarial)
                 decisions = pipeline.judge(attacked)
-                offset = bi * settings.batch_size
-                with station.db.transaction() as s:
-                    for k, (ref, adv_img, d) in enumerate(zip(batch, attacked, decisions)):
-                        c = clean[offset + k]
-                        o = outcome(d, good[ref.truth])
-                        outcomes.append(o)
-                        tally.add(ref.truth, c, d)
-                        path = None
-                        if settings.keep_images:
-                            stored = station.images.stage(adv_img)
-                            station.images.publish(stored)
-                            path = stored.relative_path
-                        s.add(SelftestResult(
-                            run_id=run_id, item=ref.item, true_label=ref.truth, variant=variant, outcome=o,
-                            image_path=path,
-                            details={"clean": {"verdict": c.verdict, "a": c.a.label, "conf_a": c.a.confidence,
-                                               "b": c.b.label, "conf_b": c.b.confidence},
-                                     "attacked": {"verdict": d.verdict, "reason": d.reason, "a": d.a.label,
-                                                  "conf_a": d.a.confidence, "b": d.b.label, "conf_b": d.b.confidence},
-                                     "escape_step": result.escape_step, "final_loss": result.losses[-1],
-                                     "clean_image": clean_paths[offset + k]},
-                        ))
+                _record_batch(station, run_id, settings, variant, reference, targets, list(batch), clean,
+                              attacked, decisions, result, clean_paths, outcomes, tally, good)
             found = [e for e in escapes if e is not None]
             summary["by_eps"][variant] = {
                 **shares(outcomes), **tally.as_dict(), "images": len(outcomes),
                 "escape_steps": escapes, "escape_step_mean": (sum(found) / len(found)) if found else None,
+                **attack_strength(tally.as_dict(), loss_pairs),
             }
     except AttackCancelled:
         status = "cancelled"
@@ -150,8 +148,51 @@ def run_prm_selftest(
         status = "failed"
         raise
     finally:
+        summary["attack_effective"] = any(m["attack_effective"] for m in summary["by_eps"].values())
         with station.db.transaction() as s:
             run = s.get(SelftestRun, run_id)
             run.status, run.finished_at, run.summary = status, utcnow(), summary
-            audit.record(s, user.username, "selftest.finish", run=run_id, kind="prm", status=status)
+            audit.record(s, user.username, "selftest.finish", run=run_id, kind="prm", status=status,
+                         attack_effective=summary["attack_effective"])
     return run_id
+
+
+def _record_batch(station, run_id, settings, variant, reference, targets, indices, clean, attacked, decisions, result,
+                  clean_paths, outcomes, tally, good) -> None:
+    """One batch's rows and images: the images are staged, the rows committed, and only then are the
+    images published, so no image is visible without its row and no row points at a missing image."""
+    staged, first_clean = [], []
+
+    def stage(image):
+        staged.append(station.images.stage(image))
+        return staged[-1].relative_path
+
+    try:
+        with station.db.transaction() as s:
+            for k, adv_img, d in zip(indices, attacked, decisions):
+                ref, c = reference[k], clean[k]
+                o = outcome(d, good[ref.truth])
+                outcomes.append(o)
+                tally.add(ref.truth, c, d)
+                if settings.keep_images and clean_paths[k] is None:
+                    clean_paths[k] = stage(targets[k])  # the image the attack started from
+                    first_clean.append(k)
+                s.add(SelftestResult(
+                    run_id=run_id, item=ref.item, true_label=ref.truth, variant=variant, outcome=o,
+                    image_path=stage(adv_img) if settings.keep_images else None,
+                    details={"clean": {"verdict": c.verdict, "a": c.a.label, "conf_a": c.a.confidence,
+                                       "b": c.b.label, "conf_b": c.b.confidence},
+                             "attacked": {"verdict": d.verdict, "reason": d.reason, "a": d.a.label,
+                                          "conf_a": d.a.confidence, "b": d.b.label, "conf_b": d.b.confidence},
+                             "escape_step": result.escape_step,
+                             "final_loss": result.losses[-1] if result.losses else None,
+                             "mode": settings.mode, "clean_image": clean_paths[k]},
+                ))
+    except BaseException:
+        for img in staged:
+            station.images.discard(img)
+        for k in first_clean:  # never committed: a later variant stores them again
+            clean_paths[k] = None
+        raise
+    for img in staged:
+        station.images.publish(img)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..storage.images import ImageStore
 from ..storage.models import SelftestResult, SelftestRun
 from .outcomes import CAUGHT, CORRECT, DEFECT_ESCAPE, SILENT_FAILURE
+from .strength import INEFFECTIVE_TEXT, run_is_ineffective, strength_line
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}
@@ -26,7 +27,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 .bad{color:#b00020;font-weight:bold}.good{color:#1b7a1b}.ex{display:inline-block;margin:.4em;text-align:center;font-size:.8em}
 .ex img{width:160px;height:160px;image-rendering:pixelated;border:1px solid #999}
-.note{color:#555;font-size:.9em}
+.note{color:#555;font-size:.9em}.banner{border:2px solid #b00020;padding:.6em;background:#fdecea}
 """
 
 
@@ -47,7 +48,7 @@ def _trend_svg(runs: list[SelftestRun], current_id: int) -> str:
         if not by_eps:
             continue
         worst = max(by_eps.values(), key=lambda m: m.get("defect_escape", 0))
-        points.append((r.id, worst.get("defect_escape", 0.0), worst.get("caught", 0.0)))
+        points.append((r.id, worst.get("defect_escape", 0.0), worst.get("caught", 0.0), run_is_ineffective(r.summary)))
     if len(points) < 2:
         return '<p class="note">The trend appears once there are two or more finished runs.</p>'
     w, h, pad = 640, 200, 30
@@ -59,8 +60,11 @@ def _trend_svg(runs: list[SelftestRun], current_id: int) -> str:
 
     bold = ' font-weight="bold"'
     labels = "".join(
-        f'<text x="{x:.1f}" y="{h - 8}" font-size="10" text-anchor="middle"{bold if rid == current_id else ""}>#{rid}</text>'
-        for x, (rid, _, _) in zip(xs, points)
+        f'<text x="{x:.1f}" y="{h - 8}" font-size="10" text-anchor="middle"{bold if rid == current_id else ""}>'
+        f'#{rid}{" ineffective" if weak else ""}</text>'
+        + (f'<rect x="{x - 6:.1f}" y="{pad}" width="12" height="{h - 2 * pad}" fill="#999" opacity="0.3">'
+           f'<title>run #{rid}: {INEFFECTIVE_TEXT}</title></rect>' if weak else "")
+        for x, (rid, _, _, weak) in zip(xs, points)
     )
     return (
         f'<svg width="{w}" height="{h}" role="img" aria-label="trend over runs">'
@@ -68,7 +72,8 @@ def _trend_svg(runs: list[SelftestRun], current_id: int) -> str:
         f'<text x="4" y="{pad}" font-size="10">100%</text><text x="4" y="{h - pad}" font-size="10">0%</text>'
         f'{line([p[1] for p in points], "#b00020")}{line([p[2] for p in points], "#1565c0")}{labels}</svg>'
         '<p class="note"><span class="bad">red</span>: defect escapes, <span style="color:#1565c0">blue</span>: '
-        "sent to review, at each run's strongest attack.</p>"
+        "sent to review, at each run's strongest attack. Grey bands: runs whose attack did not bite, which say "
+        "nothing about the station.</p>"
     )
 
 
@@ -112,14 +117,15 @@ def render_report(session: Session, store: ImageStore, run_id: int) -> str:
     if clean:
         rows.append(f"<tr><td>none (clean frames)</td><td></td><td>{_pct(clean['correct'])}</td><td>{_pct(clean['caught'])}</td>"
                     f"<td>{_pct(clean['silent_failure'])}</td><td>{_pct(clean['defect_escape'])}</td>"
-                    "<td></td><td></td><td></td><td></td></tr>")
+                    "<td></td><td></td><td></td><td></td><td></td></tr>")
     for variant, m in run.summary.get("by_eps", {}).items():
         esc = "bad" if m.get("defect_escape", 0) > 0 else "good"
         rows.append(
             f"<tr><td>{html.escape(variant)}</td><td>{m['images']}</td><td>{_pct(m['correct'])}</td>"
             f"<td>{_pct(m['caught'])}</td><td>{_pct(m['silent_failure'])}</td><td class='{esc}'>{_pct(m['defect_escape'])}</td>"
             f"<td>{_pct(m['check_a_clean'])}</td><td>{_pct(m['check_a_attacked'])}</td>"
-            f"<td>{_pct(m['check_b_clean'])}</td><td>{_pct(m['check_b_attacked'])}</td></tr>"
+            f"<td>{_pct(m['check_b_clean'])}</td><td>{_pct(m['check_b_attacked'])}</td>"
+            f"<td class='{'good' if m.get('attack_effective', True) else 'bad'}'>{html.escape(strength_line(m))}</td></tr>"
         )
     params = ", ".join(f"{k} = {html.escape(str(v))}" for k, v in sorted(run.params.items()))
     if run.kind == "backdoor":
@@ -132,9 +138,13 @@ def render_report(session: Session, store: ImageStore, run_id: int) -> str:
 CLIP model record {run.clip_model_id}, second-check record {run.check_b_model_id},
 prompt set {run.prompt_set_id if run.prompt_set_id else "none (no RVPT prompts active)"}.</p>
 <p class="note">Parameters: {params}</p>
+<p>Threat mode: <b>{html.escape(str(run.summary.get("mode", "frame")))}</b>
+({html.escape(MODE_MEANING.get(run.summary.get("mode", "frame"), ""))}).</p>
+{_ineffective_banner(run.summary)}
 <h2>What happened to the attacked frames</h2>
 <table><tr><th>attack</th><th>frames</th><th>correct</th><th>caught (review)</th><th>silent failure</th>
-<th>defect escape</th><th>check A clean</th><th>check A attacked</th><th>check B clean</th><th>check B attacked</th></tr>
+<th>defect escape</th><th>check A clean</th><th>check A attacked</th><th>check B clean</th><th>check B attacked</th>
+<th>did the attack bite?</th></tr>
 {"".join(rows)}</table>
 <p class="note">Correct: the right verdict. Caught: sent to review, where a person decides. Silent failure: a wrong
 verdict nobody was asked about. Defect escape: a defective part passed as good, the worst case.
@@ -142,6 +152,20 @@ Check columns: how often each check named the true class.</p>
 <h2>Trend over runs</h2>{_trend_svg(earlier, run.id)}
 <h2>Examples</h2>{_examples(results, store)}
 </body></html>"""
+
+
+MODE_MEANING = {
+    "input": "the encoder's own input, after the station's resize: the paper's setting",
+    "frame": "the camera frame, through the station's resize: what someone who alters the camera picture could do",
+}
+
+
+def _ineffective_banner(summary: dict) -> str:
+    if not run_is_ineffective(summary):
+        return ""
+    return (f'<p class="banner bad"><b>{html.escape(INEFFECTIVE_TEXT.capitalize())}.</b> Check A lost less than '
+            f'{_pct(summary.get("ineffective_margin"))} of its accuracy, so the outcomes below are not evidence that '
+            "the station resists this attack. Run it again stronger (a larger budget, more iterations, input mode).</p>")
 
 
 def _backdoor_report(run: SelftestRun, params: str) -> str:

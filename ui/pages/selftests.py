@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -16,6 +17,7 @@ from station.selftest import reference as refs
 from station.selftest.backdoor_probe import run_backdoor_probe
 from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest
 from station.selftest.report import write_report
+from station.selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective
 from station.storage.models import SelftestResult, SelftestRun
 
 from ..context import AppContext
@@ -26,6 +28,10 @@ REFERENCES = [("generated", "Generated parts (simulated)"), ("reviews", "Parts r
               ("folder", "Labelled folder ...")]
 OUTCOME_WORDS = {"correct": "right", "caught": "sent to review", "silent_failure": "wrong, not noticed",
                  "defect_escape": "DEFECT PASSED", "flipped": "changed by trigger", "unchanged": "unchanged"}
+
+
+PRM_MODES = (("input", "the vision model's input (after the station's resize)"),
+             ("frame", "the camera picture (through the station's resize)"))
 
 
 def parse_eps(text: str) -> list[float]:
@@ -43,9 +49,13 @@ def run_row_summary(run: SelftestRun) -> str:
     if run.kind == "prm":
         parts = []
         for variant, m in s.get("by_eps", {}).items():
-            parts.append(f"{variant}: right {m['correct']:.0%}, to review {m['caught']:.0%}, "
-                         f"unnoticed {m['silent_failure']:.0%}, defects passed {m['defect_escape']:.0%}")
-        return "; ".join(parts)
+            text = (f"{variant}: right {m['correct']:.0%}, to review {m['caught']:.0%}, "
+                    f"unnoticed {m['silent_failure']:.0%}, defects passed {m['defect_escape']:.0%}")
+            if not m.get("attack_effective", True):
+                text = f"{variant}: {INEFFECTIVE_TEXT}"
+            parts.append(text)
+        mode = f"{s['mode']} mode. " if s.get("mode") else ""
+        return mode + "; ".join(parts)
     passed, worst = s.get("worst_defects_passed", {}), s.get("worst", {})
     return "; ".join(f"{setting}: a trigger passed up to {passed.get(setting, {}).get('rate', 0):.0%} of defects "
                      f"({passed.get(setting, {}).get('trigger') or '-'}); any flip up to {w.get('asr', 0):.0%}"
@@ -62,6 +72,9 @@ class SelftestPage(QWidget):
         self.job = None
         self.folder = ""
 
+        self.mode_box = QComboBox()
+        for key, words in PRM_MODES:
+            self.mode_box.addItem(words, key)
         self.eps_edit = QLineEdit("8")
         self.iters_spin = QSpinBox(minimum=1, maximum=5000, value=250)
         self.images_spin = QSpinBox(minimum=1, maximum=2000, value=16)
@@ -69,6 +82,7 @@ class SelftestPage(QWidget):
         self.prm_button = QPushButton("Start attack test")
         prm_box = QGroupBox("Attack test (PRM): could someone holding the public vision model make this station pass bad parts?")
         form = QFormLayout(prm_box)
+        form.addRow("Attack on", self.mode_box)
         form.addRow("Strengths (1/255 steps, e.g. 4,8,16)", self.eps_edit)
         form.addRow("Steps per attack", self.iters_spin)
         form.addRow("Parts", self.images_spin)
@@ -146,7 +160,7 @@ class SelftestPage(QWidget):
         except ValueError as e:
             QMessageBox.warning(self, "Attack test", str(e))
             return
-        settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value())
+        settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value(), mode=self.mode_box.currentData())
         count = self.images_spin.value()
         self._start("attack test", lambda job: run_prm_selftest(
             self.ctx.station, self.reference(self.prm_reference, count), settings, self.ctx.user,
@@ -198,9 +212,15 @@ class SelftestPage(QWidget):
         self.history.setRowCount(len(self.runs))
         kinds = {"prm": "Attack test (PRM)", "backdoor": "Backdoor probe"}
         for i, run in enumerate(self.runs):
+            weak = run.kind == "prm" and run_is_ineffective(run.summary or {})
+            status = "attack ineffective" if weak and run.status == "done" else run.status
             for j, text in enumerate([str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M"), kinds.get(run.kind, run.kind),
-                                      run.status, run_row_summary(run)]):
-                self.history.setItem(i, j, QTableWidgetItem(text))
+                                      status, run_row_summary(run)]):
+                item = QTableWidgetItem(text)
+                if weak:
+                    item.setForeground(QColor("#8a4b00"))
+                    item.setToolTip(f"{INEFFECTIVE_TEXT}: check A barely moved, so these outcomes are no evidence")
+                self.history.setItem(i, j, item)
         prm = [r for r in reversed(self.runs) if r.kind == "prm" and r.summary.get("by_eps")]
 
         def first(run, key):
@@ -211,7 +231,7 @@ class SelftestPage(QWidget):
             "wrong, not noticed": ("#e37400", [first(r, "silent_failure") for r in prm]),
             "sent to review": ("#1a73e8", [first(r, "caught") for r in prm]),
             "vision model right under attack": ("#5f6368", [first(r, "check_a_attacked") for r in prm]),
-        })
+        }, hatched=[run_is_ineffective(r.summary) for r in prm])
 
     def selected_run(self) -> SelftestRun | None:
         row = self.history.currentRow()
