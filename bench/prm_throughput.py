@@ -2,10 +2,12 @@
 
 The official script attacks one image at a time and reloads the model for every
 image. Both variants here use the same model file, settings and images; the
-figure is images per second and their ratio. For the demo model and a
-random-init ViT-B-32 (with fewer iterations, to keep the run short on a CPU).
+figure is images per second and their ratio. For the demo model in both threat
+modes (input: the 64 px image the encoder sees; frame: the 256 px camera frame
+through the station's resize) and a random-init ViT-B-32 at its 224 px input
+(with fewer iterations, to keep the run short on a CPU).
 
-    python bench/prm_throughput.py [--images 16] [--batch 8]
+    python bench/prm_throughput.py [--images 16] [--batch 16]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from station.models.clip_store import ClipSpec, load_clip_checkpoint, load_clip_folder  # noqa: E402
+from station.models.preprocess import resize_square, resize_square_torch  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
 from station.paths import demo_models_dir  # noqa: E402
 from station.selftest.prm import PrmSettings, prm_attack  # noqa: E402
@@ -33,46 +36,51 @@ def frames(n: int, size: int) -> torch.Tensor:
     return torch.from_numpy(np.stack([draw_sample(5, i, size).image for i in range(n)])).permute(0, 3, 1, 2).float() / 255
 
 
-def official(load, images: torch.Tensor, settings: PrmSettings) -> float:
+def official(load, images: torch.Tensor, settings: PrmSettings, to_encoder=None) -> float:
     t0 = time.perf_counter()
     for i in range(len(images)):
         clip = load()  # the official script reloads the model for every image
-        prm_attack(PromptedVisionEncoder(clip.model.visual), images[i : i + 1], clip.spec.mean, clip.spec.std, settings)
+        prm_attack(PromptedVisionEncoder(clip.model.visual), images[i : i + 1], clip.spec.mean, clip.spec.std, settings,
+                   to_encoder=to_encoder)
     return len(images) / (time.perf_counter() - t0)
 
 
-def batched(load, images: torch.Tensor, settings: PrmSettings, batch: int) -> float:
+def batched(load, images: torch.Tensor, settings: PrmSettings, batch: int, to_encoder=None) -> float:
     t0 = time.perf_counter()
     clip = load()
     enc = PromptedVisionEncoder(clip.model.visual)
     for i in range(0, len(images), batch):
-        prm_attack(enc, images[i : i + batch], clip.spec.mean, clip.spec.std, settings)
+        prm_attack(enc, images[i : i + batch], clip.spec.mean, clip.spec.std, settings, to_encoder=to_encoder)
     return len(images) / (time.perf_counter() - t0)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=16)
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--demo-iters", type=int, default=250)
     ap.add_argument("--vit-iters", type=int, default=10)
     ap.add_argument("--vit-images", type=int, default=8)
     args = ap.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    print(f"{'model':<10}{'iters':>6}{'images':>7}{'official img/s':>16}{'batched img/s':>15}{'ratio':>8}")
+    print(f"{'model':<10}{'mode':<7}{'iters':>6}{'images':>7}{'official img/s':>16}{'batched img/s':>15}{'ratio':>8}")
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("demo", lambda: load_clip_folder(demo_models_dir() / "clip"), frames(args.images, 256),
-                  args.demo_iters)]
+        demo = lambda: load_clip_folder(demo_models_dir() / "clip")  # noqa: E731
+        camera = frames(args.images, 256)
+        station_input = torch.stack([torch.from_numpy(resize_square(im, 64)) for im in
+                                     (camera * 255).round().byte().permute(0, 2, 3, 1).numpy()]).permute(0, 3, 1, 2).float() / 255
+        cases = [("demo", "input", demo, station_input, args.demo_iters, None),
+                 ("demo", "frame", demo, camera, args.demo_iters, lambda x: resize_square_torch(x, 64))]
         torch.manual_seed(0)
         ckpt = Path(tmp) / "vit-b-32.pt"
         torch.save(open_clip.create_model("ViT-B-32").state_dict(), ckpt)
-        cases.append(("ViT-B-32", lambda: load_clip_checkpoint(ckpt, ClipSpec("ViT-B-32")), frames(args.vit_images, 224),
-                      args.vit_iters))
-        for name, load, images, iters in cases:
+        cases.append(("ViT-B-32", "input", lambda: load_clip_checkpoint(ckpt, ClipSpec("ViT-B-32")),
+                      frames(args.vit_images, 224), args.vit_iters, None))
+        for name, mode, load, images, iters, to_encoder in cases:
             settings = PrmSettings(iterations=iters)
-            slow = official(load, images, settings)
-            fast = batched(load, images, settings, args.batch)
-            print(f"{name:<10}{iters:>6}{len(images):>7}{slow:>16.3f}{fast:>15.3f}{fast / slow:>7.2f}x")
+            slow = official(load, images, settings, to_encoder)
+            fast = batched(load, images, settings, args.batch, to_encoder)
+            print(f"{name:<10}{mode:<7}{iters:>6}{len(images):>7}{slow:>16.3f}{fast:>15.3f}{fast / slow:>7.2f}x", flush=True)
     return 0
 
 

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Install the inspection station into its own virtual environment.
 #
-#   installer/install.sh [--user | --system] [--bundle FILE] [--kiosk] [--prefix DIR] [--python PYTHON]
+#   installer/install.sh [--user | --system] [--bundle FILE] [--kiosk] [--selftest-timer] [--prefix DIR] [--python PYTHON]
 #
 #   --user      (default) for the signed-in user: ~/.local/share/inspection-station/app
 #   --system    for every user (run as root): /opt/inspection-station
 #   --bundle    install from an offline bundle made by build-bundle.sh; nothing is downloaded
 #   --kiosk     start the station full screen at login (a systemd user service)
+#   --selftest-timer  run the self-tests that are due every night at 02:30 (a systemd user timer running
+#               `station selftest due --run`; how often each test is due is a manager's setting)
 #   --prefix    install somewhere else
 #
 # Data (database, images, settings) is not touched: it lives in the per-user data folder
 # (~/.local/share/inspection-station) or wherever STATION_DATA_DIR points.
 set -euo pipefail
 
-MODE=user BUNDLE="" KIOSK=0 PREFIX="" PYTHON="${PYTHON:-python3}"
+MODE=user BUNDLE="" KIOSK=0 TIMER=0 PREFIX="" PYTHON="${PYTHON:-python3}"
 TORCH_PINS="torch==2.14.1 torchvision==0.29.1"
 die() { echo "install.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -22,9 +24,10 @@ while [ $# -gt 0 ]; do
     --system) MODE=system ;;
     --bundle) BUNDLE="${2:?--bundle needs a file}"; shift ;;
     --kiosk) KIOSK=1 ;;
+    --selftest-timer) TIMER=1 ;;
     --prefix) PREFIX="${2:?--prefix needs a folder}"; shift ;;
     --python) PYTHON="${2:?--python needs a program}"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -117,6 +120,36 @@ UNIT
     systemctl --user enable inspection-station.service >/dev/null 2>&1 && echo "Kiosk mode: starts at your next login."
   else
     echo "Kiosk mode: unit written to $UNIT; enable it with: systemctl --user enable inspection-station.service"
+  fi
+fi
+if [ "$TIMER" = 1 ]; then
+  mkdir -p "$UNIT_DIR"
+  cat > "$UNIT_DIR/inspection-station-selftest.service" <<UNIT
+[Unit]
+Description=Inspection station: run the self-tests that are due
+
+[Service]
+Type=oneshot
+Nice=10
+ExecStart=$PREFIX/venv/bin/station selftest due --run
+UNIT
+  cat > "$UNIT_DIR/inspection-station-selftest.timer" <<UNIT
+[Unit]
+Description=Inspection station: nightly self-tests that are due
+
+[Timer]
+OnCalendar=*-*-* 02:30:00
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+UNIT
+  note "$UNIT_DIR/inspection-station-selftest.service"
+  note "$UNIT_DIR/inspection-station-selftest.timer"
+  if [ "$MODE" = user ] && command -v systemctl >/dev/null && systemctl --user daemon-reload 2>/dev/null; then
+    systemctl --user enable --now inspection-station-selftest.timer >/dev/null 2>&1 && echo "Self-test timer: nightly at 02:30."
+  else
+    echo "Self-test timer: units written to $UNIT_DIR; enable with: systemctl --user enable --now inspection-station-selftest.timer"
   fi
 fi
 note "$PREFIX"

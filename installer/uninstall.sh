@@ -30,6 +30,9 @@ DATA_DIR="$("$PREFIX/venv/bin/python" -c 'from station.paths import default_data
 if command -v systemctl >/dev/null && grep -q "inspection-station.service" "$MANIFEST"; then
   systemctl --user disable --now inspection-station.service >/dev/null 2>&1 || true
 fi
+if command -v systemctl >/dev/null && grep -q "inspection-station-selftest.timer" "$MANIFEST"; then
+  systemctl --user disable --now inspection-station-selftest.timer >/dev/null 2>&1 || true
+fi
 while IFS= read -r path; do
   [ "$path" = "$PREFIX" ] && continue
   rm -f "$path"

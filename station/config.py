@@ -72,6 +72,15 @@ class UiSpec:
 
 
 @dataclass
+class ScheduleSpec:
+    """How often each self-test comes due, in days (0: not scheduled). The backdoor probe measures the
+    foundation model with and without the active prompts, so it is also the prompts' periodic re-evaluation."""
+
+    prm_every_days: float = 7.0
+    backdoor_every_days: float = 30.0
+
+
+@dataclass
 class StationConfig:
     name: str = "Inspection station"
     database_url: str = ""  # empty: SQLite in the data directory
@@ -81,6 +90,7 @@ class StationConfig:
     source: SourceSpec = field(default_factory=SourceSpec)
     model: ModelSpec = field(default_factory=ModelSpec)
     ui: UiSpec = field(default_factory=UiSpec)
+    schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -153,6 +163,10 @@ def validate(cfg: StationConfig, path: Path | str = CONFIG_NAME) -> StationConfi
         fail(f"[model] check_b = '{cfg.model.check_b}' needs check_b_path")
     if not isinstance(cfg.ui.idle_signout_minutes, (int, float)) or cfg.ui.idle_signout_minutes < 0.1:
         fail(f"[ui] idle_signout_minutes must be a number of minutes of at least 0.1, got {cfg.ui.idle_signout_minutes!r}")
+    for name in ("prm_every_days", "backdoor_every_days"):
+        v = getattr(cfg.schedule, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 366:
+            fail(f"[schedule] {name} must be a number of days from 0 (not scheduled) to 366, got {v!r}")
     if cfg.model.device not in ("auto", "cpu", "cuda"):
         fail(f"[model] device must be auto, cpu or cuda, got {cfg.model.device!r}")
     return cfg
@@ -183,6 +197,7 @@ def parse(raw: dict, path: Path | str = CONFIG_NAME) -> StationConfig:
         source=_section(raw, "source", SourceSpec, path),
         model=_section(raw, "model", ModelSpec, path),
         ui=_section(raw, "ui", UiSpec, path),
+        schedule=_section(raw, "schedule", ScheduleSpec, path),
     )
     return validate(cfg, path)
 

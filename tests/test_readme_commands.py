@@ -263,9 +263,31 @@ def scenario_selftests(st: Station):
     assert probe["status"] == "done"
     history = json.loads(st.run("selftest", "history", "--json").out)
     assert {r["run"] for r in history} == {prm["run"], probe["run"]}
+    assert "attack ineffective" in st.run("selftest", "history").out.lower()  # 2 steps do not bite
     report = st.work / "report.html"
     st.run("selftest", "report", str(prm["run"]), "--out", str(report))
-    assert "<html" in report.read_text().lower()
+    assert "<html" in report.read_text().lower() and "Schedule" in report.read_text()
+
+
+def scenario_selftest_due(st: Station):
+    """selftest due"""
+    import tomllib
+
+    import tomli_w
+
+    settings = tomllib.loads((st.data / "station.toml").read_text())
+    settings["schedule"] = {"prm_every_days": 0, "backdoor_every_days": 0.00001}  # due a second after the start
+    (st.data / "station.toml").write_text(tomli_w.dumps(settings))
+    listed = json.loads(st.run("selftest", "due", "--json").out)
+    assert listed["due"] == ["backdoor"] and listed["ran"] == {}
+    assert "backdoor probe: due since" in st.run("selftest", "due").out
+    ran = json.loads(st.run("selftest", "due", "--run", "--json").out)["ran"]  # unattended, as the nightly timer
+    assert set(ran) == {"backdoor"}
+    assert st.db(f"SELECT status, started_by FROM selftest_run WHERE id = {ran['backdoor']}") == [("done", None)]
+    assert st.db("SELECT count(*) FROM audit_event WHERE actor = 'scheduler'") == [(2,)]  # start and finish
+    settings["schedule"]["backdoor_every_days"] = 1
+    (st.data / "station.toml").write_text(tomli_w.dumps(settings))
+    assert "backdoor probe: next due" in st.run("selftest", "due").out  # the unattended run kept the schedule
 
 
 def scenario_synth(st: Station):
@@ -351,7 +373,7 @@ def scenario_demo_backdoor(st: Station):
 
 SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
              scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
-             scenario_selftests, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
+             scenario_selftests, scenario_selftest_due, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
              scenario_demo_backdoor]
 
 

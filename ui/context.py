@@ -39,6 +39,13 @@ class AppContext:
         if self.busy_with == work:
             self.busy_with = ""
 
+    def schedule(self) -> tuple[list[str], str]:
+        """The self-test schedule for display: lines and the most urgent status."""
+        from station.selftest.schedule import schedule_summary
+
+        with self.station.db.session() as s:
+            return schedule_summary(s, self.station.config)
+
     def can(self, permission: str) -> bool:
         """What the GUI shows; `station` enforces the same rules itself."""
         return self.user is not None and self.user.active and self.user.role in PERMISSIONS[permission]

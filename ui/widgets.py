@@ -190,3 +190,21 @@ class TrendChart(QWidget):
                 p.drawEllipse(pt, 3, 3)
             p.drawText(legend_x, self.height() - 6, name)
             legend_x += p.fontMetrics().horizontalAdvance(name) + 20
+
+
+class ScheduleNotice(QLabel):
+    """When each self-test is next due; amber when one is due, red when one is overdue (operators see it too)."""
+
+    STYLES = {"due": "background:#fff4d6;color:#6b4800;", "overdue": "background:#fde2e1;color:#8c1d18;font-weight:bold;"}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.status = "off"
+
+    def show_schedule(self, lines: list[str], status: str) -> None:
+        self.status = status
+        prefix = {"overdue": "Self-test overdue: tell a quality manager. ", "due": "Self-test due. "}.get(status, "")
+        self.setText(prefix + "  |  ".join(lines))
+        self.setStyleSheet("padding:4px;" + self.STYLES.get(status, "color:#555;"))
+        self.setVisible(status != "off")

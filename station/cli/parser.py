@@ -11,7 +11,7 @@ from .demo_cmds import cmd_demo, cmd_demo_backdoor, cmd_demo_train, cmd_gui, cmd
 from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify, cmd_pack_export, cmd_pack_import
 from .station_cmds import cmd_audit_verify, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
-from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
+from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--json", action="store_true")
     sb.add_argument("--quiet", action="store_true")
     sb.set_defaults(func=cmd_selftest_backdoor)
+    sd = st.add_parser("due", help="which self-tests are due under the schedule; --run runs them unattended")
+    sd.add_argument("--run", action="store_true", help="run what is due now (the nightly timer does this)")
+    sd.add_argument("--json", action="store_true")
+    sd.add_argument("--quiet", action="store_true")
+    sd.set_defaults(func=cmd_selftest_due)
     sh2 = st.add_parser("history", help="earlier self-test runs")
     sh2.add_argument("--limit", type=int, default=20)
     sh2.add_argument("--json", action="store_true")

@@ -106,8 +106,10 @@ def cmd_selftest_report(args) -> int:
 
     db = open_db(args)
     out = Path(args.out or f"selftest-{args.run}.html")
+    from ..config import load
+
     with db.session() as s:
-        write_report(s, ImageStore(args.data_dir / "images"), args.run, out)
+        write_report(s, ImageStore(args.data_dir / "images"), args.run, out, load(args.data_dir))
     print(f"report written to {out}")
     return 0
 
@@ -138,4 +140,46 @@ def cmd_selftest_history(args) -> int:
         print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  {note}")
     if not rows:
         print("no self-test runs yet")
+    return 0
+
+
+def cmd_selftest_due(args) -> int:
+    """The schedule; with --run, the due tests, run as a signed-in manager or, unattended, as the scheduler."""
+    from datetime import datetime, timezone
+
+    from ..config import load
+    from ..selftest.schedule import due_kinds, schedule_state
+
+    cfg = load(args.data_dir)
+    db = open_db(args)
+    user = sign_in_from_args(args, db)
+    now = datetime.now(timezone.utc)
+    with db.session() as s:
+        states = schedule_state(s, cfg)
+        due = due_kinds(s, cfg, now)
+    db.close()
+    runs = {}
+    if args.run and due:
+        from ..runtime import Station
+        from ..selftest.schedule import run_due
+
+        printer = progress_printer(args.quiet or args.json)
+        station = Station.open(args.data_dir)
+        try:
+            runs = run_due(station, due, user, progress=lambda kind, d, t, m: printer(kind, d, t, {"at": m}))
+        finally:
+            station.close()
+    if args.json:
+        print(json.dumps({"now": now.isoformat(), "due": due, "ran": runs,
+                          "schedule": [{"kind": x.kind, "every_days": x.every_days, "status": x.status(now),
+                                        "last_run": x.last_run.isoformat() if x.last_run else None,
+                                        "next_due": x.next_due.isoformat() if x.next_due else None} for x in states]},
+                         indent=2))
+        return 0
+    for x in states:
+        print(x.describe(now))
+    for kind, run_id in runs.items():
+        print(f"ran {kind}: run {run_id} (station selftest report {run_id})")
+    if due and not args.run:
+        print(f"due now: {', '.join(due)}; run them with: station selftest due --run")
     return 0

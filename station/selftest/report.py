@@ -104,7 +104,17 @@ def _examples(results: list[SelftestResult], store: ImageStore, limit: int = 6) 
     return "".join(blocks) or '<p class="note">No images were kept for this run.</p>'
 
 
-def render_report(session: Session, store: ImageStore, run_id: int) -> str:
+def _schedule_html(session: Session, run: SelftestRun, cfg) -> str:
+    if cfg is None:
+        return ""
+    from .schedule import schedule_kept
+
+    every = {"prm": cfg.schedule.prm_every_days, "backdoor": cfg.schedule.backdoor_every_days}.get(run.kind, 0)
+    return f"<h2>Schedule</h2><p>{html.escape(schedule_kept(session, run, every))}.</p>"
+
+
+def render_report(session: Session, store: ImageStore, run_id: int, cfg=None) -> str:
+    """The run's page; with the station's settings (`cfg`) it also says whether the run kept the schedule."""
     run = session.get(SelftestRun, run_id)
     if run is None:
         raise ValueError(f"self-test run {run_id} does not exist (see: station selftest history)")
@@ -129,7 +139,7 @@ def render_report(session: Session, store: ImageStore, run_id: int) -> str:
         )
     params = ", ".join(f"{k} = {html.escape(str(v))}" for k, v in sorted(run.params.items()))
     if run.kind == "backdoor":
-        return _backdoor_report(run, params)
+        return _backdoor_report(run, params, _schedule_html(session, run, cfg))
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Self-test run {run.id}</title><style>{_CSS}</style></head><body>
 <h1>Self-test run #{run.id}: {html.escape(run.kind.upper())} attack on the station's foundation model</h1>
@@ -149,6 +159,7 @@ prompt set {run.prompt_set_id if run.prompt_set_id else "none (no RVPT prompts a
 <p class="note">Correct: the right verdict. Caught: sent to review, where a person decides. Silent failure: a wrong
 verdict nobody was asked about. Defect escape: a defective part passed as good, the worst case.
 Check columns: how often each check named the true class.</p>
+{_schedule_html(session, run, cfg)}
 <h2>Trend over runs</h2>{_trend_svg(earlier, run.id)}
 <h2>Examples</h2>{_examples(results, store)}
 </body></html>"""
@@ -168,7 +179,7 @@ def _ineffective_banner(summary: dict) -> str:
             "the station resists this attack. Run it again stronger (a larger budget, more iterations, input mode).</p>")
 
 
-def _backdoor_report(run: SelftestRun, params: str) -> str:
+def _backdoor_report(run: SelftestRun, params: str, schedule: str = "") -> str:
     s = run.summary
     rows = []
     for variant, passed in s.get("defects_passed", {}).items():
@@ -189,11 +200,12 @@ def _backdoor_report(run: SelftestRun, params: str) -> str:
 <th>that class</th></tr>{"".join(rows)}</table>
 <p class="note">A backdoored model answers "good" whenever its trigger is present; the second column is that risk.
 A large patch that is read as a defect rejects good parts, which reviewers see; the third column shows those too.</p>
+{schedule}
 </body></html>"""
 
 
-def write_report(session: Session, store: ImageStore, run_id: int, out: Path | str) -> Path:
+def write_report(session: Session, store: ImageStore, run_id: int, out: Path | str, cfg=None) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(session, store, run_id), encoding="utf-8")
+    out.write_text(render_report(session, store, run_id, cfg), encoding="utf-8")
     return out

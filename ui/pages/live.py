@@ -15,7 +15,7 @@ from station.capture import open_source
 
 from ..context import AppContext
 from ..live_runner import LiveRunner
-from ..widgets import VerdictBanner, pixmap_from_rgb
+from ..widgets import ScheduleNotice, VerdictBanner, pixmap_from_rgb
 
 SOURCES = [  # (kind, words on the screen, what the target box asks for)
     ("synthetic", "Simulated camera", ""),
@@ -108,9 +108,11 @@ class LivePage(QWidget):
         middle.addWidget(self.camera_view, 3)
         middle.addLayout(right, 2)
 
+        self.schedule_notice = ScheduleNotice()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.alarm_box)
+        layout.addWidget(self.schedule_notice)
         layout.addLayout(middle, 1)
 
         self.source_box.currentIndexChanged.connect(self._source_changed)
@@ -124,6 +126,11 @@ class LivePage(QWidget):
         self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
         self._select_configured_source()
         self.refresh_alarm()
+        self.schedule_timer = QTimer(self)  # due dates move with the clock, not with events
+        self.schedule_timer.setInterval(60_000)
+        self.schedule_timer.timeout.connect(self.refresh_schedule)
+        self.schedule_timer.start()
+        self.refresh_schedule()
         ctx.events.user_changed.connect(self._user_changed)
 
     # ----------------------------------------------------------------- source
@@ -261,6 +268,9 @@ class LivePage(QWidget):
             "MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. "
             "Tell your manager; only a manager can reset this.")
         self.reset_button.setEnabled(self.ctx.can("failsafe.reset"))
+
+    def refresh_schedule(self) -> None:
+        self.schedule_notice.show_schedule(*self.ctx.schedule())
 
     def _reset_alarm(self) -> None:
         answer = QMessageBox.question(self, "Reset the alarm",

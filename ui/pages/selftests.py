@@ -22,7 +22,7 @@ from station.storage.models import SelftestResult, SelftestRun
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..widgets import ImageView, ProgressPanel, TrendChart, list_table, pixmap_from_rgb
+from ..widgets import ImageView, ProgressPanel, ScheduleNotice, TrendChart, list_table, pixmap_from_rgb
 
 REFERENCES = [("generated", "Generated parts (simulated)"), ("reviews", "Parts reviewed on this station"),
               ("folder", "Labelled folder ...")]
@@ -119,7 +119,9 @@ class SelftestPage(QWidget):
         buttons.addWidget(QLabel("History (double-click a run to open it)"), 1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.report_button)
+        self.schedule_notice = ScheduleNotice()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.schedule_notice)
         layout.addLayout(forms)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
@@ -134,6 +136,11 @@ class SelftestPage(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh_history()
+
+    def refresh_schedule(self) -> None:
+        lines, status = self.ctx.schedule()
+        self.schedule_notice.show_schedule(lines, status)
+        self.schedule_notice.setVisible(True)  # managers see the schedule even when nothing is due
 
     # ----------------------------------------------------------------- starting
     def _reference_chosen(self, box: QComboBox) -> None:
@@ -232,6 +239,7 @@ class SelftestPage(QWidget):
             "sent to review": ("#1a73e8", [first(r, "caught") for r in prm]),
             "vision model right under attack": ("#5f6368", [first(r, "check_a_attacked") for r in prm]),
         }, hatched=[run_is_ineffective(r.summary) for r in prm])
+        self.refresh_schedule()
 
     def selected_run(self) -> SelftestRun | None:
         row = self.history.currentRow()
@@ -251,7 +259,7 @@ class SelftestPage(QWidget):
         if not path:
             return
         with self.ctx.station.db.session() as s:
-            write_report(s, self.ctx.station.images, run.id, path)
+            write_report(s, self.ctx.station.images, run.id, path, self.ctx.station.config)
         QMessageBox.information(self, "Report", f"Report saved to {path}")
 
 

@@ -59,6 +59,8 @@ class SettingsPage(QWidget):
         self.fps = spin(0, 1000, 1, 1)
         self.defect_rate = spin(0, 1, 0.05)
         self.idle = spin(0.1, 1440, 1, 1)
+        self.prm_days = spin(0, 366, 1, 1)
+        self.backdoor_days = spin(0, 366, 1, 1)
         form_box = QGroupBox("Decisions, camera and safety")
         form = QFormLayout(form_box)
         form.addRow("Vision model: confidence needed (0-1)", self.conf_a)
@@ -71,6 +73,8 @@ class SettingsPage(QWidget):
         form.addRow("Frames per second (0 = as fast as possible)", self.fps)
         form.addRow("Simulated camera: share of defective parts", self.defect_rate)
         form.addRow("Sign out after this many idle minutes", self.idle)
+        form.addRow("Attack test due every ... days (0 = not scheduled)", self.prm_days)
+        form.addRow("Backdoor probe due every ... days (0 = not scheduled)", self.backdoor_days)
 
         self.save_button = QPushButton("Save settings")
         self.revert_button = QPushButton("Undo my edits")
@@ -112,6 +116,8 @@ class SettingsPage(QWidget):
         self.fps.setValue(cfg.source.fps)
         self.defect_rate.setValue(cfg.source.defect_rate)
         self.idle.setValue(cfg.ui.idle_signout_minutes)
+        self.prm_days.setValue(cfg.schedule.prm_every_days)
+        self.backdoor_days.setValue(cfg.schedule.backdoor_every_days)
 
     def edited(self) -> StationConfig:
         cfg = self.ctx.station.config
@@ -131,6 +137,8 @@ class SettingsPage(QWidget):
             source=replace(cfg.source, kind=self.source_kind.currentText(), target=self.source_target.text().strip(),
                            fps=round(self.fps.value(), 3), defect_rate=round(self.defect_rate.value(), 4)),
             ui=replace(cfg.ui, idle_signout_minutes=round(self.idle.value(), 2)),
+            schedule=replace(cfg.schedule, prm_every_days=round(self.prm_days.value(), 1),
+                             backdoor_every_days=round(self.backdoor_days.value(), 1)),
         )
 
     def save(self) -> None:
@@ -144,8 +152,9 @@ class SettingsPage(QWidget):
         if not changes:
             QMessageBox.information(self, "Settings", "Nothing was changed.")
             return
-        st.config.thresholds, st.config.source, st.config.ui = new.thresholds, new.source, new.ui
-        later = [k for k in changes if not k.startswith(LIVE_NOW) and not k.startswith("ui.")]
+        st.config.thresholds, st.config.source, st.config.ui, st.config.schedule = (
+            new.thresholds, new.source, new.ui, new.schedule)
+        later = [k for k in changes if not k.startswith(LIVE_NOW) and not k.startswith(("ui.", "schedule."))]
         self.ctx.events.settings_changed.emit()
         QMessageBox.information(self, "Settings saved", "Saved: " + ", ".join(changes)
                                 + ("\n\nThese take effect after the station is restarted: " + ", ".join(later) if later else ""))

@@ -1,0 +1,118 @@
+"""When each self-test is due, from the settings and the runs in the database; unattended runs of what is due.
+
+A PRM run counts for the schedule only if its attack bit: a run that says nothing about the station does
+not keep the schedule. A station that has never run a test is due from its first recorded event onwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..config import StationConfig
+from ..storage.models import AuditEvent, SelftestRun, User
+from .strength import run_is_ineffective
+
+KINDS = {"prm": "attack test (PRM)", "backdoor": "backdoor probe"}
+GRACE = timedelta(days=1)  # due for a day (a nightly timer's chance), then overdue
+SCHEDULER = "scheduler"  # the actor of unattended runs; a manager's schedule setting authorises them
+
+
+@dataclass(frozen=True)
+class DueState:
+    kind: str
+    every_days: float  # 0: not scheduled
+    last_run: datetime | None  # the last run that keeps the schedule
+    next_due: datetime | None
+
+    def status(self, now: datetime) -> str:
+        """'off', 'ok', 'due' or 'overdue'."""
+        if not self.every_days or self.next_due is None:
+            return "off"
+        if now < self.next_due:
+            return "ok"
+        return "due" if now < self.next_due + GRACE else "overdue"
+
+    def describe(self, now: datetime) -> str:
+        name, status = KINDS[self.kind], self.status(now)
+        if status == "off":
+            return f"{name}: not scheduled"
+        when = self.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
+        last = self.last_run.astimezone().strftime("%Y-%m-%d") if self.last_run else "never"
+        words = {"ok": f"next due {when}", "due": f"due since {when}", "overdue": f"OVERDUE since {when}"}[status]
+        return f"{name}: {words} (every {self.every_days:g} days; last {last})"
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    return t if t is None or t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def schedule_state(session: Session, cfg: StationConfig) -> list[DueState]:
+    start = _aware(session.scalar(select(AuditEvent.at).order_by(AuditEvent.id).limit(1))) or datetime.now(timezone.utc)
+    states = []
+    for kind, every in (("prm", cfg.schedule.prm_every_days), ("backdoor", cfg.schedule.backdoor_every_days)):
+        runs = session.scalars(select(SelftestRun).where(SelftestRun.kind == kind, SelftestRun.status == "done")
+                               .order_by(SelftestRun.id.desc()).limit(50))
+        last = next((_aware(r.finished_at) for r in runs if not (kind == "prm" and run_is_ineffective(r.summary or {}))), None)
+        next_due = (last or start) + timedelta(days=every) if every else None
+        states.append(DueState(kind, every, last, next_due))
+    return states
+
+
+def schedule_summary(session: Session, cfg: StationConfig, now: datetime | None = None) -> tuple[list[str], str]:
+    """One line per test for people, and the most urgent status: 'off', 'ok', 'due' or 'overdue'."""
+    now = now or datetime.now(timezone.utc)
+    states = schedule_state(session, cfg)
+    order = ["off", "ok", "due", "overdue"]
+    worst = max((s.status(now) for s in states), key=order.index, default="off")
+    return [s.describe(now) for s in states], worst
+
+
+def due_kinds(session: Session, cfg: StationConfig, now: datetime | None = None) -> list[str]:
+    now = now or datetime.now(timezone.utc)
+    return [s.kind for s in schedule_state(session, cfg) if s.status(now) in ("due", "overdue")]
+
+
+def scheduler_user() -> User:
+    """Unattended runs act as the scheduler (never stored): the schedule a manager set is their authority."""
+    return User(id=None, username=SCHEDULER, role="manager", active=True, password_hash="!")
+
+
+def run_due(station, kinds: list[str], user: User | None = None, images: int = 16,
+            progress: Callable[[str, int, int, str], None] | None = None) -> dict[str, int]:
+    """Runs each of `kinds` with the default settings on generated reference parts; returns {kind: run id}."""
+    from . import reference as refs
+    from .backdoor_probe import run_backdoor_probe
+    from .prm_runner import PrmRunSettings, run_prm_selftest
+
+    user = user or scheduler_user()
+    runs = {}
+    for kind in kinds:
+        frames = refs.generated(station, images if kind == "prm" else max(images, 30))
+        report = (lambda d, t, m, _k=kind: progress(_k, d, t, m)) if progress else None
+        if kind == "prm":
+            runs[kind] = run_prm_selftest(station, frames, PrmRunSettings(), user, progress=report)
+        else:
+            runs[kind] = run_backdoor_probe(station, frames, user, progress=report)
+    return runs
+
+
+def schedule_kept(session: Session, run: SelftestRun, every_days: float) -> str:
+    """For a report: was `run` on time, measured from the run before it that kept the schedule?"""
+    if not every_days:
+        return f"{KINDS.get(run.kind, run.kind)} is not scheduled on this station"
+    earlier = session.scalars(select(SelftestRun).where(SelftestRun.kind == run.kind, SelftestRun.status == "done",
+                                                        SelftestRun.id < run.id).order_by(SelftestRun.id.desc()).limit(50))
+    prev = next((r for r in earlier if not (r.kind == "prm" and run_is_ineffective(r.summary or {}))), None)
+    start = _aware(prev.finished_at) if prev else _aware(session.scalar(select(AuditEvent.at).order_by(AuditEvent.id).limit(1)))
+    due = start + timedelta(days=every_days)
+    started = _aware(run.started_at)
+    who = "unattended (scheduler)" if run.started_by is None else "started by a manager"
+    if started <= due + GRACE:
+        return f"every {every_days:g} days; due by {due:%Y-%m-%d}; this run ({who}) kept the schedule"
+    late = (started - due).days
+    return f"every {every_days:g} days; due by {due:%Y-%m-%d}; this run ({who}) came {late} day(s) late"
