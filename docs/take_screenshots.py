@@ -55,8 +55,8 @@ def fill(station: Station) -> None:
     station.reload_prompts()
     refs = reference.generated(station, 10)
     run_backdoor_probe(station, refs, manager)
-    for eps in (4, 8):
-        run_prm_selftest(station, refs[:4], PrmRunSettings(eps=[eps / 255], iterations=40), manager)
+    for eps, iterations in ((1, 10), (8, 250)):  # the first is too weak to bite: the history flags it
+        run_prm_selftest(station, refs[:8], PrmRunSettings(eps=[eps / 255], iterations=iterations), manager)
 
 
 def main() -> int:

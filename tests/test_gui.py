@@ -248,14 +248,21 @@ def test_manager_runs_both_self_tests_and_opens_a_run(qtbot, window, station):
     page.iters_spin.setValue(3)
     page.images_spin.setValue(2)
     page.eps_edit.setText("8")
+    page.mode_box.setCurrentIndex(page.mode_box.findData("frame"))
     qtbot.mouseClick(page.prm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
 
     with station.db.session() as s:
         runs = {r.kind: r for r in s.scalars(select(SelftestRun))}
     assert runs["backdoor"].status == runs["prm"].status == "done"
+    assert runs["prm"].params["mode"] == runs["prm"].summary["mode"] == "frame"
     assert page.history.rowCount() == 2
     assert len(page.trend.series["defects passed"][1]) == 1
+    # three steps do not bite: the history and the trend say so instead of showing a pass
+    prm_row = next(i for i in range(2) if page.history.item(i, 2).text() == "Attack test (PRM)")
+    assert page.history.item(prm_row, 3).text() == "attack ineffective"
+    assert "attack ineffective: this run says nothing about the station" in page.history.item(prm_row, 4).text()
+    assert page.trend.hatched == [True]
 
     from ui.pages.selftests import RunDialog
 
@@ -386,3 +393,25 @@ def test_a_missing_camera_is_named_and_the_station_keeps_running(qtbot, window, 
     qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 3, timeout=30_000)
     live.stop_and_wait()
     assert count(station, Inspection) >= 3
+
+
+def test_an_overdue_self_test_is_shown_to_operators_too(window, station):
+    from datetime import timedelta
+
+    from station.storage.models import utcnow
+
+    long_ago = utcnow() - timedelta(days=12)
+    with station.db.transaction() as s:  # the last attack test that bit was 12 days ago; due every 7
+        s.add(SelftestRun(kind="prm", params={}, status="done", started_at=long_ago, finished_at=long_ago,
+                          summary={"by_eps": {"eps=8/255": {"attack_effective": True}}, "attack_effective": True}))
+    sign_in_as(window, "otto")
+    live = window.page("LivePage")
+    live.refresh_schedule()
+    notice = live.schedule_notice
+    assert not notice.isHidden() and notice.status == "overdue"
+    assert "overdue" in notice.text().lower() and "attack test (PRM): OVERDUE" in notice.text()
+    with station.db.transaction() as s:  # an attack that did not bite does not put it right
+        s.add(SelftestRun(kind="prm", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
+                          summary={"by_eps": {"eps=1/255": {"attack_effective": False}}, "attack_effective": False}))
+    live.refresh_schedule()
+    assert notice.status == "overdue"

@@ -126,7 +126,7 @@ class SelftestPage(QWidget):
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         layout.addWidget(self.history, 2)
-        layout.addWidget(QLabel("Attack test trend (oldest left)"))
+        layout.addWidget(QLabel("Attack test trend (oldest left; hatched: an attack that did not bite, which says nothing)"))
         layout.addWidget(self.trend, 1)
 
         self.prm_button.clicked.connect(self.start_prm)
