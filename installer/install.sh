@@ -83,7 +83,8 @@ fi
 mkdir -p "$BIN_DIR" "$SHARE/applications" "$SHARE/icons/hicolor/scalable/apps"
 ln -sf "$PREFIX/venv/bin/station" "$BIN_DIR/station"; note "$BIN_DIR/station"
 ICON="$SHARE/icons/hicolor/scalable/apps/inspection-station.svg"
-cp "$("$PREFIX/venv/bin/python" -c 'from station.paths import resources_dir; print(resources_dir() / "icons" / "inspection-station.svg")')" "$ICON"
+# from / so that the installed package answers, not a source tree in the current folder
+cp "$(cd / && "$PREFIX/venv/bin/python" -c 'from station.paths import resources_dir; print(resources_dir() / "icons" / "inspection-station.svg")')" "$ICON"
 note "$ICON"
 DESKTOP="$SHARE/applications/inspection-station.desktop"
 cat > "$DESKTOP" <<DESK

@@ -24,7 +24,10 @@ def resources_dir() -> Path:
     installed with the package as `station.resources`."""
     from importlib.resources import files
 
-    return Path(str(files("station.resources")))
+    try:
+        return Path(str(files("station.resources")))
+    except ModuleNotFoundError:  # the source tree on sys.path without an install: resources/ beside station/
+        return repo_dir() / "resources"
 
 
 def repo_dir() -> Path:

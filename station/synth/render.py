@@ -226,9 +226,12 @@ _DEFECTS = {"scratch": _scratch, "crack": _crack, "stain": _stain}
 
 
 def render_part(
-    family: str, condition: str, rng: np.random.Generator, size: int = 128
+    family: str, condition: str, rng: np.random.Generator, size: int = 128,
+    centre: tuple[float, float] | None = None,
 ) -> np.ndarray:
-    """One camera frame (size x size x 3, RGB uint8) of a part in the given condition."""
+    """One camera frame (size x size x 3, RGB uint8) of a part in the given condition.
+
+    `centre` (in frame units) places the part elsewhere than the fixture, e.g. half out of view."""
     if family not in FAMILY_BY_KEY:
         raise ValueError(f"unknown part family {family!r}; known: {sorted(FAMILY_BY_KEY)}")
     known = {c.key for c in FAMILY_BY_KEY[family].conditions}
@@ -238,6 +241,8 @@ def render_part(
     n = size * _SUPERSAMPLE
     img = _background(rng, n)
     cx, cy = 0.5 + rng.normal(0, 0.025, 2)  # fixtured: small placement error
+    if centre is not None:
+        cx, cy = centre
     s = rng.uniform(0.9, 1.1)
     angle = math.radians(rng.uniform(-12, 12))
     mask, surface, radii = _DRAW[family](rng, n, cx, cy, s, angle, condition)
@@ -250,7 +255,17 @@ def render_part(
     img *= (1.0 - 0.5 * shadow)[..., None]
     _blend(img, mask, 0.0)
     img += mask[..., None] * surface
+    return _camera(img, rng, size)
 
+
+def render_empty(rng: np.random.Generator, size: int = 128) -> np.ndarray:
+    """The belt or fixture plate with no part on it, through the same camera."""
+    return _camera(_background(rng, size * _SUPERSAMPLE), rng, size)
+
+
+def _camera(img: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
+    """Lighting, optics and sensor noise on a supersampled scene; returns RGB uint8."""
+    n = img.shape[0]
     # lighting: gain, a linear falloff across the field, colour temperature
     g = (np.arange(n, dtype=np.float32) + 0.5) / n - 0.5
     a = rng.uniform(0, 2 * math.pi)
