@@ -22,6 +22,7 @@ PERMISSIONS = {
     "prompts.manage": {"manager"},
     "models.import": {"manager"},
     "selftest.run": {"manager"},
+    "gate.manage": {"manager"},
     "settings.change": {"manager"},
     "users.manage": {"manager"},
     "audit.read": {"manager"},

@@ -81,6 +81,17 @@ class ScheduleSpec:
 
 
 @dataclass
+class GateSpec:
+    """The input gate (station.gate): no part, no pass."""
+
+    enabled: bool = True
+    neighbours: int = 5  # k of the k-th nearest neighbour distance
+    false_review_target: float = 0.01  # share of clean held-out frames the calibration may send to review
+    max_appearance_distance: float = 0.0  # 0: the reference bank's calibrated threshold
+    max_layout_distance: float = 0.0  # 0: the reference bank's calibrated threshold
+
+
+@dataclass
 class StationConfig:
     name: str = "Inspection station"
     database_url: str = ""  # empty: SQLite in the data directory
@@ -91,6 +102,7 @@ class StationConfig:
     model: ModelSpec = field(default_factory=ModelSpec)
     ui: UiSpec = field(default_factory=UiSpec)
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
+    gate: GateSpec = field(default_factory=GateSpec)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -167,6 +179,18 @@ def validate(cfg: StationConfig, path: Path | str = CONFIG_NAME) -> StationConfi
         v = getattr(cfg.schedule, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 366:
             fail(f"[schedule] {name} must be a number of days from 0 (not scheduled) to 366, got {v!r}")
+    g = cfg.gate
+    if not isinstance(g.enabled, bool):
+        fail(f"[gate] enabled must be true or false, got {g.enabled!r}")
+    if isinstance(g.neighbours, bool) or not isinstance(g.neighbours, int) or not 1 <= g.neighbours <= 50:
+        fail(f"[gate] neighbours must be a whole number from 1 to 50, got {g.neighbours!r}")
+    if isinstance(g.false_review_target, bool) or not isinstance(g.false_review_target, (int, float)) \
+            or not 0.001 <= g.false_review_target <= 0.2:
+        fail(f"[gate] false_review_target must be a share from 0.001 to 0.2, got {g.false_review_target!r}")
+    for name in ("max_appearance_distance", "max_layout_distance"):
+        v = getattr(g, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 2.0:
+            fail(f"[gate] {name} must be a cosine distance from 0 (use the bank's calibration) to 2, got {v!r}")
     if cfg.model.device not in ("auto", "cpu", "cuda"):
         fail(f"[model] device must be auto, cpu or cuda, got {cfg.model.device!r}")
     return cfg
@@ -198,6 +222,7 @@ def parse(raw: dict, path: Path | str = CONFIG_NAME) -> StationConfig:
         model=_section(raw, "model", ModelSpec, path),
         ui=_section(raw, "ui", UiSpec, path),
         schedule=_section(raw, "schedule", ScheduleSpec, path),
+        gate=_section(raw, "gate", GateSpec, path),
     )
     return validate(cfg, path)
 

@@ -22,17 +22,24 @@ class Decision:
     b: Opinion
 
 
+NO_PART = "no part / unfamiliar frame"
+
+
 def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b: float,
-           manual_mode: bool = False) -> Decision:
-    """PASS or FAIL only when both checks name the same class with enough confidence."""
+           manual_mode: bool = False, part_in_view: bool = True) -> Decision:
+    """PASS or FAIL only when the input gate saw a part and both checks name its class with enough confidence.
+
+    A confidence that is not a number (NaN) never counts as enough."""
     reasons = []
     if manual_mode:
         reasons.append("manual mode")
+    if not part_in_view:
+        reasons.append(NO_PART)
     if a.label != b.label:
         reasons.append("disagreement")
-    if a.confidence < conf_a:
+    if not a.confidence >= conf_a:
         reasons.append("low confidence A")
-    if b.confidence < conf_b:
+    if not b.confidence >= conf_b:
         reasons.append("low confidence B")
     if reasons:
         return Decision(REVIEW, ", ".join(reasons), a, b)

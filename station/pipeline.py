@@ -70,19 +70,28 @@ class Pipeline:
         self.manual_mode = station.open_alarm() is not None
         self._lock = threading.Lock()
 
-    def opinions(self, images: list[np.ndarray]) -> tuple[list[Opinion], list[Opinion]]:
-        """Both checks' opinions on RGB frames, nothing recorded (self-tests use this)."""
-        a, b = self.station.check_a, self.station.check_b
+    def opinions(self, images: list[np.ndarray]) -> tuple[list[Opinion], list[Opinion], list[bool]]:
+        """Both checks' opinions on RGB frames and the input gate's word on each, nothing recorded."""
+        st = self.station
+        a, b = st.check_a, st.check_b
         tensors = preprocess(images, (a, b))
         xa = tensors[(a.image_size, tuple(a.mean), tuple(a.std))]
+        embeddings = a.embed(xa)
         xb = tensors[(b.image_size, tuple(b.mean), tuple(b.std))]
-        return _opinions(a.probabilities(xa), self.keys), _opinions(b.probabilities(xb), self.keys)
+        if st.config.gate.enabled:
+            # the bank holds the frozen encoder's embeddings: check A's own when no prompts are active (no second
+            # run), else one run without them
+            bare = embeddings if a.encoder.prompts is None else a.embed(xa, use_prompts=False)
+            parts = [g.ok for g in st.gate.check(bare, images)]
+        else:
+            parts = [True] * len(images)
+        return _opinions(a.probabilities_of(embeddings), self.keys), _opinions(b.probabilities(xb), self.keys), parts
 
     def judge(self, images: list[np.ndarray], manual_mode: bool = False) -> list[Decision]:
         """The station's decisions on frames without recording them or touching the fail-safe."""
         cfg = self.station.config
-        return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode)
-                for a, b in zip(*self.opinions(images))]
+        return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode, part)
+                for a, b, part in zip(*self.opinions(images))]
 
     def _follow_alarms(self) -> None:
         """Manual mode is the database's state: an alarm raised or reset by another process counts at once."""
@@ -102,12 +111,12 @@ class Pipeline:
     def _inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         st, cfg = self.station, self.station.config
         self._follow_alarms()
-        opinions_a, opinions_b = self.opinions([f.image for f in frames])
+        opinions_a, opinions_b, parts = self.opinions([f.image for f in frames])
 
         decisions, manual_flags, trip_at = [], [], None
-        for a, b in zip(opinions_a, opinions_b):
+        for a, b, part in zip(opinions_a, opinions_b, parts):
             manual_flags.append(self.manual_mode)
-            d = decide(a, b, st.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, self.manual_mode)
+            d = decide(a, b, st.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, self.manual_mode, part)
             decisions.append(d)
             if not self.manual_mode and self.monitor.observe(d.verdict):
                 self.manual_mode, trip_at = True, len(decisions) - 1

@@ -67,6 +67,7 @@ class Station:
     check_b: SecondCheck
     clip_model_id: int
     check_b_model_id: int
+    gate: object = None  # station.gate: InputGate, or ClosedGate when no usable reference bank exists
 
     @classmethod
     def open(cls, data_dir: Path | str, config: StationConfig | None = None) -> Station:
@@ -86,7 +87,14 @@ class Station:
         with db.transaction() as s:
             clip_id = _model_id(s, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
             b_id = _model_id(s, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
-        return cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id)
+        station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id)
+        station.reload_gate()
+        return station
+
+    def reload_gate(self) -> None:
+        from .gate.store import open_gate
+
+        self.gate = open_gate(self)
 
     def open_alarm(self) -> Alarm | None:
         with self.db.session() as s:

@@ -90,7 +90,15 @@ class ZeroShotCheck:
         return self.logit_scale * image @ self.text.T
 
     @torch.inference_mode()
+    def embed(self, x: torch.Tensor, use_prompts: bool = True) -> torch.Tensor:
+        """x: normalised N x 3 x S x S -> unit image embeddings N x D (on the check's device)."""
+        return F.normalize(self.encoder(x.to(self.device), use_prompts=use_prompts).embedding.float(), dim=-1)
+
+    @torch.inference_mode()
+    def probabilities_of(self, embeddings: torch.Tensor) -> torch.Tensor:
+        """Unit embeddings from `embed` -> N x classes (the input gate reuses the same embeddings)."""
+        return (self.logit_scale * embeddings @ self.text.T).softmax(dim=-1).cpu()
+
     def probabilities(self, x: torch.Tensor, use_prompts: bool = True) -> torch.Tensor:
         """x: normalised N x 3 x S x S -> N x classes. use_prompts=False: the bare CLIP (self-tests)."""
-        image = F.normalize(self.encoder(x.to(self.device), use_prompts=use_prompts).embedding.float(), dim=-1)
-        return (self.logit_scale * image @ self.text.T).softmax(dim=-1).cpu()
+        return self.probabilities_of(self.embed(x, use_prompts))

@@ -69,6 +69,24 @@ class PromptSet(Base):
     activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class ReferenceBankRecord(Base):
+    """A version of the input gate's reference bank (see station.gate)."""
+
+    __tablename__ = "reference_bank"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the bank file
+    base_model_sha256: Mapped[str] = mapped_column(String(64))
+    frames: Mapped[int] = mapped_column(Integer)
+    thresholds: Mapped[dict] = mapped_column(JSON, default=dict)
+    calibration: Mapped[dict] = mapped_column(JSON, default=dict)
+    sources: Mapped[dict] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
 class Inspection(Base):
     __tablename__ = "inspection"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,201 @@
+"""Reference bank versions: built from known-good and reviewed frames, calibrated, recorded and audited.
+
+A station on the bundled demo model starts from the bank shipped with it (made from the demo's
+generated frames). A manager rebuilds the bank (CLI `station gate build`, or the GUI) as reviewed
+frames accumulate. A bank made for another model is refused. Embeddings are the frozen encoder's
+(no RVPT prompts), so activating a prompt set leaves the bank valid.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..auth import require
+from ..models.files import ModelFileError
+from ..paths import resources_dir
+from ..storage.models import Inspection, ReferenceBankRecord, Review, User
+from .bank import BankMeta, ReferenceBank, calibrate, load_bank
+from .gate import ClosedGate, InputGate
+from .layout import edge_layouts
+
+log = logging.getLogger("station.gate")
+
+DEMO_SOURCES = {"generated": {"seed": 20_261_122, "count": 600, "heldout_seed": 20_261_123, "heldout_count": 1000}}
+Progress = Callable[[int, int, str], None]
+
+
+class GateCancelled(Exception):
+    pass
+
+
+def banks_dir(data_dir: Path | str) -> Path:
+    return Path(data_dir) / "gate"
+
+
+def bundled_bank_path() -> Path:
+    return resources_dir() / "models" / "demo" / "gate" / "bank.safetensors"
+
+
+def active_record(session: Session) -> ReferenceBankRecord | None:
+    return session.scalar(select(ReferenceBankRecord).where(ReferenceBankRecord.active.is_(True)).limit(1))
+
+
+def _family(station) -> str | None:
+    from ..synth.catalog import FAMILY_BY_KEY
+
+    families = {c.key.split("/")[0] for c in station.config.classes}
+    return families.pop() if len(families) == 1 and next(iter(families)) in FAMILY_BY_KEY else None
+
+
+def _generated(station, seed: int, count: int) -> list[np.ndarray]:
+    from ..synth.samples import draw_sample
+
+    family = _family(station)
+    if family is None:
+        raise ValueError("the station's classes are not one generated part family; build the bank from reviewed frames")
+    return [draw_sample(seed, i, 256, family=family).image for i in range(count)]
+
+
+def _reviewed(station, ids: list[int]) -> list[np.ndarray]:
+    with station.db.session() as s:
+        rows = s.execute(select(Inspection.image_path, Inspection.image_sha256).where(Inspection.id.in_(ids))).all()
+    out = []
+    for path, sha in rows:
+        try:
+            out.append(station.images.read(path, sha))
+        except (OSError, ValueError) as e:
+            log.warning("reference bank: skipped %s (%s)", path, e)
+    return out
+
+
+def reviewed_part_ids(station, limit: int = 5000) -> list[int]:
+    """Reviewed inspections a person labelled as one of the station's classes (a part was there)."""
+    keys = [c.key for c in station.config.classes]
+    with station.db.session() as s:
+        return list(s.scalars(select(Inspection.id).join(Review, Review.inspection_id == Inspection.id)
+                              .where(Review.label.in_(keys)).order_by(Inspection.id.desc()).limit(limit)))
+
+
+def _embed(station, images: list[np.ndarray], progress: Progress | None, should_stop, done: int, total: int):
+    from ..pipeline import preprocess
+
+    a = station.check_a
+    embeddings = []
+    for i in range(0, len(images), 128):
+        if should_stop and should_stop():
+            raise GateCancelled("reference bank build cancelled")
+        x = preprocess(images[i : i + 128], [a])[(a.image_size, tuple(a.mean), tuple(a.std))]
+        embeddings.append(a.embed(x, use_prompts=False).cpu())
+        if progress:
+            progress(done + i + len(images[i : i + 128]), total, "embedding frames")
+    return torch.cat(embeddings) if embeddings else torch.zeros(0, 1)
+
+
+def make_bank(station, sources: dict, created_by: str, progress: Progress | None = None,
+              should_stop: Callable[[], bool] | None = None) -> ReferenceBank:
+    """Frames from `sources` -> a calibrated bank for the station's model and active prompts (not recorded)."""
+    from ..models.identity import foundation_sha256
+
+    gen, rev = sources.get("generated"), sources.get("reviews", {})
+    bank_frames, heldout_frames = [], []
+    if gen:
+        bank_frames += _generated(station, gen["seed"], gen["count"])
+        heldout_frames += _generated(station, gen["heldout_seed"], gen["heldout_count"])
+    bank_frames += _reviewed(station, rev.get("bank", []))
+    heldout_frames += _reviewed(station, rev.get("heldout", []))
+    if len(bank_frames) < 20 or len(heldout_frames) < 20:
+        raise ValueError(f"a reference bank needs at least 20 frames and 20 held-out frames; found {len(bank_frames)} "
+                         f"and {len(heldout_frames)}. Review more frames, or add generated frames (demo model)")
+    total = len(bank_frames) + len(heldout_frames)
+    emb = _embed(station, bank_frames, progress, should_stop, 0, total)
+    held = _embed(station, heldout_frames, progress, should_stop, len(bank_frames), total)
+    layouts, held_layouts = torch.from_numpy(edge_layouts(bank_frames)), torch.from_numpy(edge_layouts(heldout_frames))
+    cfg = station.config.gate
+    from .bank import kth_distance
+
+    thresholds, calibration = calibrate(kth_distance(held, emb, cfg.neighbours).numpy(),
+                                        kth_distance(held_layouts, layouts, cfg.neighbours).numpy(),
+                                        cfg.false_review_target)
+    meta = BankMeta(base_model_sha256=foundation_sha256(station.config), neighbours=cfg.neighbours, thresholds=thresholds, calibration=calibration, sources=sources,
+                    created_by=created_by, created_at=datetime.now(timezone.utc).isoformat())
+    return ReferenceBank(emb, layouts, meta)
+
+
+def record_bank(station, bank: ReferenceBank, actor: str, user_id: int | None, reason: str) -> ReferenceBankRecord:
+    """Save the file as the next version, make it the active bank, audit it."""
+    with station.db.transaction() as s:
+        version = (s.scalar(select(func.max(ReferenceBankRecord.version))) or 0) + 1
+        path = banks_dir(station.data_dir) / f"bank-v{version}.safetensors"
+        sha = bank.save(path)
+        for old in s.scalars(select(ReferenceBankRecord).where(ReferenceBankRecord.active.is_(True))):
+            old.active = False
+        row = ReferenceBankRecord(version=version, path=str(path), sha256=sha, base_model_sha256=bank.meta.base_model_sha256,
+                                  frames=int(bank.embeddings.shape[0]),
+                                  thresholds=bank.meta.thresholds, calibration=bank.meta.calibration,
+                                  sources=bank.meta.sources, active=True, created_by=user_id)
+        s.add(row)
+        s.flush()
+        audit.record(s, actor, "gate.bank", version=version, sha256=sha, frames=row.frames, reason=reason,
+                     thresholds=row.thresholds, calibration=row.calibration)
+        s.expunge(row)
+    return row
+
+
+def build_bank(station, user: User | None, generated: int | None = None, heldout: int | None = None,
+               use_reviews: bool = True, progress: Progress | None = None,
+               should_stop: Callable[[], bool] | None = None) -> ReferenceBankRecord:
+    """A manager's rebuild: generated frames (demo family) plus every reviewed part, a quarter held out."""
+    require(user, "gate.manage")
+    sources: dict = {}
+    demo = DEMO_SOURCES["generated"]
+    if generated is None:
+        generated = demo["count"] if station.config.model.clip == "demo" else 0
+    if generated:
+        sources["generated"] = {**demo, "count": generated, "heldout_count": heldout or demo["heldout_count"]}
+    if use_reviews:
+        ids = reviewed_part_ids(station)
+        sources["reviews"] = {"bank": [i for k, i in enumerate(ids) if k % 4], "heldout": ids[::4]}
+    bank = make_bank(station, sources, user.username, progress, should_stop)
+    row = record_bank(station, bank, user.username, user.id, "built by a manager")
+    station.gate = open_gate(station)
+    return row
+
+
+def write_bundled_bank(station, out: Path | str | None = None) -> Path:
+    """The demo's bank, shipped with the demo models (made on a fresh demo station, no prompts)."""
+    out = Path(out or bundled_bank_path())
+    make_bank(station, DEMO_SOURCES, "demo").save(out)
+    return out
+
+
+def open_gate(station):
+    """The gate for this station: its active bank, the bundled demo bank on a new demo station, or closed."""
+    from ..models.identity import foundation_sha256
+
+    cfg = station.config.gate
+    model_sha = foundation_sha256(station.config)
+    with station.db.session() as s:
+        row = active_record(s)
+    if row is None and station.config.model.clip == "demo" and bundled_bank_path().is_file():
+        try:
+            row = record_bank(station, load_bank(bundled_bank_path(), model_sha256=model_sha), "system", None,
+                              "the bundled demo bank, on a new station")
+        except ModelFileError as e:
+            return ClosedGate(f"no usable reference bank ({e}); a manager builds one: station gate build")
+    if row is None:
+        return ClosedGate("no reference bank yet; a manager builds one from reviewed frames: station gate build")
+    try:
+        bank = load_bank(row.path, expected_sha256=row.sha256, model_sha256=model_sha)
+    except ModelFileError as e:
+        return ClosedGate(f"reference bank refused: {e}")
+    return InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],
+                     cfg.max_layout_distance or bank.meta.thresholds["layout"])
