@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import __version__
 from ..paths import default_data_dir, demo_models_dir
 from .demo_cmds import cmd_demo, cmd_demo_backdoor, cmd_demo_train, cmd_gui, cmd_synth_frames, cmd_synth_sheet
+from .gate_cmds import cmd_gate_build, cmd_gate_show
 from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify, cmd_pack_export, cmd_pack_import
 from .station_cmds import cmd_audit_verify, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
@@ -110,6 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
     mt.add_argument("--generated", type=int, default=0, help="train on this many generated frames instead (demo)")
     mt.add_argument("--seed", type=int, default=0)
     mt.set_defaults(func=cmd_models_train_probe)
+
+    gt = sub.add_parser("gate", help="the input gate: no part, no pass").add_subparsers(dest="gate_command", metavar="ACTION", required=True)
+    gb = gt.add_parser("build", help="build the reference bank again from reviewed frames (and generated ones on the demo model); manager")
+    gb.add_argument("--generated", type=int, default=None, help="generated frames of the station's family (default: 600 on the demo model, else 0)")
+    gb.add_argument("--heldout", type=int, default=None, help="generated held-out frames for the calibration (default 1000)")
+    gb.add_argument("--no-reviews", action="store_true", help="leave reviewed frames out")
+    gb.add_argument("--quiet", action="store_true")
+    gb.set_defaults(func=cmd_gate_build)
+    gs = gt.add_parser("show", help="the gate's settings and its reference bank versions")
+    gs.add_argument("--json", action="store_true")
+    gs.set_defaults(func=cmd_gate_show)
 
     c = sub.add_parser("capture", help="frame sources").add_subparsers(dest="capture_command", metavar="ACTION", required=True)
     cc = c.add_parser("check", help="read frames from a source and report")

@@ -279,3 +279,26 @@ def _camera(img: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
         img = cv2.GaussianBlur(img, (0, 0), blur)
     img += rng.normal(0, rng.uniform(0.004, 0.025), img.shape).astype(np.float32)
     return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def visible_share(family: str, centre: tuple[float, float], size: int = 64) -> float:
+    """Share of a (nominal) part's area inside the frame when its centre is at `centre` (frame units)."""
+    n = size * _SUPERSAMPLE
+    full = _DRAW[family](np.random.default_rng(0), 3 * n, 0.5, 0.5, 1 / 3, 0.0, "good")[0].sum()  # never cut off
+    shifted = ((centre[0] + 1) / 3, (centre[1] + 1) / 3)  # the frame is the middle third of that canvas
+    inside = _DRAW[family](np.random.default_rng(0), 3 * n, *shifted, 1 / 3, 0.0, "good")[0][n : 2 * n, n : 2 * n].sum()
+    return float(inside / full)
+
+
+def render_partial(family: str, condition: str, rng: np.random.Generator, size: int = 128,
+                   visible: tuple[float, float] = (0.3, 0.6)) -> np.ndarray:
+    """A part only partly in view (about `visible` of its area), slid off the fixture in a random direction."""
+    target = rng.uniform(*visible)
+    direction = rng.uniform(0, 2 * math.pi)
+    low, high = 0.0, 1.0  # distance of the centre from the middle: share falls from 1 to 0
+    for _ in range(20):
+        mid = (low + high) / 2
+        share = visible_share(family, (0.5 + mid * math.cos(direction), 0.5 + mid * math.sin(direction)))
+        low, high = (mid, high) if share > target else (low, mid)
+    d = (low + high) / 2
+    return render_part(family, condition, rng, size, centre=(0.5 + d * math.cos(direction), 0.5 + d * math.sin(direction)))

@@ -1,0 +1,54 @@
+"""The input gate's reference bank: build it again, show its versions."""
+
+from __future__ import annotations
+
+import json
+
+from .common import open_db, progress_printer, sign_in_from_args
+
+
+def cmd_gate_build(args) -> int:
+    from ..runtime import Station
+    from ..gate.store import build_bank
+
+    station = Station.open(args.data_dir)
+    try:
+        user = sign_in_from_args(args, station.db, needed=True)
+        printer = progress_printer(args.quiet)
+        row = build_bank(station, user, generated=args.generated, heldout=args.heldout, use_reviews=not args.no_reviews,
+                         progress=lambda d, t, m: printer("reference bank", d, t, {"at": m}))
+    finally:
+        station.close()
+    c = row.calibration
+    print(f"reference bank v{row.version}: {row.frames} frames; calibrated on {c['heldout_frames']} held-out frames to "
+          f"{c['target']:.1%} extra reviews (measured {c['false_review']:.1%}); thresholds appearance "
+          f"{row.thresholds['appearance']:.4f}, layout {row.thresholds['layout']:.4f}; active now")
+    return 0
+
+
+def cmd_gate_show(args) -> int:
+    from sqlalchemy import select
+
+    from ..config import load
+    from ..storage.models import ReferenceBankRecord
+
+    cfg = load(args.data_dir).gate
+    db = open_db(args)
+    with db.session() as s:
+        rows = list(s.scalars(select(ReferenceBankRecord).order_by(ReferenceBankRecord.version)))
+        banks = [{"version": r.version, "active": r.active, "frames": r.frames, "created_at": r.created_at.isoformat(),
+                  "thresholds": r.thresholds, "calibration": r.calibration, "sha256": r.sha256,
+                  "base_model_sha256": r.base_model_sha256} for r in rows]
+    if args.json:
+        print(json.dumps({"settings": cfg.__dict__, "banks": banks}, indent=2))
+        return 0
+    print(f"input gate {'on' if cfg.enabled else 'OFF'}: a frame passes only if a whole part like the bank's is in view "
+          f"(k = {cfg.neighbours}, calibration target {cfg.false_review_target:.1%} extra reviews)")
+    for b in banks:
+        c = b["calibration"]
+        print(f"{'*' if b['active'] else ' '} v{b['version']:<3} {b['frames']:>6} frames  {b['created_at'][:16]}  "
+              f"appearance <= {b['thresholds']['appearance']:.4f}, layout <= {b['thresholds']['layout']:.4f}  "
+              f"(held-out extra reviews {c.get('false_review', 0):.1%})")
+    if not banks:
+        print("no reference bank yet: every frame goes to review until a manager runs: station gate build")
+    return 0
