@@ -415,3 +415,20 @@ def test_an_overdue_self_test_is_shown_to_operators_too(window, station):
                           summary={"by_eps": {"eps=1/255": {"attack_effective": False}}, "attack_effective": False}))
     live.refresh_schedule()
     assert notice.status == "overdue"
+
+
+def test_manager_rebuilds_the_input_gate_bank_from_the_prompts_page(qtbot, window, station, monkeypatch):
+    from station.gate import store
+
+    monkeypatch.setitem(store.DEMO_SOURCES, "generated", {**store.DEMO_SOURCES["generated"], "count": 30,
+                                                          "heldout_count": 30})  # the demo's 600 + 1000 take minutes
+    sign_in_as(window, "boss")
+    window.show_page("PromptsPage")
+    page = window.page("PromptsPage")
+    assert "Input gate</b>: on, reference bank of 600 frames" in page.gate_label.text()
+    qtbot.mouseClick(page.gate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+    with station.db.session() as s:
+        assert store.active_record(s).version == 2
+    assert "reference bank of 30 frames" in page.gate_label.text()
+    assert count(station, AuditEvent, AuditEvent.action == "gate.bank", AuditEvent.actor == "boss") == 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from station import __version__
@@ -290,6 +291,21 @@ def scenario_selftest_due(st: Station):
     assert "backdoor probe: next due" in st.run("selftest", "due").out  # the unattended run kept the schedule
 
 
+def scenario_gate(st: Station):
+    """gate build, gate show"""
+    shown = json.loads(st.run("gate", "show", "--json").out)
+    assert shown["settings"]["enabled"] is True and [b["version"] for b in shown["banks"] if b["active"]] == [1]
+    st.run("gate", "build", "--generated", "30", "--heldout", "30", user="otto", ok=False)  # a manager's act
+    out = st.run("gate", "build", "--generated", "30", "--heldout", "30", "--quiet", user="mia").out
+    assert "reference bank v2" in out and "active now" in out
+    assert "* v2" in st.run("gate", "show").out
+    blank = st.work / "blank"
+    blank.mkdir()
+    cv2.imwrite(str(blank / "empty.png"), np.full((256, 256, 3), 128, np.uint8))
+    line = json_lines(st.run("inspect", "--source", "folder", str(blank), "--json", user="otto").out)[0]
+    assert line["verdict"] == "REVIEW" and "no part / unfamiliar frame" in line["reason"]
+
+
 def scenario_synth(st: Station):
     """synth sheet, synth frames"""
     st.run("synth", "sheet", "--out", str(st.work / "sheet.png"), "--per-class", "1")
@@ -373,7 +389,7 @@ def scenario_demo_backdoor(st: Station):
 
 SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
              scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
-             scenario_selftests, scenario_selftest_due, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
+             scenario_selftests, scenario_selftest_due, scenario_gate, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
              scenario_demo_backdoor]
 
 

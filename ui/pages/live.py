@@ -294,6 +294,7 @@ _REASON_WORDS = {
     "disagreement": "the two checks disagree",
     "low confidence A": "the vision model is unsure",
     "low confidence B": "the second check is unsure",
+    "no part / unfamiliar frame": "no whole part like this station's is in view (no part / unfamiliar frame)",
 }
 
 

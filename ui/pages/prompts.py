@@ -15,6 +15,7 @@ from sqlalchemy import select
 from station.models.importer import import_clip_checkpoint
 from station.prompts.registry import activate, rollback
 from station.prompts.rvpt import RvptRecipe
+from station.gate.store import build_bank
 from station.prompts.workflow import tune_and_register
 from station.settings import change_settings
 from station.storage.models import PromptSet
@@ -74,6 +75,12 @@ class PromptsPage(QWidget):
 
         self.import_button = QPushButton("Import a model file ...")
         self.import_button.clicked.connect(self.import_model)
+        self.gate_label = QLabel()
+        self.gate_label.setWordWrap(True)
+        self.gate_button = QPushButton("Rebuild the input gate's reference bank")
+        self.gate_button.setToolTip("From every reviewed part (and generated parts on the demo model); "
+                                    "calibrated on held-out frames. Takes a minute or two.")
+        self.gate_button.clicked.connect(self.rebuild_gate)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.activate_button)
@@ -85,6 +92,10 @@ class PromptsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(tune_box)
+        gate_row = QHBoxLayout()
+        gate_row.addWidget(self.gate_label, 1)
+        gate_row.addWidget(self.gate_button)
+        layout.addLayout(gate_row)
         layout.addWidget(self.progress)
         ctx.events.prompts_changed.connect(self.refresh)
 
@@ -101,6 +112,7 @@ class PromptsPage(QWidget):
             f"<b>Vision model</b>: {st.clip.spec.arch} ({st.clip.path.name if st.clip.path else 'bundled'}, "
             f"fingerprint {st.clip.sha256[:12]})<br><b>Second check</b>: {st.check_b.kind}<br>"
             f"<b>Live prompt set</b>: " + (f"{live.name} v{live.version} (id {live.id})" if live else "none: the vision model runs without a defence"))
+        self.gate_label.setText(gate_words(st))
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             usable = r.base_model_sha256 == st.clip.sha256
@@ -168,6 +180,35 @@ class PromptsPage(QWidget):
         self.progress.end()
         self.tune_button.setEnabled(True)
 
+    def rebuild_gate(self) -> None:
+        if self.job is not None:
+            return
+        reason = self.ctx.claim("reference bank build")
+        if reason:
+            QMessageBox.information(self, "Input gate", reason)
+            return
+        self.gate_button.setEnabled(False)
+        self.progress.begin("Collecting frames for the reference bank ...")
+
+        def work(job):
+            return build_bank(self.ctx.station, self.ctx.user, progress=job.report, should_stop=job.should_stop)
+
+        self.job = start_job(self, work, "reference bank", on_success=self._gate_built,
+                             on_failure=lambda m: QMessageBox.warning(self, "Input gate", m),
+                             on_progress=self.progress.update_progress)
+        self.job.finished.connect(self._gate_ended)
+
+    def _gate_built(self, row) -> None:
+        QMessageBox.information(self, "Input gate", f"Reference bank v{row.version} is live: {row.frames} frames, "
+                                f"{row.calibration['false_review']:.1%} of held-out clean frames sent to review.")
+
+    def _gate_ended(self) -> None:
+        self.job = None
+        self.ctx.release("reference bank build")
+        self.progress.end()
+        self.gate_button.setEnabled(True)
+        self.refresh()
+
     def import_model(self) -> None:
         dialog = ImportModelDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -221,3 +262,17 @@ class ImportModelDialog(QDialog):
 
     def values(self) -> tuple[str, str, str, bool]:
         return self.path_edit.text().strip(), self.arch_box.currentText(), self.sha_edit.text().strip(), self.use_check.isChecked()
+
+
+def gate_words(station) -> str:
+    """The input gate's state for the page: on or off, its bank version and calibration."""
+    from station.gate.gate import ClosedGate
+
+    if not station.config.gate.enabled:
+        return "<b>Input gate</b>: OFF (settings [gate] enabled = false): blank frames and missing parts can pass"
+    gate = station.gate
+    if isinstance(gate, ClosedGate):
+        return f"<b>Input gate</b>: closed, every part goes to review: {gate.why}"
+    c = gate.bank.meta.calibration
+    return (f"<b>Input gate</b>: on, reference bank of {gate.bank.embeddings.shape[0]} frames; "
+            f"{c.get('false_review', 0):.1%} of {c.get('heldout_frames', 0)} held-out clean frames go to review")
