@@ -1,9 +1,11 @@
 """Per-frame latency of the whole station against the bare CLIP image encoder, in one run.
 
 For the demo model and a random-init ViT-B-32: end-to-end latency at batch 1
-(PNG decode -> both checks -> decision -> image written and row committed) over
-bare open_clip `encode_image` on an already prepared tensor. Then the same
-pipeline with b = 0, 5, 10, 50 prompt tokens per prompted block.
+(PNG decode -> input gate and both checks -> decision -> image written and row committed)
+over bare open_clip `encode_image` on an already prepared tensor: first with the input gate
+off, then with it on, for b = 0, 5, 10, 50 prompt tokens per prompted block. The ViT-B-32
+station gets a reference bank of 2,000 frames (random unit vectors: the gate's cost depends
+only on the bank's size).
 
     python bench/latency.py [--frames N] [--skip-vit]
 """
@@ -19,6 +21,8 @@ from pathlib import Path
 
 import open_clip
 import torch
+import torch.nn.functional as F
+from dataclasses import replace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,6 +33,8 @@ from station.models.preprocess import to_model_input  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
 from station.pipeline import Pipeline  # noqa: E402
 from station.runtime import Station  # noqa: E402
+from station.gate.bank import ReferenceBank  # noqa: E402
+from station.gate.gate import InputGate  # noqa: E402
 from station.storage.images import ImageStore  # noqa: E402
 from station.synth.samples import draw_sample  # noqa: E402
 
@@ -60,6 +66,9 @@ def measure(station: Station, frames_png: list[bytes], n: int, prompt_tokens: li
 
     rows = {}
     enc = station.check_a.encoder
+    station.config.gate = replace(station.config.gate, enabled=False)
+    rows["0, no gate"] = median_ms(one_frame, n)
+    station.config.gate = replace(station.config.gate, enabled=True)
     for b in prompt_tokens:
         prompts = None if b == 0 else PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, b, enc.width)
         station.check_a.set_prompts(prompts, 3 if enc.depth > 3 else 1)
@@ -84,7 +93,7 @@ def main() -> int:
     torch.set_num_threads(max(1, torch.get_num_threads()))
     frames = [ImageStore.encode(draw_sample(99, i, 256).image) for i in range(16)]
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, frames 256x256 PNG, batch 1, medians")
-    print(f"{'model':<12}{'bare encode_image':>19}{'b':>5}{'pipeline':>11}{'ratio':>8}")
+    print(f"{'model':<12}{'bare encode_image':>19}{'b':>12}{'pipeline':>11}{'ratio':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("demo", open_station(Path(tmp) / "demo"))]
         if not args.skip_vit:
@@ -93,11 +102,15 @@ def main() -> int:
             ckpt = Path(tmp) / "vit-b-32-random.pt"
             torch.save(vit.state_dict(), ckpt)
             del vit
-            cases.append(("ViT-B-32", open_station(Path(tmp) / "vit", str(ckpt), "ViT-B-32")))
+            vit_station = open_station(Path(tmp) / "vit", str(ckpt), "ViT-B-32")
+            vit_station.gate = InputGate(ReferenceBank(F.normalize(torch.randn(2000, 512), dim=-1),
+                                                       F.normalize(torch.rand(2000, 64), dim=-1), meta=None),
+                                         neighbours=5, max_appearance=2.0, max_layout=2.0)
+            cases.append(("ViT-B-32", vit_station))
         for name, station in cases:
             result = measure(station, frames, args.frames, [0, 5, 10, 50])
             for b, ms in result["pipeline_ms"].items():
-                print(f"{name:<12}{result['bare_ms']:>16.1f} ms{b:>5}{ms:>8.1f} ms{ms / result['bare_ms']:>7.2f}x")
+                print(f"{name:<12}{result['bare_ms']:>16.1f} ms{b!s:>12}{ms:>8.1f} ms{ms / result['bare_ms']:>7.2f}x")
             station.close()
     return 0
 

@@ -14,6 +14,9 @@ from .storage.models import Inspection, Review, User
 from .errors import StationError
 
 
+NO_PART_LABEL = "no-part"  # a reviewer's answer for an empty fixture, half a part or something else in view
+
+
 class ReviewError(StationError):
     """The inspection cannot be decided as asked (unknown, not in the queue, decided already)."""
 
@@ -52,6 +55,7 @@ def decide(session: Session, inspection_id: int, label: str, classes: dict[str, 
            note: str = "") -> Review:
     """Record the reviewer's true class for one queued frame, audited, in the caller's transaction."""
     require(reviewer, "review")
+    classes = {**classes, NO_PART_LABEL: False}  # not a class: the frame showed no whole part of this station's
     if label not in classes:
         raise ReviewError(f"unknown class '{label}'; choose one of {', '.join(classes)}")
     row = get_inspection(session, inspection_id)

@@ -186,6 +186,12 @@ def test_reviewer_clears_the_queue_with_number_keys_and_notes(qtbot, window, sta
     assert page.table.rowCount() == pending - 2
     assert "8 part(s) waiting" in page.count_label.text()
 
+    fourth = page.current().id
+    qtbot.keyClick(page.table, Qt.Key.Key_X)  # no whole part in view: not a class of the station
+    with station.db.session() as s:
+        no_part = s.scalar(select(Review).where(Review.inspection_id == fourth))
+    assert no_part.label == "no-part" and not no_part.good
+
 
 # ----------------------------------------------------------------- manager
 

@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     rs.set_defaults(func=cmd_review_show)
     rd = r.add_parser("decide", help="record the true class of a queued frame (reviewer or manager)")
     rd.add_argument("id", type=int)
-    rd.add_argument("label", help="class key, e.g. washer/scratch")
+    rd.add_argument("label", help="class key, e.g. washer/scratch, or no-part when no whole part was in view")
     rd.add_argument("--note", default="")
     rd.set_defaults(func=cmd_review_decide)
 

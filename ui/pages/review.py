@@ -108,6 +108,13 @@ class ReviewPage(QWidget):
             self.class_buttons.append(button)
             if key:
                 QShortcut(QKeySequence(key), self, activated=lambda k=c.key: self.decide(k))
+        no_part = QPushButton("X  No whole part in view (empty, half a part, something else)")
+        no_part.setMinimumHeight(36)
+        no_part.setStyleSheet("text-align:left; padding-left:8px; color:#8a4b00;")
+        no_part.clicked.connect(lambda: self.decide(review.NO_PART_LABEL))
+        grid.addWidget(no_part, (len(ctx.station.config.classes) + 1) // 2, 0, 1, 2)
+        self.class_buttons.append(no_part)
+        QShortcut(QKeySequence("X"), self, activated=lambda: self.decide(review.NO_PART_LABEL))
         self.skip_button = QPushButton("Skip (S)")
         self.skip_button.clicked.connect(self.skip)
         zoom_row = QHBoxLayout()
