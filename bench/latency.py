@@ -66,10 +66,21 @@ def measure(station: Station, frames_png: list[bytes], n: int, prompt_tokens: li
 
     rows = {}
     enc = station.check_a.encoder
-    station.config.gate = replace(station.config.gate, enabled=False)
-    rows["0, no gate"] = median_ms(one_frame, n)
-    station.config.gate = replace(station.config.gate, enabled=True)
-    for b in prompt_tokens:
+
+    def gate(on: bool):
+        station.config.gate = replace(station.config.gate, enabled=on)
+
+    # gate off and on, interleaved frame by frame so that drift on a busy machine hits both alike
+    off, on = [], []
+    for i in range(n + 3):
+        for enabled, times in ((False, off), (True, on)):
+            gate(enabled)
+            t0 = time.perf_counter()
+            one_frame()
+            if i >= 3:
+                times.append((time.perf_counter() - t0) * 1000)
+    rows["0, gate off"], rows["0, gate on"] = statistics.median(off), statistics.median(on)
+    for b in prompt_tokens[1:]:
         prompts = None if b == 0 else PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, b, enc.width)
         station.check_a.set_prompts(prompts, 3 if enc.depth > 3 else 1)
         rows[b] = median_ms(one_frame, n)
@@ -108,7 +119,7 @@ def main() -> int:
                                          neighbours=5, max_appearance=2.0, max_layout=2.0)
             cases.append(("ViT-B-32", vit_station))
         for name, station in cases:
-            result = measure(station, frames, args.frames, [0, 5, 10, 50])
+            result = measure(station, frames, args.frames, [0, 5, 10, 50])  # b = 0 is the gate off/on pair
             for b, ms in result["pipeline_ms"].items():
                 print(f"{name:<12}{result['bare_ms']:>16.1f} ms{b!s:>12}{ms:>8.1f} ms{ms / result['bare_ms']:>7.2f}x")
             station.close()

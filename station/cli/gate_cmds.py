@@ -11,9 +11,16 @@ def cmd_gate_build(args) -> int:
     from ..runtime import Station
     from ..gate.store import build_bank
 
+    from ..auth import require
+
+    db = open_db(args)  # who may build is settled before the models load
+    try:
+        user = sign_in_from_args(args, db, needed=True)
+        require(user, "gate.manage")
+    finally:
+        db.close()
     station = Station.open(args.data_dir)
     try:
-        user = sign_in_from_args(args, station.db, needed=True)
         printer = progress_printer(args.quiet)
         row = build_bank(station, user, generated=args.generated, heldout=args.heldout, use_reviews=not args.no_reviews,
                          progress=lambda d, t, m: printer("reference bank", d, t, {"at": m}))
