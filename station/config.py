@@ -54,6 +54,7 @@ class SourceSpec:
     family: str = "washer"
     seed: int = 0
     fps: float = 0.0  # 0: as fast as the station can inspect
+    max_pixels: int = 30_000_000  # image files larger than this are skipped before they are decoded
 
 
 @dataclass
@@ -167,6 +168,9 @@ def validate(cfg: StationConfig, path: Path | str = CONFIG_NAME) -> StationConfi
         fail(f"[source] kind must be one of {', '.join(SOURCE_KINDS)}, got {cfg.source.kind!r}")
     if cfg.source.kind != "synthetic" and not cfg.source.target:
         fail(f"[source] kind = '{cfg.source.kind}' needs a target (path, camera number or URL)")
+    mp = cfg.source.max_pixels
+    if isinstance(mp, bool) or not isinstance(mp, int) or not 10_000 <= mp <= 400_000_000:
+        fail(f"[source] max_pixels must be a whole number of pixels from 10000 to 400000000, got {mp!r}")
     if not 0.0 <= cfg.source.defect_rate <= 1.0:
         fail(f"[source] defect_rate must be from 0 to 1, got {cfg.source.defect_rate!r}")
     if cfg.model.check_b not in CHECK_B_KINDS:

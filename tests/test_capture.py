@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from station.capture import FolderSource, OpenCVSource, SourceUnavailable, SyntheticSource, open_source
-from station.capture.decode import ImageDecodeError, decode_file
+from station.capture.decode import ImageDecodeError, decode_bytes, decode_file
 
 
 def _scene(h=48, w=64):
@@ -129,3 +129,26 @@ def test_synthetic_source_is_deterministic_and_keeps_its_defect_rate():
 def test_unknown_source_kind_is_named():
     with pytest.raises(ValueError, match="unknown source 'scanner'"):
         open_source("scanner", "x")
+
+
+def test_an_image_over_the_pixel_limit_is_skipped_before_decoding(tmp_path):
+    """A 74-byte PNG header claiming 50000 x 50000, and a real 3000 x 3000 frame over a low limit: both are skipped
+    with their reason, the next frame is still read, nothing raises."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 50000, 50000, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+    (tmp_path / "a_bomb.png").write_bytes(bomb)
+    Image.fromarray(np.zeros((3000, 3000, 3), np.uint8)).save(tmp_path / "b_big.png")
+    Image.fromarray(_scene()).save(tmp_path / "c_ok.png")
+    events = []
+    frames = list(FolderSource(tmp_path, on_event=events.append, max_pixels=4_000_000))
+    assert [f.origin.rsplit("/", 1)[-1] for f in frames] == ["c_ok.png"]
+    reasons = {e.origin.rsplit("/", 1)[-1]: e.message for e in events if e.kind == "skipped"}
+    assert "over the station's limit of 4,000,000 pixels" in reasons["a_bomb.png"]
+    assert "9,000,000 pixels, over the station's limit of 4,000,000" in reasons["b_big.png"]
+    with pytest.raises(ImageDecodeError, match="over the station's limit"):
+        decode_bytes(bomb)

@@ -14,7 +14,7 @@ def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
     if target is None:
         raise ValueError(f"source '{kind}' needs a target (a path, a device number or a URL)")
     if kind == "folder":
-        return FolderSource(target, **options)
+        return FolderSource(target, **options)  # max_pixels: the settings' [source] max_pixels
     if kind == "video":
         return OpenCVSource(target, live=False, **options)
     if kind == "camera":

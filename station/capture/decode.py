@@ -11,7 +11,12 @@ from ..errors import StationError
 
 
 class ImageDecodeError(StationError):
-    """The bytes are not a complete, readable image."""
+    """The bytes are not a complete, readable image, or a larger one than the station accepts."""
+
+
+# A 12000 x 12000 frame decodes to 2.4 GB: the header's size is checked before any pixel is decoded.
+# 30 megapixels holds every industrial camera's full frame; [source] max_pixels changes it.
+MAX_PIXELS = 30_000_000
 
 
 def to_rgb8(array: np.ndarray) -> np.ndarray:
@@ -32,7 +37,11 @@ def to_rgb8(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a)
 
 
-def _decode(image: Image.Image) -> np.ndarray:
+def _decode(image: Image.Image, name: str, max_pixels: int) -> np.ndarray:
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageDecodeError(f"{name}: {width} x {height} = {width * height:,} pixels, over the station's limit of "
+                               f"{max_pixels:,} ([source] max_pixels in station.toml); skipped")
     image.load()  # raises on truncated data
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         return to_rgb8(np.asarray(image).astype(np.uint16 if image.mode != "I" else np.int32))
@@ -41,20 +50,33 @@ def _decode(image: Image.Image) -> np.ndarray:
     return to_rgb8(np.asarray(image))
 
 
-def decode_bytes(data: bytes, name: str = "image") -> np.ndarray:
+_UNREADABLE = (UnidentifiedImageError, OSError, ValueError, SyntaxError)
+
+
+def _too_big(name: str, max_pixels: int, e: Exception) -> ImageDecodeError:
+    """Pillow refuses huge headers at open, before our own check can run: the same message either way."""
+    return ImageDecodeError(f"{name}: over the station's limit of {max_pixels:,} pixels ([source] max_pixels in "
+                            f"station.toml; {e}); skipped")
+
+
+def decode_bytes(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS) -> np.ndarray:
     try:
         with Image.open(io.BytesIO(data)) as image:
-            return _decode(image)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+            return _decode(image, name, max_pixels)
+    except Image.DecompressionBombError as e:
+        raise _too_big(name, max_pixels, e) from e
+    except _UNREADABLE as e:
         raise ImageDecodeError(f"{name}: not a readable image ({e})") from e
 
 
-def decode_file(path: Path | str) -> np.ndarray:
+def decode_file(path: Path | str, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     path = Path(path)
     try:
         with Image.open(path) as image:
-            return _decode(image)
+            return _decode(image, str(path), max_pixels)
+    except Image.DecompressionBombError as e:
+        raise _too_big(str(path), max_pixels, e) from e
     except FileNotFoundError as e:
         raise ImageDecodeError(f"{path}: file not found") from e
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+    except _UNREADABLE as e:
         raise ImageDecodeError(f"{path}: not a readable image ({e})") from e

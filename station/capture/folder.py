@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import EventHandler, Frame, FrameSource, SourceUnavailable
-from .decode import ImageDecodeError, decode_file
+from .decode import MAX_PIXELS, ImageDecodeError, decode_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 
 
 class FolderSource(FrameSource):
     def __init__(self, folder: Path | str, recursive: bool = False, loop: bool = False,
-                 on_event: EventHandler | None = None):
+                 on_event: EventHandler | None = None, max_pixels: int = MAX_PIXELS):
         super().__init__(on_event)
+        self.max_pixels = max_pixels
         self.folder = Path(folder)
         if not self.folder.is_dir():
             raise SourceUnavailable(f"image folder {self.folder} does not exist; check the path")
@@ -50,7 +51,7 @@ class FolderSource(FrameSource):
             path = self.files[self._pos]
             self._pos += 1
             try:
-                image = decode_file(path)
+                image = decode_file(path, self.max_pixels)
             except ImageDecodeError as e:
                 self.skipped += 1
                 misses += 1

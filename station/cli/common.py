@@ -64,4 +64,4 @@ def source_from_args(args, cfg):
         return open_source("synthetic", seed=args.seed if args.seed is not None else cfg.source.seed,
                            defect_rate=args.defect_rate if args.defect_rate is not None else cfg.source.defect_rate,
                            family=args.family or cfg.source.family)
-    return open_source(kind, target)
+    return open_source(kind, target, **({"max_pixels": cfg.source.max_pixels} if kind == "folder" else {}))

@@ -158,13 +158,13 @@ class LivePage(QWidget):
 
     def make_source(self):
         kind, target = self.source_box.currentData(), self.target_edit.text().strip()
+        cfg = self.ctx.station.config.source
         if kind == "synthetic":
-            cfg = self.ctx.station.config.source
             return open_source("synthetic", seed=cfg.seed or int(time.time()), defect_rate=cfg.defect_rate,
                                family=cfg.family, fps=cfg.fps or None)
         if not target:
             raise ValueError(f"{self.source_box.currentText()}: fill in the {self.target_edit.placeholderText()}")
-        return open_source(kind, target)
+        return open_source(kind, target, **({"max_pixels": cfg.max_pixels} if kind == "folder" else {}))
 
     # ----------------------------------------------------------------- run
     @property
