@@ -438,3 +438,23 @@ def test_manager_rebuilds_the_input_gate_bank_from_the_prompts_page(qtbot, windo
         assert store.active_record(s).version == 2
     assert "reference bank of 30 frames" in page.gate_label.text()
     assert count(station, AuditEvent, AuditEvent.action == "gate.bank", AuditEvent.actor == "boss") == 1
+
+
+def test_after_an_idle_sign_out_frames_belong_to_no_one(qtbot, window, station, monkeypatch):
+    monkeypatch.setattr(type(window), "ask_sign_in", lambda self, hint="": False)
+    sign_in_as(window, "otto")
+    live = window.page("LivePage")
+    live.start()
+    qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 5, timeout=60_000)
+    window.idle_timer.start(50)  # nobody touches the station: signed out, the line keeps running
+    qtbot.waitUntil(lambda: window.ctx.user is None, timeout=5_000)
+    with station.db.session() as s:
+        at_sign_out = s.scalar(select(func.max(Inspection.id)))
+    in_flight = 8  # a batch being recorded at the moment of the sign-out was captured while otto was signed in
+    qtbot.waitUntil(lambda: count(station, Inspection, Inspection.id > at_sign_out + in_flight) >= 5, timeout=60_000)
+    live.stop_and_wait()
+    with station.db.session() as s:
+        otto_id = s.scalar(select(User.id).where(User.username == "otto"))
+        later = list(s.scalars(select(Inspection.operator_id).where(Inspection.id > at_sign_out + in_flight)))
+    assert later and all(op is None for op in later)  # never the user who was signed out
+    assert count(station, Inspection, Inspection.operator_id == otto_id) >= 5

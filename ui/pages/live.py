@@ -284,6 +284,8 @@ class LivePage(QWidget):
         self.refresh_alarm()
 
     def _user_changed(self) -> None:
+        # frames from now on belong to whoever is signed in: after a sign-out, to no one
+        self.ctx.pipeline.operator = self.ctx.user
         self.refresh_alarm()
         if self.ctx.user is None:
             self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
