@@ -26,7 +26,7 @@ from .auth import require
 from .models.files import sha256_file
 from .paths import demo_models_dir
 from .prompts.registry import activate, active, register
-from .models.identity import foundation_sha256
+from .models.identity import encoder_shape, foundation_sha256
 from .storage.db import Database
 from .storage.models import User
 from .errors import StationError
@@ -141,7 +141,8 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
             if "prompt_set" in manifest:
                 source = Path(tmp) / manifest["prompt_set"]["stored"]
                 row = register(s, data_dir, source, s.merge(user), name=manifest["prompt_set"]["name"])
-                activate(s, row.id, found, s.merge(user), reason=f"from station pack {pack.name}")
+                activate(s, row.id, found, s.merge(user), reason=f"from station pack {pack.name}",
+                         encoder_shape=encoder_shape(cfg))
             audit.record(s, user.username, "pack.import", file=str(pack), foundation=found,
                          prompt_set=row.id if row else None, created_by=manifest.get("created_by"))
             config_mod.save(cfg, data_dir)

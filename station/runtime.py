@@ -128,14 +128,18 @@ def _model_id(session, kind: str, name: str, path: str, sha256: str, spec: dict)
 def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck) -> None:
     """Load the active RVPT prompt set into check A, refusing one that is tampered or for another model."""
     from .prompts.files import load_prompt_set
-    from .prompts.registry import active, verify_usable
+    from .prompts.registry import PromptSetError, active, verify_usable
 
     with db.session() as s:
         row = active(s)
     if row is None:
         check_a.set_prompts(None)
         return
-    verify_usable(row, clip.sha256)
+    try:
+        verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width))
+    except PromptSetError as e:
+        raise PromptSetError(f"the active prompt set cannot be used: {e}. Go back to the previous one with "
+                             "'station prompts rollback' (it does not load the models)") from e
     prompts, meta = load_prompt_set(row.path, expected_sha256=row.sha256)
     check_a.set_prompts(prompts, meta.first_prompted_block, prompt_set_id=row.id)
 

@@ -111,3 +111,51 @@ def test_activation_rollback_and_refusals(tmp_path):
         fh.write(b"\x00")
     with pytest.raises(PromptSetError, match="its record says"):
         Station.open(tmp_path / "data")
+
+
+def test_names_shapes_and_values_from_outside_are_checked(tmp_path):
+    """A name that leaves the data folder, NaN tokens, and tokens that do not fit the encoder are refused;
+    a station whose active set no longer fits says how to go back, and going back works without the models."""
+    from station.cli import main
+    from station.models.identity import encoder_shape
+
+    station = Station.open(tmp_path / "data")
+    sha = station.clip.sha256
+    with station.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
+    good = tmp_path / "good.safetensors"
+    save_prompt_set(good, torch.randn(3, 2, 128) * 0.01, _meta(sha))
+    with station.db.transaction() as s:
+        for bad in ("../../../../tmp/x", "a/b", ".hidden", "x" * 65):
+            with pytest.raises(PromptSetError, match="is not allowed"):
+                register(s, station.data_dir, good, s.merge(boss), name=bad)
+    assert not (tmp_path / "tmp").exists() and not list((tmp_path / "data").glob("**/x-v1*"))
+
+    nan = tmp_path / "nan.safetensors"
+    save_prompt_set(nan, torch.full((3, 2, 128), float("nan")), _meta(sha))
+    with pytest.raises(ModelFileError, match="not numbers"):
+        load_prompt_set(nan)
+
+    wide = tmp_path / "wide.safetensors"  # b tokens of width 96: not this encoder's 128
+    save_prompt_set(wide, torch.randn(3, 2, 96) * 0.01, _meta(sha))
+    shape = encoder_shape(station.config)
+    assert shape == (station.check_a.encoder.depth, station.check_a.encoder.width)
+    with station.db.transaction() as s:
+        ok = register(s, station.data_dir, good, s.merge(boss), name="ok")
+        activate(s, ok.id, sha, s.merge(boss), encoder_shape=shape)
+        row = register(s, station.data_dir, wide, s.merge(boss), name="wide")
+        with pytest.raises(PromptSetError, match=r"needs \(3, 2, 128\)"):
+            activate(s, row.id, sha, s.merge(boss), encoder_shape=shape)
+        ok.activated_at, row.active, ok.active = ok.activated_at, True, False  # as if activated by an older station
+        row.activated_at = ok.activated_at.replace(year=ok.activated_at.year + 1)
+    station.close()
+    with pytest.raises(PromptSetError, match="station prompts rollback"):
+        Station.open(tmp_path / "data")
+    import os
+
+    os.environ["STATION_PASSWORD"] = "manager-pass"
+    try:
+        assert main(["--data-dir", str(tmp_path / "data"), "--user", "boss", "prompts", "rollback"]) == 0
+    finally:
+        del os.environ["STATION_PASSWORD"]
+    Station.open(tmp_path / "data").close()  # starts again, on the set that fits

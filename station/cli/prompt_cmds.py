@@ -83,14 +83,14 @@ def cmd_prompts_show(args) -> int:
 
 def _manager_prompt_action(args, action) -> int:
     from ..config import load
-    from ..models.identity import foundation_sha256
+    from ..models.identity import encoder_shape, foundation_sha256
 
     cfg = load(args.data_dir)
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
-    model_sha = foundation_sha256(cfg)
+    model_sha, shape = foundation_sha256(cfg), encoder_shape(cfg)
     with db.transaction() as s:
-        row = action(s, model_sha, s.merge(user))
+        row = action(s, model_sha, s.merge(user), shape)
         print(f"active prompt set: {row.name} v{row.version} (id {row.id})" if row else "no prompt set is active")
     return 0
 
@@ -98,13 +98,14 @@ def _manager_prompt_action(args, action) -> int:
 def cmd_prompts_activate(args) -> int:
     from ..prompts.registry import activate
 
-    return _manager_prompt_action(args, lambda s, sha, u: activate(s, args.id, sha, u, reason=args.reason))
+    return _manager_prompt_action(args, lambda s, sha, u, shape: activate(s, args.id, sha, u, reason=args.reason,
+                                                                          encoder_shape=shape))
 
 
 def cmd_prompts_rollback(args) -> int:
     from ..prompts.registry import rollback
 
-    return _manager_prompt_action(args, rollback)
+    return _manager_prompt_action(args, lambda s, sha, u, shape: rollback(s, sha, u, encoder_shape=shape))
 
 
 def cmd_prompts_export(args) -> int:

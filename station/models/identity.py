@@ -22,3 +22,18 @@ def foundation_sha256(cfg: StationConfig) -> str:
     target = cfg.model.clip
     path = demo_models_dir() / "clip" if target == "demo" else Path(target).expanduser()
     return folder_sha256(path) if path.is_dir() else sha256_file(require_file(path, "CLIP checkpoint"))
+
+
+def encoder_shape(cfg: StationConfig) -> tuple[int, int]:
+    """(blocks, width) of the configured CLIP's vision transformer, from its config alone (prompt sets must fit)."""
+    import json
+
+    target = cfg.model.clip
+    path = demo_models_dir() / "clip" if target == "demo" else Path(target).expanduser()
+    if path.is_dir():
+        vision = json.loads((path / CLIP_CONFIG_NAME).read_text(encoding="utf-8"))["model_cfg"]["vision_cfg"]
+    else:
+        import open_clip
+
+        vision = (open_clip.get_model_config(cfg.model.clip_arch) or {}).get("vision_cfg", {})
+    return int(vision.get("layers", 0)), int(vision.get("width", 0))

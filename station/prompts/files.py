@@ -65,4 +65,7 @@ def load_prompt_set(path: Path | str, expected_sha256: str | None = None) -> tup
     if prompts.ndim != 3 or prompts.shape[1] != meta.tokens_per_block:
         raise ModelFileError(path, f"prompt tokens shaped {tuple(prompts.shape)} disagree with b={meta.tokens_per_block}",
                              "The file is damaged; export it again.")
+    if not bool(torch.isfinite(prompts).all()):
+        raise ModelFileError(path, "prompt tokens hold values that are not numbers (NaN or infinite)",
+                             "The file is damaged or was made to harm the station; tune a new prompt set.")
     return prompts, meta

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,17 @@ class PromptSetError(StationError):
     """The prompt set cannot be used as asked; the message says why and what to do."""
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def safe_name(name: str) -> str:
+    """A prompt set's name becomes part of a file name: letters, digits, '.', '_' and '-', nothing else."""
+    if not _NAME.fullmatch(name) or ".." in name:
+        raise PromptSetError(f"prompt set name {name[:80]!r} is not allowed: use 1 to 64 letters, digits, '.', '_' or "
+                             "'-', starting with a letter or digit")
+    return name
+
+
 def prompts_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "prompts"
 
@@ -28,7 +40,7 @@ def register(session: Session, data_dir: Path, source: Path, user: User | None, 
     """Copy a prompt-set file into the station and record it as the next version of its name."""
     require(user, "prompts.manage")
     _, meta = load_prompt_set(source)
-    name = name or meta.name or "rvpt"
+    name = safe_name(name or meta.name or "rvpt")
     version = (session.scalar(select(func.max(PromptSet.version)).where(PromptSet.name == name)) or 0) + 1
     target = prompts_dir(data_dir) / f"{name}-v{version}.safetensors"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,28 +60,38 @@ def register(session: Session, data_dir: Path, source: Path, user: User | None, 
     return row
 
 
-def verify_usable(row: PromptSet, model_sha256: str) -> None:
+def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, int] | None = None) -> None:
+    """Refuses a set for another model, a changed file, or tokens that do not fit the encoder
+    (`encoder_shape`: its blocks and width)."""
     if row.base_model_sha256 != model_sha256:
         raise PromptSetError(
             f"prompt set {row.name} v{row.version} was tuned for CLIP {row.base_model_sha256[:12]}, but the "
             f"station runs {model_sha256[:12]}; tune a new prompt set on this model"
         )
     try:
-        load_prompt_set(row.path, expected_sha256=row.sha256)
+        prompts, meta = load_prompt_set(row.path, expected_sha256=row.sha256)
     except ModelFileError as e:
         raise PromptSetError(str(e)) from e
+    if encoder_shape is not None:
+        depth, width = encoder_shape
+        expected = (depth - meta.first_prompted_block, meta.tokens_per_block, width)
+        if tuple(prompts.shape) != expected or not 0 <= meta.first_prompted_block < depth:
+            raise PromptSetError(f"prompt set {row.name} v{row.version} holds tokens shaped {tuple(prompts.shape)}; "
+                                 f"this model ({depth} blocks, width {width}, D={meta.first_prompted_block}) needs "
+                                 f"{expected}; tune a new prompt set on this model")
 
 
 def active(session: Session) -> PromptSet | None:
     return session.scalar(select(PromptSet).where(PromptSet.active.is_(True)).limit(1))
 
 
-def activate(session: Session, prompt_set_id: int, model_sha256: str, user: User | None, reason: str = "") -> PromptSet:
+def activate(session: Session, prompt_set_id: int, model_sha256: str, user: User | None, reason: str = "",
+             encoder_shape: tuple[int, int] | None = None) -> PromptSet:
     require(user, "prompts.manage")
     row = session.get(PromptSet, prompt_set_id)
     if row is None:
         raise PromptSetError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
-    verify_usable(row, model_sha256)
+    verify_usable(row, model_sha256, encoder_shape)
     previous = active(session)
     if previous is not None:
         previous.active = False
@@ -88,7 +110,8 @@ def deactivate(session: Session, user: User | None, reason: str = "") -> None:
         audit.record(session, user.username, "prompts.deactivate", prompt_set=previous.id, reason=reason)
 
 
-def rollback(session: Session, model_sha256: str, user: User | None) -> PromptSet | None:
+def rollback(session: Session, model_sha256: str, user: User | None,
+             encoder_shape: tuple[int, int] | None = None) -> PromptSet | None:
     """Re-activate the prompt set that was active before the current one (or none)."""
     require(user, "prompts.manage")
     current = active(session)
@@ -102,4 +125,5 @@ def rollback(session: Session, model_sha256: str, user: User | None) -> PromptSe
     if earlier is None:
         deactivate(session, user, reason="rollback: no earlier prompt set")
         return None
-    return activate(session, earlier.id, model_sha256, user, reason=f"rollback from {current.name} v{current.version}")
+    return activate(session, earlier.id, model_sha256, user, reason=f"rollback from {current.name} v{current.version}",
+                    encoder_shape=encoder_shape)

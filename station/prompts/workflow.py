@@ -9,7 +9,7 @@ from typing import Callable
 from ..auth import require
 from ..storage.models import PromptSet, User
 from .files import PromptSetMeta, save_prompt_set
-from .registry import activate, register
+from .registry import activate, register, safe_name
 from .rvpt import Progress, RvptRecipe, class_prompt_text, select_shots, tune_prompts
 from .shots import LabelledImages, from_folder, from_reviews
 
@@ -37,6 +37,7 @@ def tune_and_register(
 ) -> PromptSet:
     """Tune on the station's own frozen CLIP, save, register (and maybe activate) a new prompt set."""
     require(user, "prompts.manage")
+    name = safe_name(name)  # before anything is tuned or written
     classes = station.config.classes
     keys, names = [c.key for c in classes], [c.name for c in classes]
     shots = shots or collect_shots(station, folder)
@@ -58,7 +59,8 @@ def tune_and_register(
         with station.db.transaction() as s:
             row = register(s, station.data_dir, staged, s.merge(user), name=name)
             if make_active:
-                activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated")
+                activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated",
+                         encoder_shape=(station.check_a.encoder.depth, station.check_a.encoder.width))
     finally:
         staged.unlink(missing_ok=True)
     return row

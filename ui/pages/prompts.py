@@ -140,12 +140,13 @@ class PromptsPage(QWidget):
             return
         r, sha = self.rows[row], self.ctx.station.clip.sha256
         self._change("Make live", f"Make '{r.name} v{r.version}' the live prompt set? Every part from now on is "
-                     "judged with it.", lambda s, u: activate(s, r.id, sha, u, reason="from the prompts page"))
+                     "judged with it.", lambda s, u: activate(s, r.id, sha, u, reason="from the prompts page",
+                                                   encoder_shape=self._encoder_shape()))
 
     def rollback(self) -> None:
         sha = self.ctx.station.clip.sha256
         self._change("Go back", "Go back to the prompt set that was live before this one?",
-                     lambda s, u: rollback(s, sha, u))
+                     lambda s, u: rollback(s, sha, u, encoder_shape=self._encoder_shape()))
 
     def tune(self) -> None:
         if self.job is not None:
@@ -179,6 +180,10 @@ class PromptsPage(QWidget):
         self.job = None
         self.progress.end()
         self.tune_button.setEnabled(True)
+
+    def _encoder_shape(self) -> tuple[int, int]:
+        encoder = self.ctx.station.check_a.encoder
+        return encoder.depth, encoder.width
 
     def rebuild_gate(self) -> None:
         if self.job is not None:
