@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --selftest-timer) TIMER=1 ;;
     --prefix) PREFIX="${2:?--prefix needs a folder}"; shift ;;
     --python) PYTHON="${2:?--python needs a program}"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -132,7 +132,8 @@ Description=Inspection station: run the self-tests that are due
 [Service]
 Type=oneshot
 Nice=10
-ExecStart=$PREFIX/venv/bin/station selftest due --run
+ExecStart=$PREFIX/venv/bin/station selftest due --run --unattended
+${STATION_DATA_DIR:+Environment=STATION_DATA_DIR=$STATION_DATA_DIR}
 UNIT
   cat > "$UNIT_DIR/inspection-station-selftest.timer" <<UNIT
 [Unit]
@@ -148,7 +149,11 @@ UNIT
   note "$UNIT_DIR/inspection-station-selftest.service"
   note "$UNIT_DIR/inspection-station-selftest.timer"
   if [ "$MODE" = user ] && command -v systemctl >/dev/null && systemctl --user daemon-reload 2>/dev/null; then
-    systemctl --user enable --now inspection-station-selftest.timer >/dev/null 2>&1 && echo "Self-test timer: nightly at 02:30."
+    if systemctl --user enable --now inspection-station-selftest.timer >/dev/null 2>&1; then
+      echo "Self-test timer: nightly at 02:30."
+    else
+      echo "Self-test timer: units written to $UNIT_DIR; enable with: systemctl --user enable --now inspection-station-selftest.timer"
+    fi
   else
     echo "Self-test timer: units written to $UNIT_DIR; enable with: systemctl --user enable --now inspection-station-selftest.timer"
   fi

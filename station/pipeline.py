@@ -17,6 +17,7 @@ import torch
 
 from . import audit, failsafe
 from .capture.base import Frame, FrameSource
+from .gate.store import active_record
 from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
 from .models.preprocess import resize_square, to_model_input
 from .runtime import Station
@@ -93,13 +94,17 @@ class Pipeline:
         return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode, part)
                 for a, b, part in zip(*self.opinions(images))]
 
-    def _follow_alarms(self) -> None:
-        """Manual mode is the database's state: an alarm raised or reset by another process counts at once."""
+    def _follow_database(self) -> None:
+        """Manual mode and the gate's bank are the database's state: an alarm raised or reset, or a bank built,
+        by another process counts from the next batch on."""
         with self.station.db.session() as s:
             alarmed = failsafe.open_alarm(s) is not None
+            bank = active_record(s)
         if self.manual_mode and not alarmed:
             self.monitor.clear()
         self.manual_mode = alarmed
+        if bank is not None and bank.sha256 != self.station.gate.record_sha256:
+            self.station.reload_gate()
 
     def inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         """Decide and record a batch of frames; returns once every row is committed."""
@@ -110,7 +115,7 @@ class Pipeline:
 
     def _inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         st, cfg = self.station, self.station.config
-        self._follow_alarms()
+        self._follow_database()
         opinions_a, opinions_b, parts = self.opinions([f.image for f in frames])
 
         decisions, manual_flags, trip_at = [], [], None

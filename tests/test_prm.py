@@ -240,3 +240,23 @@ def test_a_crash_between_commit_and_publish_keeps_the_self_test_images(tmp_path)
         assert not any(station.images.pending.iterdir())
     finally:
         station.close()
+
+
+def test_with_prompts_active_the_bite_is_judged_on_the_plain_encoder(demo_station):
+    """The attack aims at the plain CLIP; prompts that hold check A steady must not turn a biting attack into
+    'ineffective' (the schedule would then never be kept)."""
+    from station.selftest.strength import attack_strength
+
+    steady = {"check_a_clean": 1.0, "check_a_attacked": 1.0}
+    assert attack_strength(steady, [(7.0, 5.0, 4)], plain=(1.0, 0.25))["attack_effective"]
+    assert not attack_strength(steady, [(7.0, 7.0, 4)], plain=(1.0, 1.0))["attack_effective"]
+
+    station, boss, reference = demo_station
+    enc = station.check_a.encoder
+    station.check_a.set_prompts(torch.zeros(enc.num_prompted_blocks, 2, enc.width), 3)
+    try:
+        run_id = run_prm_selftest(station, reference[:8], PrmRunSettings(eps=[8 / 255], batch_size=8), boss)
+    finally:
+        station.check_a.set_prompts(None)
+    m = _summary(station, run_id)["by_eps"]["eps=8/255"]
+    assert m["plain_clip_clean"] >= 0.9 and m["plain_clip_attacked"] <= 0.5 and m["attack_effective"], m

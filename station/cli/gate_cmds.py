@@ -41,11 +41,14 @@ def cmd_gate_show(args) -> int:
 
     cfg = load(args.data_dir).gate
     db = open_db(args)
-    with db.session() as s:
-        rows = list(s.scalars(select(ReferenceBankRecord).order_by(ReferenceBankRecord.version)))
-        banks = [{"version": r.version, "active": r.active, "frames": r.frames, "created_at": r.created_at.isoformat(),
-                  "thresholds": r.thresholds, "calibration": r.calibration, "sha256": r.sha256,
-                  "base_model_sha256": r.base_model_sha256} for r in rows]
+    try:
+        with db.session() as s:
+            rows = list(s.scalars(select(ReferenceBankRecord).order_by(ReferenceBankRecord.version)))
+            banks = [{"version": r.version, "active": r.active, "frames": r.frames, "created_at": r.created_at.isoformat(),
+                      "thresholds": r.thresholds, "calibration": r.calibration, "sha256": r.sha256,
+                      "base_model_sha256": r.base_model_sha256} for r in rows]
+    finally:
+        db.close()
     if args.json:
         print(json.dumps({"settings": cfg.__dict__, "banks": banks}, indent=2))
         return 0

@@ -236,7 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--quiet", action="store_true")
     sb.set_defaults(func=cmd_selftest_backdoor)
     sd = st.add_parser("due", help="which self-tests are due under the schedule; --run runs them unattended")
-    sd.add_argument("--run", action="store_true", help="run what is due now (the nightly timer does this)")
+    sd.add_argument("--run", action="store_true", help="run what is due now, as the signed-in manager (--user)")
+    sd.add_argument("--unattended", action="store_true",
+                    help="with --run and no --user: run as the scheduler, which the manager's schedule authorises "
+                         "(the nightly timer does this)")
     sd.add_argument("--json", action="store_true")
     sd.add_argument("--quiet", action="store_true")
     sd.set_defaults(func=cmd_selftest_due)

@@ -150,14 +150,19 @@ def cmd_selftest_due(args) -> int:
     from ..config import load
     from ..selftest.schedule import due_kinds, schedule_state
 
+    from ..auth import require
+
     cfg = load(args.data_dir)
     db = open_db(args)
-    user = sign_in_from_args(args, db)
-    now = datetime.now(timezone.utc)
-    with db.session() as s:
-        states = schedule_state(s, cfg)
-        due = due_kinds(s, cfg, now)
-    db.close()
+    try:
+        user = sign_in_from_args(args, db)
+        if args.run and not (user is None and args.unattended):
+            require(user, "selftest.run")  # by hand: a manager; unattended only when asked for by name
+        now = datetime.now(timezone.utc)
+        with db.session() as s:
+            due = due_kinds(s, cfg, now)
+    finally:
+        db.close()
     runs = {}
     if args.run and due:
         from ..runtime import Station
@@ -169,6 +174,13 @@ def cmd_selftest_due(args) -> int:
             runs = run_due(station, due, user, progress=lambda kind, d, t, m: printer(kind, d, t, {"at": m}))
         finally:
             station.close()
+    db = open_db(args)
+    try:
+        with db.session() as s:  # after the runs: what is due now
+            states = schedule_state(s, cfg)
+            due = due_kinds(s, cfg, now) if not runs else [k for k in due_kinds(s, cfg) if k not in runs]
+    finally:
+        db.close()
     if args.json:
         print(json.dumps({"now": now.isoformat(), "due": due, "ran": runs,
                           "schedule": [{"kind": x.kind, "every_days": x.every_days, "status": x.status(now),

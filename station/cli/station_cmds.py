@@ -208,9 +208,12 @@ def cmd_failsafe_reset(args) -> int:
     from .. import failsafe
 
     db = open_db(args)
-    user = sign_in_from_args(args, db, needed=True)
-    with db.transaction() as s:
-        closed = failsafe.reset(s, s.merge(user), note=args.note)
+    try:
+        user = sign_in_from_args(args, db, needed=True)
+        with db.transaction() as s:
+            closed = failsafe.reset(s, s.merge(user), note=args.note)
+    finally:
+        db.close()
     print(f"fail-safe reset by {user.username}: {closed} alarm(s) closed; automatic verdicts resume")
     return 0
 

@@ -23,6 +23,8 @@ class GateResult:
 
 
 class InputGate:
+    record_sha256: str | None = None  # the active bank record it was opened from (a newer one is picked up)
+
     def __init__(self, bank: ReferenceBank, neighbours: int, max_appearance: float, max_layout: float):
         self.bank = bank
         self.neighbours = neighbours
@@ -46,6 +48,8 @@ class InputGate:
 
 class ClosedGate:
     """No usable bank: every frame goes to review, with the fix in the reason."""
+
+    record_sha256: str | None = None
 
     def __init__(self, why: str):
         self.why = why

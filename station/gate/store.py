@@ -9,6 +9,7 @@ frames accumulate. A bank made for another model is refused. Embeddings are the 
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -46,7 +47,8 @@ def bundled_bank_path() -> Path:
 
 
 def active_record(session: Session) -> ReferenceBankRecord | None:
-    return session.scalar(select(ReferenceBankRecord).where(ReferenceBankRecord.active.is_(True)).limit(1))
+    return session.scalar(select(ReferenceBankRecord).where(ReferenceBankRecord.active.is_(True))
+                          .order_by(ReferenceBankRecord.version.desc()).limit(1))
 
 
 def _family(station) -> str | None:
@@ -70,11 +72,21 @@ def _reviewed(station, ids: list[int]) -> list[np.ndarray]:
         rows = s.execute(select(Inspection.image_path, Inspection.image_sha256).where(Inspection.id.in_(ids))).all()
     out = []
     for path, sha in rows:
-        try:
-            out.append(station.images.read(path, sha))
+        try:  # kept small: thousands of full camera frames would not fit in memory
+            out.append(_shrunk(station.images.read(path, sha)))
         except (OSError, ValueError) as e:
             log.warning("reference bank: skipped %s (%s)", path, e)
     return out
+
+
+def _shrunk(image: np.ndarray, side: int = 256) -> np.ndarray:
+    """At most `side` pixels on the long side: both signals work on far smaller images."""
+    import cv2
+
+    h, w = image.shape[:2]
+    scale = side / max(h, w)
+    return image if scale >= 1 else cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))),
+                                               interpolation=cv2.INTER_AREA)
 
 
 def reviewed_part_ids(station, limit: int = 5000) -> list[int]:
@@ -134,8 +146,11 @@ def record_bank(station, bank: ReferenceBank, actor: str, user_id: int | None, r
     """Save the file as the next version, make it the active bank, audit it."""
     with station.db.transaction() as s:
         version = (s.scalar(select(func.max(ReferenceBankRecord.version))) or 0) + 1
-        path = banks_dir(station.data_dir) / f"bank-v{version}.safetensors"
-        sha = bank.save(path)
+        staged = banks_dir(station.data_dir) / f".bank-{uuid.uuid4().hex}.safetensors"
+        sha = bank.save(staged)
+        path = staged.with_name(f"bank-v{version}-{sha[:12]}.safetensors")  # never another build's file
+        staged.replace(path)
+        bank.path = path
         for old in s.scalars(select(ReferenceBankRecord).where(ReferenceBankRecord.active.is_(True))):
             old.active = False
         row = ReferenceBankRecord(version=version, path=str(path), sha256=sha, base_model_sha256=bank.meta.base_model_sha256,
@@ -160,7 +175,8 @@ def build_bank(station, user: User | None, generated: int | None = None, heldout
     if generated is None:
         generated = demo["count"] if station.config.model.clip == "demo" else 0
     if generated:
-        sources["generated"] = {**demo, "count": generated, "heldout_count": heldout or demo["heldout_count"]}
+        sources["generated"] = {**demo, "count": generated,
+                                "heldout_count": demo["heldout_count"] if heldout is None else heldout}
     if use_reviews:
         ids = reviewed_part_ids(station)
         sources["reviews"] = {"bank": [i for k, i in enumerate(ids) if k % 4], "heldout": ids[::4]}
@@ -197,5 +213,7 @@ def open_gate(station):
         bank = load_bank(row.path, expected_sha256=row.sha256, model_sha256=model_sha)
     except ModelFileError as e:
         return ClosedGate(f"reference bank refused: {e}")
-    return InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],
+    gate = InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],
                      cfg.max_layout_distance or bank.meta.thresholds["layout"])
+    gate.record_sha256 = row.sha256
+    return gate

@@ -25,7 +25,7 @@ import torch
 
 from .. import audit
 from ..auth import require
-from ..models.preprocess import resize_square, resize_square_torch
+from ..models.preprocess import resize_square, resize_square_torch, to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from ..pipeline import Pipeline
 from ..runtime import Station
@@ -108,6 +108,8 @@ def run_prm_selftest(
     else:
         targets, to_encoder = [r.image for r in reference], (lambda x: resize_square_torch(x, size))
     clean = pipeline.judge(targets)
+    prompted = station.check_a.encoder.prompts is not None
+    plain_clean = _plain_labels(station, targets) if prompted else []
     batches = [range(i, min(i + settings.batch_size, len(reference))) for i in range(0, len(reference), settings.batch_size)]
     total = len(settings.eps) * len(batches) * settings.iterations
     done, status, summary = 0, "done", {"by_eps": {}, "mode": settings.mode, "ineffective_margin": INEFFECTIVE_MARGIN}
@@ -116,7 +118,7 @@ def run_prm_selftest(
     try:
         for eps in settings.eps:
             variant = f"eps={eps * 255:g}/255"
-            outcomes, tally, escapes, loss_pairs = [], CheckTally(), [], []
+            outcomes, tally, escapes, loss_pairs, plain = [], CheckTally(), [], [], [0, 0, 0]
             for bi, batch in enumerate(batches):
                 def step(i, n, loss, _base=done):
                     if progress:
@@ -134,13 +136,19 @@ def run_prm_selftest(
                     loss_pairs.append((result.losses[0], result.losses[-1], len(batch)))
                 attacked = _to_images(result.adversarial)
                 decisions = pipeline.judge(attacked)
+                if prompted:  # the attack aims at the plain encoder: how far did it move that?
+                    truth = [reference[k].truth for k in batch]
+                    plain[0] += sum(t == p for t, p in zip(truth, [plain_clean[k] for k in batch]))
+                    plain[1] += sum(t == p for t, p in zip(truth, _plain_labels(station, attacked)))
+                    plain[2] += len(batch)
                 _record_batch(station, run_id, settings, variant, reference, targets, list(batch), clean,
                               attacked, decisions, result, clean_paths, outcomes, tally, good)
             found = [e for e in escapes if e is not None]
             summary["by_eps"][variant] = {
                 **shares(outcomes), **tally.as_dict(), "images": len(outcomes),
                 "escape_steps": escapes, "escape_step_mean": (sum(found) / len(found)) if found else None,
-                **attack_strength(tally.as_dict(), loss_pairs),
+                **attack_strength(tally.as_dict(), loss_pairs,
+                                  (plain[0] / plain[2], plain[1] / plain[2]) if plain[2] else None),
             }
     except AttackCancelled:
         status = "cancelled"
@@ -155,6 +163,14 @@ def run_prm_selftest(
             audit.record(s, user.username, "selftest.finish", run=run_id, kind="prm", status=status,
                          attack_effective=summary["attack_effective"])
     return run_id
+
+
+def _plain_labels(station: Station, images: list[np.ndarray]) -> list[str]:
+    """Check A's classes from the frozen encoder without RVPT prompts."""
+    a = station.check_a
+    x = to_model_input(images, a.mean, a.std, size=a.image_size)
+    keys = [c.key for c in station.config.classes]
+    return [keys[i] for i in a.probabilities(x, use_prompts=False).argmax(1).tolist()]
 
 
 def _record_batch(station, run_id, settings, variant, reference, targets, indices, clean, attacked, decisions, result,

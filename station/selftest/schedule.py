@@ -92,7 +92,13 @@ def run_due(station, kinds: list[str], user: User | None = None, images: int = 1
     user = user or scheduler_user()
     runs = {}
     for kind in kinds:
-        frames = refs.generated(station, images if kind == "prm" else max(images, 30))
+        count = images if kind == "prm" else max(images, 30)
+        try:
+            frames = refs.generated(station, count)
+        except ValueError:  # the station's classes are not generated parts: its own reviewed frames
+            frames = refs.reviewed(station, count)
+        if len(frames) < 2:
+            raise ValueError(f"the {KINDS[kind]} needs reference frames: review some parts first ({len(frames)} so far)")
         report = (lambda d, t, m, _k=kind: progress(_k, d, t, m)) if progress else None
         if kind == "prm":
             runs[kind] = run_prm_selftest(station, frames, PrmRunSettings(), user, progress=report)

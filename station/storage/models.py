@@ -74,7 +74,7 @@ class ReferenceBankRecord(Base):
 
     __tablename__ = "reference_bank"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
     path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))  # of the bank file
     base_model_sha256: Mapped[str] = mapped_column(String(64))

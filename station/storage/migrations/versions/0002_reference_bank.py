@@ -29,7 +29,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['user.id'], name=op.f('fk_reference_bank_created_by_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_bank'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_bank')),
+    sa.UniqueConstraint('version', name=op.f('uq_reference_bank_version'))
     )
 
 
