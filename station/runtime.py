@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from . import config as config_mod
 from . import failsafe
+from .datalock import DataFolderLock, make_private
 from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
 from .models.files import ModelFileError
@@ -68,11 +69,20 @@ class Station:
     clip_model_id: int
     check_b_model_id: int
     gate: object = None  # station.gate: InputGate, or ClosedGate when no usable reference bank exists
+    lock: DataFolderLock | None = None  # this process is the data folder's one writer until close()
 
     @classmethod
     def open(cls, data_dir: Path | str, config: StationConfig | None = None) -> Station:
-        data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = make_private(data_dir)
+        lock = DataFolderLock(data_dir).acquire()  # before recovery touches another process's pending images
+        try:
+            return cls._open(data_dir, config, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open(cls, data_dir: Path, config: StationConfig | None, lock: DataFolderLock) -> Station:
         cfg = config or config_mod.load(data_dir)
         db = Database(cfg.database_url or sqlite_url(data_dir))
         images = ImageStore(data_dir / "images")
@@ -88,6 +98,7 @@ class Station:
             clip_id = _model_id(s, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
             b_id = _model_id(s, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
         station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id)
+        station.lock = lock
         station.reload_gate()
         return station
 
@@ -114,6 +125,8 @@ class Station:
 
     def close(self) -> None:
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def _model_id(session, kind: str, name: str, path: str, sha256: str, spec: dict) -> int:

@@ -69,7 +69,8 @@ def test_unreadable_file_is_skipped_and_nothing_is_lost(station, tmp_path):
         assert s.scalar(select(func.count()).select_from(Inspection)) == 3
 
 
-def test_failsafe_trips_survives_restart_and_needs_a_manager(tmp_path, people):
+def test_failsafe_trips_survives_restart_and_needs_a_manager(tmp_path, station, people):
+    station.close()  # one station process per data folder: this test opens and restarts its own
     data = tmp_path / "data"
     cfg = config.load(data)
     cfg.thresholds.conf_a = 1.0  # nothing is ever confident enough: every frame goes to review

@@ -1,0 +1,73 @@
+"""One station process writes to a data folder at a time.
+
+The process that opens the station (models, image store, start-up recovery) holds an exclusive lock
+on `<data dir>/station.lock` until it closes. A second one gets a clear message naming the first;
+commands that only read, or write a single row (history, review, users, the fail-safe), do not take it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import StationError
+
+LOCK_NAME = "station.lock"
+
+
+class DataFolderBusy(StationError):
+    """Another station process holds the data folder."""
+
+
+class DataFolderLock:
+    def __init__(self, data_dir: Path | str):
+        self.path = Path(data_dir) / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> DataFolderLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise DataFolderBusy(
+                f"another station process is using the data folder {self.path.parent} "
+                f"({holder}); stop it first (close the station window or end its command). Commands that only "
+                "read, such as history or review list, work meanwhile") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv[:3]),
+                                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        info = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        return f"process {info.get('pid')}, '{info.get('command', '')}', since {info.get('since')}"
+    except (OSError, ValueError):
+        return "a process whose details could not be read"
+
+
+def make_private(data_dir: Path | str) -> Path:
+    """The data folder holds password hashes and part images: only its owner may enter it (0700), and files
+    the process creates from now on are its owner's alone (umask 077)."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        data_dir.chmod(0o700)
+    except PermissionError:  # someone else's folder we may only use: leave its mode to them
+        pass
+    os.umask(0o077)
+    return data_dir
