@@ -17,8 +17,8 @@ import torch
 
 from . import audit, failsafe
 from .capture.base import Frame, FrameSource
-from .gate.store import active_record
 from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
+from .gate.store import active_record
 from .models.preprocess import resize_square, to_model_input
 from .runtime import Station
 from .storage.models import Alarm, Inspection, User

@@ -178,7 +178,7 @@ def cmd_selftest_due(args) -> int:
     try:
         with db.session() as s:  # after the runs: what is due now
             states = schedule_state(s, cfg)
-            due = due_kinds(s, cfg, now) if not runs else [k for k in due_kinds(s, cfg) if k not in runs]
+            due = due_kinds(s, cfg)
     finally:
         db.close()
     if args.json:

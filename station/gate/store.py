@@ -24,7 +24,8 @@ from ..auth import require
 from ..models.files import ModelFileError
 from ..paths import resources_dir
 from ..storage.models import Inspection, ReferenceBankRecord, Review, User
-from .bank import BankMeta, ReferenceBank, calibrate, load_bank
+from ..models.preprocess import to_model_input
+from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
 from .gate import ClosedGate, InputGate
 from .layout import edge_layouts
 
@@ -98,14 +99,12 @@ def reviewed_part_ids(station, limit: int = 5000) -> list[int]:
 
 
 def _embed(station, images: list[np.ndarray], progress: Progress | None, should_stop, done: int, total: int):
-    from ..pipeline import preprocess
-
     a = station.check_a
     embeddings = []
     for i in range(0, len(images), 128):
         if should_stop and should_stop():
             raise GateCancelled("reference bank build cancelled")
-        x = preprocess(images[i : i + 128], [a])[(a.image_size, tuple(a.mean), tuple(a.std))]
+        x = to_model_input(images[i : i + 128], a.mean, a.std, size=a.image_size)
         embeddings.append(a.embed(x, use_prompts=False).cpu())
         if progress:
             progress(done + i + len(images[i : i + 128]), total, "embedding frames")
@@ -132,13 +131,12 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress | None
     held = _embed(station, heldout_frames, progress, should_stop, len(bank_frames), total)
     layouts, held_layouts = torch.from_numpy(edge_layouts(bank_frames)), torch.from_numpy(edge_layouts(heldout_frames))
     cfg = station.config.gate
-    from .bank import kth_distance
-
     thresholds, calibration = calibrate(kth_distance(held, emb, cfg.neighbours).numpy(),
                                         kth_distance(held_layouts, layouts, cfg.neighbours).numpy(),
                                         cfg.false_review_target)
-    meta = BankMeta(base_model_sha256=foundation_sha256(station.config), neighbours=cfg.neighbours, thresholds=thresholds, calibration=calibration, sources=sources,
-                    created_by=created_by, created_at=datetime.now(timezone.utc).isoformat())
+    meta = BankMeta(base_model_sha256=foundation_sha256(station.config), neighbours=cfg.neighbours,
+                    thresholds=thresholds, calibration=calibration, sources=sources, created_by=created_by,
+                    created_at=datetime.now(timezone.utc).isoformat())
     return ReferenceBank(emb, layouts, meta)
 
 
@@ -182,7 +180,7 @@ def build_bank(station, user: User | None, generated: int | None = None, heldout
         sources["reviews"] = {"bank": [i for k, i in enumerate(ids) if k % 4], "heldout": ids[::4]}
     bank = make_bank(station, sources, user.username, progress, should_stop)
     row = record_bank(station, bank, user.username, user.id, "built by a manager")
-    station.gate = open_gate(station)
+    station.reload_gate()
     return row
 
 

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
 from .clip_store import LoadedClip, encode_text_classes
+from .preprocess import to_model_input
 from .prompted import PromptedVisionEncoder
 
 
@@ -98,6 +99,14 @@ class ZeroShotCheck:
     def probabilities_of(self, embeddings: torch.Tensor) -> torch.Tensor:
         """Unit embeddings from `embed` -> N x classes (the input gate reuses the same embeddings)."""
         return (self.logit_scale * embeddings @ self.text.T).softmax(dim=-1).cpu()
+
+    def classify(self, images, use_prompts: bool = True, batch: int = 64) -> list[int]:
+        """Class index for each RGB frame (read-only: live inspection may share the check)."""
+        out = []
+        for i in range(0, len(images), batch):
+            x = to_model_input(images[i : i + batch], self.mean, self.std, size=self.image_size)
+            out.extend(self.probabilities(x, use_prompts=use_prompts).argmax(1).tolist())
+        return out
 
     def probabilities(self, x: torch.Tensor, use_prompts: bool = True) -> torch.Tensor:
         """x: normalised N x 3 x S x S -> N x classes. use_prompts=False: the bare CLIP (self-tests)."""

@@ -19,7 +19,6 @@ import numpy as np
 
 from .. import audit
 from ..auth import require
-from ..models.preprocess import to_model_input
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .prm_runner import ReferenceFrame
@@ -30,15 +29,6 @@ Progress = Callable[[int, int, str], None]
 
 class ProbeCancelled(Exception):
     pass
-
-
-def _predict(station: Station, images: list[np.ndarray], with_prompts: bool, batch: int = 64) -> list[int]:
-    check = station.check_a  # read-only: live inspection may share it
-    out = []
-    for i in range(0, len(images), batch):
-        x = to_model_input(images[i : i + batch], check.mean, check.std, size=check.image_size)
-        out.extend(check.probabilities(x, use_prompts=with_prompts).argmax(1).tolist())
-    return out
 
 
 def run_backdoor_probe(
@@ -69,7 +59,7 @@ def run_backdoor_probe(
     status, total, done = "done", len(triggers) * len(settings), 0
     try:
         for setting in settings:
-            clean = _predict(station, [r.image for r in reference], setting == "with prompts")
+            clean = station.check_a.classify([r.image for r in reference], setting == "with prompts")
             summary["clean_accuracy"][setting] = float(np.mean([p == t for p, t in zip(clean, truth)]))
             worst, worst_pass = (0.0, "", ""), (0.0, "")
             for trig in triggers:
@@ -77,7 +67,7 @@ def run_backdoor_probe(
                     raise ProbeCancelled()
                 rng = np.random.default_rng(trig.seed)
                 stamped = [trig.apply(r.image, rng) for r in reference]
-                pred = _predict(station, stamped, setting == "with prompts")
+                pred = station.check_a.classify(stamped, setting == "with prompts")
                 rates = {}
                 for ti, key in enumerate(keys):
                     others = [i for i, t in enumerate(truth) if t != ti]

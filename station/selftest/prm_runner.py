@@ -25,7 +25,7 @@ import torch
 
 from .. import audit
 from ..auth import require
-from ..models.preprocess import resize_square, resize_square_torch, to_model_input
+from ..models.preprocess import resize_square, resize_square_torch
 from ..models.prompted import PromptedVisionEncoder
 from ..pipeline import Pipeline
 from ..runtime import Station
@@ -167,10 +167,8 @@ def run_prm_selftest(
 
 def _plain_labels(station: Station, images: list[np.ndarray]) -> list[str]:
     """Check A's classes from the frozen encoder without RVPT prompts."""
-    a = station.check_a
-    x = to_model_input(images, a.mean, a.std, size=a.image_size)
     keys = [c.key for c in station.config.classes]
-    return [keys[i] for i in a.probabilities(x, use_prompts=False).argmax(1).tolist()]
+    return [keys[i] for i in station.check_a.classify(images, use_prompts=False)]
 
 
 def _record_batch(station, run_id, settings, variant, reference, targets, indices, clean, attacked, decisions, result,
