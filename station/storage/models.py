@@ -177,3 +177,25 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of `hash` under the station's audit key (a file outside the database): without the key
+    # nobody can recompute the chain after an edit. Empty on events written before the key existed.
+    mac: Mapped[str] = mapped_column(String(64), default="")
+    # A seal: this event vouches for the content of one protected record (see station.audit.seals).
+    record_table: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (Index("ix_audit_event_record", "record_table", "record_id", "id"),)
+
+
+class TrustedKey(Base):
+    """A public key (Ed25519) a manager trusts to sign station packs."""
+
+    __tablename__ = "trusted_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the raw public key
+    public_key: Mapped[str] = mapped_column(Text)  # PEM
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
