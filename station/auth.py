@@ -24,6 +24,7 @@ PERMISSIONS = {
     "selftest.run": {"manager"},
     "gate.manage": {"manager"},
     "settings.change": {"manager"},
+    "keys.manage": {"manager"},  # which plant keys may sign the packs this station imports
     "users.manage": {"manager"},
     "audit.read": {"manager"},
 }
@@ -36,6 +37,11 @@ class AuthError(StationError):
 
 class PermissionDenied(StationError):
     """The signed-in user's role does not allow this action."""
+
+    def __init__(self, message: str, actor: str = "", permission: str = ""):
+        super().__init__(message)
+        self.actor = actor  # "" when nobody was signed in
+        self.permission = permission
 
 
 def hash_password(password: str) -> str:
@@ -58,14 +64,22 @@ def check_password(password: str, stored: str) -> bool:
 def require(user: User | None, permission: str) -> None:
     allowed = PERMISSIONS[permission]
     if user is None:
-        raise PermissionDenied(f"'{permission}' needs a signed-in {' or '.join(sorted(allowed))}; sign in first")
+        raise PermissionDenied(f"'{permission}' needs a signed-in {' or '.join(sorted(allowed))}; sign in first",
+                               permission=permission)
     if not user.active:
-        raise PermissionDenied(f"user '{user.username}' is deactivated; ask a manager")
+        raise PermissionDenied(f"user '{user.username}' is deactivated; ask a manager", user.username, permission)
     if user.role not in allowed:
         raise PermissionDenied(
             f"user '{user.username}' ({user.role}) may not do '{permission}'; "
-            f"it needs a {' or '.join(sorted(allowed))}"
+            f"it needs a {' or '.join(sorted(allowed))}", user.username, permission,
         )
+
+
+def record_refusal(db, error: PermissionDenied, via: str) -> None:
+    """Audits a refused action in its own transaction (the refused work's transaction is rolled back)."""
+    with db.transaction() as s:
+        audit.record(s, error.actor or "(not signed in)", "refused", permission=error.permission, via=via,
+                     reason=str(error))
 
 
 def user_count(session: Session) -> int:

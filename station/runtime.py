@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from sqlalchemy import select
 
+from . import audit, failsafe
 from . import config as config_mod
-from . import failsafe
+from . import settings as settings_mod
 from .datalock import DataFolderLock, make_private
 from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
@@ -70,6 +71,7 @@ class Station:
     check_b_model_id: int
     gate: object = None  # station.gate: InputGate, or ClosedGate when no usable reference bank exists
     lock: DataFolderLock | None = None  # this process is the data folder's one writer until close()
+    settings_changed_outside: dict = field(default_factory=dict)  # {key: [old, new]} found (and audited) at start
 
     @classmethod
     def open(cls, data_dir: Path | str, config: StationConfig | None = None) -> Station:
@@ -84,9 +86,13 @@ class Station:
     @classmethod
     def _open(cls, data_dir: Path, config: StationConfig | None, lock: DataFolderLock) -> Station:
         cfg = config or config_mod.load(data_dir)
-        db = Database(cfg.database_url or sqlite_url(data_dir))
+        db = Database(cfg.database_url or sqlite_url(data_dir), data_dir=data_dir)
         images = ImageStore(data_dir / "images")
         _recover_images(db, images)
+        outside = {} if config is not None else settings_mod.record_outside_changes(
+            db, cfg, data_dir / config_mod.CONFIG_NAME)
+        if outside:
+            log.warning("station.toml was changed outside the station (recorded in the audit trail): %s", outside)
         device = pick_device(cfg.model.device)
         clip = load_foundation(cfg)
         clip.model.to(device)
@@ -94,10 +100,10 @@ class Station:
         check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
         check_b = load_second_check(cfg, clip, device)
         _apply_active_prompts(db, clip, check_a)
-        with db.transaction() as s:
-            clip_id = _model_id(s, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
-            b_id = _model_id(s, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
-        station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id)
+        clip_id = _model_id(db, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
+        b_id = _model_id(db, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
+        station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id,
+                      settings_changed_outside=outside)
         station.lock = lock
         station.reload_gate()
         return station
@@ -129,13 +135,26 @@ class Station:
             self.lock.release()
 
 
-def _model_id(session, kind: str, name: str, path: str, sha256: str, spec: dict) -> int:
-    row = session.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.sha256 == sha256))
-    if row is None:
-        row = ModelRecord(kind=kind, name=name, path=path, sha256=sha256, spec=spec)
-        session.add(row)
-        session.flush()
-    return row.id
+def _model_id(db: Database, kind: str, name: str, path: str, sha256: str, spec: dict) -> int:
+    """The model's record. A file whose content differs from what was recorded at its path is audited;
+    an imported one is refused (imports are content-checked; a later change is not an import)."""
+    with db.transaction() as s:
+        row = s.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.sha256 == sha256))
+        if row is not None:
+            return row.id
+        before = s.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.path == path)
+                          .order_by(ModelRecord.id.desc()).limit(1)) if path else None
+        if before is not None:
+            audit.record(s, "system", "model.changed", kind=kind, path=path, recorded=before.sha256, found=sha256,
+                         refused=before.imported_by is not None)
+        if before is None or before.imported_by is None:
+            row = ModelRecord(kind=kind, name=name, path=path, sha256=sha256, spec=spec)
+            s.add(row)
+            s.flush()
+            return row.id
+    raise ModelFileError(path, f"changed since it was imported (sha256 {before.sha256[:12]}... recorded, "
+                               f"{sha256[:12]}... now)",
+                         "Restore the imported file, or import the intended one with `station models import`.")
 
 
 def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck) -> None:

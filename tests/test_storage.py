@@ -31,7 +31,7 @@ def db(request, tmp_path):
             c.execute(text("DROP SCHEMA public CASCADE"))
             c.execute(text("CREATE SCHEMA public"))
         eng.dispose()
-    database = Database(url)
+    database = Database(url, data_dir=tmp_path)
     yield database
     database.close()
 
@@ -97,8 +97,8 @@ def test_audit_chain_detects_edits_and_deletions(db):
             audit.record(s, "alice", "test.event", n=i)
     with db.session() as s:
         check = audit.verify(s)
-        assert check.ok and check.events == 5
-        ids = list(s.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+        assert check.ok and check.events == 6  # and the event that created the station's audit key
+        ids = list(s.scalars(select(AuditEvent.id).where(AuditEvent.action == "test.event").order_by(AuditEvent.id)))
     with db.transaction() as s:
         s.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = :i"), {"i": ids[2]})
     with db.session() as s:

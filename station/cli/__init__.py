@@ -17,6 +17,23 @@ from .parser import build_parser
 __all__ = ["main", "build_parser", "CliError"]
 
 
+def _audit_refusal(args, error: Exception) -> None:
+    from ..auth import PermissionDenied, record_refusal
+
+    if not isinstance(error, PermissionDenied):
+        return
+    from .common import open_db
+
+    try:
+        db = open_db(args)
+        try:
+            record_refusal(db, error, via=f"cli {args.command}")
+        finally:
+            db.close()
+    except Exception as e:  # the refusal itself has been shown; a station that cannot audit says so
+        print(f"warning: the refusal could not be audited: {e}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -30,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (StationError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
+        _audit_refusal(args, e)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -31,7 +31,7 @@ def open_db(args):
     from ..storage.db import Database, sqlite_url
 
     cfg = load(args.data_dir)
-    return Database(cfg.database_url or sqlite_url(args.data_dir))
+    return Database(cfg.database_url or sqlite_url(args.data_dir), data_dir=args.data_dir)
 
 
 def sign_in_from_args(args, db, needed: bool = False):

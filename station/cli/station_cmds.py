@@ -219,18 +219,26 @@ def cmd_failsafe_reset(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from .. import audit
+    from ..audit.station_check import check_station
+    from ..auth import require, user_count
 
     db = open_db(args)
-    user = sign_in_from_args(args, db)
-    with db.session() as s:
-        from ..auth import require, user_count
-
-        if user_count(s):
-            require(user, "audit.read")
-        check = audit.verify(s)
-    if check.ok:
-        print(f"audit trail intact: {check.events} events")
+    try:
+        user = sign_in_from_args(args, db)
+        with db.session() as s:
+            if user_count(s):
+                require(user, "audit.read")
+        report = check_station(db, args.data_dir)
+    finally:
+        db.close()
+    if report.ok:
+        print(f"audit trail intact: {report.events} events; {report.records} records match their seals")
         return 0
-    print(f"audit trail BROKEN at event {check.first_broken_id}: it {check.problem}")
+    print(f"audit trail NOT intact: {len(report.findings) + report.more} problem(s) in {report.events} events "
+          f"and {report.records} records")
+    for finding in report.findings:
+        print(f"  - {finding}")
+    if report.more:
+        print(f"  ... and {report.more} more")
+    print("Keep a copy of the data folder as it is now and report this to IT and quality.")
     return 1

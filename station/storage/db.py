@@ -1,4 +1,4 @@
-"""Engine, sessions and schema upgrades.
+"""Engine, sessions (with the audit trail's hooks) and schema upgrades.
 
 SQLite (the default, in the data directory) gets WAL, foreign keys and
 synchronous=NORMAL on every connection of the station's own engine. Any other
@@ -65,7 +65,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 class Database:
-    def __init__(self, url: str, migrate: bool = True):
+    def __init__(self, url: str, migrate: bool = True, data_dir: Path | str | None = None):
+        """`data_dir` holds the audit key and checkpoint; for a SQLite file it defaults to the file's folder."""
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +83,16 @@ class Database:
         except Exception as e:
             safe = self.engine.url.render_as_string(hide_password=True)
             raise DatabaseError(f"cannot open or upgrade the database at {safe}: {e}") from e
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        from ..audit import AuditKeys, ensure_keyed, install  # the audit trail is part of every session
+
+        if data_dir is None and url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            data_dir = Path(url.removeprefix("sqlite:///")).parent
+        self.audit_keys = AuditKeys(data_dir) if data_dir is not None else None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False,
+                                      info={"audit_keys": self.audit_keys} if self.audit_keys else {})
+        install(self._sessions)
+        if self.audit_keys is not None and migrate:
+            ensure_keyed(self._sessions, self.audit_keys)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

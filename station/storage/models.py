@@ -185,7 +185,9 @@ class AuditEvent(Base):
     record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     record_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
-    __table_args__ = (Index("ix_audit_event_record", "record_table", "record_id", "id"),)
+    # seals by record, for the check; events that seal no single row (record_id NULL), newest first, for people
+    __table_args__ = (Index("ix_audit_event_record", "record_table", "record_id", "id"),
+                      Index("ix_audit_event_listed", "record_id", "id"))
 
 
 class TrustedKey(Base):

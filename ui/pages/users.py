@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (
 )
 
 from station import audit
-from station.auth import ROLES, create_user, list_users, set_active, set_role
+from station.audit.station_check import check_station
+from station.auth import ROLES, PermissionDenied, create_user, list_users, record_refusal, set_active, set_role
 
 from ..context import AppContext
+from ..jobs import start_job
 from ..widgets import list_table
 
 ROLE_WORDS = {"operator": "Operator (runs the line)", "reviewer": "Reviewer (decides the review queue)",
@@ -99,14 +101,31 @@ class UsersPage(QWidget):
         self._append_events(older)
 
     def verify(self) -> None:
-        with self.ctx.station.db.session() as s:
-            check = audit.verify(s)
-        if check.ok:
+        """Off the GUI thread: on a long-running station the check reads every record."""
+        st = self.ctx.station
+        self.verify_button.setEnabled(False)
+        self.verify_label.setStyleSheet("")
+        self.verify_label.setText("Checking every event and record...")
+        self.verify_job = start_job(self, lambda job: check_station(st.db, st.data_dir), "audit check",
+                                    on_success=self._verified, on_failure=self._verify_failed)
+
+    def _verified(self, report) -> None:
+        self.verify_button.setEnabled(True)
+        if report.ok:
             self.verify_label.setStyleSheet("color:#1b7f3b;")
-            self.verify_label.setText(f"All {check.events} events are intact.")
-        else:
-            self.verify_label.setStyleSheet("color:#b3261e; font-weight:bold;")
-            self.verify_label.setText(f"Event {check.first_broken_id} {check.problem}. Report this to IT and quality.")
+            self.verify_label.setText(f"All {report.events} events are intact; {report.records} records match "
+                                      "their seals.")
+            return
+        self.verify_label.setStyleSheet("color:#b3261e; font-weight:bold;")
+        shown = "\n".join(str(f) for f in report.findings[:5])
+        more = len(report.findings) + report.more - 5
+        self.verify_label.setText(f"NOT intact: {shown}" + (f"\n... and {more} more (station audit verify lists "
+                                  "them)" if more > 0 else "") + "\nReport this to IT and quality.")
+
+    def _verify_failed(self, message: str) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_label.setStyleSheet("color:#b3261e;")
+        self.verify_label.setText(f"The check could not run: {message}")
 
     def selected_user(self):
         row = self.user_table.currentRow()
@@ -119,6 +138,9 @@ class UsersPage(QWidget):
         try:
             with self.ctx.station.db.transaction() as s:
                 action(s, s.merge(self.ctx.user))
+        except PermissionDenied as e:
+            record_refusal(self.ctx.station.db, e, via="gui users")
+            QMessageBox.warning(self, title, str(e))
         except Exception as e:
             QMessageBox.warning(self, title, str(e))
         self.refresh()

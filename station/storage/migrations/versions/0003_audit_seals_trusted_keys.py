@@ -21,6 +21,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('record_id', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('record_digest', sa.String(length=64), nullable=True))
         batch.create_index('ix_audit_event_record', ['record_table', 'record_id', 'id'])
+        batch.create_index('ix_audit_event_listed', ['record_id', 'id'])
     op.create_table('trusted_key',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=128), nullable=False),
@@ -38,6 +39,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('trusted_key')
     with op.batch_alter_table('audit_event') as batch:
+        batch.drop_index('ix_audit_event_listed')
         batch.drop_index('ix_audit_event_record')
         batch.drop_column('record_digest')
         batch.drop_column('record_id')

@@ -1,0 +1,90 @@
+"""Seals: every write of a protected record appends an audit event carrying the record's digest.
+
+Installed on the station's sessions as flush hooks, so no write path can forget it: a row
+changed with sqlite3 no longer matches its newest seal, a row deleted leaves a seal with no
+row, a row inserted leaves a row with no seal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..storage.models import (Alarm, Inspection, ModelRecord, PromptSet, ReferenceBankRecord, Review, SelftestResult,
+                              SelftestRun, TrustedKey, User)
+from . import chain
+
+# What a plant audits: decisions, people and their roles, the models, prompts and gate in use,
+# self-test evidence, fail-safe alarms and the keys packs are trusted by.
+PROTECTED = (Inspection, Review, User, ModelRecord, PromptSet, ReferenceBankRecord, SelftestRun, SelftestResult,
+             Alarm, TrustedKey)
+TABLES = {cls.__tablename__: cls for cls in PROTECTED}
+SEAL = "seal"  # the action of a seal event
+DELETED = "deleted"  # the digest a deletion leaves
+_TO_SEAL, _TO_DROP = "audit_to_seal", "audit_to_drop"
+
+
+def _value(v):
+    if isinstance(v, datetime):
+        return chain._utc_naive(v)
+    if isinstance(v, float):
+        return repr(v)  # exact, and NaN compares equal to itself as text
+    return v
+
+
+def row_content(obj) -> dict:
+    return {attr.key: _value(getattr(obj, attr.key)) for attr in inspect(type(obj)).column_attrs}
+
+
+def digest(obj) -> str:
+    return hashlib.sha256(chain.canonical(row_content(obj)).encode("utf-8")).hexdigest()
+
+
+def seal(session: Session, obj) -> None:
+    chain.append(session, "system", SEAL, {}, (obj.__tablename__, obj.id, digest(obj)))
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    todo = session.info.setdefault(_TO_SEAL, {})
+    for obj in session.new:
+        if isinstance(obj, PROTECTED):
+            todo[id(obj)] = obj
+    for obj in session.dirty:
+        if isinstance(obj, PROTECTED) and session.is_modified(obj, include_collections=False):
+            todo[id(obj)] = obj
+    drops = session.info.setdefault(_TO_DROP, [])
+    drops.extend((obj.__tablename__, obj.id) for obj in session.deleted if isinstance(obj, PROTECTED))
+
+
+def _after_flush_postexec(session: Session, _context) -> None:
+    todo = session.info.pop(_TO_SEAL, {})
+    drops = session.info.pop(_TO_DROP, [])
+    for obj in todo.values():
+        seal(session, obj)
+    for table, row_id in drops:
+        chain.append(session, "system", SEAL, {"deleted": True}, (table, row_id, DELETED))
+
+
+def _after_commit(session: Session) -> None:
+    head = chain.committed_head(session)
+    chain.forget_transaction(session)
+    keys = chain.keys_of(session)
+    if head is not None and keys is not None and head.id is not None:
+        keys.write_head(head.id, head.hash)
+
+
+def _after_rollback(session: Session) -> None:
+    chain.committed_head(session)
+    chain.forget_transaction(session)
+    session.info.pop(_TO_SEAL, None)
+    session.info.pop(_TO_DROP, None)
+
+
+def install(sessions: sessionmaker) -> None:
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush_postexec", _after_flush_postexec)
+    event.listen(sessions, "after_commit", _after_commit)
+    event.listen(sessions, "after_soft_rollback", lambda s, _t: _after_rollback(s))

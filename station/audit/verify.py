@@ -1,0 +1,146 @@
+"""Checking the trail: the chain, the key, the checkpoint and every protected record against its seal."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..storage.models import AuditEvent
+from . import chain, seals
+from .keying import KEYED
+
+MAX_FINDINGS = 50
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str  # "event 12", "inspection 40", "checkpoint", "station.toml"
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+@dataclass
+class AuditReport:
+    events: int = 0
+    records: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    more: int = 0  # findings beyond MAX_FINDINGS, not listed
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def add(self, where: str, problem: str) -> None:
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(Finding(where, problem))
+        else:
+            self.more += 1
+
+    @property
+    def first_broken_id(self) -> int | None:
+        for f in self.findings:
+            if f.where.startswith("event "):
+                return int(f.where.split()[1])
+        return None
+
+    @property
+    def problem(self) -> str:
+        return str(self.findings[0]) if self.findings else ""
+
+
+def _check_chain(session: Session, report: AuditReport) -> AuditEvent | None:
+    keys = chain.keys_of(session)
+    key = keys.key() if keys is not None else None
+    prev, keyed, last = chain.GENESIS, False, None
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)):
+        report.events += 1
+        where = f"event {event.id}"
+        if event.prev_hash != prev:
+            report.add(where, "does not point at the event before it (an event was removed or inserted)")
+        if event.hash != chain.event_hash(event.prev_hash, event.at, event.actor, event.action, event.detail,
+                                          chain.event_record(event)):
+            report.add(where, f"content does not match its hash (the event '{event.action}' was edited)")
+        keyed = keyed or event.action == KEYED  # from the keying event on, every event carries a MAC
+        if event.mac:
+            keyed = True
+            if key is not None and not hmac.compare_digest(event.mac, keys.mac(event.hash, key)):
+                report.add(where, "its MAC is wrong: the chain was recomputed or the event written without the key")
+        elif keyed:
+            report.add(where, "has no MAC although earlier events do (written or rewritten without the key)")
+        prev, last = event.hash, event
+    if keyed and key is None:
+        report.add("audit key", f"{keys.key_path if keys else 'the key file'} is missing, so the MACs cannot be "
+                                "checked; restore it from the station's backup")
+    return last
+
+
+def _check_checkpoint(session: Session, report: AuditReport, last: AuditEvent | None) -> None:
+    keys = chain.keys_of(session)
+    if keys is None:
+        return
+    head, problem = keys.read_head()
+    if problem:
+        report.add("checkpoint", problem)
+    if head is None:
+        if last is not None and last.mac:
+            report.add("checkpoint", f"{keys.head_path} is missing although the trail is keyed (deleted?)")
+        return
+    at = session.get(AuditEvent, head.event_id)
+    end = f"#{last.id}" if last is not None else "nothing (the trail is empty)"
+    if at is None:
+        report.add("checkpoint", f"names event #{head.event_id} as committed, but the trail ends at {end}: "
+                                 "the newest events were deleted")
+    elif at.hash != head.event_hash:
+        report.add("checkpoint", f"event #{head.event_id} is not the event the checkpoint recorded (rewritten)")
+
+
+def _describe(obj) -> str:
+    shown = {k: v for k, v in seals.row_content(obj).items()
+             if k in ("verdict", "reason", "label", "good", "role", "active", "username", "status", "sha256",
+                      "outcome", "reset_at", "label_a", "label_b")}
+    return ", ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def _check_table(session: Session, report: AuditReport, table: str) -> None:
+    cls = seals.TABLES[table]
+    top_row = session.scalar(select(func.max(cls.id))) or 0
+    top_seal = session.scalar(select(func.max(AuditEvent.record_id)).where(AuditEvent.record_table == table)) or 0
+    name = table.replace("_", " ")
+    for lo in range(0, max(top_row, top_seal) + 1, _CHUNK):
+        hi = lo + _CHUNK
+        rows = {r.id: r for r in session.scalars(select(cls).where(cls.id >= lo, cls.id < hi))}
+        newest: dict[int, str] = {}
+        for record_id, record_digest in session.execute(
+                select(AuditEvent.record_id, AuditEvent.record_digest)
+                .where(AuditEvent.record_table == table, AuditEvent.record_id >= lo, AuditEvent.record_id < hi)
+                .order_by(AuditEvent.id)):
+            newest[record_id] = record_digest
+        for row_id in sorted(set(rows) | set(newest)):
+            row, sealed = rows.get(row_id), newest.get(row_id)
+            where = f"{name} {row_id}"
+            if row is not None:
+                report.records += 1
+            if row is None and sealed not in (None, seals.DELETED):
+                report.add(where, "was deleted outside the station (its seal remains)")
+            elif row is not None and sealed is None:
+                report.add(where, f"was added outside the station (no seal): {_describe(row)}")
+            elif row is not None and sealed == seals.DELETED:
+                report.add(where, f"was deleted by the station but is back: {_describe(row)}")
+            elif row is not None and sealed != seals.digest(row):
+                report.add(where, f"was changed outside the station; it now reads {_describe(row)}")
+        session.expunge_all()  # keeps memory flat over a large table
+
+
+def verify(session: Session) -> AuditReport:
+    report = AuditReport()
+    last = _check_chain(session, report)
+    _check_checkpoint(session, report, last)
+    for table in seals.TABLES:
+        _check_table(session, report, table)
+    return report

@@ -1,0 +1,221 @@
+"""Tamper evidence on a real station's records: each test edits the database (or its files) the way someone
+with sqlite3 would, and `station audit verify` must name what was done."""
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from station import audit, config
+from station.audit.chain import canonical, event_hash
+from station.audit.station_check import check_station
+from station.auth import create_user
+from station.capture import SyntheticSource
+from station.cli import main
+from station.pipeline import Pipeline
+from station.review import decide
+from station.runtime import Station
+from station.storage.db import Database, sqlite_url
+
+PW = "password-123"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A station that has inspected frames (some sent to review, one decided), with three accounts."""
+    data = tmp_path_factory.mktemp("audit") / "data"
+    st = Station.open(data)
+    try:
+        with st.db.transaction() as s:
+            boss = create_user(s, "boss", "manager", PW, by=None)
+            create_user(s, "olga", "operator", PW, by=boss)
+            create_user(s, "rita", "reviewer", PW, by=boss)
+        st.config.thresholds.conf_a = 0.99  # most frames wait for review
+        Pipeline(st, source_name="simulated").run(SyntheticSource(seed=5, defect_rate=0.5, size=96), max_frames=10)
+        with st.db.transaction() as s:
+            from station.storage.models import Inspection, User
+
+            rita = s.query(User).filter_by(username="rita").one()
+            first = s.query(Inspection).filter_by(verdict="REVIEW").order_by(Inspection.id).first()
+            decide(s, first.id, "washer/scratch", st.good, rita, note="deep scratch")
+    finally:
+        st.close()
+    return data
+
+
+@pytest.fixture
+def data(template, tmp_path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(template, copy)
+    return copy
+
+
+def sql(data: Path, statement: str, *params):
+    with sqlite3.connect(data / "station.db") as con:
+        return con.execute(statement, params).fetchall()
+
+
+def findings(data: Path) -> list[str]:
+    db = Database(sqlite_url(data), data_dir=data)
+    try:
+        return [str(f) for f in check_station(db, data).findings]
+    finally:
+        db.close()
+
+
+def verify_cli(data: Path, capsys) -> tuple[int, str]:
+    os.environ["STATION_PASSWORD"] = PW
+    try:
+        code = main(["--data-dir", str(data), "--user", "boss", "audit", "verify"])
+    finally:
+        os.environ.pop("STATION_PASSWORD")
+    return code, capsys.readouterr().out
+
+
+def test_an_untouched_station_reads_intact_and_its_files_are_private(data, capsys):
+    code, out = verify_cli(data, capsys)
+    assert code == 0 and "intact" in out, out
+    assert "records match their seals" in out
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "audit.key").stat().st_mode) == 0o600
+    for f in (data / "station.db", data / "audit.head"):
+        assert stat.S_IMODE(f.stat().st_mode) & 0o077 == 0, f
+
+
+def test_an_inspection_edited_from_review_to_pass_is_named(data, capsys):
+    (row_id,) = sql(data, "SELECT id FROM inspection WHERE verdict = 'REVIEW' ORDER BY id DESC LIMIT 1")[0]
+    sql(data, "UPDATE inspection SET verdict = 'PASS', reason = '' WHERE id = ?", row_id)
+    code, out = verify_cli(data, capsys)
+    assert code == 1 and "NOT intact" in out
+    assert f"inspection {row_id}: was changed outside the station" in out and "verdict=PASS" in out
+
+
+def test_an_operator_promoted_with_sqlite3_is_named(data):
+    sql(data, "UPDATE user SET role = 'manager' WHERE username = 'olga'")
+    assert any("user " in f and "changed outside" in f and "role=manager" in f for f in findings(data))
+
+
+def test_a_review_decision_edited_and_the_chain_recomputed_without_the_key_is_caught(data):
+    sql(data, "UPDATE review SET label = 'washer/good', good = 1")
+    # the forger recomputes every seal digest and hash in the chain, as the old unkeyed trail allowed
+    con = sqlite3.connect(data / "station.db")
+    with con:
+        review = con.execute("SELECT * FROM review").fetchone()
+        cols = [d[0] for d in con.execute("SELECT * FROM review").description]
+        forged = dict(zip(cols, review))
+        forged["good"] = True
+        forged["decided_at"] = forged["decided_at"].replace(" ", "T").split("+")[0]
+        digest = hashlib.sha256(canonical(forged).encode()).hexdigest()
+        con.execute("UPDATE audit_event SET record_digest = ? WHERE record_table = 'review'", (digest,))
+        prev = audit.GENESIS
+        for row in con.execute("SELECT id, at, actor, action, detail, record_table, record_id, record_digest "
+                               "FROM audit_event ORDER BY id").fetchall():
+            from datetime import datetime
+
+            event_id, at, actor, action, detail, table, rid, rdigest = row
+            h = event_hash(prev, datetime.fromisoformat(at), actor, action, json.loads(detail),
+                           (table, rid, rdigest) if table else None)
+            con.execute("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, event_id))
+            prev = h
+    con.close()
+    found = findings(data)
+    assert any("MAC is wrong" in f for f in found), found
+
+
+def test_stripping_the_macs_is_caught(data):
+    sql(data, "UPDATE audit_event SET mac = ''")
+    found = findings(data)
+    assert any("checkpoint" in f for f in found) or any("no MAC" in f for f in found), found
+
+
+def test_deleting_the_newest_audit_events_or_all_of_them_is_caught(data, tmp_path):
+    everything = tmp_path / "everything"
+    shutil.copytree(data, everything)
+    sql(data, "DELETE FROM audit_event WHERE id > (SELECT max(id) - 3 FROM audit_event)")
+    assert any("newest events were deleted" in f for f in findings(data))
+    sql(everything, "DELETE FROM audit_event")
+    found = findings(everything)
+    assert any("newest events were deleted" in f for f in found), found
+    assert any("added outside the station" in f for f in found)  # the records lost their seals
+
+
+def test_a_deleted_or_inserted_inspection_is_named(data):
+    (newest,) = sql(data, "SELECT max(id) FROM inspection")[0]
+    sql(data, "DELETE FROM inspection WHERE id = ?", newest)
+    assert f"inspection {newest}: was deleted outside the station (its seal remains)" in findings(data)
+    sql(data, "INSERT INTO inspection (id, created_at, source, origin, image_path, image_sha256, width, height, "
+              "verdict, reason, label_a, conf_a, label_b, conf_b, latency_ms, manual_mode) SELECT ?, created_at, "
+              "source, origin, image_path, image_sha256, width, height, 'PASS', '', label_a, conf_a, label_b, conf_b, "
+              "latency_ms, manual_mode FROM inspection WHERE id = 1", newest + 100)
+    assert any(f"inspection {newest + 100}: was added outside the station" in f for f in findings(data))
+
+
+def test_an_edited_audit_event_is_named(data):
+    (event_id,) = sql(data, "SELECT id FROM audit_event WHERE action = 'review.decide'")[0]
+    sql(data, "UPDATE audit_event SET actor = 'mallory' WHERE id = ?", event_id)
+    assert any(f"event {event_id}: content does not match its hash" in f for f in findings(data))
+
+
+def test_a_missing_key_is_reported_and_no_event_can_be_written_without_it(data):
+    (data / "audit.key").unlink()
+    found = findings(data)
+    assert any("audit key" in f and "missing" in f for f in found), found
+    db = Database(sqlite_url(data), data_dir=data)
+    try:
+        with pytest.raises(audit.AuditKeyMissing, match="restore it from the station's backup"):
+            with db.transaction() as s:
+                audit.record(s, "mallory", "anything")
+    finally:
+        db.close()
+    assert not (data / "audit.key").exists()  # not quietly replaced by a new key
+
+
+def test_hand_edits_to_the_settings_are_reported_then_recorded_old_and_new_at_the_next_start(data):
+    cfg = config.load(data)
+    cfg.thresholds.conf_b = 0.55
+    config.save(cfg, data)  # as an editor would, outside the station
+    assert any("station.toml" in f and "thresholds.conf_b" in f for f in findings(data))
+    st = Station.open(data)
+    try:
+        assert st.settings_changed_outside == {"thresholds.conf_b": [0.7, 0.55]}
+        with st.db.session() as s:
+            event = audit.page(s, limit=1)[0]
+    finally:
+        st.close()
+    assert event.action == "settings.changed_outside" and event.detail["changes"] == {"thresholds.conf_b": [0.7, 0.55]}
+    assert findings(data) == []  # recorded now
+
+
+def test_a_refused_action_is_audited(data, capsys):
+    os.environ["STATION_PASSWORD"] = PW
+    try:
+        assert main(["--data-dir", str(data), "--user", "olga", "failsafe", "reset"]) == 2
+    finally:
+        os.environ.pop("STATION_PASSWORD")
+    assert "may not do 'failsafe.reset'" in capsys.readouterr().err
+    ((actor, detail),) = sql(data, "SELECT actor, detail FROM audit_event WHERE action = 'refused'")
+    assert actor == "olga" and json.loads(detail)["permission"] == "failsafe.reset"
+    assert findings(data) == []
+
+
+def test_a_changed_imported_model_file_is_refused_and_audited(data):
+    from station.models.files import ModelFileError
+    from station.runtime import _model_id
+    from station.storage.models import ModelRecord
+
+    db = Database(sqlite_url(data), data_dir=data)
+    try:
+        with db.transaction() as s:
+            s.add(ModelRecord(kind="clip", name="ViT-B-32", path=str(data / "models" / "vit.pt"), sha256="a" * 64,
+                              spec={}, imported_by=1))
+        with pytest.raises(ModelFileError, match="changed since it was imported"):
+            _model_id(db, "clip", "ViT-B-32", str(data / "models" / "vit.pt"), "b" * 64, {})
+    finally:
+        db.close()
+    ((detail,),) = sql(data, "SELECT detail FROM audit_event WHERE action = 'model.changed'")
+    assert json.loads(detail)["refused"] is True and json.loads(detail)["found"] == "b" * 64
