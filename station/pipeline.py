@@ -127,6 +127,7 @@ class Pipeline:
                 self.manual_mode, trip_at = True, len(decisions) - 1
 
         staged = [st.images.stage(f.image) for f in frames]
+        written = time.time()  # the row's own latency stops here, as it is sealed once, complete
         try:
             with st.db.transaction() as s:
                 rows = []
@@ -135,7 +136,7 @@ class Pipeline:
                         source=self.source_name[:256], origin=f.origin, image_path=img.relative_path,
                         image_sha256=img.sha256, width=img.width, height=img.height, verdict=d.verdict,
                         reason=d.reason, label_a=d.a.label, conf_a=d.a.confidence, label_b=d.b.label,
-                        conf_b=d.b.confidence, latency_ms=0.0, manual_mode=manual, truth=f.truth,
+                        conf_b=d.b.confidence, latency_ms=(written - f.timestamp) * 1000.0, manual_mode=manual, truth=f.truth,
                         clip_model_id=st.clip_model_id, check_b_model_id=st.check_b_model_id,
                         prompt_set_id=st.check_a.prompt_set_id,
                         operator_id=self.operator.id if self.operator else None,
@@ -147,10 +148,6 @@ class Pipeline:
                               "limit": cfg.failsafe.max_review_share, "source": self.source_name}
                     s.add(Alarm(kind="failsafe", detail=detail))
                     audit.record(s, "system", "failsafe.trip", **detail)
-                s.flush()
-                written = time.time()
-                for row, f in zip(rows, frames):  # the row's own figure stops just before the commit
-                    row.latency_ms = (written - f.timestamp) * 1000.0
         except BaseException:
             for img in staged:
                 st.images.discard(img)
