@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.config import SOURCE_KINDS, ClassSpec, StationConfig
+from station.config import (
+    SOURCE_KINDS, ClassSpec, FailSafe, ScheduleSpec, SourceSpec, StationConfig, Thresholds, UiSpec, bounds,
+)
 from station.settings import change_settings
 
 from ..context import AppContext
@@ -43,28 +45,31 @@ class SettingsPage(QWidget):
         row.addStretch(1)
         cl.addLayout(row)
 
-        def spin(lo, hi, step, decimals=2):
+        def spin(schema, key, step, decimals=2):  # offers only what the settings schema accepts
             box = QDoubleSpinBox()
-            box.setRange(lo, hi)
-            box.setSingleStep(step)
             box.setDecimals(decimals)
+            box.setRange(*bounds(schema, key))
+            box.setSingleStep(step)
             return box
 
-        self.conf_a, self.conf_b = spin(0, 1, 0.05), spin(0, 1, 0.05)
-        self.window_spin, self.min_frames = QSpinBox(minimum=1, maximum=100000), QSpinBox(minimum=0, maximum=100000)
-        self.share = spin(0.01, 1, 0.05)
+        def whole(schema, key):
+            return QSpinBox(minimum=bounds(schema, key)[0], maximum=bounds(schema, key)[1])
+
+        self.conf_a, self.conf_b = spin(Thresholds, "conf_a", 0.05), spin(Thresholds, "conf_b", 0.05)
+        self.window_spin, self.min_frames = whole(FailSafe, "window"), whole(FailSafe, "min_frames")
+        self.share = spin(FailSafe, "max_review_share", 0.05)
         self.source_kind = QComboBox()
         self.source_kind.addItems(list(SOURCE_KINDS))
         self.source_target = QLineEdit()
-        self.fps = spin(0, 1000, 1, 1)
-        self.defect_rate = spin(0, 1, 0.05)
-        self.idle = spin(0.1, 1440, 1, 1)
-        self.prm_days = spin(0, 366, 1, 1)
-        self.backdoor_days = spin(0, 366, 1, 1)
+        self.fps = spin(SourceSpec, "fps", 1, 1)
+        self.defect_rate = spin(SourceSpec, "defect_rate", 0.05)
+        self.idle = spin(UiSpec, "idle_signout_minutes", 1, 1)
+        self.prm_days = spin(ScheduleSpec, "prm_every_days", 1, 1)
+        self.backdoor_days = spin(ScheduleSpec, "backdoor_every_days", 1, 1)
         form_box = QGroupBox("Decisions, camera and safety")
         form = QFormLayout(form_box)
-        form.addRow("Vision model: confidence needed (0-1)", self.conf_a)
-        form.addRow("Second check: confidence needed (0-1)", self.conf_b)
+        form.addRow("Vision model: confidence needed (0.05-1)", self.conf_a)
+        form.addRow("Second check: confidence needed (0.05-1)", self.conf_b)
         form.addRow("Fail-safe: parts looked at", self.window_spin)
         form.addRow("Fail-safe: share to review that trips it", self.share)
         form.addRow("Fail-safe: fewest parts before it can trip", self.min_frames)
@@ -144,9 +149,9 @@ class SettingsPage(QWidget):
     def save(self) -> None:
         st = self.ctx.station
         try:
-            new = self.edited()
+            new = self.edited()  # a refused value raises ConfigError naming the key and what is allowed
             changes = change_settings(st.db, st.data_dir, st.config, new, self.ctx.user)
-        except Exception as e:
+        except Exception as e:  # ConfigError, PermissionError, a failed write: tell the manager, keep the page
             QMessageBox.warning(self, "Settings not saved", str(e))
             return
         if not changes:

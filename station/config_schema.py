@@ -1,0 +1,316 @@
+"""The typed schema of the station's settings: every key's type and allowed values, checked strictly.
+
+Strict means no guessing: `good = "false"` (quoted) is text, not a boolean, and is refused instead of
+being read as true; a number in quotes is refused too. A whole number is fine where a number is expected.
+Each field's description says what is allowed; it is also what an error message quotes.
+
+The classes are pydantic dataclasses, so they validate on construction (and in `dataclasses.replace`),
+while attribute access, `dataclasses.replace` and `dataclasses.asdict` work as with plain dataclasses.
+Assigning an attribute is not checked (tests and benchmarks tune values in memory); `config.validate`
+checks a whole configuration again before it is saved.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import asdict, field
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic.dataclasses import dataclass
+
+from .errors import StationError
+from .synth.catalog import FAMILY_BY_KEY, PartClass
+
+CHECK_B_KINDS = ("demo_cnn", "linear_probe", "torchscript", "onnx")
+SOURCE_KINDS = ("synthetic", "folder", "video", "camera", "rtsp")
+DEVICES = ("auto", "cpu", "cuda")
+FAMILIES = tuple(FAMILY_BY_KEY)
+
+# No str -> bool/number coercion, no unknown keys, no NaN or infinity (a NaN threshold compares false with everything).
+STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+
+class ConfigError(StationError):
+    """The settings file is wrong; the message names the file, the key and the fix."""
+
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(message)
+        self.errors = errors or []  # pydantic's error details, when the schema refused a value
+
+
+# ------------------------------------------------------------------ field types
+
+
+def _g(v: float) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def number(lo: float, hi: float, what: str = "a number", description: str = ""):
+    """A float field from lo to hi (inclusive); ints are accepted."""
+    return Annotated[float, Field(ge=lo, le=hi, description=description or f"{what} from {_g(lo)} to {_g(hi)}")]
+
+
+def whole(lo: int, hi: int | None = None, what: str = "a whole number"):
+    """An int field (true/false are not numbers here)."""
+    text = f"{what} from {lo} to {hi}" if hi is not None else f"{what} of at least {lo}"
+    return Annotated[int, Field(ge=lo, le=hi, description=text)]
+
+
+def one_of(values: tuple[str, ...]):
+    return Annotated[Literal[values], Field(description="one of " + ", ".join(values))]
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("blank text")
+    return text
+
+
+Flag = Annotated[bool, Field(description="true or false")]
+Text = Annotated[str, Field(description="a text (in quotes)")]
+Name = Annotated[str, AfterValidator(_not_blank), Field(description="a non-empty text")]
+Prompts = Annotated[list[Annotated[str, AfterValidator(_not_blank)]],
+                    Field(min_length=1, description="a list of one or more non-empty texts")]
+
+# Confidence thresholds. 0 would let every opinion decide automatically. A softmax's top class always has
+# at least 1/(number of classes) confidence, so a threshold at or below 1/20 = 0.05 filters nothing for any
+# list of up to 20 classes: 0.05 refuses such values without refusing any threshold that does something.
+Confidence = number(0.05, 1.0, description="a confidence from 0.05 to 1")
+# The review share that trips the fail-safe: 0 would trip on the first review, 1 could never trip.
+ReviewShare = number(0.01, 0.99, description="a share from 0.01 to 0.99 (1 would mean the fail-safe never trips)")
+Days = number(0, 366, description="a number of days from 0 (not scheduled) to 366")
+CosineDistance = number(0.0, 2.0, description="a cosine distance from 0 (use the bank's calibration) to 2")
+Share = number(0.0, 1.0, "a share")
+Frames = whole(1, 100_000, "a whole number of frames")
+Seed = whole(0)
+Fps = number(0.0, 1000.0, description="frames per second from 0 (as fast as possible) to 1000")
+Pixels = whole(10_000, 400_000_000, "a whole number of pixels")
+Minutes = number(0.1, 1440.0, "a number of minutes")
+Neighbours = whole(1, 50)
+ReviewTarget = number(0.001, 0.2, "a share")
+SourceKind, Family, CheckBKind, Device = one_of(SOURCE_KINDS), one_of(FAMILIES), one_of(CHECK_B_KINDS), one_of(DEVICES)
+
+
+# ------------------------------------------------------------------ error wording
+
+
+def _fields(cls) -> dict:
+    return getattr(cls, "__pydantic_fields__", {})
+
+
+def bounds(cls, name: str) -> tuple[float | None, float | None]:
+    """(lowest, highest) allowed for a numeric field, for widgets that should offer only valid values."""
+    lo = hi = None
+    for m in _fields(cls)[name].metadata:
+        lo = getattr(m, "ge", getattr(m, "gt", lo))
+        hi = getattr(m, "le", getattr(m, "lt", hi))
+    return lo, hi
+
+
+def unknown_keys(where: str, unknown: list[str], known: list[str]) -> str:
+    """'unknown key(s) x in [t]; known: ...', with a guess for a misspelling."""
+    names = ", ".join(sorted(map(str, unknown)))
+    text = f"unknown key(s) {names} in {where or 'the top level'}; known: {', '.join(known)}"
+    guesses = [g for u in unknown for g in difflib.get_close_matches(str(u), known, n=1)]
+    return text + (f" (did you mean {', '.join(guesses)}?)" if guesses else "")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _say(cls, where: str, err: dict) -> str:
+    """One pydantic error as a sentence naming the key and what is allowed."""
+    loc, kind, fields = err["loc"], err["type"], _fields(cls)
+    if not loc:  # a rule across several keys (a model validator): its text says everything
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    name = loc[0]
+    if isinstance(name, int):  # positional arguments: pydantic counts them
+        if name >= len(fields):
+            return f"{where}: too many values ({len(fields)} keys: {', '.join(fields)})"
+        name = list(fields)[name]
+    key = f"{where} {name}".strip()
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        return unknown_keys(where, [name], list(fields))
+    info = fields.get(name)
+    allowed = (info.description if info is not None else None) or "valid"
+    if kind in ("missing", "missing_keyword_argument"):
+        return f"{key} is missing; it must be {allowed}"
+    item = f" (item {loc[1] + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
+    quoted = isinstance(err.get("input"), str) and kind in ("bool_type", "int_type", "float_type")
+    hint = " (a text in quotes; write the value without quotes)" if quoted else ""
+    return f"{key} must be {allowed}, got {_short(err.get('input'))}{item}{hint}"
+
+
+def explain(cls, errors: list, where: str, path=None) -> str:
+    text = "; ".join(dict.fromkeys(_say(cls, where, e) for e in errors))
+    return f"{path}: {text}" if path else text
+
+
+def explained(where: str):
+    """Class decorator: a refused construction raises ConfigError (worded for `where`) instead of ValidationError."""
+
+    def wrap(cls):
+        init = cls.__init__
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            try:
+                init(self, *args, **kwargs)
+            except ValidationError as e:
+                errors = e.errors(include_url=False)
+                raise ConfigError(explain(cls, errors, where), errors) from None
+
+        cls.__init__ = __init__
+        cls.where = where
+        return cls
+
+    return wrap
+
+
+# ------------------------------------------------------------------ the schema
+
+
+@explained("[[classes]]")
+@dataclass(config=STRICT)
+class ClassSpec:
+    key: Name  # stable id shared by both checks, e.g. "washer/scratch"
+    name: Name  # shown to people, e.g. "scratched washer"
+    prompts: Prompts  # averaged for check A
+    good: Flag
+
+
+@explained("[thresholds]")
+@dataclass(config=STRICT)
+class Thresholds:
+    conf_a: Confidence = 0.5  # check A's softmax confidence needed for an automatic verdict
+    conf_b: Confidence = 0.7
+
+
+@explained("[failsafe]")
+@dataclass(config=STRICT)
+class FailSafe:
+    window: Frames = 50  # frames considered
+    max_review_share: ReviewShare = 0.6  # above this share of REVIEW the station goes to manual mode
+    min_frames: Frames = 20  # no trip before this many frames in the window
+
+    @model_validator(mode="after")
+    def _fits_window(self):
+        if self.min_frames > self.window:
+            raise ValueError(f"[failsafe] min_frames must be at most window ({self.window}), got {self.min_frames}")
+        return self
+
+
+@explained("[source]")
+@dataclass(config=STRICT)
+class SourceSpec:
+    kind: SourceKind = "synthetic"
+    target: Text = ""
+    defect_rate: Share = 0.2
+    family: Family = "washer"
+    seed: Seed = 0
+    fps: Fps = 0.0
+    # image files larger than this are skipped before they are decoded
+    max_pixels: Pixels = 30_000_000
+
+    @model_validator(mode="after")
+    def _has_target(self):
+        if self.kind != "synthetic" and not self.target:
+            raise ValueError(f"[source] kind = '{self.kind}' needs a target (path, camera number or URL)")
+        return self
+
+
+@explained("[model]")
+@dataclass(config=STRICT)
+class ModelSpec:
+    clip: Text = "demo"  # "demo", a model folder, or a checkpoint file (then clip_arch)
+    clip_arch: Text = ""
+    clip_quick_gelu: Flag = False
+    check_b: CheckBKind = "demo_cnn"
+    check_b_path: Text = ""  # for linear_probe / torchscript / onnx
+    device: Device = "auto"
+
+    @model_validator(mode="after")
+    def _has_path(self):
+        if self.check_b in ("torchscript", "onnx", "linear_probe") and not self.check_b_path:
+            raise ValueError(f"[model] check_b = '{self.check_b}' needs check_b_path")
+        return self
+
+
+@explained("[ui]")
+@dataclass(config=STRICT)
+class UiSpec:
+    # the station application signs a user out after this long untouched
+    idle_signout_minutes: Minutes = 15.0
+
+
+@explained("[schedule]")
+@dataclass(config=STRICT)
+class ScheduleSpec:
+    """How often each self-test comes due, in days (0: not scheduled). The backdoor probe measures the
+    foundation model with and without the active prompts, so it is also the prompts' periodic re-evaluation."""
+
+    prm_every_days: Days = 7.0
+    backdoor_every_days: Days = 30.0
+
+
+@explained("[gate]")
+@dataclass(config=STRICT)
+class GateSpec:
+    """The input gate (station.gate): no part, no pass."""
+
+    enabled: Flag = True
+    neighbours: Neighbours = 5  # k of the k-th nearest neighbour distance
+    # share of clean held-out frames the calibration may send to review
+    false_review_target: ReviewTarget = 0.01
+    max_appearance_distance: CosineDistance = 0.0  # 0: the reference bank's calibrated threshold
+    max_layout_distance: CosineDistance = 0.0  # 0: the reference bank's calibrated threshold
+
+
+def family_classes(family: str) -> list[ClassSpec]:
+    if family not in FAMILY_BY_KEY:
+        raise ConfigError(f"unknown part family '{family}'; choose one of {', '.join(FAMILY_BY_KEY)}")
+    fam = FAMILY_BY_KEY[family]
+    return [
+        ClassSpec(pc.key, pc.label, pc.prompt_texts(), pc.good)
+        for pc in (PartClass(fam, c) for c in fam.conditions)
+    ]
+
+
+@explained("")
+@dataclass(config=STRICT)
+class StationConfig:
+    name: Text = "Inspection station"
+    database_url: Text = ""  # empty: SQLite in the data directory
+    classes: list[ClassSpec] = field(default_factory=lambda: family_classes("washer"))
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    failsafe: FailSafe = field(default_factory=FailSafe)
+    source: SourceSpec = field(default_factory=SourceSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    ui: UiSpec = field(default_factory=UiSpec)
+    schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
+    gate: GateSpec = field(default_factory=GateSpec)
+
+    @model_validator(mode="after")
+    def _classes_can_decide(self):
+        keys = [c.key for c in self.classes]
+        if len(self.classes) < 2:
+            raise ValueError("at least two [[classes]] are needed (one good, one defect)")
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"class keys must be unique; repeated: {sorted({k for k in keys if keys.count(k) > 1})}")
+        if not any(c.good for c in self.classes):
+            raise ValueError("no class is marked good = true; the station could never PASS a part")
+        if all(c.good for c in self.classes):
+            raise ValueError("every class is marked good; the station could never FAIL a part")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+SECTIONS = {"thresholds": Thresholds, "failsafe": FailSafe, "source": SourceSpec, "model": ModelSpec,
+            "ui": UiSpec, "schedule": ScheduleSpec, "gate": GateSpec}
+TOP_KEYS = ("name", "database_url")
