@@ -91,9 +91,9 @@ def measure(station: Station, frames_png: list[bytes], n: int, prompt_tokens: li
 def open_station(data: Path, clip: str = "demo", arch: str = "") -> Station:
     cfg = config.default_config("washer")
     cfg.model.clip, cfg.model.clip_arch = clip, arch
-    cfg.failsafe.max_review_share = 1.0  # a random model disagrees with everything; keep it deciding
     config.save(cfg, data)
-    return Station.open(data)
+    cfg.failsafe.max_review_share = 1.0  # in memory only: a random model disagrees with everything; keep it deciding
+    return Station.open(data, config=cfg)
 
 
 def main() -> int:

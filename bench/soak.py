@@ -66,9 +66,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         cfg = config.default_config()
-        cfg.failsafe.max_review_share = 1.0
         config.save(cfg, data)
-        station = Station.open(data)
+        cfg.failsafe.max_review_share = 1.0  # in memory only (a saved file may not disable the fail-safe)
+        station = Station.open(data, config=cfg)
         pipeline = Pipeline(station, source_name="soak")
 
         warm = min(500, args.frames // 4)
