@@ -219,3 +219,39 @@ def test_a_changed_imported_model_file_is_refused_and_audited(data):
         db.close()
     ((detail,),) = sql(data, "SELECT detail FROM audit_event WHERE action = 'model.changed'")
     assert json.loads(detail)["refused"] is True and json.loads(detail)["found"] == "b" * 64
+
+
+def test_two_writers_at_once_keep_one_unbroken_chain(tmp_path):
+    """Two connections (as two processes would) append events and seal records concurrently."""
+    import threading
+
+    from station.storage.models import Alarm
+
+    first = Database(sqlite_url(tmp_path), data_dir=tmp_path)
+    second = Database(sqlite_url(tmp_path), data_dir=tmp_path)
+    errors = []
+
+    def write(db, who):
+        try:
+            for i in range(40):
+                with db.transaction() as s:
+                    s.get(Alarm, 1)  # a read first: the chain's end must not move between it and the write
+                    audit.record(s, who, "test.event", n=i)
+                    s.add(Alarm(kind=who, detail={"n": i}))
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=write, args=(db, who)) for db, who in ((first, "a"), (second, "b"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        with first.session() as s:
+            report = audit.verify(s)
+        assert report.ok, report.findings
+        assert report.records == 80
+    finally:
+        first.close()
+        second.close()

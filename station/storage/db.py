@@ -98,6 +98,10 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on any error."""
         with self._sessions() as session, session.begin():
+            if self.engine.dialect.name == "sqlite":
+                # take the write lock now, not at the first INSERT: what the transaction reads before writing
+                # (the audit chain's last hash above all) cannot change under it, in this process or another
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 
     def session(self) -> Session:
