@@ -18,6 +18,11 @@ class ImageDecodeError(StationError):
 # 30 megapixels holds every industrial camera's full frame; [source] max_pixels changes it.
 MAX_PIXELS = 30_000_000
 
+# The formats of the station's image suffixes (capture.folder.IMAGE_SUFFIXES). Pillow recognises a file by its
+# content, not its name: without this list a "part.png" holding EPS would run Ghostscript, and one holding DDS,
+# PSD or another rarely used format would reach that plugin's less-tested code (DDS raises NotImplementedError).
+READ_FORMATS = ("PNG", "JPEG", "BMP", "TIFF", "WEBP")
+
 
 def to_rgb8(array: np.ndarray) -> np.ndarray:
     """Grayscale, RGBA and 16-bit arrays to H x W x 3 uint8."""
@@ -39,6 +44,8 @@ def to_rgb8(array: np.ndarray) -> np.ndarray:
 
 def _decode(image: Image.Image, name: str, max_pixels: int) -> np.ndarray:
     width, height = image.size
+    if width < 1 or height < 1:
+        raise ImageDecodeError(f"{name}: {width} x {height} pixels, an image without pixels; skipped")
     if width * height > max_pixels:
         raise ImageDecodeError(f"{name}: {width} x {height} = {width * height:,} pixels, over the station's limit of "
                                f"{max_pixels:,} ([source] max_pixels in station.toml); skipped")
@@ -61,7 +68,7 @@ def _too_big(name: str, max_pixels: int, e: Exception) -> ImageDecodeError:
 
 def decode_bytes(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS) -> np.ndarray:
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data), formats=READ_FORMATS) as image:
             return _decode(image, name, max_pixels)
     except Image.DecompressionBombError as e:
         raise _too_big(name, max_pixels, e) from e
@@ -72,7 +79,7 @@ def decode_bytes(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS)
 def decode_file(path: Path | str, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     path = Path(path)
     try:
-        with Image.open(path) as image:
+        with Image.open(path, formats=READ_FORMATS) as image:
             return _decode(image, str(path), max_pixels)
     except Image.DecompressionBombError as e:
         raise _too_big(str(path), max_pixels, e) from e

@@ -7,8 +7,10 @@ Keeping both in one file means one sha256 covers the tokens and what they claim.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
+from typing import get_origin, get_type_hints
 
 import torch
 from safetensors import safe_open
@@ -32,6 +34,40 @@ class PromptSetMeta:
     created_by: str = ""
     created_at: str = ""
     name: str = ""
+
+
+# Each field's JSON type (str, int, list, dict), and the fields without a default. The header is read from files
+# made elsewhere: a wrong type must stop here, not in the database (a huge integer), a listing (a number where
+# the model hash belongs) or a file name.
+_FIELD_TYPES = {name: get_origin(kind) or kind for name, kind in get_type_hints(PromptSetMeta).items()}
+_REQUIRED = [f.name for f in fields(PromptSetMeta) if f.default is MISSING and f.default_factory is MISSING]
+
+
+def _read_meta(path: Path, text: str | None) -> PromptSetMeta:
+    def bad(problem: str) -> ModelFileError:
+        return ModelFileError(path, f"prompt set metadata {problem}"[:300], "The file is damaged; export it again.")
+
+    try:
+        raw = json.loads(text)
+    except (TypeError, ValueError, RecursionError) as e:  # TypeError: no metadata; RecursionError: nested too deep
+        raise bad(f"is not readable JSON ({e})") from e
+    if not isinstance(raw, dict):
+        raise bad("is not a JSON object")
+    unknown, missing = set(raw) - set(_FIELD_TYPES), [k for k in _REQUIRED if k not in raw]
+    if unknown or missing:
+        raise bad(f"has unknown fields {sorted(unknown)} or lacks {missing}")
+    for key, value in raw.items():
+        kind = _FIELD_TYPES[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise bad(f"field {key!r} is {type(value).__name__}, not {kind.__name__}")
+    if not re.fullmatch(r"[0-9a-f]{64}", raw["base_model_sha256"]):
+        raise bad("field 'base_model_sha256' is not a sha256 in hex")
+    if not (0 <= raw["first_prompted_block"] < 1 << 16 and 0 <= raw["tokens_per_block"] < 1 << 16
+            and -(1 << 63) <= raw.get("seed", 0) < 1 << 63):
+        raise bad("has D, b or seed out of range")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw.get("metrics", {}).values()):
+        raise bad("field 'metrics' holds values that are not numbers")
+    return PromptSetMeta(**raw)
 
 
 def save_prompt_set(path: Path | str, prompts: torch.Tensor, meta: PromptSetMeta) -> str:
@@ -61,7 +97,9 @@ def load_prompt_set(path: Path | str, expected_sha256: str | None = None) -> tup
         raise ModelFileError(path, f"not a readable prompt set ({e})"[:300], "Export it again from the station that made it.") from e
     if header.get("format") != FORMAT:
         raise ModelFileError(path, f"unknown prompt set format {header.get('format')!r}", f"Expected {FORMAT}.")
-    meta = PromptSetMeta(**json.loads(header["meta"]))
+    meta = _read_meta(path, header.get("meta"))
+    if not prompts.is_floating_point():
+        raise ModelFileError(path, f"prompt tokens are {prompts.dtype}, not floating point", "The file is damaged; export it again.")
     if prompts.ndim != 3 or prompts.shape[1] != meta.tokens_per_block:
         raise ModelFileError(path, f"prompt tokens shaped {tuple(prompts.shape)} disagree with b={meta.tokens_per_block}",
                              "The file is damaged; export it again.")
