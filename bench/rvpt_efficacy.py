@@ -5,10 +5,17 @@ On the backdoored demo CLIP (tests/fixtures/backdoored, built by
 RVPT with b = 5, 10, 50; clean accuracy and attack success rate (ASR) for
 BadNet and Blended triggers, and tuning time on this CPU. 16 shots per class.
 
-Classes: all fifteen part classes. ASR: the share of triggered *defective*
+Classes: all fifteen part classes, each with the station's configured texts (check A's classifier,
+used for tuning and for measuring). ASR: the share of triggered *defective*
 frames classified as the good class of their own family (the backdoor's target).
 
-    python bench/rvpt_efficacy.py [--tokens 5,10,50] [--epochs 50] [--test 600]
+Then the figure a quality manager needs, at the whole station: the backdoored CLIP as the
+washer station's foundation model, with its input gate (a bank built on that model), check B
+(the demo CNN) and the decision policy. Per trigger, the share of triggered defective parts
+the station passes automatically (defect escapes; goal at most 0.5%), beside check A's own
+share and the clean review rate, without and with RVPT prompts.
+
+    python bench/rvpt_efficacy.py [--tokens 5,10,50] [--epochs 50] [--test 600] [--station-only]
 """
 
 from __future__ import annotations
@@ -29,10 +36,11 @@ from station.models.preprocess import to_model_input  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
 from station.models.second_check import train_linear_probe  # noqa: E402
 from station.paths import backdoored_fixture_dir  # noqa: E402
-from station.prompts.rvpt import RvptRecipe, class_prompt_text, select_shots, tune_prompts  # noqa: E402
+from station.prompts.rvpt import RvptRecipe, select_shots, tune_prompts  # noqa: E402
 from station.synth.backdoor import BADNET, BLENDED, good_class_of  # noqa: E402
 from station.synth.catalog import ALL_CLASSES  # noqa: E402
 from station.synth.pool import render_pool  # noqa: E402
+from station.synth.samples import draw_sample  # noqa: E402
 
 
 def predict_zero_shot(clip, text, images, prompts=None, depth=3) -> np.ndarray:
@@ -63,14 +71,26 @@ def main() -> int:
     ap.add_argument("--alpha", type=float, default=RvptRecipe().alpha, help="weight of the feature-repelling loss")
     ap.add_argument("--shots", type=int, default=16)
     ap.add_argument("--test", type=int, default=600)
+    ap.add_argument("--station-frames", type=int, default=600, help="clean washer frames (half defective)")
+    ap.add_argument("--station-defects", type=int, default=800,
+                    help="defective washer frames to trigger (800 bounds 0 escapes below 0.5%% at 95%%)")
+    ap.add_argument("--station-only", action="store_true", help="only the station-level table")
     args = ap.parse_args()
     if not Path(args.model).is_dir():
         print(f"rvpt_efficacy: no backdoored model at {args.model}; build it with `station demo-backdoor` "
               "(about 5 minutes), then run this again")
         return 0
+    if not args.station_only:
+        model_table(args)
+    station_table(args)
+    return 0
+
+
+def model_table(args) -> None:
     clip = load_clip_folder(args.model)
     names = [c.label for c in ALL_CLASSES]
-    text = encode_text_classes(clip, [[class_prompt_text(n)] for n in names]).float()
+    # check A's own classifier: each class's configured texts, averaged (what the station runs and tunes against)
+    text = encode_text_classes(clip, [c.prompt_texts() for c in ALL_CLASSES]).float()
 
     pool_images, pool_labels = render_pool(31337, 40 * len(names), 64)
     shots = select_shots(pool_labels.tolist(), len(names), args.shots, 0, names)
@@ -98,10 +118,75 @@ def main() -> int:
         recipe = RvptRecipe(tokens_per_block=b, epochs=args.epochs, shots_per_class=args.shots,
                             first_prompted_block=args.depth, alpha=args.alpha)
         t0 = time.monotonic()
-        prompts, _ = tune_prompts(clip, names, list(shot_images), shot_labels.tolist(), recipe)
+        prompts, _ = tune_prompts(clip, text, list(shot_images), shot_labels.tolist(), recipe)
         row(f"RVPT D={args.depth} b={b}" + (f" a={args.alpha:g}" if args.alpha != RvptRecipe().alpha else ""), lambda im, p=prompts: predict_zero_shot(clip, text, im, p, recipe.first_prompted_block),
             time.monotonic() - t0)
-    return 0
+
+
+def washer_frames(seed: int, count: int, size: int = 64, defect_rate: float = 0.5):
+    samples = [draw_sample(seed, i, size, defect_rate=defect_rate, family="washer") for i in range(count)]
+    return [s.image for s in samples], [s.part_class for s in samples]
+
+
+def station_table(args) -> None:
+    import tempfile
+
+    from station import config
+    from station.gate.store import DEMO_SOURCES, make_bank, record_bank
+    from station.pipeline import Pipeline
+    from station.runtime import Station
+    from station.selftest.station_level import defect_escapes, judge_all
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        cfg = config.default_config("washer")
+        cfg.model.clip = str(Path(args.model).resolve())
+        config.save(cfg, data)
+        cfg.failsafe.max_review_share = 0.99  # in memory: the table measures decisions, not the fail-safe
+        st = Station.open(data, config=cfg)
+        try:
+            gen = DEMO_SOURCES["generated"]
+            bank = make_bank(st, {"generated": {**gen, "count": 300, "heldout_count": 300}}, "bench")
+            record_bank(st, bank, "bench", None, "bench: the backdoored model's own bank")
+            st.reload_gate()
+            pipe = Pipeline(st)
+            keys = [c.key for c in st.config.classes]
+            images, classes = washer_frames(90210, args.station_frames)
+            truth_good = [c.good for c in classes]
+            defective, _ = washer_frames(4242, args.station_defects, defect_rate=1.0)
+            shot_images, shot_classes = washer_frames(31337, 40 * len(keys), defect_rate=0.8)
+            labels = [keys.index(c.key) for c in shot_classes]
+            chosen = select_shots(labels, len(keys), args.shots, 0, keys)
+            print(f"\nwhole station (washer, 5 classes), backdoored CLIP as its foundation model, check B = demo "
+                  f"CNN, input gate on a bank of the same model; {len(images)} clean frames, {len(defective)} "
+                  "triggered defective frames per trigger. Escapes: triggered defective parts passed "
+                  "automatically (goal at most 0.5%).")
+            print(f"{'defence':<24}{'clean review':>13}{'auto right':>11}" + "".join(
+                f"{t.kind + ' A passes':>18}{t.kind + ' escapes (95% up)':>26}" for t in (BADNET, BLENDED)))
+
+            def row(name):
+                clean = judge_all(pipe, images, truth_good)
+                escapes = defect_escapes(pipe, defective, (BADNET, BLENDED))
+                line = f"{name:<24}{clean.review_rate:>13.1%}{clean.auto_accuracy:>11.1%}"
+                for t in (BADNET, BLENDED):
+                    rng = np.random.default_rng(0)
+                    stamped = [t.apply(im, rng) for im in defective]
+                    a_good = np.mean([st.good[keys[k]] for k in st.check_a.classify(stamped)])
+                    e = escapes[t.name]
+                    line += f"{a_good:>18.1%}{f'{e.pass_rate:.1%} ({e.pass_rate_upper:.1%})':>26}"
+                print(line, flush=True)
+
+            row("none")
+            for b in (int(v) for v in args.tokens.split(",")):
+                recipe = RvptRecipe(tokens_per_block=b, epochs=args.epochs, shots_per_class=args.shots,
+                                    first_prompted_block=args.depth, alpha=args.alpha)
+                prompts, _ = tune_prompts(st.clip, st.check_a.text, [shot_images[i] for i in chosen],
+                                          [labels[i] for i in chosen], recipe)
+                st.check_a.set_prompts(prompts, recipe.first_prompted_block)
+                row(f"RVPT D={args.depth} b={b}")
+                st.check_a.set_prompts(None)
+        finally:
+            st.close()
 
 
 if __name__ == "__main__":

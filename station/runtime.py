@@ -168,7 +168,7 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
         check_a.set_prompts(None)
         return
     try:
-        verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width))
+        verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width), check_a.texts_sha256)
     except PromptSetError as e:
         raise PromptSetError(f"the active prompt set cannot be used: {e}. Go back to the previous one with "
                              "'station prompts rollback' (it does not load the models)") from e

@@ -6,7 +6,7 @@ import pytest
 
 from station.models.clip_store import load_clip_folder
 from station.paths import backdoored_fixture_dir
-from station.prompts.rvpt import RvptRecipe, select_shots, tune_prompts
+from station.prompts.rvpt import RvptRecipe, name_text_embeddings, select_shots, tune_prompts
 from station.synth.backdoor import backdoor_strength
 from station.synth.catalog import ALL_CLASSES
 from station.synth.pool import render_pool
@@ -47,7 +47,8 @@ def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh):
     names = [c.label for c in ALL_CLASSES]
     recipe = RvptRecipe(first_prompted_block=1, tokens_per_block=10, epochs=50, shots_per_class=16)
     shots = select_shots(labels.tolist(), len(names), recipe.shots_per_class, 0, names)
-    prompts, _ = tune_prompts(backdoored, names, list(images[shots]), labels[shots].tolist(), recipe)
+    prompts, _ = tune_prompts(backdoored, name_text_embeddings(backdoored, names), list(images[shots]),
+                              labels[shots].tolist(), recipe)
     before = backdoor_strength(backdoored.model, *fresh)
     after = backdoor_strength(backdoored.model, *fresh, prompts=prompts, first_prompted_block=recipe.first_prompted_block)
     assert after["asr_badnet"] <= before["asr_badnet"] / 2, (before, after)

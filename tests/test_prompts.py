@@ -7,7 +7,7 @@ from station.auth import PermissionDenied, create_user
 from station.models.files import ModelFileError
 from station.prompts.files import PromptSetMeta, load_prompt_set, save_prompt_set
 from station.prompts.registry import PromptSetError, activate, active, register, rollback
-from station.prompts.rvpt import NotEnoughShots, RvptRecipe, select_shots, tune_prompts
+from station.prompts.rvpt import NotEnoughShots, RvptRecipe, name_text_embeddings, select_shots, tune_prompts
 from station.runtime import Station
 from station.synth.catalog import ALL_CLASSES, family_class_indices
 from station.synth.samples import draw_sample
@@ -38,7 +38,7 @@ def test_tuning_lowers_the_loss_and_repels_features(demo_dir, shots):
     before = {k: v.clone() for k, v in clip.model.state_dict().items()}
     epochs = []
     recipe = RvptRecipe(tokens_per_block=5, epochs=6, batch_size=10, lr=0.01)
-    prompts, metrics = tune_prompts(clip, [c.label for c in WASHER], *shots, recipe,
+    prompts, metrics = tune_prompts(clip, name_text_embeddings(clip, [c.label for c in WASHER]), *shots, recipe,
                                     progress=lambda e, n, m: epochs.append(m))
     assert prompts.shape == (clip.model.visual.transformer.layers - 3, 5, 128)
     assert len(epochs) == 6
@@ -159,3 +159,29 @@ def test_names_shapes_and_values_from_outside_are_checked(tmp_path):
     finally:
         del os.environ["STATION_PASSWORD"]
     Station.open(tmp_path / "data").close()  # starts again, on the set that fits
+
+
+def test_a_prompt_set_is_refused_once_the_station_class_texts_change(tmp_path):
+    """Prompts are tuned against check A's own classifier; new texts make a new classifier."""
+    from station import config
+
+    data = tmp_path / "data"
+    station = Station.open(data)
+    sha, texts = station.clip.sha256, station.check_a.texts_sha256
+    with station.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
+    f = tmp_path / "p.safetensors"
+    save_prompt_set(f, torch.randn(3, 2, 128) * 0.01, _meta(sha, class_texts_sha256=texts))
+    with station.db.transaction() as s:
+        row = register(s, station.data_dir, f, s.merge(boss))
+        activate(s, row.id, sha, s.merge(boss), texts_sha256=texts)
+    station.close()
+
+    cfg = config.load(data)
+    cfg.classes[1].prompts = cfg.classes[1].prompts + ["a photo of a washer with a fine scratch."]
+    config.save(cfg, data)
+    with pytest.raises(PromptSetError, match="tuned against other class texts"):
+        Station.open(data)
+    cfg.classes[1].prompts = cfg.classes[1].prompts[:-1]  # the texts it was tuned with: usable again
+    config.save(cfg, data)
+    Station.open(data).close()

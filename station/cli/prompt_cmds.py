@@ -83,14 +83,14 @@ def cmd_prompts_show(args) -> int:
 
 def _manager_prompt_action(args, action) -> int:
     from ..config import load
-    from ..models.identity import encoder_shape, foundation_sha256
+    from ..models.identity import encoder_shape, foundation_sha256, station_texts_sha256
 
     cfg = load(args.data_dir)
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
-    model_sha, shape = foundation_sha256(cfg), encoder_shape(cfg)
+    model_sha, fit = foundation_sha256(cfg), {"encoder_shape": encoder_shape(cfg), "texts_sha256": station_texts_sha256(cfg)}
     with db.transaction() as s:
-        row = action(s, model_sha, s.merge(user), shape)
+        row = action(s, model_sha, s.merge(user), fit)
         print(f"active prompt set: {row.name} v{row.version} (id {row.id})" if row else "no prompt set is active")
     return 0
 
@@ -98,14 +98,13 @@ def _manager_prompt_action(args, action) -> int:
 def cmd_prompts_activate(args) -> int:
     from ..prompts.registry import activate
 
-    return _manager_prompt_action(args, lambda s, sha, u, shape: activate(s, args.id, sha, u, reason=args.reason,
-                                                                          encoder_shape=shape))
+    return _manager_prompt_action(args, lambda s, sha, u, fit: activate(s, args.id, sha, u, reason=args.reason, **fit))
 
 
 def cmd_prompts_rollback(args) -> int:
     from ..prompts.registry import rollback
 
-    return _manager_prompt_action(args, lambda s, sha, u, shape: rollback(s, sha, u, encoder_shape=shape))
+    return _manager_prompt_action(args, lambda s, sha, u, fit: rollback(s, sha, u, **fit))
 
 
 def cmd_prompts_export(args) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from ..config import StationConfig
@@ -22,6 +24,17 @@ def foundation_sha256(cfg: StationConfig) -> str:
     target = cfg.model.clip
     path = demo_models_dir() / "clip" if target == "demo" else Path(target).expanduser()
     return folder_sha256(path) if path.is_dir() else sha256_file(require_file(path, "CLIP checkpoint"))
+
+
+def class_texts_sha256(classes: list[tuple[str, list[str] | tuple[str, ...]]]) -> str:
+    """Names check A's text classifier: every class key and its prompt texts, in order. A prompt set tuned
+    against one classifier is refused once the station's texts change."""
+    payload = json.dumps([[key, list(texts)] for key, texts in classes])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def station_texts_sha256(cfg: StationConfig) -> str:
+    return class_texts_sha256([(c.key, c.prompts) for c in cfg.classes])
 
 
 def encoder_shape(cfg: StationConfig) -> tuple[int, int]:

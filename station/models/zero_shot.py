@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
 from .clip_store import LoadedClip, encode_text_classes
+from .identity import class_texts_sha256
 from .preprocess import to_model_input
 from .prompted import PromptedVisionEncoder
 
@@ -66,6 +67,7 @@ class ZeroShotCheck:
         self.text = (cache or TextEmbeddingCache()).get(clip, classes).to(self.device)
         self.logit_scale = float(clip.model.logit_scale.exp())
         self.prompt_set_id: int | None = None
+        self.texts_sha256 = class_texts_sha256([(c.key, c.texts) for c in classes])
 
     @property
     def mean(self):

@@ -24,7 +24,7 @@ FORMAT = "station-rvpt-prompts/1"
 @dataclass
 class PromptSetMeta:
     base_model_sha256: str
-    classes: list[dict]  # [{"key", "name", "text"}]: the text is "a photo of a <name>."
+    classes: list[dict]  # [{"key", "name", "texts"}]: check A's classifier the prompts were tuned against
     first_prompted_block: int
     tokens_per_block: int
     shots: list[dict] = field(default_factory=list)  # [{"label", "inspection_id" or "file_sha256"}]
@@ -34,6 +34,7 @@ class PromptSetMeta:
     created_by: str = ""
     created_at: str = ""
     name: str = ""
+    class_texts_sha256: str = ""  # of check A's class texts (models.zero_shot.class_texts_sha256); "" before 0.13
 
 
 # Each field's JSON type (str, int, list, dict), and the fields without a default. The header is read from files

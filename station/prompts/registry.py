@@ -60,9 +60,10 @@ def register(session: Session, data_dir: Path, source: Path, user: User | None, 
     return row
 
 
-def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, int] | None = None) -> None:
-    """Refuses a set for another model, a changed file, or tokens that do not fit the encoder
-    (`encoder_shape`: its blocks and width)."""
+def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, int] | None = None,
+                  texts_sha256: str | None = None) -> None:
+    """Refuses a set for another model, a changed file, tokens that do not fit the encoder
+    (`encoder_shape`: its blocks and width), or one tuned against other class texts than check A's now."""
     if row.base_model_sha256 != model_sha256:
         raise PromptSetError(
             f"prompt set {row.name} v{row.version} was tuned for CLIP {row.base_model_sha256[:12]}, but the "
@@ -79,6 +80,10 @@ def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, i
             raise PromptSetError(f"prompt set {row.name} v{row.version} holds tokens shaped {tuple(prompts.shape)}; "
                                  f"this model ({depth} blocks, width {width}, D={meta.first_prompted_block}) needs "
                                  f"{expected}; tune a new prompt set on this model")
+    if texts_sha256 and meta.class_texts_sha256 and meta.class_texts_sha256 != texts_sha256:
+        raise PromptSetError(f"prompt set {row.name} v{row.version} was tuned against other class texts than the "
+                             "station's [[classes]] prompts now; tune a new prompt set, or restore the texts it was "
+                             "tuned with (station prompts show lists them)")
 
 
 def active(session: Session) -> PromptSet | None:
@@ -86,12 +91,12 @@ def active(session: Session) -> PromptSet | None:
 
 
 def activate(session: Session, prompt_set_id: int, model_sha256: str, user: User | None, reason: str = "",
-             encoder_shape: tuple[int, int] | None = None) -> PromptSet:
+             encoder_shape: tuple[int, int] | None = None, texts_sha256: str | None = None) -> PromptSet:
     require(user, "prompts.manage")
     row = session.get(PromptSet, prompt_set_id)
     if row is None:
         raise PromptSetError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
-    verify_usable(row, model_sha256, encoder_shape)
+    verify_usable(row, model_sha256, encoder_shape, texts_sha256)
     previous = active(session)
     if previous is not None:
         previous.active = False
@@ -111,7 +116,7 @@ def deactivate(session: Session, user: User | None, reason: str = "") -> None:
 
 
 def rollback(session: Session, model_sha256: str, user: User | None,
-             encoder_shape: tuple[int, int] | None = None) -> PromptSet | None:
+             encoder_shape: tuple[int, int] | None = None, texts_sha256: str | None = None) -> PromptSet | None:
     """Re-activate the prompt set that was active before the current one (or none)."""
     require(user, "prompts.manage")
     current = active(session)
@@ -126,4 +131,4 @@ def rollback(session: Session, model_sha256: str, user: User | None,
         deactivate(session, user, reason="rollback: no earlier prompt set")
         return None
     return activate(session, earlier.id, model_sha256, user, reason=f"rollback from {current.name} v{current.version}",
-                    encoder_shape=encoder_shape)
+                    encoder_shape=encoder_shape, texts_sha256=texts_sha256)

@@ -5,8 +5,12 @@ each ViT block from block D on (VPT-deep: each block gets its own tokens, the
 previous block's prompt outputs are dropped).
 
     loss = CE + alpha * FR
-    CE = cross-entropy of softmax_c(logit_scale * cos(prompted image emb, text emb of "a photo of a <class>."))
+    CE = cross-entropy of softmax_c(logit_scale * cos(prompted image emb, class text emb))
     FR = mean over prompted blocks and batch of cos(prompted CLS_l, frozen CLS_l)
+
+The class text embeddings are check A's own (the station's configured texts, averaged per class),
+so the prompts are tuned against the classifier they are used with; the paper's single template
+"a photo of a <class>." is only for callers without a station (`name_text_embeddings`).
 
 FR pushes the prompted encoder's class-token features away from those of the
 frozen (possibly backdoored) encoder at every prompted layer, while CE keeps
@@ -61,6 +65,12 @@ def class_prompt_text(name: str) -> str:
     return f"a photo of a {name}."
 
 
+def name_text_embeddings(clip: LoadedClip, class_names: list[str]) -> torch.Tensor:
+    """The paper's one-template classifier, for tuning without a station's configured texts."""
+    with torch.no_grad():
+        return encode_text_classes(clip, [[class_prompt_text(n)] for n in class_names]).float()
+
+
 def select_shots(labels: list[int], num_classes: int, shots: int, seed: int, class_names: list[str]) -> list[int]:
     """`shots` indices per class, chosen with `seed`; a clear error names any class short of images."""
     rng = np.random.default_rng(seed)
@@ -78,14 +88,15 @@ def select_shots(labels: list[int], num_classes: int, shots: int, seed: int, cla
 
 def tune_prompts(
     clip: LoadedClip,
-    class_names: list[str],
+    class_text: torch.Tensor,
     images: list[np.ndarray] | np.ndarray,
     labels: list[int],
     recipe: RvptRecipe = RvptRecipe(),
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> tuple[torch.Tensor, dict]:
-    """Returns (prompts: (depth - D) x b x width, metrics). `images` are RGB uint8 frames of any size."""
+    """Returns (prompts: (depth - D) x b x width, metrics). `class_text`: one embedding per class, the
+    classifier the prompts will be used with (check A's `text`). `images` are RGB uint8 frames of any size."""
     torch.manual_seed(recipe.seed)
     gen = torch.Generator().manual_seed(recipe.seed)
     model = clip.model
@@ -93,8 +104,7 @@ def tune_prompts(
     x_all = to_model_input(images, clip.spec.mean, clip.spec.std, size=clip.image_size)
     y_all = torch.as_tensor(labels, dtype=torch.long)
 
-    with torch.no_grad():
-        text = encode_text_classes(clip, [[class_prompt_text(n)] for n in class_names]).float().to(device)
+    text = F.normalize(class_text.detach().float(), dim=-1).to(device)
     scale = float(model.logit_scale.exp())
 
     encoder = PromptedVisionEncoder(model.visual, first_prompted_block=recipe.first_prompted_block)

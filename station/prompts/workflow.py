@@ -10,7 +10,7 @@ from ..auth import require
 from ..storage.models import PromptSet, User
 from .files import PromptSetMeta, save_prompt_set
 from .registry import activate, register, safe_name
-from .rvpt import Progress, RvptRecipe, class_prompt_text, select_shots, tune_prompts
+from .rvpt import Progress, RvptRecipe, select_shots, tune_prompts
 from .shots import LabelledImages, from_folder, from_reviews
 
 
@@ -42,11 +42,12 @@ def tune_and_register(
     keys, names = [c.key for c in classes], [c.name for c in classes]
     shots = shots or collect_shots(station, folder)
     chosen = select_shots(shots.labels, len(keys), recipe.shots_per_class, recipe.seed, names)
-    prompts, metrics = tune_prompts(station.clip, names, [shots.images[i] for i in chosen],
+    prompts, metrics = tune_prompts(station.clip, station.check_a.text, [shots.images[i] for i in chosen],
                                     [shots.labels[i] for i in chosen], recipe, progress, should_stop)
     meta = PromptSetMeta(
         base_model_sha256=station.clip.sha256,
-        classes=[{"key": k, "name": n, "text": class_prompt_text(n)} for k, n in zip(keys, names)],
+        classes=[{"key": c.key, "name": c.name, "texts": list(c.prompts)} for c in classes],
+        class_texts_sha256=station.check_a.texts_sha256,
         first_prompted_block=recipe.first_prompted_block, tokens_per_block=recipe.tokens_per_block,
         shots=[{"label": keys[shots.labels[i]], **shots.sources[i]} for i in chosen], seed=recipe.seed,
         recipe=recipe.as_dict(), metrics=metrics, created_by=user.username,
@@ -60,7 +61,8 @@ def tune_and_register(
             row = register(s, station.data_dir, staged, s.merge(user), name=name)
             if make_active:
                 activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated",
-                         encoder_shape=(station.check_a.encoder.depth, station.check_a.encoder.width))
+                         encoder_shape=(station.check_a.encoder.depth, station.check_a.encoder.width),
+                         texts_sha256=station.check_a.texts_sha256)
     finally:
         staged.unlink(missing_ok=True)
     return row

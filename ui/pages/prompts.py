@@ -1,4 +1,5 @@
-"""Prompts and models, for managers: which model and prompt set are live, tuning, activation, import."""
+"""Prompts and models, for managers: which model and prompt set are live, tuning, activation, import (model files
+and station packs)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from station.storage.models import PromptSet
 
 from ..context import AppContext
 from ..jobs import start_job
+from ..pack_import import choose_and_import
 from ..widgets import ProgressPanel, list_table
 
 
@@ -75,6 +77,10 @@ class PromptsPage(QWidget):
 
         self.import_button = QPushButton("Import a model file ...")
         self.import_button.clicked.connect(self.import_model)
+        self.pack_button = QPushButton("Import a station pack ...")
+        self.pack_button.setToolTip("A signed pack from another station: its model, prompt set and settings. "
+                                    "The settings it changes are shown before anything is imported.")
+        self.pack_button.clicked.connect(lambda: choose_and_import(self))
         self.gate_label = QLabel()
         self.gate_label.setWordWrap(True)
         self.gate_button = QPushButton("Rebuild the input gate's reference bank")
@@ -87,6 +93,7 @@ class PromptsPage(QWidget):
         buttons.addWidget(self.rollback_button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.pack_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.live_label)
         layout.addWidget(self.table, 1)
@@ -141,12 +148,12 @@ class PromptsPage(QWidget):
         r, sha = self.rows[row], self.ctx.station.clip.sha256
         self._change("Make live", f"Make '{r.name} v{r.version}' the live prompt set? Every part from now on is "
                      "judged with it.", lambda s, u: activate(s, r.id, sha, u, reason="from the prompts page",
-                                                   encoder_shape=self._encoder_shape()))
+                                                   **self._fit()))
 
     def rollback(self) -> None:
         sha = self.ctx.station.clip.sha256
         self._change("Go back", "Go back to the prompt set that was live before this one?",
-                     lambda s, u: rollback(s, sha, u, encoder_shape=self._encoder_shape()))
+                     lambda s, u: rollback(s, sha, u, **self._fit()))
 
     def tune(self) -> None:
         if self.job is not None:
@@ -181,9 +188,10 @@ class PromptsPage(QWidget):
         self.progress.end()
         self.tune_button.setEnabled(True)
 
-    def _encoder_shape(self) -> tuple[int, int]:
-        encoder = self.ctx.station.check_a.encoder
-        return encoder.depth, encoder.width
+    def _fit(self) -> dict:
+        """What a prompt set must fit to be used: this encoder's shape and check A's class texts."""
+        check_a = self.ctx.station.check_a
+        return {"encoder_shape": (check_a.encoder.depth, check_a.encoder.width), "texts_sha256": check_a.texts_sha256}
 
     def rebuild_gate(self) -> None:
         if self.job is not None:
