@@ -34,6 +34,7 @@ from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 
 Progress = Callable[[int, int, dict], None]  # (epoch, epochs, metrics)
+EpochEnd = Callable[[int, torch.Tensor, dict], bool]  # (epoch, prompts, metrics) -> stop now
 
 
 class TuningCancelled(Exception):
@@ -94,6 +95,7 @@ def tune_prompts(
     recipe: RvptRecipe = RvptRecipe(),
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    epoch_end: EpochEnd | None = None,
 ) -> tuple[torch.Tensor, dict]:
     """Returns (prompts: (depth - D) x b x width, metrics). `class_text`: one embedding per class, the
     classifier the prompts will be used with (check A's `text`). `images` are RGB uint8 frames of any size."""
@@ -157,8 +159,10 @@ def tune_prompts(
         history.append(epoch_metrics)
         if progress:
             progress(epoch + 1, recipe.epochs, epoch_metrics)
+        if epoch_end is not None and epoch_end(epoch + 1, prompts.detach(), epoch_metrics):
+            break  # stopped early, e.g. by held-out shots (station.prompts.selection)
     final = history[-1] if history else {}
-    metrics = {**final, "seconds": round(time.monotonic() - started, 1), "shots": len(x_all),
+    metrics = {**final, "seconds": round(time.monotonic() - started, 1), "shots": len(x_all), "epochs_run": len(history),
                "tuned_parameters": int(prompts.numel()),
                "share_of_clip_parameters": prompts.numel() / sum(p.numel() for p in model.parameters())}
     return prompts.detach().cpu(), metrics

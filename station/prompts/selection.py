@@ -1,0 +1,124 @@
+"""Choosing D, b, alpha and when to stop from the station's own clean shots.
+
+A station never sees its backdoor's trigger, so it cannot measure attack success. What it can
+measure, on shots held out from tuning, is the price (clean accuracy against the frozen
+model's) and the repelling (how far the prompted class tokens moved from the frozen ones).
+The rule: among every (recipe, epoch) whose held-out accuracy stays within `budget` of the
+frozen model's, keep the one that repels most; if none does, the most accurate. A recipe's
+tuning stops once its held-out accuracy has stayed below the budget for `patience` epochs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..models.clip_store import LoadedClip
+from ..models.preprocess import to_model_input
+from ..models.prompted import PromptedVisionEncoder
+from .rvpt import RvptRecipe, tune_prompts
+
+# (D, b, alpha) tried by default: the depths that matter on a shallow and a deep encoder, the paper's
+# b = 5 and a middle one, its alpha = 2 and a gentler 1 (measured: README "More shots").
+DEFAULT_GRID = ((1, 10, 1.0), (1, 10, 2.0), (3, 10, 2.0), (1, 5, 2.0))
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    accuracy: float
+    repelling: float  # mean cosine of prompted vs frozen class tokens over prompted blocks (lower: more repelled)
+
+
+@dataclass
+class Selection:
+    recipe: RvptRecipe
+    prompts: torch.Tensor
+    epoch: int
+    held_out: HeldOut
+    frozen_accuracy: float
+    within_budget: bool
+    tried: list[dict]  # one row per recipe: its best epoch, figures and prompts
+
+
+def split_held_out(labels: list[int], share: float, seed: int) -> tuple[list[int], list[int]]:
+    """Per class, `share` of the shots (at least one) held out; the rest tune."""
+    rng = np.random.default_rng(seed)
+    tune, held = [], []
+    for c in sorted(set(labels)):
+        idx = [i for i, lb in enumerate(labels) if lb == c]
+        rng.shuffle(idx)
+        k = max(1, round(len(idx) * share))
+        held += idx[:k]
+        tune += idx[k:]
+    return sorted(tune), sorted(held)
+
+
+@torch.no_grad()
+def evaluate_held_out(clip: LoadedClip, class_text: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
+                      prompts: torch.Tensor | None, first_prompted_block: int) -> HeldOut:
+    enc = PromptedVisionEncoder(clip.model.visual, prompts, first_prompted_block)
+    text = F.normalize(class_text.float(), dim=-1)
+    out = enc(x, return_block_cls=True)
+    acc = float(((out.embedding.float() @ text.T).argmax(1) == y).float().mean())
+    if prompts is None:
+        return HeldOut(acc, 1.0)
+    frozen = enc(x, use_prompts=False, return_block_cls=True)
+    cos = [F.cosine_similarity(out.block_cls[i].float(), frozen.block_cls[i].float(), dim=-1).mean()
+           for i in range(first_prompted_block, enc.depth)]
+    return HeldOut(acc, float(torch.stack(cos).mean()))
+
+
+def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.ndarray], labels: list[int],
+                  base: RvptRecipe = RvptRecipe(), grid=DEFAULT_GRID, budget: float = 0.02,
+                  held_out_share: float = 0.25, patience: int = 8,
+                  progress: Callable[[str], None] | None = None,
+                  should_stop: Callable[[], bool] | None = None) -> Selection:
+    tune_idx, held_idx = split_held_out(labels, held_out_share, base.seed)
+    x_held = to_model_input([images[i] for i in held_idx], clip.spec.mean, clip.spec.std, size=clip.image_size)
+    y_held = torch.as_tensor([labels[i] for i in held_idx])
+    frozen = evaluate_held_out(clip, class_text, x_held, y_held, None, 0).accuracy
+    floor = frozen - budget
+    best: Selection | None = None
+    tried = []
+
+    def better(h: HeldOut, than: Selection | None) -> bool:
+        if than is None:
+            return True
+        ok, was_ok = h.accuracy >= floor, than.within_budget
+        if ok != was_ok:
+            return ok
+        return h.repelling < than.held_out.repelling if ok else h.accuracy > than.held_out.accuracy
+
+    for depth, tokens, alpha in grid:
+        if depth >= clip.model.visual.transformer.layers:
+            continue
+        recipe = replace(base, first_prompted_block=depth, tokens_per_block=tokens, alpha=alpha)
+        state = {"best": None, "below": 0}
+
+        def epoch_end(epoch: int, prompts: torch.Tensor, _metrics: dict, recipe=recipe, state=state) -> bool:
+            nonlocal best
+            h = evaluate_held_out(clip, class_text, x_held, y_held, prompts, recipe.first_prompted_block)
+            snapshot = Selection(recipe, prompts.clone().cpu(), epoch, h, frozen, h.accuracy >= floor, tried)
+            if better(h, state["best"]):
+                state["best"] = snapshot
+            if better(h, best):
+                best = snapshot
+            state["below"] = 0 if h.accuracy >= floor else state["below"] + 1
+            return state["below"] >= patience
+
+        tune_prompts(clip, class_text, [images[i] for i in tune_idx], [labels[i] for i in tune_idx], recipe,
+                     should_stop=should_stop, epoch_end=epoch_end)
+        b = state["best"]
+        tried.append({"D": depth, "b": tokens, "alpha": alpha, "epoch": b.epoch, "held_out_accuracy": b.held_out.accuracy,
+                      "repelling": b.held_out.repelling, "within_budget": b.within_budget, "prompts": b.prompts})
+        if progress:
+            progress(f"D={depth} b={tokens} alpha={alpha:g}: epoch {b.epoch}, held-out accuracy "
+                     f"{b.held_out.accuracy:.1%} (frozen {frozen:.1%}), repelling {b.held_out.repelling:.3f}")
+    if best is None:
+        raise ValueError("no recipe in the grid fits this encoder")
+    best.tried = tried
+    return best
