@@ -185,3 +185,23 @@ def test_a_prompt_set_is_refused_once_the_station_class_texts_change(tmp_path):
     cfg.classes[1].prompts = cfg.classes[1].prompts[:-1]  # the texts it was tuned with: usable again
     config.save(cfg, data)
     Station.open(data).close()
+
+
+def test_held_out_shots_choose_the_recipe_and_stop_it_early(demo_dir, shots):
+    """The rule a station can apply without knowing any trigger: within the accuracy budget, the most repelling."""
+    from station.models.clip_store import load_clip_folder
+    from station.prompts.selection import select_recipe, split_held_out
+
+    tune, held = split_held_out(shots[1], 0.25, seed=0)
+    assert not set(tune) & set(held) and len(held) == 2 * len(WASHER)  # a quarter of six, rounded, per class
+    clip = load_clip_folder(demo_dir / "clip")
+    text = name_text_embeddings(clip, [c.label for c in WASHER])
+    base = RvptRecipe(epochs=3, batch_size=10, lr=0.01)
+    sel = select_recipe(clip, text, *shots, base, grid=((3, 2, 2.0), (1, 2, 2.0)), budget=1.0, patience=1)
+    assert len(sel.tried) == 2 and all(1 <= row["epoch"] <= 3 for row in sel.tried)
+    assert sel.within_budget  # a budget of 100 points admits everything: the most repelling (row, epoch) wins
+    assert sel.held_out.repelling == min(row["repelling"] for row in sel.tried)
+    assert sel.prompts.shape[0] == clip.model.visual.transformer.layers - sel.recipe.first_prompted_block
+
+    strict = select_recipe(clip, text, *shots, base, grid=((1, 2, 50.0),), budget=-1.0, patience=1)
+    assert not strict.within_budget and strict.tried[0]["epoch"] == 1  # nothing fits: stopped after one epoch
