@@ -349,13 +349,27 @@ def scenario_models(st: Station):
 
 
 def scenario_pack(st: Station):
-    """pack export, pack import"""
+    """pack keygen, pack export, pack show, pack import, keys trust, keys list, keys remove"""
+    key = st.work / "plant.key"
+    fp = re.search(r"fingerprint: ([0-9a-f]{64})", st.run("pack", "keygen", "--out", str(key)).out).group(1)
+    assert (key.stat().st_mode & 0o777) == 0o600 and key.with_suffix(".pub").is_file()
     pack = st.work / "line3.pack"
-    st.run("pack", "export", str(pack), user="mia")
+    st.run("pack", "export", str(pack), "--sign-key", str(key), user="mia")
     other = st.work / "other-station"
     st.run("users", "add", "mia", "--role", "manager", data=other, env={"STATION_NEW_PASSWORD": PASSWORDS["mia"]})
-    st.run("pack", "import", str(pack), user="mia", data=other)
-    assert (other / "station.toml").read_text() .count("[[classes]]") == (st.data / "station.toml").read_text().count("[[classes]]")
+    refused = st.run("pack", "import", str(pack), "--yes", user="mia", data=other, ok=False).err
+    assert fp in refused and "station keys trust" in refused  # nobody trusted yet: the fix is named
+    st.run("keys", "trust", str(key.with_suffix(".pub")), "--name", "Plant A", user="mia", data=other)
+    assert fp in st.run("keys", "list", data=other).out
+    shown = st.run("pack", "show", str(pack), data=other).out
+    assert f"Plant A (key {fp})" in shown and "settings it would change" in shown
+    assert "imported" in st.run("pack", "import", str(pack), "--yes", user="mia", data=other).out
+    assert (other / "station.toml").read_text().count("[[classes]]") == (st.data / "station.toml").read_text().count("[[classes]]")
+    st.run("keys", "remove", fp[:16], user="mia", data=other)
+    assert "was removed" in st.run("pack", "import", str(pack), "--yes", user="mia", data=other, ok=False).err
+    assert [a for (a,) in st.db("SELECT action FROM audit_event WHERE action LIKE 'keys.%' OR action LIKE 'pack.%' "
+                               "ORDER BY id", other / "station.db")] == [
+        "pack.import.refused", "keys.trust", "pack.import", "keys.remove", "pack.import.refused"]
 
 
 def scenario_demo_train(st: Station):

@@ -1,4 +1,4 @@
-"""Model files, station packs, frame sources."""
+"""Model files and frame sources (station packs: pack_cmds)."""
 
 from __future__ import annotations
 
@@ -28,34 +28,6 @@ def cmd_models_import(args) -> int:
         new = replace(cfg, model=replace(cfg.model, clip=dest, clip_arch=args.arch, clip_quick_gelu=args.quick_gelu))
         change_settings(db, args.data_dir, cfg, new, user)
         print("the station uses it from its next start; prompt sets made for the old model are refused with it")
-    return 0
-
-
-def cmd_pack_export(args) -> int:
-    from ..config import load
-    from ..pack import export_pack
-
-    cfg = load(args.data_dir)
-    db = open_db(args)
-    user = sign_in_from_args(args, db, needed=True)
-    manifest = export_pack(db, cfg, args.out, user)
-    prompt = manifest.get("prompt_set")
-    print(f"station pack written to {args.out}: model {manifest['model']['kind']} "
-          f"({manifest['foundation_sha256'][:12]}), prompt set {prompt['name'] + ' v' + str(prompt['version']) if prompt else 'none'}, "
-          f"{len(manifest['files'])} files with their sha256")
-    return 0
-
-
-def cmd_pack_import(args) -> int:
-    from ..config import load
-    from ..pack import import_pack
-
-    cfg = load(args.data_dir)
-    db = open_db(args)
-    user = sign_in_from_args(args, db, needed=True)
-    manifest = import_pack(db, args.data_dir, cfg, args.file, user)
-    print(f"station pack {args.file} imported (made by {manifest.get('created_by')} on {manifest.get('created_at')}); "
-          "every file matched its sha256. Restart the station to use it.")
     return 0
 
 

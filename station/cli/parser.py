@@ -9,7 +9,8 @@ from .. import __version__
 from ..paths import default_data_dir, demo_models_dir
 from .demo_cmds import cmd_demo, cmd_demo_backdoor, cmd_demo_train, cmd_gui, cmd_synth_frames, cmd_synth_sheet
 from .gate_cmds import cmd_gate_build, cmd_gate_show
-from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify, cmd_pack_export, cmd_pack_import
+from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify
+from .pack_cmds import cmd_keys_list, cmd_keys_remove, cmd_keys_trust, cmd_pack_export, cmd_pack_import, cmd_pack_keygen, cmd_pack_show
 from .station_cmds import cmd_audit_verify, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
@@ -80,12 +81,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     pk = sub.add_parser("pack", help="move a station's model, prompt set and settings to another station") \
         .add_subparsers(dest="pack_command", metavar="ACTION", required=True)
-    pe = pk.add_parser("export", help="write this station's pack (a zip with a manifest of sha256 hashes)")
+    pe = pk.add_parser("export", help="write this station's pack, signed with the plant key (a zip with a manifest of sha256 hashes)")
     pe.add_argument("out")
+    pe.add_argument("--sign-key", required=True, help="the plant's private key file (made by: station pack keygen)")
     pe.set_defaults(func=cmd_pack_export)
-    pi = pk.add_parser("import", help="check a pack's hashes, then take its model, prompt set and settings")
+    pi = pk.add_parser("import", help="check a pack's signature and hashes, show the settings it changes, then take "
+                                      "its model, prompt set and settings (manager)")
     pi.add_argument("file")
+    pi.add_argument("--yes", action="store_true", help="take the settings changes without asking (they are still printed)")
     pi.set_defaults(func=cmd_pack_import)
+    pv = pk.add_parser("show", help="check a pack and show its signer, models, prompt set and settings changes; changes nothing")
+    pv.add_argument("file")
+    pv.set_defaults(func=cmd_pack_show)
+    pg = pk.add_parser("keygen", help="make a plant signing key pair (private key 0600, public key .pub beside it)")
+    pg.add_argument("--out", required=True, help="private key file to write, e.g. plant.key (never overwritten)")
+    pg.set_defaults(func=cmd_pack_keygen)
+
+    ky = sub.add_parser("keys", help="plant keys this station trusts to sign packs") \
+        .add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    kt = ky.add_parser("trust", help="trust a plant's public key (.pub) for pack imports (manager)")
+    kt.add_argument("file", help="the .pub file made by station pack keygen")
+    kt.add_argument("--name", required=True, help="who the key belongs to, e.g. \"Plant A\"")
+    kt.add_argument("--fingerprint", default=None, help="refuse the file unless it has this fingerprint (as the plant told you)")
+    kt.set_defaults(func=cmd_keys_trust)
+    kl = ky.add_parser("list", help="trusted keys and their fingerprints")
+    kl.add_argument("--all", action="store_true", help="removed keys too")
+    kl.add_argument("--json", action="store_true")
+    kl.set_defaults(func=cmd_keys_list)
+    kr = ky.add_parser("remove", help="stop trusting a key; packs it signs are refused (manager)")
+    kr.add_argument("fingerprint", help="the key's fingerprint (or its first 12 or more hex digits)")
+    kr.set_defaults(func=cmd_keys_remove)
 
     m = sub.add_parser("models", help="local model files").add_subparsers(dest="models_command", metavar="ACTION", required=True)
     mi = m.add_parser("import", help="copy a CLIP checkpoint file into the station after checking that it loads")

@@ -23,7 +23,7 @@ from station.storage.models import PromptSet
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..pack_import import choose_and_import
+from ..pack_import import PackImporter
 from ..widgets import ProgressPanel, list_table
 
 
@@ -80,7 +80,8 @@ class PromptsPage(QWidget):
         self.pack_button = QPushButton("Import a station pack ...")
         self.pack_button.setToolTip("A signed pack from another station: its model, prompt set and settings. "
                                     "The settings it changes are shown before anything is imported.")
-        self.pack_button.clicked.connect(lambda: choose_and_import(self))
+        self.packs = PackImporter(self)
+        self.pack_button.clicked.connect(self.packs.choose)
         self.gate_label = QLabel()
         self.gate_label.setWordWrap(True)
         self.gate_button = QPushButton("Rebuild the input gate's reference bank")

@@ -1,0 +1,128 @@
+"""Station packs and the plant keys that sign them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .common import CliError, open_db, sign_in_from_args
+
+
+def cmd_pack_keygen(args) -> int:
+    from ..signing import generate_key_pair
+
+    private, public, fp = generate_key_pair(args.out)
+    print(f"private key: {private} (only this account can read it: keep it on the machine that exports packs)")
+    print(f"public key:  {public} (give it to every station; a manager there runs: "
+          f"station keys trust {public.name} --name \"Plant A\")")
+    print(f"fingerprint: {fp}")
+    return 0
+
+
+def cmd_pack_export(args) -> int:
+    from ..config import load
+    from ..pack import export_pack
+
+    cfg = load(args.data_dir)
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    manifest = export_pack(db, cfg, args.out, user, args.sign_key)
+    prompt = manifest.prompt_set
+    print(f"station pack written to {args.out}: model {manifest.model.kind} ({manifest.foundation_sha256[:12]}), "
+          f"prompt set {f'{prompt.name} v{prompt.version}' if prompt else 'none'}, {len(manifest.files)} files with "
+          f"their sha256, signed by key {manifest.signer}")
+    return 0
+
+
+def _print_preview(preview) -> None:
+    from ..pack.summary import change_lines, describe
+
+    print("\n".join(describe(preview)))
+    lines = change_lines(preview.changes)
+    print(f"settings it would change ({len(lines)}):" if lines else "settings it would change: none")
+    for line in lines:
+        print(f"  {line}")
+
+
+def cmd_pack_show(args) -> int:
+    from ..config import load
+    from ..pack import read_pack
+
+    cfg = load(args.data_dir)
+    db = open_db(args)
+    with db.session() as s:
+        preview = read_pack(s, cfg, args.file, args.data_dir)
+    _print_preview(preview)
+    return 0
+
+
+def _confirmed(preview) -> bool:
+    if not sys.stdin.isatty():
+        raise CliError("the pack changes this station's settings (above); read them, then run again with --yes "
+                       "(a run without a terminal cannot be asked)")
+    answer = input(f"Import this pack from {preview.signer_name} and take these settings? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_pack_import(args) -> int:
+    from ..config import load
+    from ..pack import import_pack, preview_import
+
+    cfg = load(args.data_dir)
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    preview = preview_import(db, args.data_dir, cfg, args.file, user)
+    _print_preview(preview)
+    if not args.yes and not _confirmed(preview):
+        print("not imported: nothing was changed")
+        return 1
+    done = import_pack(db, args.data_dir, cfg, args.file, user, expected_manifest_sha256=preview.manifest_sha256)
+    print(f"station pack {args.file} imported (signed by {done.signer_name}, made by {done.manifest.created_by} on "
+          f"{done.manifest.created_at}); every file matched its sha256. Restart the station to use it.")
+    return 0
+
+
+def cmd_keys_trust(args) -> int:
+    from ..signing import SigningError
+    from ..trusted_keys import trust_key
+
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    try:
+        with open(args.file, "rb") as f:
+            pem = f.read(64 * 1024)
+    except OSError as e:
+        raise SigningError(f"{args.file}: cannot read the public key ({e.strerror})") from None
+    with db.transaction() as s:
+        row = trust_key(s, pem, args.name, s.merge(user), origin=args.file, expected_fingerprint=args.fingerprint)
+        name, fp = row.name, row.fingerprint
+    print(f"trusted '{name}': packs signed by key {fp} are accepted here")
+    return 0
+
+
+def cmd_keys_list(args) -> int:
+    from ..trusted_keys import list_keys
+
+    db = open_db(args)
+    with db.session() as s:
+        rows = [{"fingerprint": r.fingerprint, "name": r.name, "added_at": r.added_at.isoformat(timespec="seconds"),
+                 "trusted": r.active} for r in list_keys(s, include_removed=args.all)]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("no trusted keys: this station refuses every pack (station keys trust FILE.pub --name NAME)")
+    for r in rows if not args.json else []:
+        print(f"{r['fingerprint']}  {r['name']:<24} added {r['added_at']}{'' if r['trusted'] else '  (removed)'}")
+    return 0
+
+
+def cmd_keys_remove(args) -> int:
+    from ..trusted_keys import remove_key
+
+    db = open_db(args)
+    user = sign_in_from_args(args, db, needed=True)
+    with db.transaction() as s:
+        row = remove_key(s, args.fingerprint, s.merge(user))
+        name, fp = row.name, row.fingerprint
+    print(f"removed '{name}' ({fp}): packs it signs are refused from now on")
+    return 0

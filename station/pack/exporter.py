@@ -1,0 +1,101 @@
+"""Writing a signed pack of this station: its model, live prompt set, classes and settings."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import tomli_w
+
+from .. import __version__, audit
+from .. import config as config_mod
+from ..auth import require
+from ..models.files import sha256_file
+from ..models.identity import foundation_sha256
+from ..prompts.registry import active
+from ..signing import fingerprint, load_private_key, sign
+from ..storage.db import Database
+from ..storage.models import User
+from . import limits
+from .errors import PackError
+from .manifest import FORMAT, Manifest, manifest_bytes, parse_manifest
+from .names import MANIFEST, SETTINGS, SIGNATURE, name_problem
+
+
+def _part_files(source: Path, root: str) -> tuple[list[tuple[str, Path]], str]:
+    """(stored name, file) for a file or every file of a folder under `root`; and the stored name of the part."""
+    if source.is_dir():
+        files = [(f"{root}/{f.relative_to(source).as_posix()}", f) for f in sorted(source.rglob("*")) if f.is_file()]
+        return files, root
+    if not source.is_file():
+        raise PackError(f"{source} does not exist; the station's settings name it: fix [model] in the settings")
+    return [(f"{root}/{source.name}", source)], f"{root}/{source.name}"
+
+
+def _checked(files: list[tuple[str, Path]]) -> None:
+    """Refuse here what every receiving station would refuse, with the local file named."""
+    total = 0
+    for name, path in files:
+        problem = name_problem(name)
+        if problem:
+            raise PackError(f"{path}: its name in the pack, {name!r}, {problem}; rename the file")
+        size = path.stat().st_size
+        total += size
+        if size > limits.MAX_ENTRY_BYTES or total > limits.MAX_TOTAL_BYTES:
+            raise PackError(f"{path}: the pack would exceed the size caps of station.pack.limits "
+                            f"({limits.MAX_TOTAL_BYTES / limits.GIB:.0f} GiB); receiving stations would refuse it")
+    if len(files) > limits.MAX_ENTRIES:
+        raise PackError(f"the pack would hold {len(files)} files; a pack may hold at most {limits.MAX_ENTRIES}")
+
+
+def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, user: User | None,
+                sign_key: Path | str) -> Manifest:
+    """Write the pack to `out`, signed with the plant's private key file (station pack keygen)."""
+    require(user, "models.import")
+    out = Path(out)
+    key = load_private_key(sign_key)
+    with db.session() as s:
+        prompt_row = active(s)
+    files: list[tuple[str, Path]] = []
+    model = {"kind": "demo"}
+    if cfg.model.clip != "demo":
+        part, stored = _part_files(Path(cfg.model.clip).expanduser(), "model")
+        files, model = files + part, {"kind": "file", "stored": stored}
+    check_b = None
+    if cfg.model.check_b_path:
+        part, stored = _part_files(Path(cfg.model.check_b_path).expanduser(), "check_b")
+        files, check_b = files + part, {"stored": stored}
+    prompt_set = None
+    if prompt_row is not None:
+        part, stored = _part_files(Path(prompt_row.path), "prompts")
+        files, prompt_set = files + part, {"name": prompt_row.name, "version": prompt_row.version, "stored": stored}
+    _checked(files)
+    settings = tomli_w.dumps(replace(cfg, database_url="").to_dict()).encode("utf-8")
+    hashes = {name: sha256_file(path) for name, path in files} | {SETTINGS: hashlib.sha256(settings).hexdigest()}
+    manifest = parse_manifest({  # the exporter's manifest passes the same checks as an importer's
+        "format": FORMAT, "station_version": __version__, "created_by": user.username,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "foundation_sha256": foundation_sha256(cfg), "signer": fingerprint(key.public_key()),
+        "model": model, "files": hashes,
+        **({"check_b": check_b} if check_b else {}), **({"prompt_set": prompt_set} if prompt_set else {}),
+    }, str(out))
+    data = manifest_bytes(manifest)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:  # model files do not compress
+            for name, path in files:
+                z.write(path, name)
+            z.writestr(SETTINGS, settings)
+            z.writestr(MANIFEST, data)
+            z.writestr(SIGNATURE, sign(key, data))
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    with db.transaction() as s:
+        audit.record(s, user.username, "pack.export", file=str(out), foundation=manifest.foundation_sha256,
+                     signer=manifest.signer, prompt_set=prompt_set)
+    return manifest

@@ -1,0 +1,141 @@
+"""Taking a pack: verified in full (signature, names, sizes, hashes, settings) before anything is written; then
+unpacked into a private folder, its model fingerprint checked, and only then installed, activated and saved.
+
+Every refusal is audited as `pack.import.refused` when the user is known."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from .. import audit
+from .. import config as config_mod
+from ..auth import require
+from ..errors import StationError
+from ..models.identity import encoder_shape, foundation_sha256, station_texts_sha256
+from ..paths import demo_models_dir
+from ..settings import seal as seal_settings
+from ..storage.db import Database
+from ..storage.models import User
+from .archive import PackArchive, ReadBudget
+from .errors import PackError
+from .names import SETTINGS
+from .reader import PackPreview, open_verified
+
+log = logging.getLogger(__name__)
+MODEL_PARTS = ("model", "check_b")
+
+
+def _record_refusal(db: Database, user: User, pack: Path, error: StationError) -> None:
+    try:
+        with db.transaction() as s:
+            audit.record(s, user.username, "pack.import.refused", file=str(pack), reason=str(error),
+                         signer=getattr(error, "signer", None))
+    except Exception as e:  # the refusal itself must reach the person even when the trail cannot be written
+        log.warning("could not audit the refused pack import of %s: %s", pack, e)
+
+
+@contextmanager
+def _refusals_recorded(db: Database, user: User | None, pack: Path):
+    try:
+        yield
+    except StationError as e:
+        if user is not None:
+            _record_refusal(db, user, pack, e)
+        raise
+
+
+def _may_import(user: User | None) -> None:
+    require(user, "models.import")
+    require(user, "settings.change")
+
+
+def preview_import(db: Database, data_dir: Path | str, current: config_mod.StationConfig, pack: Path | str,
+                   user: User | None) -> PackPreview:
+    """What importing would change, for the person to confirm; refusals are audited as the import's."""
+    pack = Path(pack)
+    with _refusals_recorded(db, user, pack):
+        _may_import(user)
+        with PackArchive(pack) as archive, db.session() as s:
+            return open_verified(archive, s, current, Path(data_dir))
+
+
+def _unpacked_fingerprint(archive: PackArchive, preview: PackPreview, into: Path) -> str:
+    """Unpack every model and prompt file into `into` (hashes checked again as written); the model's fingerprint."""
+    budget = ReadBudget()
+    for name, expected in preview.manifest.files.items():
+        if name == SETTINGS:
+            continue  # verified and held in memory already
+        if archive.extract(name, into, budget) != expected:
+            raise PackError(f"{archive.path}: '{name}' changed while it was being read; copy the pack to the "
+                            "station's own disk and import it again", signer=preview.signer)
+    manifest = preview.manifest
+    clip = "demo" if manifest.model.kind == "demo" else str(into / manifest.model.stored)
+    try:
+        return foundation_sha256(replace(preview.settings, model=replace(preview.settings.model, clip=clip)))
+    except StationError as e:
+        raise PackError(f"{archive.path}: its model cannot be identified: {e}", signer=preview.signer) from None
+    except (KeyError, ValueError, TypeError, OSError) as e:
+        raise PackError(f"{archive.path}: its model folder is not a station model folder ({type(e).__name__}: "
+                        f"{str(e)[:200]}); export the pack again", signer=preview.signer) from None
+
+
+def _move_in(unpacked: Path, home: Path, trash: Path) -> None:
+    """Put the pack's model parts in place; an older copy of the same model goes to `trash` (deleted after)."""
+    for part in MODEL_PARTS:
+        if not (unpacked / part).exists():
+            continue
+        home.mkdir(parents=True, exist_ok=True)
+        if (home / part).exists() or (home / part).is_symlink():
+            (home / part).rename(trash / part)
+        (unpacked / part).rename(home / part)
+
+
+def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationConfig, pack: Path | str,
+                user: User | None, expected_manifest_sha256: str | None = None) -> PackPreview:
+    """Take the pack's model, prompt set and settings; they take effect when the station next starts.
+
+    `expected_manifest_sha256` (from preview_import) makes sure what is imported is what the person confirmed.
+    """
+    from ..prompts.registry import activate, register  # torch: only once a pack is being taken
+
+    data_dir, pack = Path(data_dir), Path(pack)
+    with _refusals_recorded(db, user, pack):
+        _may_import(user)
+        with PackArchive(pack) as archive:
+            with db.session() as s:
+                preview = open_verified(archive, s, current, data_dir)
+            if expected_manifest_sha256 is not None and preview.manifest_sha256 != expected_manifest_sha256:
+                raise PackError(f"{pack}: the pack changed since it was shown; look at it again (station pack show)",
+                                signer=preview.signer)
+            manifest = preview.manifest
+            with tempfile.TemporaryDirectory(dir=data_dir, prefix=".pack-") as tmp:
+                unpacked, trash = Path(tmp) / "unpacked", Path(tmp) / "replaced"
+                unpacked.mkdir()
+                trash.mkdir()
+                found = _unpacked_fingerprint(archive, preview, unpacked)
+                if found != manifest.foundation_sha256:
+                    where = demo_models_dir() if manifest.model.kind == "demo" else "the pack's model"
+                    raise PackError(f"{pack}: the vision model ({where}) has fingerprint {found[:12]}, the pack was "
+                                    f"made with {manifest.foundation_sha256[:12]}; install the same station version "
+                                    "or send the model", signer=preview.signer)
+                with db.transaction() as s:
+                    _move_in(unpacked, data_dir / preview.home, trash)
+                    row = None
+                    if manifest.prompt_set is not None:
+                        row = register(s, data_dir, unpacked / manifest.prompt_set.stored, s.merge(user),
+                                       name=manifest.prompt_set.name)
+                        activate(s, row.id, found, s.merge(user), reason=f"from station pack {pack.name}",
+                                 encoder_shape=encoder_shape(preview.settings),
+                                 texts_sha256=station_texts_sha256(preview.settings))
+                    # the import's event also seals the new settings, so the next start knows them as recorded
+                    seal_settings(s, preview.settings, user.username, "pack.import", file=str(pack),
+                                  signer=preview.signer, signer_name=preview.signer_name,
+                                  manifest_sha256=preview.manifest_sha256, foundation=found,
+                                  prompt_set=row.id if row else None, created_by=manifest.created_by,
+                                  settings_changed=preview.changes)
+                    config_mod.save(preview.settings, data_dir)
+    return preview
