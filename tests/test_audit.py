@@ -255,3 +255,40 @@ def test_two_writers_at_once_keep_one_unbroken_chain(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+def test_new_events_do_not_carry_the_checkpoint_past_deleted_ones(data, capsys):
+    """SQLite reuses the ids of deleted rows: the events written next must not make the deletion vanish."""
+    sql(data, "DELETE FROM review")
+    sql(data, "DELETE FROM audit_event WHERE id > (SELECT max(id) - 4 FROM audit_event)")
+    for _ in range(3):  # verify itself signs in; so do failed sign-ins, which need no password
+        verify_cli(data, capsys)
+        os.environ["STATION_PASSWORD"] = "wrong-password"
+        try:
+            main(["--data-dir", str(data), "--user", "nobody", "audit", "verify"])
+        finally:
+            os.environ.pop("STATION_PASSWORD")
+    code, out = verify_cli(data, capsys)
+    assert code == 1 and "checkpoint" in out, out
+
+
+def test_a_trail_rewritten_without_macs_and_without_its_checkpoint_is_caught(data):
+    sql(data, "UPDATE user SET role = 'manager' WHERE username = 'olga'")
+    con = sqlite3.connect(data / "station.db")
+    with con:  # the forger drops the keyed start and every MAC and recomputes the plain chain
+        from datetime import datetime
+
+        con.execute("DELETE FROM audit_event WHERE action = 'audit.keyed'")
+        prev = audit.GENESIS
+        for event_id, at, actor, action, detail, table, rid, rdigest in con.execute(
+                "SELECT id, at, actor, action, detail, record_table, record_id, record_digest FROM audit_event "
+                "ORDER BY id").fetchall():
+            h = event_hash(prev, datetime.fromisoformat(at), actor, action, json.loads(detail),
+                           (table, rid, rdigest) if table else None)
+            con.execute("UPDATE audit_event SET prev_hash = ?, hash = ?, mac = '' WHERE id = ?", (prev, h, event_id))
+            prev = h
+    con.close()
+    (data / "audit.head").unlink()
+    found = findings(data)
+    assert any("no keyed start" in f for f in found), found
+    assert any("checkpoint" in f for f in found), found

@@ -86,5 +86,9 @@ def forget_transaction(session: Session) -> None:
     session.info.pop(_PREV, None)
 
 
+def pending_head(session: Session) -> AuditEvent | None:
+    return session.info.get(_HEAD)
+
+
 def committed_head(session: Session) -> AuditEvent | None:
     return session.info.pop(_HEAD, None)

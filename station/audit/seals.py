@@ -8,12 +8,13 @@ row, a row inserted leaves a row with no seal.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..storage.models import (Alarm, Inspection, ModelRecord, PromptSet, ReferenceBankRecord, Review, SelftestResult,
+from ..storage.models import (Alarm, AuditEvent, Inspection, ModelRecord, PromptSet, ReferenceBankRecord, Review, SelftestResult,
                               SelftestRun, TrustedKey, User)
 from . import chain
 
@@ -24,7 +25,8 @@ PROTECTED = (Inspection, Review, User, ModelRecord, PromptSet, ReferenceBankReco
 TABLES = {cls.__tablename__: cls for cls in PROTECTED}
 SEAL = "seal"  # the action of a seal event
 DELETED = "deleted"  # the digest a deletion leaves
-_TO_SEAL, _TO_DROP = "audit_to_seal", "audit_to_drop"
+_TO_SEAL, _TO_DROP, _HOLD_HEAD = "audit_to_seal", "audit_to_drop", "audit_hold_head"
+log = logging.getLogger("station.audit")
 
 
 def _value(v):
@@ -68,15 +70,35 @@ def _after_flush_postexec(session: Session, _context) -> None:
         chain.append(session, "system", SEAL, {"deleted": True}, (table, row_id, DELETED))
 
 
+def _before_commit(session: Session) -> None:
+    """The checkpoint moves forward only from an intact end: if the event it names is gone or rewritten, new
+    events must not carry it past the evidence (an id reused by a new event would hide the deletion)."""
+    keys = chain.keys_of(session)
+    if keys is None or chain.pending_head(session) is None:
+        return
+    head, problem = keys.read_head()
+    if head is None and not problem:
+        return
+    with session.no_autoflush:
+        found = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.event_id)) if head else None
+    if problem or found != head.event_hash:
+        session.info[_HOLD_HEAD] = True
+        log.error("audit checkpoint %s does not match the trail; it is kept where it is (run station audit verify)",
+                  keys.head_path)
+
+
 def _after_commit(session: Session) -> None:
     head = chain.committed_head(session)
     chain.forget_transaction(session)
     keys = chain.keys_of(session)
+    if session.info.pop(_HOLD_HEAD, False):
+        return
     if head is not None and keys is not None and head.id is not None:
         keys.write_head(head.id, head.hash)
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop(_HOLD_HEAD, None)
     chain.committed_head(session)
     chain.forget_transaction(session)
     session.info.pop(_TO_SEAL, None)
@@ -86,5 +108,6 @@ def _after_rollback(session: Session) -> None:
 def install(sessions: sessionmaker) -> None:
     event.listen(sessions, "before_flush", _before_flush)
     event.listen(sessions, "after_flush_postexec", _after_flush_postexec)
+    event.listen(sessions, "before_commit", _before_commit)
     event.listen(sessions, "after_commit", _after_commit)
     event.listen(sessions, "after_soft_rollback", lambda s, _t: _after_rollback(s))

@@ -57,7 +57,7 @@ class AuditReport:
 def _check_chain(session: Session, report: AuditReport) -> AuditEvent | None:
     keys = chain.keys_of(session)
     key = keys.key() if keys is not None else None
-    prev, keyed, last = chain.GENESIS, False, None
+    prev, keyed, last, keying_seen = chain.GENESIS, False, None, False
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)):
         report.events += 1
         where = f"event {event.id}"
@@ -71,24 +71,28 @@ def _check_chain(session: Session, report: AuditReport) -> AuditEvent | None:
             keyed = True
             if key is not None and not hmac.compare_digest(event.mac, keys.mac(event.hash, key)):
                 report.add(where, "its MAC is wrong: the chain was recomputed or the event written without the key")
+            elif event.action == KEYED:
+                keying_seen = True
         elif keyed:
             report.add(where, "has no MAC although earlier events do (written or rewritten without the key)")
         prev, last = event.hash, event
+    if key is not None and report.events and not keying_seen:
+        report.add("audit key", "the trail has no keyed start ('audit.keyed' with a valid MAC) although the station "
+                                "has a key: it was rewritten without the key")
     if keyed and key is None:
         report.add("audit key", f"{keys.key_path if keys else 'the key file'} is missing, so the MACs cannot be "
                                 "checked; restore it from the station's backup")
     return last
 
 
-def _check_checkpoint(session: Session, report: AuditReport, last: AuditEvent | None) -> None:
+def _check_checkpoint(session: Session, report: AuditReport, last: AuditEvent | None, head, problem: str) -> None:
     keys = chain.keys_of(session)
     if keys is None:
         return
-    head, problem = keys.read_head()
     if problem:
         report.add("checkpoint", problem)
     if head is None:
-        if last is not None and last.mac:
+        if last is not None and (last.mac or keys.key() is not None):
             report.add("checkpoint", f"{keys.head_path} is missing although the trail is keyed (deleted?)")
         return
     at = session.get(AuditEvent, head.event_id)
@@ -137,10 +141,22 @@ def _check_table(session: Session, report: AuditReport, table: str) -> None:
         session.expunge_all()  # keeps memory flat over a large table
 
 
+def _read_one_snapshot(session: Session) -> None:
+    """Every query of the check sees the same committed state, so a station inspecting meanwhile is not
+    reported as a tampered one."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")
+    elif session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def verify(session: Session) -> AuditReport:
     report = AuditReport()
+    keys = chain.keys_of(session)
+    head, problem = keys.read_head() if keys is not None else (None, "")  # before the snapshot: it names less
+    _read_one_snapshot(session)
     last = _check_chain(session, report)
-    _check_checkpoint(session, report, last)
+    _check_checkpoint(session, report, last, head, problem)
     for table in seals.TABLES:
         _check_table(session, report, table)
     return report
