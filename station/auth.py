@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import audit
+from .audit.seals import matches_seal
 from .storage.models import User
 from .errors import StationError
 
@@ -75,6 +76,17 @@ def require(user: User | None, permission: str) -> None:
         )
 
 
+def acting(session: Session, user: User | None) -> User | None:
+    """The user as the database has them now, in this transaction: a user deactivated or demoted since they
+    signed in acts with what they are now (merging the signed-in copy would write its old role back)."""
+    if user is None:
+        return None
+    row = session.get(User, user.id, populate_existing=True)
+    if row is None:
+        raise PermissionDenied(f"user '{user.username}' no longer exists; sign in again", user.username)
+    return row
+
+
 def record_refusal(db, error: PermissionDenied, via: str) -> None:
     """Audits a refused action in its own transaction (the refused work's transaction is rolled back)."""
     with db.transaction() as s:
@@ -113,6 +125,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not check_password(password, user.password_hash):
         raise AuthError("wrong user name or password")
+    if not matches_seal(session, user):
+        raise AuthError(f"the account '{username}' was changed outside the station (it does not match its audit "
+                        "seal); sign-in refused. A manager runs `station audit verify` and reports it")
     if not user.active:
         raise AuthError(f"user '{username}' is deactivated; ask a manager")
     return user

@@ -139,18 +139,18 @@ def _model_id(db: Database, kind: str, name: str, path: str, sha256: str, spec: 
     """The model's record. A file whose content differs from what was recorded at its path is audited;
     an imported one is refused (imports are content-checked; a later change is not an import)."""
     with db.transaction() as s:
-        row = s.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.sha256 == sha256))
-        if row is not None:
-            return row.id
         before = s.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.path == path)
                           .order_by(ModelRecord.id.desc()).limit(1)) if path else None
-        if before is not None:
+        changed = before is not None and before.sha256 != sha256  # by path: even to another known model
+        if changed:
             audit.record(s, "system", "model.changed", kind=kind, path=path, recorded=before.sha256, found=sha256,
                          refused=before.imported_by is not None)
-        if before is None or before.imported_by is None:
-            row = ModelRecord(kind=kind, name=name, path=path, sha256=sha256, spec=spec)
-            s.add(row)
-            s.flush()
+        if not changed or before.imported_by is None:
+            row = s.scalar(select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.sha256 == sha256))
+            if row is None:
+                row = ModelRecord(kind=kind, name=name, path=path, sha256=sha256, spec=spec)
+                s.add(row)
+                s.flush()
             return row.id
     raise ModelFileError(path, f"changed since it was imported (sha256 {before.sha256[:12]}... recorded, "
                                f"{sha256[:12]}... now)",
@@ -162,11 +162,17 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
     from .prompts.files import load_prompt_set
     from .prompts.registry import PromptSetError, active, verify_usable
 
+    from .audit.seals import matches_seal
+
     with db.session() as s:
         row = active(s)
+        whole = row is None or matches_seal(s, row)
     if row is None:
         check_a.set_prompts(None)
         return
+    if not whole:
+        raise PromptSetError(f"the record of the active prompt set ({row.name} v{row.version}) was changed outside "
+                             "the station (it does not match its audit seal); run `station audit verify` and report it")
     try:
         verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width), check_a.texts_sha256)
     except PromptSetError as e:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .auth import require
+from .audit.seals import matches_seal
 from .signing import SigningError, fingerprint, load_public_key, public_pem
 from .storage.models import TrustedKey, User, utcnow
 
@@ -45,7 +46,14 @@ def trust_key(session: Session, pem: bytes | str, name: str, user: User | None, 
 
 def find_key(session: Session, fp: str) -> TrustedKey | None:
     """The key's row, trusted or removed; None when this station has never trusted it."""
-    return session.scalar(select(TrustedKey).where(TrustedKey.fingerprint == fp))
+    row = session.scalar(select(TrustedKey).where(TrustedKey.fingerprint == fp))
+    if row is None:
+        return None
+    # the row must hold the key it is named by, as the station wrote it: a key swapped in with sqlite3 is refused
+    if fingerprint(load_public_key(row.public_key)) != row.fingerprint or not matches_seal(session, row):
+        raise SigningError(f"the trusted key {fp[:16]}... was changed outside the station (it does not match its "
+                           "fingerprint or audit seal); trust it again from its .pub file after `station audit verify`")
+    return row
 
 
 def list_keys(session: Session, include_removed: bool = False) -> list[TrustedKey]:

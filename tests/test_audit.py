@@ -21,6 +21,7 @@ from station.pipeline import Pipeline
 from station.review import decide
 from station.runtime import Station
 from station.storage.db import Database, sqlite_url
+from station.storage.models import User
 
 PW = "password-123"
 
@@ -213,12 +214,16 @@ def test_a_changed_imported_model_file_is_refused_and_audited(data):
         with db.transaction() as s:
             s.add(ModelRecord(kind="clip", name="ViT-B-32", path=str(data / "models" / "vit.pt"), sha256="a" * 64,
                               spec={}, imported_by=1))
+            s.add(ModelRecord(kind="clip", name="RN50", path=str(data / "models" / "other.pt"), sha256="c" * 64,
+                              spec={}, imported_by=1))
         with pytest.raises(ModelFileError, match="changed since it was imported"):
             _model_id(db, "clip", "ViT-B-32", str(data / "models" / "vit.pt"), "b" * 64, {})
+        with pytest.raises(ModelFileError, match="changed since it was imported"):  # even into another known model
+            _model_id(db, "clip", "ViT-B-32", str(data / "models" / "vit.pt"), "c" * 64, {})
     finally:
         db.close()
-    ((detail,),) = sql(data, "SELECT detail FROM audit_event WHERE action = 'model.changed'")
-    assert json.loads(detail)["refused"] is True and json.loads(detail)["found"] == "b" * 64
+    found = [json.loads(d)["found"] for (d,) in sql(data, "SELECT detail FROM audit_event WHERE action = 'model.changed'")]
+    assert found == ["b" * 64, "c" * 64]
 
 
 def test_two_writers_at_once_keep_one_unbroken_chain(tmp_path):
@@ -292,3 +297,59 @@ def test_a_trail_rewritten_without_macs_and_without_its_checkpoint_is_caught(dat
     found = findings(data)
     assert any("no keyed start" in f for f in found), found
     assert any("checkpoint" in f for f in found), found
+
+
+def test_a_user_demoted_while_signed_in_acts_with_the_new_role(data):
+    """Nothing writes a signed-in copy's old role or activity back."""
+    from station.auth import PermissionDenied, acting, set_active, set_role, sign_in
+
+    db = Database(sqlite_url(data), data_dir=data)
+    try:
+        with db.transaction() as s:
+            create_user(s, "maria", "manager", PW, by=acting(s, s.query(User).filter_by(username="boss").one()))
+        maria = sign_in(db, "maria", PW, via="test")  # as the GUI keeps her
+        with db.transaction() as s:
+            boss = s.query(User).filter_by(username="boss").one()
+            set_role(s, "maria", "operator", by=boss)
+            set_active(s, "maria", False, by=boss)
+        with pytest.raises(PermissionDenied):
+            with db.transaction() as s:
+                create_user(s, "mallory", "manager", PW, by=acting(s, maria))
+        with db.session() as s:
+            row = s.query(User).filter_by(username="maria").one()
+            assert (row.role, row.active) == ("operator", False)
+            assert s.query(User).filter_by(username="mallory").first() is None
+    finally:
+        db.close()
+
+
+def test_an_account_swapped_with_sqlite3_cannot_sign_in(data):
+    """Change a row, use it, put it back: the use is refused, so there is nothing to put back."""
+    from station.auth import AuthError, hash_password, sign_in
+
+    sql(data, "UPDATE user SET password_hash = ? WHERE username = 'boss'", hash_password("mallory-pass"))
+    db = Database(sqlite_url(data), data_dir=data)
+    try:
+        with pytest.raises(AuthError, match="changed outside the station"):
+            sign_in(db, "boss", "mallory-pass", via="test")
+    finally:
+        db.close()
+
+
+def test_a_trusted_key_swapped_with_sqlite3_is_refused_when_a_pack_names_it(data, tmp_path):
+    from station.signing import SigningError, generate_key_pair
+    from station.trusted_keys import find_key, trust_key
+
+    _, plant_pub, plant_fp = generate_key_pair(tmp_path / "plant.key")
+    _, evil_pub, _ = generate_key_pair(tmp_path / "evil.key")
+    db = Database(sqlite_url(data), data_dir=data)
+    try:
+        with db.transaction() as s:
+            trust_key(s, plant_pub.read_text(), "Plant A", s.query(User).filter_by(username="boss").one())
+        with db.session() as s:
+            assert find_key(s, plant_fp).name == "Plant A"
+        sql(data, "UPDATE trusted_key SET public_key = ?", evil_pub.read_text())
+        with db.session() as s, pytest.raises(SigningError, match="changed outside the station"):
+            find_key(s, plant_fp)
+    finally:
+        db.close()

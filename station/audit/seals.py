@@ -8,6 +8,7 @@ row, a row inserted leaves a row with no seal.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 from datetime import datetime
 
@@ -47,6 +48,23 @@ def digest(obj) -> str:
 
 def seal(session: Session, obj) -> None:
     chain.append(session, "system", SEAL, {}, (obj.__tablename__, obj.id, digest(obj)))
+
+
+def matches_seal(session: Session, obj) -> bool:
+    """At the moment a record is relied on (an account at sign-in, a trusted key, the live prompt set): is it
+    what the station last wrote? Its newest seal must name its digest, and the seal itself be keyed and whole."""
+    keys = chain.keys_of(session)
+    if keys is None or keys.key() is None:
+        return True  # an unkeyed database (tests, a bare URL) has nothing to check against
+    with session.no_autoflush:
+        sealed = session.scalar(select(AuditEvent).where(AuditEvent.record_table == obj.__tablename__,
+                                                         AuditEvent.record_id == obj.id)
+                                .order_by(AuditEvent.id.desc()).limit(1))
+    if sealed is None or sealed.record_digest != digest(obj) or not sealed.mac:
+        return False
+    whole = sealed.hash == chain.event_hash(sealed.prev_hash, sealed.at, sealed.actor, sealed.action, sealed.detail,
+                                            chain.event_record(sealed))
+    return whole and hmac.compare_digest(sealed.mac, keys.mac(sealed.hash))
 
 
 def _before_flush(session: Session, _context, _instances) -> None:

@@ -26,10 +26,19 @@ def progress_printer(quiet: bool = False):
     return report
 
 
+def acting(session, user):
+    """station.auth.acting, imported when a command runs (the parser stays light)."""
+    from ..auth import acting as fresh
+
+    return fresh(session, user)
+
+
 def open_db(args):
     from ..config import load
+    from ..datalock import make_private
     from ..storage.db import Database, sqlite_url
 
+    make_private(args.data_dir)  # every command, not only the station: the folder holds password hashes
     cfg = load(args.data_dir)
     return Database(cfg.database_url or sqlite_url(args.data_dir), data_dir=args.data_dir)
 

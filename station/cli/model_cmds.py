@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from .common import CliError, open_db, sign_in_from_args
+from .common import acting, CliError, open_db, sign_in_from_args
 
 
 def cmd_models_import(args) -> int:
@@ -20,7 +20,7 @@ def cmd_models_import(args) -> int:
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
     with db.transaction() as s:
-        record = import_clip_checkpoint(s, args.data_dir, args.file, args.arch, s.merge(user), args.sha256,
+        record = import_clip_checkpoint(s, args.data_dir, args.file, args.arch, acting(s, user), args.sha256,
                                         quick_gelu=args.quick_gelu)
         dest, sha = record.path, record.sha256
     print(f"imported {args.arch} (sha256 {sha}) to {dest}")

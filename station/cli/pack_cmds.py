@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import CliError, open_db, sign_in_from_args
+from .common import acting, CliError, open_db, sign_in_from_args
 
 
 def cmd_pack_keygen(args) -> int:
@@ -94,7 +94,7 @@ def cmd_keys_trust(args) -> int:
     except OSError as e:
         raise SigningError(f"{args.file}: cannot read the public key ({e.strerror})") from None
     with db.transaction() as s:
-        row = trust_key(s, pem, args.name, s.merge(user), origin=args.file, expected_fingerprint=args.fingerprint)
+        row = trust_key(s, pem, args.name, acting(s, user), origin=args.file, expected_fingerprint=args.fingerprint)
         name, fp = row.name, row.fingerprint
     print(f"trusted '{name}': packs signed by key {fp} are accepted here")
     return 0
@@ -122,7 +122,7 @@ def cmd_keys_remove(args) -> int:
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
     with db.transaction() as s:
-        row = remove_key(s, args.fingerprint, s.merge(user))
+        row = remove_key(s, args.fingerprint, acting(s, user))
         name, fp = row.name, row.fingerprint
     print(f"removed '{name}' ({fp}): packs it signs are refused from now on")
     return 0

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import CliError, open_db, sign_in_from_args
+from .common import acting, CliError, open_db, sign_in_from_args
 
 
 def cmd_prompts_tune(args) -> int:
@@ -90,7 +90,7 @@ def _manager_prompt_action(args, action) -> int:
     user = sign_in_from_args(args, db, needed=True)
     model_sha, fit = foundation_sha256(cfg), {"encoder_shape": encoder_shape(cfg), "texts_sha256": station_texts_sha256(cfg)}
     with db.transaction() as s:
-        row = action(s, model_sha, s.merge(user), fit)
+        row = action(s, model_sha, acting(s, user), fit)
         print(f"active prompt set: {row.name} v{row.version} (id {row.id})" if row else "no prompt set is active")
     return 0
 
@@ -127,6 +127,6 @@ def cmd_prompts_import(args) -> int:
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
     with db.transaction() as s:
-        row = register(s, args.data_dir, Path(args.file), s.merge(user), name=args.name or "")
+        row = register(s, args.data_dir, Path(args.file), acting(s, user), name=args.name or "")
     print(f"imported as {row.name} v{row.version} (id {row.id}); activate it with: station prompts activate {row.id}")
     return 0

@@ -6,7 +6,7 @@ import json
 import sys
 import time
 
-from .common import CliError, open_db, sign_in_from_args, source_from_args
+from .common import acting, CliError, open_db, sign_in_from_args, source_from_args
 
 
 def cmd_inspect(args) -> int:
@@ -172,7 +172,7 @@ def cmd_users_add(args) -> int:
         password = getpass.getpass(f"new password for {args.username}: ")
     with db.transaction() as s:
         if actor is not None:
-            actor = s.merge(actor)
+            actor = acting(s, actor)
         create_user(s, args.username, args.role, password, by=actor, display_name=args.name or "")
     print(f"user {args.username} ({args.role}) added")
     return 0
@@ -211,7 +211,7 @@ def cmd_failsafe_reset(args) -> int:
     try:
         user = sign_in_from_args(args, db, needed=True)
         with db.transaction() as s:
-            closed = failsafe.reset(s, s.merge(user), note=args.note)
+            closed = failsafe.reset(s, acting(s, user), note=args.note)
     finally:
         db.close()
     print(f"fail-safe reset by {user.username}: {closed} alarm(s) closed; automatic verdicts resume")

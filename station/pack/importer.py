@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import audit
 from .. import config as config_mod
-from ..auth import require
+from ..auth import acting, require
 from ..errors import StationError
 from ..models.identity import encoder_shape, foundation_sha256, station_texts_sha256
 from ..paths import demo_models_dir
@@ -126,9 +126,9 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                     _move_in(unpacked, data_dir / preview.home, trash)
                     row = None
                     if manifest.prompt_set is not None:
-                        row = register(s, data_dir, unpacked / manifest.prompt_set.stored, s.merge(user),
+                        row = register(s, data_dir, unpacked / manifest.prompt_set.stored, acting(s, user),
                                        name=manifest.prompt_set.name)
-                        activate(s, row.id, found, s.merge(user), reason=f"from station pack {pack.name}",
+                        activate(s, row.id, found, acting(s, user), reason=f"from station pack {pack.name}",
                                  encoder_shape=encoder_shape(preview.settings),
                                  texts_sha256=station_texts_sha256(preview.settings))
                     # the import's event also seals the new settings, so the next start knows them as recorded

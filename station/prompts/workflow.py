@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ..auth import require
+from ..auth import acting, require
 from ..storage.models import PromptSet, User
 from .files import PromptSetMeta, save_prompt_set
 from .registry import activate, register, safe_name
@@ -58,9 +58,9 @@ def tune_and_register(
     save_prompt_set(staged, prompts, meta)
     try:
         with station.db.transaction() as s:
-            row = register(s, station.data_dir, staged, s.merge(user), name=name)
+            row = register(s, station.data_dir, staged, acting(s, user), name=name)
             if make_active:
-                activate(s, row.id, station.clip.sha256, s.merge(user), reason="tuned and activated",
+                activate(s, row.id, station.clip.sha256, acting(s, user), reason="tuned and activated",
                          encoder_shape=(station.check_a.encoder.depth, station.check_a.encoder.width),
                          texts_sha256=station.check_a.texts_sha256)
     finally:

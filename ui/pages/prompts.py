@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from station.auth import acting
 from station.models.importer import import_clip_checkpoint
 from station.prompts.registry import activate, rollback
 from station.prompts.rvpt import RvptRecipe
@@ -135,7 +136,7 @@ class PromptsPage(QWidget):
             return
         try:
             with self.ctx.station.db.transaction() as s:
-                action(s, s.merge(self.ctx.user))
+                action(s, acting(s, self.ctx.user))
         except Exception as e:
             QMessageBox.warning(self, title, str(e))
         self.ctx.station.reload_prompts()
@@ -231,7 +232,7 @@ class PromptsPage(QWidget):
         st = self.ctx.station
         try:
             with st.db.transaction() as s:
-                record = import_clip_checkpoint(s, st.data_dir, path, arch, s.merge(self.ctx.user), sha or None)
+                record = import_clip_checkpoint(s, st.data_dir, path, arch, acting(s, self.ctx.user), sha or None)
                 dest = record.path
             if use:
                 new = replace(st.config, model=replace(st.config.model, clip=dest, clip_arch=arch))

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
 
 from station import audit
 from station.audit.station_check import check_station
-from station.auth import ROLES, PermissionDenied, create_user, list_users, record_refusal, set_active, set_role
+from station.auth import (
+    ROLES, PermissionDenied, acting, create_user, list_users, record_refusal, set_active, set_role,
+)
 
 from ..context import AppContext
 from ..jobs import start_job
@@ -137,7 +139,7 @@ class UsersPage(QWidget):
     def _act(self, title: str, action) -> None:
         try:
             with self.ctx.station.db.transaction() as s:
-                action(s, s.merge(self.ctx.user))
+                action(s, acting(s, self.ctx.user))
         except PermissionDenied as e:
             record_refusal(self.ctx.station.db, e, via="gui users")
             QMessageBox.warning(self, title, str(e))
