@@ -224,11 +224,11 @@ def cmd_audit_verify(args) -> int:
 
     db = open_db(args)
     try:
+        report = check_station(db, args.data_dir)  # before this command's own sign-in event is written
         user = sign_in_from_args(args, db)
         with db.session() as s:
             if user_count(s):
                 require(user, "audit.read")
-        report = check_station(db, args.data_dir)
     finally:
         db.close()
     if report.ok:
