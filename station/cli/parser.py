@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     pt = pr.add_parser("tune", help="tune a new prompt set from reviewed frames or a labelled folder")
     pt.add_argument("--folder", type=Path, default=None, help="labelled images as FOLDER/<class>/*.png (default: reviewed frames)")
     pt.add_argument("--shots", type=int, default=16, help="images per class")
-    pt.add_argument("--tokens", type=int, default=50, help="prompt tokens per block (b)")
+    pt.add_argument("--tokens", type=int, default=10, help="prompt tokens per block (b)")
     pt.add_argument("--depth", type=int, default=3, help="first prompted block (D)")
     pt.add_argument("--epochs", type=int, default=50)
     pt.add_argument("--seed", type=int, default=0)

@@ -14,7 +14,8 @@ so the prompts are tuned against the classifier they are used with; the paper's 
 
 FR pushes the prompted encoder's class-token features away from those of the
 frozen (possibly backdoored) encoder at every prompted layer, while CE keeps
-them useful for the task. Defaults are the paper's: alpha 2, D 3, b 50,
+them useful for the task. Defaults are the paper's (alpha 2, D 3) but b = 10, chosen from the
+measured curve (README "More shots": b = 10 beat b = 50 at every depth on the demo model),
 16 shots per class, batch 32, 50 epochs, SGD lr 0.002 with cosine annealing.
 """
 
@@ -48,7 +49,7 @@ class NotEnoughShots(ValueError):
 @dataclass(frozen=True)
 class RvptRecipe:
     first_prompted_block: int = 3  # D
-    tokens_per_block: int = 50  # b
+    tokens_per_block: int = 10  # b (the paper's 50 removed less of the backdoor here and cost more accuracy)
     alpha: float = 2.0
     shots_per_class: int = 16
     batch_size: int = 32
