@@ -1,5 +1,7 @@
-"""Every command the README shows, run as a person would: the installed `station` entry point, in a
-subprocess, on a temporary data folder, with small counts.
+"""Every command the README shows, run as a person would: `station` in its own process, on a temporary data
+folder, with small counts. The scenarios of the script itself (`--version`, `--help`, `demo`, `gui`) run the
+installed console script; the others run its `main` in a process forked from a server that imported the
+station once (tests/station_process.py), which keeps the suite within its time.
 
 Each scenario asserts what the person would check (exit status, the words on screen, what landed in
 the database), and no scenario passes when a command prints a traceback. `test_every_command_is_smoke_tested`
@@ -21,6 +23,7 @@ import cv2
 import numpy as np
 import pytest
 
+import station_process
 from station import __version__
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,20 +43,32 @@ class Station:
     data: Path
     work: Path
     ran: list[str] = field(default_factory=list)
+    forked: object = None  # a forkserver context: run `main` forked; None: the installed script
 
     def run(self, *args: str, user: str | None = None, ok: bool = True, env: dict | None = None,
             data: Path | None = None, timeout: int = 300) -> Run:
-        cmd = [str(STATION), "--data-dir", str(data or self.data)] + (["--user", user] if user else []) + list(args)
+        argv = ["--data-dir", str(data or self.data)] + (["--user", user] if user else []) + list(args)
         full_env = {**os.environ, "STATION_PASSWORD": PASSWORDS.get(user, ""), **(env or {})}
         full_env.pop("STATION_DATA_DIR", None)
-        done = subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=self.work, timeout=timeout)
-        shown = f"$ station {' '.join(args)}\n--- stdout\n{done.stdout[-3000:]}\n--- stderr\n{done.stderr[-3000:]}"
-        assert "Traceback" not in done.stdout + done.stderr, shown
-        if ok:
-            assert done.returncode == 0, shown
+        if self.forked is None:
+            done = subprocess.run([str(STATION)] + argv, capture_output=True, text=True, env=full_env,
+                                  cwd=self.work, timeout=timeout)
+            code, out, err = done.returncode, done.stdout, done.stderr
         else:
-            assert done.returncode == 2 and done.stderr.startswith("error: "), shown
-        return Run(done.returncode, done.stdout, done.stderr)
+            n = len(self.ran)
+            out_file, err_file = self.work / f".run{n}.out", self.work / f".run{n}.err"
+            code = station_process.run(self.forked, argv, full_env, str(self.work), str(out_file), str(err_file),
+                                       timeout)
+            out, err = out_file.read_text(errors="replace"), err_file.read_text(errors="replace")
+        self.ran.append(" ".join(args))
+        shown = f"$ station {' '.join(args)}\n--- stdout\n{out[-3000:]}\n--- stderr\n{err[-3000:]}"
+        assert code is not None, f"ran past {timeout} s\n{shown}"
+        assert "Traceback" not in out + err, shown
+        if ok:
+            assert code == 0, shown
+        else:
+            assert code == 2 and err.startswith("error: "), shown
+        return Run(code, out, err)
 
     def db(self, sql: str, data: Path | None = None):
         import sqlite3
@@ -408,9 +423,19 @@ SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_wit
              scenario_demo_backdoor]
 
 
+SCRIPT_SCENARIOS = {scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display}
+
+
+@pytest.fixture(scope="session")
+def forked():
+    return station_process.context()
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.removeprefix("scenario_"))
-def test_readme_command(scenario, station):
+def test_readme_command(scenario, station, forked):
     assert STATION.is_file(), f"the station entry point is not installed at {STATION} (pip install -e .)"
+    if scenario not in SCRIPT_SCENARIOS:
+        station.forked = forked
     scenario(station)
 
 

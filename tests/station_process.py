@@ -1,0 +1,50 @@
+"""`station ARGS` in a process forked from a server that has imported the station (torch, open_clip) once.
+
+The child runs `station.cli.main`, which is all the installed `station` script does, with its own
+environment, working folder, arguments and output files: a command costs about a second instead of
+the several an interpreter takes to import torch. The script itself is still run by the scenarios
+that test it (`--version`, `--help`, `demo`, `gui`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+
+PRELOAD = ["station.cli", "station.cli.station_cmds", "station.runtime", "station.pipeline", "station.pack",
+           "station.selftest.prm_runner", __name__]
+
+
+def station_main(args: list[str], env: dict, cwd: str, out: str, err: str) -> None:
+    """A forked child's whole life; its exit status is the command's (a traceback, if any, goes to `err`)."""
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    for fd, path in ((1, out), (2, err)):
+        os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+    sys.argv = ["station", *args]
+    from station.cli import main
+
+    code = main(args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+def context():
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def run(ctx, args: list[str], env: dict, cwd: str, out: str, err: str, timeout: float) -> int | None:
+    """The command's exit status, or None when it ran past `timeout` (then it is killed)."""
+    process = ctx.Process(target=station_main, args=(args, env, cwd, out, err), daemon=True)
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return None
+    return process.exitcode
