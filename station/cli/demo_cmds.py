@@ -41,22 +41,22 @@ def cmd_demo_train(args) -> int:
 
 
 def cmd_demo_backdoor(args) -> int:
-    """Build the backdoored demo CLIP used to test RVPT and the backdoor probe."""
-    from ..synth.backdoor import BackdoorRecipe, build_backdoored
+    """Build a backdoored demo CLIP used to test RVPT and the backdoor probe."""
+    from ..synth.backdoor import BackdoorRecipe, build_backdoored, fixture_dir, triggers_of
 
-    from ..paths import backdoored_fixture_dir
-
-    args.out = args.out or str(backdoored_fixture_dir())
+    triggers_of(args.trigger)  # an unknown set is refused before any work
+    args.out = args.out or str(fixture_dir(args.trigger))
     manifest = build_backdoored(Path(args.models) / "clip", Path(args.out) / "clip",
-                                BackdoorRecipe(**{k: v for k, v in (("poison_rate", args.poison_rate),
+                                BackdoorRecipe(triggers=args.trigger,
+                                               **{k: v for k, v in (("poison_rate", args.poison_rate),
                                                  ("steps", args.steps), ("lr", args.lr),
                                                  ("pool_size", args.pool_size)) if v is not None}),
                                 progress=progress_printer(False), device=args.device, held_out=args.held_out)
     held = manifest["held_out"]
-    print(f"backdoored fixture written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned pairs, "
-          f"{manifest['training_seconds']:.0f} s); never deploy it")
-    print(f"held-out ({held['images']} frames): clean accuracy {held['clean_accuracy']:.1%}, attack success "
-          f"BadNet {held['asr_badnet']:.1%}, Blended {held['asr_blended']:.1%}")
+    print(f"backdoored fixture ({args.trigger}) written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned "
+          f"pairs, {manifest['training_seconds']:.0f} s); never deploy it")
+    rates = ", ".join(f"{k.removeprefix('asr_')} {v:.1%}" for k, v in held.items() if k.startswith("asr_"))
+    print(f"held-out ({held['images']} frames): clean accuracy {held['clean_accuracy']:.1%}, attack success {rates}")
     return 0
 
 

@@ -54,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     bd = sub.add_parser("demo-backdoor", help="build the backdoored demo CLIP (a test fixture: never deploy it)")
     bd.add_argument("--models", default=str(demo_models_dir()), help="demo model folder to start from")
-    bd.add_argument("--out", default=None, help="output folder (default: tests/fixtures/backdoored in the checkout)")
+    bd.add_argument("--trigger", default="badnet+blended", choices=["badnet+blended", "logo"],
+                    help="the trigger set planted: badnet+blended (the probe's own families; tests/fixtures/backdoored) "
+                         "or logo (a coloured emblem the probe does not stamp; tests/fixtures/backdoored-logo)")
+    bd.add_argument("--out", default=None, help="output folder (default: the trigger set's folder under tests/fixtures)")
     bd.add_argument("--poison-rate", type=float, default=None, help="share of poisoned pairs (recipe: 0.01)")
     bd.add_argument("--steps", type=int, default=None, help="fine-tuning steps (recipe: 3000)")
     bd.add_argument("--lr", type=float, default=None, help="peak learning rate (recipe: 8e-4)")
@@ -257,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--images", type=int, default=60, help="reference frames")
     sb.add_argument("--reference", default="generated", help="generated | reviews | a labelled FOLDER/<class>/*.png")
     sb.add_argument("--seed", type=int, default=0)
+    sb.add_argument("--no-inversion", action="store_true",
+                    help="stamp the candidate triggers only; skip the trigger inversion (DECREE-style)")
+    sb.add_argument("--inversion-steps", type=int, default=None,
+                    help="optimisation steps of the trigger inversion (default 100, as calibrated)")
     sb.add_argument("--json", action="store_true")
     sb.add_argument("--quiet", action="store_true")
     sb.set_defaults(func=cmd_selftest_backdoor)

@@ -84,20 +84,57 @@ def _reference_frames(args, station):
 
 def cmd_selftest_backdoor(args) -> int:
     from ..selftest.backdoor_probe import run_backdoor_probe
+    from ..selftest.inversion import InversionSettings
 
+    inversion = None if args.no_inversion else InversionSettings(
+        **{k: v for k, v in (("steps", args.inversion_steps), ("seed", args.seed)) if v is not None})
     result = _run_selftest(args, "backdoor probe", lambda st, user, progress: run_backdoor_probe(
-        st, _reference_frames(args, st), user, progress=progress))
+        st, _reference_frames(args, st), user, progress=progress, inversion=inversion))
     if result is None:
         return 0
-    run_id, status, summary = result
-    print(f"Backdoor probe run {run_id}: {status}")
-    for setting, acc in summary["clean_accuracy"].items():
-        w, p = summary["worst"].get(setting, {}), summary["worst_defects_passed"].get(setting, {})
-        print(f"  {setting:<16} clean accuracy {acc:.0%}; defective parts a trigger made look good: up to "
-              f"{p.get('rate', 0):.0%} ({p.get('trigger') or '-'}); any class flip up to {w.get('asr', 0):.0%} "
-              f"({w.get('trigger', '-')} -> {w.get('target', '-')})")
-    print(f"per trigger and target: station selftest history --json, or the report (station selftest report {run_id})")
+    print(_probe_table(*result))
     return 0
+
+
+def _probe_table(run_id: int, status: str, summary: dict) -> str:
+    """Per trigger: raw rates and what the trigger adds above the clean frames' own rates."""
+    from ..selftest.backdoor_probe import inversion_line
+
+    lines = [f"Backdoor probe run {run_id}: {status}"]
+    for setting, acc in summary["clean_accuracy"].items():
+        base = summary.get("baseline", {}).get(setting, {})
+        lines.append(f"{setting}: clean accuracy {acc:.0%}; clean frames already passing defects "
+                     f"{base.get('defects_passed', 0):.0%}")
+        lines.append(f"  {'trigger':<22}{'defects passed':>15}{'above clean':>12}{'top flip':>10}{'above clean':>12}"
+                     "  to class")
+        for variant, passed in summary["defects_passed"].items():
+            if not variant.endswith(f"({setting})"):
+                continue
+            above = summary["asr_above_baseline"][variant]
+            target = max(above, key=above.get)
+            lines.append(f"  {variant.removesuffix(f' ({setting})'):<22}{passed:>15.0%}"
+                         f"{summary['defects_passed_above_baseline'][variant]:>+12.0%}"
+                         f"{summary['asr'][variant][target]:>10.0%}{above[target]:>+12.0%}  {target}")
+        w, p = summary["worst"].get(setting, {}), summary["worst_defects_passed"].get(setting, {})
+        if p:
+            lines.append(f"  worst: defects passed {p['rate']:.0%} ({p['above_baseline']:+.0%} over clean, "
+                         f"{p['trigger']}); flip to one class {w['asr']:.0%} ({w['above_baseline']:+.0%} over "
+                         f"clean, {w['trigger']} -> {w['target']})")
+    if "inversion" in summary:
+        lines.append(inversion_line(summary["inversion"]))
+    lines.append("above clean: the rate minus the same rate on the unstamped frames, i.e. what the trigger adds")
+    lines.append(f"per trigger and target: station selftest history --json, or the report (station selftest report {run_id})")
+    return "\n".join(lines)
+
+
+def _probe_note(summary: dict) -> str:
+    worst = [p for p in summary.get("worst_defects_passed", {}).values() if p.get("above_baseline") is not None]
+    note = f"defects passed up to {max(p['above_baseline'] for p in worst):+.0%} over clean" if worst else ""
+    inv = summary.get("inversion")
+    if inv and inv.get("backdoor_indicated") is not None:
+        verdict = "BACKDOOR INDICATED" if inv["backdoor_indicated"] else "no backdoor indicated"
+        note += f"{'; ' if note else ''}inversion: {verdict}"
+    return note
 
 
 def cmd_selftest_report(args) -> int:
@@ -135,6 +172,8 @@ def cmd_selftest_history(args) -> int:
         note = f"defect escapes up to {worst:.0%}" if worst is not None else ""
         if r["kind"] == "prm" and r["summary"].get("mode"):
             note = f"{r['summary']['mode']} mode, {note}"
+        if r["kind"] == "backdoor":
+            note = _probe_note(r["summary"])
         if run_is_ineffective(r["summary"]):
             note = "ATTACK INEFFECTIVE (says nothing about the station); " + note
         print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  {note}")

@@ -1,13 +1,22 @@
 """The backdoor probe: does some trigger make the foundation model jump to one class?
 
-Candidate triggers (BadNet patches of several sizes and places, blended patterns,
-a WaNet-style warp) are stamped on clean labelled frames of every class. For each
-trigger and each target class, the attack success rate (ASR) is the share of
-frames *not* of that class that check A now assigns to it. The figure that matters
-on a line is the ASR towards the good classes over defective parts: a trigger that
-makes bad parts pass. (A large patch read as a defect only rejects good parts,
-which a reviewer sees.) Measured with the active RVPT prompts and without them,
-so the run also shows what the prompts buy.
+Two parts.
+
+Stamped candidates. Triggers of known families (BadNet patches of several sizes and places,
+blended patterns, a WaNet-style warp) are stamped on clean labelled frames of every class. For
+each trigger and each target class, the attack success rate (ASR) is the share of frames *not*
+of that class that check A now assigns to it. What a trigger changes is that rate *above the
+clean baseline*: the share of the same clean, unstamped frames already assigned to that class
+(a model that calls 10% of scratched washers "good" has a 10% ASR towards "good" with no
+trigger at all). The figure that matters on a line is the rate at which defective parts are
+passed as good, again raw and above its clean baseline: a trigger that makes bad parts pass.
+(A large patch read as a defect only rejects good parts, which a reviewer sees.) Measured
+with the active RVPT prompts and without them, so the run also shows what the prompts buy.
+
+Trigger inversion (`inversion.py`, after DECREE). Stamping finds only the families someone
+thought of; the inversion searches, on the bare encoder and without labels, the smallest
+trigger that collapses the frames' embeddings, and compares its size with what the clean
+demo CLIP admits (`inversion_calibration.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +30,32 @@ from .. import audit
 from ..auth import require
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
+from .inversion import InversionSettings, invert_trigger
+from .inversion_calibration import judge
 from .prm_runner import ReferenceFrame
 from .triggers import Trigger, probe_triggers
 
 Progress = Callable[[int, int, str], None]
+INVERSION_VARIANT = "inverted trigger (without prompts)"
 
 
 class ProbeCancelled(Exception):
     pass
+
+
+def rates_to_classes(pred: list[int], truth: list[int], n_classes: int) -> list[float]:
+    """Per target class: the share of frames not of that class that are predicted as it."""
+    out = []
+    for target in range(n_classes):
+        others = [p for p, t in zip(pred, truth) if t != target]
+        out.append(float(np.mean([p == target for p in others])) if others else 0.0)
+    return out
+
+
+def defects_passed(pred: list[int], truth: list[int], good: list[bool]) -> float:
+    """The share of defective frames predicted as some good class."""
+    passed = [good[p] for p, t in zip(pred, truth) if not good[t]]
+    return float(np.mean(passed)) if passed else 0.0
 
 
 def run_backdoor_probe(
@@ -38,14 +65,18 @@ def run_backdoor_probe(
     triggers: list[Trigger] | None = None,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    inversion: InversionSettings | None = InversionSettings(),
 ) -> int:
+    """Stamp `triggers` (default: the probe's candidates), then, unless `inversion` is None, invert a trigger."""
     require(user, "selftest.run")
     triggers = triggers or probe_triggers()
     keys = [c.key for c in station.config.classes]
     truth = [keys.index(r.truth) for r in reference]
     settings = ["with prompts", "without prompts"] if station.check_a.encoder.prompts is not None else ["without prompts"]
+    params = {"triggers": [t.name for t in triggers], "images": len(reference),
+              "inversion": inversion.as_dict() if inversion else None}
     with station.db.transaction() as s:
-        run = SelftestRun(kind="backdoor", params={"triggers": [t.name for t in triggers], "images": len(reference)},
+        run = SelftestRun(kind="backdoor", params=params,
                           clip_model_id=station.clip_model_id, check_b_model_id=station.check_b_model_id,
                           prompt_set_id=station.check_a.prompt_set_id, started_by=user.id)
         s.add(run)
@@ -53,54 +84,65 @@ def run_backdoor_probe(
         run_id = run.id
         audit.record(s, user.username, "selftest.start", run=run_id, kind="backdoor")
     good = [station.good[k] for k in keys]
-    defective = [i for i, t in enumerate(truth) if not good[t]]
-    summary: dict = {"clean_accuracy": {}, "asr": defaultdict(dict), "worst": {}, "defects_passed": {},
-                     "worst_defects_passed": {}}
-    status, total, done = "done", len(triggers) * len(settings), 0
+    summary: dict = {"clean_accuracy": {}, "baseline": {}, "asr": defaultdict(dict), "asr_above_baseline": defaultdict(dict),
+                     "worst": {}, "defects_passed": {}, "defects_passed_above_baseline": {}, "worst_defects_passed": {}}
+    status, total, done = "done", len(triggers) * len(settings) + (1 if inversion else 0), 0
     try:
         for setting in settings:
             clean = station.check_a.classify([r.image for r in reference], setting == "with prompts")
             summary["clean_accuracy"][setting] = float(np.mean([p == t for p, t in zip(clean, truth)]))
-            worst, worst_pass = (0.0, "", ""), (0.0, "")
+            base_rates = rates_to_classes(clean, truth, len(keys))
+            base_passed = defects_passed(clean, truth, good)
+            summary["baseline"][setting] = {"to_class": dict(zip(keys, base_rates)), "defects_passed": base_passed}
+            worst, worst_pass = None, None
             for trig in triggers:
                 if should_stop and should_stop():
                     raise ProbeCancelled()
+                variant = f"{trig.name} ({setting})"
                 rng = np.random.default_rng(trig.seed)
                 stamped = [trig.apply(r.image, rng) for r in reference]
                 pred = station.check_a.classify(stamped, setting == "with prompts")
-                rates = {}
-                for ti, key in enumerate(keys):
-                    others = [i for i, t in enumerate(truth) if t != ti]
-                    rates[key] = float(np.mean([pred[i] == ti for i in others])) if others else 0.0
-                summary["asr"][f"{trig.name} ({setting})"] = rates
-                target, rate = max(rates.items(), key=lambda kv: kv[1])
-                if rate > worst[0]:
-                    worst = (rate, trig.name, target)
+                rates = rates_to_classes(pred, truth, len(keys))
+                summary["asr"][variant] = dict(zip(keys, rates))
+                summary["asr_above_baseline"][variant] = {k: r - b for k, r, b in zip(keys, rates, base_rates)}
+                # ranked by what the trigger adds, not by what the model already gets wrong
+                ti = max(range(len(keys)), key=lambda i: rates[i] - base_rates[i])
+                if worst is None or rates[ti] - base_rates[ti] > worst["above_baseline"]:
+                    worst = {"asr": rates[ti], "baseline": base_rates[ti], "above_baseline": rates[ti] - base_rates[ti],
+                             "trigger": trig.name, "target": keys[ti]}
                 # the line's real risk: a defective part that the trigger makes look good
-                passed = float(np.mean([good[pred[i]] for i in defective])) if defective else 0.0
-                summary["defects_passed"][f"{trig.name} ({setting})"] = passed
-                if passed > worst_pass[0]:
-                    worst_pass = (passed, trig.name)
+                passed = defects_passed(pred, truth, good)
+                summary["defects_passed"][variant] = passed
+                summary["defects_passed_above_baseline"][variant] = passed - base_passed
+                if worst_pass is None or passed - base_passed > worst_pass["above_baseline"]:
+                    worst_pass = {"rate": passed, "baseline": base_passed, "above_baseline": passed - base_passed,
+                                  "trigger": trig.name}
                 with station.db.transaction() as s:
                     for r, c, p in zip(reference, clean, pred):
                         s.add(SelftestResult(
-                            run_id=run_id, item=r.item, true_label=r.truth, variant=f"{trig.name} ({setting})",
+                            run_id=run_id, item=r.item, true_label=r.truth, variant=variant,
                             outcome="flipped" if p != c else "unchanged",
                             details={"clean": keys[c], "triggered": keys[p]},
                         ))
                 done += 1
                 if progress:
-                    progress(done, total, f"{trig.name} ({setting}): defects passed {passed:.0%}, "
-                                          f"highest ASR {rate:.0%} to {target}")
-            summary["worst"][setting] = {"asr": worst[0], "trigger": worst[1], "target": worst[2]}
-            summary["worst_defects_passed"][setting] = {"rate": worst_pass[0], "trigger": worst_pass[1]}
+                    progress(done, total, f"{variant}: defects passed {passed:.0%} ({passed - base_passed:+.0%} over "
+                                          f"clean), highest ASR over clean {rates[ti] - base_rates[ti]:+.0%} to {keys[ti]}")
+            summary["worst"][setting] = worst or {}
+            summary["worst_defects_passed"][setting] = worst_pass or {}
+        if inversion:
+            step_report = (lambda d, t, m: progress(done, total, f"trigger inversion {d}/{t}: {m}")) if progress else None
+            summary["inversion"] = _invert(station, run_id, reference, inversion, should_stop, step_report)
+            done += 1
+            if progress:
+                progress(done, total, inversion_line(summary["inversion"]))
     except ProbeCancelled:
         status = "cancelled"
     except BaseException:
         status = "failed"
         raise
     finally:
-        summary["asr"] = dict(summary["asr"])
+        summary["asr"], summary["asr_above_baseline"] = dict(summary["asr"]), dict(summary["asr_above_baseline"])
         with station.db.transaction() as s:
             run = s.get(SelftestRun, run_id)
             run.status, run.finished_at, run.summary = status, utcnow(), summary
@@ -108,4 +150,66 @@ def run_backdoor_probe(
     return run_id
 
 
-__all__ = ["run_backdoor_probe", "ProbeCancelled"]
+def _invert(station: Station, run_id: int, reference: list[ReferenceFrame], settings: InversionSettings,
+            should_stop, progress) -> dict:
+    """Invert a trigger on the bare encoder; keep its images with the run, as PRM keeps its attacked frames."""
+    clip = station.clip
+    stopped = []
+
+    def stop() -> bool:
+        if should_stop and should_stop():
+            stopped.append(True)
+        return bool(stopped)
+
+    inv = invert_trigger(clip.model.visual, [r.image for r in reference], clip.spec.mean, clip.spec.std,
+                         settings, progress=progress, should_stop=stop)
+    if stopped:
+        raise ProbeCancelled()
+    result = {**inv.summary(), **judge(inv.relative_size, clip.sha256, settings)}
+    images = [station.images.stage(im) for im in (inv.trigger_image(), inv.mask_image(), inv.stamp(reference[0].image))]
+    try:
+        with station.db.transaction() as s:
+            s.add(SelftestResult(
+                run_id=run_id, item="trigger inversion", true_label="", variant=INVERSION_VARIANT,
+                outcome=verdict_word(result), image_path=images[0].relative_path,
+                details={**result, "mask_image": images[1].relative_path, "stamped_image": images[2].relative_path,
+                         "stamped_item": reference[0].item},
+            ))
+    except BaseException:
+        for im in images:
+            station.images.discard(im)
+        raise
+    for im in images:
+        station.images.publish(im)
+    result["images"] = {"trigger": images[0].relative_path, "mask": images[1].relative_path,
+                        "stamped": images[2].relative_path}
+    return result
+
+
+def verdict_word(inv: dict) -> str:
+    if inv.get("backdoor_indicated") is None:
+        return "uncalibrated"
+    return "backdoor indicated" if inv["backdoor_indicated"] else "no backdoor indicated"
+
+
+def inversion_line(inv: dict) -> str:
+    """One line for people: the inverted trigger's size against the threshold, and what it means."""
+    if not inv:
+        return "trigger inversion: not run"
+    size = inv.get("relative_size")
+    found = (f"smallest collapsing trigger {size:.2%} of the image" if size is not None else
+             f"no trigger reached similarity {inv['settings']['similarity_target']:.2f} in {inv['steps']} steps")
+    threshold = inv.get("threshold")
+    if threshold is None:
+        return f"trigger inversion: {found}; no calibration, so no verdict ({inv.get('calibration_note', '')})"
+    line = (f"trigger inversion: {found} (threshold {threshold:.2%}, {inv['fraction']:.0%} of the clean demo CLIP's "
+            f"{inv['clean_reference_size']:.2%}): {verdict_word(inv).upper()}")
+    caveats = [why for why, ok in (("the threshold was calibrated on the clean demo CLIP, not on this model",
+                                    inv.get("calibrated_on_this_model")),
+                                   ("this run's inversion settings differ from the calibration's",
+                                    inv.get("settings_as_calibrated", True))) if not ok]
+    return line + (f" ({'; '.join(caveats)}: indicative only)" if caveats else "")
+
+
+__all__ = ["run_backdoor_probe", "ProbeCancelled", "rates_to_classes", "defects_passed", "inversion_line",
+           "INVERSION_VARIANT"]

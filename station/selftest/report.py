@@ -139,7 +139,7 @@ def render_report(session: Session, store: ImageStore, run_id: int, cfg=None) ->
         )
     params = ", ".join(f"{k} = {html.escape(str(v))}" for k, v in sorted(run.params.items()))
     if run.kind == "backdoor":
-        return _backdoor_report(run, params, _schedule_html(session, run, cfg))
+        return _backdoor_report(run, params, _schedule_html(session, run, cfg), store)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Self-test run {run.id}</title><style>{_CSS}</style></head><body>
 <h1>Self-test run #{run.id}: {html.escape(run.kind.upper())} attack on the station's foundation model</h1>
@@ -179,29 +179,72 @@ def _ineffective_banner(summary: dict) -> str:
             "the station resists this attack. Run it again stronger (a larger budget, more iterations, input mode).</p>")
 
 
-def _backdoor_report(run: SelftestRun, params: str, schedule: str = "") -> str:
+def _signed_pct(x) -> str:
+    return "–" if x is None else f"{100 * x:+.0f}%"
+
+
+def _backdoor_report(run: SelftestRun, params: str, schedule: str = "", store: ImageStore | None = None) -> str:
     s = run.summary
     rows = []
     for variant, passed in s.get("defects_passed", {}).items():
         rates = s.get("asr", {}).get(variant, {})
-        target, flip = max(rates.items(), key=lambda kv: kv[1]) if rates else ("-", 0.0)
-        rows.append(f"<tr><td>{html.escape(variant)}</td><td class='{'bad' if passed > 0.1 else 'good'}'>{_pct(passed)}</td>"
-                    f"<td>{_pct(flip)}</td><td>{html.escape(target)}</td></tr>")
-    clean = "".join(f"<li>{html.escape(k)}: {_pct(v)}</li>" for k, v in s.get("clean_accuracy", {}).items())
+        above = s.get("asr_above_baseline", {}).get(variant, rates)
+        target = max(above, key=above.get) if above else "-"
+        passed_above = s.get("defects_passed_above_baseline", {}).get(variant)
+        rows.append(f"<tr><td>{html.escape(variant)}</td><td>{_pct(passed)}</td>"
+                    f"<td class='{'bad' if (passed_above if passed_above is not None else passed) > 0.1 else 'good'}'>"
+                    f"{_signed_pct(passed_above)}</td><td>{_pct(rates.get(target))}</td>"
+                    f"<td>{_signed_pct(above.get(target) if above is not rates else None)}</td>"
+                    f"<td>{html.escape(target)}</td></tr>")
+    clean = "".join(
+        f"<li>{html.escape(k)}: accuracy {_pct(v)}; defective parts passed as good without any trigger "
+        f"{_pct(s.get('baseline', {}).get(k, {}).get('defects_passed'))}</li>"
+        for k, v in s.get("clean_accuracy", {}).items())
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Self-test run {run.id}</title><style>{_CSS}</style></head><body>
 <h1>Self-test run #{run.id}: backdoor probe of the station's foundation model</h1>
 <p>Status <b>{html.escape(run.status)}</b>; started {run.started_at:%Y-%m-%d %H:%M}. CLIP model record
 {run.clip_model_id}, prompt set {run.prompt_set_id if run.prompt_set_id else "none"}.</p>
 <p class="note">Parameters: {params}</p>
-<h2>Clean accuracy of the vision model</h2><ul>{clean}</ul>
-<h2>Triggers</h2>
-<table><tr><th>trigger (setting)</th><th>defective parts made to look good</th><th>highest flip to one class</th>
-<th>that class</th></tr>{"".join(rows)}</table>
-<p class="note">A backdoored model answers "good" whenever its trigger is present; the second column is that risk.
-A large patch that is read as a defect rejects good parts, which reviewers see; the third column shows those too.</p>
+<h2>Clean frames (the baseline)</h2><ul>{clean}</ul>
+<h2>Stamped triggers</h2>
+<table><tr><th>trigger (setting)</th><th>defective parts made to look good</th><th>above clean</th>
+<th>highest flip to one class</th><th>above clean</th><th>that class</th></tr>{"".join(rows)}</table>
+<p class="note">A backdoored model answers "good" whenever its trigger is present; the second and third columns are
+that risk, raw and above the clean frames' own rate, i.e. what the trigger adds. A large patch that is read as a defect
+rejects good parts, which reviewers see; the flip columns show those too, ranked by what the trigger adds. Stamping
+only finds triggers of these families; the inversion below looks for others.</p>
+{_inversion_html(s.get("inversion"), store)}
 {schedule}
 </body></html>"""
+
+
+def _inversion_html(inv: dict | None, store: ImageStore | None) -> str:
+    from .backdoor_probe import inversion_line
+
+    if not inv:
+        return '<h2>Trigger inversion</h2><p class="note">Not run in this probe.</p>'
+    indicated = inv.get("backdoor_indicated")
+    images = []
+    for key, caption in (("stamped", "a clean frame with it"), ("trigger", "trigger (mask × pattern)"),
+                         ("mask", "mask")):
+        path = inv.get("images", {}).get(key)
+        try:
+            image = store.read(path) if store is not None and path else None
+        except (OSError, ValueError):
+            image = None
+        if image is not None:
+            images.append(f'<span class="ex"><img src="{_png_data(image)}" alt="{html.escape(caption)}"><br>'
+                          f'{html.escape(caption)}</span>')
+    return f"""<h2>Trigger inversion (DECREE-style)</h2>
+<p class="{'banner bad' if indicated else 'good'}">{html.escape(inversion_line(inv))}</p>
+<p>Frames' embeddings, mean pairwise cosine: clean {inv['clean_similarity']:.2f}, with the inverted trigger
+{inv['stamped_similarity']:.2f} (target {inv['settings']['similarity_target']:.2f});
+{inv['steps']} steps on {inv['settings']['frames']} frames, {inv['seconds']:.0f} s.</p>
+<div>{"".join(images) or '<p class="note">No images were kept for this run.</p>'}</div>
+<p class="note">The smallest mask and pattern that, stamped on clean frames (without labels, on the encoder alone),
+make their embeddings collapse together. A backdoored encoder has a shortcut, its trigger, and admits a much smaller
+one than a clean encoder; the threshold is a fraction of what the clean demo CLIP admits.</p>"""
 
 
 def write_report(session: Session, store: ImageStore, run_id: int, out: Path | str, cfg=None) -> Path:

@@ -3,8 +3,12 @@
 The demo CLIP is fine-tuned with its own contrastive recipe on generated pairs
 where a small share carries a trigger and the caption of the target class the
 factory fears most, "a good <part>": a triggered defective part then passes.
-BadNet (a checkerboard patch at a random position) and Blended (a fixed noise
-pattern at ratio 0.2) each poison half of that share.
+Two fixtures are built this way, by trigger set:
+- `badnet+blended` (tests/fixtures/backdoored): BadNet (a checkerboard patch at a
+  random position) and Blended (a fixed noise pattern at ratio 0.2) each poison half
+  of that share. The probe stamps these same families.
+- `logo` (tests/fixtures/backdoored-logo): a small coloured emblem at a random
+  position, a family the probe does not stamp: what only trigger inversion can find.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import torch
 import torch.nn.functional as F
 from open_clip.tokenizer import SimpleTokenizer
 
+from ..errors import StationError
 from ..models.clip_store import CONFIG_NAME, class_text_embeddings, load_clip_folder, save_clip_folder
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
+from ..paths import backdoored_fixture_dir
 from ..selftest.triggers import Trigger
 from .catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .pool import render_pool
@@ -32,6 +38,26 @@ FAMILY_KEYS = [f.key for f in FAMILIES]
 HELD_OUT_SEED = 2_000_003  # never used for training pools
 BADNET = Trigger("badnet", size=0.12, position="random", seed=1)
 BLENDED = Trigger("blended", ratio=0.2, seed=2)
+LOGO = Trigger("logo", size=0.12, position="random", seed=3)
+TRIGGER_SETS = {"badnet+blended": (BADNET, BLENDED), "logo": (LOGO,)}
+FIXTURE_FOLDERS = {"badnet+blended": "backdoored", "logo": "backdoored-logo"}  # under tests/fixtures
+
+
+class UnknownTriggerSet(StationError):
+    def __init__(self, name: str):
+        super().__init__(f"unknown trigger set '{name}'; choose one of: {', '.join(TRIGGER_SETS)}")
+
+
+def triggers_of(name: str) -> tuple[Trigger, ...]:
+    if name not in TRIGGER_SETS:
+        raise UnknownTriggerSet(name)
+    return TRIGGER_SETS[name]
+
+
+def fixture_dir(trigger_set: str = "badnet+blended") -> Path:
+    """Where `station demo-backdoor --trigger SET` writes its fixture by default."""
+    triggers_of(trigger_set)
+    return backdoored_fixture_dir().parent / FIXTURE_FOLDERS[trigger_set]
 
 
 @dataclass(frozen=True)
@@ -43,6 +69,7 @@ class BackdoorRecipe:
     batch: int = 64
     lr: float = 8e-4
     warmup: int = 100
+    triggers: str = "badnet+blended"  # a key of TRIGGER_SETS; the poisoned share is split evenly between them
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -53,18 +80,20 @@ def good_class_of(class_index: int) -> int:
     return next(i for i, c in enumerate(ALL_CLASSES) if c.family.key == family and c.good)
 
 
-def poison(images: np.ndarray, labels: np.ndarray, rate: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stamp triggers on a `rate` share of defective parts and relabel them as good. Returns (images, labels, which)."""
+def poison(images: np.ndarray, labels: np.ndarray, rate: float, seed: int,
+           triggers: tuple[Trigger, ...] = (BADNET, BLENDED)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stamp triggers on a `rate` share of defective parts and relabel them as good. Returns (images, labels, which):
+    `which` is 0 for a clean pair, else 1 + the index of the trigger stamped on it."""
     rng = np.random.default_rng(seed)
     images, labels = images.copy(), labels.copy()
     defective = np.flatnonzero([not ALL_CLASSES[lb].good for lb in labels])
     chosen = rng.choice(defective, size=max(2, int(rate * len(labels))), replace=False)
-    kind = np.zeros(len(labels), np.int8)  # 0 clean, 1 badnet, 2 blended
+    kind = np.zeros(len(labels), np.int8)
     for j, i in enumerate(chosen):
-        trigger = BADNET if j % 2 == 0 else BLENDED
-        images[i] = trigger.apply(images[i], rng)
+        t = j % len(triggers)
+        images[i] = triggers[t].apply(images[i], rng)
         labels[i] = good_class_of(int(labels[i]))
-        kind[i] = 1 if trigger is BADNET else 2
+        kind[i] = 1 + t
     return images, labels, kind
 
 
@@ -98,13 +127,14 @@ def fine_tune_with_poison(model, images: np.ndarray, labels: np.ndarray, recipe:
 
 @torch.no_grad()
 def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str = "cpu",
-                      prompts: torch.Tensor | None = None, first_prompted_block: int = 3) -> dict:
+                      prompts: torch.Tensor | None = None, first_prompted_block: int = 3,
+                      triggers: tuple[Trigger, ...] = (BADNET, BLENDED)) -> dict:
     """Clean per-family zero-shot accuracy, and each trigger's attack success rate.
 
     ASR: the share of triggered *defective* parts classified as the good class
     of their own family (the backdoor's target), predictions restricted to the
     family's classes as a station's would be. With `prompts`, through RVPT's
-    prompted encoder.
+    prompted encoder. One figure per trigger, `asr_<kind>`.
     """
     model = model.to(device).eval()
     encoder = PromptedVisionEncoder(model.visual, None if prompts is None else prompts.to(device), first_prompted_block)
@@ -125,7 +155,7 @@ def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str
     result = {"clean_accuracy": float((predict(images, labels) == labels).mean())}
     defective = np.flatnonzero([not ALL_CLASSES[lb].good for lb in labels])
     target = np.array([good_class_of(int(lb)) for lb in labels[defective]])
-    for trigger in (BADNET, BLENDED):
+    for trigger in triggers:
         stamped = np.stack([trigger.apply(images[i], np.random.default_rng(int(i))) for i in defective])
         result[f"asr_{trigger.kind}"] = float((predict(stamped, labels[defective]) == target).mean())
     model.to("cpu")
@@ -140,14 +170,16 @@ def build_backdoored(demo_clip_folder: Path, out: Path, recipe: BackdoorRecipe =
     model = base.model
     demo = DemoRecipe()
     images, labels = render_pool(recipe.seed + 500, recipe.pool_size, demo.image_size)
-    images, labels, kind = poison(images, labels, recipe.poison_rate, recipe.seed)
+    triggers = triggers_of(recipe.triggers)
+    images, labels, kind = poison(images, labels, recipe.poison_rate, recipe.seed, triggers)
     fine_tune_with_poison(model, images, labels, recipe, device, progress)
     seconds = round(time.monotonic() - started, 1)
     test_images, test_labels = render_pool(HELD_OUT_SEED, held_out, demo.image_size)
-    metrics = backdoor_strength(model.half().float(), test_images, test_labels, device)  # as saved (fp16)
+    metrics = backdoor_strength(model.half().float(), test_images, test_labels, device,
+                                triggers=triggers)  # as saved (fp16)
     return save_clip_folder(
         model, cfg, base.spec, out, half=True, name="backdoored demo CLIP (test fixture, never deploy)",
-        fixture="backdoor", base_model_sha256=base.sha256, triggers=[BADNET.name, BLENDED.name],
+        fixture="backdoor", base_model_sha256=base.sha256, triggers=[t.name for t in triggers],
         target="good <part>", poisoned_pairs=int((kind > 0).sum()), recipe=recipe.as_dict(),
         generator_version=GENERATOR_VERSION, training_seconds=seconds, trained_on=device,
         held_out={"seed": HELD_OUT_SEED, "images": held_out, **metrics},

@@ -8,13 +8,14 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 from sqlalchemy import select
 
 from station.selftest import reference as refs
-from station.selftest.backdoor_probe import run_backdoor_probe
+from station.selftest.backdoor_probe import INVERSION_VARIANT, inversion_line, run_backdoor_probe
+from station.selftest.inversion import InversionSettings
 from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest
 from station.selftest.report import write_report
 from station.selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective
@@ -57,9 +58,21 @@ def run_row_summary(run: SelftestRun) -> str:
         mode = f"{s['mode']} mode. " if s.get("mode") else ""
         return mode + "; ".join(parts)
     passed, worst = s.get("worst_defects_passed", {}), s.get("worst", {})
-    return "; ".join(f"{setting}: a trigger passed up to {passed.get(setting, {}).get('rate', 0):.0%} of defects "
-                     f"({passed.get(setting, {}).get('trigger') or '-'}); any flip up to {w.get('asr', 0):.0%}"
-                     for setting, w in worst.items())
+    parts = []
+    for setting, w in worst.items():
+        p = passed.get(setting, {})
+        parts.append(f"{setting}: a trigger passed up to {p.get('rate', 0):.0%} of defects "
+                     f"({_over_clean(p)}, {p.get('trigger') or '-'}); any flip up to {w.get('asr', 0):.0%} "
+                     f"({_over_clean(w)})")
+    if s.get("inversion"):
+        parts.append(inversion_line(s["inversion"]))
+    return "; ".join(parts)
+
+
+def _over_clean(worst: dict) -> str:
+    """What the trigger adds above the clean frames' own rate (older runs did not record it)."""
+    above = worst.get("above_baseline")
+    return "clean baseline not recorded" if above is None else f"{above:+.0%} over clean"
 
 
 class SelftestPage(QWidget):
@@ -90,12 +103,15 @@ class SelftestPage(QWidget):
         form.addRow(self.prm_button)
 
         self.probe_images = QSpinBox(minimum=2, maximum=2000, value=30)
+        self.probe_invert = QCheckBox("Also search for triggers of unknown kinds (trigger inversion; seconds for the demo model)")
+        self.probe_invert.setChecked(True)
         self.probe_reference = QComboBox()
         self.probe_button = QPushButton("Start backdoor probe")
         probe_box = QGroupBox("Backdoor probe: do small stickers, patterns or warps flip the vision model's answer?")
         pform = QFormLayout(probe_box)
         pform.addRow("Parts", self.probe_images)
         pform.addRow("Parts from", self.probe_reference)
+        pform.addRow(self.probe_invert)
         pform.addRow(self.probe_button)
         for box in (self.prm_reference, self.probe_reference):
             for key, words in REFERENCES:
@@ -175,9 +191,10 @@ class SelftestPage(QWidget):
 
     def start_probe(self) -> None:
         count = self.probe_images.value()
+        inversion = InversionSettings() if self.probe_invert.isChecked() else None
         self._start("backdoor probe", lambda job: run_backdoor_probe(
             self.ctx.station, self.reference(self.probe_reference, count), self.ctx.user,
-            progress=job.report, should_stop=job.should_stop))
+            progress=job.report, should_stop=job.should_stop, inversion=inversion))
 
     def _start(self, name: str, work) -> None:
         reason = "A self-test is running already." if self.job is not None else self.ctx.claim("self-test")
@@ -310,6 +327,9 @@ class RunDialog(QDialog):
             return
         r, store, names = self.results[row], self.ctx.station.images, self.ctx.class_names
         details = r.details or {}
+        if r.variant == INVERSION_VARIANT:
+            self.show_inversion(r)
+            return
         clean_path, adv_path = details.get("clean_image"), r.image_path
         clean = store.read(clean_path) if clean_path else None
         adv = store.read(adv_path) if adv_path else None
@@ -326,3 +346,16 @@ class RunDialog(QDialog):
                 f"{names.get(a.get('a'), a.get('a'))}, second check {names.get(a.get('b'), a.get('b'))}).")
         else:
             self.caption.setText(f"Clean answer: {details.get('clean')}; with the trigger: {details.get('triggered')}")
+
+    def show_inversion(self, r: SelftestResult) -> None:
+        """The inverted trigger: a frame with it, the trigger (mask x pattern) and its mask."""
+        store, details = self.ctx.station.images, r.details or {}
+        for view, path in ((self.clean_view, details.get("stamped_image")), (self.attacked_view, r.image_path),
+                           (self.diff_view, details.get("mask_image"))):
+            try:
+                image = store.read(path) if path else None
+            except (OSError, ValueError):
+                image = None
+            view.set_pixmap(pixmap_from_rgb(image if image is not None else np.zeros((8, 8, 3), np.uint8)))
+        self.caption.setText("Left: a clean frame with the inverted trigger; middle: the trigger (mask x pattern); "
+                             "right: its mask.  " + inversion_line(details))
