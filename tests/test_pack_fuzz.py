@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import stat
-import sys
 import warnings
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from station.errors import StationError
 from station.models.identity import foundation_sha256
 from station.pack import FORMAT, MANIFEST, SIGNATURE, PackPreview, import_pack, read_pack
 from station.signing import fingerprint, public_pem
+from write_watch import recorded_writes
 
 FUZZ = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -115,59 +113,6 @@ def write_pack(path: Path, files: dict, modes: dict, manifest: bytes, signature:
         z.writestr(MANIFEST, manifest)
         if signature is not None:
             z.writestr(SIGNATURE, signature)
-
-
-_writes: list[str] | None = None
-_hooked = False
-
-
-def _path(path, dir_fd=None) -> str:
-    """An absolute path, also for the fd-relative calls shutil.rmtree makes."""
-    path = os.fsdecode(path)
-    if isinstance(dir_fd, int) and not os.path.isabs(path):
-        return os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), path)
-    return os.path.abspath(path)
-
-
-def _hook(name: str, args: tuple) -> None:
-    if _writes is None:
-        return
-    try:
-        _record(name, args)
-    except Exception as e:  # a hook that raises would fail the call it watches: the test says so instead
-        _writes.append(f"<{name} {args!r}: {e}>")
-
-
-def _record(name: str, args: tuple) -> None:
-    if name == "open" and not isinstance(args[0], int):
-        path, mode, flags = args
-        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                mode is None and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)):
-            _writes.append(_path(path))
-    elif name in ("os.rename", "os.replace"):
-        _writes.extend([_path(args[0], args[2]), _path(args[1], args[3])])
-    elif name in ("shutil.copyfile", "shutil.move", "os.symlink", "os.link"):
-        _writes.append(_path(args[1]))
-    elif name in ("os.remove", "os.rmdir") and not isinstance(args[0], int):
-        _writes.append(_path(args[0], args[1]))
-    elif name == "os.mkdir":
-        _writes.append(_path(args[0], args[2]))
-    elif name in ("shutil.rmtree", "os.chmod") and not isinstance(args[0], int):
-        _writes.append(_path(args[0]))
-
-
-@contextmanager
-def recorded_writes():
-    """Paths this process writes, creates, moves to or removes meanwhile (Python's audit events)."""
-    global _writes, _hooked
-    if not _hooked:
-        sys.addaudithook(_hook)  # a hook cannot be removed: installed once, idle outside this block
-        _hooked = True
-    _writes = []
-    try:
-        yield _writes
-    finally:
-        _writes = None
 
 
 @pytest.fixture(scope="module")

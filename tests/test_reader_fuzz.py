@@ -14,10 +14,8 @@ import math
 import os
 import re
 import struct
-import sys
 import warnings
 import zlib
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +30,7 @@ from station.capture.folder import FolderSource
 from station.errors import StationError
 from station.prompts.files import FORMAT, load_prompt_set
 from station.prompts.registry import PromptSetError, register, verify_usable
+from write_watch import recorded_writes
 
 FUZZ = settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -121,45 +120,6 @@ def prompt_set_files(draw) -> bytes:
     return bytes(raw)
 
 
-_writes: list[str] | None = None  # while recording: every path this process opens for writing, moves or creates
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-
-
-def _audit_hook(event: str, args: tuple) -> None:
-    if _writes is None:
-        return
-    if event == "open":
-        path, mode, flags = args
-        if isinstance(path, int):
-            return
-        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                mode is None and isinstance(flags, int) and flags & _WRITE_FLAGS):
-            _writes.append(os.fsdecode(path))
-    elif event in ("os.rename", "shutil.copyfile", "shutil.copytree", "os.link", "os.symlink"):
-        _writes.append(os.fsdecode(args[1]))
-    elif event in ("os.mkdir", "os.remove", "os.rmdir", "os.truncate", "os.chmod", "os.utime") and not isinstance(
-            args[0], int):
-        _writes.append(os.fsdecode(args[0]))
-
-
-_hook_installed = False
-
-
-@contextmanager
-def recording_writes():
-    """Every file or folder this process writes meanwhile (Python's audit events: open for writing, rename,
-    copy, mkdir, remove); an audit hook cannot be removed, so it is installed once and idles otherwise."""
-    global _writes, _hook_installed
-    if not _hook_installed:
-        sys.addaudithook(_audit_hook)
-        _hook_installed = True
-    _writes = []
-    try:
-        yield _writes
-    finally:
-        _writes = None
-
-
 @pytest.fixture(scope="module")
 def prompt_station(tmp_path_factory):
     """A data folder with a manager, beside a sentinel folder nothing may ever be written into."""
@@ -203,7 +163,7 @@ def test_prompt_set_reader_and_registration(prompt_station, blob, name):
     source = src / "set.safetensors"
     source.write_bytes(blob)
     before = _tree(root)
-    with warnings.catch_warnings(), recording_writes() as written:
+    with warnings.catch_warnings(), recorded_writes() as written:
         warnings.simplefilter("ignore")  # torch warns about read-only buffers of hand-made files
         try:
             prompts, meta = load_prompt_set(source)
