@@ -76,7 +76,7 @@ def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh):
 # ---------------------------------------------------------------- the backdoor probe on both fixtures
 
 
-def _probe(tmp_path, clip_folder: Path, triggers, frames: int) -> dict:
+def _probe(tmp_path, clip_folder: Path, triggers, frames: int, invert: bool = True) -> dict:
     """The real probe (stamped triggers, then trigger inversion) on a washer station running `clip_folder`."""
     if not clip_folder.is_dir():
         pytest.fail(f"the fixture is missing at {clip_folder}; build it with `station demo-backdoor` (see its README)")
@@ -87,7 +87,8 @@ def _probe(tmp_path, clip_folder: Path, triggers, frames: int) -> dict:
         with station.db.transaction() as s:
             boss = create_user(s, "boss", "manager", "manager-pass", by=None)
             s.expunge(boss)
-        run_id = run_backdoor_probe(station, refs.generated(station, frames), boss, triggers=triggers)
+        run_id = run_backdoor_probe(station, refs.generated(station, frames), boss, triggers=triggers,
+                                    **({} if invert else {"inversion": None}))
         with station.db.session() as s:
             return s.get(SelftestRun, run_id).summary
     finally:
@@ -120,8 +121,9 @@ def test_probe_finds_the_badnet_fixture_both_ways(tmp_path):
 
 @pytest.fixture(scope="module")
 def logo_probe(tmp_path_factory):
-    """The probe's candidates plus the logo itself (to measure the backdoor it misses), then the inversion."""
-    return _probe(tmp_path_factory.mktemp("logo"), LOGO_FIXTURE, [*probe_triggers(), LOGO], 30)
+    """The probe's candidates plus the logo itself (to measure the backdoor it misses). The inversion is left out:
+    on this model it does not flag the logo backdoor (README, "Backdoor probe")."""
+    return _probe(tmp_path_factory.mktemp("logo"), LOGO_FIXTURE, [*probe_triggers(), LOGO], 30, invert=False)
 
 
 def test_stamped_probe_misses_the_logo_backdoor(logo_probe):
@@ -130,11 +132,3 @@ def test_stamped_probe_misses_the_logo_backdoor(logo_probe):
     stamped = _stamped_worst(logo_probe, exclude=LOGO.name)
     assert real >= 0.8, logo_probe["defects_passed_above_baseline"]  # the backdoor is there ...
     assert stamped <= 0.2, logo_probe["defects_passed_above_baseline"]  # ... and stamping does not see it
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "known limitation, measured: on this 64 px ViT the inverted trigger for the logo fixture (3.3% of the image "
-    "at seed 0; 1.7-3.3% over seeds 0-2) is as large as the clean demo CLIP's (3.4%), so it is not flagged"))
-def test_inversion_flags_the_logo_backdoor(logo_probe):
-    inv = logo_probe["inversion"]
-    assert inv["backdoor_indicated"] and inv["relative_size"] < inv["threshold"], inv
