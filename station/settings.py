@@ -72,14 +72,16 @@ def unrecorded_changes(session: Session, cfg: config_mod.StationConfig) -> dict:
     last = last_sealed(session)
     if last is None or last.record_digest == digest(cfg):
         return {}
-    old, new = last.detail.get("settings", {}), snapshot(cfg)
-    return {k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
+    return _differences(last.detail.get("settings", {}), snapshot(cfg))
+
+
+def _differences(a: dict, b: dict) -> dict:
+    return {k: [a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
 
 
 def changed_keys(old: config_mod.StationConfig, new: config_mod.StationConfig) -> dict:
     """{key: [old, new]} for every setting that differs (classes compared as a whole)."""
-    a, b = _flatten(old.to_dict()), _flatten(new.to_dict())
-    return {k: [a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+    return _differences(snapshot(old), snapshot(new))
 
 
 def change_settings(db: Database, data_dir: Path, old: config_mod.StationConfig, new: config_mod.StationConfig,

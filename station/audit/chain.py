@@ -43,6 +43,12 @@ def event_record(event: AuditEvent) -> tuple[str, int, str] | None:
     return (event.record_table, event.record_id, event.record_digest or "")
 
 
+def is_whole(event: AuditEvent) -> bool:
+    """The event's content still gives its stored hash."""
+    return event.hash == event_hash(event.prev_hash, event.at, event.actor, event.action, event.detail,
+                                    event_record(event))
+
+
 def keys_of(session: Session) -> AuditKeys | None:
     return session.info.get(KEYS)
 

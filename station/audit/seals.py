@@ -62,9 +62,7 @@ def matches_seal(session: Session, obj) -> bool:
                                 .order_by(AuditEvent.id.desc()).limit(1))
     if sealed is None or sealed.record_digest != digest(obj) or not sealed.mac:
         return False
-    whole = sealed.hash == chain.event_hash(sealed.prev_hash, sealed.at, sealed.actor, sealed.action, sealed.detail,
-                                            chain.event_record(sealed))
-    return whole and hmac.compare_digest(sealed.mac, keys.mac(sealed.hash))
+    return chain.is_whole(sealed) and hmac.compare_digest(sealed.mac, keys.mac(sealed.hash))
 
 
 def _before_flush(session: Session, _context, _instances) -> None:

@@ -67,14 +67,3 @@ def judge_all(pipeline, images: Sequence[np.ndarray], truth_good: Sequence[bool]
             reviewed += d.verdict == REVIEW
             right += d.verdict != REVIEW and (d.verdict == PASS) == good
     return StationFigures(len(images), passed, reviewed, right)
-
-
-def defect_escapes(pipeline, defective: Sequence[np.ndarray], triggers, seed: int = 0,
-                   should_stop: Callable[[], bool] | None = None) -> dict[str, StationFigures]:
-    """Per trigger: the share of triggered defective parts the whole station passes (its pass_rate)."""
-    out = {}
-    for trig in triggers:
-        rng = np.random.default_rng(seed)
-        stamped = [trig.apply(img, rng) for img in defective]
-        out[trig.name] = judge_all(pipeline, stamped, [False] * len(stamped), should_stop=should_stop)
-    return out
