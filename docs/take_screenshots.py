@@ -27,7 +27,8 @@ from station.selftest import reference  # noqa: E402
 from station.selftest.backdoor_probe import run_backdoor_probe  # noqa: E402
 from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest  # noqa: E402
 from station.storage.models import Inspection  # noqa: E402
-from ui.app import DEMO_PASSWORD, build_window, ensure_demo_accounts  # noqa: E402
+from station.service.accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
+from ui.app import build_window  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screens"
 
@@ -64,7 +65,7 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         station = Station.open(tmp)
-        ensure_demo_accounts(station)
+        ensure_demo_accounts(station.db)
         fill(station)
         Pipeline(station).reset_failsafe(sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots"),
                                          note="after filling the demo station")

@@ -7,6 +7,7 @@ distinct model input; frames that queue up are inspected as one batch.
 from __future__ import annotations
 
 import queue
+from collections import Counter
 import threading
 import time
 from dataclasses import dataclass
@@ -16,7 +17,10 @@ import numpy as np
 import torch
 
 from . import audit, failsafe
+from .auth import acting, require, user_count
 from .capture.base import Frame, FrameSource
+from .errors import Cancelled
+from .events import AlarmChanged, DecisionMade
 from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
 from .gate.store import active_record
 from .models.preprocess import resize_square, to_model_input
@@ -36,10 +40,6 @@ class InspectionResult:
     @property
     def verdict(self) -> str:
         return self.decision.verdict
-
-
-class Cancelled(Exception):
-    pass
 
 
 def preprocess(frames: list[np.ndarray], models: Iterable) -> dict[tuple, torch.Tensor]:
@@ -69,6 +69,8 @@ class Pipeline:
         self.keys = [c.key for c in cfg.classes]
         self.monitor = ReviewRateMonitor(cfg.failsafe.window, cfg.failsafe.max_review_share, cfg.failsafe.min_frames)
         self.manual_mode = station.open_alarm() is not None
+        self.counts: Counter = Counter()  # verdict -> frames this pipeline decided
+        self._line_running = False  # inside run(), started by a permitted operator
         self._lock = threading.Lock()
 
     def opinions(self, images: list[np.ndarray]) -> tuple[list[Opinion], list[Opinion], list[bool]]:
@@ -96,15 +98,32 @@ class Pipeline:
 
     def _follow_database(self) -> None:
         """Manual mode and the gate's bank are the database's state: an alarm raised or reset, or a bank built,
-        by another process counts from the next batch on."""
+        by another process counts from the next batch on. So is who may inspect (see `_check_operator`)."""
         with self.station.db.session() as s:
+            self._check_operator(s, starting=not self._line_running)
             alarmed = failsafe.open_alarm(s) is not None
             bank = active_record(s)
         if self.manual_mode and not alarmed:
             self.monitor.clear()
+        if alarmed != self.manual_mode:  # raised or reset by another process
+            self.station.events.publish(AlarmChanged(alarmed, {"by": "another process"}))
         self.manual_mode = alarmed
         if bank is not None and bank.sha256 != self.station.gate.record_sha256:
             self.station.reload_gate()
+
+    def _check_operator(self, session, starting: bool = True) -> None:
+        """Once a station has accounts, frames are recorded only for an operator the database allows to inspect
+        now: one deactivated or demoted mid-shift stops the line. A line started by a permitted operator keeps
+        running after an idle sign-out (`operator` None, frames belong to no one): the parts keep coming."""
+        if self.operator is not None:
+            require(acting(session, self.operator), "inspect")
+        elif starting and user_count(session):
+            require(None, "inspect")
+
+    def check_operator(self) -> None:
+        """PermissionDenied unless the operator may start inspecting (anyone may on a station without accounts)."""
+        with self.station.db.session() as s:
+            self._check_operator(s)
 
     def inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         """Decide and record a batch of frames; returns once every row is committed."""
@@ -157,10 +176,22 @@ class Pipeline:
         committed = time.time()
         for img in staged:
             st.images.publish(img)
-        return [
+        results = [
             InspectionResult(r.id, f, d, (committed - f.timestamp) * 1000.0, m, alarm_raised=(i == trip_at))
             for i, (r, f, d, m) in enumerate(zip(rows, frames, decisions, manual_flags))
         ]
+        for r in results:
+            self._announce(r, detail if r.alarm_raised else None)
+        return results
+
+    def _announce(self, r: InspectionResult, alarm_detail: dict | None) -> None:
+        self.counts[r.verdict] += 1
+        d = r.decision
+        self.station.events.publish(DecisionMade(
+            r.inspection_id, d.verdict, d.reason, d.a.label, d.a.confidence, d.b.label, d.b.confidence,
+            r.manual_mode, r.frame.origin, dict(self.counts)))
+        if alarm_detail is not None:
+            self.station.events.publish(AlarmChanged(True, alarm_detail))
 
     def reset_failsafe(self, user: User, note: str = "") -> int:
         """A manager's reset: closes open alarms and leaves manual mode. Returns how many were closed."""
@@ -168,6 +199,7 @@ class Pipeline:
             closed = failsafe.reset(s, user, note)
             self.manual_mode = False
             self.monitor.clear()
+        self.station.events.publish(AlarmChanged(False, {"by": user.username, "note": note, "closed": closed}))
         return closed
 
     def run(
@@ -183,6 +215,7 @@ class Pipeline:
         A reader thread keeps capturing while a batch is inspected; whatever
         frames have queued up by then form the next batch.
         """
+        self.check_operator()  # before the first frame is taken from the camera
         frames_q: queue.Queue = queue.Queue(maxsize=max_batch * 2)
         stop = threading.Event()
         errors: list[BaseException] = []
@@ -216,6 +249,7 @@ class Pipeline:
         thread = threading.Thread(target=reader, name="capture", daemon=True)
         thread.start()
         done, ended = 0, False
+        self._line_running = True
         try:
             while not ended:
                 if should_stop and should_stop():
@@ -242,6 +276,7 @@ class Pipeline:
                     if on_result:
                         on_result(result)
         finally:
+            self._line_running = False
             stop.set()
             source.stop()
             thread.join(timeout=5)

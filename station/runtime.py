@@ -12,6 +12,8 @@ from sqlalchemy import select
 from . import audit, failsafe
 from . import config as config_mod
 from . import settings as settings_mod
+from .events import EventStream
+from .jobs import JobSlot
 from .datalock import DataFolderLock, make_private
 from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
@@ -72,6 +74,8 @@ class Station:
     gate: object = None  # station.gate: InputGate, or ClosedGate when no usable reference bank exists
     lock: DataFolderLock | None = None  # this process is the data folder's one writer until close()
     settings_changed_outside: dict = field(default_factory=dict)  # {key: [old, new]} found (and audited) at start
+    events: EventStream = field(default_factory=EventStream)  # decisions, alarms, progress: see station.events
+    jobs: JobSlot = field(default_factory=JobSlot)  # one long job at a time
 
     @classmethod
     def open(cls, data_dir: Path | str, config: StationConfig | None = None) -> Station:

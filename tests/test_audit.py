@@ -34,10 +34,11 @@ def template(tmp_path_factory) -> Path:
     try:
         with st.db.transaction() as s:
             boss = create_user(s, "boss", "manager", PW, by=None)
-            create_user(s, "olga", "operator", PW, by=boss)
+            olga = create_user(s, "olga", "operator", PW, by=boss)
             create_user(s, "rita", "reviewer", PW, by=boss)
+            s.expunge(olga)
         st.config.thresholds.conf_a = 0.99  # most frames wait for review
-        Pipeline(st, source_name="simulated").run(SyntheticSource(seed=5, defect_rate=0.5, size=96), max_frames=10)
+        Pipeline(st, operator=olga, source_name="simulated").run(SyntheticSource(seed=5, defect_rate=0.5, size=96), max_frames=10)
         with st.db.transaction() as s:
             from station.storage.models import Inspection, User
 

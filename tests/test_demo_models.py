@@ -11,7 +11,8 @@ from station.synth.catalog import FAMILIES
 from station.synth.demo_train import train_demo_models
 from station.synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from station.synth.pool import render_pool
-from station.synth.train import DemoRecipe, TrainingCancelled
+from station.errors import Cancelled
+from station.synth.train import DemoRecipe
 
 QUICK = DemoRecipe(pool_size=1024, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=4, vision_layers=2,
                    text_layers=1, heldout_size=192)
@@ -58,7 +59,7 @@ def test_cancelled_training_leaves_nothing_behind(tmp_path):
         calls["n"] += 1
         return calls["n"] > 3
 
-    with pytest.raises(TrainingCancelled):
+    with pytest.raises(Cancelled):
         train_demo_models(tmp_path / "demo", QUICK, should_stop=stop_soon)
     assert not (tmp_path / "demo").exists()
     assert list(tmp_path.iterdir()) == []

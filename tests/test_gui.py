@@ -80,7 +80,9 @@ def count(station, model, *where) -> int:
 
 
 def record_frames(station, frames: list[Frame]) -> None:
-    Pipeline(station, source_name="test").inspect(frames)
+    """Frames the line recorded while the operator otto was signed in."""
+    otto = sign_in(station.db, "otto", PW, via="test")
+    Pipeline(station, operator=otto, source_name="test").inspect(frames)
 
 
 def class_frames(per_class: int, seed: int = 11) -> list[Frame]:
@@ -96,7 +98,7 @@ def class_frames(per_class: int, seed: int = 11) -> list[Frame]:
 # ----------------------------------------------------------------- operator
 
 def test_operator_signs_in_runs_the_line_and_every_part_is_recorded(qtbot, window, station):
-    dialog = SignInDialog(station.db, "test station")
+    dialog = SignInDialog(station)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name_edit, "otto")
     qtbot.keyClicks(dialog.password_edit, "wrong password")
@@ -367,7 +369,7 @@ def test_gui_thread_stays_responsive_while_the_line_runs_at_full_speed(qtbot, wi
 def test_first_start_creates_the_manager_through_the_sign_in_dialog(qtbot, tmp_path):
     st = Station.open(tmp_path / "new")
     try:
-        dialog = SignInDialog(st.db, "new station")
+        dialog = SignInDialog(st)
         qtbot.addWidget(dialog)
         assert dialog.first_account
         qtbot.keyClicks(dialog.name_edit, "first")
@@ -393,7 +395,7 @@ def test_a_missing_camera_is_named_and_the_station_keeps_running(qtbot, window, 
     assert not live.running and live.start_button.isEnabled()
     kind, text = messages[-1]
     assert kind == "warning" and "no-such-folder" in text and "does not exist" in text
-    assert window.ctx.busy_with == ""  # nothing left claimed: a self-test could start now
+    assert window.ctx.station.jobs.current == ""  # nothing left claimed: a self-test could start now
 
     live.source_box.setCurrentIndex(live.source_box.findData("synthetic"))
     live.start()
@@ -432,7 +434,7 @@ def test_manager_rebuilds_the_input_gate_bank_from_the_prompts_page(qtbot, windo
     sign_in_as(window, "boss")
     window.show_page("PromptsPage")
     page = window.page("PromptsPage")
-    assert "Input gate</b>: on, reference bank of 600 frames" in page.gate_label.text()
+    assert "Input gate</b>: on: reference bank of 600 frames" in page.gate_label.text()
     qtbot.mouseClick(page.gate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
     with station.db.session() as s:

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from station import audit, config
-from station.auth import PermissionDenied, create_user
-from station.capture import FolderSource, SyntheticSource
+from station.auth import PermissionDenied, acting, create_user, set_active
+from station.capture import Frame, FolderSource, SyntheticSource
 from station.pipeline import Pipeline
 from station.review import ReviewError, decide, pending_count, queue_page
 from station.runtime import Station
 from station.storage.models import Alarm, Inspection, ModelRecord, Review
+from station.synth.samples import draw_sample
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_failsafe_trips_survives_restart_and_needs_a_manager(tmp_path, station, 
     cfg.failsafe.window, cfg.failsafe.min_frames, cfg.failsafe.max_review_share = 10, 10, 0.5
     config.save(cfg, data)
     st = Station.open(data)
-    pipe = Pipeline(st)
+    pipe = Pipeline(st, operator=people["operator"])
     results = []
     pipe.run(SyntheticSource(seed=1, size=64), max_frames=15, on_result=results.append)
     assert [r.alarm_raised for r in results].index(True) == 9
@@ -103,7 +104,7 @@ def test_failsafe_trips_survives_restart_and_needs_a_manager(tmp_path, station, 
 def test_review_queue_flow(station, people):
     cfg = station.config
     cfg.thresholds.conf_a = 0.999  # most frames to review
-    pipe = Pipeline(station)
+    pipe = Pipeline(station, operator=people["operator"])
     pipe.run(SyntheticSource(seed=9, size=64), max_frames=12)
     classes = {c.key: c.good for c in cfg.classes}
     with station.db.session() as s:
@@ -150,3 +151,18 @@ def test_station_on_other_family(tmp_path):
     Pipeline(st).run(SyntheticSource(seed=2, family="pcb_tile", size=64), max_frames=6, on_result=res.append)
     assert {r.decision.a.label.split("/")[0] for r in res} == {"pcb_tile"}
     st.close()
+
+
+def test_the_pipeline_itself_refuses_to_record_frames_for_someone_who_may_not_inspect(station, people):
+    """Not only the CLI checks: a pipeline without an operator, or with one deactivated mid-shift, records nothing."""
+    with pytest.raises(PermissionDenied, match="sign in first"):
+        Pipeline(station).run(SyntheticSource(seed=3, size=64), max_frames=2)
+    pipe = Pipeline(station, operator=people["operator"])
+    assert pipe.run(SyntheticSource(seed=3, size=64), max_frames=2) == 2
+    with station.db.transaction() as s:
+        set_active(s, "olga", False, acting(s, people["manager"]))
+    frames = [Frame(draw_sample(3, i, 64).image, i, "test") for i in range(2)]
+    with pytest.raises(PermissionDenied, match="deactivated"):
+        pipe.inspect(frames)
+    with station.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Inspection)) == 2

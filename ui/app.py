@@ -10,7 +10,7 @@ from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from station.auth import create_user, user_count
+from station.service.accounts import ensure_demo_accounts
 from station.paths import resources_dir
 from station.pipeline import Pipeline
 from station.runtime import Station
@@ -20,20 +20,6 @@ from .jobs import Job
 from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-DEMO_PASSWORD = "demo-pass"
-DEMO_ACCOUNTS = (("manager", "manager"), ("reviewer", "reviewer"), ("operator", "operator"))
-
-
-def ensure_demo_accounts(station: Station) -> str:
-    """A demo station gets one account per role, all with the same published password."""
-    with station.db.transaction() as s:
-        if user_count(s) == 0:
-            manager = None
-            for name, role in DEMO_ACCOUNTS:
-                user = create_user(s, name, role, DEMO_PASSWORD, manager, display_name=f"demo {role}", demo=True)
-                manager = manager or user
-    return f"Demo accounts: operator, reviewer, manager; password '{DEMO_PASSWORD}'."
 
 
 def open_station(app: QApplication, data_dir: Path) -> Station:
@@ -74,7 +60,7 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     except Exception as e:
         QMessageBox.critical(None, "The station could not start", f"{e}\n\nFix this, then start the station again.")
         return 1
-    hint = ensure_demo_accounts(station) if demo else ""
+    hint = ensure_demo_accounts(station.db) if demo else ""
     window = build_window(station, hint)
     app.installEventFilter(window.idle_watcher)
     if kiosk:

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from station.auth import PERMISSIONS
+from station.errors import StationError
 from station.pipeline import Pipeline
 from station.runtime import Station
-from station.storage.models import User
+from station.service import selftests
+
+from .event_bridge import StationEvents
 
 
 class Events(QObject):
@@ -23,28 +26,28 @@ class Events(QObject):
 class AppContext:
     station: Station
     pipeline: Pipeline
-    user: User | None = None
+    user: object | None = None  # the signed-in account, as station.auth.sign_in returned it
     events: Events = field(default_factory=Events)
-    # live inspection and self-tests both drive the station's models: one at a time
-    busy_with: str = ""
+    station_events: StationEvents | None = None  # the station's own stream, delivered on the GUI thread
+
+    def __post_init__(self) -> None:
+        if self.station_events is None:
+            self.station_events = StationEvents(self.station.events)
 
     def claim(self, work: str) -> str:
-        """Empty if `work` may start now (and is then marked running), else why not."""
-        if self.busy_with and self.busy_with != work:
-            return f"Wait until the {self.busy_with} has stopped: both use the station's models."
-        self.busy_with = work
+        """Empty if `work` may start now (and is then marked running), else why not: one job at a time."""
+        try:
+            self.station.jobs.claim(work)
+        except StationError as e:
+            return str(e)
         return ""
 
     def release(self, work: str) -> None:
-        if self.busy_with == work:
-            self.busy_with = ""
+        self.station.jobs.release(work)
 
     def schedule(self) -> tuple[list[str], str]:
         """The self-test schedule for display: lines and the most urgent status."""
-        from station.selftest.schedule import schedule_summary
-
-        with self.station.db.session() as s:
-            return schedule_summary(s, self.station.config)
+        return selftests.schedule(self.station)
 
     def can(self, permission: str) -> bool:
         """What the GUI shows; `station` enforces the same rules itself."""

@@ -1,7 +1,8 @@
-"""The live inspection loop on its own thread; the page polls the latest result.
+"""The live inspection loop on its own thread; it tells the page when a new result is there.
 
 Every frame the pipeline inspects is recorded; the display only shows the most
-recent one, so a slow screen never holds the line back (latest frame wins).
+recent one, so a slow screen never holds the line back (latest frame wins): the
+page is told once, and results that arrive before it has looked replace each other.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from station.pipeline import InspectionResult, Pipeline
 
 class LiveRunner(QThread):
     failed = Signal(str)
-    alarm = Signal()
+    updated = Signal()  # a new result or camera message; sent again only after take_latest()
 
     def __init__(self, pipeline: Pipeline, source: FrameSource, parent=None):
         super().__init__(parent)
@@ -29,23 +30,31 @@ class LiveRunner(QThread):
         self.counts: Counter = Counter()
         self.frames = 0
         self.source_message = ""
+        self._told = False
         source.add_event_handler(self._on_event)
+
+    def _tell(self) -> None:
+        """Called with the lock held: one `updated` until the page has taken the latest."""
+        if not self._told:
+            self._told = True
+            self.updated.emit()
 
     def _on_event(self, event) -> None:
         with self._lock:
             self.source_message = event.message
+            self._tell()
 
     def _on_result(self, result: InspectionResult) -> None:
         with self._lock:
             self._latest = result
             self.counts[result.decision.verdict] += 1
             self.frames += 1
-        if result.alarm_raised:
-            self.alarm.emit()
+            self._tell()
 
     def take_latest(self) -> InspectionResult | None:
         with self._lock:
             latest, self._latest = self._latest, None
+            self._told = False
             return latest
 
     def stop(self) -> None:

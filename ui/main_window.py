@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from station.auth import sign_out
+from station.service import accounts
 
 from .context import AppContext
 from .pages.live import LivePage
@@ -36,6 +36,9 @@ class IdleWatcher(QObject):
         return False
 
 
+LINK_NAMES = {"opcua": "OPC UA", "modbus": "Modbus TCP"}
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, sign_in_hint: str = ""):
         super().__init__()
@@ -52,6 +55,10 @@ class MainWindow(QMainWindow):
         title = QLabel(f"<b>{ctx.station.config.name}</b>")
         header.addWidget(title)
         header.addWidget(self.status_label, 1)
+        self.links_label = QLabel()  # each PLC link's state; hidden while no link has reported
+        self.links_label.setVisible(False)
+        ctx.station_events.link.connect(lambda _event: self._update_links())
+        header.addWidget(self.links_label)
         header.addWidget(self.user_label)
         header.addWidget(self.sign_out_button)
 
@@ -117,6 +124,16 @@ class MainWindow(QMainWindow):
         prompts = f"prompt set {st.check_a.prompt_set_id}" if st.check_a.prompt_set_id else "no prompt set"
         self.status_label.setText(f"   vision model {st.clip.sha256[:8]}, {prompts}")
 
+    def _update_links(self) -> None:
+        states = self.ctx.station_events.links
+        colours = {"listening": "#1b7f3b", "connected": "#1b7f3b", "failed": "#b3261e", "off": "#5f6368"}
+        self.links_label.setText("  ".join(
+            f"<span style='color:{colours.get(s.state, '#5f6368')}'>{LINK_NAMES.get(name, name)}: {s.state}</span>"
+            for name, s in sorted(states.items())))
+        self.links_label.setToolTip("\n".join(f"{LINK_NAMES.get(n, n)}: {s.detail}" for n, s in sorted(states.items())
+                                               if s.detail))
+        self.links_label.setVisible(bool(states))
+
     # ----------------------------------------------------------------- sign in / out
     def set_user(self, user) -> None:
         self.ctx.user = user
@@ -134,15 +151,14 @@ class MainWindow(QMainWindow):
         user = self.ctx.user
         if user is None:
             return
-        with self.ctx.station.db.transaction() as s:
-            sign_out(s, user, via="gui", reason=reason)
+        accounts.sign_out_user(self.ctx.station.db, user, reason=reason)
         self.set_user(None)
         self.centralWidget().setEnabled(False)
         hint = "Signed out after a quiet spell." if reason == "idle" else ""
         self.ask_sign_in(hint)
 
     def ask_sign_in(self, hint: str = "") -> bool:
-        dialog = SignInDialog(self.ctx.station.db, self.ctx.station.config.name, hint or self.sign_in_hint, self)
+        dialog = SignInDialog(self.ctx.station, hint or self.sign_in_hint, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             self.close()
             return False
@@ -164,7 +180,6 @@ class MainWindow(QMainWindow):
                 job.cancel()
                 job.wait(30_000)
         if self.ctx.user is not None:
-            with self.ctx.station.db.transaction() as s:
-                sign_out(s, self.ctx.user, via="gui", reason="closed")
+            accounts.sign_out_user(self.ctx.station.db, self.ctx.user, reason="closed")
             self.ctx.user = None
         event.accept()

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox
 
-from station.auth import AuthError, create_user, sign_in, user_count
-from station.storage.db import Database
-from station.storage.models import User
+from station.auth import AuthError
+from station.service import accounts
 
 
 class SignInDialog(QDialog):
-    def __init__(self, db: Database, station_name: str, hint: str = "", parent=None):
+    def __init__(self, station, hint: str = "", parent=None):
         super().__init__(parent)
-        self.db = db
-        self.user: User | None = None
-        with db.session() as s:
-            self.first_account = user_count(s) == 0
-        self.setWindowTitle(f"{station_name}: sign in")
+        self.station = station
+        self.user = None
+        self.first_account = accounts.needs_first_account(station.db)
+        self.setWindowTitle(f"{station.config.name}: sign in")
         self.name_edit, self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -41,11 +39,9 @@ class SignInDialog(QDialog):
         name, password = self.name_edit.text().strip(), self.password_edit.text()
         try:
             if self.first_account:
-                if password != self.repeat_edit.text():
-                    raise ValueError("the two passwords differ")
-                with self.db.transaction() as s:
-                    create_user(s, name, "manager", password, None)
-            self.user = sign_in(self.db, name, password, via="gui")
+                self.user = accounts.create_first_manager(self.station.db, name, password, self.repeat_edit.text())
+            else:
+                self.user = accounts.sign_in_user(self.station.db, name, password)
         except (AuthError, ValueError) as e:
             self.message.setStyleSheet("color:#b3261e;")
             self.message.setText(str(e)[:1].upper() + str(e)[1:] + ".")

@@ -62,15 +62,30 @@ def sign_in_from_args(args, db, needed: bool = False):
     return sign_in(db, args.user, password, via="cli", command=args.command)
 
 
+def inspecting_user(args):
+    """The user named by --user, who may inspect; None on a station without accounts. `inspect` and `serve` call
+    this before the models load, so a refusal costs nothing."""
+    from ..auth import require, user_count
+
+    db = open_db(args)
+    try:
+        user = sign_in_from_args(args, db)
+        with db.session() as s:
+            if user_count(s):
+                require(user, "inspect")
+    finally:
+        db.close()
+    return user
+
+
 def source_from_args(args, cfg):
-    from ..capture import open_source
+    from ..service.sources import open_configured_source
 
     words = args.source or [cfg.source.kind] + ([cfg.source.target] if cfg.source.target else [])
     kind, target = words[0], (words[1] if len(words) > 1 else None)
     if len(words) > 2:
         raise CliError(f"--source takes a kind and at most one target, got {' '.join(words)}")
-    if kind == "synthetic":
-        return open_source("synthetic", seed=args.seed if args.seed is not None else cfg.source.seed,
-                           defect_rate=args.defect_rate if args.defect_rate is not None else cfg.source.defect_rate,
-                           family=args.family or cfg.source.family)
-    return open_source(kind, target, **({"max_pixels": cfg.source.max_pixels} if kind == "folder" else {}))
+    # the CLI's simulated camera repeats its sequence (seed 0 by default), unlike the GUI's
+    seed = args.seed if args.seed is not None else cfg.source.seed
+    return open_configured_source(cfg, kind, target, seed=seed, defect_rate=args.defect_rate, family=args.family,
+                                  fps=0.0)

@@ -152,16 +152,13 @@ def cmd_selftest_report(args) -> int:
 
 
 def cmd_selftest_history(args) -> int:
-    from sqlalchemy import select
+    from ..service.selftests import RunStatus, history
 
-    from ..storage.models import SelftestRun
-
-    db = open_db(args)
-    with db.session() as s:
-        runs = list(s.scalars(select(SelftestRun).order_by(SelftestRun.id.desc()).limit(args.limit)))
-        rows = [{"run": r.id, "kind": r.kind, "status": r.status, "started": r.started_at.isoformat(),
-                 "finished": r.finished_at.isoformat() if r.finished_at else None, "params": r.params,
-                 "summary": r.summary, "prompt_set": r.prompt_set_id} for r in runs]
+    runs = history(open_db(args), limit=args.limit)
+    # the stored status ('done' for an ineffective attack too: --json keeps what the database says)
+    rows = [{"run": r.id, "kind": r.kind, "status": "done" if r.status is RunStatus.INEFFECTIVE else r.status.value,
+             "started": r.started_at.isoformat(), "finished": r.finished_at.isoformat() if r.finished_at else None,
+             "params": r.parameters, "summary": r.summary, "prompt_set": r.prompt_set_id} for r in runs]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0

@@ -28,15 +28,12 @@ from ..models.preprocess import to_model_input
 from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
 from .gate import ClosedGate, InputGate
 from .layout import edge_layouts
+from ..errors import Cancelled
 
 log = logging.getLogger("station.gate")
 
 DEMO_SOURCES = {"generated": {"seed": 20_261_122, "count": 600, "heldout_seed": 20_261_123, "heldout_count": 1000}}
 Progress = Callable[[int, int, str], None]
-
-
-class GateCancelled(Exception):
-    pass
 
 
 def banks_dir(data_dir: Path | str) -> Path:
@@ -103,7 +100,7 @@ def _embed(station, images: list[np.ndarray], progress: Progress | None, should_
     embeddings = []
     for i in range(0, len(images), 128):
         if should_stop and should_stop():
-            raise GateCancelled("reference bank build cancelled")
+            raise Cancelled("reference bank build cancelled")
         x = to_model_input(images[i : i + 128], a.mean, a.std, size=a.image_size)
         embeddings.append(a.embed(x, use_prompts=False).cpu())
         if progress:

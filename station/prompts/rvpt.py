@@ -33,13 +33,10 @@ import torch.nn.functional as F
 from ..models.clip_store import LoadedClip, encode_text_classes
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
+from ..errors import Cancelled
 
 Progress = Callable[[int, int, dict], None]  # (epoch, epochs, metrics)
 EpochEnd = Callable[[int, torch.Tensor, dict], bool]  # (epoch, prompts, metrics) -> stop now
-
-
-class TuningCancelled(Exception):
-    """`should_stop` answered True; no prompt set was produced."""
 
 
 class NotEnoughShots(ValueError):
@@ -133,7 +130,7 @@ def tune_prompts(
         sums = {"loss": 0.0, "ce": 0.0, "fr": 0.0, "correct": 0}
         for k in range(0, len(order), recipe.batch_size):
             if should_stop and should_stop():
-                raise TuningCancelled("prompt tuning cancelled")
+                raise Cancelled("prompt tuning cancelled")
             idx = order[k : k + recipe.batch_size]
             x, y = x_all[idx].to(device), y_all[idx].to(device)
             out = encoder(x, return_block_cls=True)

@@ -34,13 +34,10 @@ from .inversion import InversionSettings, invert_trigger
 from .inversion_calibration import judge
 from .prm_runner import ReferenceFrame
 from .triggers import Trigger, probe_triggers
+from ..errors import Cancelled
 
 Progress = Callable[[int, int, str], None]
 INVERSION_VARIANT = "inverted trigger (without prompts)"
-
-
-class ProbeCancelled(Exception):
-    pass
 
 
 def rates_to_classes(pred: list[int], truth: list[int], n_classes: int) -> list[float]:
@@ -97,7 +94,7 @@ def run_backdoor_probe(
             worst, worst_pass = None, None
             for trig in triggers:
                 if should_stop and should_stop():
-                    raise ProbeCancelled()
+                    raise Cancelled()
                 variant = f"{trig.name} ({setting})"
                 rng = np.random.default_rng(trig.seed)
                 stamped = [trig.apply(r.image, rng) for r in reference]
@@ -136,7 +133,7 @@ def run_backdoor_probe(
             done += 1
             if progress:
                 progress(done, total, inversion_line(summary["inversion"]))
-    except ProbeCancelled:
+    except Cancelled:
         status = "cancelled"
     except BaseException:
         status = "failed"
@@ -164,7 +161,7 @@ def _invert(station: Station, run_id: int, reference: list[ReferenceFrame], sett
     inv = invert_trigger(clip.model.visual, [r.image for r in reference], clip.spec.mean, clip.spec.std,
                          settings, progress=progress, should_stop=stop)
     if stopped:
-        raise ProbeCancelled()
+        raise Cancelled()
     result = {**inv.summary(), **judge(inv.relative_size, clip.sha256, settings)}
     images = [station.images.stage(im) for im in (inv.trigger_image(), inv.mask_image(), inv.stamp(reference[0].image))]
     try:
@@ -211,5 +208,5 @@ def inversion_line(inv: dict) -> str:
     return line + (f" ({'; '.join(caveats)}: indicative only)" if caveats else "")
 
 
-__all__ = ["run_backdoor_probe", "ProbeCancelled", "rates_to_classes", "defects_passed", "inversion_line",
+__all__ = ["run_backdoor_probe", "Cancelled", "rates_to_classes", "defects_passed", "inversion_line",
            "INVERSION_VARIANT"]

@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from ..models.prompted import PromptedVisionEncoder
+from ..errors import Cancelled
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,6 @@ class PrmResult:
     adversarial: torch.Tensor  # N x 3 x H x W in 0..1, quantised to 8 bits
     losses: list[float] = field(default_factory=list)  # mean over the batch, per iteration
     escape_step: int | None = None  # first iteration whose loss fell below 99.9% of the start
-
-
-class AttackCancelled(Exception):
-    pass
 
 
 def prm_features(encoder: PromptedVisionEncoder, x01: torch.Tensor, mean, std) -> list[torch.Tensor]:
@@ -102,7 +99,7 @@ def prm_attack(
     losses, start, escape = [], None, None
     for step in range(settings.iterations):
         if should_stop and should_stop():
-            raise AttackCancelled("PRM attack cancelled")
+            raise Cancelled("PRM attack cancelled")
         ratio = settings.scale_low + (settings.scale_high - settings.scale_low) * float(torch.rand((), generator=scale_gen))
         size = (max(1, round(h * ratio)), max(1, round(w * ratio)))
         adv = torch.clamp(x + torch.clamp(delta, -settings.eps, settings.eps), 0, 1)

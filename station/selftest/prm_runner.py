@@ -31,7 +31,8 @@ from ..pipeline import Pipeline
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .outcomes import CheckTally, outcome, shares
-from .prm import AttackCancelled, PrmSettings, prm_attack
+from ..errors import Cancelled
+from .prm import PrmSettings, prm_attack
 from .strength import INEFFECTIVE_MARGIN, attack_strength
 
 MODES = ("input", "frame")
@@ -150,7 +151,7 @@ def run_prm_selftest(
                 **attack_strength(tally.as_dict(), loss_pairs,
                                   (plain[0] / plain[2], plain[1] / plain[2]) if plain[2] else None),
             }
-    except AttackCancelled:
+    except Cancelled:
         status = "cancelled"
     except BaseException:
         status = "failed"

@@ -22,15 +22,12 @@ from open_clip.tokenizer import SimpleTokenizer
 from ..models.cnn import PartCNN
 from ..models.preprocess import to_model_input
 from .catalog import ALL_CLASSES, captions
+from ..errors import Cancelled
 
 
 # progress(stage, done, total, metrics)
 Progress = Callable[[str, int, int, dict], None]
 ShouldStop = Callable[[], bool]
-
-
-class TrainingCancelled(Exception):
-    """Raised when `should_stop` answered True; nothing is written."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +159,7 @@ def train_clip(
     t0 = time.monotonic()
     for step, idx in enumerate(shuffled_batches(len(images), recipe.clip_batch, recipe.clip_epochs, gen)):
         if should_stop and should_stop():
-            raise TrainingCancelled("demo CLIP training cancelled")
+            raise Cancelled("demo CLIP training cancelled")
         for g in opt.param_groups:
             g["lr"] = warmup_cosine_lr(step, total, recipe.clip_lr, recipe.clip_warmup)
         x = random_flips(to_model_input(images[idx.numpy()]), gen)
@@ -205,7 +202,7 @@ def train_cnn(
     t0 = time.monotonic()
     for step, idx in enumerate(shuffled_batches(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)):
         if should_stop and should_stop():
-            raise TrainingCancelled("demo CNN training cancelled")
+            raise Cancelled("demo CNN training cancelled")
         for g in opt.param_groups:
             g["lr"] = warmup_cosine_lr(step, total, recipe.cnn_lr, 50)
         x = random_flips(to_model_input(images[idx.numpy()]), gen)

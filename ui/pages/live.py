@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from station.capture import open_source
+from station.service.sources import open_configured_source
 
 from ..context import AppContext
 from ..live_runner import LiveRunner
@@ -120,9 +120,6 @@ class LivePage(QWidget):
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
         self.reset_button.clicked.connect(self._reset_alarm)
-        self.timer = QTimer(self)
-        self.timer.setInterval(66)  # about 15 screen updates a second, however fast the line runs
-        self.timer.timeout.connect(self._refresh)
         self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
         self._select_configured_source()
         self.refresh_alarm()
@@ -132,6 +129,7 @@ class LivePage(QWidget):
         self.schedule_timer.start()
         self.refresh_schedule()
         ctx.events.user_changed.connect(self._user_changed)
+        ctx.station_events.alarm.connect(lambda _event: self.refresh_alarm())  # tripped here or reset anywhere
 
     # ----------------------------------------------------------------- source
     def _select_configured_source(self) -> None:
@@ -158,13 +156,9 @@ class LivePage(QWidget):
 
     def make_source(self):
         kind, target = self.source_box.currentData(), self.target_edit.text().strip()
-        cfg = self.ctx.station.config.source
-        if kind == "synthetic":
-            return open_source("synthetic", seed=cfg.seed or int(time.time()), defect_rate=cfg.defect_rate,
-                               family=cfg.family, fps=cfg.fps or None)
-        if not target:
+        if kind != "synthetic" and not target:
             raise ValueError(f"{self.source_box.currentText()}: fill in the {self.target_edit.placeholderText()}")
-        return open_source(kind, target, **({"max_pixels": cfg.max_pixels} if kind == "folder" else {}))
+        return open_configured_source(self.ctx.station.config, kind, target)
 
     # ----------------------------------------------------------------- run
     @property
@@ -188,12 +182,11 @@ class LivePage(QWidget):
         pipeline.operator, pipeline.source_name = self.ctx.user, source.description
         self.runner = LiveRunner(pipeline, source, self)
         self.runner.failed.connect(self._failed)
-        self.runner.alarm.connect(self.refresh_alarm)
+        self.runner.updated.connect(self._refresh)
         self.runner.finished.connect(self._finished)
         self.started_at = time.monotonic()
         self.status_label.setText(f"Running: {source.description}")
         self.runner.start()
-        self.timer.start()
         self._set_running(True)
 
     def stop(self) -> None:
@@ -212,7 +205,6 @@ class LivePage(QWidget):
         if self.runner is None:
             return
         self._refresh()
-        self.timer.stop()
         for key in self.shift_counts:  # the finished run's figures stay in the shift's counters
             self.shift_counts[key] += self.runner.counts.get(key, 0)
         self.runner = None

@@ -3,24 +3,14 @@ and station packs)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import open_clip
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
     QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
-from sqlalchemy import select
-
-from station.auth import acting
-from station.models.importer import import_clip_checkpoint
-from station.prompts.registry import activate, rollback
 from station.prompts.rvpt import RvptRecipe
-from station.gate.store import build_bank
-from station.prompts.workflow import tune_and_register
-from station.settings import change_settings
-from station.storage.models import PromptSet
+from station.service import prompt_sets
 
 from ..context import AppContext
 from ..jobs import start_job
@@ -45,7 +35,7 @@ class PromptsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.job = None
-        self.rows: list[PromptSet] = []
+        self.rows: list[prompt_sets.PromptSetSummary] = []
 
         self.live_label = QLabel()
         self.live_label.setWordWrap(True)
@@ -114,8 +104,7 @@ class PromptsPage(QWidget):
 
     def refresh(self) -> None:
         st = self.ctx.station
-        with st.db.session() as s:
-            self.rows = list(s.scalars(select(PromptSet).order_by(PromptSet.id.desc())))
+        self.rows = prompt_sets.prompt_sets(st)
         live = next((r for r in self.rows if r.active), None)
         self.live_label.setText(
             f"<b>Vision model</b>: {st.clip.spec.arch} ({st.clip.path.name if st.clip.path else 'bundled'}, "
@@ -124,10 +113,9 @@ class PromptsPage(QWidget):
         self.gate_label.setText(gate_words(st))
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
-            usable = r.base_model_sha256 == st.clip.sha256
-            for j, text in enumerate([str(r.id), f"{r.name} v{r.version}", r.created_at.strftime("%Y-%m-%d %H:%M"),
-                                      str(r.tokens_per_block), metrics_words(r.metrics or {})
-                                      + ("" if usable else "  (made for another model)"),
+            for j, text in enumerate([str(r.id), r.label, r.created_at.strftime("%Y-%m-%d %H:%M"),
+                                      str(r.tokens_per_block), metrics_words(r.metrics)
+                                      + ("" if r.usable else "  (made for another model)"),
                                       "LIVE" if r.active else ""]):
                 self.table.setItem(i, j, QTableWidgetItem(text))
 
@@ -135,11 +123,9 @@ class PromptsPage(QWidget):
         if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
             return
         try:
-            with self.ctx.station.db.transaction() as s:
-                action(s, acting(s, self.ctx.user))
+            action(self.ctx.station, self.ctx.user)
         except Exception as e:
             QMessageBox.warning(self, title, str(e))
-        self.ctx.station.reload_prompts()
         self.ctx.events.prompts_changed.emit()
 
     def activate_selected(self) -> None:
@@ -147,15 +133,13 @@ class PromptsPage(QWidget):
         if not 0 <= row < len(self.rows):
             QMessageBox.information(self, "Prompt sets", "Pick a prompt set in the list first.")
             return
-        r, sha = self.rows[row], self.ctx.station.clip.sha256
-        self._change("Make live", f"Make '{r.name} v{r.version}' the live prompt set? Every part from now on is "
-                     "judged with it.", lambda s, u: activate(s, r.id, sha, u, reason="from the prompts page",
-                                                   **self._fit()))
+        r = self.rows[row]
+        self._change("Make live", f"Make '{r.label}' the live prompt set? Every part from now on is judged with it.",
+                     lambda st, u: prompt_sets.activate_prompt_set(st, u, r.id, reason="from the prompts page"))
 
     def rollback(self) -> None:
-        sha = self.ctx.station.clip.sha256
         self._change("Go back", "Go back to the prompt set that was live before this one?",
-                     lambda s, u: rollback(s, sha, u, **self._fit()))
+                     prompt_sets.roll_back_prompt_set)
 
     def tune(self) -> None:
         if self.job is not None:
@@ -167,19 +151,15 @@ class PromptsPage(QWidget):
         self.progress.begin("Collecting reviewed parts ...")
 
         def work(job):
-            return tune_and_register(self.ctx.station, self.ctx.user, recipe, name=name, make_active=make_live,
-                                     progress=lambda e, n, m: job.report(e, n, f"pass {e}/{n}, accuracy "
-                                                                         f"{m['train_accuracy']:.0%}"),
-                                     should_stop=job.should_stop)
+            return prompt_sets.tune(self.ctx.station, self.ctx.user, recipe, name=name, make_live=make_live,
+                                    progress=job)
 
         self.job = start_job(self, work, "prompt tuning", on_success=self._tuned, on_failure=self._tune_failed)
         self.job.finished.connect(self._tune_ended)
 
     def _tuned(self, row) -> None:
-        if row.active:
-            self.ctx.station.reload_prompts()
         self.ctx.events.prompts_changed.emit()
-        QMessageBox.information(self, "Prompt set", f"'{row.name} v{row.version}' is ready"
+        QMessageBox.information(self, "Prompt set", f"'{row.label}' is ready"
                                 + (" and live." if row.active else ". Select it and press 'Make selected live'."))
 
     def _tune_failed(self, message: str) -> None:
@@ -189,11 +169,6 @@ class PromptsPage(QWidget):
         self.job = None
         self.progress.end()
         self.tune_button.setEnabled(True)
-
-    def _fit(self) -> dict:
-        """What a prompt set must fit to be used: this encoder's shape and check A's class texts."""
-        check_a = self.ctx.station.check_a
-        return {"encoder_shape": (check_a.encoder.depth, check_a.encoder.width), "texts_sha256": check_a.texts_sha256}
 
     def rebuild_gate(self) -> None:
         if self.job is not None:
@@ -206,7 +181,7 @@ class PromptsPage(QWidget):
         self.progress.begin("Collecting frames for the reference bank ...")
 
         def work(job):
-            return build_bank(self.ctx.station, self.ctx.user, progress=job.report, should_stop=job.should_stop)
+            return prompt_sets.rebuild_reference_bank(self.ctx.station, self.ctx.user, progress=job)
 
         self.job = start_job(self, work, "reference bank", on_success=self._gate_built,
                              on_failure=lambda m: QMessageBox.warning(self, "Input gate", m),
@@ -215,7 +190,7 @@ class PromptsPage(QWidget):
 
     def _gate_built(self, row) -> None:
         QMessageBox.information(self, "Input gate", f"Reference bank v{row.version} is live: {row.frames} frames, "
-                                f"{row.calibration['false_review']:.1%} of held-out clean frames sent to review.")
+                                f"{row.false_review:.1%} of held-out clean frames sent to review.")
 
     def _gate_ended(self) -> None:
         self.job = None
@@ -229,14 +204,8 @@ class PromptsPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         path, arch, sha, use = dialog.values()
-        st = self.ctx.station
         try:
-            with st.db.transaction() as s:
-                record = import_clip_checkpoint(s, st.data_dir, path, arch, acting(s, self.ctx.user), sha or None)
-                dest = record.path
-            if use:
-                new = replace(st.config, model=replace(st.config.model, clip=dest, clip_arch=arch))
-                change_settings(st.db, st.data_dir, st.config, new, self.ctx.user)
+            dest = prompt_sets.import_model(self.ctx.station, self.ctx.user, path, arch, sha, use)
         except Exception as e:
             QMessageBox.warning(self, "Import a model", str(e))
             return
@@ -281,13 +250,6 @@ class ImportModelDialog(QDialog):
 
 def gate_words(station) -> str:
     """The input gate's state for the page: on or off, its bank version and calibration."""
-    from station.gate.gate import ClosedGate
-
-    if not station.config.gate.enabled:
-        return "<b>Input gate</b>: OFF (settings [gate] enabled = false): blank frames and missing parts can pass"
-    gate = station.gate
-    if isinstance(gate, ClosedGate):
-        return f"<b>Input gate</b>: closed, every part goes to review: {gate.why}"
-    c = gate.bank.meta.calibration
-    return (f"<b>Input gate</b>: on, reference bank of {gate.bank.embeddings.shape[0]} frames; "
-            f"{c.get('false_review', 0):.1%} of {c.get('heldout_frames', 0)} held-out clean frames go to review")
+    state, detail = prompt_sets.gate_state(station)
+    words = {"off": "OFF", "closed": "closed", "on": "on"}[state]
+    return f"<b>Input gate</b>: {words}: {detail}"

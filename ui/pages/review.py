@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station import review
-from station.storage.models import Inspection
+from station.review import NO_PART_LABEL, ReviewError
+from station.service import review_queue
 
 from ..context import AppContext
 from ..jobs import start_job
@@ -42,19 +42,15 @@ class QueueItem:
 
 def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], int]:
     """Runs on a worker thread: one keyset page of the queue and its thumbnails, and the queue's length."""
-    store = ctx.station.images
-    with ctx.station.db.session() as s:
-        rows: list[Inspection] = review.queue_page(s, after_id=after_id, limit=PAGE_SIZE)
-        pending = review.pending_count(s)
+    frames, pending = review_queue.queue_page(ctx.station, after_id=after_id, limit=PAGE_SIZE)
     items = []
-    for r in rows:
-        path = store.path_of(r.image_path)
-        thumb = QImage(str(path))
+    for r in frames:
+        thumb = QImage(str(r.image))
         if not thumb.isNull():
             thumb = thumb.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
-        items.append(QueueItem(r.id, r.created_at.strftime("%Y-%m-%d %H:%M:%S"), r.label_a, r.conf_a, r.label_b,
-                               r.conf_b, r.reason, str(path), thumb))
+        items.append(QueueItem(r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.label_a, r.conf_a, r.label_b,
+                               r.conf_b, r.reason, str(r.image), thumb))
     return items, pending
 
 
@@ -111,10 +107,10 @@ class ReviewPage(QWidget):
         no_part = QPushButton("X  No whole part in view (empty, half a part, something else)")
         no_part.setMinimumHeight(36)
         no_part.setStyleSheet("text-align:left; padding-left:8px; color:#8a4b00;")
-        no_part.clicked.connect(lambda: self.decide(review.NO_PART_LABEL))
+        no_part.clicked.connect(lambda: self.decide(NO_PART_LABEL))
         grid.addWidget(no_part, (len(ctx.station.config.classes) + 1) // 2, 0, 1, 2)
         self.class_buttons.append(no_part)
-        QShortcut(QKeySequence("X"), self, activated=lambda: self.decide(review.NO_PART_LABEL))
+        QShortcut(QKeySequence("X"), self, activated=lambda: self.decide(NO_PART_LABEL))
         self.skip_button = QPushButton("Skip (S)")
         self.skip_button.clicked.connect(self.skip)
         zoom_row = QHBoxLayout()
@@ -234,11 +230,9 @@ class ReviewPage(QWidget):
         item = self.current()
         if item is None:
             return
-        good = {c.key: c.good for c in self.ctx.station.config.classes}
         try:
-            with self.ctx.station.db.transaction() as s:
-                review.decide(s, item.id, class_key, good, self.ctx.user, note=self.note_edit.text().strip())
-        except review.ReviewError as e:  # decided meanwhile by someone else: drop it from the list
+            review_queue.decide(self.ctx.station, self.ctx.user, item.id, class_key, note=self.note_edit.text().strip())
+        except ReviewError as e:  # decided meanwhile by someone else: drop it from the list
             QMessageBox.information(self, "Review", str(e))
         except Exception as e:
             QMessageBox.warning(self, "Review", f"The decision was not saved: {e}")

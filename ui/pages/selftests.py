@@ -11,15 +11,13 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
-from sqlalchemy import select
-
 from station.selftest import reference as refs
-from station.selftest.backdoor_probe import INVERSION_VARIANT, inversion_line, run_backdoor_probe
+from station.selftest.backdoor_probe import INVERSION_VARIANT, inversion_line
 from station.selftest.inversion import InversionSettings
-from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest
-from station.selftest.report import write_report
+from station.selftest.prm_runner import PrmRunSettings
 from station.selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective
-from station.storage.models import SelftestResult, SelftestRun
+from station.service import selftests
+from station.service.selftests import ResultLine, RunSummary
 
 from ..context import AppContext
 from ..jobs import start_job
@@ -45,7 +43,7 @@ def parse_eps(text: str) -> list[float]:
     return [v / 255 for v in values]
 
 
-def run_row_summary(run: SelftestRun) -> str:
+def run_row_summary(run: RunSummary) -> str:
     s = run.summary or {}
     if run.kind == "prm":
         parts = []
@@ -147,7 +145,7 @@ class SelftestPage(QWidget):
 
         self.prm_button.clicked.connect(self.start_prm)
         self.probe_button.clicked.connect(self.start_probe)
-        self.runs: list[SelftestRun] = []
+        self.runs: list[RunSummary] = []
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -185,16 +183,14 @@ class SelftestPage(QWidget):
             return
         settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value(), mode=self.mode_box.currentData())
         count = self.images_spin.value()
-        self._start("attack test", lambda job: run_prm_selftest(
-            self.ctx.station, self.reference(self.prm_reference, count), settings, self.ctx.user,
-            progress=job.report, should_stop=job.should_stop))
+        self._start("attack test", lambda job: selftests.run_prm(
+            self.ctx.station, self.ctx.user, self.reference(self.prm_reference, count), settings, progress=job))
 
     def start_probe(self) -> None:
         count = self.probe_images.value()
         inversion = InversionSettings() if self.probe_invert.isChecked() else None
-        self._start("backdoor probe", lambda job: run_backdoor_probe(
-            self.ctx.station, self.reference(self.probe_reference, count), self.ctx.user,
-            progress=job.report, should_stop=job.should_stop, inversion=inversion))
+        self._start("backdoor probe", lambda job: selftests.run_probe(
+            self.ctx.station, self.ctx.user, self.reference(self.probe_reference, count), inversion, progress=job))
 
     def _start(self, name: str, work) -> None:
         reason = "A self-test is running already." if self.job is not None else self.ctx.claim("self-test")
@@ -231,13 +227,12 @@ class SelftestPage(QWidget):
 
     # ----------------------------------------------------------------- history
     def refresh_history(self) -> None:
-        with self.ctx.station.db.session() as s:
-            self.runs = list(s.scalars(select(SelftestRun).order_by(SelftestRun.id.desc()).limit(200)))
+        self.runs = selftests.history(self.ctx.station.db, limit=200)
         self.history.setRowCount(len(self.runs))
         kinds = {"prm": "Attack test (PRM)", "backdoor": "Backdoor probe"}
         for i, run in enumerate(self.runs):
-            weak = run.kind == "prm" and run_is_ineffective(run.summary or {})
-            status = "attack ineffective" if weak and run.status == "done" else run.status
+            weak = run.ineffective
+            status = run.status.value
             for j, text in enumerate([str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M"), kinds.get(run.kind, run.kind),
                                       status, run_row_summary(run)]):
                 item = QTableWidgetItem(text)
@@ -258,7 +253,7 @@ class SelftestPage(QWidget):
         }, hatched=[run_is_ineffective(r.summary) for r in prm])
         self.refresh_schedule()
 
-    def selected_run(self) -> SelftestRun | None:
+    def selected_run(self) -> RunSummary | None:
         row = self.history.currentRow()
         return self.runs[row] if 0 <= row < len(self.runs) else None
 
@@ -275,22 +270,19 @@ class SelftestPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Save report", f"selftest-{run.id}.html", "HTML (*.html)")
         if not path:
             return
-        with self.ctx.station.db.session() as s:
-            write_report(s, self.ctx.station.images, run.id, path, self.ctx.station.config)
+        selftests.export_report(self.ctx.station, run.id, path)
         QMessageBox.information(self, "Report", f"Report saved to {path}")
 
 
 class RunDialog(QDialog):
     """One run's per-image results; the clean and attacked images side by side."""
 
-    def __init__(self, ctx: AppContext, run: SelftestRun, parent=None):
+    def __init__(self, ctx: AppContext, run: RunSummary, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"Self-test run {run.id}")
         self.resize(1000, 650)
         self.ctx = ctx
-        with ctx.station.db.session() as s:
-            self.results = list(s.scalars(select(SelftestResult).where(SelftestResult.run_id == run.id)
-                                          .order_by(SelftestResult.id).limit(2000)))
+        self.results = selftests.results(ctx.station.db, run.id)
         names = ctx.class_names
         self.table = list_table(["Part", "True class", "Test", "Outcome"], stretch=3, rows=len(self.results))
         for i, r in enumerate(self.results):
@@ -316,7 +308,7 @@ class RunDialog(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(run_row_summary(run) or run.status))
+        layout.addWidget(QLabel(run_row_summary(run) or run.status.value))
         layout.addWidget(splitter)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_result(row))
         if self.results:
@@ -347,7 +339,7 @@ class RunDialog(QDialog):
         else:
             self.caption.setText(f"Clean answer: {details.get('clean')}; with the trigger: {details.get('triggered')}")
 
-    def show_inversion(self, r: SelftestResult) -> None:
+    def show_inversion(self, r: ResultLine) -> None:
         """The inverted trigger: a frame with it, the trigger (mask x pattern) and its mask."""
         store, details = self.ctx.station.images, r.details or {}
         for view, path in ((self.clean_view, details.get("stamped_image")), (self.attacked_view, r.image_path),

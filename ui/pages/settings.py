@@ -13,13 +13,12 @@ from PySide6.QtWidgets import (
 from station.config import (
     SOURCE_KINDS, ClassSpec, FailSafe, ScheduleSpec, SourceSpec, StationConfig, Thresholds, UiSpec, bounds,
 )
-from station.settings import change_settings
+from station.service.settings import apply_settings
 
 from ..context import AppContext
 from ..widgets import list_table
 
 PROMPT_SEPARATOR = " | "
-LIVE_NOW = ("thresholds.", "source.")  # read on every frame or every Start; the rest needs a restart
 
 
 class SettingsPage(QWidget):
@@ -147,19 +146,16 @@ class SettingsPage(QWidget):
         )
 
     def save(self) -> None:
-        st = self.ctx.station
         try:
             new = self.edited()  # a refused value raises ConfigError naming the key and what is allowed
-            changes = change_settings(st.db, st.data_dir, st.config, new, self.ctx.user)
+            applied = apply_settings(self.ctx.station, self.ctx.user, new)
         except Exception as e:  # ConfigError, PermissionError, a failed write: tell the manager, keep the page
             QMessageBox.warning(self, "Settings not saved", str(e))
             return
-        if not changes:
+        if applied.nothing_changed:
             QMessageBox.information(self, "Settings", "Nothing was changed.")
             return
-        st.config.thresholds, st.config.source, st.config.ui, st.config.schedule = (
-            new.thresholds, new.source, new.ui, new.schedule)
-        later = [k for k in changes if not k.startswith(LIVE_NOW) and not k.startswith(("ui.", "schedule."))]
+        later = applied.restart_needed
         self.ctx.events.settings_changed.emit()
-        QMessageBox.information(self, "Settings saved", "Saved: " + ", ".join(changes)
+        QMessageBox.information(self, "Settings saved", "Saved: " + ", ".join(applied.changed)
                                 + ("\n\nThese take effect after the station is restarted: " + ", ".join(later) if later else ""))

@@ -9,11 +9,8 @@ from PySide6.QtWidgets import (
     QLineEdit, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station import audit
-from station.audit.station_check import check_station
-from station.auth import (
-    ROLES, PermissionDenied, acting, create_user, list_users, record_refusal, set_active, set_role,
-)
+from station.auth import ROLES
+from station.service import accounts
 
 from ..context import AppContext
 from ..jobs import start_job
@@ -74,9 +71,9 @@ class UsersPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.station.db.session() as s:
-            self.users = list_users(s)
-            self.events = audit.page(s, limit=AUDIT_PAGE)
+        st, user = self.ctx.station, self.ctx.user
+        self.users = accounts.accounts(st.db, user)
+        self.events = accounts.audit_lines(st.db, user, limit=AUDIT_PAGE)
         self.user_table.setRowCount(len(self.users))
         for i, u in enumerate(self.users):
             for j, text in enumerate([u.username, u.display_name, u.role, "active" if u.active else "deactivated"]):
@@ -97,18 +94,17 @@ class UsersPage(QWidget):
     def load_older(self) -> None:
         if not self.events:
             return
-        with self.ctx.station.db.session() as s:
-            older = audit.page(s, before_id=self.events[-1].id, limit=AUDIT_PAGE)
+        older = accounts.audit_lines(self.ctx.station.db, self.ctx.user, before_id=self.events[-1].id, limit=AUDIT_PAGE)
         self.events += older
         self._append_events(older)
 
     def verify(self) -> None:
         """Off the GUI thread: on a long-running station the check reads every record."""
-        st = self.ctx.station
+        st, user = self.ctx.station, self.ctx.user
         self.verify_button.setEnabled(False)
         self.verify_label.setStyleSheet("")
         self.verify_label.setText("Checking every event and record...")
-        self.verify_job = start_job(self, lambda job: check_station(st.db, st.data_dir), "audit check",
+        self.verify_job = start_job(self, lambda job: accounts.check_records(st.db, st.data_dir, user), "audit check",
                                     on_success=self._verified, on_failure=self._verify_failed)
 
     def _verified(self, report) -> None:
@@ -137,12 +133,9 @@ class UsersPage(QWidget):
         return None
 
     def _act(self, title: str, action) -> None:
+        """`action(db, user)` changes an account; a refusal is shown (and was audited by the station)."""
         try:
-            with self.ctx.station.db.transaction() as s:
-                action(s, acting(s, self.ctx.user))
-        except PermissionDenied as e:
-            record_refusal(self.ctx.station.db, e, via="gui users")
-            QMessageBox.warning(self, title, str(e))
+            action(self.ctx.station.db, self.ctx.user)
         except Exception as e:
             QMessageBox.warning(self, title, str(e))
         self.refresh()
@@ -153,7 +146,7 @@ class UsersPage(QWidget):
             return
         name, display, role, password = dialog.values()
 
-        self._act("Add user", lambda s, by: create_user(s, name, role, password, by, display_name=display))
+        self._act("Add user", lambda db, by: accounts.add_account(db, by, name, role, password, display))
 
     def change_role(self) -> None:
         user = self.selected_user()
@@ -167,7 +160,7 @@ class UsersPage(QWidget):
         box.exec()
         role = buttons.get(box.clickedButton())
         if role:
-            self._act("Change role", lambda s, by: set_role(s, user.username, role, by))
+            self._act("Change role", lambda db, by: accounts.change_role(db, by, user.username, role))
 
     def toggle_active(self) -> None:
         user = self.selected_user()
@@ -175,7 +168,7 @@ class UsersPage(QWidget):
             return
         verb = "Deactivate" if user.active else "Activate"
         if QMessageBox.question(self, verb, f"{verb} {user.username}?") == QMessageBox.StandardButton.Yes:
-            self._act(verb, lambda s, by: set_active(s, user.username, not user.active, by))
+            self._act(verb, lambda db, by: accounts.set_account_active(db, by, user.username, not user.active))
 
 
 class AddUserDialog(QDialog):

@@ -1,0 +1,134 @@
+"""RVPT prompt sets, the vision model and the input gate's bank, for managers in the GUI and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..auth import User, acting
+from ..progress import QUIET, Announced, Progress
+from ..storage.models import PromptSet
+
+TUNING_JOB, BANK_JOB = "prompt tuning", "reference bank build"
+
+
+@dataclass(frozen=True)
+class PromptSetSummary:
+    id: int
+    name: str
+    version: int
+    created_at: datetime
+    tokens_per_block: int
+    first_prompted_block: int
+    metrics: dict = field(default_factory=dict)
+    active: bool = False
+    usable: bool = True  # made for the vision model the station runs now
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+def _summary(row: PromptSet, model_sha256: str) -> PromptSetSummary:
+    return PromptSetSummary(row.id, row.name, row.version, row.created_at, row.tokens_per_block,
+                            row.first_prompted_block, dict(row.metrics or {}), bool(row.active),
+                            row.base_model_sha256 == model_sha256)
+
+
+def prompt_sets(station) -> list[PromptSetSummary]:
+    """Newest first."""
+    with station.db.session() as s:
+        return [_summary(r, station.clip.sha256) for r in s.scalars(select(PromptSet).order_by(PromptSet.id.desc()))]
+
+
+def fit(station) -> dict:
+    """What a prompt set must fit to be used: this encoder's shape and check A's class texts."""
+    check_a = station.check_a
+    return {"encoder_shape": (check_a.encoder.depth, check_a.encoder.width), "texts_sha256": check_a.texts_sha256}
+
+
+def activate_prompt_set(station, user: User | None, prompt_set_id: int, reason: str = "") -> PromptSetSummary:
+    """Make a prompt set live now (audited); the running checks use it from the next frame."""
+    from ..prompts.registry import activate
+
+    with station.db.transaction() as s:
+        row = activate(s, prompt_set_id, station.clip.sha256, acting(s, user), reason=reason, **fit(station))
+        made = _summary(row, station.clip.sha256)
+    station.reload_prompts()
+    return made
+
+
+def roll_back_prompt_set(station, user: User | None) -> PromptSetSummary | None:
+    """Go back to the prompt set that was live before this one (None: no prompts)."""
+    from ..prompts.registry import rollback
+
+    with station.db.transaction() as s:
+        row = rollback(s, station.clip.sha256, acting(s, user), **fit(station))
+        made = _summary(row, station.clip.sha256) if row is not None else None
+    station.reload_prompts()
+    return made
+
+
+def tune(station, user: User | None, recipe, name: str = "rvpt", make_live: bool = False,
+         folder: Path | str | None = None, progress: Progress = QUIET) -> PromptSetSummary:
+    """Tune a new prompt set on the station's reviewed parts (or a labelled folder) and register it."""
+    from ..prompts.workflow import tune_and_register
+
+    shown = Announced(progress, station.events, "tuning")
+
+    def epoch(e: int, n: int, metrics: dict) -> None:
+        shown.report(e, n, f"pass {e}/{n}, accuracy {metrics['train_accuracy']:.0%}")
+
+    with station.jobs.running(TUNING_JOB):
+        row = tune_and_register(station, user, recipe, name=name, folder=folder, make_active=make_live,
+                                progress=epoch, should_stop=shown.should_stop)
+        made = _summary(row, station.clip.sha256)
+    if made.active:
+        station.reload_prompts()
+    return made
+
+
+@dataclass(frozen=True)
+class BankSummary:
+    version: int
+    frames: int
+    false_review: float  # share of held-out clean frames the new bank sends to review
+
+
+def rebuild_reference_bank(station, user: User | None, progress: Progress = QUIET) -> BankSummary:
+    from ..gate.store import build_bank
+
+    with station.jobs.running(BANK_JOB):
+        row = build_bank(station, user, progress=progress.report, should_stop=progress.should_stop)
+    return BankSummary(row.version, row.frames, float((row.calibration or {}).get("false_review", 0.0)))
+
+
+def import_model(station, user: User | None, path: str, arch: str, expected_sha256: str = "",
+                 use_from_next_start: bool = False) -> str:
+    """Check and copy a CLIP checkpoint into the station (audited); returns where it now lies."""
+    from ..models.importer import import_clip_checkpoint
+    from .settings import apply_settings
+
+    with station.db.transaction() as s:
+        dest = import_clip_checkpoint(s, station.data_dir, path, arch, acting(s, user), expected_sha256 or None).path
+    if use_from_next_start:
+        cfg = station.config
+        apply_settings(station, user, replace(cfg, model=replace(cfg.model, clip=dest, clip_arch=arch)))
+    return dest
+
+
+def gate_state(station) -> tuple[str, str]:
+    """The input gate as ('off' | 'closed' | 'on', what to tell a manager)."""
+    from ..gate.gate import ClosedGate
+
+    if not station.config.gate.enabled:
+        return "off", "settings [gate] enabled = false: blank frames and missing parts can pass"
+    gate = station.gate
+    if isinstance(gate, ClosedGate):
+        return "closed", f"every part goes to review: {gate.why}"
+    c = gate.bank.meta.calibration
+    return "on", (f"reference bank of {gate.bank.embeddings.shape[0]} frames; {c.get('false_review', 0):.1%} of "
+                  f"{c.get('heldout_frames', 0)} held-out clean frames go to review")

@@ -1,0 +1,127 @@
+"""Self-tests for the GUI and the CLI: run one (one job at a time), read the history, export a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..auth import User, acting, require
+from ..progress import QUIET, Announced, Progress
+from ..selftest.strength import run_is_ineffective
+from ..storage.models import SelftestResult, SelftestRun
+
+SELFTEST_JOB = "self-test"
+
+
+class SelftestKind(StrEnum):
+    PRM = "prm"
+    BACKDOOR = "backdoor"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    INEFFECTIVE = "attack ineffective"  # a finished PRM run whose attack barely moved check A
+
+    @classmethod
+    def of(cls, run: SelftestRun) -> RunStatus:
+        if run.status == "done" and run.kind == SelftestKind.PRM and run_is_ineffective(run.summary or {}):
+            return cls.INEFFECTIVE
+        try:
+            return cls(run.status)
+        except ValueError:
+            return cls.FAILED
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    kind: str  # a SelftestKind value (or an older kind this version does not know)
+    status: RunStatus
+    started_at: datetime
+    finished_at: datetime | None
+    prompt_set_id: int | None = None  # the prompt set live while it ran
+    parameters: dict = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def ineffective(self) -> bool:
+        return self.status is RunStatus.INEFFECTIVE
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    id: int
+    item: str
+    true_label: str
+    variant: str
+    outcome: str
+    image_path: str | None
+    details: dict = field(default_factory=dict)
+
+
+def _summary(run: SelftestRun) -> RunSummary:
+    return RunSummary(run.id, run.kind, RunStatus.of(run), run.started_at, run.finished_at, run.prompt_set_id,
+                      dict(run.params or {}), dict(run.summary or {}))
+
+
+def history(db, limit: int = 200) -> list[RunSummary]:
+    """Newest first (needs only the database)."""
+    with db.session() as s:
+        return [_summary(r) for r in s.scalars(select(SelftestRun).order_by(SelftestRun.id.desc()).limit(limit))]
+
+
+def results(db, run_id: int, limit: int = 2000) -> list[ResultLine]:
+    with db.session() as s:
+        rows = s.scalars(select(SelftestResult).where(SelftestResult.run_id == run_id)
+                         .order_by(SelftestResult.id).limit(limit))
+        return [ResultLine(r.id, r.item, r.true_label, r.variant, r.outcome, r.image_path, dict(r.details or {}))
+                for r in rows]
+
+
+def export_report(station, run_id: int, path: Path | str) -> Path:
+    from ..selftest.report import write_report
+
+    with station.db.session() as s:
+        return write_report(s, station.images, run_id, path, station.config)
+
+
+def schedule(station) -> tuple[list[str], str]:
+    """When each self-test is next due, for display, and the most urgent status ('ok', 'due', 'overdue', ...)."""
+    from ..selftest.schedule import schedule_summary
+
+    with station.db.session() as s:
+        return schedule_summary(s, station.config)
+
+
+def _checked(station, user: User | None) -> None:
+    with station.db.session() as s:  # before a model is touched: the role the database has now
+        require(acting(s, user), "selftest.run")
+
+
+def run_prm(station, user: User | None, reference, settings, progress: Progress = QUIET) -> int:
+    """The PRM attack self-test; returns the run's id (also when cancelled: its status says so)."""
+    from ..selftest.prm_runner import run_prm_selftest
+
+    _checked(station, user)
+    shown = Announced(progress, station.events, SelftestKind.PRM)
+    with station.jobs.running(SELFTEST_JOB):
+        return run_prm_selftest(station, reference, settings, user, progress=shown.report,
+                                should_stop=shown.should_stop)
+
+
+def run_probe(station, user: User | None, reference, inversion=None, progress: Progress = QUIET) -> int:
+    """The backdoor probe (with trigger inversion when `inversion` settings are given); returns the run's id."""
+    from ..selftest.backdoor_probe import run_backdoor_probe
+
+    _checked(station, user)
+    shown = Announced(progress, station.events, SelftestKind.BACKDOOR)
+    with station.jobs.running(SELFTEST_JOB):
+        return run_backdoor_probe(station, reference, user, progress=shown.report, should_stop=shown.should_stop,
+                                  inversion=inversion)
