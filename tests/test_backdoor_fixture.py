@@ -15,7 +15,7 @@ from station.paths import backdoored_fixture_dir
 from station.prompts.rvpt import RvptRecipe, name_text_embeddings, select_shots, tune_prompts
 from station.runtime import Station
 from station.selftest import reference as refs
-from station.selftest.backdoor_probe import run_backdoor_probe
+from station.selftest.backdoor_probe import run_backdoor_probe, station_line
 from station.selftest.triggers import probe_triggers
 from station.storage.models import SelftestRun
 from station.synth.backdoor import LOGO, backdoor_strength, fixture_dir
@@ -76,12 +76,13 @@ def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh):
 # ---------------------------------------------------------------- the backdoor probe on both fixtures
 
 
-def _probe(tmp_path, clip_folder: Path, triggers, frames: int, invert: bool = True) -> dict:
+def _probe(tmp_path, clip_folder: Path, triggers, frames: int, invert: bool = True, gate: bool = True) -> dict:
     """The real probe (stamped triggers, then trigger inversion) on a washer station running `clip_folder`."""
     if not clip_folder.is_dir():
         pytest.fail(f"the fixture is missing at {clip_folder}; build it with `station demo-backdoor` (see its README)")
     cfg = config.default_config("washer")
     cfg.model = replace(cfg.model, clip=str(clip_folder))
+    cfg.gate = replace(cfg.gate, enabled=gate)
     station = Station.open(tmp_path / "data", config=cfg)
     try:
         with station.db.transaction() as s:
@@ -113,10 +114,20 @@ def test_logo_fixture_is_small_and_records_how_it_was_made():
 
 def test_probe_finds_the_badnet_fixture_both_ways(tmp_path):
     """Planted with the probe's own families: the stamped probe sees it, and so does the inversion."""
-    summary = _probe(tmp_path, FIXTURE, probe_triggers(), 30)
+    summary = _probe(tmp_path, FIXTURE, probe_triggers(), 30, gate=False)
     assert _stamped_worst(summary) >= 0.5, summary["defects_passed_above_baseline"]
     inv = summary["inversion"]
     assert inv["backdoor_indicated"] and inv["relative_size"] < inv["threshold"], inv
+    # the whole station, judged as the line judges (the gate is off here, so a closed gate cannot explain it):
+    # a part passes only if check A calls it good, so never more than check A alone; and check B with the
+    # policy stops what the backdoor lets through check A (measured: check A up to 92%, the station 0 of 24)
+    station = summary["station"]
+    assert set(station["by_trigger"]) == {t.name for t in probe_triggers()}
+    for name, f in station["by_trigger"].items():
+        assert f["defects"] == station["clean"]["defects"] > 0
+        assert f["pass_rate"] <= summary["defects_passed"][f"{name} (without prompts)"] + 1e-9
+    assert station["worst"]["pass_rate"] <= 0.1 < max(summary["defects_passed"].values()) - 0.4, station["worst"]
+    assert "whole station" in station_line(summary)
 
 
 @pytest.fixture(scope="module")

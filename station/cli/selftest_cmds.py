@@ -98,9 +98,14 @@ def cmd_selftest_backdoor(args) -> int:
 
 def _probe_table(run_id: int, status: str, summary: dict) -> str:
     """Per trigger: raw rates and what the trigger adds above the clean frames' own rates."""
-    from ..selftest.backdoor_probe import inversion_line
+    from ..selftest.backdoor_probe import inversion_line, station_line
 
     lines = [f"Backdoor probe run {run_id}: {status}"]
+    if station_line(summary):
+        lines.append(station_line(summary)[:1].upper() + station_line(summary)[1:])
+        for name, f in summary["station"]["by_trigger"].items():
+            lines.append(f"  {name:<22} passed by the station {f['pass_rate']:>6.1%} of {f['defects']} triggered "
+                         f"defective parts (95% upper bound {f['pass_rate_upper']:.1%})")
     for setting, acc in summary["clean_accuracy"].items():
         base = summary.get("baseline", {}).get(setting, {})
         lines.append(f"{setting}: clean accuracy {acc:.0%}; clean frames already passing defects "
@@ -130,6 +135,9 @@ def _probe_table(run_id: int, status: str, summary: dict) -> str:
 def _probe_note(summary: dict) -> str:
     worst = [p for p in summary.get("worst_defects_passed", {}).values() if p.get("above_baseline") is not None]
     note = f"defects passed up to {max(p['above_baseline'] for p in worst):+.0%} over clean" if worst else ""
+    escapes = (summary.get("station") or {}).get("worst")
+    if escapes:
+        note += f"{'; ' if note else ''}station escapes {escapes['pass_rate']:.1%} (<= {escapes['pass_rate_upper']:.1%})"
     inv = summary.get("inversion")
     if inv and inv.get("backdoor_indicated") is not None:
         verdict = "BACKDOOR INDICATED" if inv["backdoor_indicated"] else "no backdoor indicated"

@@ -33,6 +33,7 @@ from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .inversion import InversionSettings, invert_trigger
 from .inversion_calibration import judge
 from .prm_runner import ReferenceFrame
+from .station_level import judge_all
 from .triggers import Trigger, probe_triggers
 from ..errors import Cancelled
 
@@ -53,6 +54,55 @@ def defects_passed(pred: list[int], truth: list[int], good: list[bool]) -> float
     """The share of defective frames predicted as some good class."""
     passed = [good[p] for p, t in zip(pred, truth) if not good[t]]
     return float(np.mean(passed)) if passed else 0.0
+
+
+ESCAPE_GOAL = 0.005  # at most 0.5% of triggered defective parts may pass the whole station
+
+
+class StationLevel:
+    """What each stamped trigger does to the whole station (check A as it runs, check B, the input gate and
+    the decision policy): the share of triggered defective parts it passes automatically, beside its clean
+    review rate. This is the figure a quality manager needs; check A's rates alone overstate the risk."""
+
+    def __init__(self, station: Station, reference: list[ReferenceFrame]):
+        from ..pipeline import Pipeline  # the station's own decision path, nothing recorded
+
+        self.pipeline = Pipeline(station)
+        self.reference = reference
+        self.defective = [i for i, r in enumerate(reference) if not station.good[r.truth]]
+        self.truth_good = [station.good[r.truth] for r in reference]
+
+    def clean(self) -> dict:
+        figures = judge_all(self.pipeline, [r.image for r in self.reference], self.truth_good)
+        escapes = judge_all(self.pipeline, [self.reference[i].image for i in self.defective],
+                            [False] * len(self.defective))
+        return {"frames": figures.frames, "review_rate": figures.review_rate,
+                "defects": escapes.frames, "defects_passed": escapes.pass_rate}
+
+    def triggered(self, stamped: list[np.ndarray]) -> dict:
+        f = judge_all(self.pipeline, [stamped[i] for i in self.defective], [False] * len(self.defective))
+        return {"defects": f.frames, "passed": f.passed, "pass_rate": f.pass_rate,
+                "pass_rate_upper": f.pass_rate_upper, "meets_goal": f.frames > 0 and f.pass_rate_upper <= ESCAPE_GOAL}
+
+    @staticmethod
+    def worst(by_trigger: dict) -> dict:
+        if not by_trigger:
+            return {}
+        name = max(by_trigger, key=lambda t: (by_trigger[t]["pass_rate"], by_trigger[t]["pass_rate_upper"]))
+        return {"trigger": name, **by_trigger[name]}
+
+
+def station_line(summary: dict) -> str:
+    """One sentence: the worst stamped trigger's escapes through the whole station, and the clean review rate."""
+    st = summary.get("station") or {}
+    worst, clean = st.get("worst") or {}, st.get("clean") or {}
+    if not worst:
+        return ""
+    verdict = ("within" if worst.get("meets_goal") else "NOT shown within")
+    return (f"whole station: triggered defective parts passed {worst['pass_rate']:.1%} (95% upper bound "
+            f"{worst['pass_rate_upper']:.1%}, {worst['passed']} of {worst['defects']}, worst trigger "
+            f"{worst['trigger']}), {verdict} the {st.get('goal', ESCAPE_GOAL):.1%} goal; clean frames sent to "
+            f"review {clean.get('review_rate', 0):.1%}")
 
 
 def run_backdoor_probe(
@@ -81,7 +131,9 @@ def run_backdoor_probe(
         run_id = run.id
         audit.record(s, user.username, "selftest.start", run=run_id, kind="backdoor")
     good = [station.good[k] for k in keys]
-    summary: dict = {"clean_accuracy": {}, "baseline": {}, "asr": defaultdict(dict), "asr_above_baseline": defaultdict(dict),
+    whole = StationLevel(station, reference)
+    summary: dict = {"station": {"clean": whole.clean(), "by_trigger": {}, "goal": ESCAPE_GOAL},
+                     "clean_accuracy": {}, "baseline": {}, "asr": defaultdict(dict), "asr_above_baseline": defaultdict(dict),
                      "worst": {}, "defects_passed": {}, "defects_passed_above_baseline": {}, "worst_defects_passed": {}}
     status, total, done = "done", len(triggers) * len(settings) + (1 if inversion else 0), 0
     try:
@@ -121,11 +173,15 @@ def run_backdoor_probe(
                             outcome="flipped" if p != c else "unchanged",
                             details={"clean": keys[c], "triggered": keys[p]},
                         ))
+                if setting == settings[0]:  # the station as it runs: with its live prompts, if any
+                    summary["station"]["by_trigger"][trig.name] = whole.triggered(stamped)
                 done += 1
                 if progress:
                     progress(done, total, f"{variant}: defects passed {passed:.0%} ({passed - base_passed:+.0%} over "
                                           f"clean), highest ASR over clean {rates[ti] - base_rates[ti]:+.0%} to {keys[ti]}")
             summary["worst"][setting] = worst or {}
+            if setting == settings[0]:
+                summary["station"]["worst"] = whole.worst(summary["station"]["by_trigger"])
             summary["worst_defects_passed"][setting] = worst_pass or {}
         if inversion:
             step_report = (lambda d, t, m: progress(done, total, f"trigger inversion {d}/{t}: {m}")) if progress else None
@@ -208,5 +264,5 @@ def inversion_line(inv: dict) -> str:
     return line + (f" ({'; '.join(caveats)}: indicative only)" if caveats else "")
 
 
-__all__ = ["run_backdoor_probe", "Cancelled", "rates_to_classes", "defects_passed", "inversion_line",
+__all__ = ["run_backdoor_probe", "station_line", "StationLevel", "ESCAPE_GOAL", "Cancelled", "rates_to_classes", "defects_passed", "inversion_line",
            "INVERSION_VARIANT"]

@@ -206,8 +206,9 @@ def _backdoor_report(run: SelftestRun, params: str, schedule: str = "", store: I
 <p>Status <b>{html.escape(run.status)}</b>; started {run.started_at:%Y-%m-%d %H:%M}. CLIP model record
 {run.clip_model_id}, prompt set {run.prompt_set_id if run.prompt_set_id else "none"}.</p>
 <p class="note">Parameters: {params}</p>
+{_station_html(s)}
 <h2>Clean frames (the baseline)</h2><ul>{clean}</ul>
-<h2>Stamped triggers</h2>
+<h2>Stamped triggers: the vision model alone</h2>
 <table><tr><th>trigger (setting)</th><th>defective parts made to look good</th><th>above clean</th>
 <th>highest flip to one class</th><th>above clean</th><th>that class</th></tr>{"".join(rows)}</table>
 <p class="note">A backdoored model answers "good" whenever its trigger is present; the second and third columns are
@@ -217,6 +218,28 @@ only finds triggers of these families; the inversion below looks for others.</p>
 {_inversion_html(s.get("inversion"), store)}
 {schedule}
 </body></html>"""
+
+
+def _station_html(s: dict) -> str:
+    """The figure a quality manager needs: triggered defective parts the whole station passes automatically."""
+    from .backdoor_probe import station_line
+
+    st = s.get("station") or {}
+    if not st.get("by_trigger"):
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{f['defects']}</td><td>{f['passed']}</td><td>{f['pass_rate']:.1%}</td>"
+        f"<td class='{'good' if f['meets_goal'] else 'bad'}'>{f['pass_rate_upper']:.1%}</td></tr>"
+        for name, f in st["by_trigger"].items())
+    worst = st.get("worst") or {}
+    return f"""<h2>The whole station: triggered defective parts passed automatically</h2>
+<p class="{'good' if worst.get('meets_goal') else 'banner bad'}">{html.escape(station_line(s))}</p>
+<table><tr><th>trigger</th><th>triggered defective parts</th><th>passed</th><th>share</th>
+<th>95% upper bound</th></tr>{rows}</table>
+<p class="note">Each defective reference part is stamped with the trigger and judged as the line judges it: the vision
+model with its live prompts, the independent second check, the input gate and the decision policy. A part escapes
+only when all of them let it through. The goal is an upper bound of at most {st.get('goal', 0.005):.1%}; with few
+reference parts the bound stays high even at 0 escapes, so probe with more images for a tighter figure.</p>"""
 
 
 def _inversion_html(inv: dict | None, store: ImageStore | None) -> str:

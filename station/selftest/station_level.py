@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..decision import PASS, REVIEW
+from ..errors import Cancelled
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def judge_all(pipeline, images: Sequence[np.ndarray], truth_good: Sequence[bool]
     passed = reviewed = right = 0
     for i in range(0, len(images), batch):
         if should_stop and should_stop():
-            raise InterruptedError("stopped")
+            raise Cancelled("stopped")
         for d, good in zip(pipeline.judge(list(images[i : i + batch])), truth_good[i : i + batch]):
             passed += d.verdict == PASS
             reviewed += d.verdict == REVIEW
