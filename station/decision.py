@@ -4,8 +4,27 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from enum import StrEnum
 
-PASS, FAIL, REVIEW = "PASS", "FAIL", "REVIEW"
+
+class Verdict(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    REVIEW = "REVIEW"  # a person decides (the review queue)
+
+
+class Reason(StrEnum):
+    """Why a frame went to review; stored joined by ', ' in the inspection's `reason`."""
+
+    MANUAL_MODE = "manual mode"
+    NO_PART = "no part / unfamiliar frame"
+    DISAGREEMENT = "disagreement"
+    LOW_CONFIDENCE_A = "low confidence A"
+    LOW_CONFIDENCE_B = "low confidence B"
+
+
+PASS, FAIL, REVIEW = Verdict.PASS, Verdict.FAIL, Verdict.REVIEW
+NO_PART = Reason.NO_PART
 
 
 @dataclass(frozen=True)
@@ -21,8 +40,15 @@ class Decision:
     a: Opinion
     b: Opinion
 
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return reasons_of(self.reason)
 
-NO_PART = "no part / unfamiliar frame"
+
+def reasons_of(reason: str) -> tuple[Reason, ...]:
+    """The stored reason text as typed reasons (an unknown word from an older version is left out)."""
+    known = {r.value: r for r in Reason}
+    return tuple(known[w] for w in reason.split(", ") if w in known)
 
 
 def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b: float,
@@ -32,17 +58,17 @@ def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b:
     A confidence that is not a number (NaN) never counts as enough."""
     reasons = []
     if manual_mode:
-        reasons.append("manual mode")
+        reasons.append(Reason.MANUAL_MODE)
     if not part_in_view:
-        reasons.append(NO_PART)
+        reasons.append(Reason.NO_PART)
     if a.label != b.label:
-        reasons.append("disagreement")
+        reasons.append(Reason.DISAGREEMENT)
     if not a.confidence >= conf_a:
-        reasons.append("low confidence A")
+        reasons.append(Reason.LOW_CONFIDENCE_A)
     if not b.confidence >= conf_b:
-        reasons.append("low confidence B")
+        reasons.append(Reason.LOW_CONFIDENCE_B)
     if reasons:
-        return Decision(REVIEW, ", ".join(reasons), a, b)
+        return Decision(REVIEW, ", ".join(r.value for r in reasons), a, b)
     return Decision(PASS if good[a.label] else FAIL, "", a, b)
 
 

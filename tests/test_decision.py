@@ -1,6 +1,6 @@
 """The verdict policy and the review-rate fail-safe."""
 
-from station.decision import FAIL, PASS, REVIEW, Opinion, ReviewRateMonitor, decide
+from station.decision import FAIL, PASS, REVIEW, Opinion, Reason, ReviewRateMonitor, Verdict, decide, reasons_of
 
 GOOD = {"w/good": True, "w/scratch": False, "w/crack": False}
 
@@ -26,3 +26,10 @@ def test_monitor_trips_above_the_share_only():
     assert m.observe(REVIEW)  # 6 of the last 10
     m.clear()
     assert m.share == 0.0
+
+
+def test_reasons_are_typed_and_read_back_from_the_stored_text():
+    d = decide(Opinion("w/good", 0.3), Opinion("w/scratch", 0.9), GOOD, 0.5, 0.7, manual_mode=True)
+    assert d.reasons == (Reason.MANUAL_MODE, Reason.DISAGREEMENT, Reason.LOW_CONFIDENCE_A)
+    assert reasons_of(d.reason) == d.reasons and reasons_of("") == ()
+    assert d.verdict is Verdict.REVIEW and d.verdict == "REVIEW"  # stored and compared as plain text

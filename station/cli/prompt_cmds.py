@@ -32,8 +32,17 @@ def cmd_prompts_tune(args) -> int:
                 print(f"  epoch {epoch:>3}/{epochs}  loss {m['loss']:.3f}  CE {m['ce']:.3f}  FR {m['fr']:+.3f}  "
                       f"train accuracy {m['train_accuracy']:.1%}", file=sys.stderr, flush=True)
 
+        def chose(line: str) -> None:
+            print(f"  {line}", file=sys.stderr, flush=True)
+
         row = tune_and_register(station, user, recipe, name=args.name, make_active=args.activate, progress=progress,
-                                shots=shots)
+                                shots=shots, choose=args.choose, chose=chose)
+        m = row.metrics or {}
+        if m.get("chosen_on_held_out"):
+            print(f"chosen on held-out shots: D={row.first_prompted_block} b={row.tokens_per_block} "
+                  f"alpha={row.meta['recipe']['alpha']:g}, epoch {m['epoch']:g}: held-out accuracy "
+                  f"{m['held_out_accuracy']:.1%} (frozen {m['frozen_held_out_accuracy']:.1%})"
+                  + ("" if m["within_budget"] else "; no recipe stayed within 2 points of the frozen model"))
         print(f"prompt set {row.name} v{row.version} (id {row.id}) registered"
               + (" and activated" if args.activate else "; activate it with: station prompts activate " + str(row.id)))
         return 0

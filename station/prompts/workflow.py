@@ -34,16 +34,26 @@ def tune_and_register(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     shots: LabelledImages | None = None,
+    choose: bool = False,
+    chose: Callable[[str], None] | None = None,
 ) -> PromptSet:
-    """Tune on the station's own frozen CLIP, save, register (and maybe activate) a new prompt set."""
+    """Tune on the station's own frozen CLIP, save, register (and maybe activate) a new prompt set.
+
+    With `choose`, a quarter of the shots is held out and every recipe of `selection.DEFAULT_GRID` (D, b,
+    alpha, each with early stopping) is tuned on the rest; the (recipe, epoch) kept is the one that repels
+    most while its held-out accuracy stays within 2 points of the frozen model's (`chose` hears each try)."""
     require(user, "prompts.manage")
     name = safe_name(name)  # before anything is tuned or written
     classes = station.config.classes
     keys, names = [c.key for c in classes], [c.name for c in classes]
     shots = shots or collect_shots(station, folder)
     chosen = select_shots(shots.labels, len(keys), recipe.shots_per_class, recipe.seed, names)
-    prompts, metrics = tune_prompts(station.clip, station.check_a.text, [shots.images[i] for i in chosen],
-                                    [shots.labels[i] for i in chosen], recipe, progress, should_stop)
+    images, labels = [shots.images[i] for i in chosen], [shots.labels[i] for i in chosen]
+    if choose:
+        prompts, recipe, metrics = _choose(station, images, labels, recipe, chose, should_stop)
+    else:
+        prompts, metrics = tune_prompts(station.clip, station.check_a.text, images, labels, recipe, progress,
+                                        should_stop)
     meta = PromptSetMeta(
         base_model_sha256=station.clip.sha256,
         classes=[{"key": c.key, "name": c.name, "texts": list(c.prompts)} for c in classes],
@@ -66,3 +76,18 @@ def tune_and_register(
     finally:
         staged.unlink(missing_ok=True)
     return row
+
+
+def _choose(station, images, labels, recipe: RvptRecipe, chose, should_stop):
+    """Held-out selection (station.prompts.selection): the prompts, the recipe that made them and the figures."""
+    from dataclasses import replace
+
+    from .selection import select_recipe
+
+    picked = select_recipe(station.clip, station.check_a.text, images, labels, base=recipe, progress=chose,
+                           should_stop=should_stop)
+    # numbers only (a prompt file's metrics are); each recipe tried was reported through `chose`
+    metrics = {"chosen_on_held_out": 1, "held_out_accuracy": picked.held_out.accuracy,
+               "frozen_held_out_accuracy": picked.frozen_accuracy, "repelling": picked.held_out.repelling,
+               "within_budget": int(picked.within_budget), "epoch": picked.epoch, "recipes_tried": len(picked.tried)}
+    return picked.prompts, replace(picked.recipe, epochs=picked.epoch), metrics
