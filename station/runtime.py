@@ -12,6 +12,7 @@ from sqlalchemy import select
 from . import audit, failsafe
 from . import config as config_mod
 from . import settings as settings_mod
+from .audit.link_log import follow_links
 from .events import EventStream
 from .jobs import JobSlot
 from .datalock import DataFolderLock, make_private
@@ -109,6 +110,7 @@ class Station:
         station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id,
                       settings_changed_outside=outside)
         station.lock = lock
+        follow_links(station.events, db)  # the audit trail subscribes to the PLC links' state
         station.reload_gate()
         return station
 

@@ -120,3 +120,14 @@ def test_a_subscription_ends_when_closed():
     sub.close()
     stream.publish(SelftestProgress("prm", 2, 2))
     assert [e.done for e in seen] == [1]
+
+
+def test_the_audit_trail_follows_the_plc_links_state(station):
+    from station import audit
+    from station.events import LinkStatus
+
+    for state in ("listening", "listening", "failed"):
+        station.events.publish(LinkStatus("modbus", state, "port 5020"))
+    with station.db.session() as s:
+        actions = [(e.action, e.detail.get("link")) for e in audit.page(s, limit=5)]
+    assert actions[:2] == [("link.failed", "modbus"), ("link.listening", "modbus")]  # a repeat is not recorded
