@@ -260,3 +260,16 @@ def test_with_prompts_active_the_bite_is_judged_on_the_plain_encoder(demo_statio
         station.check_a.set_prompts(None)
     m = _summary(station, run_id)["by_eps"]["eps=8/255"]
     assert m["plain_clip_clean"] >= 0.9 and m["plain_clip_attacked"] <= 0.5 and m["attack_effective"], m
+
+
+def test_one_strength_rule_for_the_cli_and_the_gui():
+    from station.errors import StationError
+    from station.selftest.prm_runner import MAX_STRENGTH, StrengthError, parse_strengths
+
+    assert parse_strengths("4, 8,16") == [4 / 255, 8 / 255, 16 / 255]
+    assert parse_strengths("0") == [0.0]  # allowed: the run is flagged ineffective
+    for bad in ("", "eight", "8,,x", "-1", str(MAX_STRENGTH + 1), "nan"):
+        with pytest.raises(StrengthError):
+            parse_strengths(bad)
+    with pytest.raises(StationError, match="from 0 to 64"):
+        PrmRunSettings(eps=[100 / 255])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import CliError, open_db, progress_printer, sign_in_from_args
+from .common import open_db, progress_printer, sign_in_from_args
 
 
 def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
@@ -32,12 +32,9 @@ def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
 
 
 def cmd_selftest_prm(args) -> int:
-    from ..selftest.prm_runner import PrmRunSettings, run_prm_selftest
+    from ..selftest.prm_runner import PrmRunSettings, parse_strengths, run_prm_selftest
 
-    try:
-        eps = [float(e) / 255 for e in args.eps.split(",") if e.strip()]
-    except ValueError:
-        raise CliError(f"--eps takes numbers in 0..255 pixel units separated by commas, e.g. 4,8,16; got {args.eps!r}") from None
+    eps = parse_strengths(args.eps)  # the GUI's rule too; a StrengthError is a StationError, shown without traceback
     settings = PrmRunSettings(eps=eps, iterations=args.iters, batch_size=args.batch, random_start=args.random_start / 255,
                               seed=args.seed, keep_images=not args.no_images, mode=args.mode)
     result = _run_selftest(args, "prm", lambda st, user, progress: run_prm_selftest(

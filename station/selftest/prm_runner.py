@@ -31,11 +31,30 @@ from ..pipeline import Pipeline
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .outcomes import CheckTally, outcome, shares
-from ..errors import Cancelled
+from ..errors import Cancelled, StationError
 from .prm import PrmSettings, prm_attack
 from .strength import INEFFECTIVE_MARGIN, attack_strength
 
 MODES = ("input", "frame")
+MAX_STRENGTH = 64  # in 1/255 brightness steps: beyond this a perturbation is no longer a subtle attack
+
+
+class StrengthError(StationError, ValueError):
+    """A PRM strength (eps) that is not a number from 0 to MAX_STRENGTH."""
+
+
+def parse_strengths(text: str) -> list[float]:
+    """'4,8,16' (in 1/255 steps, as people give them) -> eps values; the same rule for the CLI and the GUI.
+
+    0 is allowed: such a run is flagged as an ineffective attack, which is what it shows."""
+    try:
+        values = [float(t) for t in text.replace(" ", "").split(",") if t]
+    except ValueError:
+        raise StrengthError(f"strengths must be numbers separated by commas, e.g. 4,8,16; got {text!r}") from None
+    if not values or any(not 0 <= v <= MAX_STRENGTH for v in values):  # NaN fails both
+        raise StrengthError(f"each strength must be from 0 to {MAX_STRENGTH} (in 1/255 steps of brightness); "
+                            f"got {text!r}")
+    return [v / 255 for v in values]
 
 
 @dataclass
@@ -58,6 +77,10 @@ class PrmRunSettings:
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"PRM mode {self.mode!r} is not one of {', '.join(MODES)}")
+        if not self.eps or any(not 0 <= e <= MAX_STRENGTH / 255 for e in self.eps):
+            raise StrengthError(f"each PRM strength must be from 0 to {MAX_STRENGTH}/255; got {self.eps}")
+        if self.iterations < 0 or self.batch_size < 1:
+            raise StrengthError("PRM needs 0 or more iterations and a batch of 1 or more frames")
 
     def as_dict(self) -> dict:
         d = asdict(self)
