@@ -22,6 +22,7 @@ from .config_schema import (  # noqa: F401  (re-exported: callers import these f
     ConfigError,
     FailSafe,
     GateSpec,
+    LinksSpec,
     ModelSpec,
     ScheduleSpec,
     SourceSpec,

@@ -16,6 +16,7 @@ import difflib
 import functools
 from dataclasses import asdict, field
 from typing import Annotated, Literal
+from urllib.parse import urlparse
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
@@ -74,6 +75,21 @@ Name = Annotated[str, AfterValidator(_not_blank), Field(description="a non-empty
 Prompts = Annotated[list[Annotated[str, AfterValidator(_not_blank)]],
                     Field(min_length=1, description="a list of one or more non-empty texts")]
 
+
+def _opc_endpoint(text: str) -> str:
+    url = urlparse(text)
+    try:
+        port = url.port  # raises for a port outside 0..65535
+    except ValueError:
+        port = None
+    if url.scheme != "opc.tcp" or not url.hostname or not port:
+        raise ValueError("not an OPC UA endpoint")
+    return text
+
+
+OpcEndpoint = Annotated[str, AfterValidator(_opc_endpoint), Field(
+    description="an OPC UA endpoint such as \"opc.tcp://0.0.0.0:4840/station/\" (opc.tcp://, a host, a port from 1 to 65535)")]
+
 # Confidence thresholds. 0 would let every opinion decide automatically. A softmax's top class always has
 # at least 1/(number of classes) confidence, so a threshold at or below 1/20 = 0.05 filters nothing for any
 # list of up to 20 classes: 0.05 refuses such values without refusing any threshold that does something.
@@ -89,6 +105,7 @@ Fps = number(0.0, 1000.0, description="frames per second from 0 (as fast as poss
 Pixels = whole(10_000, 400_000_000, "a whole number of pixels")
 Minutes = number(0.1, 1440.0, "a number of minutes")
 Neighbours = whole(1, 50)
+Port = whole(1, 65535, "a port number")
 ReviewTarget = number(0.001, 0.2, "a share")
 SourceKind, Family, CheckBKind, Device = one_of(SOURCE_KINDS), one_of(FAMILIES), one_of(CHECK_B_KINDS), one_of(DEVICES)
 
@@ -245,6 +262,8 @@ class ModelSpec:
 class UiSpec:
     # the station application signs a user out after this long untouched
     idle_signout_minutes: Minutes = 15.0
+    # the window's language, from the next start: auto (the system's: Japanese on a Japanese system), en, ja
+    language: one_of(("auto", "en", "ja")) = "auto"
 
 
 @explained("[schedule]")
@@ -270,6 +289,44 @@ class GateSpec:
     max_layout_distance: CosineDistance = 0.0  # 0: the reference bank's calibrated threshold
 
 
+@explained("[links]")
+@dataclass(config=STRICT)
+class LinksSpec:
+    """Plant links (station.links): a PLC triggers inspections and reads the verdict back. All off by default;
+    `station serve` starts the enabled ones."""
+
+    opcua_enabled: Flag = False
+    opcua_endpoint: OpcEndpoint = "opc.tcp://0.0.0.0:4840/station/"
+    opcua_anonymous: Flag = False  # anyone who reaches the port may read and trigger: only on a closed cell network
+    opcua_user: Text = ""  # the one account a PLC signs in with
+    opcua_password_file: Text = ""  # a file (0600) holding that account's password: never the password itself here
+    opcua_certificate: Text = ""  # the server's certificate: Basic256Sha256 SignAndEncrypt instead of plain text
+    opcua_private_key: Text = ""
+    opcua_trusted_clients: Text = ""  # a folder of client certificates allowed to connect (and to sign in by them)
+    modbus_enabled: Flag = False
+    modbus_host: Name = "0.0.0.0"
+    modbus_port: Port = 5020
+    hardware_trigger: Flag = False  # `station serve` inspects one frame per trigger instead of every frame
+
+    @model_validator(mode="after")
+    def _opcua_is_secured(self):
+        if not self.opcua_enabled:
+            return self
+        if bool(self.opcua_user) != bool(self.opcua_password_file):
+            raise ValueError("[links] opcua_user and opcua_password_file go together: set both (the password file "
+                             "holds the PLC account's password, one line), or neither")
+        if bool(self.opcua_certificate) != bool(self.opcua_private_key):
+            raise ValueError("[links] opcua_certificate and opcua_private_key go together: set both, or neither")
+        if self.opcua_trusted_clients and not self.opcua_certificate:
+            raise ValueError("[links] opcua_trusted_clients needs opcua_certificate and opcua_private_key (client "
+                             "certificates are checked on an encrypted connection)")
+        if not (self.opcua_anonymous or self.opcua_user or self.opcua_trusted_clients):
+            raise ValueError("[links] opcua_enabled = true lets nobody in: set opcua_user and opcua_password_file "
+                             "(a PLC account), or opcua_certificate, opcua_private_key and opcua_trusted_clients "
+                             "(PLCs sign in by certificate), or opcua_anonymous = true (a closed cell network only)")
+        return self
+
+
 def family_classes(family: str) -> list[ClassSpec]:
     if family not in FAMILY_BY_KEY:
         raise ConfigError(f"unknown part family '{family}'; choose one of {', '.join(FAMILY_BY_KEY)}")
@@ -293,6 +350,7 @@ class StationConfig:
     ui: UiSpec = field(default_factory=UiSpec)
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
     gate: GateSpec = field(default_factory=GateSpec)
+    links: LinksSpec = field(default_factory=LinksSpec)
 
     @model_validator(mode="after")
     def _classes_can_decide(self):
@@ -312,5 +370,5 @@ class StationConfig:
 
 
 SECTIONS = {"thresholds": Thresholds, "failsafe": FailSafe, "source": SourceSpec, "model": ModelSpec,
-            "ui": UiSpec, "schedule": ScheduleSpec, "gate": GateSpec}
+            "ui": UiSpec, "schedule": ScheduleSpec, "gate": GateSpec, "links": LinksSpec}
 TOP_KEYS = ("name", "database_url")

@@ -70,6 +70,20 @@ class Station:
             assert code == 2 and err.startswith("error: "), shown
         return Run(code, out, err)
 
+    def start(self, *args: str, user: str | None = None) -> tuple[object, Path, Path]:
+        """`station ARGS` started and left running (forked): (process, stdout file, stderr file)."""
+        assert self.forked is not None, "start() runs the station's main forked"
+        argv = ["--data-dir", str(self.data)] + (["--user", user] if user else []) + list(args)
+        env = {**os.environ, "STATION_PASSWORD": PASSWORDS.get(user, "")}
+        env.pop("STATION_DATA_DIR", None)
+        n = len(self.ran)
+        out, err = self.work / f".run{n}.out", self.work / f".run{n}.err"
+        process = self.forked.Process(target=station_process.station_main,
+                                      args=(argv, env, str(self.work), str(out), str(err)), daemon=True)
+        process.start()
+        self.ran.append(" ".join(args))
+        return process, out, err
+
     def db(self, sql: str, data: Path | None = None):
         import sqlite3
 
@@ -225,6 +239,88 @@ def scenario_users(st: Station):
     assert re.search(r"newbie\s+operator\s+active", listed) and re.search(r"mia\s+manager", listed)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _set_links(st: Station, **links) -> None:
+    import tomllib
+
+    import tomli_w
+
+    settings = tomllib.loads((st.data / "station.toml").read_text())
+    settings["links"] = {**settings.get("links", {}), **links}
+    (st.data / "station.toml").write_text(tomli_w.dumps(settings))
+
+
+def _pressing_the_trigger(port: int, presses: int, done) -> None:
+    """A PLC: connects to the station's Modbus link as soon as it listens and writes 1 to the trigger register."""
+    import time
+
+    from pymodbus.client import ModbusTcpClient
+
+    while not done.is_set():
+        client = ModbusTcpClient("127.0.0.1", port=port, timeout=10)
+        if client.connect():
+            try:
+                for _ in range(presses):
+                    assert not client.write_register(0, 1).isError()
+                return
+            finally:
+                client.close()
+        time.sleep(0.1)
+
+
+def scenario_serve(st: Station):
+    """serve"""
+    import socket
+    import threading
+    import time
+
+    st.run("serve", "--max-frames", "1", ok=False)  # accounts exist: nobody signed in
+    out = st.run("serve", "--max-frames", "2", user="otto").out
+    assert "no PLC link is enabled" in out and "2 frames" in out and "--max-frames reached" in out
+    assert len(re.findall(r"^#\d+ +(PASS|FAIL|REVIEW) ", out, re.M)) == 2
+
+    # hardware-trigger mode with the Modbus link: a PLC presses twice, two parts are inspected
+    port = _free_port()
+    _set_links(st, modbus_enabled=True, modbus_host="127.0.0.1", modbus_port=port, hardware_trigger=True)
+    before = st.db("SELECT count(*) FROM inspection")[0][0]
+    done = threading.Event()
+    plc = threading.Thread(target=_pressing_the_trigger, args=(port, 2, done), daemon=True)
+    plc.start()
+    try:
+        run = st.run("serve", "--max-frames", "2", "--quiet", user="otto", timeout=120)
+    finally:
+        done.set()
+        plc.join(30)
+    assert f"link modbus: listening (modbus tcp 127.0.0.1:{port})" in run.out and "waiting for PLC triggers" in run.out
+    assert "link modbus: off" in run.out and "2 frames" in run.out
+    assert st.db("SELECT count(*) FROM inspection")[0][0] == before + 2
+
+    # with no trigger it waits; SIGTERM (a service manager's stop) ends it cleanly and frees the port
+    process, out_file, err_file = st.start("serve", user="otto")
+
+    def printed() -> str:
+        return out_file.read_text() if out_file.exists() else ""
+
+    deadline = time.monotonic() + 120  # a failure guard only: the station starts in seconds
+    while "serving:" not in printed():
+        assert process.is_alive() and time.monotonic() < deadline, err_file.read_text() if err_file.exists() else ""
+        time.sleep(0.05)
+    process.terminate()  # SIGTERM
+    process.join(60)
+    out, err = printed(), err_file.read_text()
+    assert process.exitcode == 0 and "Traceback" not in out + err, out + err
+    assert "0 frames" in out and "stopped by a signal" in out and "link modbus: off" in out
+    with socket.create_server(("127.0.0.1", port)):  # the port is free again
+        pass
+
+
 def scenario_failsafe(st: Station):
     """failsafe status, failsafe reset"""
     assert st.run("failsafe", "status").out.startswith("normal")
@@ -267,6 +363,10 @@ def scenario_prompts(st: Station):
     assert exported.stat().st_size > 0
     assert "imported as copy" in st.run("prompts", "import", str(exported), "--name", "copy", user="mia").out
     assert len(json.loads(st.run("prompts", "list", "--json").out)) == 2
+    chosen = st.run("prompts", "tune", "--folder", str(shots), "--shots", "2", "--epochs", "1", "--choose",
+                    "--name", "chosen", "--quiet", user="mia")
+    assert "chosen on held-out shots: D=" in chosen.out and "held-out accuracy" in chosen.out
+    assert chosen.err.count("held-out accuracy") >= 2  # every recipe of the grid was tried and reported
 
 
 def scenario_selftests(st: Station):
@@ -418,7 +518,7 @@ def scenario_demo_backdoor(st: Station):
 
 
 SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
-             scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
+             scenario_serve, scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
              scenario_selftests, scenario_selftest_due, scenario_gate, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
              scenario_demo_backdoor]
 

@@ -5,6 +5,7 @@ from .decode import ImageDecodeError, decode_bytes, decode_file
 from .folder import FolderSource
 from .opencv_source import OpenCVSource
 from .synthetic import SyntheticSource
+from .triggered import Trigger, TriggeredSource
 
 
 def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
@@ -30,5 +31,5 @@ def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
 
 __all__ = [
     "Frame", "FrameSource", "SourceEvent", "SourceUnavailable", "ImageDecodeError", "decode_bytes",
-    "decode_file", "FolderSource", "OpenCVSource", "SyntheticSource", "open_source",
+    "decode_file", "FolderSource", "OpenCVSource", "SyntheticSource", "Trigger", "TriggeredSource", "open_source",
 ]

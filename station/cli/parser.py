@@ -13,7 +13,17 @@ from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, 
 from .pack_cmds import cmd_keys_list, cmd_keys_remove, cmd_keys_trust, cmd_pack_export, cmd_pack_import, cmd_pack_keygen, cmd_pack_show
 from .station_cmds import cmd_audit_verify, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
+from .serve_cmd import cmd_serve
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    """Where frames come from, for the commands that inspect (`inspect`, `serve`)."""
+    p.add_argument("--source", nargs="+", metavar="KIND [TARGET]",
+                   help="synthetic | folder PATH | video PATH | camera N | rtsp URL (default: the settings' source)")
+    p.add_argument("--family", default=None, help="simulated parts: washer, hex_nut or pcb_tile")
+    p.add_argument("--defect-rate", type=float, default=None, help="simulated parts: share of defective parts")
+    p.add_argument("--seed", type=int, default=None, help="simulated parts: stream seed")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,14 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
     cc.set_defaults(func=cmd_capture_check)
 
     ins = sub.add_parser("inspect", help="inspect frames from a source and record every verdict")
-    ins.add_argument("--source", nargs="+", metavar="KIND [TARGET]",
-                     help="synthetic | folder PATH | video PATH | camera N | rtsp URL (default: the settings' source)")
+    _source_options(ins)
     ins.add_argument("--frames", type=int, default=None, help="stop after this many frames")
     ins.add_argument("--json", action="store_true", help="one JSON object per frame, then a summary")
-    ins.add_argument("--family", default=None, help="simulated parts: washer, hex_nut or pcb_tile")
-    ins.add_argument("--defect-rate", type=float, default=None, help="simulated parts: share of defective parts")
-    ins.add_argument("--seed", type=int, default=None, help="simulated parts: stream seed")
     ins.set_defaults(func=cmd_inspect)
+
+    sv = sub.add_parser("serve", help="run the station headless on the line with its PLC links ([links] in the "
+                                      "settings); stops on SIGINT or SIGTERM")
+    _source_options(sv)
+    sv.add_argument("--max-frames", type=int, default=None, help="stop after this many frames (tests, trials)")
+    sv.add_argument("--quiet", action="store_true", help="no line per frame, only link states and the summary")
+    sv.set_defaults(func=cmd_serve)
 
     h = sub.add_parser("history", help="recent inspections and totals")
     h.add_argument("--limit", type=int, default=20)
@@ -218,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     pt.add_argument("--seed", type=int, default=0)
     pt.add_argument("--name", default="rvpt")
     pt.add_argument("--activate", action="store_true", help="activate it when done")
+    pt.add_argument("--choose", action="store_true",
+                    help="hold out a quarter of the shots and choose D, b, alpha and the epoch on them "
+                         "(tries several recipes; --tokens/--depth are then ignored)")
     pt.add_argument("--quiet", action="store_true")
     pt.set_defaults(func=cmd_prompts_tune)
     pl = pr.add_parser("list", help="prompt sets; * marks the active one")

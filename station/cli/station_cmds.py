@@ -6,24 +6,16 @@ import json
 import sys
 import time
 
-from .common import acting, CliError, open_db, sign_in_from_args, source_from_args
+from .common import acting, CliError, inspecting_user, open_db, sign_in_from_args, source_from_args
 
 
 def cmd_inspect(args) -> int:
     import statistics
 
-    from ..auth import require, user_count
     from ..pipeline import Pipeline
     from ..runtime import Station
 
-    db = open_db(args)  # who may inspect is settled before the models load
-    try:
-        user = sign_in_from_args(args, db)
-        with db.session() as s:
-            if user_count(s):
-                require(user, "inspect")
-    finally:
-        db.close()
+    user = inspecting_user(args)  # who may inspect is settled before the models load
     station = Station.open(args.data_dir)
     try:
         source = source_from_args(args, station.config)
@@ -50,9 +42,7 @@ def cmd_inspect(args) -> int:
                                   "latency_ms": round(r.latency_ms, 2), "truth": r.frame.truth,
                                   "manual_mode": r.manual_mode}), flush=True)
             else:
-                print(f"#{r.inspection_id:<7} {d.verdict:<6}  A: {names[d.a.label]:<24} {d.a.confidence:5.2f}  "
-                      f"B: {names[d.b.label]:<24} {d.b.confidence:5.2f}  {r.latency_ms:7.1f} ms"
-                      f"{'  (' + d.reason + ')' if d.reason else ''}", flush=True)
+                print(verdict_line(r, names), flush=True)
             if r.alarm_raised:
                 print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
 
@@ -76,6 +66,14 @@ def cmd_inspect(args) -> int:
         return 0
     finally:
         station.close()
+
+
+def verdict_line(r, names: dict[str, str]) -> str:
+    """One inspection result for people: id, verdict, both checks' classes and confidences, latency, reason."""
+    d = r.decision
+    return (f"#{r.inspection_id:<7} {d.verdict:<6}  A: {names[d.a.label]:<24} {d.a.confidence:5.2f}  "
+            f"B: {names[d.b.label]:<24} {d.b.confidence:5.2f}  {r.latency_ms:7.1f} ms"
+            f"{'  (' + d.reason + ')' if d.reason else ''}")
 
 
 def _inspection_dict(row) -> dict:

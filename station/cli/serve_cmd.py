@@ -1,0 +1,83 @@
+"""`station serve`: the station headless on the line, with its PLC links (station.links).
+
+It inspects the configured source like `station inspect` (same sign-in, same permission, same pipeline), starts
+the links `[links]` enables and, with `hardware_trigger = true`, inspects one frame per PLC trigger. It runs
+until SIGINT or SIGTERM (a service manager's stop), or `--max-frames`, then stops the links and frees their ports.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+
+from .common import inspecting_user, source_from_args
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _link_line(event) -> None:
+    if event.state == "failed":
+        print(f"link {event.link} FAILED: {event.detail}; the station goes on without it", file=sys.stderr, flush=True)
+    else:
+        print(f"link {event.link}: {event.state}{' (' + event.detail + ')' if event.detail else ''}", flush=True)
+
+
+def cmd_serve(args) -> int:
+    from ..capture.triggered import Trigger, TriggeredSource
+    from ..events import LinkStatus
+    from ..links import start_links
+    from ..pipeline import Pipeline
+    from ..runtime import Station
+    from .station_cmds import verdict_line
+
+    user = inspecting_user(args)  # settled before the models load, as for `inspect`
+    station = Station.open(args.data_dir)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+    running, source = None, None
+    try:
+        cfg = station.config.links
+        source = source_from_args(args, station.config)
+        trigger = Trigger() if cfg.hardware_trigger else None
+        if trigger is not None:
+            source = TriggeredSource(source, trigger)
+        station.events.subscribe(_link_line, LinkStatus)
+        if not (cfg.opcua_enabled or cfg.modbus_enabled):
+            print("note: no PLC link is enabled; set [links] opcua_enabled or modbus_enabled in "
+                  f"{args.data_dir / 'station.toml'} to wire one", flush=True)
+            if trigger is not None:
+                print("note: hardware_trigger = true with no link: nothing will trigger an inspection", flush=True)
+        running = start_links(station, trigger)
+        pipeline = Pipeline(station, operator=user, source_name=source.description)
+        names = station.class_names
+        if pipeline.manual_mode:
+            print("MANUAL MODE: the fail-safe has tripped; every frame goes to review until a manager resets it "
+                  "(station failsafe reset).", file=sys.stderr)
+        print(f"serving: {source.description}"
+              f"{'; waiting for PLC triggers' if trigger is not None else ''}; stop with Ctrl+C or SIGTERM", flush=True)
+        verdicts: dict[str, int] = {}
+
+        def show(r) -> None:
+            verdicts[r.verdict] = verdicts.get(r.verdict, 0) + 1
+            if not args.quiet:
+                print(verdict_line(r, names), flush=True)
+            if r.alarm_raised:
+                print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
+
+        t0 = time.monotonic()
+        done = pipeline.run(source, max_frames=args.max_frames, on_result=show, should_stop=stop.is_set)
+        why = "stopped by a signal" if stop.is_set() else ("--max-frames reached" if done == args.max_frames
+                                                           else "the source ended")
+        print(f"{done} frames in {time.monotonic() - t0:.1f} s ({why}); "
+              + (", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) or "no verdicts"), flush=True)
+        return 0
+    finally:
+        if running is not None:
+            running.stop()  # joins the links' threads: their ports are free when serve returns
+        if source is not None:
+            source.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        station.close()

@@ -1,0 +1,58 @@
+"""Plant links: a PLC tells the station a part is in place and reads PASS/FAIL back to drive the reject gate.
+
+- `line_state`: what a PLC may read, built from the station's event stream (never by asking the pipeline)
+- `selftest_watch`: the self-test flags, from the schedule, about once a minute
+- `opcua_server`, `opcua_security`: the OPC UA server and who may use it
+- `modbus_server`: the Modbus TCP server and its register map
+- `base`: a link's own thread and event loop, start and stop, LinkStatus events
+
+`start_links(station, trigger)` starts whatever `[links]` enables; `station serve` is its command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..capture.triggered import Trigger
+from .base import Link, LinkError
+from .line_state import LineSnapshot, LineState
+from .selftest_watch import SelftestWatch
+
+
+@dataclass
+class RunningLinks:
+    line: LineState
+    watch: SelftestWatch
+    links: list[Link] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for link in self.links:
+            link.stop()
+        self.watch.stop()
+        self.line.close()
+
+
+def start_links(station, trigger: Trigger | None = None) -> RunningLinks:
+    """Start every link `[links]` enables on `station`; a link that fails says why (LinkStatus) and the rest go on.
+
+    `trigger`: what a PLC's trigger fires (hardware-trigger mode); None makes the trigger inputs read-only.
+    """
+    cfg = station.config.links
+    line = LineState.of_station(station)
+    watch = SelftestWatch(station, line)
+    watch.start()
+    running = RunningLinks(line, watch)
+    if cfg.opcua_enabled:
+        from .opcua_server import OpcUaLink
+
+        running.links.append(OpcUaLink(station.events, cfg, line, trigger))
+    if cfg.modbus_enabled:
+        from .modbus_server import ModbusLink
+
+        running.links.append(ModbusLink(station.events, cfg, line, trigger))
+    for link in running.links:
+        link.start()
+    return running
+
+
+__all__ = ["start_links", "RunningLinks", "Link", "LinkError", "LineState", "LineSnapshot", "SelftestWatch"]

@@ -1,0 +1,120 @@
+"""The station as a Modbus TCP server (pymodbus), for PLCs without OPC UA.
+
+The register map is the table REGISTERS below (the README copies it). Addresses are the 0-based ones on the
+wire (a PLC tool that counts holding registers from 40001 shows register 1 as 40002). Any unit id answers.
+Values are filled in from the line state each time a PLC reads them, so there is nothing to push and nothing
+to go stale; a PLC's write to the trigger register fires the station's trigger and the register reads 0 again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+from pymodbus.constants import ExcCodes
+from pymodbus.server import ModbusTcpServer
+from pymodbus.simulator import DataType, SimData, SimDevice
+
+from ..capture.triggered import Trigger
+from ..config_schema import LinksSpec
+from ..events import EventStream
+from .base import Link
+from .line_state import FAIL, PASS, REVIEW, LineSnapshot, LineState
+
+# (table, address, name, what it says): the register map, in one place
+REGISTERS: tuple[tuple[str, int, str, str], ...] = (
+    ("holding", 0, "trigger", "hardware-trigger mode: write 1 to inspect the next frame; the station takes the "
+                              "request and the register reads 0 again (not writable otherwise)"),
+    ("holding", 1, "verdict", "the last verdict: 0 none yet, 1 PASS, 2 FAIL, 3 REVIEW"),
+    ("holding", 2, "decided, high word", "frames decided since the station started, 32 bits, high word first: "
+                                         "a new verdict is there when it changes"),
+    ("holding", 3, "decided, low word", "(the low 16 bits of the same count)"),
+    ("holding", 4, "manual mode", "1 while the fail-safe has tripped (every part goes to review), else 0"),
+    ("holding", 5, "self-tests", "0 none due, 1 a self-test is due, 2 one is more than a day overdue"),
+    ("coil", 0, "reject", "1 when the last verdict is not PASS (also before the first): the part must not go on"),
+)
+# input registers 1-5 and discrete input 0 mirror holding registers 1-5 and coil 0, for PLCs that read those
+VERDICT_CODES = {"": 0, PASS: 1, FAIL: 2, REVIEW: 3}
+TRIGGER_REGISTER = 0
+REGISTER_COUNT = 6
+COIL_CODES, DISCRETE_CODES = (1, 5, 15), (2,)
+
+logging.getLogger("pymodbus").setLevel(logging.WARNING)
+
+
+def register_values(s: LineSnapshot) -> list[int]:
+    """Holding (and input) registers 0-5 for a line state."""
+    due = 2 if s.selftests_overdue else (1 if s.selftests_due else 0)
+    decided = s.decided % 2**32
+    return [0, VERDICT_CODES.get(s.verdict, 0), decided >> 16, decided & 0xFFFF, int(s.manual_mode), due]
+
+
+def _device(writable_trigger: bool, action) -> SimDevice:
+    bit = [SimData(0, values=False, datatype=DataType.BITS, readonly=True)]
+    registers = [SimData(TRIGGER_REGISTER, values=0, datatype=DataType.REGISTERS, readonly=not writable_trigger),
+                 SimData(1, count=REGISTER_COUNT - 1, values=0, datatype=DataType.REGISTERS, readonly=True)]
+    inputs = [SimData(0, count=REGISTER_COUNT, values=0, datatype=DataType.REGISTERS, readonly=True)]
+    # (coils, discrete inputs, holding registers, input registers): four separate tables, as PLCs expect
+    return SimDevice(id=0, simdata=(bit, list(bit), registers, inputs), action=action)
+
+
+class ModbusLink(Link):
+    name = "modbus"
+    setting = "[links] modbus_port"
+
+    def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None):
+        super().__init__(events)
+        self.host, self.port = links.modbus_host, links.modbus_port
+        self.line, self.trigger = line, trigger
+        self.server: ModbusTcpServer | None = None
+
+    @property
+    def address(self) -> str:
+        return f"modbus tcp {self.host}:{self.port}"
+
+    def bind_hint(self) -> str:
+        return f"set [links] modbus_port (now {self.port}) or modbus_host in station.toml"
+
+    async def _open(self) -> None:
+        server = ModbusTcpServer(_device(self.trigger is not None, self._on_access), address=(self.host, self.port))
+        self.server = server
+        if not await server.listen():  # pymodbus logs the reason and returns False: find it again, for people
+            raise _bind_error(self.host, self.port)
+
+    async def _close(self) -> None:
+        if self.server is not None:
+            server, self.server = self.server, None
+            await server.shutdown()
+
+    async def _on_access(self, func_code: int, start: int, address: int, count: int, registers: list[int],
+                         written: list | None) -> ExcCodes | None:
+        """Every read or write, before pymodbus answers it: fill in the values, take a trigger."""
+        if written is not None:
+            if func_code in COIL_CODES:  # pymodbus keeps no read-only flag for bits
+                return ExcCodes.ILLEGAL_ADDRESS
+            if self.trigger is not None and written[TRIGGER_REGISTER - address]:
+                self.trigger.fire()
+                # taken: 0 again once this write has landed (its reply echoes what the PLC wrote, as Modbus says)
+                asyncio.get_running_loop().call_soon(_clear, registers, TRIGGER_REGISTER - start)
+            return None
+        s = self.line.snapshot()
+        if func_code in COIL_CODES or func_code in DISCRETE_CODES:
+            registers[0] = (registers[0] & ~1) | int(s.reject)  # bit 0 of the first 16
+        else:
+            registers[1 - start:REGISTER_COUNT - start] = register_values(s)[1:]
+        return None
+
+
+def _clear(registers: list[int], index: int) -> None:
+    registers[index] = 0
+
+
+def _bind_error(host: str, port: int) -> OSError:
+    """The OSError binding the address gives now (pymodbus does not pass its own on)."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        return e
+    return OSError(f"pymodbus could not listen on {host}:{port}")

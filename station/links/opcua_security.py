@@ -1,0 +1,158 @@
+"""Who may talk to the station's OPC UA server: the settings' one PLC account, trusted client certificates,
+and anonymous clients only where `[links] opcua_anonymous = true` says so.
+
+The password lives in a file only the station's account can read (named by `opcua_password_file`), never in
+station.toml, which is copied into packs and shown on the Settings page. It is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hmac
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asyncua import ua
+from asyncua.common.utils import ServiceError
+from asyncua.crypto.permission_rules import User, UserRole
+from asyncua.server.internal_server import InternalServer
+from asyncua.server.internal_session import InternalSession
+from asyncua.server.user_managers import UserManager
+from cryptography import x509
+
+from ..config_schema import LinksSpec
+from .base import LinkError
+
+CERT_SUFFIXES = (".der", ".pem", ".crt", ".cer")
+
+
+def private_file(path: str | Path, setting: str, what: str) -> Path:
+    """`path`, checked to exist and to be readable by the station's account alone; LinkError naming the fix."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise LinkError(f"[links] {setting}: {p} does not exist. Put {what} in it, make it private "
+                        f"(chmod 600 {p}) and set {setting} to its path")
+    if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise LinkError(f"[links] {setting}: other accounts can read {p}; make it private: chmod 600 {p}")
+    return p
+
+
+def read_password_file(path: str | Path) -> str:
+    """The first line of the password file (the password is never written in station.toml)."""
+    p = private_file(path, "opcua_password_file", "the PLC account's password (one line; never in station.toml)")
+    lines = p.read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0]:
+        raise LinkError(f"[links] opcua_password_file: {p} is empty; write the PLC account's password on its first line")
+    return lines[0]
+
+
+def _load_certificate(path: Path) -> x509.Certificate:
+    data = path.read_bytes()
+    try:
+        return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+    except ValueError as e:
+        raise LinkError(f"{path} is not an X.509 certificate ({e}); put only the PLCs' certificates "
+                        "(.der or .pem) in [links] opcua_trusted_clients") from None
+
+
+def trusted_certificates(folder: str | Path) -> set[bytes]:
+    """The DER bytes of every certificate in the trusted-clients folder."""
+    d = Path(folder).expanduser()
+    if not d.is_dir():
+        raise LinkError(f"[links] opcua_trusted_clients: {d} is not a folder; make it and copy each PLC's "
+                        "certificate (.der or .pem) into it")
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return {_load_certificate(f).public_bytes(Encoding.DER) for f in sorted(d.iterdir())
+            if f.is_file() and f.suffix.lower() in CERT_SUFFIXES}
+
+
+def certificate_uri(path: str | Path) -> str | None:
+    """The application URI a server certificate names (its subjectAltName URI), which the server must use."""
+    cert = _load_certificate(Path(path).expanduser())
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return None
+    uris = san.get_values_for_type(x509.UniformResourceIdentifier)
+    return uris[0] if uris else None
+
+
+def _same(a: str | bytes, b: str | bytes) -> bool:
+    a = a.encode("utf-8") if isinstance(a, str) else a
+    b = b.encode("utf-8") if isinstance(b, str) else b
+    return hmac.compare_digest(a, b)
+
+
+@dataclass
+class Access:
+    """The identities the server accepts, read from the settings and the files they name."""
+
+    anonymous: bool = False
+    user: str = ""
+    password: str = ""
+    trusted: set[bytes] = field(default_factory=set)
+
+    @classmethod
+    def from_settings(cls, links: LinksSpec) -> Access:
+        password = read_password_file(links.opcua_password_file) if links.opcua_user else ""
+        trusted = trusted_certificates(links.opcua_trusted_clients) if links.opcua_trusted_clients else set()
+        if links.opcua_trusted_clients and not trusted:
+            raise LinkError(f"[links] opcua_trusted_clients: {links.opcua_trusted_clients} holds no certificate; "
+                            "copy each PLC's certificate (.der or .pem) into it")
+        return cls(links.opcua_anonymous, links.opcua_user, password, trusted)
+
+    def identity_tokens(self) -> list[type]:
+        tokens = []
+        if self.anonymous:
+            tokens.append(ua.AnonymousIdentityToken)
+        if self.user:
+            tokens.append(ua.UserNameIdentityToken)
+        if self.trusted:
+            tokens.append(ua.X509IdentityToken)
+        return tokens
+
+
+class StationUserManager(UserManager):
+    """Decides each session's identity: the PLC account, a trusted certificate, or (if allowed) anonymous.
+    Every accepted identity may read and write (the Trigger variable is the only writable one); none may
+    change the address space."""
+
+    def __init__(self, access: Access):
+        self.access = access
+
+    def get_user(self, iserver, username=None, password=None, certificate=None) -> User | None:
+        a = self.access
+        if username is not None:  # a user name token: both compared in full, whatever matches first
+            name_ok = _same(username, a.user) if a.user else False
+            password_ok = _same(password or "", a.password) if a.password else False
+            return User(role=UserRole.User, name=username) if name_ok and password_ok else None
+        if certificate is not None and a.trusted:  # an X.509 token, signed by its key (checked by asyncua)
+            der = certificate if isinstance(certificate, bytes) else bytes(certificate)
+            trusted = any(_same(der, t) for t in a.trusted)
+            return User(role=UserRole.User, name="trusted certificate") if trusted else None
+        if a.anonymous:
+            return User(role=UserRole.User, name="anonymous")
+        return None
+
+
+class _EncryptedSession(InternalSession):
+    def activate_session(self, params, peer_certificate):
+        # asyncua lets any client open an unencrypted channel (meant for discovery) and sign in on it, even when
+        # no endpoint offers that: refuse. Only a channel of one of the offered (encrypting) policies carries the
+        # client's certificate here (the unencrypted one gives b"").
+        if not peer_certificate:
+            raise ServiceError(ua.StatusCodes.BadSecurityModeRejected)
+        return super().activate_session(params, peer_certificate)
+
+
+class StationInternalServer(InternalServer):
+    """asyncua's server core, which with `encrypted_only` lets clients sign in on encrypted channels alone."""
+
+    def __init__(self, user_manager: UserManager, encrypted_only: bool):
+        super().__init__(user_manager=user_manager)
+        self.encrypted_only = encrypted_only
+
+    def create_session(self, name: str, user: User = User(role=UserRole.Anonymous), external: bool = False):
+        session = _EncryptedSession if external and self.encrypted_only else InternalSession
+        return session(self, self.aspace, self.subscription_service, name, user=user, external=external)

@@ -1,0 +1,152 @@
+"""The Modbus TCP link with a real pymodbus client on loopback: the register map after real inspections, the
+trigger register making the station inspect a frame, what a PLC may not write, and a port in use."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from pymodbus.client import ModbusTcpClient
+
+from plc import GUARD_S, HOST, LinkStatuses, busy_port, free_port, port_is_free, wait_until
+from station.capture import SyntheticSource, Trigger, TriggeredSource
+from station.config_schema import LinksSpec
+from station.events import AlarmChanged
+from station.links.line_state import LineState
+from station.links.modbus_server import REGISTERS, VERDICT_CODES, ModbusLink
+from station.pipeline import Pipeline
+from station.runtime import Station
+
+
+@pytest.fixture(scope="module")
+def station(tmp_path_factory):
+    st = Station.open(tmp_path_factory.mktemp("modbus") / "data")  # a new demo station
+    yield st
+    st.close()
+
+
+class Served:
+    def __init__(self, station, port: int, with_trigger: bool = True):
+        self.port = port
+        self.trigger = Trigger() if with_trigger else None
+        self.line = LineState.of_station(station)
+        self.statuses = LinkStatuses(station.events)
+        spec = LinksSpec(modbus_enabled=True, modbus_host=HOST, modbus_port=port)
+        self.link = ModbusLink(station.events, spec, self.line, self.trigger)
+        self.started = self.link.start()
+
+    def client(self) -> ModbusTcpClient:
+        client = ModbusTcpClient(HOST, port=self.port, timeout=GUARD_S)
+        assert client.connect()
+        return client
+
+    def stop(self) -> None:
+        self.link.stop()
+        self.line.close()
+        self.statuses.subscription.close()
+
+
+@pytest.fixture(scope="module")
+def served(station):
+    s = Served(station, free_port())
+    assert s.started, s.link.detail
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def plc(served):
+    client = served.client()
+    yield client
+    client.close()
+
+
+def holding(client: ModbusTcpClient) -> list[int]:
+    reply = client.read_holding_registers(0, count=6)
+    assert not reply.isError(), reply
+    return reply.registers
+
+
+def reject_coil(client: ModbusTcpClient) -> bool:
+    reply = client.read_coils(0, count=1)
+    assert not reply.isError(), reply
+    return reply.bits[0]
+
+
+def test_the_map_is_documented_in_one_table():
+    assert [(table, address) for table, address, _, _ in REGISTERS] == [
+        ("holding", 0), ("holding", 1), ("holding", 2), ("holding", 3), ("holding", 4), ("holding", 5), ("coil", 0)]
+
+
+def test_the_plc_reads_verdict_count_and_reject_after_real_inspections(served, plc, station):
+    results = []
+    Pipeline(station, source_name="modbus test").run(SyntheticSource(seed=4, defect_rate=0.5, size=128),
+                                                     max_frames=4, on_result=results.append)
+    registers = holding(plc)  # the line state is current once run() returns: the event came before it
+    last = results[-1].verdict
+    decided = (registers[2] << 16) | registers[3]
+    assert registers[1] == VERDICT_CODES[last] and decided == len(results)  # this pipeline's frames
+    assert reject_coil(plc) is (last != "PASS")
+    assert plc.read_discrete_inputs(0, count=1).bits[0] is (last != "PASS")
+    assert plc.read_input_registers(0, count=6).registers[1:] == registers[1:]
+    assert registers[0] == 0 and registers[4] == 0  # no trigger pending; not in manual mode
+
+
+def test_manual_mode_register_follows_the_fail_safe(served, plc, station):
+    station.events.publish(AlarmChanged(True, {"by": "test"}))
+    assert holding(plc)[4] == 1
+    station.events.publish(AlarmChanged(False, {"by": "test"}))
+    assert holding(plc)[4] == 0
+
+
+def test_writing_1_to_the_trigger_register_inspects_one_frame(served, plc, station):
+    source = TriggeredSource(SyntheticSource(seed=8, size=128), served.trigger)
+    results = []
+    run = threading.Thread(target=lambda: Pipeline(station, source_name="triggered").run(
+        source, max_frames=1, on_result=results.append), daemon=True)
+    run.start()
+    reply = plc.write_register(0, 1)
+    assert not reply.isError() and reply.registers == [1]  # the reply echoes the request, as Modbus says
+    run.join(GUARD_S)
+    assert not run.is_alive() and len(results) == 1
+    wait_until(lambda: holding(plc)[0] == 0, "the trigger register to read 0 again")
+    assert holding(plc)[1] == VERDICT_CODES[results[0].verdict]
+    assert served.line.snapshot().inspection_id == results[0].inspection_id
+
+
+def test_a_plc_cannot_write_the_station_s_outputs(plc):
+    assert plc.write_register(1, 1).isError()  # the verdict
+    assert plc.write_registers(0, [1, 1]).isError()  # a block reaching past the trigger
+    assert plc.write_coil(0, False).isError()  # the reject output
+
+
+def test_without_hardware_trigger_the_trigger_register_is_read_only(station):
+    s = Served(station, free_port(), with_trigger=False)
+    try:
+        assert s.started, s.link.detail
+        client = s.client()
+        try:
+            assert client.write_register(0, 1).isError()
+            assert holding(client)[0] == 0
+        finally:
+            client.close()
+    finally:
+        s.stop()
+
+
+def test_a_port_in_use_fails_the_link_with_the_setting_to_change_and_stop_frees_a_port(station):
+    holder = busy_port()
+    port = holder.getsockname()[1]
+    try:
+        s = Served(station, port)
+        assert s.started is False
+        state, detail = s.statuses.of("modbus")[-1]
+        assert state == "failed" and f":{port}" in detail and "in use" in detail and "[links] modbus_port" in detail
+        s.stop()
+    finally:
+        holder.close()
+    s = Served(station, port)  # the port free again: it serves, and stop() gives it back
+    assert s.started, s.link.detail
+    s.stop()
+    assert port_is_free(port)
+    assert [state for state, _ in s.statuses.of("modbus")] == ["listening", "off"]
