@@ -153,6 +153,10 @@ class OpcUaLink(Link):
             self._writer = None
         if self.server is not None:
             server, self.server = self.server, None
+            clock, server.iserver.time_task = server.iserver.time_task, None
+            if clock is not None:  # asyncua's stop() would wait out the clock's one-second sleep
+                clock.cancel()
+                await asyncio.gather(clock, return_exceptions=True)
             await server.stop()
 
     def _on_line_change(self, _snapshot: LineSnapshot) -> None:
