@@ -33,6 +33,15 @@ test-installer:
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# The Japanese window: lupdate collects every tr() string of ui/ into the .ts (translations kept; new ones
+# come out unfinished: fill them in, e.g. with Qt Linguist), lrelease compiles it to the .qm that is shipped
+# (committed: stations are offline and need no Qt tools). tests/test_gui_japanese.py checks both are current.
+.PHONY: translations
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -extensions py -locations none -no-obsolete -target-language ja_JP ui \
+		-ts resources/translations/station_ja.ts
+	$(BIN)/pyside6-lrelease resources/translations/station_ja.ts -qm resources/translations/station_ja.qm
+
 demo-train: $(STAMP)
 	$(BIN)/station demo-train --out resources/models/demo
 

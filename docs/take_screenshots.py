@@ -1,12 +1,15 @@
 """Screenshots of every page of the station window, for the README.
 
 Run on a real X display (e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs/take_screenshots.py`).
+`--language ja` takes them of the Japanese window instead (docs/screens/ja-*.png; the live page while it
+runs); Japanese needs a font with Japanese glyphs (Debian: fonts-noto-cjk).
 A demo station is filled first: a shift of simulated parts (some for review), a backdoor
 probe and an attack test, and a prompt set tuned from reviewed parts.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -29,6 +32,7 @@ from station.selftest.prm_runner import PrmRunSettings, run_prm_selftest  # noqa
 from station.storage.models import Inspection  # noqa: E402
 from station.service.accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
 from ui.app import build_window  # noqa: E402
+from ui.i18n import install_translators  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screens"
 
@@ -44,7 +48,7 @@ def fill(station: Station) -> None:
     manager = sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots")
     reviewer = sign_in(station.db, "reviewer", DEMO_PASSWORD, via="screenshots")
     station.config.thresholds.conf_a = 1.0  # every part to the review queue, to have labelled examples
-    Pipeline(station, source_name="screenshots").run(open_source("synthetic", seed=5, defect_rate=0.4, family="washer", frames=160))
+    Pipeline(station, operator=manager, source_name="screenshots").run(open_source("synthetic", seed=5, defect_rate=0.4, family="washer", frames=160))
     with station.db.transaction() as s:  # a reviewer labels most of the queue; the rest waits
         queue = review.queue_page(s, limit=1000)
         for row in queue[12:]:
@@ -61,7 +65,15 @@ def fill(station: Station) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", choices=("en", "ja"), default="en",
+                        help="the window's language; ja writes docs/screens/ja-*.png")
+    args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    if not install_translators(args.language):
+        print("no translation for", args.language, file=sys.stderr)
+        return 1
+    prefix = "" if args.language == "en" else f"{args.language}-"
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         station = Station.open(tmp)
@@ -76,12 +88,16 @@ def main() -> int:
         live = window.page("LivePage")
         live.start()
         settle(app, 4)
+        if prefix:  # the translated live page is shown running
+            window.screen().grabWindow(window.winId()).save(str(OUT / f"{prefix}live.png"))
         live.stop_and_wait()
         for name, file in [("LivePage", "live"), ("ReviewPage", "review"), ("SelftestPage", "selftests"),
                            ("PromptsPage", "prompts"), ("SettingsPage", "settings"), ("UsersPage", "users")]:
+            if prefix and name == "LivePage":
+                continue
             window.show_page(name)
             settle(app, 1.5)
-            window.screen().grabWindow(window.winId()).save(str(OUT / f"{file}.png"))
+            window.screen().grabWindow(window.winId()).save(str(OUT / f"{prefix}{file}.png"))
         station.close()
     print(f"screenshots in {OUT}")
     return 0

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
@@ -16,6 +16,7 @@ from station.pipeline import Pipeline
 from station.runtime import Station
 
 from .context import AppContext
+from .i18n import configured_language, set_up_language
 from .jobs import Job
 from .main_window import MainWindow
 
@@ -24,10 +25,11 @@ log = logging.getLogger(__name__)
 
 def open_station(app: QApplication, data_dir: Path) -> Station:
     """Station.open on a worker thread while a small window says what is happening."""
-    splash = QLabel(f"Starting the inspection station ...\nloading models from {data_dir}")
+    splash = QLabel(QCoreApplication.translate("App", "Starting the inspection station ...\nloading models from {folder}")
+                    .format(folder=data_dir))
     splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
     splash.setMinimumSize(420, 120)
-    splash.setWindowTitle("Inspection station")
+    splash.setWindowTitle(QCoreApplication.translate("App", "Inspection station"))
     splash.show()
     outcome: dict = {}
     job = Job(lambda _job: Station.open(data_dir), "open station")
@@ -55,10 +57,13 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     app.setApplicationName("Inspection station")
     app.setDesktopFileName("inspection-station")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "inspection-station.svg")))
+    set_up_language(configured_language(data_dir))  # before any window: `[ui] language`, else the system's
     try:
         station = open_station(app, Path(data_dir))
     except Exception as e:
-        QMessageBox.critical(None, "The station could not start", f"{e}\n\nFix this, then start the station again.")
+        QMessageBox.critical(None, QCoreApplication.translate("App", "The station could not start"),
+                             QCoreApplication.translate("App", "{error}\n\nFix this, then start the station again.")
+                             .format(error=e))
         return 1
     hint = ensure_demo_accounts(station.db) if demo else ""
     window = build_window(station, hint)

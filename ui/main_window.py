@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
     QStackedWidget, QVBoxLayout, QWidget,
@@ -16,7 +16,7 @@ from .pages.prompts import PromptsPage
 from .pages.review import ReviewPage
 from .pages.selftests import SelftestPage
 from .pages.settings import SettingsPage
-from .pages.users import UsersPage
+from .pages.users import UsersPage, role_words
 from .signin import SignInDialog
 
 PAGES = (LivePage, ReviewPage, SelftestPage, PromptsPage, SettingsPage, UsersPage)
@@ -37,6 +37,14 @@ class IdleWatcher(QObject):
 
 
 LINK_NAMES = {"opcua": "OPC UA", "modbus": "Modbus TCP"}
+LINK_STATES = {"listening": QT_TRANSLATE_NOOP("MainWindow", "listening"),
+               "connected": QT_TRANSLATE_NOOP("MainWindow", "connected"),
+               "failed": QT_TRANSLATE_NOOP("MainWindow", "failed"), "off": QT_TRANSLATE_NOOP("MainWindow", "off")}
+
+
+def page_title(cls) -> str:
+    """A page's title in the window's language (the pages mark theirs with QT_TRANSLATE_NOOP("Pages", ...))."""
+    return QCoreApplication.translate("Pages", cls.title)
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +57,7 @@ class MainWindow(QMainWindow):
 
         self.user_label = QLabel()
         self.status_label = QLabel()
-        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.clicked.connect(lambda: self.sign_out("user"))
         header = QHBoxLayout()
         title = QLabel(f"<b>{ctx.station.config.name}</b>")
@@ -72,7 +80,7 @@ class MainWindow(QMainWindow):
             page.setObjectName(cls.__name__)
             self.pages[cls.__name__] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(cls.title)
+            item = QListWidgetItem(page_title(cls))
             item.setData(256, cls.__name__)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._go)
@@ -121,14 +129,17 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         st = self.ctx.station
-        prompts = f"prompt set {st.check_a.prompt_set_id}" if st.check_a.prompt_set_id else "no prompt set"
-        self.status_label.setText(f"   vision model {st.clip.sha256[:8]}, {prompts}")
+        prompts = (self.tr("prompt set {id}").format(id=st.check_a.prompt_set_id) if st.check_a.prompt_set_id
+                   else self.tr("no prompt set"))
+        self.status_label.setText("   " + self.tr("vision model {fingerprint}, {prompts}").format(
+            fingerprint=st.clip.sha256[:8], prompts=prompts))
 
     def _update_links(self) -> None:
         states = self.ctx.station_events.links
         colours = {"listening": "#1b7f3b", "connected": "#1b7f3b", "failed": "#b3261e", "off": "#5f6368"}
         self.links_label.setText("  ".join(
-            f"<span style='color:{colours.get(s.state, '#5f6368')}'>{LINK_NAMES.get(name, name)}: {s.state}</span>"
+            f"<span style='color:{colours.get(s.state, '#5f6368')}'>{LINK_NAMES.get(name, name)}: "
+            f"{self.tr(LINK_STATES[s.state]) if s.state in LINK_STATES else s.state}</span>"
             for name, s in sorted(states.items())))
         self.links_label.setToolTip("\n".join(f"{LINK_NAMES.get(n, n)}: {s.detail}" for n, s in sorted(states.items())
                                                if s.detail))
@@ -142,7 +153,8 @@ class MainWindow(QMainWindow):
             self.user_label.setText("")
             self.idle_timer.stop()
             return
-        self.user_label.setText(f"{user.display_name or user.username} ({user.role})")
+        self.user_label.setText(self.tr("{name} ({role})").format(name=user.display_name or user.username,
+                                                                  role=role_words(user.role, long=False)))
         self._apply_role()
         self._update_status()
         self.idle_timer.start(int(self.ctx.station.config.ui.idle_signout_minutes * 60_000))
@@ -154,7 +166,7 @@ class MainWindow(QMainWindow):
         accounts.sign_out_user(self.ctx.station.db, user, reason=reason)
         self.set_user(None)
         self.centralWidget().setEnabled(False)
-        hint = "Signed out after a quiet spell." if reason == "idle" else ""
+        hint = self.tr("Signed out after a quiet spell.") if reason == "idle" else ""
         self.ask_sign_in(hint)
 
     def ask_sign_in(self, hint: str = "") -> bool:
@@ -169,7 +181,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         live = self.pages["LivePage"]
         if live.running:
-            answer = QMessageBox.question(self, "Quit", "Live inspection is running. Stop it and quit?")
+            answer = QMessageBox.question(self, self.tr("Quit"), self.tr("Live inspection is running. Stop it and quit?"))
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

@@ -6,7 +6,7 @@ Runs the same station.pack functions as `station pack import`; what was shown is
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QPlainTextEdit, QVBoxLayout
 
@@ -15,7 +15,11 @@ from station.pack.summary import change_lines, describe
 
 from .jobs import start_job
 
-TITLE = "Import a station pack"
+TITLE = QT_TRANSLATE_NOOP("PackImport", "Import a station pack")
+
+
+def title() -> str:
+    return QCoreApplication.translate("PackImport", TITLE)
 
 
 class PackConfirmDialog(QDialog):
@@ -23,19 +27,21 @@ class PackConfirmDialog(QDialog):
 
     def __init__(self, preview, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(title())
         self.resize(720, 480)
         changes = change_lines(preview.changes)
-        heading = QLabel(f"<b>{len(changes)} setting(s) of this station would change.</b> Read them before you "
-                         "import: lower thresholds, a weaker fail-safe or a defect class made good let bad parts pass."
-                         if changes else "<b>The pack changes none of this station's settings.</b>")
+        heading = QLabel(self.tr("<b>%n setting(s) of this station would change.</b> Read them before you "
+                                 "import: lower thresholds, a weaker fail-safe or a defect class made good let bad "
+                                 "parts pass.", "", len(changes))
+                         if changes else self.tr("<b>The pack changes none of this station's settings.</b>"))
         heading.setWordWrap(True)
-        self.text = QPlainTextEdit("\n".join(describe(preview) + ["", "Settings it would change:"]
-                                             + [f"  {line}" for line in changes or ["none"]]))
+        self.text = QPlainTextEdit("\n".join(describe(preview) + ["", self.tr("Settings it would change:")]
+                                             + [f"  {line}" for line in changes or [self.tr("none")]]))
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton("Import and change these settings", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = buttons.addButton(self.tr("Import and change these settings"),
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -58,15 +64,16 @@ class PackImporter(QObject):
     def choose(self) -> None:
         if self.page.job is not None:
             return
-        path, _ = QFileDialog.getOpenFileName(self.page, "Station pack", "",
-                                              "Station packs (*.pack *.stationpack *.zip);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.page, self.tr("Station pack"), "",
+                                              self.tr("Station packs (*.pack *.stationpack *.zip);;All files (*)"))
         if path:
             self.check(path)
 
     def check(self, path: str) -> None:
         st, user = self.page.ctx.station, self.page.ctx.user
         self._start(lambda job: preview_import(st.db, st.data_dir, st.config, path, user), "pack check",
-                    f"Checking the pack's signature and every file's sha256: {path}", self._checked)
+                    self.tr("Checking the pack's signature and every file's sha256: {path}").format(path=path),
+                    self._checked)
 
     def _start(self, work, name: str, words: str, on_success, cancellable: bool = True) -> None:
         self.page.progress.begin(words)
@@ -80,7 +87,7 @@ class PackImporter(QObject):
 
     @Slot(str)
     def _failed(self, message: str) -> None:
-        QMessageBox.warning(self.page, TITLE, message)
+        QMessageBox.warning(self.page, title(), message)
 
     @Slot()
     def _ended(self) -> None:
@@ -96,11 +103,13 @@ class PackImporter(QObject):
         st, user = self.page.ctx.station, self.page.ctx.user
         self._start(lambda job: import_pack(st.db, st.data_dir, st.config, preview.path, user,
                                             expected_manifest_sha256=preview.manifest_sha256),
-                    "pack import", f"Importing {preview.path.name} ...", self._imported, cancellable=False)
+                    "pack import", self.tr("Importing {file} ...").format(file=preview.path.name), self._imported,
+                    cancellable=False)
 
     @Slot(object)
     def _imported(self, preview) -> None:
         self.page.ctx.events.settings_changed.emit()
-        QMessageBox.information(self.page, TITLE, f"Imported {preview.path.name}, signed by {preview.signer_name}; "
-                                f"{len(preview.changes)} setting(s) changed. Restart the station to use its model, "
-                                "prompt set and settings.")
+        QMessageBox.information(self.page, title(), self.tr(
+            "Imported {file}, signed by {signer}; %n setting(s) changed. Restart the station to use its model, "
+            "prompt set and settings.", "", len(preview.changes)).format(file=preview.path.name,
+                                                                         signer=preview.signer_name))

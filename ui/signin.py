@@ -14,7 +14,7 @@ class SignInDialog(QDialog):
         self.station = station
         self.user = None
         self.first_account = accounts.needs_first_account(station.db)
-        self.setWindowTitle(f"{station.config.name}: sign in")
+        self.setWindowTitle(self.tr("{station}: sign in").format(station=station.config.name))
         self.name_edit, self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -22,14 +22,15 @@ class SignInDialog(QDialog):
         self.message.setWordWrap(True)
         form = QFormLayout(self)
         if self.first_account:
-            form.addRow(QLabel("<b>New station.</b> Create the first account: a manager, who then adds everyone else."))
-        form.addRow("User name", self.name_edit)
-        form.addRow("Password", self.password_edit)
+            form.addRow(QLabel(self.tr("<b>New station.</b> Create the first account: a manager, who then adds everyone else.")))
+        form.addRow(self.tr("User name"), self.name_edit)
+        form.addRow(self.tr("Password"), self.password_edit)
         if self.first_account:
-            form.addRow("Password again", self.repeat_edit)
+            form.addRow(self.tr("Password again"), self.repeat_edit)
         form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create and sign in" if self.first_account else "Sign in")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("Create and sign in") if self.first_account else self.tr("Sign in"))
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -49,6 +50,6 @@ class SignInDialog(QDialog):
             self.password_edit.setFocus()
             return
         except Exception as e:
-            QMessageBox.warning(self, "Sign in", f"Could not sign in: {e}")
+            QMessageBox.warning(self, self.tr("Sign in"), self.tr("Could not sign in: {error}").format(error=e))
             return
         self.accept()

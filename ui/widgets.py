@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QHeaderView, QLabel,
@@ -11,7 +11,24 @@ from PySide6.QtWidgets import (
 )
 
 VERDICT_COLOURS = {"PASS": "#1b7f3b", "FAIL": "#b3261e", "REVIEW": "#b06000", "": "#5f6368"}
-VERDICT_WORDS = {"PASS": "PASS", "FAIL": "FAIL", "REVIEW": "CHECK BY HAND", "": "WAITING"}
+# the database keeps PASS / FAIL / REVIEW; the banner shows these words in the window's language
+VERDICT_WORDS = {"PASS": QT_TRANSLATE_NOOP("VerdictBanner", "PASS"), "FAIL": QT_TRANSLATE_NOOP("VerdictBanner", "FAIL"),
+                 "REVIEW": QT_TRANSLATE_NOOP("VerdictBanner", "CHECK BY HAND"),
+                 "": QT_TRANSLATE_NOOP("VerdictBanner", "WAITING")}
+
+
+VERDICT_NAMES = (QT_TRANSLATE_NOOP("Verdicts", "PASS"), QT_TRANSLATE_NOOP("Verdicts", "FAIL"),
+                 QT_TRANSLATE_NOOP("Verdicts", "REVIEW"))
+
+
+def verdict_name(verdict) -> str:
+    """A verdict as the database keeps it (PASS, FAIL, REVIEW) in the window's language, for running text."""
+    return QCoreApplication.translate("Verdicts", verdict) if verdict in VERDICT_NAMES else str(verdict)
+
+
+def verdict_words(verdict: str) -> str:
+    """The banner's word for a verdict, translated (PASS is 合格 in Japanese)."""
+    return QCoreApplication.translate("VerdictBanner", VERDICT_WORDS[verdict]) if verdict in VERDICT_WORDS else verdict
 
 
 def pixmap_from_rgb(image: np.ndarray) -> QPixmap:
@@ -58,8 +75,7 @@ class VerdictBanner(QLabel):
 
     def show_verdict(self, verdict: str, detail: str = "") -> None:
         self.verdict = verdict
-        text = VERDICT_WORDS.get(verdict, verdict)
-        self.setText(text if not detail else f"{text}")
+        self.setText(verdict_words(verdict))
         self.setToolTip(detail)
         self.setStyleSheet(f"background:{VERDICT_COLOURS.get(verdict, '#5f6368')}; color:white; border-radius:8px;")
 
@@ -116,7 +132,7 @@ class ProgressPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.bar = QProgressBar()
         self.label = QLabel()
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._cancel)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.bar, 2)
@@ -137,7 +153,7 @@ class ProgressPanel(QWidget):
 
     def _cancel(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.label.setText("Cancelling ...")
+        self.label.setText(self.tr("Cancelling ..."))
         self.cancel_requested.emit()
 
     def end(self) -> None:
@@ -171,7 +187,7 @@ class TrendChart(QWidget):
             p.drawText(4, int(y) + 4, f"{frac:.0%}")
         n = max((len(v) for _, v in self.series.values()), default=0)
         if n == 0:
-            p.drawText(left + 10, (top + bottom) // 2, "No runs yet")
+            p.drawText(left + 10, (top + bottom) // 2, self.tr("No runs yet"))
             return
         step = (right - left) / max(n - 1, 1)
         for i, weak in enumerate(self.hatched):
@@ -204,7 +220,8 @@ class ScheduleNotice(QLabel):
 
     def show_schedule(self, lines: list[str], status: str) -> None:
         self.status = status
-        prefix = {"overdue": "Self-test overdue: tell a quality manager. ", "due": "Self-test due. "}.get(status, "")
+        prefix = {"overdue": self.tr("Self-test overdue: tell a quality manager. "),
+                  "due": self.tr("Self-test due. ")}.get(status, "")
         self.setText(prefix + "  |  ".join(lines))
         self.setStyleSheet("padding:4px;" + self.STYLES.get(status, "color:#555;"))
         self.setVisible(status != "off")

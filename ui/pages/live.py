@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
@@ -17,17 +17,23 @@ from ..context import AppContext
 from ..live_runner import LiveRunner
 from ..widgets import ScheduleNotice, VerdictBanner, pixmap_from_rgb
 
-SOURCES = [  # (kind, words on the screen, what the target box asks for)
-    ("synthetic", "Simulated camera", ""),
-    ("camera", "Camera (device number)", "device number, e.g. 0"),
-    ("rtsp", "Network camera (RTSP)", "rtsp://address/stream"),
-    ("folder", "Folder of images", "folder with .png / .jpg files"),
-    ("video", "Video file", "video file"),
+SOURCES = [  # (kind, words on the screen, what the target box asks for); translated with the context "Sources"
+    ("synthetic", QT_TRANSLATE_NOOP("Sources", "Simulated camera"), ""),
+    ("camera", QT_TRANSLATE_NOOP("Sources", "Camera (device number)"), QT_TRANSLATE_NOOP("Sources", "device number, e.g. 0")),
+    ("rtsp", QT_TRANSLATE_NOOP("Sources", "Network camera (RTSP)"), QT_TRANSLATE_NOOP("Sources", "rtsp://address/stream")),
+    ("folder", QT_TRANSLATE_NOOP("Sources", "Folder of images"),
+     QT_TRANSLATE_NOOP("Sources", "folder with .png / .jpg files")),
+    ("video", QT_TRANSLATE_NOOP("Sources", "Video file"), QT_TRANSLATE_NOOP("Sources", "video file")),
 ]
 
 
+def source_words(text: str) -> str:
+    """An entry of SOURCES in the window's language."""
+    return QCoreApplication.translate("Sources", text) if text else ""
+
+
 class LivePage(QWidget):
-    title = "Live inspection"
+    title = QT_TRANSLATE_NOOP("Pages", "Live inspection")
     permission = "inspect"
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -35,19 +41,20 @@ class LivePage(QWidget):
         self.ctx = ctx
         self.runner: LiveRunner | None = None
         self.started_at = 0.0
+        self.stopped_by_problem = False  # the status line then keeps saying why it stopped
 
         self.source_box = QComboBox()
         for kind, words, _ in SOURCES:
-            self.source_box.addItem(words, kind)
+            self.source_box.addItem(source_words(words), kind)
         self.target_edit = QLineEdit()
-        self.browse_button = QPushButton("Browse ...")
-        self.start_button = QPushButton("Start")
-        self.stop_button = QPushButton("Stop")
+        self.browse_button = QPushButton(self.tr("Browse ..."))
+        self.start_button = QPushButton(self.tr("Start"))
+        self.stop_button = QPushButton(self.tr("Stop"))
         for b in (self.start_button, self.stop_button):
             b.setMinimumHeight(40)
         self.stop_button.setEnabled(False)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Camera:"))
+        top.addWidget(QLabel(self.tr("Camera:")))
         top.addWidget(self.source_box)
         top.addWidget(self.target_edit, 1)
         top.addWidget(self.browse_button)
@@ -57,14 +64,14 @@ class LivePage(QWidget):
         self.alarm_label = QLabel()
         self.alarm_label.setWordWrap(True)
         self.alarm_label.setStyleSheet("background:#b3261e; color:white; padding:10px; font-weight:bold;")
-        self.reset_button = QPushButton("Reset alarm (manager)")
+        self.reset_button = QPushButton(self.tr("Reset alarm (manager)"))
         alarm_row = QHBoxLayout()
         alarm_row.addWidget(self.alarm_label, 1)
         alarm_row.addWidget(self.reset_button)
         self.alarm_box = QWidget()
         self.alarm_box.setLayout(alarm_row)
 
-        self.camera_view = QLabel("No picture yet: press Start")
+        self.camera_view = QLabel(self.tr("No picture yet: press Start"))
         self.camera_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.camera_view.setMinimumSize(320, 320)
         self.camera_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -77,19 +84,20 @@ class LivePage(QWidget):
         for lbl in (self.check_a_label, self.check_b_label, self.reason_label):
             lbl.setFont(big)
             lbl.setWordWrap(True)
-        checks = QGroupBox("What the two checks see")
+        checks = QGroupBox(self.tr("What the two checks see"))
         grid = QGridLayout(checks)
-        grid.addWidget(QLabel("Vision model:"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Vision model:")), 0, 0)
         grid.addWidget(self.check_a_label, 0, 1)
-        grid.addWidget(QLabel("Second check:"), 1, 0)
+        grid.addWidget(QLabel(self.tr("Second check:")), 1, 0)
         grid.addWidget(self.check_b_label, 1, 1)
         grid.addWidget(self.reason_label, 2, 0, 1, 2)
 
         self.count_labels = {}
-        counters = QGroupBox("This shift")
+        counters = QGroupBox(self.tr("This shift"))
         cgrid = QGridLayout(counters)
-        for i, (key, words) in enumerate([("PASS", "Passed"), ("FAIL", "Failed"), ("REVIEW", "To check by hand"),
-                                          ("ALL", "All parts"), ("RATE", "Parts per minute")]):
+        for i, (key, words) in enumerate([("PASS", self.tr("Passed")), ("FAIL", self.tr("Failed")),
+                                          ("REVIEW", self.tr("To check by hand")), ("ALL", self.tr("All parts")),
+                                          ("RATE", self.tr("Parts per minute"))]):
             value = QLabel("0")
             value.setFont(big)
             cgrid.addWidget(QLabel(words), i, 0)
@@ -142,22 +150,23 @@ class LivePage(QWidget):
     def _source_changed(self) -> None:
         kind = self.source_box.currentData()
         hint = next(h for k, _, h in SOURCES if k == kind)
-        self.target_edit.setPlaceholderText(hint)
+        self.target_edit.setPlaceholderText(source_words(hint))
         self.target_edit.setEnabled(bool(hint))
         self.browse_button.setEnabled(kind in ("folder", "video"))
 
     def _browse(self) -> None:
         if self.source_box.currentData() == "folder":
-            path = QFileDialog.getExistingDirectory(self, "Folder of images")
+            path = QFileDialog.getExistingDirectory(self, self.tr("Folder of images"))
         else:
-            path, _ = QFileDialog.getOpenFileName(self, "Video file")
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Video file"))
         if path:
             self.target_edit.setText(path)
 
     def make_source(self):
         kind, target = self.source_box.currentData(), self.target_edit.text().strip()
         if kind != "synthetic" and not target:
-            raise ValueError(f"{self.source_box.currentText()}: fill in the {self.target_edit.placeholderText()}")
+            raise ValueError(self.tr("{source}: fill in the {what}").format(
+                source=self.source_box.currentText(), what=self.target_edit.placeholderText()))
         return open_configured_source(self.ctx.station.config, kind, target)
 
     # ----------------------------------------------------------------- run
@@ -170,13 +179,14 @@ class LivePage(QWidget):
             return
         reason = self.ctx.claim("live inspection")
         if reason:
-            QMessageBox.information(self, "Live inspection", reason)
+            QMessageBox.information(self, self.tr("Live inspection"), reason)
             return
         try:
             source = self.make_source()
         except Exception as e:
             self.ctx.release("live inspection")
-            QMessageBox.warning(self, "Camera", f"The camera could not be opened.\n\n{e}")
+            QMessageBox.warning(self, self.tr("Camera"),
+                                self.tr("The camera could not be opened.\n\n{error}").format(error=e))
             return
         pipeline = self.ctx.pipeline
         pipeline.operator, pipeline.source_name = self.ctx.user, source.description
@@ -185,13 +195,14 @@ class LivePage(QWidget):
         self.runner.updated.connect(self._refresh)
         self.runner.finished.connect(self._finished)
         self.started_at = time.monotonic()
-        self.status_label.setText(f"Running: {source.description}")
+        self.stopped_by_problem = False
+        self.status_label.setText(self.tr("Running: {source}").format(source=source.description))
         self.runner.start()
         self._set_running(True)
 
     def stop(self) -> None:
         if self.runner is not None:
-            self.status_label.setText("Stopping ...")
+            self.status_label.setText(self.tr("Stopping ..."))
             self.runner.stop()
 
     def stop_and_wait(self, timeout_ms: int = 10000) -> None:
@@ -210,15 +221,16 @@ class LivePage(QWidget):
         self.runner = None
         self.ctx.release("live inspection")
         self._set_running(False)
-        if not self.status_label.text().startswith("Stopped because"):
-            self.status_label.setText("Stopped.")
+        if not self.stopped_by_problem:
+            self.status_label.setText(self.tr("Stopped."))
         self.ctx.events.inspections_recorded.emit()
 
     def _failed(self, message: str) -> None:
-        self.status_label.setText(f"Stopped because of a problem: {message}")
-        QMessageBox.warning(self, "Live inspection stopped",
-                            f"{message}\n\nCheck the camera connection and press Start again. "
-                            "Every part inspected so far is saved.")
+        self.stopped_by_problem = True
+        self.status_label.setText(self.tr("Stopped because of a problem: {message}").format(message=message))
+        QMessageBox.warning(self, self.tr("Live inspection stopped"),
+                            self.tr("{message}\n\nCheck the camera connection and press Start again. "
+                                    "Every part inspected so far is saved.").format(message=message))
 
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
@@ -240,13 +252,15 @@ class LivePage(QWidget):
         minutes = max(time.monotonic() - self.started_at, 1e-6) / 60
         self.count_labels["RATE"].setText(f"{runner.frames / minutes:.0f}")
         if runner.source_message:
-            self.status_label.setText(f"Camera: {runner.source_message}")
+            self.status_label.setText(self.tr("Camera: {message}").format(message=runner.source_message))
 
     def _show_result(self, result) -> None:
         d, names = result.decision, self.ctx.class_names
         self.banner.show_verdict(d.verdict)
-        self.check_a_label.setText(f"{names.get(d.a.label, d.a.label)}  ({d.a.confidence:.0%} sure)")
-        self.check_b_label.setText(f"{names.get(d.b.label, d.b.label)}  ({d.b.confidence:.0%} sure)")
+        self.check_a_label.setText(self.tr("{label}  ({confidence} sure)").format(
+            label=names.get(d.a.label, d.a.label), confidence=f"{d.a.confidence:.0%}"))
+        self.check_b_label.setText(self.tr("{label}  ({confidence} sure)").format(
+            label=names.get(d.b.label, d.b.label), confidence=f"{d.b.confidence:.0%}"))
         self.reason_label.setText(reason_words(d.reason))
         pixmap = pixmap_from_rgb(result.frame.image)
         self.camera_view.setPixmap(pixmap.scaled(self.camera_view.size(), Qt.AspectRatioMode.KeepAspectRatio,
@@ -256,23 +270,24 @@ class LivePage(QWidget):
     def refresh_alarm(self) -> None:
         manual = self.ctx.pipeline.manual_mode
         self.alarm_box.setVisible(manual)
-        self.alarm_label.setText(
+        self.alarm_label.setText(self.tr(
             "MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. "
-            "Tell your manager; only a manager can reset this.")
+            "Tell your manager; only a manager can reset this."))
         self.reset_button.setEnabled(self.ctx.can("failsafe.reset"))
 
     def refresh_schedule(self) -> None:
         self.schedule_notice.show_schedule(*self.ctx.schedule())
 
     def _reset_alarm(self) -> None:
-        answer = QMessageBox.question(self, "Reset the alarm",
-                                      "Has the cause been found and fixed? The station returns to automatic decisions.")
+        answer = QMessageBox.question(self, self.tr("Reset the alarm"),
+                                      self.tr("Has the cause been found and fixed? The station returns to automatic "
+                                              "decisions."))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             self.ctx.pipeline.reset_failsafe(self.ctx.user, note="reset from the live page")
         except Exception as e:
-            QMessageBox.warning(self, "Reset the alarm", str(e))
+            QMessageBox.warning(self, self.tr("Reset the alarm"), str(e))
         self.refresh_alarm()
 
     def _user_changed(self) -> None:
@@ -283,12 +298,13 @@ class LivePage(QWidget):
             self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
 
 
-_REASON_WORDS = {
-    "manual mode": "manual mode is on",
-    "disagreement": "the two checks disagree",
-    "low confidence A": "the vision model is unsure",
-    "low confidence B": "the second check is unsure",
-    "no part / unfamiliar frame": "no whole part like this station's is in view (no part / unfamiliar frame)",
+_REASON_WORDS = {  # the decision's reason codes (data) and their words, translated with the context "Reasons"
+    "manual mode": QT_TRANSLATE_NOOP("Reasons", "manual mode is on"),
+    "disagreement": QT_TRANSLATE_NOOP("Reasons", "the two checks disagree"),
+    "low confidence A": QT_TRANSLATE_NOOP("Reasons", "the vision model is unsure"),
+    "low confidence B": QT_TRANSLATE_NOOP("Reasons", "the second check is unsure"),
+    "no part / unfamiliar frame": QT_TRANSLATE_NOOP(
+        "Reasons", "no whole part like this station's is in view (no part / unfamiliar frame)"),
 }
 
 
@@ -296,5 +312,9 @@ def reason_words(reason: str, sentence: bool = True) -> str:
     """The decision's reasons in words for the line, e.g. 'the two checks disagree'."""
     if not reason:
         return ""
-    parts = " and ".join(_REASON_WORDS.get(r.strip(), r.strip()) for r in reason.split(","))
-    return f"Sent to the review queue: {parts}." if sentence else parts
+    words = [QCoreApplication.translate("Reasons", _REASON_WORDS[r.strip()]) if r.strip() in _REASON_WORDS
+             else r.strip() for r in reason.split(",")]
+    parts = QCoreApplication.translate("Reasons", " and ").join(words)
+    if not sentence:
+        return parts
+    return QCoreApplication.translate("Reasons", "Sent to the review queue: {reasons}.").format(reasons=parts)

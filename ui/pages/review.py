@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -55,7 +55,7 @@ def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], in
 
 
 class ReviewPage(QWidget):
-    title = "Review queue"
+    title = QT_TRANSLATE_NOOP("Pages", "Review queue")
     permission = "review"
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -68,9 +68,9 @@ class ReviewPage(QWidget):
         self.decided = 0
 
         self.count_label = QLabel("")
-        self.refresh_button = QPushButton("Refresh")
-        self.more_button = QPushButton("Load more")
-        self.table = list_table(["Part", "No.", "Time", "Why"], stretch=3)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.more_button = QPushButton(self.tr("Load more"))
+        self.table = list_table([self.tr("Part"), self.tr("No."), self.tr("Time"), self.tr("Why")], stretch=3)
         self.table.verticalHeader().setDefaultSectionSize(THUMB + 6)
         self.table.setIconSize(QPixmap(THUMB, THUMB).size())
         self.table.setColumnWidth(0, THUMB + 12)
@@ -87,12 +87,12 @@ class ReviewPage(QWidget):
         left_box.setLayout(left)
 
         self.view = ImageView()
-        self.opinions_label = QLabel("Nothing selected")
+        self.opinions_label = QLabel(self.tr("Nothing selected"))
         self.opinions_label.setWordWrap(True)
         self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("Note (optional), e.g. 'scratch is outside the sealing face'")
+        self.note_edit.setPlaceholderText(self.tr("Note (optional), e.g. 'scratch is outside the sealing face'"))
         self.class_buttons: list[QPushButton] = []
-        choose = QGroupBox("What is this part really?  (press the number key)")
+        choose = QGroupBox(self.tr("What is this part really?  (press the number key)"))
         grid = QGridLayout(choose)
         for i, c in enumerate(ctx.station.config.classes):
             key = str((i + 1) % 10) if i < 10 else ""
@@ -104,18 +104,18 @@ class ReviewPage(QWidget):
             self.class_buttons.append(button)
             if key:
                 QShortcut(QKeySequence(key), self, activated=lambda k=c.key: self.decide(k))
-        no_part = QPushButton("X  No whole part in view (empty, half a part, something else)")
+        no_part = QPushButton(self.tr("X  No whole part in view (empty, half a part, something else)"))
         no_part.setMinimumHeight(36)
         no_part.setStyleSheet("text-align:left; padding-left:8px; color:#8a4b00;")
         no_part.clicked.connect(lambda: self.decide(NO_PART_LABEL))
         grid.addWidget(no_part, (len(ctx.station.config.classes) + 1) // 2, 0, 1, 2)
         self.class_buttons.append(no_part)
         QShortcut(QKeySequence("X"), self, activated=lambda: self.decide(NO_PART_LABEL))
-        self.skip_button = QPushButton("Skip (S)")
+        self.skip_button = QPushButton(self.tr("Skip (S)"))
         self.skip_button.clicked.connect(self.skip)
         zoom_row = QHBoxLayout()
-        for text, slot in (("Zoom in (+)", lambda: self.view.zoom_by(1.25)), ("Zoom out (-)", lambda: self.view.zoom_by(0.8)),
-                           ("Fit (F)", self.view.fit)):
+        for text, slot in ((self.tr("Zoom in (+)"), lambda: self.view.zoom_by(1.25)),
+                           (self.tr("Zoom out (-)"), lambda: self.view.zoom_by(0.8)), (self.tr("Fit (F)"), self.view.fit)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             zoom_row.addWidget(b)
@@ -168,7 +168,7 @@ class ReviewPage(QWidget):
         if self.loading is not None or not self.more:
             return
         self.more_button.setEnabled(False)
-        self.count_label.setText("Loading ...")
+        self.count_label.setText(self.tr("Loading ..."))
         after = self.last_loaded_id
         self.loading = start_job(self, lambda job: load_queue_page(self.ctx, after), "review page",
                                  on_success=self._page_loaded, on_failure=self._load_failed)
@@ -178,7 +178,7 @@ class ReviewPage(QWidget):
         self.loading = None
 
     def _load_failed(self, message: str) -> None:
-        self.count_label.setText(f"Could not read the queue: {message}")
+        self.count_label.setText(self.tr("Could not read the queue: {message}").format(message=message))
 
     def _page_loaded(self, result) -> None:
         items, pending = result
@@ -204,7 +204,10 @@ class ReviewPage(QWidget):
             self.table.setCurrentCell(first_new, 1)
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"{self.pending} part(s) waiting" + (f" - {self.decided} decided now" if self.decided else ""))
+        text = self.tr("%n part(s) waiting", "", self.pending)
+        if self.decided:
+            text += self.tr(" - %n decided now", "", self.decided)
+        self.count_label.setText(text)
 
     # ----------------------------------------------------------------- deciding
     def current(self) -> QueueItem | None:
@@ -216,15 +219,17 @@ class ReviewPage(QWidget):
         for b in self.class_buttons + [self.skip_button]:
             b.setEnabled(item is not None)
         if item is None:
-            self.opinions_label.setText("The queue is empty." if not self.items else "Nothing selected")
+            self.opinions_label.setText(self.tr("The queue is empty.") if not self.items else self.tr("Nothing selected"))
             self.view.set_pixmap(QPixmap())
             return
         names = self.ctx.class_names
         self.view.set_pixmap(pixmap_from_file(item.image_path))
-        self.opinions_label.setText(
-            f"<b>Part no. {item.id}</b> ({item.at})<br>Vision model: <b>{names.get(item.label_a, item.label_a)}</b> "
-            f"({item.conf_a:.0%} sure)<br>Second check: <b>{names.get(item.label_b, item.label_b)}</b> "
-            f"({item.conf_b:.0%} sure)<br>{reason_words(item.reason)}")
+        self.opinions_label.setText(self.tr(
+            "<b>Part no. {id}</b> ({at})<br>Vision model: <b>{label_a}</b> ({conf_a} sure)<br>"
+            "Second check: <b>{label_b}</b> ({conf_b} sure)<br>{reasons}").format(
+                id=item.id, at=item.at, label_a=names.get(item.label_a, item.label_a), conf_a=f"{item.conf_a:.0%}",
+                label_b=names.get(item.label_b, item.label_b), conf_b=f"{item.conf_b:.0%}",
+                reasons=reason_words(item.reason)))
 
     def decide(self, class_key: str) -> None:
         item = self.current()
@@ -233,9 +238,9 @@ class ReviewPage(QWidget):
         try:
             review_queue.decide(self.ctx.station, self.ctx.user, item.id, class_key, note=self.note_edit.text().strip())
         except ReviewError as e:  # decided meanwhile by someone else: drop it from the list
-            QMessageBox.information(self, "Review", str(e))
+            QMessageBox.information(self, self.tr("Review"), str(e))
         except Exception as e:
-            QMessageBox.warning(self, "Review", f"The decision was not saved: {e}")
+            QMessageBox.warning(self, self.tr("Review"), self.tr("The decision was not saved: {error}").format(error=e))
             return
         else:
             self.decided += 1

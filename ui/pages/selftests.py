@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
@@ -21,25 +21,40 @@ from station.service.selftests import ResultLine, RunSummary
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..widgets import ImageView, ProgressPanel, ScheduleNotice, TrendChart, list_table, pixmap_from_rgb
+from ..widgets import ImageView, ProgressPanel, ScheduleNotice, TrendChart, list_table, pixmap_from_rgb, verdict_name
 
-REFERENCES = [("generated", "Generated parts (simulated)"), ("reviews", "Parts reviewed on this station"),
-              ("folder", "Labelled folder ...")]
-OUTCOME_WORDS = {"correct": "right", "caught": "sent to review", "silent_failure": "wrong, not noticed",
-                 "defect_escape": "DEFECT PASSED", "flipped": "changed by trigger", "unchanged": "unchanged"}
+# module-level words are marked for lupdate with the context "Selftests" and translated where shown (tr_)
+REFERENCES = [("generated", QT_TRANSLATE_NOOP("Selftests", "Generated parts (simulated)")),
+              ("reviews", QT_TRANSLATE_NOOP("Selftests", "Parts reviewed on this station")),
+              ("folder", QT_TRANSLATE_NOOP("Selftests", "Labelled folder ..."))]
+OUTCOME_WORDS = {"correct": QT_TRANSLATE_NOOP("Selftests", "right"),
+                 "caught": QT_TRANSLATE_NOOP("Selftests", "sent to review"),
+                 "silent_failure": QT_TRANSLATE_NOOP("Selftests", "wrong, not noticed"),
+                 "defect_escape": QT_TRANSLATE_NOOP("Selftests", "DEFECT PASSED"),
+                 "flipped": QT_TRANSLATE_NOOP("Selftests", "changed by trigger"),
+                 "unchanged": QT_TRANSLATE_NOOP("Selftests", "unchanged")}
 
 
-PRM_MODES = (("input", "the vision model's input (after the station's resize)"),
-             ("frame", "the camera picture (through the station's resize)"))
+PRM_MODES = (("input", QT_TRANSLATE_NOOP("Selftests", "the vision model's input (after the station's resize)")),
+             ("frame", QT_TRANSLATE_NOOP("Selftests", "the camera picture (through the station's resize)")))
+MODE_NAMES = {"input": QT_TRANSLATE_NOOP("Selftests", "Input mode. "),
+              "frame": QT_TRANSLATE_NOOP("Selftests", "Frame mode. ")}
+
+
+def tr_(text: str) -> str:
+    return QCoreApplication.translate("Selftests", text)
 
 
 def parse_eps(text: str) -> list[float]:
     try:
         values = [float(t) for t in text.replace(" ", "").split(",") if t]
     except ValueError:
-        raise ValueError(f"strengths must be numbers separated by commas, e.g. 4,8,16; got '{text}'") from None
+        raise ValueError(QCoreApplication.translate(
+            "Selftests", "strengths must be numbers separated by commas, e.g. 4,8,16; got '{text}'").format(text=text)
+        ) from None
     if not values or any(not 0 < v <= 64 for v in values):
-        raise ValueError("each strength must be above 0 and at most 64 (in 1/255 steps of brightness)")
+        raise ValueError(QCoreApplication.translate(
+            "Selftests", "each strength must be above 0 and at most 64 (in 1/255 steps of brightness)"))
     return [v / 255 for v in values]
 
 
@@ -48,20 +63,25 @@ def run_row_summary(run: RunSummary) -> str:
     if run.kind == "prm":
         parts = []
         for variant, m in s.get("by_eps", {}).items():
-            text = (f"{variant}: right {m['correct']:.0%}, to review {m['caught']:.0%}, "
-                    f"unnoticed {m['silent_failure']:.0%}, defects passed {m['defect_escape']:.0%}")
+            text = QCoreApplication.translate(
+                "Selftests", "{variant}: right {correct}, to review {caught}, unnoticed {unnoticed}, defects passed {passed}"
+            ).format(variant=variant, correct=f"{m['correct']:.0%}", caught=f"{m['caught']:.0%}",
+                     unnoticed=f"{m['silent_failure']:.0%}", passed=f"{m['defect_escape']:.0%}")
             if not m.get("attack_effective", True):
                 text = f"{variant}: {INEFFECTIVE_TEXT}"
             parts.append(text)
-        mode = f"{s['mode']} mode. " if s.get("mode") else ""
+        mode = s.get("mode") or ""
+        mode = tr_(MODE_NAMES[mode]) if mode in MODE_NAMES else (f"{mode}. " if mode else "")
         return mode + "; ".join(parts)
     passed, worst = s.get("worst_defects_passed", {}), s.get("worst", {})
     parts = []
     for setting, w in worst.items():
         p = passed.get(setting, {})
-        parts.append(f"{setting}: a trigger passed up to {p.get('rate', 0):.0%} of defects "
-                     f"({_over_clean(p)}, {p.get('trigger') or '-'}); any flip up to {w.get('asr', 0):.0%} "
-                     f"({_over_clean(w)})")
+        parts.append(QCoreApplication.translate(
+            "Selftests", "{setting}: a trigger passed up to {rate} of defects ({over}, {trigger}); any flip up to "
+                         "{asr} ({asr_over})").format(setting=setting, rate=f"{p.get('rate', 0):.0%}",
+                                                      over=_over_clean(p), trigger=p.get('trigger') or '-',
+                                                      asr=f"{w.get('asr', 0):.0%}", asr_over=_over_clean(w)))
     if s.get("inversion"):
         parts.append(inversion_line(s["inversion"]))
     return "; ".join(parts)
@@ -70,11 +90,13 @@ def run_row_summary(run: RunSummary) -> str:
 def _over_clean(worst: dict) -> str:
     """What the trigger adds above the clean frames' own rate (older runs did not record it)."""
     above = worst.get("above_baseline")
-    return "clean baseline not recorded" if above is None else f"{above:+.0%} over clean"
+    if above is None:
+        return QCoreApplication.translate("Selftests", "clean baseline not recorded")
+    return QCoreApplication.translate("Selftests", "{change} over clean").format(change=f"{above:+.0%}")
 
 
 class SelftestPage(QWidget):
-    title = "Self-tests"
+    title = QT_TRANSLATE_NOOP("Pages", "Self-tests")
     permission = "selftest.run"
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -85,44 +107,47 @@ class SelftestPage(QWidget):
 
         self.mode_box = QComboBox()
         for key, words in PRM_MODES:
-            self.mode_box.addItem(words, key)
+            self.mode_box.addItem(tr_(words), key)
         self.eps_edit = QLineEdit("8")
         self.iters_spin = QSpinBox(minimum=1, maximum=5000, value=250)
         self.images_spin = QSpinBox(minimum=1, maximum=2000, value=16)
         self.prm_reference = QComboBox()
-        self.prm_button = QPushButton("Start attack test")
-        prm_box = QGroupBox("Attack test (PRM): could someone holding the public vision model make this station pass bad parts?")
+        self.prm_button = QPushButton(self.tr("Start attack test"))
+        prm_box = QGroupBox(self.tr("Attack test (PRM): could someone holding the public vision model make this "
+                                  "station pass bad parts?"))
         form = QFormLayout(prm_box)
-        form.addRow("Attack on", self.mode_box)
-        form.addRow("Strengths (1/255 steps, e.g. 4,8,16)", self.eps_edit)
-        form.addRow("Steps per attack", self.iters_spin)
-        form.addRow("Parts", self.images_spin)
-        form.addRow("Parts from", self.prm_reference)
+        form.addRow(self.tr("Attack on"), self.mode_box)
+        form.addRow(self.tr("Strengths (1/255 steps, e.g. 4,8,16)"), self.eps_edit)
+        form.addRow(self.tr("Steps per attack"), self.iters_spin)
+        form.addRow(self.tr("Parts"), self.images_spin)
+        form.addRow(self.tr("Parts from"), self.prm_reference)
         form.addRow(self.prm_button)
 
         self.probe_images = QSpinBox(minimum=2, maximum=2000, value=30)
-        self.probe_invert = QCheckBox("Also search for triggers of unknown kinds (trigger inversion; seconds for the demo model)")
+        self.probe_invert = QCheckBox(self.tr("Also search for triggers of unknown kinds (trigger inversion; "
+                                              "seconds for the demo model)"))
         self.probe_invert.setChecked(True)
         self.probe_reference = QComboBox()
-        self.probe_button = QPushButton("Start backdoor probe")
-        probe_box = QGroupBox("Backdoor probe: do small stickers, patterns or warps flip the vision model's answer?")
+        self.probe_button = QPushButton(self.tr("Start backdoor probe"))
+        probe_box = QGroupBox(self.tr("Backdoor probe: do small stickers, patterns or warps flip the vision model's answer?"))
         pform = QFormLayout(probe_box)
-        pform.addRow("Parts", self.probe_images)
-        pform.addRow("Parts from", self.probe_reference)
+        pform.addRow(self.tr("Parts"), self.probe_images)
+        pform.addRow(self.tr("Parts from"), self.probe_reference)
         pform.addRow(self.probe_invert)
         pform.addRow(self.probe_button)
         for box in (self.prm_reference, self.probe_reference):
             for key, words in REFERENCES:
-                box.addItem(words, key)
+                box.addItem(tr_(words), key)
             box.activated.connect(lambda _i, b=box: self._reference_chosen(b))
 
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
-        self.history = list_table(["Run", "Started", "Test", "Status", "Result"], stretch=4)
+        self.history = list_table([self.tr("Run"), self.tr("Started"), self.tr("Test"), self.tr("Status"),
+                                   self.tr("Result")], stretch=4)
         self.history.doubleClicked.connect(self.open_run)
         self.trend = TrendChart()
-        self.open_button = QPushButton("Open run")
-        self.report_button = QPushButton("Export report ...")
+        self.open_button = QPushButton(self.tr("Open run"))
+        self.report_button = QPushButton(self.tr("Export report ..."))
         self.open_button.clicked.connect(self.open_run)
         self.report_button.clicked.connect(self.export_report)
 
@@ -130,7 +155,7 @@ class SelftestPage(QWidget):
         forms.addWidget(prm_box, 1)
         forms.addWidget(probe_box, 1)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("History (double-click a run to open it)"), 1)
+        buttons.addWidget(QLabel(self.tr("History (double-click a run to open it)")), 1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.report_button)
         self.schedule_notice = ScheduleNotice()
@@ -140,7 +165,8 @@ class SelftestPage(QWidget):
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         layout.addWidget(self.history, 2)
-        layout.addWidget(QLabel("Attack test trend (oldest left; hatched: an attack that did not bite, which says nothing)"))
+        layout.addWidget(QLabel(self.tr("Attack test trend (oldest left; hatched: an attack that did not bite, "
+                                        "which says nothing)")))
         layout.addWidget(self.trend, 1)
 
         self.prm_button.clicked.connect(self.start_prm)
@@ -159,10 +185,10 @@ class SelftestPage(QWidget):
     # ----------------------------------------------------------------- starting
     def _reference_chosen(self, box: QComboBox) -> None:
         if box.currentData() == "folder":
-            folder = QFileDialog.getExistingDirectory(self, "Labelled folder (one sub-folder per class)")
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Labelled folder (one sub-folder per class)"))
             if folder:
                 self.folder = folder
-                box.setItemText(box.currentIndex(), f"Folder: {Path(folder).name}")
+                box.setItemText(box.currentIndex(), self.tr("Folder: {name}").format(name=Path(folder).name))
             else:
                 box.setCurrentIndex(0)
 
@@ -179,25 +205,25 @@ class SelftestPage(QWidget):
         try:
             eps = parse_eps(self.eps_edit.text())
         except ValueError as e:
-            QMessageBox.warning(self, "Attack test", str(e))
+            QMessageBox.warning(self, self.tr("Attack test"), str(e))
             return
         settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value(), mode=self.mode_box.currentData())
         count = self.images_spin.value()
-        self._start("attack test", lambda job: selftests.run_prm(
+        self._start("attack test", self.tr("Starting the attack test ..."), lambda job: selftests.run_prm(
             self.ctx.station, self.ctx.user, self.reference(self.prm_reference, count), settings, progress=job))
 
     def start_probe(self) -> None:
         count = self.probe_images.value()
         inversion = InversionSettings() if self.probe_invert.isChecked() else None
-        self._start("backdoor probe", lambda job: selftests.run_probe(
+        self._start("backdoor probe", self.tr("Starting the backdoor probe ..."), lambda job: selftests.run_probe(
             self.ctx.station, self.ctx.user, self.reference(self.probe_reference, count), inversion, progress=job))
 
-    def _start(self, name: str, work) -> None:
-        reason = "A self-test is running already." if self.job is not None else self.ctx.claim("self-test")
+    def _start(self, name: str, words: str, work) -> None:
+        reason = self.tr("A self-test is running already.") if self.job is not None else self.ctx.claim("self-test")
         if reason:
-            QMessageBox.information(self, "Self-tests", reason)
+            QMessageBox.information(self, self.tr("Self-tests"), reason)
             return
-        self.progress.begin(f"Starting the {name} ...")
+        self.progress.begin(words)
         self.prm_button.setEnabled(False)
         self.probe_button.setEnabled(False)
         self.job = start_job(self, work, name, on_success=self._done, on_failure=self._failed,
@@ -212,7 +238,7 @@ class SelftestPage(QWidget):
         self.refresh_history()
 
     def _failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Self-test", f"The self-test stopped: {message}")
+        QMessageBox.warning(self, self.tr("Self-test"), self.tr("The self-test stopped: {message}").format(message=message))
 
     def _cancelled(self) -> None:
         self.refresh_history()
@@ -229,7 +255,7 @@ class SelftestPage(QWidget):
     def refresh_history(self) -> None:
         self.runs = selftests.history(self.ctx.station.db, limit=200)
         self.history.setRowCount(len(self.runs))
-        kinds = {"prm": "Attack test (PRM)", "backdoor": "Backdoor probe"}
+        kinds = {"prm": self.tr("Attack test (PRM)"), "backdoor": self.tr("Backdoor probe")}
         for i, run in enumerate(self.runs):
             weak = run.ineffective
             status = run.status.value
@@ -238,7 +264,8 @@ class SelftestPage(QWidget):
                 item = QTableWidgetItem(text)
                 if weak:
                     item.setForeground(QColor("#8a4b00"))
-                    item.setToolTip(f"{INEFFECTIVE_TEXT}: check A barely moved, so these outcomes are no evidence")
+                    item.setToolTip(self.tr("{ineffective}: check A barely moved, so these outcomes are no evidence")
+                                    .format(ineffective=INEFFECTIVE_TEXT))
                 self.history.setItem(i, j, item)
         prm = [r for r in reversed(self.runs) if r.kind == "prm" and r.summary.get("by_eps")]
 
@@ -246,10 +273,10 @@ class SelftestPage(QWidget):
             return next(iter(run.summary["by_eps"].values()))[key]
 
         self.trend.set_series({
-            "defects passed": ("#b3261e", [first(r, "defect_escape") for r in prm]),
-            "wrong, not noticed": ("#e37400", [first(r, "silent_failure") for r in prm]),
-            "sent to review": ("#1a73e8", [first(r, "caught") for r in prm]),
-            "vision model right under attack": ("#5f6368", [first(r, "check_a_attacked") for r in prm]),
+            self.tr("defects passed"): ("#b3261e", [first(r, "defect_escape") for r in prm]),
+            self.tr("wrong, not noticed"): ("#e37400", [first(r, "silent_failure") for r in prm]),
+            self.tr("sent to review"): ("#1a73e8", [first(r, "caught") for r in prm]),
+            self.tr("vision model right under attack"): ("#5f6368", [first(r, "check_a_attacked") for r in prm]),
         }, hatched=[run_is_ineffective(r.summary) for r in prm])
         self.refresh_schedule()
 
@@ -265,13 +292,14 @@ class SelftestPage(QWidget):
     def export_report(self) -> None:
         run = self.selected_run()
         if run is None:
-            QMessageBox.information(self, "Report", "Pick a run in the history first.")
+            QMessageBox.information(self, self.tr("Report"), self.tr("Pick a run in the history first."))
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save report", f"selftest-{run.id}.html", "HTML (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), f"selftest-{run.id}.html",
+                                              self.tr("HTML (*.html)"))
         if not path:
             return
         selftests.export_report(self.ctx.station, run.id, path)
-        QMessageBox.information(self, "Report", f"Report saved to {path}")
+        QMessageBox.information(self, self.tr("Report"), self.tr("Report saved to {path}").format(path=path))
 
 
 class RunDialog(QDialog):
@@ -279,22 +307,23 @@ class RunDialog(QDialog):
 
     def __init__(self, ctx: AppContext, run: RunSummary, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"Self-test run {run.id}")
+        self.setWindowTitle(self.tr("Self-test run {id}").format(id=run.id))
         self.resize(1000, 650)
         self.ctx = ctx
         self.results = selftests.results(ctx.station.db, run.id)
         names = ctx.class_names
-        self.table = list_table(["Part", "True class", "Test", "Outcome"], stretch=3, rows=len(self.results))
+        self.table = list_table([self.tr("Part"), self.tr("True class"), self.tr("Test"), self.tr("Outcome")], stretch=3,
+                                rows=len(self.results))
         for i, r in enumerate(self.results):
             for j, text in enumerate([r.item, names.get(r.true_label, r.true_label), r.variant,
-                                      OUTCOME_WORDS.get(r.outcome, r.outcome)]):
+                                      tr_(OUTCOME_WORDS[r.outcome]) if r.outcome in OUTCOME_WORDS else r.outcome]):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.clean_view, self.attacked_view, self.diff_view = ImageView(), ImageView(), ImageView()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         images = QHBoxLayout()
-        for title, view in (("Clean", self.clean_view), ("Attacked", self.attacked_view),
-                            ("Change, magnified", self.diff_view)):
+        for title, view in ((self.tr("Clean"), self.clean_view), (self.tr("Attacked"), self.attacked_view),
+                            (self.tr("Change, magnified"), self.diff_view)):
             col = QVBoxLayout()
             col.addWidget(QLabel(title), alignment=Qt.AlignmentFlag.AlignHCenter)
             col.addWidget(view)
@@ -332,12 +361,15 @@ class RunDialog(QDialog):
             self.diff_view.set_pixmap(pixmap_from_rgb(diff))
         a, c = details.get("attacked", {}), details.get("clean", {})
         if a:
-            self.caption.setText(
-                f"Clean: {c.get('verdict')} (vision model {names.get(c.get('a'), c.get('a'))}, second check "
-                f"{names.get(c.get('b'), c.get('b'))}).  Attacked: {a.get('verdict')} (vision model "
-                f"{names.get(a.get('a'), a.get('a'))}, second check {names.get(a.get('b'), a.get('b'))}).")
+            self.caption.setText(self.tr(
+                "Clean: {clean} (vision model {clean_a}, second check {clean_b}).  Attacked: {attacked} "
+                "(vision model {attacked_a}, second check {attacked_b}).").format(
+                    clean=verdict_name(c.get("verdict")), clean_a=names.get(c.get("a"), c.get("a")),
+                    clean_b=names.get(c.get("b"), c.get("b")), attacked=verdict_name(a.get("verdict")),
+                    attacked_a=names.get(a.get("a"), a.get("a")), attacked_b=names.get(a.get("b"), a.get("b"))))
         else:
-            self.caption.setText(f"Clean answer: {details.get('clean')}; with the trigger: {details.get('triggered')}")
+            self.caption.setText(self.tr("Clean answer: {clean}; with the trigger: {triggered}").format(
+                clean=details.get("clean"), triggered=details.get("triggered")))
 
     def show_inversion(self, r: ResultLine) -> None:
         """The inverted trigger: a frame with it, the trigger (mask x pattern) and its mask."""
@@ -349,5 +381,5 @@ class RunDialog(QDialog):
             except (OSError, ValueError):
                 image = None
             view.set_pixmap(pixmap_from_rgb(image if image is not None else np.zeros((8, 8, 3), np.uint8)))
-        self.caption.setText("Left: a clean frame with the inverted trigger; middle: the trigger (mask x pattern); "
-                             "right: its mask.  " + inversion_line(details))
+        self.caption.setText(self.tr("Left: a clean frame with the inverted trigger; middle: the trigger "
+                                     "(mask x pattern); right: its mask.") + "  " + inversion_line(details))

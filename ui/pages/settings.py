@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
     QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -16,26 +16,30 @@ from station.config import (
 from station.service.settings import apply_settings
 
 from ..context import AppContext
+from ..i18n import SETTINGS as LANGUAGE_SETTINGS
 from ..widgets import list_table
+from .live import SOURCES, source_words
 
 PROMPT_SEPARATOR = " | "
+LANGUAGE_WORDS = {"auto": QT_TRANSLATE_NOOP("SettingsPage", "The system's language"),
+                  "en": "English", "ja": "日本語 (Japanese)"}  # each language by its own name
 
 
 class SettingsPage(QWidget):
-    title = "Settings"
+    title = QT_TRANSLATE_NOOP("Pages", "Settings")
     permission = "settings.change"
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.classes = list_table(["Key", "Name people see", "Good part?", "Prompt texts (separate with |)"], stretch=3,
-                                  editable=True)
+        self.classes = list_table([self.tr("Key"), self.tr("Name people see"), self.tr("Good part?"),
+                                   self.tr("Prompt texts (separate with |)")], stretch=3, editable=True)
         self.classes.setColumnWidth(0, 130)
         self.classes.setColumnWidth(1, 150)
-        add, remove = QPushButton("Add class"), QPushButton("Remove selected class")
+        add, remove = QPushButton(self.tr("Add class")), QPushButton(self.tr("Remove selected class"))
         add.clicked.connect(lambda: self._add_class_row(ClassSpec("new", "new class", ["a photo of a part"], False)))
         remove.clicked.connect(lambda: self.classes.removeRow(self.classes.currentRow()))
-        class_box = QGroupBox("Classes (changes apply after a restart)")
+        class_box = QGroupBox(self.tr("Classes (changes apply after a restart)"))
         cl = QVBoxLayout(class_box)
         cl.addWidget(self.classes)
         row = QHBoxLayout()
@@ -58,30 +62,36 @@ class SettingsPage(QWidget):
         self.window_spin, self.min_frames = whole(FailSafe, "window"), whole(FailSafe, "min_frames")
         self.share = spin(FailSafe, "max_review_share", 0.05)
         self.source_kind = QComboBox()
-        self.source_kind.addItems(list(SOURCE_KINDS))
+        words = {kind: text for kind, text, _ in SOURCES}
+        for kind in SOURCE_KINDS:  # each kind in words; the setting keeps the kind
+            self.source_kind.addItem(source_words(words[kind]) if kind in words else kind, kind)
         self.source_target = QLineEdit()
         self.fps = spin(SourceSpec, "fps", 1, 1)
         self.defect_rate = spin(SourceSpec, "defect_rate", 0.05)
         self.idle = spin(UiSpec, "idle_signout_minutes", 1, 1)
         self.prm_days = spin(ScheduleSpec, "prm_every_days", 1, 1)
         self.backdoor_days = spin(ScheduleSpec, "backdoor_every_days", 1, 1)
-        form_box = QGroupBox("Decisions, camera and safety")
+        self.language = QComboBox()
+        for value in LANGUAGE_SETTINGS:
+            self.language.addItem(self.tr(LANGUAGE_WORDS[value]) if value == "auto" else LANGUAGE_WORDS[value], value)
+        form_box = QGroupBox(self.tr("Decisions, camera and safety"))
         form = QFormLayout(form_box)
-        form.addRow("Vision model: confidence needed (0.05-1)", self.conf_a)
-        form.addRow("Second check: confidence needed (0.05-1)", self.conf_b)
-        form.addRow("Fail-safe: parts looked at", self.window_spin)
-        form.addRow("Fail-safe: share to review that trips it", self.share)
-        form.addRow("Fail-safe: fewest parts before it can trip", self.min_frames)
-        form.addRow("Camera kind", self.source_kind)
-        form.addRow("Camera address, number or path", self.source_target)
-        form.addRow("Frames per second (0 = as fast as possible)", self.fps)
-        form.addRow("Simulated camera: share of defective parts", self.defect_rate)
-        form.addRow("Sign out after this many idle minutes", self.idle)
-        form.addRow("Attack test due every ... days (0 = not scheduled)", self.prm_days)
-        form.addRow("Backdoor probe due every ... days (0 = not scheduled)", self.backdoor_days)
+        form.addRow(self.tr("Vision model: confidence needed (0.05-1)"), self.conf_a)
+        form.addRow(self.tr("Second check: confidence needed (0.05-1)"), self.conf_b)
+        form.addRow(self.tr("Fail-safe: parts looked at"), self.window_spin)
+        form.addRow(self.tr("Fail-safe: share to review that trips it"), self.share)
+        form.addRow(self.tr("Fail-safe: fewest parts before it can trip"), self.min_frames)
+        form.addRow(self.tr("Camera kind"), self.source_kind)
+        form.addRow(self.tr("Camera address, number or path"), self.source_target)
+        form.addRow(self.tr("Frames per second (0 = as fast as possible)"), self.fps)
+        form.addRow(self.tr("Simulated camera: share of defective parts"), self.defect_rate)
+        form.addRow(self.tr("Sign out after this many idle minutes"), self.idle)
+        form.addRow(self.tr("Attack test due every ... days (0 = not scheduled)"), self.prm_days)
+        form.addRow(self.tr("Backdoor probe due every ... days (0 = not scheduled)"), self.backdoor_days)
+        form.addRow(self.tr("Language of the window (after a restart)"), self.language)
 
-        self.save_button = QPushButton("Save settings")
-        self.revert_button = QPushButton("Undo my edits")
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.revert_button = QPushButton(self.tr("Undo my edits"))
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
         buttons = QHBoxLayout()
@@ -99,7 +109,7 @@ class SettingsPage(QWidget):
         self.classes.insertRow(r)
         self.classes.setItem(r, 0, QTableWidgetItem(c.key))
         self.classes.setItem(r, 1, QTableWidgetItem(c.name))
-        good = QTableWidgetItem("good" if c.good else "defect")
+        good = QTableWidgetItem(self.tr("good") if c.good else self.tr("defect"))
         good.setFlags(good.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         good.setCheckState(Qt.CheckState.Checked if c.good else Qt.CheckState.Unchecked)
         self.classes.setItem(r, 2, good)
@@ -115,13 +125,14 @@ class SettingsPage(QWidget):
         self.window_spin.setValue(cfg.failsafe.window)
         self.share.setValue(cfg.failsafe.max_review_share)
         self.min_frames.setValue(cfg.failsafe.min_frames)
-        self.source_kind.setCurrentText(cfg.source.kind)
+        self.source_kind.setCurrentIndex(max(0, self.source_kind.findData(cfg.source.kind)))
         self.source_target.setText(cfg.source.target)
         self.fps.setValue(cfg.source.fps)
         self.defect_rate.setValue(cfg.source.defect_rate)
         self.idle.setValue(cfg.ui.idle_signout_minutes)
         self.prm_days.setValue(cfg.schedule.prm_every_days)
         self.backdoor_days.setValue(cfg.schedule.backdoor_every_days)
+        self.language.setCurrentIndex(max(0, self.language.findData(cfg.ui.language)))
 
     def edited(self) -> StationConfig:
         cfg = self.ctx.station.config
@@ -138,9 +149,9 @@ class SettingsPage(QWidget):
             thresholds=replace(cfg.thresholds, conf_a=round(self.conf_a.value(), 4), conf_b=round(self.conf_b.value(), 4)),
             failsafe=replace(cfg.failsafe, window=self.window_spin.value(), max_review_share=round(self.share.value(), 4),
                              min_frames=self.min_frames.value()),
-            source=replace(cfg.source, kind=self.source_kind.currentText(), target=self.source_target.text().strip(),
+            source=replace(cfg.source, kind=self.source_kind.currentData(), target=self.source_target.text().strip(),
                            fps=round(self.fps.value(), 3), defect_rate=round(self.defect_rate.value(), 4)),
-            ui=replace(cfg.ui, idle_signout_minutes=round(self.idle.value(), 2)),
+            ui=replace(cfg.ui, idle_signout_minutes=round(self.idle.value(), 2), language=self.language.currentData()),
             schedule=replace(cfg.schedule, prm_every_days=round(self.prm_days.value(), 1),
                              backdoor_every_days=round(self.backdoor_days.value(), 1)),
         )
@@ -150,12 +161,16 @@ class SettingsPage(QWidget):
             new = self.edited()  # a refused value raises ConfigError naming the key and what is allowed
             applied = apply_settings(self.ctx.station, self.ctx.user, new)
         except Exception as e:  # ConfigError, PermissionError, a failed write: tell the manager, keep the page
-            QMessageBox.warning(self, "Settings not saved", str(e))
+            QMessageBox.warning(self, self.tr("Settings not saved"), str(e))
             return
         if applied.nothing_changed:
-            QMessageBox.information(self, "Settings", "Nothing was changed.")
+            QMessageBox.information(self, self.tr("Settings"), self.tr("Nothing was changed."))
             return
-        later = applied.restart_needed
+        later = applied.restart_needed + [k for k in applied.changed  # the language is read at start-up only
+                                          if k == "ui.language" and k not in applied.restart_needed]
         self.ctx.events.settings_changed.emit()
-        QMessageBox.information(self, "Settings saved", "Saved: " + ", ".join(applied.changed)
-                                + ("\n\nThese take effect after the station is restarted: " + ", ".join(later) if later else ""))
+        text = self.tr("Saved: {changes}").format(changes=", ".join(applied.changed))
+        if later:
+            text += "\n\n" + self.tr("These take effect after the station is restarted: {changes}").format(
+                changes=", ".join(later))
+        QMessageBox.information(self, self.tr("Settings saved"), text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -16,13 +17,22 @@ from ..context import AppContext
 from ..jobs import start_job
 from ..widgets import list_table
 
-ROLE_WORDS = {"operator": "Operator (runs the line)", "reviewer": "Reviewer (decides the review queue)",
-              "manager": "Manager (everything)"}
+ROLE_WORDS = {"operator": QT_TRANSLATE_NOOP("Roles", "Operator (runs the line)"),
+              "reviewer": QT_TRANSLATE_NOOP("Roles", "Reviewer (decides the review queue)"),
+              "manager": QT_TRANSLATE_NOOP("Roles", "Manager (everything)")}
+ROLE_NAMES = {"operator": QT_TRANSLATE_NOOP("Roles", "operator"), "reviewer": QT_TRANSLATE_NOOP("Roles", "reviewer"),
+              "manager": QT_TRANSLATE_NOOP("Roles", "manager")}
+
+
+def role_words(role: str, long: bool = True) -> str:
+    """A role in the window's language: 'Operator (runs the line)', or with long=False just 'operator'."""
+    words = ROLE_WORDS if long else ROLE_NAMES
+    return QCoreApplication.translate("Roles", words[role]) if role in words else role
 AUDIT_PAGE = 200
 
 
 class UsersPage(QWidget):
-    title = "Users and audit"
+    title = QT_TRANSLATE_NOOP("Pages", "Users and audit")
     permission = "users.manage"
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -31,12 +41,13 @@ class UsersPage(QWidget):
         self.users = []
         self.events = []
 
-        self.user_table = list_table(["User", "Name", "Role", "Status"], stretch=1)
-        add, role, toggle = QPushButton("Add user ..."), QPushButton("Change role ..."), QPushButton("Deactivate / activate")
+        self.user_table = list_table([self.tr("User"), self.tr("Name"), self.tr("Role"), self.tr("Status")], stretch=1)
+        add, role = QPushButton(self.tr("Add user ...")), QPushButton(self.tr("Change role ..."))
+        toggle = QPushButton(self.tr("Deactivate / activate"))
         add.clicked.connect(self.add_user)
         role.clicked.connect(self.change_role)
         toggle.clicked.connect(self.toggle_active)
-        users_box = QGroupBox("Users")
+        users_box = QGroupBox(self.tr("Users"))
         ul = QVBoxLayout(users_box)
         ul.addWidget(self.user_table)
         row = QHBoxLayout()
@@ -45,15 +56,15 @@ class UsersPage(QWidget):
         row.addStretch(1)
         ul.addLayout(row)
 
-        self.audit_table = list_table(["No.", "When (UTC)", "Who", "What"], stretch=3)
+        self.audit_table = list_table([self.tr("No."), self.tr("When (UTC)"), self.tr("Who"), self.tr("What")], stretch=3)
         self.audit_table.setColumnWidth(1, 160)
-        self.verify_button = QPushButton("Check the trail for tampering")
-        self.more_button = QPushButton("Older events")
+        self.verify_button = QPushButton(self.tr("Check the trail for tampering"))
+        self.more_button = QPushButton(self.tr("Older events"))
         self.verify_label = QLabel("")
         self.verify_label.setWordWrap(True)
         self.verify_button.clicked.connect(self.verify)
         self.more_button.clicked.connect(self.load_older)
-        audit_box = QGroupBox("Audit trail (newest first)")
+        audit_box = QGroupBox(self.tr("Audit trail (newest first)"))
         al = QVBoxLayout(audit_box)
         al.addWidget(self.audit_table)
         row = QHBoxLayout()
@@ -76,7 +87,8 @@ class UsersPage(QWidget):
         self.events = accounts.audit_lines(st.db, user, limit=AUDIT_PAGE)
         self.user_table.setRowCount(len(self.users))
         for i, u in enumerate(self.users):
-            for j, text in enumerate([u.username, u.display_name, u.role, "active" if u.active else "deactivated"]):
+            for j, text in enumerate([u.username, u.display_name, role_words(u.role, long=False),
+                                      self.tr("active") if u.active else self.tr("deactivated")]):
                 self.user_table.setItem(i, j, QTableWidgetItem(text))
         self.audit_table.setRowCount(0)
         self._append_events(self.events)
@@ -103,7 +115,7 @@ class UsersPage(QWidget):
         st, user = self.ctx.station, self.ctx.user
         self.verify_button.setEnabled(False)
         self.verify_label.setStyleSheet("")
-        self.verify_label.setText("Checking every event and record...")
+        self.verify_label.setText(self.tr("Checking every event and record..."))
         self.verify_job = start_job(self, lambda job: accounts.check_records(st.db, st.data_dir, user), "audit check",
                                     on_success=self._verified, on_failure=self._verify_failed)
 
@@ -111,25 +123,27 @@ class UsersPage(QWidget):
         self.verify_button.setEnabled(True)
         if report.ok:
             self.verify_label.setStyleSheet("color:#1b7f3b;")
-            self.verify_label.setText(f"All {report.events} events are intact; {report.records} records match "
-                                      "their seals.")
+            self.verify_label.setText(self.tr("All {events} events are intact; {records} records match their seals.")
+                                      .format(events=report.events, records=report.records))
             return
         self.verify_label.setStyleSheet("color:#b3261e; font-weight:bold;")
         shown = "\n".join(str(f) for f in report.findings[:5])
         more = len(report.findings) + report.more - 5
-        self.verify_label.setText(f"NOT intact: {shown}" + (f"\n... and {more} more (station audit verify lists "
-                                  "them)" if more > 0 else "") + "\nReport this to IT and quality.")
+        text = self.tr("NOT intact: {findings}").format(findings=shown)
+        if more > 0:
+            text += "\n" + self.tr("... and %n more (station audit verify lists them)", "", more)
+        self.verify_label.setText(text + "\n" + self.tr("Report this to IT and quality."))
 
     def _verify_failed(self, message: str) -> None:
         self.verify_button.setEnabled(True)
         self.verify_label.setStyleSheet("color:#b3261e;")
-        self.verify_label.setText(f"The check could not run: {message}")
+        self.verify_label.setText(self.tr("The check could not run: {message}").format(message=message))
 
     def selected_user(self):
         row = self.user_table.currentRow()
         if 0 <= row < len(self.users):
             return self.users[row]
-        QMessageBox.information(self, "Users", "Pick a user in the list first.")
+        QMessageBox.information(self, self.tr("Users"), self.tr("Pick a user in the list first."))
         return None
 
     def _act(self, title: str, action) -> None:
@@ -146,48 +160,49 @@ class UsersPage(QWidget):
             return
         name, display, role, password = dialog.values()
 
-        self._act("Add user", lambda db, by: accounts.add_account(db, by, name, role, password, display))
+        self._act(self.tr("Add user"), lambda db, by: accounts.add_account(db, by, name, role, password, display))
 
     def change_role(self) -> None:
         user = self.selected_user()
         if user is None:
             return
         box = QMessageBox(self)
-        box.setWindowTitle("Change role")
-        box.setText(f"New role for {user.username}:")
-        buttons = {box.addButton(ROLE_WORDS[r], QMessageBox.ButtonRole.AcceptRole): r for r in ROLES}
+        box.setWindowTitle(self.tr("Change role"))
+        box.setText(self.tr("New role for {user}:").format(user=user.username))
+        buttons = {box.addButton(role_words(r), QMessageBox.ButtonRole.AcceptRole): r for r in ROLES}
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         role = buttons.get(box.clickedButton())
         if role:
-            self._act("Change role", lambda db, by: accounts.change_role(db, by, user.username, role))
+            self._act(self.tr("Change role"), lambda db, by: accounts.change_role(db, by, user.username, role))
 
     def toggle_active(self) -> None:
         user = self.selected_user()
         if user is None:
             return
-        verb = "Deactivate" if user.active else "Activate"
-        if QMessageBox.question(self, verb, f"{verb} {user.username}?") == QMessageBox.StandardButton.Yes:
+        verb = self.tr("Deactivate") if user.active else self.tr("Activate")
+        question = (self.tr("Deactivate {user}?") if user.active else self.tr("Activate {user}?")).format(user=user.username)
+        if QMessageBox.question(self, verb, question) == QMessageBox.StandardButton.Yes:
             self._act(verb, lambda db, by: accounts.set_account_active(db, by, user.username, not user.active))
 
 
 class AddUserDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Add user")
+        self.setWindowTitle(self.tr("Add user"))
         self.name_edit, self.display_edit = QLineEdit(), QLineEdit()
         self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit()
         for e in (self.password_edit, self.repeat_edit):
             e.setEchoMode(QLineEdit.EchoMode.Password)
         self.role_box = QComboBox()
         for r in ROLES:
-            self.role_box.addItem(ROLE_WORDS[r], r)
+            self.role_box.addItem(role_words(r), r)
         form = QFormLayout(self)
-        form.addRow("User name", self.name_edit)
-        form.addRow("Full name", self.display_edit)
-        form.addRow("Role", self.role_box)
-        form.addRow("Password (8 characters or more)", self.password_edit)
-        form.addRow("Password again", self.repeat_edit)
+        form.addRow(self.tr("User name"), self.name_edit)
+        form.addRow(self.tr("Full name"), self.display_edit)
+        form.addRow(self.tr("Role"), self.role_box)
+        form.addRow(self.tr("Password (8 characters or more)"), self.password_edit)
+        form.addRow(self.tr("Password again"), self.repeat_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
@@ -195,7 +210,7 @@ class AddUserDialog(QDialog):
 
     def _check(self) -> None:
         if self.password_edit.text() != self.repeat_edit.text():
-            QMessageBox.warning(self, "Add user", "The two passwords differ.")
+            QMessageBox.warning(self, self.tr("Add user"), self.tr("The two passwords differ."))
             return
         self.accept()
 

@@ -1,0 +1,1419 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>Add user</source>
+        <translation>利用者の追加</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>役割</translation>
+    </message>
+    <message>
+        <source>Password (8 characters or more)</source>
+        <translation>パスワード（8文字以上）</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>パスワード（確認）</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>2つのパスワードが一致しません。</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>Starting the inspection station ...
+loading models from {folder}</source>
+        <translation>検査ステーションを起動しています…
+モデルを読み込み中: {folder}</translation>
+    </message>
+    <message>
+        <source>Inspection station</source>
+        <translation>検査ステーション</translation>
+    </message>
+    <message>
+        <source>The station could not start</source>
+        <translation>ステーションを起動できませんでした</translation>
+    </message>
+    <message>
+        <source>{error}
+
+Fix this, then start the station again.</source>
+        <translation>{error}
+
+この問題を解決してから、ステーションを再起動してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportModelDialog</name>
+    <message>
+        <source>Import a model file</source>
+        <translation>モデルファイルの取り込み</translation>
+    </message>
+    <message>
+        <source>Browse ...</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>optional: the sha256 the supplier gave you</source>
+        <translation>任意: 提供元から受け取った sha256</translation>
+    </message>
+    <message>
+        <source>Use this model from the next start</source>
+        <translation>次回起動時からこのモデルを使用する</translation>
+    </message>
+    <message>
+        <source>Checkpoint file</source>
+        <translation>チェックポイントファイル</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>アーキテクチャ</translation>
+    </message>
+    <message>
+        <source>Expected sha256</source>
+        <translation>期待する sha256</translation>
+    </message>
+    <message>
+        <source>Model checkpoint</source>
+        <translation>モデルのチェックポイント</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.safetensors *.pt *.bin)</source>
+        <translation>チェックポイント (*.safetensors *.pt *.bin)</translation>
+    </message>
+</context>
+<context>
+    <name>LivePage</name>
+    <message>
+        <source>Browse ...</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Camera:</source>
+        <translation>カメラ:</translation>
+    </message>
+    <message>
+        <source>Reset alarm (manager)</source>
+        <translation>警報を解除（管理者）</translation>
+    </message>
+    <message>
+        <source>No picture yet: press Start</source>
+        <translation>映像はまだありません: 「開始」を押してください</translation>
+    </message>
+    <message>
+        <source>What the two checks see</source>
+        <translation>2つの判定の結果</translation>
+    </message>
+    <message>
+        <source>Vision model:</source>
+        <translation>画像モデル:</translation>
+    </message>
+    <message>
+        <source>Second check:</source>
+        <translation>第2判定:</translation>
+    </message>
+    <message>
+        <source>This shift</source>
+        <translation>この直の実績</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>To check by hand</source>
+        <translation>要確認（目視）</translation>
+    </message>
+    <message>
+        <source>All parts</source>
+        <translation>全数</translation>
+    </message>
+    <message>
+        <source>Parts per minute</source>
+        <translation>毎分の検査数</translation>
+    </message>
+    <message>
+        <source>Folder of images</source>
+        <translation>画像フォルダー</translation>
+    </message>
+    <message>
+        <source>Video file</source>
+        <translation>動画ファイル</translation>
+    </message>
+    <message>
+        <source>{source}: fill in the {what}</source>
+        <translation>{source}: {what}を入力してください</translation>
+    </message>
+    <message>
+        <source>Live inspection</source>
+        <translation>ライブ検査</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <source>The camera could not be opened.
+
+{error}</source>
+        <translation>カメラを開けませんでした。
+
+{error}</translation>
+    </message>
+    <message>
+        <source>Running: {source}</source>
+        <translation>検査中: {source}</translation>
+    </message>
+    <message>
+        <source>Stopping ...</source>
+        <translation>停止しています…</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>停止しました。</translation>
+    </message>
+    <message>
+        <source>Stopped because of a problem: {message}</source>
+        <translation>問題が発生したため停止しました: {message}</translation>
+    </message>
+    <message>
+        <source>Live inspection stopped</source>
+        <translation>ライブ検査が停止しました</translation>
+    </message>
+    <message>
+        <source>{message}
+
+Check the camera connection and press Start again. Every part inspected so far is saved.</source>
+        <translation>{message}
+
+カメラの接続を確認して、もう一度「開始」を押してください。これまでに検査した部品はすべて保存されています。</translation>
+    </message>
+    <message>
+        <source>Camera: {message}</source>
+        <translation>カメラ: {message}</translation>
+    </message>
+    <message>
+        <source>{label}  ({confidence} sure)</source>
+        <translation>{label}（確信度 {confidence}）</translation>
+    </message>
+    <message>
+        <source>MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. Tell your manager; only a manager can reset this.</source>
+        <translation>手動モード: 目視確認が必要な部品が多すぎたため、すべての部品をレビュー待ちに回しています。管理者に連絡してください。解除できるのは管理者だけです。</translation>
+    </message>
+    <message>
+        <source>Reset the alarm</source>
+        <translation>警報の解除</translation>
+    </message>
+    <message>
+        <source>Has the cause been found and fixed? The station returns to automatic decisions.</source>
+        <translation>原因を特定して対処しましたか？ステーションは自動判定に戻ります。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>listening</source>
+        <translation>待受中</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>接続中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>異常</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>サインアウト</translation>
+    </message>
+    <message>
+        <source>prompt set {id}</source>
+        <translation>プロンプトセット {id}</translation>
+    </message>
+    <message>
+        <source>no prompt set</source>
+        <translation>プロンプトセットなし</translation>
+    </message>
+    <message>
+        <source>vision model {fingerprint}, {prompts}</source>
+        <translation>画像モデル {fingerprint}、{prompts}</translation>
+    </message>
+    <message>
+        <source>{name} ({role})</source>
+        <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <source>Signed out after a quiet spell.</source>
+        <translation>一定時間操作がなかったため、サインアウトしました。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Live inspection is running. Stop it and quit?</source>
+        <translation>ライブ検査の実行中です。停止して終了しますか？</translation>
+    </message>
+</context>
+<context>
+    <name>PackConfirmDialog</name>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n setting(s) of this station would change.&lt;/b&gt; Read them before you import: lower thresholds, a weaker fail-safe or a defect class made good let bad parts pass.</source>
+        <translation>
+            <numerusform>&lt;b&gt;このステーションの設定が %n 件変更されます。&lt;/b&gt;取り込む前に必ず確認してください。しきい値の引き下げ、フェイルセーフの緩和、不良クラスを良品扱いにする変更は、不良品の流出につながります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The pack changes none of this station&apos;s settings.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;このパックはステーションの設定を変更しません。&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Settings it would change:</source>
+        <translation>変更される設定:</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>Import and change these settings</source>
+        <translation>取り込んでこれらの設定を変更</translation>
+    </message>
+</context>
+<context>
+    <name>PackImport</name>
+    <message>
+        <source>Import a station pack</source>
+        <translation>ステーションパックの取り込み</translation>
+    </message>
+</context>
+<context>
+    <name>PackImporter</name>
+    <message>
+        <source>Station pack</source>
+        <translation>ステーションパック</translation>
+    </message>
+    <message>
+        <source>Station packs (*.pack *.stationpack *.zip);;All files (*)</source>
+        <translation>ステーションパック (*.pack *.stationpack *.zip);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Checking the pack&apos;s signature and every file&apos;s sha256: {path}</source>
+        <translation>パックの署名と全ファイルの sha256 を確認しています: {path}</translation>
+    </message>
+    <message>
+        <source>Importing {file} ...</source>
+        <translation>{file} を取り込んでいます…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported {file}, signed by {signer}; %n setting(s) changed. Restart the station to use its model, prompt set and settings.</source>
+        <translation>
+            <numerusform>{file}（署名者: {signer}）を取り込みました。設定を %n 件変更しました。モデル、プロンプトセット、設定を使うにはステーションを再起動してください。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Pages</name>
+    <message>
+        <source>Live inspection</source>
+        <translation>ライブ検査</translation>
+    </message>
+    <message>
+        <source>Prompts and models</source>
+        <translation>プロンプトとモデル</translation>
+    </message>
+    <message>
+        <source>Review queue</source>
+        <translation>レビュー待ち</translation>
+    </message>
+    <message>
+        <source>Self-tests</source>
+        <translation>自己診断</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Users and audit</source>
+        <translation>利用者と監査ログ</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancelling ...</source>
+        <translation>キャンセルしています…</translation>
+    </message>
+</context>
+<context>
+    <name>Prompts</name>
+    <message>
+        <source>accuracy on its examples {accuracy}</source>
+        <translation>学習例での正解率 {accuracy}</translation>
+    </message>
+    <message>
+        <source>tuned in {seconds} s</source>
+        <translation>調整時間 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>OFF</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>閉</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Input gate&lt;/b&gt;: {state}: {detail}</source>
+        <translation>&lt;b&gt;入力ゲート&lt;/b&gt;: {state}: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>PromptsPage</name>
+    <message>
+        <source>Id</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>Tokens per block</source>
+        <translation>ブロックあたりのトークン数</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>品質</translation>
+    </message>
+    <message>
+        <source>Tokens per block</source>
+        <comment>column</comment>
+        <translation>トークン数</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Make selected live ...</source>
+        <translation>選択したものを使用…</translation>
+    </message>
+    <message>
+        <source>Go back to the previous one ...</source>
+        <translation>前のものに戻す…</translation>
+    </message>
+    <message>
+        <source>Make it live when done</source>
+        <translation>完了したら使用を開始する</translation>
+    </message>
+    <message>
+        <source>Tune from reviewed parts</source>
+        <translation>レビュー済み部品から調整</translation>
+    </message>
+    <message>
+        <source>New prompt set (defence against a tampered vision model)</source>
+        <translation>新しいプロンプトセット（改ざんされた画像モデルへの防御）</translation>
+    </message>
+    <message>
+        <source>Examples per class</source>
+        <translation>クラスごとの例数</translation>
+    </message>
+    <message>
+        <source>First prompted block (of {depth})</source>
+        <translation>プロンプトを入れる最初のブロック（全 {depth}）</translation>
+    </message>
+    <message>
+        <source>Passes over the examples</source>
+        <translation>学習の繰り返し回数</translation>
+    </message>
+    <message>
+        <source>Import a model file ...</source>
+        <translation>モデルファイルを取り込む…</translation>
+    </message>
+    <message>
+        <source>Import a station pack ...</source>
+        <translation>ステーションパックを取り込む…</translation>
+    </message>
+    <message>
+        <source>A signed pack from another station: its model, prompt set and settings. The settings it changes are shown before anything is imported.</source>
+        <translation>別のステーションの署名付きパック（モデル、プロンプトセット、設定）。取り込む前に、変更される設定が表示されます。</translation>
+    </message>
+    <message>
+        <source>Rebuild the input gate&apos;s reference bank</source>
+        <translation>入力ゲートの参照データを作り直す</translation>
+    </message>
+    <message>
+        <source>From every reviewed part (and generated parts on the demo model); calibrated on held-out frames. Takes a minute or two.</source>
+        <translation>レビュー済みの全部品（デモモデルでは生成した部品も）から作成し、検証用の画像で較正します。1～2分かかります。</translation>
+    </message>
+    <message>
+        <source>{name} v{version} (id {id})</source>
+        <translation>{name} v{version}（番号 {id}）</translation>
+    </message>
+    <message>
+        <source>none: the vision model runs without a defence</source>
+        <translation>なし: 画像モデルは防御なしで動作しています</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Vision model&lt;/b&gt;: {arch} ({file}, fingerprint {fingerprint})&lt;br&gt;&lt;b&gt;Second check&lt;/b&gt;: {check_b}&lt;br&gt;&lt;b&gt;Live prompt set&lt;/b&gt;: {live}</source>
+        <translation>&lt;b&gt;画像モデル&lt;/b&gt;: {arch}（{file}、指紋 {fingerprint}）&lt;br&gt;&lt;b&gt;第2判定&lt;/b&gt;: {check_b}&lt;br&gt;&lt;b&gt;使用中のプロンプトセット&lt;/b&gt;: {live}</translation>
+    </message>
+    <message>
+        <source>bundled</source>
+        <translation>同梱</translation>
+    </message>
+    <message>
+        <source>(made for another model)</source>
+        <translation>（別のモデル用）</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Prompt sets</source>
+        <translation>プロンプトセット</translation>
+    </message>
+    <message>
+        <source>Pick a prompt set in the list first.</source>
+        <translation>先に一覧からプロンプトセットを選んでください。</translation>
+    </message>
+    <message>
+        <source>Make live</source>
+        <translation>使用開始</translation>
+    </message>
+    <message>
+        <source>Make &apos;{label}&apos; the live prompt set? Every part from now on is judged with it.</source>
+        <translation>「{label}」を使用中のプロンプトセットにしますか？今後のすべての部品はこれで判定されます。</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message>
+        <source>Go back to the prompt set that was live before this one?</source>
+        <translation>この前に使用していたプロンプトセットに戻しますか？</translation>
+    </message>
+    <message>
+        <source>Collecting reviewed parts ...</source>
+        <translation>レビュー済みの部品を集めています…</translation>
+    </message>
+    <message>
+        <source>Prompt set</source>
+        <translation>プロンプトセット</translation>
+    </message>
+    <message>
+        <source>&apos;{label}&apos; is ready and live.</source>
+        <translation>「{label}」の準備ができ、使用を開始しました。</translation>
+    </message>
+    <message>
+        <source>&apos;{label}&apos; is ready. Select it and press &apos;Make selected live&apos;.</source>
+        <translation>「{label}」の準備ができました。選択して「選択したものを使用」を押してください。</translation>
+    </message>
+    <message>
+        <source>Prompt tuning</source>
+        <translation>プロンプトの調整</translation>
+    </message>
+    <message>
+        <source>Input gate</source>
+        <translation>入力ゲート</translation>
+    </message>
+    <message>
+        <source>Collecting frames for the reference bank ...</source>
+        <translation>参照データ用の画像を集めています…</translation>
+    </message>
+    <message>
+        <source>Reference bank v{version} is live: {frames} frames, {share} of held-out clean frames sent to review.</source>
+        <translation>参照データ v{version} を使用開始しました: {frames} 枚。検証用の正常画像のうち {share} がレビューに回されます。</translation>
+    </message>
+    <message>
+        <source>Import a model</source>
+        <translation>モデルの取り込み</translation>
+    </message>
+    <message>
+        <source>Imported {arch} to {dest}. It is used from the next start of the station.</source>
+        <translation>{arch} を {dest} に取り込みました。次回のステーション起動時から使用されます。</translation>
+    </message>
+    <message>
+        <source>Imported {arch} to {dest}.</source>
+        <translation>{arch} を {dest} に取り込みました。</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>manual mode is on</source>
+        <translation>手動モード中</translation>
+    </message>
+    <message>
+        <source>the two checks disagree</source>
+        <translation>2つの判定が一致しない</translation>
+    </message>
+    <message>
+        <source>the vision model is unsure</source>
+        <translation>画像モデルの確信度が低い</translation>
+    </message>
+    <message>
+        <source>the second check is unsure</source>
+        <translation>第2判定の確信度が低い</translation>
+    </message>
+    <message>
+        <source>no whole part like this station&apos;s is in view (no part / unfamiliar frame)</source>
+        <translation>このステーションの部品が丸ごと写っていない（部品なし／見慣れない画像）</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Sent to the review queue: {reasons}.</source>
+        <translation>レビュー待ちに回しました: {reasons}。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation>さらに読み込む</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>部品</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Nothing selected</source>
+        <translation>選択されていません</translation>
+    </message>
+    <message>
+        <source>Note (optional), e.g. &apos;scratch is outside the sealing face&apos;</source>
+        <translation>メモ（任意）例:「傷はシール面の外側」</translation>
+    </message>
+    <message>
+        <source>What is this part really?  (press the number key)</source>
+        <translation>この部品の本当の状態は？（数字キーで選択）</translation>
+    </message>
+    <message>
+        <source>X  No whole part in view (empty, half a part, something else)</source>
+        <translation>X  部品が丸ごと写っていない（空、部品の一部、別の物）</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>スキップ (S)</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>拡大 (+)</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>縮小 (-)</translation>
+    </message>
+    <message>
+        <source>Fit (F)</source>
+        <translation>全体表示 (F)</translation>
+    </message>
+    <message>
+        <source>Loading ...</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>Could not read the queue: {message}</source>
+        <translation>レビュー待ちを読み込めませんでした: {message}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n part(s) waiting</source>
+        <translation>
+            <numerusform>レビュー待ち %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> - %n decided now</source>
+        <translation>
+            <numerusform> - 今回 %n 件判定済み</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The queue is empty.</source>
+        <translation>レビュー待ちはありません。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Part no. {id}&lt;/b&gt; ({at})&lt;br&gt;Vision model: &lt;b&gt;{label_a}&lt;/b&gt; ({conf_a} sure)&lt;br&gt;Second check: &lt;b&gt;{label_b}&lt;/b&gt; ({conf_b} sure)&lt;br&gt;{reasons}</source>
+        <translation>&lt;b&gt;部品番号 {id}&lt;/b&gt;（{at}）&lt;br&gt;画像モデル: &lt;b&gt;{label_a}&lt;/b&gt;（確信度 {conf_a}）&lt;br&gt;第2判定: &lt;b&gt;{label_b}&lt;/b&gt;（確信度 {conf_b}）&lt;br&gt;{reasons}</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>レビュー</translation>
+    </message>
+    <message>
+        <source>The decision was not saved: {error}</source>
+        <translation>判定は保存されませんでした: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Operator (runs the line)</source>
+        <translation>オペレーター（ラインを運転）</translation>
+    </message>
+    <message>
+        <source>Reviewer (decides the review queue)</source>
+        <translation>レビュー担当（レビュー待ちを判定）</translation>
+    </message>
+    <message>
+        <source>Manager (everything)</source>
+        <translation>管理者（すべての操作）</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>オペレーター</translation>
+    </message>
+    <message>
+        <source>reviewer</source>
+        <translation>レビュー担当</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>管理者</translation>
+    </message>
+</context>
+<context>
+    <name>RunDialog</name>
+    <message>
+        <source>Self-test run {id}</source>
+        <translation>自己診断の実行 {id}</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>部品</translation>
+    </message>
+    <message>
+        <source>True class</source>
+        <translation>正しいクラス</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>試験</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Clean</source>
+        <translation>元画像</translation>
+    </message>
+    <message>
+        <source>Attacked</source>
+        <translation>攻撃後</translation>
+    </message>
+    <message>
+        <source>Change, magnified</source>
+        <translation>差分（拡大）</translation>
+    </message>
+    <message>
+        <source>Clean: {clean} (vision model {clean_a}, second check {clean_b}).  Attacked: {attacked} (vision model {attacked_a}, second check {attacked_b}).</source>
+        <translation>元画像: {clean}（画像モデル {clean_a}、第2判定 {clean_b}）。 攻撃後: {attacked}（画像モデル {attacked_a}、第2判定 {attacked_b}）。</translation>
+    </message>
+    <message>
+        <source>Clean answer: {clean}; with the trigger: {triggered}</source>
+        <translation>元画像の答え: {clean}、トリガーあり: {triggered}</translation>
+    </message>
+    <message>
+        <source>Left: a clean frame with the inverted trigger; middle: the trigger (mask x pattern); right: its mask.</source>
+        <translation>左: 推定したトリガーを付けた正常画像、中央: トリガー（マスク×パターン）、右: そのマスク。</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleNotice</name>
+    <message>
+        <source>Self-test overdue: tell a quality manager. </source>
+        <translation>自己診断の期限切れ: 品質管理者に連絡してください。 </translation>
+    </message>
+    <message>
+        <source>Self-test due. </source>
+        <translation>自己診断の実施時期です。 </translation>
+    </message>
+</context>
+<context>
+    <name>SelftestPage</name>
+    <message>
+        <source>Start attack test</source>
+        <translation>攻撃試験を開始</translation>
+    </message>
+    <message>
+        <source>Attack test (PRM): could someone holding the public vision model make this station pass bad parts?</source>
+        <translation>攻撃試験 (PRM): 公開画像モデルを持つ者が、このステーションに不良品を合格させられるか？</translation>
+    </message>
+    <message>
+        <source>Attack on</source>
+        <translation>攻撃対象</translation>
+    </message>
+    <message>
+        <source>Strengths (1/255 steps, e.g. 4,8,16)</source>
+        <translation>強さ（1/255 単位、例: 4,8,16）</translation>
+    </message>
+    <message>
+        <source>Steps per attack</source>
+        <translation>攻撃あたりの反復回数</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>部品数</translation>
+    </message>
+    <message>
+        <source>Parts from</source>
+        <translation>部品の出所</translation>
+    </message>
+    <message>
+        <source>Also search for triggers of unknown kinds (trigger inversion; seconds for the demo model)</source>
+        <translation>未知の種類のトリガーも探す（トリガー逆推定、デモモデルでは数秒）</translation>
+    </message>
+    <message>
+        <source>Start backdoor probe</source>
+        <translation>バックドア検査を開始</translation>
+    </message>
+    <message>
+        <source>Backdoor probe: do small stickers, patterns or warps flip the vision model&apos;s answer?</source>
+        <translation>バックドア検査: 小さなシール、模様、ゆがみで画像モデルの答えが変わるか？</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>実行</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>試験</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Open run</source>
+        <translation>実行結果を開く</translation>
+    </message>
+    <message>
+        <source>Export report ...</source>
+        <translation>報告書を書き出す…</translation>
+    </message>
+    <message>
+        <source>History (double-click a run to open it)</source>
+        <translation>履歴（ダブルクリックで実行結果を開く）</translation>
+    </message>
+    <message>
+        <source>Attack test trend (oldest left; hatched: an attack that did not bite, which says nothing)</source>
+        <translation>攻撃試験の推移（左が古い。斜線: 攻撃が効かなかった回で、評価には使えない）</translation>
+    </message>
+    <message>
+        <source>Labelled folder (one sub-folder per class)</source>
+        <translation>ラベル付きフォルダー（クラスごとにサブフォルダー）</translation>
+    </message>
+    <message>
+        <source>Folder: {name}</source>
+        <translation>フォルダー: {name}</translation>
+    </message>
+    <message>
+        <source>Attack test</source>
+        <translation>攻撃試験</translation>
+    </message>
+    <message>
+        <source>Starting the attack test ...</source>
+        <translation>攻撃試験を開始しています…</translation>
+    </message>
+    <message>
+        <source>Starting the backdoor probe ...</source>
+        <translation>バックドア検査を開始しています…</translation>
+    </message>
+    <message>
+        <source>A self-test is running already.</source>
+        <translation>自己診断はすでに実行中です。</translation>
+    </message>
+    <message>
+        <source>Self-tests</source>
+        <translation>自己診断</translation>
+    </message>
+    <message>
+        <source>Self-test</source>
+        <translation>自己診断</translation>
+    </message>
+    <message>
+        <source>The self-test stopped: {message}</source>
+        <translation>自己診断が停止しました: {message}</translation>
+    </message>
+    <message>
+        <source>Attack test (PRM)</source>
+        <translation>攻撃試験 (PRM)</translation>
+    </message>
+    <message>
+        <source>Backdoor probe</source>
+        <translation>バックドア検査</translation>
+    </message>
+    <message>
+        <source>{ineffective}: check A barely moved, so these outcomes are no evidence</source>
+        <translation>{ineffective}: 判定Aがほとんど変化しなかったため、この結果は根拠になりません</translation>
+    </message>
+    <message>
+        <source>defects passed</source>
+        <translation>不良品の合格</translation>
+    </message>
+    <message>
+        <source>wrong, not noticed</source>
+        <translation>誤判定（見逃し）</translation>
+    </message>
+    <message>
+        <source>sent to review</source>
+        <translation>レビューに回付</translation>
+    </message>
+    <message>
+        <source>vision model right under attack</source>
+        <translation>攻撃下での画像モデル正解</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>報告書</translation>
+    </message>
+    <message>
+        <source>Pick a run in the history first.</source>
+        <translation>先に履歴から実行結果を選んでください。</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>報告書の保存</translation>
+    </message>
+    <message>
+        <source>HTML (*.html)</source>
+        <translation>HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Report saved to {path}</source>
+        <translation>報告書を保存しました: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>Selftests</name>
+    <message>
+        <source>Generated parts (simulated)</source>
+        <translation>生成した部品（シミュレーション）</translation>
+    </message>
+    <message>
+        <source>Parts reviewed on this station</source>
+        <translation>このステーションでレビュー済みの部品</translation>
+    </message>
+    <message>
+        <source>Labelled folder ...</source>
+        <translation>ラベル付きフォルダー…</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>sent to review</source>
+        <translation>レビューに回付</translation>
+    </message>
+    <message>
+        <source>wrong, not noticed</source>
+        <translation>誤判定（見逃し）</translation>
+    </message>
+    <message>
+        <source>DEFECT PASSED</source>
+        <translation>不良品が合格</translation>
+    </message>
+    <message>
+        <source>changed by trigger</source>
+        <translation>トリガーで変化</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>変化なし</translation>
+    </message>
+    <message>
+        <source>the vision model&apos;s input (after the station&apos;s resize)</source>
+        <translation>画像モデルへの入力（ステーションの縮小後）</translation>
+    </message>
+    <message>
+        <source>the camera picture (through the station&apos;s resize)</source>
+        <translation>カメラ画像（ステーションの縮小を通す）</translation>
+    </message>
+    <message>
+        <source>Input mode. </source>
+        <translation>【入力モード】</translation>
+    </message>
+    <message>
+        <source>Frame mode. </source>
+        <translation>【カメラ画像モード】</translation>
+    </message>
+    <message>
+        <source>strengths must be numbers separated by commas, e.g. 4,8,16; got &apos;{text}&apos;</source>
+        <translation>強さはコンマ区切りの数値で入力してください（例: 4,8,16）。入力値:「{text}」</translation>
+    </message>
+    <message>
+        <source>each strength must be above 0 and at most 64 (in 1/255 steps of brightness)</source>
+        <translation>強さは 0 より大きく 64 以下にしてください（明るさ 1/255 単位）</translation>
+    </message>
+    <message>
+        <source>{variant}: right {correct}, to review {caught}, unnoticed {unnoticed}, defects passed {passed}</source>
+        <translation>{variant}: 正解 {correct}、レビュー回付 {caught}、見逃し {unnoticed}、不良品の合格 {passed}</translation>
+    </message>
+    <message>
+        <source>{setting}: a trigger passed up to {rate} of defects ({over}, {trigger}); any flip up to {asr} ({asr_over})</source>
+        <translation>{setting}: トリガーによる不良品の合格は最大 {rate}（{over}、{trigger}）、判定の反転は最大 {asr}（{asr_over}）</translation>
+    </message>
+    <message>
+        <source>clean baseline not recorded</source>
+        <translation>正常時の基準値は未記録</translation>
+    </message>
+    <message>
+        <source>{change} over clean</source>
+        <translation>正常時比 {change}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>The system&apos;s language</source>
+        <translation>システムの言語</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>キー</translation>
+    </message>
+    <message>
+        <source>Name people see</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <source>Good part?</source>
+        <translation>良品？</translation>
+    </message>
+    <message>
+        <source>Prompt texts (separate with |)</source>
+        <translation>プロンプト文（| で区切る）</translation>
+    </message>
+    <message>
+        <source>Add class</source>
+        <translation>クラスを追加</translation>
+    </message>
+    <message>
+        <source>Remove selected class</source>
+        <translation>選択したクラスを削除</translation>
+    </message>
+    <message>
+        <source>Classes (changes apply after a restart)</source>
+        <translation>クラス（変更は再起動後に反映）</translation>
+    </message>
+    <message>
+        <source>Decisions, camera and safety</source>
+        <translation>判定、カメラ、安全</translation>
+    </message>
+    <message>
+        <source>Vision model: confidence needed (0.05-1)</source>
+        <translation>画像モデル: 必要な確信度（0.05～1）</translation>
+    </message>
+    <message>
+        <source>Second check: confidence needed (0.05-1)</source>
+        <translation>第2判定: 必要な確信度（0.05～1）</translation>
+    </message>
+    <message>
+        <source>Fail-safe: parts looked at</source>
+        <translation>フェイルセーフ: 対象とする部品数</translation>
+    </message>
+    <message>
+        <source>Fail-safe: share to review that trips it</source>
+        <translation>フェイルセーフ: 作動するレビュー率</translation>
+    </message>
+    <message>
+        <source>Fail-safe: fewest parts before it can trip</source>
+        <translation>フェイルセーフ: 作動までの最少部品数</translation>
+    </message>
+    <message>
+        <source>Camera kind</source>
+        <translation>カメラの種類</translation>
+    </message>
+    <message>
+        <source>Camera address, number or path</source>
+        <translation>カメラのアドレス、番号、またはパス</translation>
+    </message>
+    <message>
+        <source>Frames per second (0 = as fast as possible)</source>
+        <translation>毎秒のフレーム数（0 = 最高速）</translation>
+    </message>
+    <message>
+        <source>Simulated camera: share of defective parts</source>
+        <translation>模擬カメラ: 不良品の割合</translation>
+    </message>
+    <message>
+        <source>Sign out after this many idle minutes</source>
+        <translation>無操作でサインアウトするまでの分数</translation>
+    </message>
+    <message>
+        <source>Attack test due every ... days (0 = not scheduled)</source>
+        <translation>攻撃試験の実施間隔（日、0 = 予定なし）</translation>
+    </message>
+    <message>
+        <source>Backdoor probe due every ... days (0 = not scheduled)</source>
+        <translation>バックドア検査の実施間隔（日、0 = 予定なし）</translation>
+    </message>
+    <message>
+        <source>Language of the window (after a restart)</source>
+        <translation>画面の言語（再起動後に反映）</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>設定を保存</translation>
+    </message>
+    <message>
+        <source>Undo my edits</source>
+        <translation>編集を元に戻す</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>良品</translation>
+    </message>
+    <message>
+        <source>defect</source>
+        <translation>不良</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>設定は保存されませんでした</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>変更はありません。</translation>
+    </message>
+    <message>
+        <source>Saved: {changes}</source>
+        <translation>保存しました: {changes}</translation>
+    </message>
+    <message>
+        <source>These take effect after the station is restarted: {changes}</source>
+        <translation>次の設定はステーションの再起動後に反映されます: {changes}</translation>
+    </message>
+    <message>
+        <source>Settings saved</source>
+        <translation>設定を保存しました</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>{station}: sign in</source>
+        <translation>{station}: サインイン</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;New station.&lt;/b&gt; Create the first account: a manager, who then adds everyone else.</source>
+        <translation>&lt;b&gt;新しいステーションです。&lt;/b&gt;最初のアカウント（管理者）を作成してください。他の利用者は管理者が追加します。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>パスワード（確認）</translation>
+    </message>
+    <message>
+        <source>Create and sign in</source>
+        <translation>作成してサインイン</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <source>Could not sign in: {error}</source>
+        <translation>サインインできませんでした: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>Sources</name>
+    <message>
+        <source>Simulated camera</source>
+        <translation>模擬カメラ</translation>
+    </message>
+    <message>
+        <source>Camera (device number)</source>
+        <translation>カメラ（デバイス番号）</translation>
+    </message>
+    <message>
+        <source>device number, e.g. 0</source>
+        <translation>デバイス番号（例: 0）</translation>
+    </message>
+    <message>
+        <source>Network camera (RTSP)</source>
+        <translation>ネットワークカメラ (RTSP)</translation>
+    </message>
+    <message>
+        <source>rtsp://address/stream</source>
+        <translation>rtsp://アドレス/ストリーム</translation>
+    </message>
+    <message>
+        <source>Folder of images</source>
+        <translation>画像フォルダー</translation>
+    </message>
+    <message>
+        <source>folder with .png / .jpg files</source>
+        <translation>.png / .jpg ファイルのあるフォルダー</translation>
+    </message>
+    <message>
+        <source>Video file</source>
+        <translation>動画ファイル</translation>
+    </message>
+    <message>
+        <source>video file</source>
+        <translation>動画ファイル</translation>
+    </message>
+</context>
+<context>
+    <name>TrendChart</name>
+    <message>
+        <source>No runs yet</source>
+        <translation>まだ実行結果がありません</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <source>User</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>役割</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Add user ...</source>
+        <translation>利用者を追加…</translation>
+    </message>
+    <message>
+        <source>Change role ...</source>
+        <translation>役割を変更…</translation>
+    </message>
+    <message>
+        <source>Deactivate / activate</source>
+        <translation>無効化／有効化</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>利用者</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>When (UTC)</source>
+        <translation>日時 (UTC)</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Check the trail for tampering</source>
+        <translation>監査ログの改ざんを検査</translation>
+    </message>
+    <message>
+        <source>Older events</source>
+        <translation>さらに古い記録</translation>
+    </message>
+    <message>
+        <source>Audit trail (newest first)</source>
+        <translation>監査ログ（新しい順）</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <source>Checking every event and record...</source>
+        <translation>すべての記録を検査しています…</translation>
+    </message>
+    <message>
+        <source>All {events} events are intact; {records} records match their seals.</source>
+        <translation>{events} 件の記録はすべて改ざんなし。{records} 件のデータが封印と一致しました。</translation>
+    </message>
+    <message>
+        <source>NOT intact: {findings}</source>
+        <translation>改ざんの疑いあり: {findings}</translation>
+    </message>
+    <message numerus="yes">
+        <source>... and %n more (station audit verify lists them)</source>
+        <translation>
+            <numerusform>…ほか %n 件（station audit verify で一覧表示）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Report this to IT and quality.</source>
+        <translation>IT 部門と品質部門に報告してください。</translation>
+    </message>
+    <message>
+        <source>The check could not run: {message}</source>
+        <translation>検査を実行できませんでした: {message}</translation>
+    </message>
+    <message>
+        <source>Pick a user in the list first.</source>
+        <translation>先に一覧から利用者を選んでください。</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>利用者の追加</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>役割の変更</translation>
+    </message>
+    <message>
+        <source>New role for {user}:</source>
+        <translation>{user} の新しい役割:</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>無効化</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>有効化</translation>
+    </message>
+    <message>
+        <source>Deactivate {user}?</source>
+        <translation>{user} を無効にしますか？</translation>
+    </message>
+    <message>
+        <source>Activate {user}?</source>
+        <translation>{user} を有効にしますか？</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictBanner</name>
+    <message>
+        <source>PASS</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>CHECK BY HAND</source>
+        <translation>要確認</translation>
+    </message>
+    <message>
+        <source>WAITING</source>
+        <translation>待機中</translation>
+    </message>
+</context>
+<context>
+    <name>Verdicts</name>
+    <message>
+        <source>PASS</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>REVIEW</source>
+        <translation>要確認</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,271 @@
+"""The Japanese window: every text a manager can see on every page (and in the main dialogs) is translated,
+the shipped .ts/.qm are current with ui/, and `[ui] language` picks the language."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import open_clip
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QListWidget, QMessageBox, QTableWidget, QWidget,
+)
+
+from station.auth import create_user, sign_in
+from station.config import ConfigError, UiSpec
+from station.pipeline import Pipeline
+from station.runtime import Station
+from station.selftest.strength import INEFFECTIVE_TEXT
+from station.service import prompt_sets
+from station.storage.models import SelftestRun, utcnow
+from station.synth.catalog import CLASS_INDEX
+from station.synth.samples import draw_sample
+from station.capture import Frame
+from ui import i18n
+from ui.app import build_window
+from ui.pages.prompts import ImportModelDialog
+from ui.pages.selftests import RunDialog
+from ui.pages.users import AddUserDialog
+from ui.signin import SignInDialog
+
+REPO = Path(__file__).resolve().parent.parent
+TRANSLATIONS = REPO / "resources" / "translations"
+PW = "correct horse"
+# Terms a Japanese factory UI writes in Latin letters, and names of languages shown by their own name
+ALLOWED = {"CLIP", "RVPT", "PRM", "OPC", "UA", "Modbus", "TCP", "PLC", "ID", "sha256", "ViT", "HTML", "CSV", "URL",
+           "RTSP", "rtsp", "fps", "px", "UTC", "IT", "png", "jpg", "English", "Japanese"}
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def english_words(text: str, data: list[str]) -> list[str]:
+    """ASCII words of 3+ letters left in `text` once data (names, paths, figures from the station) is cut out."""
+    for d in data:  # longest first, so a name inside a longer one does not leave half of it
+        text = text.replace(d, " ")
+    text = re.sub(r"<[^>]+>", " ", text)  # rich-text tags
+    text = re.sub(r"&[a-z]+;", " ", text)
+    return [w for w in WORD.findall(text) if sum(c.isalpha() for c in w) >= 3 and w not in ALLOWED]
+
+
+def visible_texts(root: QWidget) -> list[tuple[str, str]]:
+    """(where, text) for every text a person can read in `root` and its children."""
+    found = []
+    for w in [root] + root.findChildren(QWidget):
+        where = f"{type(w).__name__} {w.objectName() or ''}".strip()
+        if w.isWindow() and w.windowTitle():
+            found.append((where + " title", w.windowTitle()))
+        if w.toolTip():
+            found.append((where + " tooltip", w.toolTip()))
+        if isinstance(w, QLabel):
+            found.append((where, w.text()))
+        elif isinstance(w, QAbstractButton):
+            found.append((where, w.text()))
+        elif isinstance(w, QGroupBox):
+            found.append((where, w.title()))
+        elif isinstance(w, QComboBox):
+            found += [(where + " item", w.itemText(i)) for i in range(w.count())]
+        elif isinstance(w, QLineEdit):
+            found.append((where + " placeholder", w.placeholderText()))
+        elif isinstance(w, QListWidget):
+            found += [(where + " item", w.item(i).text()) for i in range(w.count()) if not w.item(i).isHidden()]
+        if isinstance(w, QTableWidget):
+            for c in range(w.columnCount()):
+                header = w.horizontalHeaderItem(c)
+                found.append((where + " header", header.text() if header else ""))
+    return [(where, text) for where, text in found if text]
+
+
+def cells(table: QTableWidget, columns: list[int]) -> list[tuple[str, str]]:
+    """The words of a table's own columns (not its data columns)."""
+    return [(f"table cell {c}", table.item(r, c).text()) for r in range(table.rowCount()) for c in columns
+            if table.item(r, c) is not None and table.item(r, c).text()]
+
+
+@pytest.fixture
+def japanese(qapp):
+    assert i18n.install_translators("ja"), "resources/translations/station_ja.qm is missing: run `make translations`"
+    yield
+    i18n.remove_translators()
+
+
+@pytest.fixture
+def station(tmp_path):
+    st = Station.open(tmp_path / "data")
+    with st.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", PW, None, display_name="Bo Ss")
+        create_user(s, "rita", "reviewer", PW, boss)
+        create_user(s, "otto", "operator", PW, boss)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    for kind in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+
+def fill(station: Station) -> None:
+    """A few parts waiting for review and an attack-test run in the history, so their words are on screen."""
+    station.config.thresholds.conf_a = 1.0
+    frames = [Frame(draw_sample(3, i, 256, class_index=CLASS_INDEX[k]).image, i, f"t#{i}")
+              for i, k in enumerate(["washer/good", "washer/scratch", "washer/crack"])]
+    Pipeline(station, operator=sign_in(station.db, "otto", PW, via="test"), source_name="test").inspect(frames)
+    station.config.thresholds.conf_a = 0.5
+    metrics = {"correct": 0.5, "caught": 0.25, "silent_failure": 0.125, "defect_escape": 0.125,
+               "check_a_attacked": 0.5, "attack_effective": True}
+    with station.db.transaction() as s:
+        s.add(SelftestRun(kind="prm", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
+                          summary={"by_eps": {"eps=8/255": metrics}, "mode": "input", "attack_effective": True}))
+
+
+def station_data(station: Station) -> list[str]:
+    """Texts that come from the station, not from ui/: its name, classes, users, model, schedule, gate."""
+    data = [station.config.name, station.data_dir.as_posix(), str(station.data_dir), station.clip.sha256[:12],
+            station.clip.sha256[:8], station.clip.spec.arch, str(station.check_b.kind), INEFFECTIVE_TEXT, "eps=8/255",
+            station.config.source.target, station.clip.path.name if station.clip.path else "", "Bo Ss", "boss", "rita", "otto", "rvpt", "ViT-B-32"]
+    data += list(station.class_names.values()) + list(station.class_names.keys())
+    data += [p for c in station.config.classes for p in c.prompts]
+    data += selftests_schedule(station) + [prompt_sets.gate_state(station)[1]]
+    data += [m for m in open_clip.list_models()]
+    return sorted({d for d in data if d}, key=len, reverse=True)
+
+
+def selftests_schedule(station) -> list[str]:
+    from station.service import selftests
+    return selftests.schedule(station)[0]
+
+
+def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, messages):
+    fill(station)
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.show()
+    window.set_user(sign_in(station.db, "boss", PW, via="test"))
+    texts: list[tuple[str, str]] = []
+
+    live = window.page("LivePage")
+    live.start()
+    qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 2, timeout=30_000)
+    live.stop_and_wait()
+    assert live.banner.text() in {"合格", "不合格", "要確認"}
+    texts += [("live reason", live.reason_label.text())]
+
+    for name in window.pages:
+        window.show_page(name)
+        qtbot.wait(10)
+        if name == "ReviewPage":
+            review = window.page(name)
+            qtbot.waitUntil(lambda: review.table.rowCount() == 3, timeout=20_000)
+            assert "レビュー待ち 3 件" in review.count_label.text()
+            texts += cells(review.table, [3])
+        texts += visible_texts(window)
+    texts += cells(window.page("UsersPage").user_table, [2, 3])
+    texts += cells(window.page("SettingsPage").classes, [2])
+    selftest = window.page("SelftestPage")
+    texts += cells(selftest.history, [2, 4])
+
+    dialogs = [SignInDialog(station, "", window), AddUserDialog(window), ImportModelDialog(window),
+               RunDialog(window.ctx, selftest.runs[0], window)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        texts += visible_texts(dialog)
+
+    data = station_data(station)
+    untranslated = {(where, text) for where, text in texts if english_words(text, data)}
+    assert not untranslated, "English left in the Japanese window (translate it in station_ja.ts, then `make " \
+                             "translations`):\n" + "\n".join(f"{w}: {t!r}" for w, t in sorted(untranslated))
+    assert len(texts) > 150  # every page was really looked at
+    window.close()
+
+
+def test_the_shipped_translation_is_current_and_complete(tmp_path):
+    """lupdate over ui/ finds exactly the strings of station_ja.ts, each translated; the .qm is lrelease's .ts."""
+    bin_dir = Path(sys.executable).parent
+    lupdate, lrelease = bin_dir / "pyside6-lupdate", bin_dir / "pyside6-lrelease"
+    if not lupdate.exists() or not lrelease.exists():
+        lupdate, lrelease = shutil.which("pyside6-lupdate"), shutil.which("pyside6-lrelease")
+        if not lupdate or not lrelease:
+            pytest.skip("pyside6-lupdate / pyside6-lrelease are not installed")
+    ts = TRANSLATIONS / "station_ja.ts"
+
+    def messages_of(path: Path) -> dict[tuple[str, str], ET.Element]:
+        return {(ctx.findtext("name"), m.findtext("source")): m.find("translation")
+                for ctx in ET.parse(path).getroot().iter("context") for m in ctx.iter("message")}
+
+    fresh = tmp_path / "station_ja.ts"
+    shutil.copy(ts, fresh)
+    subprocess.run([str(lupdate), "-extensions", "py", "-locations", "none", "-no-obsolete", "-target-language",
+                    "ja_JP", str(REPO / "ui"), "-ts", str(fresh)], check=True, capture_output=True)
+    shipped, current = messages_of(ts), messages_of(fresh)
+    assert set(current) == set(shipped), "ui/ and station_ja.ts differ: run `make translations` and translate"
+    unfinished = [key for key, tr in shipped.items()
+                  if tr.get("type") in ("unfinished", "vanished", "obsolete") or not "".join(tr.itertext()).strip()]
+    assert not unfinished, f"untranslated in station_ja.ts: {unfinished}"
+    assert len(shipped) >= 300
+
+    qm = tmp_path / "station_ja.qm"
+    subprocess.run([str(lrelease), str(ts), "-qm", str(qm)], check=True, capture_output=True)
+    assert qm.read_bytes() == (TRANSLATIONS / "station_ja.qm").read_bytes(), \
+        "station_ja.qm is older than station_ja.ts: run `make translations`"
+
+
+def test_translations_ship_with_the_wheel():
+    import tomllib
+
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert any(p in data["station.resources"] for p in ("translations/*", "translations/*.qm"))
+    assert (i18n.translations_dir() / "station_ja.qm").is_file()
+
+
+@pytest.mark.parametrize("setting, system, expected", [
+    ("ja", "en_US", "ja"), ("en", "ja_JP", "en"), ("auto", "ja_JP", "ja"), ("auto", "ja", "ja"),
+    ("auto", "en_GB", "en"), ("auto", "de_DE", "en"), ("auto", "C", "en"), ("auto", "", "en"),
+])
+def test_the_language_setting_chooses_the_language(setting, system, expected):
+    assert i18n.choose_language(setting, system) == expected
+
+
+def test_the_language_setting_is_read_before_the_station_opens(tmp_path):
+    assert i18n.configured_language(tmp_path) == "auto"  # no settings file yet
+    (tmp_path / "station.toml").write_text('[ui]\nlanguage = "ja"\n')
+    assert i18n.configured_language(tmp_path) == "ja"
+    (tmp_path / "station.toml").write_text('[ui]\nlanguage = "klingon"\n')
+    assert i18n.configured_language(tmp_path) == "auto"
+    (tmp_path / "station.toml").write_text('not toml [')
+    assert i18n.configured_language(tmp_path) == "auto"
+
+
+def test_the_schema_takes_only_known_languages():
+    assert UiSpec().language == "auto"
+    assert UiSpec(language="ja").language == "ja"
+    with pytest.raises(ConfigError, match="language"):
+        UiSpec(language="fr")
+
+
+def test_a_missing_translation_falls_back_to_english(qapp, tmp_path, caplog):
+    from PySide6.QtCore import QCoreApplication
+
+    assert not i18n.install_translators("ja", folder=tmp_path)
+    assert "stays in English" in caplog.text
+    assert QCoreApplication.translate("Pages", "Settings") == "Settings"
+    assert i18n.install_translators("ja")
+    assert QCoreApplication.translate("Pages", "Settings") == "設定"
+    assert i18n.install_translators("en")  # English: the source text, no translator
+    assert QCoreApplication.translate("Pages", "Settings") == "Settings"
+
+
+def test_the_settings_page_saves_the_language(qtbot, station, messages):
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.set_user(sign_in(station.db, "boss", PW, via="test"))
+    page = window.page("SettingsPage")
+    assert page.language.currentData() == "auto"
+    page.language.setCurrentIndex(page.language.findData("ja"))
+    page.save()
+    assert station.config.ui.language == "ja"
+    assert 'language = "ja"' in (station.data_dir / "station.toml").read_text()
