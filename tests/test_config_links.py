@@ -3,6 +3,8 @@ sign in to (or anyone could, by accident) refused with what to set."""
 
 import tomllib
 
+from dataclasses import replace
+
 import pytest
 import tomli_w
 
@@ -81,4 +83,6 @@ def test_a_station_pack_never_changes_the_receiving_station_s_plc_links(tmp_path
     sender = config.default_config()
     sender.links = LinksSpec(opcua_enabled=True, opcua_anonymous=True)
     manifest = SimpleNamespace(foundation_sha256="0" * 64, model=SimpleNamespace(kind="demo"), check_b=None)
-    assert planned_settings(manifest, sender, here, tmp_path).links == here.links
+    here.ui = replace(here.ui, language="ja")  # nor its screen's language
+    planned = planned_settings(manifest, sender, here, tmp_path)
+    assert planned.links == here.links and planned.ui.language == "ja"

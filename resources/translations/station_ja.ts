@@ -1017,12 +1017,8 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>【カメラ画像モード】</translation>
     </message>
     <message>
-        <source>strengths must be numbers separated by commas, e.g. 4,8,16; got &apos;{text}&apos;</source>
-        <translation>強さはコンマ区切りの数値で入力してください（例: 4,8,16）。入力値:「{text}」</translation>
-    </message>
-    <message>
-        <source>each strength must be above 0 and at most 64 (in 1/255 steps of brightness)</source>
-        <translation>強さは 0 より大きく 64 以下にしてください（明るさ 1/255 単位）</translation>
+        <source>each strength must be a number from 0 to 64 (in 1/255 steps of brightness), separated by commas, e.g. 4,8,16; got &apos;{text}&apos;</source>
+        <translation>強さは 0 から 64 までの数値をコンマ区切りで入力してください（明るさ 1/255 単位、例: 4,8,16）。入力値:「{text}」</translation>
     </message>
     <message>
         <source>{variant}: right {correct}, to review {caught}, unnoticed {unnoticed}, defects passed {passed}</source>

@@ -73,8 +73,9 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
         part, stored = _part_files(Path(prompt_row.path), "prompts")
         files, prompt_set = files + part, {"name": prompt_row.name, "version": prompt_row.version, "stored": stored}
     _checked(files)
-    # the plant's wiring (database, PLC links) stays on the station: a receiver keeps its own
-    settings = tomli_w.dumps(replace(cfg, database_url="", links=config_mod.LinksSpec()).to_dict()).encode("utf-8")
+    # the plant's wiring (database, PLC links) and the screen's language stay on the station: a receiver keeps its own
+    local = replace(cfg, database_url="", links=config_mod.LinksSpec(), ui=replace(cfg.ui, language="auto"))
+    settings = tomli_w.dumps(local.to_dict()).encode("utf-8")
     hashes = {name: sha256_file(path) for name, path in files} | {SETTINGS: hashlib.sha256(settings).hexdigest()}
     manifest = parse_manifest({  # the exporter's manifest passes the same checks as an importer's
         "format": FORMAT, "station_version": __version__, "created_by": user.username,

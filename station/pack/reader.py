@@ -108,13 +108,13 @@ def _pack_settings(data: bytes, pack: Path) -> config_mod.StationConfig:
 
 def planned_settings(manifest: Manifest, pack_cfg: config_mod.StationConfig, current: config_mod.StationConfig,
                      data_dir: Path) -> config_mod.StationConfig:
-    """The pack's settings as this station would save them: its own database, camera and PLC links, the models
-    where the import puts them."""
+    """The pack's settings as this station would save them: its own database, camera, PLC links and language,
+    the models where the import puts them."""
     home = Path(data_dir) / home_folder(manifest)
     clip = "demo" if manifest.model.kind == "demo" else str(home / manifest.model.stored)
     check_b_path = str(home / manifest.check_b.stored) if manifest.check_b else ""
     return replace(pack_cfg, database_url=current.database_url, source=current.source, links=current.links,
-                   model=replace(pack_cfg.model, clip=clip, check_b_path=check_b_path))
+                   ui=replace(pack_cfg.ui, language=current.ui.language), model=replace(pack_cfg.model, clip=clip, check_b_path=check_b_path))
 
 
 def open_verified(archive: PackArchive, session: Session, current: config_mod.StationConfig,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from station.selftest import reference as refs
 from station.selftest.backdoor_probe import INVERSION_VARIANT, inversion_line
 from station.selftest.inversion import InversionSettings
-from station.selftest.prm_runner import PrmRunSettings
+from station.selftest.prm_runner import PrmRunSettings, StrengthError, parse_strengths
 from station.selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective
 from station.service import selftests
 from station.service.selftests import ResultLine, RunSummary
@@ -46,16 +46,13 @@ def tr_(text: str) -> str:
 
 
 def parse_eps(text: str) -> list[float]:
+    """The station's rule (`parse_strengths`, which the CLI uses too), with the message in the window's language."""
     try:
-        values = [float(t) for t in text.replace(" ", "").split(",") if t]
-    except ValueError:
+        return parse_strengths(text)
+    except StrengthError:
         raise ValueError(QCoreApplication.translate(
-            "Selftests", "strengths must be numbers separated by commas, e.g. 4,8,16; got '{text}'").format(text=text)
-        ) from None
-    if not values or any(not 0 < v <= 64 for v in values):
-        raise ValueError(QCoreApplication.translate(
-            "Selftests", "each strength must be above 0 and at most 64 (in 1/255 steps of brightness)"))
-    return [v / 255 for v in values]
+            "Selftests", "each strength must be a number from 0 to 64 (in 1/255 steps of brightness), separated "
+                         "by commas, e.g. 4,8,16; got '{text}'").format(text=text)) from None
 
 
 def run_row_summary(run: RunSummary) -> str:
