@@ -461,3 +461,39 @@ def test_after_an_idle_sign_out_frames_belong_to_no_one(qtbot, window, station, 
         later = list(s.scalars(select(Inspection.operator_id).where(Inspection.id > at_sign_out + in_flight)))
     assert later and all(op is None for op in later)  # never the user who was signed out
     assert count(station, Inspection, Inspection.operator_id == otto_id) >= 5
+
+
+def test_the_window_runs_the_plc_links_and_shows_their_state(qtbot, window, station):
+    """With [links] set, the window starts them as `station serve` does: a PLC's trigger register makes the live
+    page inspect one frame, and the header shows each link's state."""
+    from dataclasses import replace
+
+    from pymodbus.client import ModbusTcpClient
+
+    from plc import HOST, free_port
+
+    port = free_port()
+    station.config.links = replace(station.config.links, modbus_enabled=True, modbus_host=HOST, modbus_port=port,
+                                   hardware_trigger=True)
+    window.ctx.start_links()
+    try:
+        qtbot.waitUntil(lambda: "Modbus TCP: listening" in window.links_label.text(), timeout=10_000)
+        assert window.links_label.isVisible()
+        sign_in_as(window, "otto")
+        live = window.page("LivePage")
+        live.start()
+        before = count(station, Inspection)
+        client = ModbusTcpClient(HOST, port=port, timeout=5)
+        assert client.connect()
+        try:
+            client.write_register(0, 1)  # the PLC: a part is in place
+            qtbot.waitUntil(lambda: count(station, Inspection) == before + 1, timeout=30_000)
+            qtbot.wait(300)
+            assert count(station, Inspection) == before + 1  # one trigger, one frame: the camera waits for the next
+            verdict = client.read_holding_registers(1, count=1).registers[0]
+            assert verdict in (1, 2, 3)
+        finally:
+            client.close()
+        live.stop_and_wait()
+    finally:
+        window.ctx.stop_links()

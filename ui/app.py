@@ -68,6 +68,7 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     hint = ensure_demo_accounts(station.db) if demo else ""
     window = build_window(station, hint)
     app.installEventFilter(window.idle_watcher)
+    window.ctx.start_links()  # after the window: its header shows each link's state
     if kiosk:
         window.showFullScreen()
     else:
@@ -78,4 +79,5 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
             return 0
         return app.exec()
     finally:
+        window.ctx.stop_links()
         station.close()

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from station.auth import PERMISSIONS
+from station.capture.triggered import Trigger
 from station.errors import StationError
 from station.pipeline import Pipeline
 from station.runtime import Station
+from station.links import RunningLinks, start_links
 from station.service import selftests
 
 from .event_bridge import StationEvents
@@ -29,10 +31,26 @@ class AppContext:
     user: object | None = None  # the signed-in account, as station.auth.sign_in returned it
     events: Events = field(default_factory=Events)
     station_events: StationEvents | None = None  # the station's own stream, delivered on the GUI thread
+    # hardware-trigger mode ([links] hardware_trigger): what a PLC's trigger fires; the live page waits for it
+    trigger: Trigger | None = None
+    links: RunningLinks | None = None  # the PLC links this window started
 
     def __post_init__(self) -> None:
         if self.station_events is None:
             self.station_events = StationEvents(self.station.events)
+
+    def start_links(self) -> None:
+        """Start the PLC links `[links]` enables, as `station serve` does; their state shows in the header."""
+        cfg = self.station.config.links
+        if not (cfg.opcua_enabled or cfg.modbus_enabled) or self.links is not None:
+            return
+        self.trigger = Trigger() if cfg.hardware_trigger else None
+        self.links = start_links(self.station, self.trigger)
+
+    def stop_links(self) -> None:
+        if self.links is not None:
+            self.links.stop()  # frees the ports
+            self.links = None
 
     def claim(self, work: str) -> str:
         """Empty if `work` may start now (and is then marked running), else why not: one job at a time."""

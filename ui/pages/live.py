@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
+from station.capture.triggered import TriggeredSource
 from station.service.sources import open_configured_source
 
 from ..context import AppContext
@@ -167,7 +168,9 @@ class LivePage(QWidget):
         if kind != "synthetic" and not target:
             raise ValueError(self.tr("{source}: fill in the {what}").format(
                 source=self.source_box.currentText(), what=self.target_edit.placeholderText()))
-        return open_configured_source(self.ctx.station.config, kind, target)
+        source = open_configured_source(self.ctx.station.config, kind, target)
+        # hardware-trigger mode: one frame per PLC trigger (the PLC link fires it)
+        return source if self.ctx.trigger is None else TriggeredSource(source, self.ctx.trigger)
 
     # ----------------------------------------------------------------- run
     @property
