@@ -124,20 +124,16 @@ def fill(station: Station) -> None:
 
 
 def station_data(station: Station) -> list[str]:
-    """Texts that come from the station, not from ui/: its name, classes, users, model, schedule, gate."""
+    """Texts that come from the station, not from ui/: its name, classes, users, model, gate (the self-test
+    schedule is worded by the window, so it is not data here)."""
     data = [station.config.name, station.data_dir.as_posix(), str(station.data_dir), station.clip.sha256[:12],
             station.clip.sha256[:8], station.clip.spec.arch, str(station.check_b.kind), INEFFECTIVE_TEXT, "eps=8/255",
             station.config.source.target, station.clip.path.name if station.clip.path else "", "Bo Ss", "boss", "rita", "otto", "rvpt", "ViT-B-32"]
     data += list(station.class_names.values()) + list(station.class_names.keys())
     data += [p for c in station.config.classes for p in c.prompts]
-    data += selftests_schedule(station) + [prompt_sets.gate_state(station)[1]]
+    data += [prompt_sets.gate_state(station)[1]]
     data += [m for m in open_clip.list_models()]
     return sorted({d for d in data if d}, key=len, reverse=True)
-
-
-def selftests_schedule(station) -> list[str]:
-    from station.service import selftests
-    return selftests.schedule(station)[0]
 
 
 def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, messages):

@@ -63,8 +63,8 @@ class AppContext:
     def release(self, work: str) -> None:
         self.station.jobs.release(work)
 
-    def schedule(self) -> tuple[list[str], str]:
-        """The self-test schedule for display: lines and the most urgent status."""
+    def schedule(self) -> tuple[list, str]:
+        """The self-test schedule for display: a DueState per self-test and the most urgent status."""
         return selftests.schedule(self.station)
 
     def can(self, permission: str) -> bool:

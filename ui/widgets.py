@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
@@ -218,10 +220,24 @@ class ScheduleNotice(QLabel):
         self.setWordWrap(True)
         self.status = "off"
 
-    def show_schedule(self, lines: list[str], status: str) -> None:
+    def show_schedule(self, states: list, status: str) -> None:
+        """`states`: station.selftest.schedule.DueState per self-test, worded here in the window's language."""
         self.status = status
         prefix = {"overdue": self.tr("Self-test overdue: tell a quality manager. "),
                   "due": self.tr("Self-test due. ")}.get(status, "")
-        self.setText(prefix + "  |  ".join(lines))
+        self.setText(prefix + "  |  ".join(self.describe(s) for s in states))
+
+    def describe(self, state) -> str:
+        now = datetime.now(timezone.utc)
+        names = {"prm": self.tr("attack test (PRM)"), "backdoor": self.tr("backdoor probe")}
+        name, status = names.get(state.kind, state.kind), state.status(now)
+        if status == "off":
+            return self.tr("{name}: not scheduled").format(name=name)
+        when = state.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
+        last = state.last_run.astimezone().strftime("%Y-%m-%d") if state.last_run else self.tr("never")
+        words = {"ok": self.tr("{name}: next due {when} (every {days} days; last {last})"),
+                 "due": self.tr("{name}: due since {when} (every {days} days; last {last})"),
+                 "overdue": self.tr("{name}: OVERDUE since {when} (every {days} days; last {last})")}[status]
+        return words.format(name=name, when=when, days=f"{state.every_days:g}", last=last)
         self.setStyleSheet("padding:4px;" + self.STYLES.get(status, "color:#555;"))
         self.setVisible(status != "off")

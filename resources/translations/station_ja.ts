@@ -798,6 +798,34 @@ Check the camera connection and press Start again. Every part inspected so far i
         <source>Self-test due. </source>
         <translation>自己診断の実施時期です。 </translation>
     </message>
+    <message>
+        <source>attack test (PRM)</source>
+        <translation>攻撃試験 (PRM)</translation>
+    </message>
+    <message>
+        <source>backdoor probe</source>
+        <translation>バックドア検査</translation>
+    </message>
+    <message>
+        <source>{name}: not scheduled</source>
+        <translation>{name}: 定期実行なし</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>未実施</translation>
+    </message>
+    <message>
+        <source>{name}: next due {when} (every {days} days; last {last})</source>
+        <translation>{name}: 次回 {when}（{days} 日ごと、前回 {last}）</translation>
+    </message>
+    <message>
+        <source>{name}: due since {when} (every {days} days; last {last})</source>
+        <translation>{name}: {when} から実施時期（{days} 日ごと、前回 {last}）</translation>
+    </message>
+    <message>
+        <source>{name}: OVERDUE since {when} (every {days} days; last {last})</source>
+        <translation>{name}: {when} から期限切れ（{days} 日ごと、前回 {last}）</translation>
+    </message>
 </context>
 <context>
     <name>SelftestPage</name>

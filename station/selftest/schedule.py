@@ -67,9 +67,12 @@ def schedule_summary(session: Session, cfg: StationConfig, now: datetime | None 
     """One line per test for people, and the most urgent status: 'off', 'ok', 'due' or 'overdue'."""
     now = now or datetime.now(timezone.utc)
     states = schedule_state(session, cfg)
+    return [s.describe(now) for s in states], most_urgent(states, now)
+
+
+def most_urgent(states: list[DueState], now: datetime) -> str:
     order = ["off", "ok", "due", "overdue"]
-    worst = max((s.status(now) for s in states), key=order.index, default="off")
-    return [s.describe(now) for s in states], worst
+    return max((s.status(now) for s in states), key=order.index, default="off")
 
 
 def due_kinds(session: Session, cfg: StationConfig, now: datetime | None = None) -> list[str]:

@@ -92,12 +92,16 @@ def export_report(station, run_id: int, path: Path | str) -> Path:
         return write_report(s, station.images, run_id, path, station.config)
 
 
-def schedule(station) -> tuple[list[str], str]:
-    """When each self-test is next due, for display, and the most urgent status ('ok', 'due', 'overdue', ...)."""
-    from ..selftest.schedule import schedule_summary
+def schedule(station):
+    """When each self-test is due (a DueState per kind, for a screen to word in its language) and the most urgent
+    status: 'off', 'ok', 'due' or 'overdue'."""
+    from datetime import datetime, timezone
+
+    from ..selftest.schedule import most_urgent, schedule_state
 
     with station.db.session() as s:
-        return schedule_summary(s, station.config)
+        states = schedule_state(s, station.config)
+    return states, most_urgent(states, datetime.now(timezone.utc))
 
 
 def _checked(station, user: User | None) -> None:

@@ -175,8 +175,7 @@ class SelftestPage(QWidget):
         self.refresh_history()
 
     def refresh_schedule(self) -> None:
-        lines, status = self.ctx.schedule()
-        self.schedule_notice.show_schedule(lines, status)
+        self.schedule_notice.show_schedule(*self.ctx.schedule())
         self.schedule_notice.setVisible(True)  # managers see the schedule even when nothing is due
 
     # ----------------------------------------------------------------- starting
