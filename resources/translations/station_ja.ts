@@ -1005,6 +1005,34 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>ラベル付きフォルダー…</translation>
     </message>
     <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>attack ineffective</source>
+        <translation>攻撃が効かず</translation>
+    </message>
+    <message>
+        <source>with prompts</source>
+        <translation>プロンプトあり</translation>
+    </message>
+    <message>
+        <source>without prompts</source>
+        <translation>プロンプトなし</translation>
+    </message>
+    <message>
         <source>right</source>
         <translation>正解</translation>
     </message>

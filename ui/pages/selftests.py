@@ -27,6 +27,12 @@ from ..widgets import ImageView, ProgressPanel, ScheduleNotice, TrendChart, list
 REFERENCES = [("generated", QT_TRANSLATE_NOOP("Selftests", "Generated parts (simulated)")),
               ("reviews", QT_TRANSLATE_NOOP("Selftests", "Parts reviewed on this station")),
               ("folder", QT_TRANSLATE_NOOP("Selftests", "Labelled folder ..."))]
+STATUS_WORDS = {"running": QT_TRANSLATE_NOOP("Selftests", "running"), "done": QT_TRANSLATE_NOOP("Selftests", "done"),
+                "cancelled": QT_TRANSLATE_NOOP("Selftests", "cancelled"),
+                "failed": QT_TRANSLATE_NOOP("Selftests", "failed"),
+                "attack ineffective": QT_TRANSLATE_NOOP("Selftests", "attack ineffective")}
+SETTING_WORDS = {"with prompts": QT_TRANSLATE_NOOP("Selftests", "with prompts"),
+                 "without prompts": QT_TRANSLATE_NOOP("Selftests", "without prompts")}
 OUTCOME_WORDS = {"correct": QT_TRANSLATE_NOOP("Selftests", "right"),
                  "caught": QT_TRANSLATE_NOOP("Selftests", "sent to review"),
                  "silent_failure": QT_TRANSLATE_NOOP("Selftests", "wrong, not noticed"),
@@ -55,6 +61,11 @@ def parse_eps(text: str) -> list[float]:
                          "by commas, e.g. 4,8,16; got '{text}'").format(text=text)) from None
 
 
+def _words(table: dict, key: str) -> str:
+    """A station word (a status, a setting) in the window's language; one this version does not know as it is."""
+    return QCoreApplication.translate("Selftests", table[key]) if key in table else key
+
+
 def run_row_summary(run: RunSummary) -> str:
     s = run.summary or {}
     if run.kind == "prm":
@@ -76,7 +87,7 @@ def run_row_summary(run: RunSummary) -> str:
         p = passed.get(setting, {})
         parts.append(QCoreApplication.translate(
             "Selftests", "{setting}: a trigger passed up to {rate} of defects ({over}, {trigger}); any flip up to "
-                         "{asr} ({asr_over})").format(setting=setting, rate=f"{p.get('rate', 0):.0%}",
+                         "{asr} ({asr_over})").format(setting=_words(SETTING_WORDS, setting), rate=f"{p.get('rate', 0):.0%}",
                                                       over=_over_clean(p), trigger=p.get('trigger') or '-',
                                                       asr=f"{w.get('asr', 0):.0%}", asr_over=_over_clean(w)))
     if s.get("inversion"):
@@ -254,7 +265,7 @@ class SelftestPage(QWidget):
         kinds = {"prm": self.tr("Attack test (PRM)"), "backdoor": self.tr("Backdoor probe")}
         for i, run in enumerate(self.runs):
             weak = run.ineffective
-            status = run.status.value
+            status = _words(STATUS_WORDS, run.status.value)
             for j, text in enumerate([str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M"), kinds.get(run.kind, run.kind),
                                       status, run_row_summary(run)]):
                 item = QTableWidgetItem(text)
@@ -333,7 +344,7 @@ class RunDialog(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(run_row_summary(run) or run.status.value))
+        layout.addWidget(QLabel(run_row_summary(run) or _words(STATUS_WORDS, run.status.value)))
         layout.addWidget(splitter)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_result(row))
         if self.results:
