@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import sys
 import time
 from ..errors import StationError
@@ -54,7 +56,7 @@ def sign_in_from_args(args, db, needed: bool = False):
         if needed:
             raise CliError("this needs a signed-in user: add --user NAME (password from $STATION_PASSWORD or a prompt)")
         return None
-    password = os.environ.get("STATION_PASSWORD")
+    password = getattr(args, "password", None) or os.environ.get("STATION_PASSWORD")  # args: the demo's own
     if password is None:
         if not sys.stdin.isatty():
             raise CliError("no password: set STATION_PASSWORD or run from a terminal to be asked")
@@ -72,10 +74,30 @@ def inspecting_user(args):
         user = sign_in_from_args(args, db)
         with db.session() as s:
             if user_count(s):
+                if user is None:
+                    raise CliError(f"this station has accounts: sign in as an operator (or higher) to {args.command}, "
+                                   f"e.g. station --user NAME {args.command} (password from $STATION_PASSWORD or a "
+                                   "prompt)")
                 require(user, "inspect")
     finally:
         db.close()
     return user
+
+
+@contextmanager
+def stop_on_signals():
+    """An Event set by Ctrl+C (SIGINT) or a service manager's stop (SIGTERM), so long work ends cleanly and still
+    reports; the previous handlers come back afterwards."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def source_from_args(args, cfg):

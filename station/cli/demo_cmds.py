@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .common import CliError, progress_printer
+from .common import CliError, open_db, progress_printer
 from .station_cmds import cmd_inspect
 
 
@@ -115,10 +115,19 @@ def cmd_demo(args) -> int:
         else:
             print(f"No display found: running a headless inspection of {args.inspect} simulated parts instead.")
     if args.inspect:
-        print(f"\nThe station on {args.inspect} simulated washers, recorded under {demo_dir}:")
+        from ..service.accounts import DEMO_PASSWORD, ensure_demo_accounts
+
+        print(f"\nThe station on {args.inspect} simulated washers, recorded under {demo_dir}, "
+              "inspected by the demo operator:")
+        db = open_db(argparse.Namespace(data_dir=demo_dir))
+        try:
+            print(ensure_demo_accounts(db))  # the same accounts as the demo window's
+        finally:
+            db.close()
         demo_args = argparse.Namespace(**{**vars(args), "data_dir": demo_dir, "source": ["synthetic"],
                                           "frames": args.inspect, "json": False, "family": "washer",
-                                          "defect_rate": 0.3, "seed": seed, "user": None, "command": "inspect"})
+                                          "defect_rate": 0.3, "seed": seed, "user": "operator",
+                                          "password": DEMO_PASSWORD, "command": "inspect"})
         return cmd_inspect(demo_args)
     return 0
 

@@ -7,15 +7,10 @@ until SIGINT or SIGTERM (a service manager's stop), or `--max-frames`, then stop
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 import time
 
-from .common import inspecting_user, source_from_args
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
+from .common import inspecting_user, source_from_args, stop_on_signals
 
 def _link_line(event) -> None:
     if event.state == "failed":
@@ -34,8 +29,8 @@ def cmd_serve(args) -> int:
 
     user = inspecting_user(args)  # settled before the models load, as for `inspect`
     station = Station.open(args.data_dir)
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+    signals = stop_on_signals()
+    stop = signals.__enter__()
     running, source = None, None
     try:
         cfg = station.config.links
@@ -78,6 +73,5 @@ def cmd_serve(args) -> int:
             running.stop()  # joins the links' threads: their ports are free when serve returns
         if source is not None:
             source.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        signals.__exit__(None, None, None)
         station.close()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 
-from .common import acting, CliError, inspecting_user, open_db, sign_in_from_args, source_from_args
+from .common import stop_on_signals, acting, CliError, inspecting_user, open_db, sign_in_from_args, source_from_args
 
 
 def cmd_inspect(args) -> int:
@@ -47,12 +48,13 @@ def cmd_inspect(args) -> int:
                 print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
 
         t0 = time.monotonic()
-        done = pipeline.run(source, max_frames=args.frames, on_result=show)
+        with stop_on_signals() as stop:  # Ctrl+C ends the run; the summary below still prints
+            done = pipeline.run(source, max_frames=args.frames, on_result=show, should_stop=stop.is_set)
         elapsed = max(time.monotonic() - t0, 1e-9)
         summary = {
             "frames": done, "verdicts": verdicts, "seconds": round(elapsed, 2), "frames_per_s": round(done / elapsed, 2),
             "latency_ms_mean": round(statistics.fmean(latencies), 2) if latencies else None,
-            "latency_ms_p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2) if latencies else None,
+            "latency_ms_p95": round(nearest_rank(latencies, 0.95), 2) if latencies else None,
             "source": source.description, "manual_mode": pipeline.manual_mode,
         }
         if known:
@@ -66,6 +68,12 @@ def cmd_inspect(args) -> int:
         return 0
     finally:
         station.close()
+
+
+def nearest_rank(values: list[float], q: float) -> float:
+    """The q-quantile by nearest rank: the smallest value with at least q of them at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def verdict_line(r, names: dict[str, str]) -> str:
