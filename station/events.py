@@ -31,6 +31,7 @@ class DecisionMade:
     manual_mode: bool
     origin: str
     counts: dict[str, int]  # verdict -> frames decided by this pipeline since it started
+    trigger: int | None = None  # the PLC request this frame answers (hardware-trigger mode), else None
     timestamp: float = field(default_factory=time.time)
 
 

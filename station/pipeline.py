@@ -96,11 +96,11 @@ class Pipeline:
         return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode, part)
                 for a, b, part in zip(*self.opinions(images))]
 
-    def _follow_database(self) -> None:
+    def _follow_database(self, operator: User | None) -> None:
         """Manual mode and the gate's bank are the database's state: an alarm raised or reset, or a bank built,
         by another process counts from the next batch on. So is who may inspect (see `_check_operator`)."""
         with self.station.db.session() as s:
-            self._check_operator(s, starting=not self._line_running)
+            self._check_operator(s, operator, starting=not self._line_running)
             alarmed = failsafe.open_alarm(s) is not None
             bank = active_record(s)
         if self.manual_mode and not alarmed:
@@ -111,19 +111,19 @@ class Pipeline:
         if bank is not None and bank.sha256 != self.station.gate.record_sha256:
             self.station.reload_gate()
 
-    def _check_operator(self, session, starting: bool = True) -> None:
+    def _check_operator(self, session, operator: User | None, starting: bool = True) -> None:
         """Once a station has accounts, frames are recorded only for an operator the database allows to inspect
         now: one deactivated or demoted mid-shift stops the line. A line started by a permitted operator keeps
         running after an idle sign-out (`operator` None, frames belong to no one): the parts keep coming."""
-        if self.operator is not None:
-            require(acting(session, self.operator), "inspect")
+        if operator is not None:
+            require(acting(session, operator), "inspect")
         elif starting and user_count(session):
             require(None, "inspect")
 
     def check_operator(self) -> None:
         """PermissionDenied unless the operator may start inspecting (anyone may on a station without accounts)."""
         with self.station.db.session() as s:
-            self._check_operator(s)
+            self._check_operator(s, self.operator)
 
     def inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         """Decide and record a batch of frames; returns once every row is committed."""
@@ -134,7 +134,8 @@ class Pipeline:
 
     def _inspect(self, frames: list[Frame]) -> list[InspectionResult]:
         st, cfg = self.station, self.station.config
-        self._follow_database()
+        operator = self.operator  # read once: a sign-in or sign-out on the GUI thread applies from the next batch
+        self._follow_database(operator)
         opinions_a, opinions_b, parts = self.opinions([f.image for f in frames])
 
         decisions, manual_flags, trip_at = [], [], None
@@ -158,7 +159,7 @@ class Pipeline:
                         conf_b=d.b.confidence, latency_ms=(written - f.timestamp) * 1000.0, manual_mode=manual, truth=f.truth,
                         clip_model_id=st.clip_model_id, check_b_model_id=st.check_b_model_id,
                         prompt_set_id=st.check_a.prompt_set_id,
-                        operator_id=self.operator.id if self.operator else None,
+                        operator_id=operator.id if operator else None,
                     )
                     s.add(row)
                     rows.append(row)
@@ -189,7 +190,7 @@ class Pipeline:
         d = r.decision
         self.station.events.publish(DecisionMade(
             r.inspection_id, d.verdict, d.reason, d.a.label, d.a.confidence, d.b.label, d.b.confidence,
-            r.manual_mode, r.frame.origin, dict(self.counts)))
+            r.manual_mode, r.frame.origin, dict(self.counts), trigger=r.frame.trigger))
         if alarm_detail is not None:
             self.station.events.publish(AlarmChanged(True, alarm_detail))
 

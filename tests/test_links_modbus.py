@@ -61,8 +61,8 @@ def plc(served):
     client.close()
 
 
-def holding(client: ModbusTcpClient) -> list[int]:
-    reply = client.read_holding_registers(0, count=6)
+def holding(client: ModbusTcpClient, count: int = 8) -> list[int]:
+    reply = client.read_holding_registers(0, count=count)
     assert not reply.isError(), reply
     return reply.registers
 
@@ -75,7 +75,8 @@ def reject_coil(client: ModbusTcpClient) -> bool:
 
 def test_the_map_is_documented_in_one_table():
     assert [(table, address) for table, address, _, _ in REGISTERS] == [
-        ("holding", 0), ("holding", 1), ("holding", 2), ("holding", 3), ("holding", 4), ("holding", 5), ("coil", 0)]
+        ("holding", 0), ("holding", 1), ("holding", 2), ("holding", 3), ("holding", 4), ("holding", 5), ("holding", 6),
+        ("holding", 7), ("coil", 0)]
 
 
 def test_the_plc_reads_verdict_count_and_reject_after_real_inspections(served, plc, station):
@@ -88,7 +89,7 @@ def test_the_plc_reads_verdict_count_and_reject_after_real_inspections(served, p
     assert registers[1] == VERDICT_CODES[last] and decided == len(results)  # this pipeline's frames
     assert reject_coil(plc) is (last != "PASS")
     assert plc.read_discrete_inputs(0, count=1).bits[0] is (last != "PASS")
-    assert plc.read_input_registers(0, count=6).registers[1:] == registers[1:]
+    assert plc.read_input_registers(0, count=8).registers[1:] == registers[1:]
     assert registers[0] == 0 and registers[4] == 0  # no trigger pending; not in manual mode
 
 
@@ -150,3 +151,50 @@ def test_a_port_in_use_fails_the_link_with_the_setting_to_change_and_stop_frees_
     s.stop()
     assert port_is_free(port)
     assert [state for state, _ in s.statuses.of("modbus")] == ["listening", "off"]
+
+
+def test_a_repeated_trigger_write_never_shifts_a_verdict_onto_the_next_part(served, plc, station):
+    """A PLC's retry writes the trigger twice for one part. Waiting for the answer to its own request (holding 6
+    equal to holding 7 read after the write), every part still gets the verdict of a frame taken for it: without
+    the numbers, the PLC read the previous part's verdict from then on."""
+    frames: list = []
+    source = TriggeredSource(SyntheticSource(seed=12, defect_rate=0.5, size=128), served.trigger)
+    run = threading.Thread(target=lambda: Pipeline(station, source_name="retries").run(
+        source, max_frames=7, on_result=frames.append), daemon=True)
+    run.start()
+    answers = []
+    for part in range(4):
+        plc.write_register(0, 1)
+        if part == 1:
+            plc.write_register(0, 1)  # the retry
+        mine = holding(plc, 8)[7]
+        regs = wait_until(lambda: (r := holding(plc, 8))[6] == mine and r, f"the answer to request {mine}")
+        answers.append((mine, regs[1]))
+    source.stop()
+    run.join(GUARD_S)
+    by_request = {r.frame.trigger: r for r in frames}
+    for mine, verdict in answers:  # the verdict read is the one of the frame taken for that very request
+        assert verdict == VERDICT_CODES[by_request[mine].verdict]
+    first = answers[0][0]  # the module's trigger has counted earlier tests' requests
+    assert [m - first for m, _ in answers] == [0, 2, 3, 4]  # the first write for part 2 got a frame too
+
+
+def test_idle_connections_beyond_the_limit_are_closed_and_a_plc_still_gets_in(served):
+    """pymodbus sets no limit: without one, idle sockets used up the open files and the next image write failed."""
+    import socket
+
+    from station.links.modbus_server import MAX_CONNECTIONS
+
+    idle = [socket.create_connection((HOST, served.port)) for _ in range(MAX_CONNECTIONS + 6)]
+    try:
+        wait_until(lambda: len(served.link.server.active_connections) >= MAX_CONNECTIONS, "the idle connections")
+        assert len(served.link.server.active_connections) <= MAX_CONNECTIONS
+    finally:
+        for s in idle:
+            s.close()
+    wait_until(lambda: len(served.link.server.active_connections) == 0, "the idle connections to close")
+    client = served.client()
+    try:
+        assert len(holding(client)) == 8
+    finally:
+        client.close()

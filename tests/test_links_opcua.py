@@ -145,9 +145,12 @@ def test_writing_trigger_true_inspects_one_frame(served, station):
     run.join(GUARD_S)
     assert not run.is_alive() and len(results) == 1 and served.trigger.fired >= 1
     inspected = results[0]
-    values = wait_until(lambda: (v := read(served.url, ["InspectionId", "LastVerdict"]))["InspectionId"]
+    values = wait_until(lambda: (v := read(served.url, ["InspectionId", "LastVerdict", "AnsweredTrigger",
+                                                       "TriggersReceived"]))["InspectionId"]
                         == inspected.inspection_id and v, "the triggered inspection on the server")
     assert values["LastVerdict"] == inspected.verdict
+    # the verdict says which request it answers: the one this write made
+    assert values["AnsweredTrigger"] == values["TriggersReceived"] == inspected.frame.trigger == served.trigger.received
 
 
 def test_manual_mode_follows_the_fail_safe(served, station):
@@ -300,3 +303,39 @@ def test_signing_in_on_an_unencrypted_channel_is_refused_when_a_certificate_is_s
     monkeypatch.setattr(Client, "find_endpoint", staticmethod(lambda endpoints, mode, uri: endpoints[0]))
     with pytest.raises(BadSecurityModeRejected):
         read(encrypted.url, ["LastVerdict"])
+
+
+def test_a_stranger_cannot_fill_the_station_s_memory_or_its_connections(served):
+    """RegisterServer (a discovery server's service) needs no session in asyncua: refused. Idle connections beyond
+    MAX_CONNECTIONS are turned away, so they cannot use up the files the station records images with."""
+    from asyncua.ua.uaerrors import BadServiceUnsupported
+
+    from station.links.opcua_server import MAX_CONNECTIONS
+
+    async def register() -> None:
+        c = Client(served.url, timeout=GUARD_S)
+        await c.connect_socket()
+        try:
+            await c.send_hello()
+            await c.open_secure_channel()
+            rs = ua.RegisteredServer(ServerUri="urn:junk", ProductUri="x", ServerNames=[ua.LocalizedText("x")],
+                                     ServerType=ua.ApplicationType.Server, IsOnline=True,
+                                     DiscoveryUrls=["opc.tcp://junk/" + "A" * 100_000])
+            with pytest.raises(BadServiceUnsupported):
+                await c.uaclient.register_server(rs)
+        finally:
+            c.disconnect_socket()
+
+    asyncio.run(register())
+    assert "urn:junk" not in served.link.server.iserver._known_servers
+    port = int(served.url.rsplit(":", 1)[1].split("/")[0])
+    idle = [socket.create_connection((HOST, port)) for _ in range(MAX_CONNECTIONS + 4)]
+    try:
+        wait_until(lambda: len(served.link.server.bserver.clients) >= MAX_CONNECTIONS, "the idle connections")
+        assert served.link.server.iserver.max_connections == MAX_CONNECTIONS
+        assert len(served.link.server.bserver.clients) <= MAX_CONNECTIONS
+    finally:
+        for s in idle:
+            s.close()
+    wait_until(lambda: len(served.link.server.bserver.clients) < MAX_CONNECTIONS, "the idle connections to close")
+    assert "LastVerdict" in read(served.url, ["LastVerdict"])  # a PLC gets in again once they are gone

@@ -60,3 +60,23 @@ def test_a_request_fired_after_stop_gives_no_frame():
 
 def test_description_says_it_waits_for_triggers():
     assert "per trigger" in _source(Trigger()).description
+
+
+def test_requests_are_numbered_frames_carry_them_and_a_flood_is_refused():
+    from station.capture.triggered import MAX_PENDING
+
+    trigger = Trigger()
+    source = _source(trigger)
+    numbers = [trigger.fire() for _ in range(MAX_PENDING + 3)]
+    assert numbers == list(range(1, MAX_PENDING + 1)) + [None] * 3  # at most MAX_PENDING wait
+    assert trigger.refused == 3 and trigger.received == MAX_PENDING
+    assert [source.read().trigger for _ in range(2)] == [1, 2]
+
+
+def test_a_new_run_drops_requests_left_from_before_it():
+    trigger = Trigger()
+    trigger.fire()
+    trigger.fire()  # while nothing was inspecting
+    source = _source(trigger)  # the next start of inspection
+    assert trigger.pending == 0
+    assert trigger.fire() == 3 and source.read().trigger == 3

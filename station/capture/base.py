@@ -21,6 +21,7 @@ class Frame:
     origin: str  # file path, device or stream the frame came from
     timestamp: float = field(default_factory=time.time)
     truth: str | None = None  # known class key (synthetic frames only)
+    trigger: int | None = None  # the PLC request this frame answers (hardware-trigger mode)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ def start_links(station, trigger: Trigger | None = None) -> RunningLinks:
     `trigger`: what a PLC's trigger fires (hardware-trigger mode); None makes the trigger inputs read-only.
     """
     cfg = station.config.links
+    if cfg.opcua_enabled or cfg.modbus_enabled:
+        _more_open_files()
     line = LineState.of_station(station)
     watch = SelftestWatch(station, line)
     watch.start()
@@ -53,6 +55,17 @@ def start_links(station, trigger: Trigger | None = None) -> RunningLinks:
     for link in running.links:
         link.start()
     return running
+
+
+def _more_open_files(wanted: int = 4096) -> None:
+    """Links hold sockets in the process that records images: raise the soft open-file limit toward the hard one
+    (a service's default soft limit is 1024)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 __all__ = ["start_links", "RunningLinks", "Link", "LinkError", "LineState", "LineSnapshot", "SelftestWatch"]

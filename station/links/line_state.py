@@ -32,6 +32,10 @@ class LineSnapshot:
     manual_mode: bool = False  # the fail-safe has tripped: every part goes to review until a manager resets it
     selftests_due: tuple[str, ...] = ()  # self-test kinds due or overdue ("prm", "backdoor")
     selftests_overdue: bool = False
+    # hardware-trigger mode: the newest PLC request accepted, and the one the values above answer (a PLC waits
+    # until trigger_answered is its own request's number before it reads the verdict)
+    trigger_received: int = 0
+    trigger_answered: int = 0
 
     @property
     def reject(self) -> bool:
@@ -80,6 +84,9 @@ class LineState:
         with self._lock:
             self._listeners = tuple(x for x in self._listeners if x != listener)  # bound methods: equal, not same
 
+    def set_trigger_received(self, number: int) -> None:
+        self._update(trigger_received=number)
+
     def set_selftests(self, due: list[str] | tuple[str, ...], overdue: bool) -> None:
         self._update(selftests_due=tuple(due), selftests_overdue=overdue)
 
@@ -87,7 +94,8 @@ class LineState:
         if isinstance(event, DecisionMade):
             self._update(verdict=event.verdict, reason=event.reason, label_a=event.label_a, conf_a=event.conf_a,
                          label_b=event.label_b, conf_b=event.conf_b, inspection_id=event.inspection_id,
-                         decided=sum(event.counts.values()), counts=dict(event.counts), manual_mode=event.manual_mode)
+                         decided=sum(event.counts.values()), counts=dict(event.counts), manual_mode=event.manual_mode,
+                         **({} if event.trigger is None else {"trigger_answered": event.trigger}))
         elif isinstance(event, AlarmChanged):
             self._update(manual_mode=event.raised)
 

@@ -32,22 +32,28 @@ REGISTERS: tuple[tuple[str, int, str, str], ...] = (
     ("holding", 3, "decided, low word", "(the low 16 bits of the same count)"),
     ("holding", 4, "manual mode", "1 while the fail-safe has tripped (every part goes to review), else 0"),
     ("holding", 5, "self-tests", "0 none due, 1 a self-test is due, 2 one is more than a day overdue"),
+    ("holding", 6, "trigger answered", "hardware-trigger mode: the number (low 16 bits) of the trigger request the "
+                                       "verdict answers; read the verdict once this equals your request's number"),
+    ("holding", 7, "trigger received", "the number (low 16 bits) of the newest trigger request the station accepted: "
+                                       "read it right after writing the trigger to learn your request's number"),
     ("coil", 0, "reject", "1 when the last verdict is not PASS (also before the first): the part must not go on"),
 )
-# input registers 1-5 and discrete input 0 mirror holding registers 1-5 and coil 0, for PLCs that read those
+# input registers 1-7 and discrete input 0 mirror holding registers 1-7 and coil 0, for PLCs that read those
 VERDICT_CODES = {"": 0, PASS: 1, FAIL: 2, REVIEW: 3}
 TRIGGER_REGISTER = 0
-REGISTER_COUNT = 6
+MAX_CONNECTIONS = 16  # clients at once; more are closed at once
+REGISTER_COUNT = 8
 COIL_CODES, DISCRETE_CODES = (1, 5, 15), (2,)
 
 logging.getLogger("pymodbus").setLevel(logging.WARNING)
 
 
 def register_values(s: LineSnapshot) -> list[int]:
-    """Holding (and input) registers 0-5 for a line state."""
+    """Holding (and input) registers 0-7 for a line state."""
     due = 2 if s.selftests_overdue else (1 if s.selftests_due else 0)
     decided = s.decided % 2**32
-    return [0, VERDICT_CODES.get(s.verdict, 0), decided >> 16, decided & 0xFFFF, int(s.manual_mode), due]
+    return [0, VERDICT_CODES.get(s.verdict, 0), decided >> 16, decided & 0xFFFF, int(s.manual_mode), due,
+            s.trigger_answered & 0xFFFF, s.trigger_received & 0xFFFF]
 
 
 def _device(writable_trigger: bool, action) -> SimDevice:
@@ -68,6 +74,8 @@ class ModbusLink(Link):
         self.host, self.port = links.modbus_host, links.modbus_port
         self.line, self.trigger = line, trigger
         self.server: ModbusTcpServer | None = None
+        if trigger is not None:
+            trigger.add_listener(line.set_trigger_received)
 
     @property
     def address(self) -> str:
@@ -77,7 +85,7 @@ class ModbusLink(Link):
         return f"set [links] modbus_port (now {self.port}) or modbus_host in station.toml"
 
     async def _open(self) -> None:
-        server = ModbusTcpServer(_device(self.trigger is not None, self._on_access), address=(self.host, self.port))
+        server = _LimitedTcpServer(_device(self.trigger is not None, self._on_access), address=(self.host, self.port))
         self.server = server
         if not await server.listen():  # pymodbus logs the reason and returns False: find it again, for people
             raise _bind_error(self.host, self.port)
@@ -104,6 +112,23 @@ class ModbusLink(Link):
         else:
             registers[1 - start:REGISTER_COUNT - start] = register_values(s)[1:]
         return None
+
+
+class _LimitedTcpServer(ModbusTcpServer):
+    """At most MAX_CONNECTIONS clients at once (pymodbus sets no limit): a further connection is closed as soon as
+    it is made, so idle sockets cannot use up the open files the station needs to record images."""
+
+    def callback_new_connection(self):
+        handler = super().callback_new_connection()
+        if len(self.active_connections) >= MAX_CONNECTIONS:
+            made = handler.connection_made
+
+            def made_then_closed(transport) -> None:
+                made(transport)  # registered as usual, so closing it also forgets it
+                transport.close()
+
+            handler.connection_made = made_then_closed
+        return handler
 
 
 def _clear(registers: list[int], index: int) -> None:

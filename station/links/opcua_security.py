@@ -153,6 +153,12 @@ class StationInternalServer(InternalServer):
         super().__init__(user_manager=user_manager)
         self.encrypted_only = encrypted_only
 
+    def register_server(self, server, conf=None) -> None:
+        # RegisterServer is a discovery server's service; asyncua accepts it from anyone, unencrypted and without
+        # a session, and keeps every entry: memory anyone could fill, in the inspecting process. This is no
+        # discovery server.
+        raise ServiceError(ua.StatusCodes.BadServiceUnsupported)
+
     def create_session(self, name: str, user: User = User(role=UserRole.Anonymous), external: bool = False):
         session = _EncryptedSession if external and self.encrypted_only else InternalSession
         return session(self, self.aspace, self.subscription_service, name, user=user, external=external)

@@ -29,6 +29,7 @@ NAMESPACE_URI = "urn:inspection-station"
 APPLICATION_URI = "urn:inspection-station:server"  # unless the server certificate names its own
 OBJECT = "Station"
 TRIGGER = "Trigger"
+MAX_CONNECTIONS = 16  # per link: more are closed at once, so open files stay for the station's own work
 
 V = ua.VariantType
 # (name, OPC UA type, what it says): the README's table is this one
@@ -49,6 +50,10 @@ NODES: tuple[tuple[str, ua.VariantType, str], ...] = (
     ("Reject", V.Boolean, "true when the last verdict is not PASS (and before the first): the part must not go on"),
     (TRIGGER, V.Boolean, "writable in hardware-trigger mode: write true to inspect the next frame; reads false again "
                          "once the station has taken the request"),
+    ("TriggersReceived", V.UInt32, "the number of the newest trigger request the station accepted: read it right after "
+                                   "writing Trigger to learn your request's number"),
+    ("AnsweredTrigger", V.UInt32, "the number of the trigger request the Last* values answer: read the verdict once "
+                                  "this equals your request's number"),
 )
 TYPES = {name: vtype for name, vtype, _ in NODES}
 
@@ -75,6 +80,7 @@ def node_values(s: LineSnapshot) -> dict[str, object]:
         "PassCount": _u32(s.count(PASS)), "FailCount": _u32(s.count(FAIL)), "ReviewCount": _u32(s.count(REVIEW)),
         "ManualMode": s.manual_mode, "SelftestsDue": ",".join(s.selftests_due),
         "SelftestsOverdue": s.selftests_overdue, "Reject": s.reject,
+        "TriggersReceived": _u32(s.trigger_received), "AnsweredTrigger": _u32(s.trigger_answered),
     }
 
 
@@ -85,6 +91,8 @@ class OpcUaLink(Link):
     def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None):
         super().__init__(events)
         self.links, self.line, self.trigger = links, line, trigger
+        if trigger is not None:
+            trigger.add_listener(line.set_trigger_received)
         self.server: Server | None = None
         self.namespace_index: int | None = None
         self._nodes: dict[str, ua.NodeId] = {}
@@ -105,6 +113,7 @@ class OpcUaLink(Link):
         access = Access.from_settings(links)  # LinkError when a file it names is missing or readable by others
         encrypted = bool(links.opcua_certificate)
         server = Server(iserver=StationInternalServer(StationUserManager(access), encrypted_only=encrypted))
+        server.iserver.max_connections = MAX_CONNECTIONS  # a cell has a few PLCs; idle sockets must not starve the line
         await server.init()
         server.set_endpoint(links.opcua_endpoint)
         server.set_server_name("Inspection station")
@@ -189,8 +198,9 @@ class OpcUaLink(Link):
             if item.NodeId != trigger_id or item.AttributeId != ua.AttributeIds.Value or not status.is_good():
                 continue
             if item.Value.Value.Value is True:
-                self.trigger.fire()
+                self.trigger.fire()  # one request per write request, however many times it names Trigger
                 await self.server.write_attribute_value(trigger_id, ua.DataValue(ua.Variant(False, V.Boolean)))
+                return
 
 
 def _only_trusted(trusted: set[bytes]):
