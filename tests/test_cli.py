@@ -39,3 +39,11 @@ def test_synth_frames_feed_capture_check(tmp_path, capsys):
     assert len(list((tmp_path / "frames").glob("*.png"))) == 5
     assert main(["capture", "check", "folder", str(tmp_path / "frames"), "--quiet"]) == 0
     assert "5 frames from image folder" in capsys.readouterr().out
+
+
+def test_an_option_of_the_whole_program_after_the_command_is_explained(capsys):
+    from station.cli.parser import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["gui", "--data-dir", "/tmp/somewhere"])
+    assert "--data-dir and --user go before the command" in capsys.readouterr().err

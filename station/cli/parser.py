@@ -26,8 +26,21 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=None, help="simulated parts: stream seed")
 
 
+class StationParser(argparse.ArgumentParser):
+    """argparse, with a hint when an option of the whole program was put after the command."""
+
+    def error(self, message: str):
+        if "unrecognized arguments" in message and any(o in message for o in GLOBAL_OPTIONS):
+            message += ("; --data-dir and --user go before the command, e.g. "
+                        "station --data-dir DIR --user NAME inspect")
+        super().error(message)
+
+
+GLOBAL_OPTIONS = ("--data-dir", "--user")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="station", description="Visual inspection station.")
+    p = StationParser(prog="station", description="Visual inspection station.")
     p.add_argument("--version", action="version", version=f"station {__version__}")
     p.add_argument("--data-dir", type=Path, default=None,
                    help="where the station keeps its database and images (default: $STATION_DATA_DIR or the "

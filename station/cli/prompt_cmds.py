@@ -24,8 +24,13 @@ def cmd_prompts_tune(args) -> int:
             print(f"skipped: {reason}", file=sys.stderr)
         recipe = RvptRecipe(first_prompted_block=args.depth, tokens_per_block=args.tokens, shots_per_class=args.shots,
                             epochs=args.epochs, seed=args.seed)
-        print(f"Tuning RVPT prompts: {recipe.shots_per_class} shots per class, D={recipe.first_prompted_block}, "
-              f"b={recipe.tokens_per_block}, {recipe.epochs} epochs ...", file=sys.stderr)
+        if args.choose:
+            print(f"Tuning RVPT prompts: {recipe.shots_per_class} shots per class, a quarter held out; each recipe of "
+                  f"the grid for up to {recipe.epochs} epochs, D, b, alpha and the epoch chosen on the held-out "
+                  "shots ...", file=sys.stderr)
+        else:
+            print(f"Tuning RVPT prompts: {recipe.shots_per_class} shots per class, D={recipe.first_prompted_block}, "
+                  f"b={recipe.tokens_per_block}, {recipe.epochs} epochs ...", file=sys.stderr)
 
         def progress(epoch, epochs, m):
             if not args.quiet:
@@ -38,13 +43,18 @@ def cmd_prompts_tune(args) -> int:
         row = tune_and_register(station, user, recipe, name=args.name, make_active=args.activate, progress=progress,
                                 shots=shots, choose=args.choose, chose=chose)
         m = row.metrics or {}
+        costly = bool(m.get("chosen_on_held_out")) and not m.get("within_budget")
         if m.get("chosen_on_held_out"):
             print(f"chosen on held-out shots: D={row.first_prompted_block} b={row.tokens_per_block} "
                   f"alpha={row.meta['recipe']['alpha']:g}, epoch {m['epoch']:g}: held-out accuracy "
-                  f"{m['held_out_accuracy']:.1%} (frozen {m['frozen_held_out_accuracy']:.1%})"
-                  + ("" if m["within_budget"] else "; no recipe stayed within 2 points of the frozen model"))
+                  f"{m['held_out_accuracy']:.1%} (frozen {m['frozen_held_out_accuracy']:.1%})")
+        if costly:
+            print(f"WARNING: no recipe stayed within 2 points of the frozen model's held-out accuracy: this set costs "
+                  f"{m['frozen_held_out_accuracy'] - m['held_out_accuracy']:.1%} on clean parts. Give more shots "
+                  "(--shots, or review more frames) before making it live.", file=sys.stderr)
         print(f"prompt set {row.name} v{row.version} (id {row.id}) registered"
-              + (" and activated" if args.activate else "; activate it with: station prompts activate " + str(row.id)))
+              + (" and activated" if args.activate else
+                 "" if costly else "; activate it with: station prompts activate " + str(row.id)))
         return 0
     finally:
         station.close()

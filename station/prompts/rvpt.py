@@ -79,7 +79,8 @@ def select_shots(labels: list[int], num_classes: int, shots: int, seed: int, cla
         if len(idx) < shots:
             raise NotEnoughShots(
                 f"class '{class_names[c]}' has {len(idx)} labelled image(s); RVPT needs {shots} per class. "
-                "Review more frames of that class, or lower the shots per class."
+                "Review more frames of that class, lower the shots per class (--shots), or give labelled images "
+                "(--folder DIR with one sub-folder per class, named by its key with / as _, e.g. washer_good)"
             )
         chosen.extend(rng.choice(idx, size=shots, replace=False).tolist())
     return chosen
