@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from station import __version__
 from station.cli import main
 from station.paths import default_data_dir
