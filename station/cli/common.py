@@ -67,17 +67,17 @@ def sign_in_from_args(args, db, needed: bool = False):
 def inspecting_user(args):
     """The user named by --user, who may inspect; None on a station without accounts. `inspect` and `serve` call
     this before the models load, so a refusal costs nothing."""
-    from ..auth import require, user_count
+    from ..auth import PermissionDenied, require, user_count
 
     db = open_db(args)
     try:
         user = sign_in_from_args(args, db)
         with db.session() as s:
             if user_count(s):
-                if user is None:
-                    raise CliError(f"this station has accounts: sign in as an operator (or higher) to {args.command}, "
-                                   f"e.g. station --user NAME {args.command} (password from $STATION_PASSWORD or a "
-                                   "prompt)")
+                if user is None:  # refused and audited like any other refusal, with the way to sign in
+                    raise PermissionDenied(f"'inspect' needs a signed-in operator (or higher) on this station: "
+                                           f"station --user NAME {args.command} (password from $STATION_PASSWORD "
+                                           "or a prompt)", permission="inspect")
                 require(user, "inspect")
     finally:
         db.close()
