@@ -339,3 +339,24 @@ def test_a_stranger_cannot_fill_the_station_s_memory_or_its_connections(served):
             s.close()
     wait_until(lambda: len(served.link.server.bserver.clients) < MAX_CONNECTIONS, "the idle connections to close")
     assert "LastVerdict" in read(served.url, ["LastVerdict"])  # a PLC gets in again once they are gone
+
+
+def test_sessions_created_and_never_signed_in_are_not_kept_without_end(served):
+    """asyncua keeps every created session that is never activated, with no timeout; the station keeps the newest
+    few, so a client cannot fill its memory one CreateSession at a time, and a PLC still signs in."""
+    from station.links.opcua_security import MAX_UNACTIVATED_SESSIONS
+
+    async def create_many() -> int:
+        c = Client(served.url, timeout=GUARD_S)
+        await c.connect_socket()
+        try:
+            await c.send_hello()
+            await c.open_secure_channel()
+            for _ in range(3 * MAX_UNACTIVATED_SESSIONS):
+                await c.create_session()
+            return len(served.link.server.iserver._external_sessions)
+        finally:
+            c.disconnect_socket()
+
+    assert asyncio.run(create_many()) <= MAX_UNACTIVATED_SESSIONS
+    assert "LastVerdict" in read(served.url, ["LastVerdict"])

@@ -16,7 +16,7 @@ from asyncua import ua
 from asyncua.common.utils import ServiceError
 from asyncua.crypto.permission_rules import User, UserRole
 from asyncua.server.internal_server import InternalServer
-from asyncua.server.internal_session import InternalSession
+from asyncua.server.internal_session import InternalSession, SessionState
 from asyncua.server.user_managers import UserManager
 from cryptography import x509
 
@@ -24,6 +24,7 @@ from ..config_schema import LinksSpec
 from .base import LinkError
 
 CERT_SUFFIXES = (".der", ".pem", ".crt", ".cer")
+MAX_UNACTIVATED_SESSIONS = 16  # created, not yet signed in: a PLC needs one for a moment
 
 
 def private_file(path: str | Path, setting: str, what: str) -> Path:
@@ -153,6 +154,13 @@ class StationInternalServer(InternalServer):
         super().__init__(user_manager=user_manager)
         self.encrypted_only = encrypted_only
 
+    def _forget_unactivated(self, keep: int) -> None:
+        """asyncua keeps every session a client creates and never activates, with no timeout: memory anyone who
+        reaches the port could fill. Keep the newest `keep`; an older one's ActivateSession then fails."""
+        waiting = [x for x in self._external_sessions.values() if x.state == SessionState.Created]
+        for old in waiting[:max(0, len(waiting) - keep)]:  # dicts keep their order: oldest first
+            self.unregister_external_session(old)
+
     def register_server(self, server, conf=None) -> None:
         # RegisterServer is a discovery server's service; asyncua accepts it from anyone, unencrypted and without
         # a session, and keeps every entry: memory anyone could fill, in the inspecting process. This is no
@@ -160,5 +168,7 @@ class StationInternalServer(InternalServer):
         raise ServiceError(ua.StatusCodes.BadServiceUnsupported)
 
     def create_session(self, name: str, user: User = User(role=UserRole.Anonymous), external: bool = False):
+        if external:
+            self._forget_unactivated(keep=MAX_UNACTIVATED_SESSIONS - 1)
         session = _EncryptedSession if external and self.encrypted_only else InternalSession
         return session(self, self.aspace, self.subscription_service, name, user=user, external=external)
