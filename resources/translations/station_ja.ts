@@ -456,6 +456,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>完了したら使用を開始する</translation>
     </message>
     <message>
+        <source>Choose the depth, tokens and strength on held-out parts (tries four recipes; slower)</source>
+        <translation>深さ・トークン数・強さを取り置いた部品で選ぶ（4 通りを試すため時間がかかります）</translation>
+    </message>
+    <message>
         <source>Tune from reviewed parts</source>
         <translation>レビュー済み部品から調整</translation>
     </message>
@@ -1079,6 +1083,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>{variant}: right {correct}, to review {caught}, unnoticed {unnoticed}, defects passed {passed}</source>
         <translation>{variant}: 正解 {correct}、レビュー回付 {caught}、見逃し {unnoticed}、不良品の合格 {passed}</translation>
+    </message>
+    <message>
+        <source>whole station: {rate} of triggered defective parts passed (95% upper bound {upper}, goal 0.5%), {review} of clean parts sent to review</source>
+        <translation>ステーション全体: トリガー付き不良品の合格 {rate}（95% 上限 {upper}、目標 0.5%）、正常品のレビュー回付 {review}</translation>
     </message>
     <message>
         <source>{setting}: a trigger passed up to {rate} of defects ({over}, {trigger}); any flip up to {asr} ({asr_over})</source>

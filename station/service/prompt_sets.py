@@ -73,18 +73,25 @@ def roll_back_prompt_set(station, user: User | None) -> PromptSetSummary | None:
 
 
 def tune(station, user: User | None, recipe, name: str = "rvpt", make_live: bool = False,
-         folder: Path | str | None = None, progress: Progress = QUIET) -> PromptSetSummary:
-    """Tune a new prompt set on the station's reviewed parts (or a labelled folder) and register it."""
+         folder: Path | str | None = None, choose: bool = False, progress: Progress = QUIET) -> PromptSetSummary:
+    """Tune a new prompt set on the station's reviewed parts (or a labelled folder) and register it; with
+    `choose`, D, b, alpha and the epoch are chosen on held-out shots (station.prompts.selection)."""
+    from ..prompts.selection import DEFAULT_GRID
     from ..prompts.workflow import tune_and_register
 
     shown = Announced(progress, station.events, "tuning")
+    tried = []
 
     def epoch(e: int, n: int, metrics: dict) -> None:
         shown.report(e, n, f"pass {e}/{n}, accuracy {metrics['train_accuracy']:.0%}")
 
+    def recipe_done(line: str) -> None:
+        tried.append(line)
+        shown.report(len(tried), len(DEFAULT_GRID), line)
+
     with station.jobs.running(TUNING_JOB):
         row = tune_and_register(station, user, recipe, name=name, folder=folder, make_active=make_live,
-                                progress=epoch, should_stop=shown.should_stop)
+                                progress=epoch, should_stop=shown.should_stop, choose=choose, chose=recipe_done)
         made = _summary(row, station.clip.sha256)
     if made.active:
         station.reload_prompts()

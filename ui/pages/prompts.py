@@ -60,6 +60,8 @@ class PromptsPage(QWidget):
         self.depth_spin = QSpinBox(minimum=0, maximum=depth - 1, value=min(RvptRecipe().first_prompted_block, depth - 1))
         self.name_edit = QLineEdit("rvpt")
         self.activate_check = QCheckBox(self.tr("Make it live when done"))
+        self.choose_check = QCheckBox(self.tr("Choose the depth, tokens and strength on held-out parts "
+                                              "(tries four recipes; slower)"))
         self.tune_button = QPushButton(self.tr("Tune from reviewed parts"))
         self.tune_button.clicked.connect(self.tune)
         tune_box = QGroupBox(self.tr("New prompt set (defence against a tampered vision model)"))
@@ -69,6 +71,7 @@ class PromptsPage(QWidget):
         form.addRow(self.tr("Tokens per block"), self.tokens_spin)
         form.addRow(self.tr("First prompted block (of {depth})").format(depth=depth), self.depth_spin)
         form.addRow(self.tr("Passes over the examples"), self.epochs_spin)
+        form.addRow(self.choose_check)
         form.addRow(self.activate_check)
         form.addRow(self.tune_button)
         self.progress = ProgressPanel()
@@ -160,12 +163,13 @@ class PromptsPage(QWidget):
         recipe = RvptRecipe(tokens_per_block=self.tokens_spin.value(), epochs=self.epochs_spin.value(),
                             shots_per_class=self.shots_spin.value(), first_prompted_block=self.depth_spin.value())
         name, make_live = self.name_edit.text().strip() or "rvpt", self.activate_check.isChecked()
+        choose = self.choose_check.isChecked()
         self.tune_button.setEnabled(False)
         self.progress.begin(self.tr("Collecting reviewed parts ..."))
 
         def work(job):
             return prompt_sets.tune(self.ctx.station, self.ctx.user, recipe, name=name, make_live=make_live,
-                                    progress=job)
+                                    choose=choose, progress=job)
 
         self.job = start_job(self, work, "prompt tuning", on_success=self._tuned, on_failure=self._tune_failed)
         self.job.finished.connect(self._tune_ended)

@@ -83,6 +83,13 @@ def run_row_summary(run: RunSummary) -> str:
         return mode + "; ".join(parts)
     passed, worst = s.get("worst_defects_passed", {}), s.get("worst", {})
     parts = []
+    escapes, clean = (s.get("station") or {}).get("worst"), (s.get("station") or {}).get("clean") or {}
+    if escapes:  # what a quality manager needs first: what the whole station let through
+        parts.append(QCoreApplication.translate(
+            "Selftests", "whole station: {rate} of triggered defective parts passed (95% upper bound {upper}, goal "
+                         "0.5%), {review} of clean parts sent to review").format(
+            rate=f"{escapes['pass_rate']:.1%}", upper=f"{escapes['pass_rate_upper']:.1%}",
+            review=f"{clean.get('review_rate', 0):.1%}"))
     for setting, w in worst.items():
         p = passed.get(setting, {})
         parts.append(QCoreApplication.translate(
