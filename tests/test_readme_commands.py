@@ -181,6 +181,10 @@ def scenario_demo_headless(st: Station):
     out = st.run("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
     assert "No display found" in out
     assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(5,)]
+    # inspected by the demo operator, whose account (one per role, as the window's) the headless demo made
+    assert st.db("SELECT DISTINCT u.username FROM inspection i JOIN user u ON u.id = i.operator_id",
+                 st.data / "demo" / "station.db") == [("operator",)]
+    assert (st.data / "demo" / "station.toml").stat().st_mode & 0o777 == 0o600
 
 
 def scenario_gui_without_display(st: Station):

@@ -145,7 +145,9 @@ QT_DEBIAN_PACKAGES = "libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 li
 def _demo_settings(demo_dir: Path) -> None:
     """A demo station paces its simulated camera so people can follow it."""
     from .. import config as config_mod
+    from ..datalock import make_private
 
+    make_private(demo_dir)  # before its settings are written: they are the owner's alone, like every file there
     if not (demo_dir / config_mod.CONFIG_NAME).exists():
         cfg = config_mod.default_config("washer")
         cfg.name = "Demo inspection station"
