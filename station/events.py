@@ -84,7 +84,6 @@ class EventStream:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscriptions: tuple[Subscription, ...] = ()
-        self.last: dict[type, object] = {}  # the newest event of each kind, for late subscribers
 
     def subscribe(self, handler: Handler, *kinds: type) -> Subscription:
         """Call `handler` with every later event of the given kinds (all kinds when none are named)."""
@@ -99,7 +98,6 @@ class EventStream:
 
     def publish(self, event) -> None:
         with self._lock:
-            self.last[type(event)] = event
             subscriptions = self._subscriptions
         for sub in subscriptions:
             if sub.wants(event):

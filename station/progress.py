@@ -1,14 +1,13 @@
 """The one progress protocol of long work: report how far it is, and ask whether to stop.
 
 The GUI's job threads, the CLI's progress lines and the tests all pass an object like this, so
-every long function is written once and honours Cancel the same way (by raising `Cancelled`).
+every long function is written once and honours Cancel the same way (by raising `station.errors.Cancelled`).
 """
 
 from __future__ import annotations
 
 from typing import Callable, Protocol
 
-from .errors import Cancelled
 
 
 class Progress(Protocol):
@@ -61,9 +60,4 @@ class Announced:
         return self.inner.should_stop()
 
 
-def stop_if_asked(progress: Progress) -> None:
-    if progress.should_stop():
-        raise Cancelled()
-
-
-__all__ = ["Progress", "Quiet", "QUIET", "Callbacks", "Announced", "stop_if_asked", "Cancelled"]
+__all__ = ["Progress", "Quiet", "QUIET", "Callbacks", "Announced"]

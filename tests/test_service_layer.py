@@ -94,6 +94,9 @@ def test_applied_settings_say_which_changes_wait_for_a_restart(station):
     assert station.config.thresholds.conf_a == 0.6  # the live part applies at once
     with pytest.raises(PermissionDenied):
         apply_settings(station, station.otto, new)
+    # the language sits in a live section but is read once, before the window opens
+    applied = apply_settings(station, station.boss, replace(station.config, ui=replace(station.config.ui, language="ja")))
+    assert applied.restart_needed == ["ui.language"]
 
 
 def test_the_line_publishes_every_decision_and_the_alarm_on_one_stream(station):

@@ -80,14 +80,15 @@ def tune(station, user: User | None, recipe, name: str = "rvpt", make_live: bool
     from ..prompts.workflow import tune_and_register
 
     shown = Announced(progress, station.events, "tuning")
-    tried = []
+    tried = 0
 
     def epoch(e: int, n: int, metrics: dict) -> None:
         shown.report(e, n, f"pass {e}/{n}, accuracy {metrics['train_accuracy']:.0%}")
 
     def recipe_done(line: str) -> None:
-        tried.append(line)
-        shown.report(len(tried), len(DEFAULT_GRID), line)
+        nonlocal tried
+        tried += 1
+        shown.report(tried, len(DEFAULT_GRID), line)
 
     with station.jobs.running(TUNING_JOB):
         row = tune_and_register(station, user, recipe, name=name, folder=folder, make_active=make_live,

@@ -9,6 +9,7 @@ from ..config import StationConfig
 
 # sections the running station reads anew for each frame, page or timer; the rest are read at start
 LIVE_SECTIONS = ("thresholds", "source", "ui", "schedule")
+STARTUP_KEYS = ("ui.language",)  # in a live section, but read once, before the window opens
 
 
 @dataclass(frozen=True)
@@ -28,5 +29,5 @@ def apply_settings(station, user: User | None, new: StationConfig) -> AppliedSet
     changed = change_settings(station.db, station.data_dir, station.config, new, user)
     for section in LIVE_SECTIONS:
         setattr(station.config, section, getattr(new, section))
-    later = [k for k in changed if k.split(".", 1)[0] not in LIVE_SECTIONS]
+    later = [k for k in changed if k.split(".", 1)[0] not in LIVE_SECTIONS or k in STARTUP_KEYS]
     return AppliedSettings(changed, later)

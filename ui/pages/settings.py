@@ -166,8 +166,7 @@ class SettingsPage(QWidget):
         if applied.nothing_changed:
             QMessageBox.information(self, self.tr("Settings"), self.tr("Nothing was changed."))
             return
-        later = applied.restart_needed + [k for k in applied.changed  # the language is read at start-up only
-                                          if k == "ui.language" and k not in applied.restart_needed]
+        later = applied.restart_needed
         self.ctx.events.settings_changed.emit()
         text = self.tr("Saved: {changes}").format(changes=", ".join(applied.changed))
         if later:
