@@ -29,49 +29,47 @@ def cmd_serve(args) -> int:
 
     user = inspecting_user(args)  # settled before the models load, as for `inspect`
     station = Station.open(args.data_dir)
-    signals = stop_on_signals()
-    stop = signals.__enter__()
     running, source = None, None
     try:
-        cfg = station.config.links
-        source = source_from_args(args, station.config)
-        trigger = Trigger() if cfg.hardware_trigger else None
-        if trigger is not None:
-            source = TriggeredSource(source, trigger)
-        station.events.subscribe(_link_line, LinkStatus)
-        if not (cfg.opcua_enabled or cfg.modbus_enabled):
-            print("note: no PLC link is enabled; set [links] opcua_enabled or modbus_enabled in "
-                  f"{args.data_dir / 'station.toml'} to wire one", flush=True)
+        with stop_on_signals() as stop:
+            cfg = station.config.links
+            source = source_from_args(args, station.config)
+            trigger = Trigger() if cfg.hardware_trigger else None
             if trigger is not None:
-                print("note: hardware_trigger = true with no link: nothing will trigger an inspection", flush=True)
-        running = start_links(station, trigger)
-        pipeline = Pipeline(station, operator=user, source_name=source.description)
-        names = station.class_names
-        if pipeline.manual_mode:
-            print("MANUAL MODE: the fail-safe has tripped; every frame goes to review until a manager resets it "
-                  "(station failsafe reset).", file=sys.stderr)
-        print(f"serving: {source.description}"
-              f"{'; waiting for PLC triggers' if trigger is not None else ''}; stop with Ctrl+C or SIGTERM", flush=True)
-        verdicts: dict[str, int] = {}
+                source = TriggeredSource(source, trigger)
+            station.events.subscribe(_link_line, LinkStatus)
+            if not (cfg.opcua_enabled or cfg.modbus_enabled):
+                print("note: no PLC link is enabled; set [links] opcua_enabled or modbus_enabled in "
+                      f"{args.data_dir / 'station.toml'} to wire one", flush=True)
+                if trigger is not None:
+                    print("note: hardware_trigger = true with no link: nothing will trigger an inspection", flush=True)
+            running = start_links(station, trigger)
+            pipeline = Pipeline(station, operator=user, source_name=source.description)
+            names = station.class_names
+            if pipeline.manual_mode:
+                print("MANUAL MODE: the fail-safe has tripped; every frame goes to review until a manager resets it "
+                      "(station failsafe reset).", file=sys.stderr)
+            waiting = "; waiting for PLC triggers" if trigger is not None else ""
+            print(f"serving: {source.description}{waiting}; stop with Ctrl+C or SIGTERM", flush=True)
+            verdicts: dict[str, int] = {}
 
-        def show(r) -> None:
-            verdicts[r.verdict] = verdicts.get(r.verdict, 0) + 1
-            if not args.quiet:
-                print(verdict_line(r, names), flush=True)
-            if r.alarm_raised:
-                print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
+            def show(r) -> None:
+                verdicts[r.verdict] = verdicts.get(r.verdict, 0) + 1
+                if not args.quiet:
+                    print(verdict_line(r, names), flush=True)
+                if r.alarm_raised:
+                    print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
 
-        t0 = time.monotonic()
-        done = pipeline.run(source, max_frames=args.max_frames, on_result=show, should_stop=stop.is_set)
-        why = "stopped by a signal" if stop.is_set() else ("--max-frames reached" if done == args.max_frames
-                                                           else "the source ended")
-        print(f"{done} frames in {time.monotonic() - t0:.1f} s ({why}); "
-              + (", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) or "no verdicts"), flush=True)
-        return 0
+            t0 = time.monotonic()
+            done = pipeline.run(source, max_frames=args.max_frames, on_result=show, should_stop=stop.is_set)
+            why = "stopped by a signal" if stop.is_set() else ("--max-frames reached" if done == args.max_frames
+                                                               else "the source ended")
+            print(f"{done} frames in {time.monotonic() - t0:.1f} s ({why}); "
+                  + (", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) or "no verdicts"), flush=True)
+            return 0
     finally:
         if running is not None:
             running.stop()  # joins the links' threads: their ports are free when serve returns
         if source is not None:
             source.close()
-        signals.__exit__(None, None, None)
         station.close()

@@ -13,9 +13,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from ..decision import PASS
 from ..events import AlarmChanged, DecisionMade, EventStream, Subscription
-
-PASS, FAIL, REVIEW = "PASS", "FAIL", "REVIEW"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from ..capture.triggered import Trigger
 from ..config_schema import LinksSpec
 from ..events import EventStream
 from .base import Link
-from .line_state import FAIL, PASS, REVIEW, LineSnapshot, LineState
+from ..decision import FAIL, PASS, REVIEW
+from .line_state import LineSnapshot, LineState
 
 # (table, address, name, what it says): the register map, in one place
 REGISTERS: tuple[tuple[str, int, str, str], ...] = (

@@ -22,7 +22,8 @@ from ..capture.triggered import Trigger
 from ..config_schema import LinksSpec
 from ..events import EventStream
 from .base import Link, LinkError
-from .line_state import FAIL, PASS, REVIEW, LineSnapshot, LineState
+from ..decision import FAIL, PASS, REVIEW
+from .line_state import LineSnapshot, LineState
 from .opcua_security import Access, StationInternalServer, StationUserManager, certificate_uri, private_file
 
 NAMESPACE_URI = "urn:inspection-station"
