@@ -44,8 +44,8 @@ class AppContext:
         cfg = self.station.config.links
         if not (cfg.opcua_enabled or cfg.modbus_enabled) or self.links is not None:
             return
-        self.trigger = Trigger() if cfg.hardware_trigger else None
-        self.links = start_links(self.station, self.trigger)
+        self.links = start_links(self.station)
+        self.trigger = self.links.trigger
 
     def stop_links(self) -> None:
         if self.links is not None:

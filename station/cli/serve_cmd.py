@@ -20,7 +20,7 @@ def _link_line(event) -> None:
 
 
 def cmd_serve(args) -> int:
-    from ..capture.triggered import Trigger, TriggeredSource
+    from ..capture.triggered import TriggeredSource
     from ..events import LinkStatus
     from ..links import start_links
     from ..pipeline import Pipeline
@@ -34,16 +34,16 @@ def cmd_serve(args) -> int:
         with stop_on_signals() as stop:
             cfg = station.config.links
             source = source_from_args(args, station.config)
-            trigger = Trigger() if cfg.hardware_trigger else None
-            if trigger is not None:
-                source = TriggeredSource(source, trigger)
             station.events.subscribe(_link_line, LinkStatus)
             if not (cfg.opcua_enabled or cfg.modbus_enabled):
                 print("note: no PLC link is enabled; set [links] opcua_enabled or modbus_enabled in "
                       f"{args.data_dir / 'station.toml'} to wire one", flush=True)
-                if trigger is not None:
+                if cfg.hardware_trigger:
                     print("note: hardware_trigger = true with no link: nothing will trigger an inspection", flush=True)
-            running = start_links(station, trigger)
+            running = start_links(station)
+            trigger = running.trigger
+            if trigger is not None:
+                source = TriggeredSource(source, trigger)
             pipeline = Pipeline(station, operator=user, source_name=source.description)
             names = station.class_names
             if pipeline.manual_mode:

@@ -6,7 +6,7 @@
 - `modbus_server`: the Modbus TCP server and its register map
 - `base`: a link's own thread and event loop, start and stop, LinkStatus events
 
-`start_links(station, trigger)` starts whatever `[links]` enables; `station serve` is its command.
+`start_links(station)` starts whatever `[links]` enables; `station serve` and the window call it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .selftest_watch import SelftestWatch
 class RunningLinks:
     line: LineState
     watch: SelftestWatch
+    trigger: Trigger | None = None  # hardware-trigger mode: what the PLCs fire; wrap the source with it
     links: list[Link] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -32,18 +33,20 @@ class RunningLinks:
         self.line.close()
 
 
-def start_links(station, trigger: Trigger | None = None) -> RunningLinks:
+def start_links(station) -> RunningLinks:
     """Start every link `[links]` enables on `station`; a link that fails says why (LinkStatus) and the rest go on.
 
-    `trigger`: what a PLC's trigger fires (hardware-trigger mode); None makes the trigger inputs read-only.
+    With `hardware_trigger`, `RunningLinks.trigger` is what a PLC's trigger fires (the caller's source takes one
+    frame per request: `TriggeredSource`); without it the trigger inputs are read-only.
     """
     cfg = station.config.links
     if cfg.opcua_enabled or cfg.modbus_enabled:
         _more_open_files()
+    trigger = Trigger() if cfg.hardware_trigger else None
     line = LineState.of_station(station)
     watch = SelftestWatch(station, line)
     watch.start()
-    running = RunningLinks(line, watch)
+    running = RunningLinks(line, watch, trigger)
     if cfg.opcua_enabled:
         from .opcua_server import OpcUaLink
 

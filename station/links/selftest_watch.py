@@ -18,15 +18,12 @@ EVERY_S = 60.0
 
 
 def read_selftests(station) -> tuple[list[str], bool]:
-    """(kinds due or overdue, whether any is overdue) under the station's schedule, now."""
-    from ..selftest.schedule import schedule_state
+    """(kinds due or overdue, whether any is overdue) under the station's schedule, now: what the screens read."""
+    from ..service.selftests import schedule
 
+    states, most_urgent = schedule(station)
     now = datetime.now(timezone.utc)
-    with station.db.session() as s:
-        states = schedule_state(s, station.config)
-    statuses = {st.kind: st.status(now) for st in states}
-    due = [kind for kind, status in statuses.items() if status in ("due", "overdue")]
-    return due, "overdue" in statuses.values()
+    return [st.kind for st in states if st.status(now) in ("due", "overdue")], most_urgent == "overdue"
 
 
 class SelftestWatch:
