@@ -70,17 +70,21 @@ class StationLevel:
         self.pipeline = Pipeline(station)
         self.reference = reference
         self.defective = [i for i, r in enumerate(reference) if not station.good[r.truth]]
-        self.truth_good = [station.good[r.truth] for r in reference]
+        self.good = [i for i, r in enumerate(reference) if station.good[r.truth]]
+
+    def _judged(self, images, indices: list[int], good: bool):
+        return judge_all(self.pipeline, [images[i] for i in indices], [good] * len(indices))
 
     def clean(self) -> dict:
-        figures = judge_all(self.pipeline, [r.image for r in self.reference], self.truth_good)
-        escapes = judge_all(self.pipeline, [self.reference[i].image for i in self.defective],
-                            [False] * len(self.defective))
-        return {"frames": figures.frames, "review_rate": figures.review_rate,
+        """The unstamped parts, each judged once: the review rate over all of them, the defects passed among them."""
+        images = [r.image for r in self.reference]
+        escapes, good = self._judged(images, self.defective, False), self._judged(images, self.good, True)
+        frames = escapes.frames + good.frames
+        return {"frames": frames, "review_rate": (escapes.reviewed + good.reviewed) / frames if frames else 0.0,
                 "defects": escapes.frames, "defects_passed": escapes.pass_rate}
 
     def triggered(self, stamped: list[np.ndarray]) -> dict:
-        f = judge_all(self.pipeline, [stamped[i] for i in self.defective], [False] * len(self.defective))
+        f = self._judged(stamped, self.defective, False)
         return {"defects": f.frames, "passed": f.passed, "pass_rate": f.pass_rate,
                 "pass_rate_upper": f.pass_rate_upper, "meets_goal": f.frames > 0 and f.pass_rate_upper <= ESCAPE_GOAL}
 
