@@ -31,8 +31,6 @@ class AppContext:
     user: object | None = None  # the signed-in account, as station.auth.sign_in returned it
     events: Events = field(default_factory=Events)
     station_events: StationEvents | None = None  # the station's own stream, delivered on the GUI thread
-    # hardware-trigger mode ([links] hardware_trigger): what a PLC's trigger fires; the live page waits for it
-    trigger: Trigger | None = None
     links: RunningLinks | None = None  # the PLC links this window started
 
     def __post_init__(self) -> None:
@@ -45,7 +43,11 @@ class AppContext:
         if not (cfg.opcua_enabled or cfg.modbus_enabled) or self.links is not None:
             return
         self.links = start_links(self.station)
-        self.trigger = self.links.trigger
+
+    @property
+    def trigger(self) -> Trigger | None:
+        """Hardware-trigger mode: what a PLC's trigger fires; the live page takes one frame per request."""
+        return self.links.trigger if self.links is not None else None
 
     def stop_links(self) -> None:
         if self.links is not None:
