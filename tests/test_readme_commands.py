@@ -283,7 +283,6 @@ def scenario_serve(st: Station):
     """serve"""
     import socket
     import threading
-    import time
 
     st.run("serve", "--max-frames", "1", ok=False)  # accounts exist: nobody signed in
     out = st.run("serve", "--max-frames", "2", user="otto").out
@@ -312,10 +311,10 @@ def scenario_serve(st: Station):
     def printed() -> str:
         return out_file.read_text() if out_file.exists() else ""
 
-    deadline = time.monotonic() + 120  # a failure guard only: the station starts in seconds
-    while "serving:" not in printed():
-        assert process.is_alive() and time.monotonic() < deadline, err_file.read_text() if err_file.exists() else ""
-        time.sleep(0.05)
+    from plc import wait_until
+
+    wait_until(lambda: "serving:" in printed() or not process.is_alive(), "serve to start", guard_s=120)
+    assert process.is_alive(), err_file.read_text() if err_file.exists() else ""
     process.terminate()  # SIGTERM
     process.join(60)
     out, err = printed(), err_file.read_text()

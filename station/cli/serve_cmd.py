@@ -22,7 +22,7 @@ def _link_line(event) -> None:
 def cmd_serve(args) -> int:
     from ..capture.triggered import TriggeredSource
     from ..events import LinkStatus
-    from ..links import start_links
+    from ..links import prepare_links
     from ..pipeline import Pipeline
     from ..runtime import Station
     from .station_cmds import verdict_line
@@ -40,10 +40,11 @@ def cmd_serve(args) -> int:
                       f"{args.data_dir / 'station.toml'} to wire one", flush=True)
                 if cfg.hardware_trigger:
                     print("note: hardware_trigger = true with no link: nothing will trigger an inspection", flush=True)
-            running = start_links(station)
+            running = prepare_links(station)
             trigger = running.trigger
             if trigger is not None:
                 source = TriggeredSource(source, trigger)
+            running.start()  # after the source that answers the PLCs' requests is there
             pipeline = Pipeline(station, operator=user, source_name=source.description)
             names = station.class_names
             if pipeline.manual_mode:

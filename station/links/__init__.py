@@ -26,6 +26,12 @@ class RunningLinks:
     trigger: Trigger | None = None  # hardware-trigger mode: what the PLCs fire; wrap the source with it
     links: list[Link] = field(default_factory=list)
 
+    def start(self) -> None:
+        """Listen: from now on PLCs may connect (and fire the trigger)."""
+        self.watch.start()
+        for link in self.links:
+            link.start()
+
     def stop(self) -> None:
         for link in self.links:
             link.stop()
@@ -34,19 +40,25 @@ class RunningLinks:
 
 
 def start_links(station) -> RunningLinks:
-    """Start every link `[links]` enables on `station`; a link that fails says why (LinkStatus) and the rest go on.
+    """Start every link `[links]` enables on `station`; a link that fails says why (LinkStatus) and the rest go on."""
+    running = prepare_links(station)
+    running.start()
+    return running
 
-    With `hardware_trigger`, `RunningLinks.trigger` is what a PLC's trigger fires (the caller's source takes one
-    frame per request: `TriggeredSource`); without it the trigger inputs are read-only.
+
+def prepare_links(station) -> RunningLinks:
+    """The links `[links]` enables, not listening yet (`start()` them).
+
+    With `hardware_trigger`, `RunningLinks.trigger` is what a PLC's trigger fires: wrap the source in a
+    `TriggeredSource` before starting, so no request comes before the source that answers it. Without it the
+    trigger inputs are read-only.
     """
     cfg = station.config.links
     if cfg.opcua_enabled or cfg.modbus_enabled:
         _more_open_files()
     trigger = Trigger() if cfg.hardware_trigger else None
     line = LineState.of_station(station)
-    watch = SelftestWatch(station, line)
-    watch.start()
-    running = RunningLinks(line, watch, trigger)
+    running = RunningLinks(line, SelftestWatch(station, line), trigger)
     if cfg.opcua_enabled:
         from .opcua_server import OpcUaLink
 
@@ -55,8 +67,6 @@ def start_links(station) -> RunningLinks:
         from .modbus_server import ModbusLink
 
         running.links.append(ModbusLink(station.events, cfg, line, trigger))
-    for link in running.links:
-        link.start()
     return running
 
 
@@ -71,4 +81,4 @@ def _more_open_files(wanted: int = 4096) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-__all__ = ["start_links", "RunningLinks", "Link", "LinkError", "LineState", "LineSnapshot", "SelftestWatch"]
+__all__ = ["start_links", "prepare_links", "RunningLinks", "Link", "LinkError", "LineState", "LineSnapshot", "SelftestWatch"]
