@@ -19,7 +19,6 @@ import torch
 from . import audit, failsafe
 from .auth import acting, require, user_count
 from .capture.base import Frame, FrameSource
-from .errors import Cancelled
 from .events import AlarmChanged, DecisionMade
 from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
 from .gate.store import active_record
@@ -286,4 +285,4 @@ class Pipeline:
         return done
 
 
-__all__ = ["Pipeline", "InspectionResult", "preprocess", "REVIEW", "Cancelled"]
+__all__ = ["Pipeline", "InspectionResult", "preprocess", "REVIEW"]
