@@ -1,14 +1,17 @@
 """The review queue, for reviewers: frames the checks could not settle, decided by a person.
 
-Keys: 1-9 (and 0 for the tenth) record that class for the shown part at once;
-N writes a note first; S or the down arrow skips; + and - zoom; F fits the image.
+Keys: 1-9 (and 0 for the tenth) record that class for the shown part at once; X records "no whole part";
+N writes a note first; S or the down arrow skips, the up arrow goes back; + and - zoom; F fits the image.
+
+A decision always lands on the part whose picture and number are on screen (`shown`): the list's
+highlight follows that part by its id, never by a row number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -20,11 +23,14 @@ from station.service import review_queue
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..widgets import ImageView, list_table, pixmap_from_file
+from ..messages import error_words
+from ..record_table import RecordTable
+from ..widgets import ImageView, pixmap_from_file
 from .live import reason_words
 
 PAGE_SIZE = 50
 THUMB = 48
+LOAD_AHEAD = 5  # load the next page when this few parts are left below the shown one
 
 
 @dataclass
@@ -57,25 +63,29 @@ def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], in
 class ReviewPage(QWidget):
     title = QT_TRANSLATE_NOOP("Pages", "Review queue")
     permission = "review"
+    pending_changed = Signal(int)  # how many parts wait, for the page list's entry
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.items: list[QueueItem] = []
+        self.shown: QueueItem | None = None  # the part on screen: every decision is for this one
         self.last_loaded_id = 0
         self.more = True
         self.loading = None
         self.decided = 0
+        self.decided_ids: set[int] = set()  # decided from this page (or found decided elsewhere)
+        self.pending = 0
 
         self.count_label = QLabel("")
+        self.count_label.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.more_button = QPushButton(self.tr("Load more"))
-        self.table = list_table([self.tr("Part"), self.tr("No."), self.tr("Time"), self.tr("Why")], stretch=3)
+        self.table = RecordTable([self.tr("Part"), self.tr("No."), self.tr("Time"), self.tr("Why")], stretch=3)
         self.table.verticalHeader().setDefaultSectionSize(THUMB + 6)
         self.table.setIconSize(QPixmap(THUMB, THUMB).size())
         self.table.setColumnWidth(0, THUMB + 12)
-        self.table.setColumnWidth(1, 60)
-        self.table.setColumnWidth(2, 70)
+        self.table.setColumnWidth(1, 64)
+        self.table.setColumnWidth(2, 80)
         left = QVBoxLayout()
         head = QHBoxLayout()
         head.addWidget(self.count_label, 1)
@@ -85,8 +95,10 @@ class ReviewPage(QWidget):
         left.addWidget(self.more_button)
         left_box = QWidget()
         left_box.setLayout(left)
+        left_box.setMinimumWidth(260)
 
         self.view = ImageView()
+        self.view.setMinimumSize(200, 160)
         self.opinions_label = QLabel(self.tr("Nothing selected"))
         self.opinions_label.setWordWrap(True)
         self.note_edit = QLineEdit()
@@ -94,21 +106,22 @@ class ReviewPage(QWidget):
         self.class_buttons: list[QPushButton] = []
         choose = QGroupBox(self.tr("What is this part really?  (press the number key)"))
         grid = QGridLayout(choose)
-        for i, c in enumerate(ctx.station.config.classes):
+        classes = ctx.station.config.classes
+        columns = 2 if len(classes) <= 6 else 3
+        for i, c in enumerate(classes):
             key = str((i + 1) % 10) if i < 10 else ""
-            button = QPushButton(f"{key}  {c.name}" if key else c.name)
-            button.setMinimumHeight(36)
-            button.setStyleSheet("text-align:left; padding-left:8px;" + ("color:#1b7f3b;" if c.good else "color:#b3261e;"))
+            name = ctx.class_names.get(c.key, c.name)
+            button = QPushButton(f"{key}  {name}" if key else name)
+            button.setStyleSheet("text-align:left; padding-left:10px;" + ("color:#1b7f3b;" if c.good else "color:#b3261e;"))
             button.clicked.connect(lambda _=False, k=c.key: self.decide(k))
-            grid.addWidget(button, i // 2, i % 2)
+            grid.addWidget(button, i // columns, i % columns)
             self.class_buttons.append(button)
             if key:
                 QShortcut(QKeySequence(key), self, activated=lambda k=c.key: self.decide(k))
         no_part = QPushButton(self.tr("X  No whole part in view (empty, half a part, something else)"))
-        no_part.setMinimumHeight(36)
-        no_part.setStyleSheet("text-align:left; padding-left:8px; color:#8a4b00;")
+        no_part.setStyleSheet("text-align:left; padding-left:10px; color:#8a4b00;")
         no_part.clicked.connect(lambda: self.decide(NO_PART_LABEL))
-        grid.addWidget(no_part, (len(ctx.station.config.classes) + 1) // 2, 0, 1, 2)
+        grid.addWidget(no_part, (len(classes) + columns - 1) // columns, 0, 1, columns)
         self.class_buttons.append(no_part)
         QShortcut(QKeySequence("X"), self, activated=lambda: self.decide(NO_PART_LABEL))
         self.skip_button = QPushButton(self.tr("Skip (S)"))
@@ -131,11 +144,13 @@ class ReviewPage(QWidget):
         right_box.setLayout(right)
 
         splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left_box)
         splitter.addWidget(right_box)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([430, 900])
+        splitter.setSizes([330, 700])
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
         for keys, slot in (("S", self.skip), ("Down", self.skip), ("Up", self.previous), ("+", lambda: self.view.zoom_by(1.25)),
@@ -143,83 +158,94 @@ class ReviewPage(QWidget):
                            ("F", self.view.fit), ("N", self.note_edit.setFocus)):
             QShortcut(QKeySequence(keys), self, activated=slot)
         self.note_edit.returnPressed.connect(lambda: self.note_edit.clearFocus())
-        self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
+        self.table.record_changed.connect(self._show)
         self.refresh_button.clicked.connect(self.reload)
         self.more_button.clicked.connect(self.load_more)
         ctx.events.inspections_recorded.connect(self._maybe_reload)
-        self._show(-1)
+        self._show(None)
 
     # ----------------------------------------------------------------- loading
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self.items:
+        if not self.table.rowCount():
             self.reload()
 
     def _maybe_reload(self) -> None:
-        if self.isVisible() and not self.items:
+        if self.isVisible() and not self.table.rowCount():
             self.reload()
 
     def reload(self) -> None:
-        self.items, self.last_loaded_id, self.more = [], 0, True
-        self.table.setRowCount(0)
-        self.load_more()
+        """The queue again from its start: the shown part stays on screen if it still waits."""
+        if self.loading is not None:
+            return
+        self._load(after=0, fresh=True)
 
     def load_more(self) -> None:
         if self.loading is not None or not self.more:
             return
+        self._load(after=self.last_loaded_id, fresh=False)
+
+    def _load(self, after: int, fresh: bool) -> None:
         self.more_button.setEnabled(False)
+        self.refresh_button.setEnabled(False)
         self.count_label.setText(self.tr("Loading ..."))
-        after = self.last_loaded_id
         self.loading = start_job(self, lambda job: load_queue_page(self.ctx, after), "review page",
-                                 on_success=self._page_loaded, on_failure=self._load_failed)
+                                 on_success=lambda result: self._page_loaded(result, fresh),
+                                 on_failure=self._load_failed)
         self.loading.finished.connect(self._load_done)
 
     def _load_done(self) -> None:
         self.loading = None
+        self.refresh_button.setEnabled(True)
+        self.more_button.setEnabled(self.more)
 
     def _load_failed(self, message: str) -> None:
         self.count_label.setText(self.tr("Could not read the queue: {message}").format(message=message))
 
-    def _page_loaded(self, result) -> None:
+    def _cells(self, item: QueueItem) -> list:
+        icon = QTableWidgetItem()
+        if not item.thumbnail.isNull():
+            icon.setIcon(QIcon(QPixmap.fromImage(item.thumbnail)))
+        return [icon, str(item.id), item.at[11:], reason_words(item.reason, sentence=False)]
+
+    def _page_loaded(self, result, fresh: bool) -> None:
         items, pending = result
-        first_new = len(self.items)
-        for item in items:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            icon = QTableWidgetItem()
-            if not item.thumbnail.isNull():
-                icon.setIcon(QIcon(QPixmap.fromImage(item.thumbnail)))
-            self.table.setItem(row, 0, icon)
-            self.table.setItem(row, 1, QTableWidgetItem(str(item.id)))
-            self.table.setItem(row, 2, QTableWidgetItem(item.at[11:]))
-            self.table.setItem(row, 3, QTableWidgetItem(reason_words(item.reason, sentence=False)))
-        self.items.extend(items)
-        if items:
-            self.last_loaded_id = items[-1].id
-        self.more = len(items) == PAGE_SIZE
-        self.more_button.setEnabled(self.more)
+        items = [i for i in items if i.id not in self.decided_ids]  # read before a decision made here landed
+        if fresh:
+            self.table.set_records(items, self._cells)  # keeps the shown part highlighted if it is still there
+        else:
+            self.table.append_records(items, self._cells)
+        ids = [i.id for i in result[0]]
+        self.last_loaded_id = ids[-1] if ids else (0 if fresh else self.last_loaded_id)
+        self.more = len(ids) == PAGE_SIZE
         self.pending = pending
         self._update_count()
-        if self.table.currentRow() < 0 and self.items:
-            self.table.setCurrentCell(first_new, 1)
+        if self.table.current() is None and self.table.rowCount():
+            self.table.setCurrentCell(0, 1)  # shows it (record_changed)
+        elif self.table.current() is not self.shown:
+            self._show(self.table.current())
 
     def _update_count(self) -> None:
         text = self.tr("%n part(s) waiting", "", self.pending)
         if self.decided:
             text += self.tr(" - %n decided now", "", self.decided)
         self.count_label.setText(text)
+        self.pending_changed.emit(self.pending)
 
     # ----------------------------------------------------------------- deciding
     def current(self) -> QueueItem | None:
-        row = self.table.currentRow()
-        return self.items[row] if 0 <= row < len(self.items) else None
+        """The part on screen, which every key and button decides."""
+        return self.shown
 
-    def _show(self, row: int) -> None:
-        item = self.items[row] if 0 <= row < len(self.items) else None
+    def _show(self, item: QueueItem | None) -> None:
+        self.shown = item
+        if item is not None and self.table.current() is not item:
+            self.table.select(item.id)  # the highlight always marks the part on screen
         for b in self.class_buttons + [self.skip_button]:
             b.setEnabled(item is not None)
         if item is None:
-            self.opinions_label.setText(self.tr("The queue is empty.") if not self.items else self.tr("Nothing selected"))
+            self.opinions_label.setText(self.tr("The queue is empty.") if not self.table.rowCount()
+                                        else self.tr("Nothing selected"))
             self.view.set_pixmap(QPixmap())
             return
         names = self.ctx.class_names
@@ -232,39 +258,35 @@ class ReviewPage(QWidget):
                 reasons=reason_words(item.reason)))
 
     def decide(self, class_key: str) -> None:
-        item = self.current()
+        item = self.shown
         if item is None:
             return
         try:
             review_queue.decide(self.ctx.station, self.ctx.user, item.id, class_key, note=self.note_edit.text().strip())
         except ReviewError as e:  # decided meanwhile by someone else: drop it from the list
-            QMessageBox.information(self, self.tr("Review"), str(e))
+            QMessageBox.information(self, self.tr("Review"), error_words(e))
         except Exception as e:
-            QMessageBox.warning(self, self.tr("Review"), self.tr("The decision was not saved: {error}").format(error=e))
+            QMessageBox.warning(self, self.tr("Review"),
+                                self.tr("The decision was not saved: {error}").format(error=error_words(e)))
             return
         else:
             self.decided += 1
             self.pending = max(0, self.pending - 1)
-        self._remove_current()
+        self.decided_ids.add(item.id)
+        self._remove(item)
 
-    def _remove_current(self) -> None:
-        row = self.table.currentRow()
-        self.items.pop(row)
-        self.table.removeRow(row)
+    def _remove(self, item: QueueItem) -> None:
         self.note_edit.clear()
+        self.table.remove_record(item.id)  # the highlight moves on, and the next part is shown
+        if self.shown is item:
+            self._show(self.table.current())
         self._update_count()
-        if self.items:
-            self.table.setCurrentCell(min(row, len(self.items) - 1), 1)
-        else:
-            self._show(-1)
-            if self.more:
-                self.load_more()
-        if len(self.items) - self.table.currentRow() < 5 and self.more:
+        if self.more and self.table.rowCount() - max(self.table.currentRow(), 0) < LOAD_AHEAD:
             self.load_more()
 
     def skip(self) -> None:
         row = self.table.currentRow()
-        if row + 1 < len(self.items):
+        if row + 1 < self.table.rowCount():
             self.table.setCurrentCell(row + 1, 1)
         elif self.more:
             self.load_more()

@@ -1,0 +1,115 @@
+"""The review queue decides the part a person sees: every key lands on the part whose picture and number are on
+screen at that moment, whatever the order of keys, skips, refreshes, page loads and decisions made elsewhere."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from sqlalchemy import select
+
+from station.auth import create_user, sign_in
+from station.capture import Frame
+from station.pipeline import Pipeline
+from station.runtime import Station
+from station.service import review_queue
+from station.storage.models import Inspection, Review, User
+from station.synth.catalog import CLASS_INDEX
+from station.synth.samples import draw_sample
+from ui.app import build_window
+from ui.pages import review as review_page
+
+PW = "correct horse"
+KEYS = {Qt.Key.Key_1: "washer/good", Qt.Key.Key_2: "washer/scratch", Qt.Key.Key_3: "washer/crack",
+        Qt.Key.Key_4: "washer/stain", Qt.Key.Key_5: "washer/dent", Qt.Key.Key_X: "no-part"}
+SHOWN = re.compile(r"Part no\. (\d+)")
+
+
+@pytest.fixture
+def station(tmp_path):
+    st = Station.open(tmp_path / "data")
+    with st.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", PW, None)
+        create_user(s, "rita", "reviewer", PW, boss)
+        create_user(s, "otto", "operator", PW, boss)
+    st.config.thresholds.conf_a = 1.0  # nothing is sure enough: every part waits for a person
+    keys = list(CLASS_INDEX)[:5]
+    frames = [Frame(draw_sample(21, i, 256, class_index=CLASS_INDEX[keys[i % 5]]).image, i, f"t#{i}")
+              for i in range(40)]
+    Pipeline(st, operator=sign_in(st.db, "otto", PW, via="test"), source_name="test").inspect(frames)
+    st.config.thresholds.conf_a = 0.5
+    yield st
+    st.close()
+
+
+def on_screen(page) -> int | None:
+    """The part a person sees: the number in the text, checked against the picture and the highlighted row."""
+    found = SHOWN.search(page.opinions_label.text())
+    if found is None:
+        return None
+    shown = int(found.group(1))
+    row = page.table.currentRow()
+    assert row >= 0 and page.table.item(row, 1).text() == str(shown), "the highlighted row is another part"
+    with page.ctx.station.db.session() as s:
+        image = page.ctx.station.images.path_of(s.get(Inspection, shown).image_path)
+    picture = page.view._item.pixmap().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert picture == QImage(str(image)).convertToFormat(QImage.Format.Format_RGB32), "the picture is another part"
+    return shown
+
+
+def decisions_by(station, username: str) -> dict[int, str]:
+    with station.db.session() as s:
+        who = s.scalar(select(User.id).where(User.username == username))
+        return {r.inspection_id: r.label for r in s.scalars(select(Review).where(Review.reviewer_id == who))}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_key_decides_the_part_on_screen(qtbot, station, monkeypatch, seed):
+    monkeypatch.setattr(review_page, "PAGE_SIZE", 7)  # several page loads within the run
+    monkeypatch.setattr(review_page.QMessageBox, "information", lambda *a, **k: None)
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.show()
+    window.set_user(sign_in(station.db, "rita", PW, via="test"))
+    boss = sign_in(station.db, "boss", PW, via="test")
+    window.show_page("ReviewPage")
+    window.activateWindow()
+    page = window.page("ReviewPage")
+    qtbot.waitUntil(lambda: on_screen(page) is not None, timeout=20_000)
+
+    rng = random.Random(seed)
+    expected: dict[int, str] = {}
+    elsewhere: set[int] = set()
+    presses = 0
+    while len(expected) < 20:
+        presses += 1
+        assert presses < 400, "the queue stopped offering parts"
+        action = rng.random()
+        if action < 0.08:
+            qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
+        elif action < 0.14:  # another reviewer decides a waiting part, sometimes the one on screen here
+            with station.db.session() as s:
+                waiting = [r.id for r in review_queue.queue_page(station, limit=12)[0]]
+            target = rng.choice(waiting)
+            review_queue.decide(station, boss, target, "washer/good")
+            elsewhere.add(target)
+        elif action < 0.32:
+            shown = on_screen(page)
+            qtbot.keyClick(page.table, rng.choice([Qt.Key.Key_S, Qt.Key.Key_Down, Qt.Key.Key_Up]))
+        else:
+            shown = on_screen(page)
+            key = rng.choice(list(KEYS))
+            qtbot.keyClick(page.table, key)
+            if shown is not None and shown not in elsewhere and shown not in expected:
+                expected[shown] = KEYS[key]
+        if rng.random() < 0.5:  # sometimes the next key comes before a page has loaded
+            qtbot.wait(rng.choice([0, 5, 50]))
+        if on_screen(page) is None:
+            qtbot.waitUntil(lambda: page.loading is None, timeout=20_000)
+            qtbot.wait(20)
+    assert decisions_by(station, "rita") == expected
+    assert len(decisions_by(station, "boss")) == len(elsewhere)
+    window.close()
