@@ -113,3 +113,38 @@ def test_every_key_decides_the_part_on_screen(qtbot, station, monkeypatch, seed)
     assert decisions_by(station, "rita") == expected
     assert len(decisions_by(station, "boss")) == len(elsewhere)
     window.close()
+
+
+def test_lists_keep_the_highlighted_record_when_records_arrive_above_it(qtbot, station):
+    """Self-test runs (newest first), prompt sets and users: a refresh that adds a record above the highlighted
+    one leaves the highlight, and what the buttons act on, on the same record."""
+    from station.storage.models import SelftestRun, utcnow
+
+    def add_run():
+        with station.db.transaction() as s:
+            s.add(SelftestRun(kind="backdoor", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
+                              summary={}))
+
+    add_run()
+    add_run()
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.set_user(sign_in(station.db, "boss", PW, via="test"))
+    page = window.page("SelftestPage")
+    page.refresh_history()
+    page.history.setCurrentCell(1, 0)
+    chosen = page.selected_run().id
+    add_run()  # a run finished meanwhile: it is listed first
+    page.refresh_history()
+    assert page.selected_run().id == chosen
+    assert page.history.item(page.history.currentRow(), 0).text() == str(chosen)
+
+    users = window.page("UsersPage")
+    users.refresh()
+    users.user_table.select("rita")
+    with station.db.transaction() as s:
+        create_user(s, "aaron", "operator", PW, s.scalar(select(User).where(User.username == "boss")))
+    users.refresh()
+    assert users.selected_user().username == "rita"
+    assert users.user_table.item(users.user_table.currentRow(), 0).text() == "rita"
+    window.close()

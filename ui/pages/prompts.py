@@ -16,7 +16,8 @@ from station.service import prompt_sets
 from ..context import AppContext
 from ..jobs import start_job
 from ..pack_import import PackImporter
-from ..widgets import ProgressPanel, list_table
+from ..record_table import RecordTable
+from ..widgets import ProgressPanel
 
 
 def tr_(text: str) -> str:
@@ -46,7 +47,7 @@ class PromptsPage(QWidget):
 
         self.live_label = QLabel()
         self.live_label.setWordWrap(True)
-        self.table = list_table([self.tr("Id"), self.tr("Name"), self.tr("Created"), self.tr("Tokens per block", "column"),
+        self.table = RecordTable([self.tr("Id"), self.tr("Name"), self.tr("Created"), self.tr("Tokens per block", "column"),
                                  self.tr("Quality"), self.tr("Live")], stretch=4)
         self.activate_button = QPushButton(self.tr("Make selected live ..."))
         self.rollback_button = QPushButton(self.tr("Go back to the previous one ..."))
@@ -125,13 +126,10 @@ class PromptsPage(QWidget):
                 arch=st.clip.spec.arch, file=st.clip.path.name if st.clip.path else self.tr("bundled"),
                 fingerprint=st.clip.sha256[:12], check_b=st.check_b.kind, live=live_words))
         self.gate_label.setText(gate_words(st))
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            for j, text in enumerate([str(r.id), r.label, r.created_at.strftime("%Y-%m-%d %H:%M"),
-                                      str(r.tokens_per_block), metrics_words(r.metrics)
-                                      + ("" if r.usable else "  " + self.tr("(made for another model)")),
-                                      self.tr("LIVE") if r.active else ""]):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.table.set_records(self.rows, lambda r: [
+            r.id, r.label, r.created_at.strftime("%Y-%m-%d %H:%M"), r.tokens_per_block,
+            metrics_words(r.metrics) + ("" if r.usable else "  " + self.tr("(made for another model)")),
+            self.tr("LIVE") if r.active else ""])
 
     def _change(self, title: str, question: str, action) -> None:
         if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
@@ -143,11 +141,10 @@ class PromptsPage(QWidget):
         self.ctx.events.prompts_changed.emit()
 
     def activate_selected(self) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.rows):
+        r = self.table.current()
+        if r is None:
             QMessageBox.information(self, self.tr("Prompt sets"), self.tr("Pick a prompt set in the list first."))
             return
-        r = self.rows[row]
         self._change(self.tr("Make live"),
                      self.tr("Make '{label}' the live prompt set? Every part from now on is judged with it.")
                      .format(label=r.label),

@@ -21,6 +21,7 @@ from station.service.selftests import ResultLine, RunSummary
 
 from ..context import AppContext
 from ..jobs import start_job
+from ..record_table import RecordTable
 from ..widgets import ImageView, ProgressPanel, ScheduleNotice, TrendChart, list_table, pixmap_from_rgb, verdict_name
 
 # module-level words are marked for lupdate with the context "Selftests" and translated where shown (tr_)
@@ -157,7 +158,7 @@ class SelftestPage(QWidget):
 
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
-        self.history = list_table([self.tr("Run"), self.tr("Started"), self.tr("Test"), self.tr("Status"),
+        self.history = RecordTable([self.tr("Run"), self.tr("Started"), self.tr("Test"), self.tr("Status"),
                                    self.tr("Result")], stretch=4)
         self.history.doubleClicked.connect(self.open_run)
         self.trend = TrendChart()
@@ -268,19 +269,20 @@ class SelftestPage(QWidget):
     # ----------------------------------------------------------------- history
     def refresh_history(self) -> None:
         self.runs = selftests.history(self.ctx.station.db, limit=200)
-        self.history.setRowCount(len(self.runs))
         kinds = {"prm": self.tr("Attack test (PRM)"), "backdoor": self.tr("Backdoor probe")}
-        for i, run in enumerate(self.runs):
-            weak = run.ineffective
-            status = _words(STATUS_WORDS, run.status.value)
-            for j, text in enumerate([str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M"), kinds.get(run.kind, run.kind),
-                                      status, run_row_summary(run)]):
-                item = QTableWidgetItem(text)
-                if weak:
+
+        def cells(run: RunSummary) -> list:
+            items = [QTableWidgetItem(text) for text in (
+                str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M"), kinds.get(run.kind, run.kind),
+                _words(STATUS_WORDS, run.status.value), run_row_summary(run))]
+            if run.ineffective:
+                for item in items:
                     item.setForeground(QColor("#8a4b00"))
                     item.setToolTip(self.tr("{ineffective}: check A barely moved, so these outcomes are no evidence")
                                     .format(ineffective=INEFFECTIVE_TEXT))
-                self.history.setItem(i, j, item)
+            return items
+
+        self.history.set_records(self.runs, cells)  # the highlighted run stays highlighted as new runs arrive
         prm = [r for r in reversed(self.runs) if r.kind == "prm" and r.summary.get("by_eps")]
 
         def first(run, key):
@@ -295,8 +297,7 @@ class SelftestPage(QWidget):
         self.refresh_schedule()
 
     def selected_run(self) -> RunSummary | None:
-        row = self.history.currentRow()
-        return self.runs[row] if 0 <= row < len(self.runs) else None
+        return self.history.current()
 
     def open_run(self) -> None:
         run = self.selected_run()

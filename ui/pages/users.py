@@ -15,6 +15,7 @@ from station.service import accounts
 
 from ..context import AppContext
 from ..jobs import start_job
+from ..record_table import RecordTable
 from ..widgets import list_table
 
 ROLE_WORDS = {"operator": QT_TRANSLATE_NOOP("Roles", "Operator (runs the line)"),
@@ -41,7 +42,8 @@ class UsersPage(QWidget):
         self.users = []
         self.events = []
 
-        self.user_table = list_table([self.tr("User"), self.tr("Name"), self.tr("Role"), self.tr("Status")], stretch=1)
+        self.user_table = RecordTable([self.tr("User"), self.tr("Name"), self.tr("Role"), self.tr("Status")], stretch=1,
+                                      id_of=lambda u: u.username)
         add, role = QPushButton(self.tr("Add user ...")), QPushButton(self.tr("Change role ..."))
         toggle = QPushButton(self.tr("Deactivate / activate"))
         add.clicked.connect(self.add_user)
@@ -85,11 +87,9 @@ class UsersPage(QWidget):
         st, user = self.ctx.station, self.ctx.user
         self.users = accounts.accounts(st.db, user)
         self.events = accounts.audit_lines(st.db, user, limit=AUDIT_PAGE)
-        self.user_table.setRowCount(len(self.users))
-        for i, u in enumerate(self.users):
-            for j, text in enumerate([u.username, u.display_name, role_words(u.role, long=False),
-                                      self.tr("active") if u.active else self.tr("deactivated")]):
-                self.user_table.setItem(i, j, QTableWidgetItem(text))
+        self.user_table.set_records(self.users, lambda u: [
+            u.username, u.display_name, role_words(u.role, long=False),
+            self.tr("active") if u.active else self.tr("deactivated")])
         self.audit_table.setRowCount(0)
         self._append_events(self.events)
 
@@ -140,9 +140,9 @@ class UsersPage(QWidget):
         self.verify_label.setText(self.tr("The check could not run: {message}").format(message=message))
 
     def selected_user(self):
-        row = self.user_table.currentRow()
-        if 0 <= row < len(self.users):
-            return self.users[row]
+        user = self.user_table.current()
+        if user is not None:
+            return user
         QMessageBox.information(self, self.tr("Users"), self.tr("Pick a user in the list first."))
         return None
 
