@@ -104,6 +104,7 @@ Seed = whole(0)
 Fps = number(0.0, 1000.0, description="frames per second from 0 (as fast as possible) to 1000")
 Pixels = whole(10_000, 400_000_000, "a whole number of pixels")
 Minutes = number(0.1, 1440.0, "a number of minutes")
+HoldSeconds = number(0, 600, description="a number of seconds from 0 (until the operator confirms) to 600")
 Neighbours = whole(1, 50)
 Port = whole(1, 65535, "a port number")
 ReviewTarget = number(0.001, 0.2, "a share")
@@ -198,6 +199,7 @@ class ClassSpec:
     name: Name  # shown to people, e.g. "scratched washer"
     prompts: Prompts  # averaged for check A
     good: Flag
+    name_ja: Text = ""  # shown in the Japanese window, e.g. "座金（傷）"; empty: `name`
 
 
 @explained("[thresholds]")
@@ -264,6 +266,9 @@ class UiSpec:
     idle_signout_minutes: Minutes = 15.0
     # the window's language, from the next start: auto (the system's: Japanese on a Japanese system), en, ja
     language: one_of(("auto", "en", "ja")) = "auto"
+    # a part that needs a person holds the live page's banner this long, or until the operator confirms it
+    # was taken off the line (0: until confirmed)
+    review_hold_seconds: HoldSeconds = 10.0
 
 
 @explained("[schedule]")
@@ -332,7 +337,7 @@ def family_classes(family: str) -> list[ClassSpec]:
         raise ConfigError(f"unknown part family '{family}'; choose one of {', '.join(FAMILY_BY_KEY)}")
     fam = FAMILY_BY_KEY[family]
     return [
-        ClassSpec(pc.key, pc.label, pc.prompt_texts(), pc.good)
+        ClassSpec(pc.key, pc.label, pc.prompt_texts(), pc.good, pc.label_ja)
         for pc in (PartClass(fam, c) for c in fam.conditions)
     ]
 

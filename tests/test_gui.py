@@ -19,6 +19,7 @@ from station.storage.models import Alarm, AuditEvent, Inspection, PromptSet, Rev
 from station.synth.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui.app import build_window
+from ui.pages.settings import GOOD_COLUMN
 from ui.signin import SignInDialog
 
 PW = "correct horse"
@@ -210,7 +211,7 @@ def test_manager_changes_settings_and_users_and_verifies_the_audit_trail(qtbot, 
     assert count(station, AuditEvent, AuditEvent.action == "settings.change") == 1
 
     for r in range(settings.classes.rowCount()):  # no good class: refused, nothing written
-        settings.classes.item(r, 2).setCheckState(Qt.CheckState.Unchecked)
+        settings.classes.item(r, GOOD_COLUMN).setCheckState(Qt.CheckState.Unchecked)
     before = (station.data_dir / CONFIG_NAME).read_text()
     qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
     assert messages[-1][0] == "warning" and "never PASS" in messages[-1][1]

@@ -15,6 +15,7 @@ from station.links import RunningLinks, start_links
 from station.service import selftests
 
 from .event_bridge import StationEvents
+from .i18n import current_language
 
 
 class Events(QObject):
@@ -75,4 +76,7 @@ class AppContext:
 
     @property
     def class_names(self) -> dict[str, str]:
+        """Each class's name in the window's language (`name_ja` in Japanese where the settings give one)."""
+        if current_language() == "ja":
+            return {c.key: c.name_ja or c.name for c in self.station.config.classes}
         return self.station.class_names

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("en", "ja")  # what a translation exists for; "en" is the source text
 SETTINGS = ("auto", "en", "ja")  # the values of [ui] language
 _installed: list[QTranslator] = []  # kept alive while installed (Qt does not own them)
+_language = ["en"]  # what the installed translators speak
 
 
 def translations_dir() -> Path:
@@ -45,8 +46,14 @@ def configured_language(data_dir: Path | str) -> str:
     return value if value in SETTINGS else "auto"
 
 
+def current_language() -> str:
+    """'en' or 'ja': what the window speaks now."""
+    return _language[0]
+
+
 def remove_translators() -> None:
     app = QCoreApplication.instance()
+    _language[0] = "en"
     while _installed:
         translator = _installed.pop()
         if app is not None:
@@ -73,6 +80,7 @@ def install_translators(language: str, folder: Path | None = None) -> bool:
         log.info("Qt's own qtbase_%s.qm is not installed: standard buttons stay in English", language)
     app.installTranslator(station)
     _installed.append(station)
+    _language[0] = language
     return True
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
+import logging
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
-    QStackedWidget, QVBoxLayout, QWidget,
+    QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from station.service import accounts
+from station.service import accounts, review_queue
 
 from .context import AppContext
 from .pages.live import LivePage
@@ -18,8 +21,12 @@ from .pages.selftests import SelftestPage
 from .pages.settings import SettingsPage
 from .pages.users import UsersPage, role_words
 from .signin import SignInDialog
+from .touch import STYLE
 
+log = logging.getLogger(__name__)
 PAGES = (LivePage, ReviewPage, SelftestPage, PromptsPage, SettingsPage, UsersPage)
+PAGE_ROLE = Qt.ItemDataRole.UserRole
+QUEUE_POLL_MS = 5_000  # how often the page list's review count is read while nobody is on that page
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 
 
@@ -47,12 +54,25 @@ def page_title(cls) -> str:
     return QCoreApplication.translate("Pages", cls.title)
 
 
+class PageStack(QStackedWidget):
+    """Sized by the page on show: a page the signed-in role cannot open never sizes the window."""
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, sign_in_hint: str = ""):
         super().__init__()
         self.ctx = ctx
         self.sign_in_hint = sign_in_hint
         self.setWindowTitle(ctx.station.config.name)
+        self.setStyleSheet(STYLE)
         self.resize(1280, 800)
 
         self.user_label = QLabel()
@@ -62,6 +82,7 @@ class MainWindow(QMainWindow):
         header = QHBoxLayout()
         title = QLabel(f"<b>{ctx.station.config.name}</b>")
         header.addWidget(title)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header.addWidget(self.status_label, 1)
         self.links_label = QLabel()  # each PLC link's state; hidden while no link has reported
         self.links_label.setVisible(False)
@@ -71,19 +92,28 @@ class MainWindow(QMainWindow):
         header.addWidget(self.sign_out_button)
 
         self.nav = QListWidget()
-        self.nav.setFixedWidth(190)
-        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px; }")
-        self.stack = QStackedWidget()
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 6px; min-height: 28px; }")
+        self.stack = PageStack()
         self.pages = {}
-        for cls in PAGES:
+        for number, cls in enumerate(PAGES, start=1):
             page = cls(ctx)
             page.setObjectName(cls.__name__)
             self.pages[cls.__name__] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(page_title(cls))
-            item.setData(256, cls.__name__)
+            item.setData(PAGE_ROLE, cls.__name__)
+            shortcut = QKeySequence(f"Ctrl+{number}")
+            item.setToolTip(shortcut.toString(QKeySequence.SequenceFormat.NativeText))
             self.nav.addItem(item)
+            QShortcut(shortcut, self, activated=lambda name=cls.__name__: self._go_if_open(name))
         self.nav.currentRowChanged.connect(self._go)
+        self._fit_nav()
+        review = self.pages["ReviewPage"]
+        review.pending_changed.connect(self._show_queue_length)
+        self.queue_timer = QTimer(self)  # the page list says how many parts wait, also while on another page
+        self.queue_timer.setInterval(QUEUE_POLL_MS)
+        self.queue_timer.timeout.connect(self._poll_queue_length)
 
         body = QHBoxLayout()
         body.addWidget(self.nav)
@@ -107,14 +137,31 @@ class MainWindow(QMainWindow):
 
     def show_page(self, name: str) -> None:
         for i in range(self.nav.count()):
-            if self.nav.item(i).data(256) == name and not self.nav.item(i).isHidden():
+            if self.nav.item(i).data(PAGE_ROLE) == name and not self.nav.item(i).isHidden():
                 self.nav.setCurrentRow(i)
                 return
         raise PermissionError(f"{name} is not open to {self.ctx.user.role if self.ctx.user else 'nobody'}")
 
+    def _fit_nav(self) -> None:
+        """As wide as its longest entry (with a queue count of four digits), and no wider: the pages need the room."""
+        font = self.nav.font()
+        font.setPixelSize(15)
+        metrics = QFontMetrics(font)
+        longest = max(metrics.horizontalAdvance(page_title(cls)) for cls in PAGES)
+        counted = metrics.horizontalAdvance(self.tr("{title} ({count})").format(title=page_title(ReviewPage),
+                                                                                count=9999))
+        self.nav.setFixedWidth(min(240, max(longest, counted) + 40))
+
+    def _go_if_open(self, name: str) -> None:
+        try:
+            self.show_page(name)
+        except PermissionError:
+            pass  # a page shortcut of a page this role does not have does nothing
+
     def _go(self, row: int) -> None:
         if row >= 0:
-            self.stack.setCurrentWidget(self.pages[self.nav.item(row).data(256)])
+            self.stack.setCurrentWidget(self.pages[self.nav.item(row).data(PAGE_ROLE)])
+            self.stack.updateGeometry()  # the window's minimum is now this page's
 
     def _apply_role(self) -> None:
         first = None
@@ -124,8 +171,28 @@ class MainWindow(QMainWindow):
             self.nav.item(i).setHidden(not allowed)
             if allowed and first is None:
                 first = i
+        self.nav.setVisible(sum(not self.nav.item(i).isHidden() for i in range(self.nav.count())) > 1)
         if first is not None:
             self.nav.setCurrentRow(first)
+        if self.ctx.can(ReviewPage.permission):
+            self._poll_queue_length()
+            self.queue_timer.start()
+        else:
+            self.queue_timer.stop()
+
+    def _poll_queue_length(self) -> None:
+        if self.ctx.user is None or not self.ctx.can(ReviewPage.permission):
+            return
+        try:
+            self._show_queue_length(review_queue.pending(self.ctx.station))
+        except Exception:  # the count is a convenience: the page itself reports a database that cannot be read
+            log.debug("review count not read", exc_info=True)
+
+    def _show_queue_length(self, pending: int) -> None:
+        row = PAGES.index(ReviewPage)
+        title = page_title(ReviewPage)
+        self.nav.item(row).setText(self.tr("{title} ({count})").format(title=title, count=pending) if pending
+                                   else title)
 
     def _update_status(self) -> None:
         st = self.ctx.station
@@ -152,6 +219,7 @@ class MainWindow(QMainWindow):
         if user is None:
             self.user_label.setText("")
             self.idle_timer.stop()
+            self.queue_timer.stop()
             return
         self.user_label.setText(self.tr("{name} ({role})").format(name=user.display_name or user.username,
                                                                   role=role_words(user.role, long=False)))

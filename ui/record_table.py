@@ -12,6 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_PX = 40  # a row a finger can pick
 
 
 class RecordTable(QTableWidget):
@@ -28,6 +29,7 @@ class RecordTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(ROW_PX)
         self.id_of = id_of
         self.records: dict[Hashable, Any] = {}
         self.currentCellChanged.connect(lambda row, *_: self.record_changed.emit(self.record_at(row)))

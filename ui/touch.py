@@ -3,11 +3,14 @@ shows from a step away where the keyboard is."""
 
 from __future__ import annotations
 
+from station.paths import resources_dir
+
 TOUCH_PX = 44  # the smallest height of anything a person presses or types into
 FOCUS = "#1a73e8"
 
 # min-height counts the content only: with the 1 px border and the padding below, every control is
 # TOUCH_PX or taller. The focus frame replaces the border, so it never moves the text.
+_ICONS = (resources_dir() / "icons").as_posix()
 STYLE = f"""
 QPushButton, QToolButton {{
     min-height: {TOUCH_PX - 10}px; padding: 4px 14px; border: 1px solid #9aa0a6; border-radius: 6px;
@@ -27,9 +30,16 @@ QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
 QLineEdit:disabled, QComboBox:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled {{
     color: #80868b; background: #f1f3f4;
 }}
-QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::down-button {{
-    width: 28px;
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 30px; border: none; }}
+QComboBox::down-arrow, QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{
+    image: url({_ICONS}/down-arrow.svg); width: 16px; height: 16px;
 }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url({_ICONS}/up-arrow.svg); width: 14px; height: 14px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::down-button {{
+    width: 30px; border: none; subcontrol-origin: border;
+}}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right; }}
 QCheckBox {{ min-height: {TOUCH_PX}px; spacing: 10px; }}
 QCheckBox::indicator {{ width: 24px; height: 24px; }}
 QCheckBox:focus {{ color: {FOCUS}; }}

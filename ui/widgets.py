@@ -8,8 +8,8 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QHeaderView, QLabel,
-    QProgressBar, QPushButton, QTableWidget, QWidget,
+    QAbstractItemView, QCheckBox, QFormLayout, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout,
+    QHeaderView, QLabel, QProgressBar, QPushButton, QSizePolicy, QTableWidget, QVBoxLayout, QWidget,
 )
 
 VERDICT_COLOURS = {"PASS": "#1b7f3b", "FAIL": "#b3261e", "REVIEW": "#b06000", "": "#5f6368"}
@@ -59,27 +59,61 @@ def list_table(headers: list[str], stretch: int, rows: int = 0, editable: bool =
     if not editable:
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(40)  # a row a finger can pick
     return table
 
 
-class VerdictBanner(QLabel):
-    """The big PASS / FAIL / CHECK BY HAND sign an operator reads from across the line."""
+def tidy_form(parent: QWidget, question: str = "") -> QFormLayout:
+    """A form whose labels go above their fields when the page is narrow, under a wrapped question."""
+    outer = QVBoxLayout(parent)
+    if question:
+        words = QLabel(question)
+        words.setWordWrap(True)
+        words.setStyleSheet("font-weight:bold;")
+        outer.addWidget(words)
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    outer.addLayout(form)
+    outer.addStretch(1)
+    return form
 
-    def __init__(self, parent=None):
+
+class _ToggleLabel(QLabel):
+    def __init__(self, text: str, box: QCheckBox):
+        super().__init__(text)
+        self.box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def mousePressEvent(self, event) -> None:
+        if self.box.isEnabled():
+            self.box.toggle()
+
+
+class WrappingCheck(QWidget):
+    """A check box whose words wrap to the width there is (a QCheckBox's never do); a click on them toggles it."""
+
+    def __init__(self, text: str, parent=None):
         super().__init__(parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumHeight(110)
-        font = QFont()
-        font.setPointSize(32)
-        font.setBold(True)
-        self.setFont(font)
-        self.show_verdict("")
+        self.box = QCheckBox()
+        self.box.setAccessibleName(text)
+        self.label = _ToggleLabel(text, self.box)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        self.toggled = self.box.toggled
 
-    def show_verdict(self, verdict: str, detail: str = "") -> None:
-        self.verdict = verdict
-        self.setText(verdict_words(verdict))
-        self.setToolTip(detail)
-        self.setStyleSheet(f"background:{VERDICT_COLOURS.get(verdict, '#5f6368')}; color:white; border-radius:8px;")
+    def isChecked(self) -> bool:
+        return self.box.isChecked()
+
+    def setChecked(self, checked: bool) -> None:
+        self.box.setChecked(checked)
+
+    def text(self) -> str:
+        return self.label.text()
 
 
 class ImageView(QGraphicsView):

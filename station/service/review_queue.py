@@ -35,3 +35,9 @@ def decide(station, user: User | None, inspection_id: int, class_key: str, note:
     """Record the reviewer's true class (or `review.NO_PART_LABEL`), audited; ReviewError if it cannot be."""
     with station.db.transaction() as s:
         review.decide(s, inspection_id, class_key, station.good, acting(s, user), note=note)
+
+
+def pending(station) -> int:
+    """How many frames wait for a person."""
+    with station.db.session() as s:
+        return review.pending_count(s)

@@ -19,6 +19,7 @@ class Condition:
     adjective: str  # "scratched" -> "a scratched washer"
     noun: str  # "a scratch" -> "a washer with a scratch"
     good: bool = False
+    name_ja: str = ""  # for the Japanese window: 傷 -> 座金（傷）
 
 
 @dataclass(frozen=True)
@@ -26,24 +27,28 @@ class Family:
     key: str
     name: str  # as spoken in captions
     conditions: tuple[Condition, ...]
+    name_ja: str = ""
 
 
-GOOD = Condition("good", "good", "no defects", good=True)
-SCRATCH = Condition("scratch", "scratched", "a scratch")
-CRACK = Condition("crack", "cracked", "a crack")
-STAIN = Condition("stain", "stained", "a stain")
+GOOD = Condition("good", "good", "no defects", good=True, name_ja="良品")
+SCRATCH = Condition("scratch", "scratched", "a scratch", name_ja="傷")
+CRACK = Condition("crack", "cracked", "a crack", name_ja="割れ")
+STAIN = Condition("stain", "stained", "a stain", name_ja="汚れ")
 
 FAMILIES: tuple[Family, ...] = (
-    Family("washer", "washer", (GOOD, SCRATCH, CRACK, STAIN, Condition("dent", "dented", "a dent"))),
+    Family("washer", "washer", (GOOD, SCRATCH, CRACK, STAIN, Condition("dent", "dented", "a dent", name_ja="打痕")),
+           name_ja="座金"),
     Family(
         "hex_nut",
         "hex nut",
-        (GOOD, SCRATCH, CRACK, STAIN, Condition("chipped", "chipped", "a chipped corner")),
+        (GOOD, SCRATCH, CRACK, STAIN, Condition("chipped", "chipped", "a chipped corner", name_ja="欠け")),
+        name_ja="六角ナット",
     ),
     Family(
         "pcb_tile",
         "circuit board",
-        (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_part", "incomplete", "a missing chip")),
+        (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_part", "incomplete", "a missing chip", name_ja="部品欠落")),
+        name_ja="基板",
     ),
 )
 
@@ -65,6 +70,13 @@ class PartClass:
     def label(self) -> str:
         """Plain words for people and for the class prompt: "scratched washer"."""
         return f"{self.condition.adjective} {self.family.name}"
+
+    @property
+    def label_ja(self) -> str:
+        """The Japanese window's name: 座金（傷）."""
+        if not (self.family.name_ja and self.condition.name_ja):
+            return ""
+        return f"{self.family.name_ja}（{self.condition.name_ja}）"
 
     @property
     def good(self) -> bool:

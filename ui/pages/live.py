@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
     QSizePolicy, QVBoxLayout, QWidget,
@@ -15,8 +15,11 @@ from station.capture.triggered import TriggeredSource
 from station.service.sources import open_configured_source
 
 from ..context import AppContext
+from ..live_display import LiveDisplay, Screen, Show
 from ..live_runner import LiveRunner
-from ..widgets import ScheduleNotice, VerdictBanner, pixmap_from_rgb
+from ..messages import error_words, source_description, source_event_words
+from ..verdict_banner import VerdictBanner
+from ..widgets import ScheduleNotice, pixmap_from_rgb, verdict_words
 
 SOURCES = [  # (kind, words on the screen, what the target box asks for); translated with the context "Sources"
     ("synthetic", QT_TRANSLATE_NOOP("Sources", "Simulated camera"), ""),
@@ -33,6 +36,10 @@ def source_words(text: str) -> str:
     return QCoreApplication.translate("Sources", text) if text else ""
 
 
+STALE_SECONDS = 5.0  # a PASS or FAIL older than this no longer describes the part in front of the camera
+TICK_MS = 250  # how often the banner re-checks holds and stale verdicts
+
+
 class LivePage(QWidget):
     title = QT_TRANSLATE_NOOP("Pages", "Live inspection")
     permission = "inspect"
@@ -43,22 +50,26 @@ class LivePage(QWidget):
         self.runner: LiveRunner | None = None
         self.started_at = 0.0
         self.stopped_by_problem = False  # the status line then keeps saying why it stopped
+        self.display = LiveDisplay(ctx.station.config.ui.review_hold_seconds, STALE_SECONDS)
+        self._on_screen = None  # what the banner and picture show now, to redraw only on a change
 
         self.source_box = QComboBox()
         for kind, words, _ in SOURCES:
             self.source_box.addItem(source_words(words), kind)
         self.target_edit = QLineEdit()
+        self.target_edit.setMinimumWidth(120)
         self.browse_button = QPushButton(self.tr("Browse ..."))
         self.start_button = QPushButton(self.tr("Start"))
         self.stop_button = QPushButton(self.tr("Stop"))
         for b in (self.start_button, self.stop_button):
-            b.setMinimumHeight(40)
+            b.setMinimumWidth(110)
         self.stop_button.setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Camera:")))
         top.addWidget(self.source_box)
         top.addWidget(self.target_edit, 1)
         top.addWidget(self.browse_button)
+        top.addSpacing(12)
         top.addWidget(self.start_button)
         top.addWidget(self.stop_button)
 
@@ -67,24 +78,49 @@ class LivePage(QWidget):
         self.alarm_label.setStyleSheet("background:#b3261e; color:white; padding:10px; font-weight:bold;")
         self.reset_button = QPushButton(self.tr("Reset alarm (manager)"))
         alarm_row = QHBoxLayout()
+        alarm_row.setContentsMargins(0, 0, 0, 0)
         alarm_row.addWidget(self.alarm_label, 1)
         alarm_row.addWidget(self.reset_button)
         self.alarm_box = QWidget()
         self.alarm_box.setLayout(alarm_row)
 
-        self.camera_view = QLabel(self.tr("No picture yet: press Start"))
+        self.camera_view = QLabel()
         self.camera_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.camera_view.setMinimumSize(320, 320)
-        self.camera_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.camera_view.setStyleSheet("background:#202124; color:#dddddd;")
+        self.camera_view.setWordWrap(True)
+        self.camera_view.setMinimumSize(240, 240)
+        self.camera_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.camera_view.setStyleSheet("background:#202124; color:#dddddd; font-size:18px;")
 
         self.banner = VerdictBanner()
+        self.take_off_label = QLabel()
+        self.take_off_label.setWordWrap(True)
+        self.take_off_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.take_off_label.setStyleSheet("color:#5c2c00; font-size:16px; font-weight:bold;")
+        self.confirm_button = QPushButton(self.tr("Done: taken off (Space)"))
+        self.confirm_button.clicked.connect(self.confirm_taken_off)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.confirm_taken_off)
+        take_off_row = QHBoxLayout()
+        take_off_row.setContentsMargins(8, 4, 4, 4)
+        take_off_row.addWidget(self.take_off_label, 1)
+        take_off_row.addWidget(self.confirm_button)
+        self.take_off_box = QWidget()
+        self.take_off_box.setObjectName("takeOff")
+        self.take_off_box.setStyleSheet("#takeOff { background:#ffe8c2; border-radius:6px; }")
+        self.take_off_box.setLayout(take_off_row)
+        self.take_off_box.setMinimumHeight(self.confirm_button.sizeHint().height() + 12)
+        policy = self.take_off_box.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing it never moves the banner
+        self.take_off_box.setSizePolicy(policy)
+        self.take_off_box.hide()
+
         big = QFont()
         big.setPointSize(13)
         self.check_a_label, self.check_b_label, self.reason_label = QLabel("-"), QLabel("-"), QLabel("")
         for lbl in (self.check_a_label, self.check_b_label, self.reason_label):
             lbl.setFont(big)
             lbl.setWordWrap(True)
+            lbl.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.reason_label.setMinimumHeight(2 * QFontMetrics(big).lineSpacing() + 4)  # two lines, always: no jumps
         checks = QGroupBox(self.tr("What the two checks see"))
         grid = QGridLayout(checks)
         grid.addWidget(QLabel(self.tr("Vision model:")), 0, 0)
@@ -92,6 +128,7 @@ class LivePage(QWidget):
         grid.addWidget(QLabel(self.tr("Second check:")), 1, 0)
         grid.addWidget(self.check_b_label, 1, 1)
         grid.addWidget(self.reason_label, 2, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
 
         self.count_labels = {}
         counters = QGroupBox(self.tr("This shift"))
@@ -101,24 +138,29 @@ class LivePage(QWidget):
                                           ("RATE", self.tr("Parts per minute"))]):
             value = QLabel("0")
             value.setFont(big)
-            cgrid.addWidget(QLabel(words), i, 0)
-            cgrid.addWidget(value, i, 1, alignment=Qt.AlignmentFlag.AlignRight)
+            row, col = divmod(i, 2)
+            cgrid.addWidget(QLabel(words), row, 2 * col)
+            cgrid.addWidget(value, row, 2 * col + 1, alignment=Qt.AlignmentFlag.AlignRight)
             self.count_labels[key] = value
+        cgrid.setColumnStretch(1, 1)
+        cgrid.setColumnStretch(3, 1)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         right = QVBoxLayout()
-        right.addWidget(self.banner)
+        right.addWidget(self.banner, 1)
+        right.addWidget(self.take_off_box)
         right.addWidget(checks)
         right.addWidget(counters)
         right.addWidget(self.status_label)
-        right.addStretch(1)
         middle = QHBoxLayout()
-        middle.addWidget(self.camera_view, 3)
-        middle.addLayout(right, 2)
+        middle.addWidget(self.camera_view, 1)
+        middle.addLayout(right, 1)
 
         self.schedule_notice = ScheduleNotice()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.alarm_box)
         layout.addWidget(self.schedule_notice)
@@ -137,8 +179,14 @@ class LivePage(QWidget):
         self.schedule_timer.timeout.connect(self.refresh_schedule)
         self.schedule_timer.start()
         self.refresh_schedule()
+        self.tick = QTimer(self)  # holds end and verdicts go stale with time, not with events
+        self.tick.setInterval(TICK_MS)
+        self.tick.timeout.connect(self.render)
+        self.tick.start()
         ctx.events.user_changed.connect(self._user_changed)
+        ctx.events.settings_changed.connect(self._settings_changed)
         ctx.station_events.alarm.connect(lambda _event: self.refresh_alarm())  # tripped here or reset anywhere
+        self.render()
 
     # ----------------------------------------------------------------- source
     def _select_configured_source(self) -> None:
@@ -182,14 +230,14 @@ class LivePage(QWidget):
             return
         reason = self.ctx.claim("live inspection")
         if reason:
-            QMessageBox.information(self, self.tr("Live inspection"), reason)
+            QMessageBox.information(self, self.tr("Live inspection"), error_words(reason))
             return
         try:
             source = self.make_source()
         except Exception as e:
             self.ctx.release("live inspection")
             QMessageBox.warning(self, self.tr("Camera"),
-                                self.tr("The camera could not be opened.\n\n{error}").format(error=e))
+                                self.tr("The camera could not be opened.\n\n{error}").format(error=error_words(e)))
             return
         pipeline = self.ctx.pipeline
         pipeline.operator, pipeline.source_name = self.ctx.user, source.description
@@ -199,9 +247,11 @@ class LivePage(QWidget):
         self.runner.finished.connect(self._finished)
         self.started_at = time.monotonic()
         self.stopped_by_problem = False
-        self.status_label.setText(self.tr("Running: {source}").format(source=source.description))
+        self.status_label.setText(self.tr("Running: {source}").format(source=source_description(source)))
+        self.display.started()
         self.runner.start()
         self._set_running(True)
+        self.render()
 
     def stop(self) -> None:
         if self.runner is not None:
@@ -224,12 +274,15 @@ class LivePage(QWidget):
         self.runner = None
         self.ctx.release("live inspection")
         self._set_running(False)
+        self.display.stopped()
         if not self.stopped_by_problem:
             self.status_label.setText(self.tr("Stopped."))
+        self.render()
         self.ctx.events.inspections_recorded.emit()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self.stopped_by_problem = True
+        message = error_words(error)
         self.status_label.setText(self.tr("Stopped because of a problem: {message}").format(message=message))
         QMessageBox.warning(self, self.tr("Live inspection stopped"),
                             self.tr("{message}\n\nCheck the camera connection and press Start again. "
@@ -245,29 +298,71 @@ class LivePage(QWidget):
         runner = self.runner
         if runner is None:
             return
-        result = runner.take_latest()
-        if result is not None:
-            self._show_result(result)
+        update = runner.take()
+        for event in update.events:
+            if event.kind == "lost":
+                self.display.camera_lost(source_event_words(event))
+            elif event.kind == "reconnected":
+                self.display.camera_back()
+            self.status_label.setText(self.tr("Camera: {message}").format(message=source_event_words(event)))
+        if update.latest is not None:
+            self.display.result(update.latest, update.needs_person)
         for key in ("PASS", "FAIL", "REVIEW"):
             self.count_labels[key].setText(str(self.shift_counts[key] + runner.counts.get(key, 0)))
         total = sum(self.shift_counts.values()) + runner.frames
         self.count_labels["ALL"].setText(str(total))
         minutes = max(time.monotonic() - self.started_at, 1e-6) / 60
         self.count_labels["RATE"].setText(f"{runner.frames / minutes:.0f}")
-        if runner.source_message:
-            self.status_label.setText(self.tr("Camera: {message}").format(message=runner.source_message))
+        self.render()
 
-    def _show_result(self, result) -> None:
+    def _show_checks(self, result) -> None:
+        """What each check saw on the part on screen (dashes when no part is)."""
+        if result is None:
+            for label in (self.check_a_label, self.check_b_label):
+                label.setText("-")
+            self.reason_label.setText("")
+            return
         d, names = result.decision, self.ctx.class_names
-        self.banner.show_verdict(d.verdict)
         self.check_a_label.setText(self.tr("{label}  ({confidence} sure)").format(
             label=names.get(d.a.label, d.a.label), confidence=f"{d.a.confidence:.0%}"))
         self.check_b_label.setText(self.tr("{label}  ({confidence} sure)").format(
             label=names.get(d.b.label, d.b.label), confidence=f"{d.b.confidence:.0%}"))
         self.reason_label.setText(reason_words(d.reason))
-        pixmap = pixmap_from_rgb(result.frame.image)
-        self.camera_view.setPixmap(pixmap.scaled(self.camera_view.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                                 Qt.TransformationMode.SmoothTransformation))
+
+    # ----------------------------------------------------------------- what the operator sees
+    def render(self) -> None:
+        """The banner, the picture and the take-off notice from the display's rules (never an old verdict)."""
+        screen = self.display.screen()
+        key = (screen.show, getattr(screen.result, "inspection_id", None),
+               tuple(r.inspection_id for r in screen.held), screen.camera_message, self.camera_view.size().toTuple())
+        if key == self._on_screen:
+            return
+        self._on_screen = key
+        word, detail, colour = banner_words(screen)
+        self.banner.show_state(str(screen.show), word, detail, colour)
+        self._show_checks(screen.result)
+        if screen.result is not None:
+            pixmap = pixmap_from_rgb(screen.result.frame.image)
+            self.camera_view.setPixmap(pixmap.scaled(self.camera_view.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                     Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.camera_view.clear()  # no old picture under a state that is not a verdict
+            self.camera_view.setText(picture_words(screen))
+        if screen.held:
+            self.take_off_label.setText(take_off_words([r.inspection_id for r in screen.held]))
+        self.take_off_box.setVisible(bool(screen.held))
+
+    def confirm_taken_off(self) -> None:
+        if self.display.held:
+            self.display.confirm()
+            self.render()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.render()  # the picture is scaled to the new size
+
+    def _settings_changed(self) -> None:
+        self.display.hold_seconds = self.ctx.station.config.ui.review_hold_seconds
 
     # ----------------------------------------------------------------- fail-safe
     def refresh_alarm(self) -> None:
@@ -290,15 +385,58 @@ class LivePage(QWidget):
         try:
             self.ctx.pipeline.reset_failsafe(self.ctx.user, note="reset from the live page")
         except Exception as e:
-            QMessageBox.warning(self, self.tr("Reset the alarm"), str(e))
+            QMessageBox.warning(self, self.tr("Reset the alarm"), error_words(e))
         self.refresh_alarm()
 
     def _user_changed(self) -> None:
         # frames from now on belong to whoever is signed in: after a sign-out, to no one
         self.ctx.pipeline.operator = self.ctx.user
         self.refresh_alarm()
+        self.display.sign_in_changed(self.ctx.user is not None)
         if self.ctx.user is None:
             self.shift_counts = {"PASS": 0, "FAIL": 0, "REVIEW": 0}
+        self.render()
+
+
+BANNER_COLOURS = {Show.PASS: "#1b7f3b", Show.FAIL: "#b3261e", Show.REVIEW: "#b06000", Show.STOPPED: "#5f6368",
+                  Show.SIGNED_OUT: "#5f6368", Show.WAITING: "#34495e", Show.CAMERA_LOST: "#6a1b9a"}
+BANNER_WORDS = {Show.STOPPED: QT_TRANSLATE_NOOP("VerdictBanner", "STOPPED"),
+                Show.SIGNED_OUT: QT_TRANSLATE_NOOP("VerdictBanner", "NOT SIGNED IN"),
+                Show.WAITING: QT_TRANSLATE_NOOP("VerdictBanner", "WAITING FOR A PART"),
+                Show.CAMERA_LOST: QT_TRANSLATE_NOOP("VerdictBanner", "NO CAMERA")}
+
+
+def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate("VerdictBanner", text, disambiguation, n)
+
+
+def banner_words(screen: Screen) -> tuple[str, str, str]:
+    """(word, detail, colour) for the banner."""
+    colour = BANNER_COLOURS[screen.show]
+    if screen.show in (Show.PASS, Show.FAIL, Show.REVIEW):
+        part = _tr("Part no. {id}").format(id=screen.result.inspection_id)
+        return verdict_words(str(screen.show)), part, colour
+    detail = {Show.STOPPED: _tr("The line is stopped: press Start"),
+              Show.SIGNED_OUT: _tr("Sign in to run the line"),
+              Show.WAITING: _tr("No part in front of the camera"),
+              Show.CAMERA_LOST: screen.camera_message}[screen.show]
+    return _tr(BANNER_WORDS[screen.show]), detail, colour
+
+
+def picture_words(screen: Screen) -> str:
+    return {Show.STOPPED: _tr("No picture: the line is stopped"),
+            Show.SIGNED_OUT: _tr("No picture: nobody is signed in"),
+            Show.WAITING: _tr("Waiting for the next picture"),
+            Show.CAMERA_LOST: _tr("No picture from the camera")}.get(screen.show, "")
+
+
+def take_off_words(ids: list[int]) -> str:
+    """What the operator does with parts that need a person."""
+    if len(ids) == 1:
+        return _tr("Take part no. {id} off the line and put it in the review tray.").format(id=ids[0])
+    shown = ", ".join(str(i) for i in ids[-6:])
+    return _tr("Take these %n parts off the line and put them in the review tray: no. {ids}", "", len(ids)).format(
+        ids=shown if len(ids) <= 6 else "..., " + shown)
 
 
 _REASON_WORDS = {  # the decision's reason codes (data) and their words, translated with the context "Reasons"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import open_clip
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QTabWidget,
     QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -17,7 +17,7 @@ from ..context import AppContext
 from ..jobs import start_job
 from ..pack_import import PackImporter
 from ..record_table import RecordTable
-from ..widgets import ProgressPanel
+from ..widgets import ProgressPanel, WrappingCheck, tidy_form
 
 
 def tr_(text: str) -> str:
@@ -60,13 +60,14 @@ class PromptsPage(QWidget):
         depth = len(ctx.station.clip.model.visual.transformer.resblocks)
         self.depth_spin = QSpinBox(minimum=0, maximum=depth - 1, value=min(RvptRecipe().first_prompted_block, depth - 1))
         self.name_edit = QLineEdit("rvpt")
-        self.activate_check = QCheckBox(self.tr("Make it live when done"))
-        self.choose_check = QCheckBox(self.tr("Choose the depth, tokens and strength on held-out parts "
-                                              "(tries four recipes; slower)"))
+        self.activate_check = WrappingCheck(self.tr("Make it live when done"))
+        self.choose_check = WrappingCheck(self.tr("Choose the depth, tokens and strength on held-out parts "
+                                                  "(tries four recipes; slower)"))
         self.tune_button = QPushButton(self.tr("Tune from reviewed parts"))
         self.tune_button.clicked.connect(self.tune)
-        tune_box = QGroupBox(self.tr("New prompt set (defence against a tampered vision model)"))
-        form = QFormLayout(tune_box)
+        tune_tab = QWidget()
+        form = tidy_form(tune_tab, self.tr("A new prompt set: a defence against a tampered vision model, tuned "
+                                           "on reviewed parts."))
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.tr("Examples per class"), self.shots_spin)
         form.addRow(self.tr("Tokens per block"), self.tokens_spin)
@@ -92,21 +93,47 @@ class PromptsPage(QWidget):
                                             "calibrated on held-out frames. Takes a minute or two."))
         self.gate_button.clicked.connect(self.rebuild_gate)
 
+        sets_tab = QWidget()
+        sets = QVBoxLayout(sets_tab)
+        sets.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.activate_button)
         buttons.addWidget(self.rollback_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.pack_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.live_label)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(tune_box)
+        sets.addLayout(buttons)
+
+        models_tab = QWidget()
+        models = QVBoxLayout(models_tab)
+        for words, button in (
+                (self.tr("A CLIP checkpoint from your supplier, checked and recorded before the station uses it."),
+                 self.import_button),
+                (self.tr("A signed pack from another station: its model, prompt set and settings. The settings it "
+                         "changes are shown before anything is imported."), self.pack_button)):
+            row = QHBoxLayout()
+            label = QLabel(words)
+            label.setWordWrap(True)
+            row.addWidget(label, 1)
+            row.addWidget(button)
+            models.addLayout(row)
+        models.addSpacing(12)
         gate_row = QHBoxLayout()
         gate_row.addWidget(self.gate_label, 1)
         gate_row.addWidget(self.gate_button)
-        layout.addLayout(gate_row)
+        models.addLayout(gate_row)
+        gate_words = QLabel(self.tr("The reference bank is built from every reviewed part (and generated parts on "
+                                    "the demo model) and calibrated on held-out frames. It takes a minute or two."))
+        gate_words.setWordWrap(True)
+        models.addWidget(gate_words)
+        models.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(sets_tab, self.tr("Prompt sets"))
+        self.tabs.addTab(tune_tab, self.tr("Tune a new set"))
+        self.tabs.addTab(models_tab, self.tr("Models, packs and input gate"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.live_label)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
         ctx.events.prompts_changed.connect(self.refresh)
 

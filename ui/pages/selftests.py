@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
+    QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 from station.selftest import reference as refs
 from station.selftest.backdoor_probe import INVERSION_VARIANT, inversion_line
@@ -22,7 +22,10 @@ from station.service.selftests import ResultLine, RunSummary
 from ..context import AppContext
 from ..jobs import start_job
 from ..record_table import RecordTable
-from ..widgets import ImageView, ProgressPanel, ScheduleNotice, TrendChart, list_table, pixmap_from_rgb, verdict_name
+from ..widgets import (
+    ImageView, ProgressPanel, ScheduleNotice, TrendChart, WrappingCheck, list_table, pixmap_from_rgb, tidy_form,
+    verdict_name,
+)
 
 # module-level words are marked for lupdate with the context "Selftests" and translated where shown (tr_)
 REFERENCES = [("generated", QT_TRANSLATE_NOOP("Selftests", "Generated parts (simulated)")),
@@ -129,9 +132,9 @@ class SelftestPage(QWidget):
         self.images_spin = QSpinBox(minimum=1, maximum=2000, value=16)
         self.prm_reference = QComboBox()
         self.prm_button = QPushButton(self.tr("Start attack test"))
-        prm_box = QGroupBox(self.tr("Attack test (PRM): could someone holding the public vision model make this "
-                                  "station pass bad parts?"))
-        form = QFormLayout(prm_box)
+        prm_tab = QWidget()
+        form = tidy_form(prm_tab, self.tr("Could someone holding the public vision model make this station pass "
+                                          "bad parts?"))
         form.addRow(self.tr("Attack on"), self.mode_box)
         form.addRow(self.tr("Strengths (1/255 steps, e.g. 4,8,16)"), self.eps_edit)
         form.addRow(self.tr("Steps per attack"), self.iters_spin)
@@ -140,13 +143,13 @@ class SelftestPage(QWidget):
         form.addRow(self.prm_button)
 
         self.probe_images = QSpinBox(minimum=2, maximum=2000, value=30)
-        self.probe_invert = QCheckBox(self.tr("Also search for triggers of unknown kinds (trigger inversion; "
-                                              "seconds for the demo model)"))
+        self.probe_invert = WrappingCheck(self.tr("Also search for triggers of unknown kinds (trigger inversion; "
+                                                  "seconds for the demo model)"))
         self.probe_invert.setChecked(True)
         self.probe_reference = QComboBox()
         self.probe_button = QPushButton(self.tr("Start backdoor probe"))
-        probe_box = QGroupBox(self.tr("Backdoor probe: do small stickers, patterns or warps flip the vision model's answer?"))
-        pform = QFormLayout(probe_box)
+        probe_tab = QWidget()
+        pform = tidy_form(probe_tab, self.tr("Do small stickers, patterns or warps flip the vision model's answer?"))
         pform.addRow(self.tr("Parts"), self.probe_images)
         pform.addRow(self.tr("Parts from"), self.probe_reference)
         pform.addRow(self.probe_invert)
@@ -155,11 +158,17 @@ class SelftestPage(QWidget):
             for key, words in REFERENCES:
                 box.addItem(tr_(words), key)
             box.activated.connect(lambda _i, b=box: self._reference_chosen(b))
+        self.tests = QTabWidget()
+        self.tests.addTab(prm_tab, self.tr("Attack test (PRM)"))
+        self.tests.addTab(probe_tab, self.tr("Backdoor probe"))
 
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
         self.history = RecordTable([self.tr("Run"), self.tr("Started"), self.tr("Test"), self.tr("Status"),
                                    self.tr("Result")], stretch=4)
+        self.history.setWordWrap(True)
+        self.history.setColumnWidth(0, 48)
+        self.history.setColumnWidth(1, 130)
         self.history.doubleClicked.connect(self.open_run)
         self.trend = TrendChart()
         self.open_button = QPushButton(self.tr("Open run"))
@@ -167,23 +176,29 @@ class SelftestPage(QWidget):
         self.open_button.clicked.connect(self.open_run)
         self.report_button.clicked.connect(self.export_report)
 
-        forms = QHBoxLayout()
-        forms.addWidget(prm_box, 1)
-        forms.addWidget(probe_box, 1)
+        trend_box = QGroupBox(self.tr("Attack test trend"))
+        tl = QVBoxLayout(trend_box)
+        trend_words = QLabel(self.tr("Oldest left; hatched: an attack that did not bite, which says nothing."))
+        trend_words.setWordWrap(True)
+        tl.addWidget(trend_words)
+        tl.addWidget(self.trend, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.tests, 1)
+        top.addWidget(trend_box, 1)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel(self.tr("History (double-click a run to open it)")), 1)
+        history_words = QLabel(self.tr("History (double-click a run to open it)"))
+        history_words.setWordWrap(True)
+        buttons.addWidget(history_words, 1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.report_button)
         self.schedule_notice = ScheduleNotice()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.schedule_notice)
-        layout.addLayout(forms)
+        layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        layout.addWidget(self.history, 2)
-        layout.addWidget(QLabel(self.tr("Attack test trend (oldest left; hatched: an attack that did not bite, "
-                                        "which says nothing)")))
-        layout.addWidget(self.trend, 1)
+        layout.addWidget(self.history, 1)
 
         self.prm_button.clicked.connect(self.start_prm)
         self.probe_button.clicked.connect(self.start_probe)

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-    QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from station.config import (
@@ -17,10 +17,11 @@ from station.service.settings import apply_settings
 
 from ..context import AppContext
 from ..i18n import SETTINGS as LANGUAGE_SETTINGS
-from ..widgets import list_table
+from ..widgets import list_table, tidy_form
 from .live import SOURCES, source_words
 
 PROMPT_SEPARATOR = " | "
+GOOD_COLUMN = 3
 LANGUAGE_WORDS = {"auto": QT_TRANSLATE_NOOP("SettingsPage", "The system's language"),
                   "en": "English", "ja": "日本語 (Japanese)"}  # each language by its own name
 
@@ -32,15 +33,18 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.classes = list_table([self.tr("Key"), self.tr("Name people see"), self.tr("Good part?"),
-                                   self.tr("Prompt texts (separate with |)")], stretch=3, editable=True)
-        self.classes.setColumnWidth(0, 130)
-        self.classes.setColumnWidth(1, 150)
+        self.classes = list_table([self.tr("Key"), self.tr("Name people see"), self.tr("Name in Japanese"),
+                                   self.tr("Good part?"), self.tr("Prompt texts (separate with |)")], stretch=4,
+                                  editable=True)
+        self.classes.setColumnWidth(0, 120)
+        self.classes.setColumnWidth(1, 140)
+        self.classes.setColumnWidth(2, 110)
         add, remove = QPushButton(self.tr("Add class")), QPushButton(self.tr("Remove selected class"))
         add.clicked.connect(lambda: self._add_class_row(ClassSpec("new", "new class", ["a photo of a part"], False)))
         remove.clicked.connect(lambda: self.classes.removeRow(self.classes.currentRow()))
-        class_box = QGroupBox(self.tr("Classes (changes apply after a restart)"))
+        class_box = QWidget()
         cl = QVBoxLayout(class_box)
+        cl.addWidget(QLabel(self.tr("Changes to the classes apply after a restart.")))
         cl.addWidget(self.classes)
         row = QHBoxLayout()
         row.addWidget(add)
@@ -69,26 +73,36 @@ class SettingsPage(QWidget):
         self.fps = spin(SourceSpec, "fps", 1, 1)
         self.defect_rate = spin(SourceSpec, "defect_rate", 0.05)
         self.idle = spin(UiSpec, "idle_signout_minutes", 1, 1)
+        self.hold = spin(UiSpec, "review_hold_seconds", 1, 0)
         self.prm_days = spin(ScheduleSpec, "prm_every_days", 1, 1)
         self.backdoor_days = spin(ScheduleSpec, "backdoor_every_days", 1, 1)
         self.language = QComboBox()
         for value in LANGUAGE_SETTINGS:
             self.language.addItem(self.tr(LANGUAGE_WORDS[value]) if value == "auto" else LANGUAGE_WORDS[value], value)
-        form_box = QGroupBox(self.tr("Decisions, camera and safety"))
-        form = QFormLayout(form_box)
+        decisions, camera, station = QWidget(), QWidget(), QWidget()
+        form = tidy_form(decisions)
         form.addRow(self.tr("Vision model: confidence needed (0.05-1)"), self.conf_a)
         form.addRow(self.tr("Second check: confidence needed (0.05-1)"), self.conf_b)
         form.addRow(self.tr("Fail-safe: parts looked at"), self.window_spin)
         form.addRow(self.tr("Fail-safe: share to review that trips it"), self.share)
         form.addRow(self.tr("Fail-safe: fewest parts before it can trip"), self.min_frames)
+        form = tidy_form(camera)
         form.addRow(self.tr("Camera kind"), self.source_kind)
         form.addRow(self.tr("Camera address, number or path"), self.source_target)
         form.addRow(self.tr("Frames per second (0 = as fast as possible)"), self.fps)
         form.addRow(self.tr("Simulated camera: share of defective parts"), self.defect_rate)
+        form = tidy_form(station)
         form.addRow(self.tr("Sign out after this many idle minutes"), self.idle)
+        form.addRow(self.tr("A part to check by hand stays on the live page for ... seconds (0 = until the operator "
+                            "confirms)"), self.hold)
         form.addRow(self.tr("Attack test due every ... days (0 = not scheduled)"), self.prm_days)
         form.addRow(self.tr("Backdoor probe due every ... days (0 = not scheduled)"), self.backdoor_days)
         form.addRow(self.tr("Language of the window (after a restart)"), self.language)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(class_box, self.tr("Classes"))
+        self.tabs.addTab(decisions, self.tr("Decisions and fail-safe"))
+        self.tabs.addTab(camera, self.tr("Camera"))
+        self.tabs.addTab(station, self.tr("Station"))
 
         self.save_button = QPushButton(self.tr("Save settings"))
         self.revert_button = QPushButton(self.tr("Undo my edits"))
@@ -99,8 +113,8 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(class_box, 1)
-        layout.addWidget(form_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.load()
 
@@ -109,11 +123,12 @@ class SettingsPage(QWidget):
         self.classes.insertRow(r)
         self.classes.setItem(r, 0, QTableWidgetItem(c.key))
         self.classes.setItem(r, 1, QTableWidgetItem(c.name))
+        self.classes.setItem(r, 2, QTableWidgetItem(c.name_ja))
         good = QTableWidgetItem(self.tr("good") if c.good else self.tr("defect"))
         good.setFlags(good.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         good.setCheckState(Qt.CheckState.Checked if c.good else Qt.CheckState.Unchecked)
-        self.classes.setItem(r, 2, good)
-        self.classes.setItem(r, 3, QTableWidgetItem(PROMPT_SEPARATOR.join(c.prompts)))
+        self.classes.setItem(r, GOOD_COLUMN, good)
+        self.classes.setItem(r, 4, QTableWidgetItem(PROMPT_SEPARATOR.join(c.prompts)))
 
     def load(self) -> None:
         cfg = self.ctx.station.config
@@ -130,6 +145,7 @@ class SettingsPage(QWidget):
         self.fps.setValue(cfg.source.fps)
         self.defect_rate.setValue(cfg.source.defect_rate)
         self.idle.setValue(cfg.ui.idle_signout_minutes)
+        self.hold.setValue(cfg.ui.review_hold_seconds)
         self.prm_days.setValue(cfg.schedule.prm_every_days)
         self.backdoor_days.setValue(cfg.schedule.backdoor_every_days)
         self.language.setCurrentIndex(max(0, self.language.findData(cfg.ui.language)))
@@ -141,9 +157,9 @@ class SettingsPage(QWidget):
             def text(col):
                 item = self.classes.item(r, col)
                 return item.text().strip() if item else ""
-            prompts = [p.strip() for p in text(3).split("|") if p.strip()]
-            good = self.classes.item(r, 2).checkState() == Qt.CheckState.Checked
-            classes.append(ClassSpec(text(0), text(1), prompts, good))
+            prompts = [p.strip() for p in text(4).split("|") if p.strip()]
+            good = self.classes.item(r, GOOD_COLUMN).checkState() == Qt.CheckState.Checked
+            classes.append(ClassSpec(text(0), text(1), prompts, good, text(2)))
         return replace(
             cfg, classes=classes,
             thresholds=replace(cfg.thresholds, conf_a=round(self.conf_a.value(), 4), conf_b=round(self.conf_b.value(), 4)),
@@ -151,7 +167,8 @@ class SettingsPage(QWidget):
                              min_frames=self.min_frames.value()),
             source=replace(cfg.source, kind=self.source_kind.currentData(), target=self.source_target.text().strip(),
                            fps=round(self.fps.value(), 3), defect_rate=round(self.defect_rate.value(), 4)),
-            ui=replace(cfg.ui, idle_signout_minutes=round(self.idle.value(), 2), language=self.language.currentData()),
+            ui=replace(cfg.ui, idle_signout_minutes=round(self.idle.value(), 2), language=self.language.currentData(),
+                       review_hold_seconds=round(self.hold.value(), 1)),
             schedule=replace(cfg.schedule, prm_every_days=round(self.prm_days.value(), 1),
                              backdoor_every_days=round(self.backdoor_days.value(), 1)),
         )
