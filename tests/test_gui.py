@@ -115,8 +115,11 @@ def test_operator_signs_in_runs_the_line_and_every_part_is_recorded(qtbot, windo
     live = window.page("LivePage")
     qtbot.mouseClick(live.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 25, timeout=60_000)
+    qtbot.waitUntil(lambda: live.banner.state in ("PASS", "FAIL", "REVIEW"), timeout=5_000)
+    assert live.camera_view.pixmap() is not None and not live.camera_view.pixmap().isNull()
     qtbot.mouseClick(live.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not live.running, timeout=20_000)
+    assert live.banner.state == "stopped" and live.camera_view.pixmap().isNull()  # no old verdict, no old picture
 
     shown = {k: int(live.count_labels[k].text()) for k in ("PASS", "FAIL", "REVIEW", "ALL")}
     with station.db.session() as s:
@@ -127,8 +130,6 @@ def test_operator_signs_in_runs_the_line_and_every_part_is_recorded(qtbot, windo
     for verdict in ("PASS", "FAIL", "REVIEW"):
         assert shown[verdict] == sum(r.verdict == verdict for r in rows)
     assert {r.operator_id for r in rows} == {otto.id}
-    assert live.banner.verdict in ("PASS", "FAIL", "REVIEW")
-    assert live.camera_view.pixmap() is not None and not live.camera_view.pixmap().isNull()
     assert "sign_in.failed" in actions and "sign_in" in actions
 
 
@@ -161,7 +162,7 @@ def test_reviewer_clears_the_queue_with_number_keys_and_notes(qtbot, window, sta
     assert pending == 10
 
     sign_in_as(window, "rita")
-    assert visible_pages(window) == ["Live inspection", "Review queue"]
+    assert visible_pages(window) == ["Live inspection", "Review queue (10)"]  # the page list counts what waits
     window.show_page("ReviewPage")
     page = window.page("ReviewPage")
     window.activateWindow()

@@ -21,7 +21,7 @@ QPushButton:pressed {{ background: #d2e3fc; }}
 QPushButton:disabled {{ color: #9aa0a6; background: #f1f3f4; border-color: #dadce0; }}
 QPushButton:focus, QToolButton:focus {{ border: 3px solid {FOCUS}; padding: 2px 12px; }}
 QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
-    min-height: {TOUCH_PX - 10}px; padding: 3px 6px; border: 1px solid #9aa0a6; border-radius: 4px;
+    min-height: {TOUCH_PX - 8}px; padding: 3px 6px; border: 1px solid #9aa0a6; border-radius: 4px;
     background: white;
 }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{

@@ -1,0 +1,76 @@
+"""What a person at a 1024x768 panel would notice: a control cut off, a text clipped, something outside the
+screen, a button too small for a finger. Used by the fit tests; reads only what Qt laid out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QSizePolicy,
+    QHeaderView, QScrollBar, QTabBar, QWidget,
+)
+
+from ui.touch import TOUCH_PX
+
+PANEL = (1024, 768)
+
+
+def _name(w: QWidget) -> str:
+    text = ""
+    for attr in ("text", "title"):
+        if hasattr(w, attr):
+            try:
+                text = getattr(w, attr)()
+            except TypeError:
+                continue
+            break
+    return f"{type(w).__name__} {w.objectName()!r} {str(text)[:50]!r}"
+
+
+def _shown(w: QWidget, root: QWidget) -> bool:
+    return w.isVisibleTo(root) and w.width() > 0 and w.height() > 0
+
+
+def layout_problems(root: QWidget, touch: bool = True) -> list[str]:
+    """Every widget of `root` (a window, shown and laid out) that is cut, clipped, off-screen or too small."""
+    QApplication.processEvents()
+    problems = []
+    window = QRect(0, 0, root.width(), root.height())
+    for w in root.findChildren(QWidget):
+        if not _shown(w, root):
+            continue
+        where = QRect(w.mapTo(root, w.rect().topLeft()), w.size())
+        parent = w.parentWidget()
+        inside_scroll = parent is not None and parent.objectName() == "qt_scrollarea_viewport"
+        if not inside_scroll and not window.contains(where):
+            problems.append(f"outside the window: {_name(w)} at {where.getRect()}")
+        policy = w.sizePolicy()
+        hint = w.minimumSizeHint()
+        if isinstance(w, QLabel) and w.text():
+            if w.wordWrap():
+                need = w.heightForWidth(w.contentsRect().width() + w.contentsMargins().left()
+                                        + w.contentsMargins().right())
+                if need > w.height() + 2:
+                    problems.append(f"text clipped ({w.height()} of {need} px high): {_name(w)}")
+            elif policy.horizontalPolicy() != QSizePolicy.Policy.Ignored and w.width() + 1 < hint.width():
+                problems.append(f"text cut ({w.width()} of {hint.width()} px wide): {_name(w)}")
+        elif isinstance(w, (QAbstractButton, QGroupBox)) and w.width() + 1 < hint.width():
+            problems.append(f"cut ({w.width()} of {hint.width()} px wide): {_name(w)}")
+        elif isinstance(w, QTabBar) and w.width() + 1 < w.sizeHint().width():
+            problems.append(f"tabs cut ({w.width()} of {w.sizeHint().width()} px): {_name(w)}")
+        elif not isinstance(w, (QLabel, QHeaderView, QScrollBar)) and not inside_scroll and (
+                (policy.horizontalPolicy() != QSizePolicy.Policy.Ignored and w.width() + 1 < hint.width())
+                or (policy.verticalPolicy() != QSizePolicy.Policy.Ignored and w.height() + 1 < hint.height())):
+            problems.append(f"squeezed ({w.width()}x{w.height()} of {hint.width()}x{hint.height()} px): {_name(w)}")
+        if touch and isinstance(w, (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox)) \
+                and type(w).__name__ not in ("QCheckBox", "QTabBar", "QToolButton") and w.height() < TOUCH_PX \
+                and not isinstance(parent, (QAbstractSpinBox, QComboBox)):  # the box itself is what a finger hits
+            problems.append(f"smaller than a finger ({w.height()} px high): {_name(w)}")
+    return problems
+
+
+def fits_panel(widget: QWidget) -> list[str]:
+    """Problems with `widget`'s smallest size on the panel (empty when it fits)."""
+    hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    if hint.width() > PANEL[0] or hint.height() > PANEL[1]:
+        return [f"{type(widget).__name__} needs at least {hint.width()}x{hint.height()} px"]
+    return []
