@@ -13,6 +13,7 @@ from . import audit
 from .audit.seals import matches_seal
 from .storage.models import User
 from .errors import StationError
+from .messages import Message
 
 ROLES = ("operator", "reviewer", "manager")
 # What each role may do; a manager may do everything.
@@ -65,14 +66,14 @@ def check_password(password: str, stored: str) -> bool:
 def require(user: User | None, permission: str) -> None:
     allowed = PERMISSIONS[permission]
     if user is None:
-        raise PermissionDenied(f"'{permission}' needs a signed-in {' or '.join(sorted(allowed))}; sign in first",
+        raise PermissionDenied(Message("auth.sign_in_first", permission=permission, roles=" or ".join(sorted(allowed))),
                                permission=permission)
     if not user.active:
-        raise PermissionDenied(f"user '{user.username}' is deactivated; ask a manager", user.username, permission)
+        raise PermissionDenied(Message("auth.deactivated", user=user.username), user.username, permission)
     if user.role not in allowed:
         raise PermissionDenied(
-            f"user '{user.username}' ({user.role}) may not do '{permission}'; "
-            f"it needs a {' or '.join(sorted(allowed))}", user.username, permission,
+            Message("auth.not_allowed", user=user.username, role=user.role, permission=permission,
+                    roles=" or ".join(sorted(allowed))), user.username, permission,
         )
 
 
@@ -83,7 +84,7 @@ def acting(session: Session, user: User | None) -> User | None:
         return None
     row = session.get(User, user.id, populate_existing=True)
     if row is None:
-        raise PermissionDenied(f"user '{user.username}' no longer exists; sign in again", user.username)
+        raise PermissionDenied(Message("auth.gone", user=user.username), user.username)
     return row
 
 
@@ -102,18 +103,18 @@ def create_user(session: Session, username: str, role: str, password: str, by: U
                 display_name: str = "", **audit_detail) -> User:
     """The very first account needs no one's permission and must be a manager. Audited as 'user.add'."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, got '{role}'")
+        raise ValueError(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
     if not username or len(username) > 64:
-        raise ValueError("user name must be 1 to 64 characters")
+        raise ValueError(Message("auth.bad_name"))
     if len(password) < 8:
-        raise ValueError("password must be at least 8 characters")
+        raise ValueError(Message("auth.short_password"))
     if user_count(session) == 0:
         if role != "manager":
-            raise ValueError("the first account must be a manager (it manages all others)")
+            raise ValueError(Message("auth.first_is_manager"))
     else:
         require(by, "users.manage")
     if session.scalar(select(User).where(User.username == username)):
-        raise ValueError(f"user '{username}' exists already")
+        raise ValueError(Message("auth.exists", user=username))
     user = User(username=username, role=role, password_hash=hash_password(password), display_name=display_name)
     session.add(user)
     session.flush()
@@ -124,12 +125,11 @@ def create_user(session: Session, username: str, role: str, password: str, by: U
 def authenticate(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not check_password(password, user.password_hash):
-        raise AuthError("wrong user name or password")
+        raise AuthError(Message("auth.wrong_password"))
     if not matches_seal(session, user):
-        raise AuthError(f"the account '{username}' was changed outside the station (it does not match its audit "
-                        "seal); sign-in refused. A manager runs `station audit verify` and reports it")
+        raise AuthError(Message("auth.changed_outside", user=username))
     if not user.active:
-        raise AuthError(f"user '{username}' is deactivated; ask a manager")
+        raise AuthError(Message("auth.deactivated", user=username))
     return user
 
 
@@ -155,7 +155,7 @@ def _managed_user(session: Session, username: str, by: User | None) -> User:
     require(by, "users.manage")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise ValueError(f"no user '{username}'")
+        raise ValueError(Message("auth.no_such_user", user=username))
     return user
 
 
@@ -166,10 +166,10 @@ def _managers_left(session: Session, without: User) -> int:
 
 def set_role(session: Session, username: str, role: str, by: User | None) -> User:
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, got '{role}'")
+        raise ValueError(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
     user = _managed_user(session, username, by)
     if user.role == "manager" and role != "manager" and _managers_left(session, user) == 0:
-        raise ValueError(f"'{username}' is the last active manager; make someone else a manager first")
+        raise ValueError(Message("auth.last_manager_role", user=username))
     old, user.role = user.role, role
     audit.record(session, by.username, "user.role", username=username, old=old, new=role)
     return user
@@ -178,7 +178,7 @@ def set_role(session: Session, username: str, role: str, by: User | None) -> Use
 def set_active(session: Session, username: str, active: bool, by: User | None) -> User:
     user = _managed_user(session, username, by)
     if not active and user.role == "manager" and _managers_left(session, user) == 0:
-        raise ValueError(f"'{username}' is the last active manager; the station would have no one to manage it")
+        raise ValueError(Message("auth.last_manager_off", user=username))
     user.active = active
     audit.record(session, by.username, "user.activate" if active else "user.deactivate", username=username)
     return user

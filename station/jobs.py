@@ -6,6 +6,7 @@ import threading
 from contextlib import contextmanager
 
 from .errors import StationError
+from .messages import Message
 
 
 class StationBusy(StationError):
@@ -21,7 +22,7 @@ class JobSlot:
         """Mark `work` as running, or raise StationBusy naming what runs now."""
         with self._lock:
             if self.current and self.current != work:
-                raise StationBusy(f"Wait until the {self.current} has stopped: both use the station's models.")
+                raise StationBusy(Message("jobs.busy", work=self.current))
             self.current = work
 
     def release(self, work: str) -> None:

@@ -12,6 +12,7 @@ from .auth import require
 from .decision import REVIEW
 from .storage.models import Inspection, Review, User
 from .errors import StationError
+from .messages import Message
 
 
 NO_PART_LABEL = "no-part"  # a reviewer's answer for an empty fixture, half a part or something else in view
@@ -41,7 +42,7 @@ def queue_page(session: Session, after_id: int = 0, limit: int = 50) -> list[Ins
 def get_inspection(session: Session, inspection_id: int) -> Inspection:
     row = session.get(Inspection, inspection_id)
     if row is None:
-        raise ReviewError(f"inspection {inspection_id} does not exist")
+        raise ReviewError(Message("review.no_such_part", id=inspection_id))
     return row
 
 
@@ -57,12 +58,12 @@ def decide(session: Session, inspection_id: int, label: str, classes: dict[str, 
     require(reviewer, "review")
     classes = {**classes, NO_PART_LABEL: False}  # not a class: the frame showed no whole part of this station's
     if label not in classes:
-        raise ReviewError(f"unknown class '{label}'; choose one of {', '.join(classes)}")
+        raise ReviewError(Message("review.unknown_class", label=label, classes=", ".join(classes)))
     row = get_inspection(session, inspection_id)
     if row.verdict != REVIEW:
-        raise ReviewError(f"inspection {inspection_id} was decided automatically ({row.verdict}); it is not in the queue")
+        raise ReviewError(Message("review.decided_automatically", id=inspection_id, verdict=row.verdict))
     if session.scalar(select(Review).where(Review.inspection_id == inspection_id)):
-        raise ReviewError(f"inspection {inspection_id} has been reviewed already")
+        raise ReviewError(Message("review.reviewed_already", id=inspection_id))
     review = Review(inspection_id=inspection_id, label=label, good=classes[label], note=note, reviewer_id=reviewer.id)
     session.add(review)
     session.flush()

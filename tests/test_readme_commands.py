@@ -602,10 +602,11 @@ def test_demo_opens_the_window_on_a_demo_station(tmp_path):
         assert any("The station window is open" in line for line in lines), "".join(lines)
         assert proc.poll() is None, "".join(lines)  # the window is up and waiting for a person
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        os.killpg(proc.pid, signal.SIGTERM)  # a service manager stopping the station: the window closes as Quit does
+        lines.append(proc.communicate(timeout=60)[0])
     text = "".join(lines)
     assert "Traceback" not in text and "Demo accounts: operator, reviewer, manager" in text
+    assert proc.returncode == 0 and "could not start" not in text, text
     demo = tmp_path / "demo"
     import sqlite3
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
@@ -74,10 +76,32 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     else:
         window.show()
     print(f"The station window is open on {data_dir}. {hint}".rstrip(), file=sys.stderr, flush=True)
+    with ended_by_signals(window):
+        try:
+            if not window.ask_sign_in():
+                return 0
+            return app.exec()
+        finally:
+            window.ctx.stop_links()
+            station.close()
+
+
+@contextmanager
+def ended_by_signals(window: MainWindow):
+    """SIGTERM or Ctrl+C (a service manager stopping the station, a shutdown) end the window as Quit would, without
+    asking: the line stops, every frame already taken is recorded, the user is signed out, and the exit code is 0."""
+    def end(signum, _frame) -> None:
+        log.info("signal %s: closing the station window", signum)
+        window.ending = True
+        QTimer.singleShot(0, window.end_now)  # in whichever event loop runs now (a sign-in dialog's, say)
+
+    previous = {sig: signal.signal(sig, end) for sig in (signal.SIGTERM, signal.SIGINT)}
+    wake = QTimer()  # Python runs signal handlers only between bytecodes: let it in while Qt waits
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     try:
-        if not window.ask_sign_in():
-            return 0
-        return app.exec()
+        yield
     finally:
-        window.ctx.stop_links()
-        station.close()
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

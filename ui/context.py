@@ -15,6 +15,7 @@ from station.links import RunningLinks, start_links
 from station.service import selftests
 
 from .event_bridge import StationEvents
+from .messages import error_words
 from .i18n import current_language
 
 
@@ -60,7 +61,7 @@ class AppContext:
         try:
             self.station.jobs.claim(work)
         except StationError as e:
-            return str(e)
+            return error_words(e)
         return ""
 
     def release(self, work: str) -> None:

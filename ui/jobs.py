@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QThread, Signal
 
+from .messages import error_words, words
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ class Job(QThread):
         return self._stop.is_set()
 
     def report(self, done: int, total: int, text: str = "") -> None:
-        self.progress.emit(int(done), int(total), text)
+        self.progress.emit(int(done), int(total), words(text))  # a station Message, in the window's language
 
     def run(self) -> None:
         try:
@@ -46,7 +48,7 @@ class Job(QThread):
                 self.cancelled.emit()
                 return
             log.error("%s failed: %s", self.objectName(), "".join(traceback.format_exception(e)))
-            self.failed.emit(str(e) or type(e).__name__)
+            self.failed.emit(error_words(e))
             return
         if self._stop.is_set():
             self.cancelled.emit()

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
+    QApplication, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
     QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.sign_in_hint = sign_in_hint
+        self.ending = False  # set by a stop from outside (SIGTERM): close without asking
         self.setWindowTitle(ctx.station.config.name)
         self.setStyleSheet(STYLE)
         self.resize(1280, 800)
@@ -238,6 +239,8 @@ class MainWindow(QMainWindow):
         self.ask_sign_in(hint)
 
     def ask_sign_in(self, hint: str = "") -> bool:
+        if self.ending:
+            return False
         dialog = SignInDialog(self.ctx.station, hint or self.sign_in_hint, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             self.close()
@@ -246,14 +249,23 @@ class MainWindow(QMainWindow):
         self.set_user(dialog.user)
         return True
 
+    def end_now(self) -> None:
+        """Close without asking (SIGTERM): the running line is stopped and its frames recorded first."""
+        self.ending = True
+        for widget in QApplication.topLevelWidgets():  # a sign-in or message box waiting for an answer
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self.close()
+        QApplication.quit()
+
     def closeEvent(self, event) -> None:
         live = self.pages["LivePage"]
-        if live.running:
+        if live.running and not self.ending:
             answer = QMessageBox.question(self, self.tr("Quit"), self.tr("Live inspection is running. Stop it and quit?"))
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-            live.stop_and_wait()
+        live.stop_and_wait()
         for page in self.pages.values():
             job = getattr(page, "job", None)
             if job is not None:

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from station.auth import AuthError
 from station.service import accounts
 
+from .messages import error_words, words
+
 
 class SignInDialog(QDialog):
     def __init__(self, station, hint: str = "", parent=None):
@@ -18,7 +20,7 @@ class SignInDialog(QDialog):
         self.name_edit, self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel(hint)
+        self.message = QLabel(words(hint))
         self.message.setWordWrap(True)
         form = QFormLayout(self)
         if self.first_account:
@@ -45,11 +47,12 @@ class SignInDialog(QDialog):
                 self.user = accounts.sign_in_user(self.station.db, name, password)
         except (AuthError, ValueError) as e:
             self.message.setStyleSheet("color:#b3261e;")
-            self.message.setText(str(e)[:1].upper() + str(e)[1:] + ".")
+            text = error_words(e)
+            self.message.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
         except Exception as e:
-            QMessageBox.warning(self, self.tr("Sign in"), self.tr("Could not sign in: {error}").format(error=e))
+            QMessageBox.warning(self, self.tr("Sign in"), self.tr("Could not sign in: {error}").format(error=error_words(e)))
             return
         self.accept()

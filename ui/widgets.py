@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QFormLayout, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout,
     QHeaderView, QLabel, QProgressBar, QPushButton, QSizePolicy, QTableWidget, QVBoxLayout, QWidget,
@@ -260,6 +260,8 @@ class ScheduleNotice(QLabel):
         prefix = {"overdue": self.tr("Self-test overdue: tell a quality manager. "),
                   "due": self.tr("Self-test due. ")}.get(status, "")
         self.setText(prefix + "  |  ".join(self.describe(s) for s in states))
+        self.setStyleSheet("padding:4px;" + self.STYLES.get(status, "color:#555;"))
+        self.setVisible(status != "off")
 
     def describe(self, state) -> str:
         now = datetime.now(timezone.utc)
@@ -272,6 +274,7 @@ class ScheduleNotice(QLabel):
         words = {"ok": self.tr("{name}: next due {when} (every {days} days; last {last})"),
                  "due": self.tr("{name}: due since {when} (every {days} days; last {last})"),
                  "overdue": self.tr("{name}: OVERDUE since {when} (every {days} days; last {last})")}[status]
-        return words.format(name=name, when=when, days=f"{state.every_days:g}", last=last)
-        self.setStyleSheet("padding:4px;" + self.STYLES.get(status, "color:#555;"))
-        self.setVisible(status != "off")
+        text = words.format(name=name, when=when, days=f"{state.every_days:g}", last=last)
+        if getattr(state, "not_counted", 0):
+            text += " " + self.tr("(%n later run(s) did not bite: they do not count)", "", state.not_counted)
+        return text

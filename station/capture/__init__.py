@@ -6,6 +6,7 @@ from .folder import FolderSource
 from .opencv_source import OpenCVSource
 from .synthetic import SyntheticSource
 from .triggered import Trigger, TriggeredSource
+from ..messages import Message
 
 
 def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
@@ -13,7 +14,7 @@ def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
     if kind == "synthetic":
         return SyntheticSource(**options)
     if target is None:
-        raise ValueError(f"source '{kind}' needs a target (a path, a device number or a URL)")
+        raise ValueError(Message("source.target_needed", kind=kind))
     if kind == "folder":
         return FolderSource(target, **options)  # max_pixels: the settings' [source] max_pixels
     if kind == "video":
@@ -22,11 +23,11 @@ def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
         try:
             index = int(target)
         except ValueError:
-            raise ValueError(f"camera must be a device number such as 0, got {target!r}") from None
+            raise ValueError(Message("source.bad_device", target=target)) from None
         return OpenCVSource(index, live=True, **options)
     if kind == "rtsp":
         return OpenCVSource(target, live=True, **options)
-    raise ValueError(f"unknown source '{kind}'; use synthetic, folder, video, camera or rtsp")
+    raise ValueError(Message("source.unknown_kind", kind=kind))
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 from ..errors import StationError
+from ..messages import Message
 
 
 class ImageDecodeError(StationError):
@@ -45,10 +46,10 @@ def to_rgb8(array: np.ndarray) -> np.ndarray:
 def _decode(image: Image.Image, name: str, max_pixels: int) -> np.ndarray:
     width, height = image.size
     if width < 1 or height < 1:
-        raise ImageDecodeError(f"{name}: {width} x {height} pixels, an image without pixels; skipped")
+        raise ImageDecodeError(Message("image.no_pixels", name=name, width=width, height=height))
     if width * height > max_pixels:
-        raise ImageDecodeError(f"{name}: {width} x {height} = {width * height:,} pixels, over the station's limit of "
-                               f"{max_pixels:,} ([source] max_pixels in station.toml); skipped")
+        raise ImageDecodeError(Message("image.too_large", name=name, width=width, height=height,
+                                       pixels=width * height, limit=max_pixels))
     image.load()  # raises on truncated data
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         return to_rgb8(np.asarray(image).astype(np.uint16 if image.mode != "I" else np.int32))
@@ -62,8 +63,7 @@ _UNREADABLE = (UnidentifiedImageError, OSError, ValueError, SyntaxError)
 
 def _too_big(name: str, max_pixels: int, e: Exception) -> ImageDecodeError:
     """Pillow refuses huge headers at open, before our own check can run: the same message either way."""
-    return ImageDecodeError(f"{name}: over the station's limit of {max_pixels:,} pixels ([source] max_pixels in "
-                            f"station.toml; {e}); skipped")
+    return ImageDecodeError(Message("image.too_large_header", name=name, limit=max_pixels, problem=str(e)))
 
 
 def decode_bytes(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -73,7 +73,7 @@ def decode_bytes(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS)
     except Image.DecompressionBombError as e:
         raise _too_big(name, max_pixels, e) from e
     except _UNREADABLE as e:
-        raise ImageDecodeError(f"{name}: not a readable image ({e})") from e
+        raise ImageDecodeError(Message("image.unreadable", name=name, problem=str(e))) from e
 
 
 def decode_file(path: Path | str, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -84,6 +84,6 @@ def decode_file(path: Path | str, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     except Image.DecompressionBombError as e:
         raise _too_big(str(path), max_pixels, e) from e
     except FileNotFoundError as e:
-        raise ImageDecodeError(f"{path}: file not found") from e
+        raise ImageDecodeError(Message("image.not_found", name=str(path))) from e
     except _UNREADABLE as e:
-        raise ImageDecodeError(f"{path}: not a readable image ({e})") from e
+        raise ImageDecodeError(Message("image.unreadable", name=str(path), problem=str(e))) from e

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .base import EventHandler, Frame, FrameSource, SourceUnavailable
 from .decode import MAX_PIXELS, ImageDecodeError, decode_file
+from ..messages import Message, message_of
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 
@@ -17,16 +18,15 @@ class FolderSource(FrameSource):
         self.max_pixels = max_pixels
         self.folder = Path(folder)
         if not self.folder.is_dir():
-            raise SourceUnavailable(f"image folder {self.folder} does not exist; check the path")
+            raise SourceUnavailable(Message("source.folder_missing", folder=str(self.folder)))
         pattern = "**/*" if recursive else "*"
         found = sorted(p for p in self.folder.glob(pattern) if p.is_file())
         self.files = [p for p in found if p.suffix.lower() in IMAGE_SUFFIXES]
         # named at the first read, when every listener is attached
         self._not_images = [p for p in found if p.suffix.lower() not in IMAGE_SUFFIXES]
         if not self.files:
-            raise SourceUnavailable(
-                f"image folder {self.folder} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})"
-            )
+            raise SourceUnavailable(Message("source.folder_empty", folder=str(self.folder),
+                                            types=", ".join(sorted(IMAGE_SUFFIXES))))
         self.loop = loop
         self._pos = 0
         self._index = 0
@@ -34,13 +34,14 @@ class FolderSource(FrameSource):
 
     @property
     def description(self) -> str:
-        return f"image folder {self.folder} ({len(self.files)} files)"
+        return Message("source.folder", folder=str(self.folder), files=len(self.files))
 
     def read(self) -> Frame | None:
         for path in self._not_images:
             self.skipped += 1
-            self._emit("skipped", str(path), f"skipped: {path.suffix or 'a file without a suffix'} is not an image "
-                                             f"type the station reads ({', '.join(sorted(IMAGE_SUFFIXES))})")
+            types = ", ".join(sorted(IMAGE_SUFFIXES))
+            self._emit("skipped", str(path), Message("source.skipped_type", suffix=path.suffix, types=types)
+                       if path.suffix else Message("source.skipped_no_suffix", types=types))
         self._not_images = []
         misses = 0
         while not self._stopped:
@@ -55,7 +56,7 @@ class FolderSource(FrameSource):
             except ImageDecodeError as e:
                 self.skipped += 1
                 misses += 1
-                self._emit("skipped", str(path), f"skipped: {e}")
+                self._emit("skipped", str(path), Message("source.skipped", problem=message_of(e) or str(e)))
                 continue
             frame = Frame(image, self._index, str(path))
             self._index += 1

@@ -14,6 +14,7 @@ import cv2
 
 from .base import EventHandler, Frame, FrameSource, SourceUnavailable
 from .decode import to_rgb8
+from ..messages import Message
 
 CaptureFactory = Callable[[int | str], "cv2.VideoCapture"]
 
@@ -48,8 +49,8 @@ class OpenCVSource(FrameSource):
     @property
     def description(self) -> str:
         if isinstance(self.target, int):
-            return f"camera {self.target}"
-        return f"{'stream' if self.live else 'video file'} {self.target}"
+            return Message("source.camera", device=self.target)
+        return Message("source.stream", url=self.target) if self.live else Message("source.video", path=self.target)
 
     def _open(self) -> bool:
         cap = self._factory(self.target)
@@ -60,10 +61,10 @@ class OpenCVSource(FrameSource):
             cap.release()
         return False
 
-    def _reconnect(self, reason: str) -> bool:
+    def _reconnect(self, reason: Message) -> bool:
         """Reopen with growing pauses; False if stopped or out of attempts."""
         self.losses += 1
-        self._emit("lost", self.description, f"{reason}; retrying every {self.retry_interval:g}s or more")
+        self._emit("lost", self.description, Message("source.lost", reason=reason, interval=self.retry_interval))
         pause, attempt = self.retry_interval, 0
         while not self._stopped:
             if self.max_reconnects is not None and attempt >= self.max_reconnects:
@@ -75,26 +76,21 @@ class OpenCVSource(FrameSource):
             if self._stopped:
                 return False
             if self._open():
-                self._emit("reconnected", self.description, f"frames again after {attempt} attempt(s)")
+                self._emit("reconnected", self.description, Message("source.reconnected", attempts=attempt))
                 return True
             pause = min(pause * 2, self.max_retry_interval)
         return False
 
     def _unavailable(self) -> SourceUnavailable:
         if self.live:
-            return SourceUnavailable(
-                f"{self.description} does not answer; check that it is plugged in and powered "
-                "(or the network path and URL for a stream), then start again"
-            )
-        return SourceUnavailable(
-            f"{self.description} cannot be opened; check that the file exists and is a video OpenCV can read"
-        )
+            return SourceUnavailable(Message("source.live_unavailable", source=self.description))
+        return SourceUnavailable(Message("source.video_unavailable", source=self.description))
 
     def read(self) -> Frame | None:
         if self._stopped:
             return None
         if self._cap is None and not self._open():
-            if not self.live or not self._reconnect("cannot open"):
+            if not self.live or not self._reconnect(Message("source.cannot_open")):
                 if self._stopped:
                     return None
                 raise self._unavailable()
@@ -109,7 +105,7 @@ class OpenCVSource(FrameSource):
             self._cap = None
             if not self.live:
                 return None  # end of the recording
-            if not self._reconnect("no frame received (camera lost)"):
+            if not self._reconnect(Message("source.no_frame")):
                 if self._stopped:
                     return None
                 raise self._unavailable()

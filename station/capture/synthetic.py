@@ -6,6 +6,7 @@ import time
 
 from ..synth.samples import draw_sample
 from .base import EventHandler, Frame, FrameSource
+from ..messages import Message
 
 
 class SyntheticSource(FrameSource):
@@ -29,8 +30,9 @@ class SyntheticSource(FrameSource):
 
     @property
     def description(self) -> str:
-        fam = self.family or "all families"
-        return f"simulated camera ({fam}, {self.defect_rate:.0%} defective, seed {self.seed})"
+        if self.family:
+            return Message("source.synthetic", family=self.family, defect_rate=self.defect_rate, seed=self.seed)
+        return Message("source.synthetic_all", defect_rate=self.defect_rate, seed=self.seed)
 
     def read(self) -> Frame | None:
         if self._stopped or (self.frames is not None and self._index >= self.frames):

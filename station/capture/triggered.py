@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Callable
 
 from .base import EventHandler, Frame, FrameSource
+from ..messages import Message
 
 MAX_PENDING = 4
 
@@ -89,7 +90,7 @@ class TriggeredSource(FrameSource):
 
     @property
     def description(self) -> str:
-        return f"{self.inner.description}, one frame per trigger"
+        return Message("source.triggered", inner=self.inner.description)
 
     def read(self) -> Frame | None:
         number = self.trigger.take(lambda: self._stopped)

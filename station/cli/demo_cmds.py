@@ -104,12 +104,12 @@ def cmd_demo(args) -> int:
     if not args.no_gui:
         if display_available():
             print(f"Starting the station window (data in {demo_dir}) ...")
-            # its own process: a Qt that cannot open the display aborts the process it runs in
-            import subprocess
-
-            code = subprocess.call([sys.executable, "-m", "station.cli", "--data-dir", str(demo_dir), "gui", "--demo"])
+            code = _run_window(demo_dir)
             if code >= 0:
                 return code
+            if -code not in _QT_FAILED:
+                print(f"The station window was ended by signal {-code}.")
+                return 128 - code
             print(f"The window could not start (Qt needs the X libraries; Debian: apt install {QT_DEBIAN_PACKAGES}): "
                   f"running a headless inspection of {args.inspect} simulated parts instead.")
         else:
@@ -137,6 +137,26 @@ def display_available() -> bool:
     if sys.platform != "linux":
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
+# how a Qt that cannot open its display ends its process (abort), as opposed to being stopped from outside
+_QT_FAILED = {6, 7, 11}  # SIGABRT, SIGBUS, SIGSEGV
+
+
+def _run_window(demo_dir: Path) -> int:
+    """The window in its own process (a Qt that cannot open the display aborts the process it runs in); a stop
+    (SIGTERM, Ctrl+C) sent to this process is passed on, so the window closes as Quit would."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-m", "station.cli", "--data-dir", str(demo_dir), "gui", "--demo"])
+    passed_on = {sig: signal.signal(sig, lambda signum, _f: child.send_signal(signum))
+                 for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in passed_on.items():
+            signal.signal(sig, handler)
 
 
 QT_DEBIAN_PACKAGES = "libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"

@@ -29,6 +29,7 @@ from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
 from .gate import ClosedGate, InputGate
 from .layout import edge_layouts
 from ..errors import Cancelled
+from ..messages import Message
 
 log = logging.getLogger("station.gate")
 
@@ -61,7 +62,7 @@ def _generated(station, seed: int, count: int) -> list[np.ndarray]:
 
     family = _family(station)
     if family is None:
-        raise ValueError("the station's classes are not one generated part family; build the bank from reviewed frames")
+        raise ValueError(Message("gate.not_generated"))
     return [draw_sample(seed, i, 256, family=family).image for i in range(count)]
 
 
@@ -104,7 +105,7 @@ def _embed(station, images: list[np.ndarray], progress: Progress | None, should_
         x = to_model_input(images[i : i + 128], a.mean, a.std, size=a.image_size)
         embeddings.append(a.embed(x, use_prompts=False).cpu())
         if progress:
-            progress(done + i + len(images[i : i + 128]), total, "embedding frames")
+            progress(done + i + len(images[i : i + 128]), total, Message("gate.embedding"))
     return torch.cat(embeddings) if embeddings else torch.zeros(0, 1)
 
 
@@ -121,8 +122,7 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress | None
     bank_frames += _reviewed(station, rev.get("bank", []))
     heldout_frames += _reviewed(station, rev.get("heldout", []))
     if len(bank_frames) < 20 or len(heldout_frames) < 20:
-        raise ValueError(f"a reference bank needs at least 20 frames and 20 held-out frames; found {len(bank_frames)} "
-                         f"and {len(heldout_frames)}. Review more frames, or add generated frames (demo model)")
+        raise ValueError(Message("gate.too_few", frames=len(bank_frames), heldout=len(heldout_frames)))
     total = len(bank_frames) + len(heldout_frames)
     emb = _embed(station, bank_frames, progress, should_stop, 0, total)
     held = _embed(station, heldout_frames, progress, should_stop, len(bank_frames), total)
@@ -201,13 +201,13 @@ def open_gate(station):
             row = record_bank(station, load_bank(bundled_bank_path(), model_sha256=model_sha), "system", None,
                               "the bundled demo bank, on a new station")
         except ModelFileError as e:
-            return ClosedGate(f"no usable reference bank ({e}); a manager builds one: station gate build")
+            return ClosedGate(Message("gate.unusable_bank", problem=str(e)))
     if row is None:
-        return ClosedGate("no reference bank yet; a manager builds one from reviewed frames: station gate build")
+        return ClosedGate(Message("gate.no_bank"))
     try:
         bank = load_bank(row.path, expected_sha256=row.sha256, model_sha256=model_sha)
     except ModelFileError as e:
-        return ClosedGate(f"reference bank refused: {e}")
+        return ClosedGate(Message("gate.bank_refused", problem=str(e)))
     gate = InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],
                      cfg.max_layout_distance or bank.meta.thresholds["layout"])
     gate.record_sha256 = row.sha256

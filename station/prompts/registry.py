@@ -15,6 +15,7 @@ from ..models.files import ModelFileError, sha256_file
 from ..storage.models import PromptSet, User, utcnow
 from .files import load_prompt_set
 from ..errors import StationError
+from ..messages import Message
 
 
 class PromptSetError(StationError):
@@ -95,7 +96,7 @@ def activate(session: Session, prompt_set_id: int, model_sha256: str, user: User
     require(user, "prompts.manage")
     row = session.get(PromptSet, prompt_set_id)
     if row is None:
-        raise PromptSetError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
+        raise PromptSetError(Message("prompts.no_such_set", id=prompt_set_id))
     verify_usable(row, model_sha256, encoder_shape, texts_sha256)
     previous = active(session)
     if previous is not None:
@@ -121,7 +122,7 @@ def rollback(session: Session, model_sha256: str, user: User | None,
     require(user, "prompts.manage")
     current = active(session)
     if current is None:
-        raise PromptSetError("no prompt set is active; nothing to roll back")
+        raise PromptSetError(Message("prompts.nothing_to_roll_back"))
     earlier = session.scalar(
         select(PromptSet).where(PromptSet.activated_at.is_not(None), PromptSet.id != current.id,
                                 PromptSet.activated_at < current.activated_at)

@@ -34,6 +34,7 @@ from ..models.clip_store import LoadedClip, encode_text_classes
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from ..errors import Cancelled
+from ..messages import Message
 
 Progress = Callable[[int, int, dict], None]  # (epoch, epochs, metrics)
 EpochEnd = Callable[[int, torch.Tensor, dict], bool]  # (epoch, prompts, metrics) -> stop now
@@ -77,11 +78,7 @@ def select_shots(labels: list[int], num_classes: int, shots: int, seed: int, cla
     for c in range(num_classes):
         idx = [i for i, lb in enumerate(labels) if lb == c]
         if len(idx) < shots:
-            raise NotEnoughShots(
-                f"class '{class_names[c]}' has {len(idx)} labelled image(s); RVPT needs {shots} per class. "
-                "Review more frames of that class, lower the shots per class (--shots), or give labelled images "
-                "(--folder DIR with one sub-folder per class, named by its key with / as _, e.g. washer_good)"
-            )
+            raise NotEnoughShots(Message("prompts.not_enough_shots", name=class_names[c], have=len(idx), shots=shots))
         chosen.extend(rng.choice(idx, size=shots, replace=False).tolist())
     return chosen
 

@@ -21,6 +21,7 @@ from ..models.clip_store import LoadedClip
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from .rvpt import RvptRecipe, tune_prompts
+from ..messages import Message
 
 # (D, b, alpha) tried by default: the depths that matter on a shallow and a deep encoder, the paper's
 # b = 5 and a middle one, its alpha = 2 and a gentler 1 (measured: README "More shots").
@@ -116,8 +117,8 @@ def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.nd
         tried.append({"D": depth, "b": tokens, "alpha": alpha, "epoch": b.epoch, "held_out_accuracy": b.held_out.accuracy,
                       "repelling": b.held_out.repelling, "within_budget": b.within_budget, "prompts": b.prompts})
         if progress:
-            progress(f"D={depth} b={tokens} alpha={alpha:g}: epoch {b.epoch}, held-out accuracy "
-                     f"{b.held_out.accuracy:.1%} (frozen {frozen:.1%}), repelling {b.held_out.repelling:.3f}")
+            progress(Message("prompts.recipe", depth=depth, tokens=tokens, alpha=alpha, epoch=b.epoch,
+                             accuracy=b.held_out.accuracy, frozen=frozen, repelling=b.held_out.repelling))
     if best is None:
         raise ValueError("no recipe in the grid fits this encoder")
     best.tried = tried

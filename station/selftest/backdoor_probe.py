@@ -36,6 +36,7 @@ from .prm_runner import ReferenceFrame
 from .station_level import judge_all
 from .triggers import Trigger, probe_triggers
 from ..errors import Cancelled
+from ..messages import Message
 
 Progress = Callable[[int, int, str], None]
 INVERSION_VARIANT = "inverted trigger (without prompts)"
@@ -181,18 +182,21 @@ def run_backdoor_probe(
                     summary["station"]["by_trigger"][trig.name] = whole.triggered(stamped)
                 done += 1
                 if progress:
-                    progress(done, total, f"{variant}: defects passed {passed:.0%} ({passed - base_passed:+.0%} over "
-                                          f"clean), highest ASR over clean {rates[ti] - base_rates[ti]:+.0%} to {keys[ti]}")
+                    progress(done, total, Message("probe.progress", variant=variant, trigger=trig.name, setting=setting,
+                                                  passed=passed, passed_over=passed - base_passed,
+                                                  asr_over=rates[ti] - base_rates[ti], to_class=keys[ti]))
             summary["worst"][setting] = worst or {}
             if setting == settings[0]:
                 summary["station"]["worst"] = whole.worst(summary["station"]["by_trigger"])
             summary["worst_defects_passed"][setting] = worst_pass or {}
         if inversion:
-            step_report = (lambda d, t, m: progress(done, total, f"trigger inversion {d}/{t}: {m}")) if progress else None
+            step_report = ((lambda d, t, m: progress(done, total, Message("probe.inversion_step", step=d, steps=t, detail=m)))
+                           if progress else None)
             summary["inversion"] = _invert(station, run_id, reference, inversion, should_stop, step_report)
             done += 1
             if progress:
-                progress(done, total, inversion_line(summary["inversion"]))
+                progress(done, total, Message("probe.inversion_done", line=inversion_line(summary["inversion"]),
+                                              inversion=summary["inversion"]))
     except Cancelled:
         status = "cancelled"
     except BaseException:

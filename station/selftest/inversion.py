@@ -42,6 +42,7 @@ import torch
 import torch.nn.functional as F
 
 from ..models.preprocess import resize_square
+from ..messages import Message
 
 Progress = Callable[[int, int, str], None]
 
@@ -190,7 +191,7 @@ def invert_trigger(visual: torch.nn.Module, frames: list[np.ndarray], mean, std,
             elif below > settings.patience:
                 penalty, below = penalty / settings.penalty_factor, 0
             if progress and (step % 10 == 0 or step == settings.steps):
-                progress(step, settings.steps, f"similarity {sim:.2f}, trigger size {rel:.2%}")
+                progress(step, settings.steps, Message("inversion.progress", similarity=float(sim), size=float(rel)))
             if best_size is not None and since_better >= settings.early_stop:
                 break
         if best is None:

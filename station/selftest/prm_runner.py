@@ -34,6 +34,7 @@ from .outcomes import CheckTally, outcome, shares
 from ..errors import Cancelled, StationError
 from .prm import PrmSettings, prm_attack
 from .strength import INEFFECTIVE_MARGIN, attack_strength
+from ..messages import Message
 
 MODES = ("input", "frame")
 MAX_STRENGTH = 64  # in 1/255 brightness steps: beyond this a perturbation is no longer a subtle attack
@@ -146,7 +147,8 @@ def run_prm_selftest(
             for bi, batch in enumerate(batches):
                 def step(i, n, loss, _base=done):
                     if progress:
-                        progress(_base + i, total, f"{variant}: batch {bi + 1}/{len(batches)}, loss {loss:.3f}")
+                        progress(_base + i, total, Message("prm.progress", variant=variant, strength=eps * 255,
+                                                           batch=bi + 1, batches=len(batches), loss=float(loss)))
 
                 result = prm_attack(
                     encoder, _to_tensor([targets[k] for k in batch]), mean, std,

@@ -8,6 +8,7 @@ from ..prompts.shots import from_folder, from_reviews
 from ..runtime import Station
 from ..synth.samples import draw_sample
 from .prm_runner import ReferenceFrame
+from ..messages import Message
 
 
 def generated(station: Station, count: int, seed: int = 4242, size: int = 256) -> list[ReferenceFrame]:
@@ -17,7 +18,7 @@ def generated(station: Station, count: int, seed: int = 4242, size: int = 256) -
     keys = [c.key for c in station.config.classes]
     missing = [k for k in keys if k not in CLASS_INDEX]
     if missing:
-        raise ValueError(f"classes {missing} are not generated parts; use reviewed frames or a labelled folder")
+        raise ValueError(Message("selftest.not_generated", classes=missing))
     frames = []
     for i in range(count):
         key = keys[i % len(keys)]

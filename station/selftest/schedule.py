@@ -28,6 +28,7 @@ class DueState:
     every_days: float  # 0: not scheduled
     last_run: datetime | None  # the last run that keeps the schedule
     next_due: datetime | None
+    not_counted: int = 0  # finished attack tests since then that did not bite (they do not keep the schedule)
 
     def status(self, now: datetime) -> str:
         """'off', 'ok', 'due' or 'overdue'."""
@@ -44,7 +45,8 @@ class DueState:
         when = self.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
         last = self.last_run.astimezone().strftime("%Y-%m-%d") if self.last_run else "never"
         words = {"ok": f"next due {when}", "due": f"due since {when}", "overdue": f"OVERDUE since {when}"}[status]
-        return f"{name}: {words} (every {self.every_days:g} days; last {last})"
+        ignored = (f"; {self.not_counted} later run(s) did not bite and do not count" if self.not_counted else "")
+        return f"{name}: {words} (every {self.every_days:g} days; last {last}{ignored})"
 
 
 def _aware(t: datetime | None) -> datetime | None:
@@ -57,9 +59,15 @@ def schedule_state(session: Session, cfg: StationConfig) -> list[DueState]:
     for kind, every in (("prm", cfg.schedule.prm_every_days), ("backdoor", cfg.schedule.backdoor_every_days)):
         runs = session.scalars(select(SelftestRun).where(SelftestRun.kind == kind, SelftestRun.status == "done")
                                .order_by(SelftestRun.id.desc()).limit(50))
-        last = next((_aware(r.finished_at) for r in runs if not (kind == "prm" and run_is_ineffective(r.summary or {}))), None)
+        last, not_counted = None, 0
+        for r in runs:
+            if kind == "prm" and run_is_ineffective(r.summary or {}):
+                not_counted += 1
+                continue
+            last = _aware(r.finished_at)
+            break
         next_due = (last or start) + timedelta(days=every) if every else None
-        states.append(DueState(kind, every, last, next_due))
+        states.append(DueState(kind, every, last, next_due, not_counted))
     return states
 
 

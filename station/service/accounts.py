@@ -13,6 +13,7 @@ from ..auth import (
     sign_in, sign_out, user_count,
 )
 from ..storage.models import User
+from ..messages import Message
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_ACCOUNTS = (("manager", "manager"), ("reviewer", "reviewer"), ("operator", "operator"))
@@ -43,10 +44,10 @@ def needs_first_account(db) -> bool:
 def create_first_manager(db, username: str, password: str, repeated: str) -> User:
     """A new station's first account (a manager), signed in."""
     if password != repeated:
-        raise AuthError("the two passwords differ")
+        raise AuthError(Message("auth.passwords_differ"))
     with db.transaction() as s:
         if user_count(s):
-            raise AuthError("this station has accounts already; ask a manager to add yours")
+            raise AuthError(Message("auth.has_accounts"))
         create_user(s, username, "manager", password, None)
     return sign_in(db, username, password, via="gui")
 
@@ -70,7 +71,7 @@ def ensure_demo_accounts(db) -> str:
             for name, role in DEMO_ACCOUNTS:
                 made = create_user(s, name, role, DEMO_PASSWORD, manager, display_name=f"demo {role}", demo=True)
                 manager = manager or made
-    return f"Demo accounts: operator, reviewer, manager; password '{DEMO_PASSWORD}'."
+    return Message("demo.accounts", password=DEMO_PASSWORD)
 
 
 def accounts(db, user: User | None) -> list[Account]:

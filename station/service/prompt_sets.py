@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..auth import User, acting
 from ..progress import QUIET, Announced, Progress
 from ..storage.models import PromptSet
+from ..messages import Message
 
 TUNING_JOB, BANK_JOB = "prompt tuning", "reference bank build"
 
@@ -83,7 +84,7 @@ def tune(station, user: User | None, recipe, name: str = "rvpt", make_live: bool
     tried = 0
 
     def epoch(e: int, n: int, metrics: dict) -> None:
-        shown.report(e, n, f"pass {e}/{n}, accuracy {metrics['train_accuracy']:.0%}")
+        shown.report(e, n, Message("prompts.pass", epoch=e, epochs=n, accuracy=metrics["train_accuracy"]))
 
     def recipe_done(line: str) -> None:
         nonlocal tried
@@ -133,10 +134,10 @@ def gate_state(station) -> tuple[str, str]:
     from ..gate.gate import ClosedGate
 
     if not station.config.gate.enabled:
-        return "off", "settings [gate] enabled = false: blank frames and missing parts can pass"
+        return "off", Message("gate.off")
     gate = station.gate
     if isinstance(gate, ClosedGate):
-        return "closed", f"every part goes to review: {gate.why}"
+        return "closed", Message("gate.closed", why=gate.why)
     c = gate.bank.meta.calibration
-    return "on", (f"reference bank of {gate.bank.embeddings.shape[0]} frames; {c.get('false_review', 0):.1%} of "
-                  f"{c.get('heldout_frames', 0)} held-out clean frames go to review")
+    return "on", Message("gate.on", frames=gate.bank.embeddings.shape[0], false_review=c.get("false_review", 0),
+                         heldout=c.get("heldout_frames", 0))

@@ -7,6 +7,7 @@ import time
 from ..capture import FrameSource, open_source
 from ..config import StationConfig
 from ..errors import StationError
+from ..messages import Message
 
 
 class SourceChoiceError(StationError):
@@ -29,6 +30,5 @@ def open_configured_source(config: StationConfig, kind: str | None = None, targe
                            family=family or src.family, fps=(src.fps if fps is None else fps) or None)
     target = target if target is not None else (src.target if kind == src.kind else "")
     if not target:
-        raise SourceChoiceError(f"the {kind} source needs a target (a folder, a file, a device number or a URL); "
-                                "give one, or set [source] target in the settings")
+        raise SourceChoiceError(Message("source.needs_target", kind=kind))
     return open_source(kind, target, **({"max_pixels": src.max_pixels} if kind == "folder" else {}))

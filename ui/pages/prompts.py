@@ -7,13 +7,15 @@ import open_clip
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QTabWidget,
-    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem,
+    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
 )
 from station.prompts.rvpt import RvptRecipe
 from station.service import prompt_sets
 
 from ..context import AppContext
+from ..messages import error_words
+from ..messages import words as station_words
 from ..jobs import start_job
 from ..pack_import import PackImporter
 from ..record_table import RecordTable
@@ -151,7 +153,7 @@ class PromptsPage(QWidget):
             "<b>Vision model</b>: {arch} ({file}, fingerprint {fingerprint})<br><b>Second check</b>: {check_b}<br>"
             "<b>Live prompt set</b>: {live}").format(
                 arch=st.clip.spec.arch, file=st.clip.path.name if st.clip.path else self.tr("bundled"),
-                fingerprint=st.clip.sha256[:12], check_b=st.check_b.kind, live=live_words))
+                fingerprint=st.clip.sha256[:12], check_b=check_b_words(st.check_b.kind), live=live_words))
         self.gate_label.setText(gate_words(st))
         self.table.set_records(self.rows, lambda r: [
             r.id, r.label, r.created_at.strftime("%Y-%m-%d %H:%M"), r.tokens_per_block,
@@ -164,7 +166,7 @@ class PromptsPage(QWidget):
         try:
             action(self.ctx.station, self.ctx.user)
         except Exception as e:
-            QMessageBox.warning(self, title, str(e))
+            QMessageBox.warning(self, title, error_words(e))
         self.ctx.events.prompts_changed.emit()
 
     def activate_selected(self) -> None:
@@ -250,7 +252,7 @@ class PromptsPage(QWidget):
         try:
             dest = prompt_sets.import_model(self.ctx.station, self.ctx.user, path, arch, sha, use)
         except Exception as e:
-            QMessageBox.warning(self, self.tr("Import a model"), str(e))
+            QMessageBox.warning(self, self.tr("Import a model"), error_words(e))
             return
         QMessageBox.information(self, self.tr("Import a model"), (
             self.tr("Imported {arch} to {dest}. It is used from the next start of the station.") if use
@@ -293,10 +295,20 @@ class ImportModelDialog(QDialog):
         return self.path_edit.text().strip(), self.arch_box.currentText(), self.sha_edit.text().strip(), self.use_check.isChecked()
 
 
+CHECK_B_WORDS = {"demo_cnn": QT_TRANSLATE_NOOP("Prompts", "the demo's own CNN (no weights shared with CLIP)"),
+                 "linear_probe": QT_TRANSLATE_NOOP("Prompts", "a linear probe on the vision model's features"),
+                 "torchscript": QT_TRANSLATE_NOOP("Prompts", "a TorchScript model"),
+                 "onnx": QT_TRANSLATE_NOOP("Prompts", "an ONNX model")}
+
+
+def check_b_words(kind: str) -> str:
+    return tr_(CHECK_B_WORDS[kind]) if kind in CHECK_B_WORDS else kind
+
+
 def gate_words(station) -> str:
     """The input gate's state for the page: on or off, its bank version and calibration."""
     state, detail = prompt_sets.gate_state(station)
     words = {"off": QCoreApplication.translate("Prompts", "OFF"), "closed": QCoreApplication.translate("Prompts", "closed"),
              "on": QCoreApplication.translate("Prompts", "on")}[state]
-    return QCoreApplication.translate("Prompts", "<b>Input gate</b>: {state}: {detail}").format(state=words,
-                                                                                               detail=detail)
+    return QCoreApplication.translate("Prompts", "<b>Input gate</b>: {state}: {detail}").format(
+        state=words, detail=station_words(detail))

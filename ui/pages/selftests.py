@@ -8,20 +8,24 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 from station.selftest import reference as refs
-from station.selftest.backdoor_probe import INVERSION_VARIANT, inversion_line
+from station.selftest.backdoor_probe import INVERSION_VARIANT
 from station.selftest.inversion import InversionSettings
 from station.selftest.prm_runner import PrmRunSettings, StrengthError, parse_strengths
-from station.selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective
+from station.selftest.strength import run_is_ineffective
 from station.service import selftests
 from station.service.selftests import ResultLine, RunSummary
 
 from ..context import AppContext
+from ..messages import error_words
 from ..jobs import start_job
 from ..record_table import RecordTable
+from ..selftest_words import (
+    OUTCOME_WORDS, STATUS_WORDS, _words, ineffective_words, inversion_words, run_row_summary, variant_words,
+)
 from ..widgets import (
     ImageView, ProgressPanel, ScheduleNotice, TrendChart, WrappingCheck, list_table, pixmap_from_rgb, tidy_form,
     verdict_name,
@@ -31,26 +35,8 @@ from ..widgets import (
 REFERENCES = [("generated", QT_TRANSLATE_NOOP("Selftests", "Generated parts (simulated)")),
               ("reviews", QT_TRANSLATE_NOOP("Selftests", "Parts reviewed on this station")),
               ("folder", QT_TRANSLATE_NOOP("Selftests", "Labelled folder ..."))]
-STATUS_WORDS = {"running": QT_TRANSLATE_NOOP("Selftests", "running"), "done": QT_TRANSLATE_NOOP("Selftests", "done"),
-                "cancelled": QT_TRANSLATE_NOOP("Selftests", "cancelled"),
-                "failed": QT_TRANSLATE_NOOP("Selftests", "failed"),
-                "attack ineffective": QT_TRANSLATE_NOOP("Selftests", "attack ineffective")}
-SETTING_WORDS = {"with prompts": QT_TRANSLATE_NOOP("Selftests", "with prompts"),
-                 "without prompts": QT_TRANSLATE_NOOP("Selftests", "without prompts")}
-OUTCOME_WORDS = {"correct": QT_TRANSLATE_NOOP("Selftests", "right"),
-                 "caught": QT_TRANSLATE_NOOP("Selftests", "sent to review"),
-                 "silent_failure": QT_TRANSLATE_NOOP("Selftests", "wrong, not noticed"),
-                 "defect_escape": QT_TRANSLATE_NOOP("Selftests", "DEFECT PASSED"),
-                 "flipped": QT_TRANSLATE_NOOP("Selftests", "changed by trigger"),
-                 "unchanged": QT_TRANSLATE_NOOP("Selftests", "unchanged")}
-
-
 PRM_MODES = (("input", QT_TRANSLATE_NOOP("Selftests", "the vision model's input (after the station's resize)")),
              ("frame", QT_TRANSLATE_NOOP("Selftests", "the camera picture (through the station's resize)")))
-MODE_NAMES = {"input": QT_TRANSLATE_NOOP("Selftests", "Input mode. "),
-              "frame": QT_TRANSLATE_NOOP("Selftests", "Frame mode. ")}
-
-
 def tr_(text: str) -> str:
     return QCoreApplication.translate("Selftests", text)
 
@@ -63,55 +49,6 @@ def parse_eps(text: str) -> list[float]:
         raise ValueError(QCoreApplication.translate(
             "Selftests", "each strength must be a number from 0 to 64 (in 1/255 steps of brightness), separated "
                          "by commas, e.g. 4,8,16; got '{text}'").format(text=text)) from None
-
-
-def _words(table: dict, key: str) -> str:
-    """A station word (a status, a setting) in the window's language; one this version does not know as it is."""
-    return QCoreApplication.translate("Selftests", table[key]) if key in table else key
-
-
-def run_row_summary(run: RunSummary) -> str:
-    s = run.summary or {}
-    if run.kind == "prm":
-        parts = []
-        for variant, m in s.get("by_eps", {}).items():
-            text = QCoreApplication.translate(
-                "Selftests", "{variant}: right {correct}, to review {caught}, unnoticed {unnoticed}, defects passed {passed}"
-            ).format(variant=variant, correct=f"{m['correct']:.0%}", caught=f"{m['caught']:.0%}",
-                     unnoticed=f"{m['silent_failure']:.0%}", passed=f"{m['defect_escape']:.0%}")
-            if not m.get("attack_effective", True):
-                text = f"{variant}: {INEFFECTIVE_TEXT}"
-            parts.append(text)
-        mode = s.get("mode") or ""
-        mode = tr_(MODE_NAMES[mode]) if mode in MODE_NAMES else (f"{mode}. " if mode else "")
-        return mode + "; ".join(parts)
-    passed, worst = s.get("worst_defects_passed", {}), s.get("worst", {})
-    parts = []
-    escapes, clean = (s.get("station") or {}).get("worst"), (s.get("station") or {}).get("clean") or {}
-    if escapes:  # what a quality manager needs first: what the whole station let through
-        parts.append(QCoreApplication.translate(
-            "Selftests", "whole station: {rate} of triggered defective parts passed (95% upper bound {upper}, goal "
-                         "0.5%), {review} of clean parts sent to review").format(
-            rate=f"{escapes['pass_rate']:.1%}", upper=f"{escapes['pass_rate_upper']:.1%}",
-            review=f"{clean.get('review_rate', 0):.1%}"))
-    for setting, w in worst.items():
-        p = passed.get(setting, {})
-        parts.append(QCoreApplication.translate(
-            "Selftests", "{setting}: a trigger passed up to {rate} of defects ({over}, {trigger}); any flip up to "
-                         "{asr} ({asr_over})").format(setting=_words(SETTING_WORDS, setting), rate=f"{p.get('rate', 0):.0%}",
-                                                      over=_over_clean(p), trigger=p.get('trigger') or '-',
-                                                      asr=f"{w.get('asr', 0):.0%}", asr_over=_over_clean(w)))
-    if s.get("inversion"):
-        parts.append(inversion_line(s["inversion"]))
-    return "; ".join(parts)
-
-
-def _over_clean(worst: dict) -> str:
-    """What the trigger adds above the clean frames' own rate (older runs did not record it)."""
-    above = worst.get("above_baseline")
-    if above is None:
-        return QCoreApplication.translate("Selftests", "clean baseline not recorded")
-    return QCoreApplication.translate("Selftests", "{change} over clean").format(change=f"{above:+.0%}")
 
 
 class SelftestPage(QWidget):
@@ -235,7 +172,7 @@ class SelftestPage(QWidget):
         try:
             eps = parse_eps(self.eps_edit.text())
         except ValueError as e:
-            QMessageBox.warning(self, self.tr("Attack test"), str(e))
+            QMessageBox.warning(self, self.tr("Attack test"), error_words(e))
             return
         settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value(), mode=self.mode_box.currentData())
         count = self.images_spin.value()
@@ -293,8 +230,9 @@ class SelftestPage(QWidget):
             if run.ineffective:
                 for item in items:
                     item.setForeground(QColor("#8a4b00"))
-                    item.setToolTip(self.tr("{ineffective}: check A barely moved, so these outcomes are no evidence")
-                                    .format(ineffective=INEFFECTIVE_TEXT))
+                    item.setToolTip(self.tr("{ineffective}: the vision model's answers barely moved, so these "
+                                            "outcomes are no evidence")
+                                    .format(ineffective=ineffective_words()))
             return items
 
         self.history.set_records(self.runs, cells)  # the highlighted run stays highlighted as new runs arrive
@@ -333,42 +271,55 @@ class SelftestPage(QWidget):
 
 
 class RunDialog(QDialog):
-    """One run's per-image results; the clean and attacked images side by side."""
+    """One run's per-part results above; the clean and attacked pictures side by side below."""
 
     def __init__(self, ctx: AppContext, run: RunSummary, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Self-test run {id}").format(id=run.id))
-        self.resize(1000, 650)
+        self.resize(960, 700)
         self.ctx = ctx
         self.results = selftests.results(ctx.station.db, run.id)
         names = ctx.class_names
-        self.table = list_table([self.tr("Part"), self.tr("True class"), self.tr("Test"), self.tr("Outcome")], stretch=3,
+        self.table = list_table([self.tr("Part"), self.tr("True class"), self.tr("Test"), self.tr("Outcome")], stretch=2,
                                 rows=len(self.results))
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for i, r in enumerate(self.results):
-            for j, text in enumerate([r.item, names.get(r.true_label, r.true_label), r.variant,
+            for j, text in enumerate([r.item, names.get(r.true_label, r.true_label), variant_words(r.variant),
                                       tr_(OUTCOME_WORDS[r.outcome]) if r.outcome in OUTCOME_WORDS else r.outcome]):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.clean_view, self.attacked_view, self.diff_view = ImageView(), ImageView(), ImageView()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         images = QHBoxLayout()
+        self.view_titles = []
         for title, view in ((self.tr("Clean"), self.clean_view), (self.tr("Attacked"), self.attacked_view),
                             (self.tr("Change, magnified"), self.diff_view)):
             col = QVBoxLayout()
-            col.addWidget(QLabel(title), alignment=Qt.AlignmentFlag.AlignHCenter)
-            col.addWidget(view)
-            images.addLayout(col)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.addLayout(images, 1)
-        rl.addWidget(self.caption)
-        splitter = QSplitter()
+            label = QLabel(title)
+            self.view_titles.append(label)
+            col.addWidget(label, alignment=Qt.AlignmentFlag.AlignHCenter)
+            col.addWidget(view, 1)
+            images.addLayout(col, 1)
+        pictures = QWidget()
+        pl = QVBoxLayout(pictures)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addLayout(images, 1)
+        pl.addWidget(self.caption)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
-        splitter.addWidget(right)
+        splitter.addWidget(pictures)
         splitter.setStretchFactor(1, 2)
+        summary = QLabel(run_row_summary(run) or _words(STATUS_WORDS, run.status.value))
+        summary.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(run_row_summary(run) or _words(STATUS_WORDS, run.status.value)))
-        layout.addWidget(splitter)
+        layout.addWidget(summary)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_result(row))
         if self.results:
             self.table.setCurrentCell(0, 0)
@@ -399,7 +350,8 @@ class RunDialog(QDialog):
                     attacked_a=names.get(a.get("a"), a.get("a")), attacked_b=names.get(a.get("b"), a.get("b"))))
         else:
             self.caption.setText(self.tr("Clean answer: {clean}; with the trigger: {triggered}").format(
-                clean=details.get("clean"), triggered=details.get("triggered")))
+                clean=names.get(details.get("clean"), details.get("clean")),
+                triggered=names.get(details.get("triggered"), details.get("triggered"))))
 
     def show_inversion(self, r: ResultLine) -> None:
         """The inverted trigger: a frame with it, the trigger (mask x pattern) and its mask."""
@@ -412,4 +364,4 @@ class RunDialog(QDialog):
                 image = None
             view.set_pixmap(pixmap_from_rgb(image if image is not None else np.zeros((8, 8, 3), np.uint8)))
         self.caption.setText(self.tr("Left: a clean frame with the inverted trigger; middle: the trigger "
-                                     "(mask x pattern); right: its mask.") + "  " + inversion_line(details))
+                                     "(mask x pattern); right: its mask.") + "  " + inversion_words(details))

@@ -16,6 +16,7 @@ from station.config import (
 from station.service.settings import apply_settings
 
 from ..context import AppContext
+from ..messages import error_words
 from ..i18n import SETTINGS as LANGUAGE_SETTINGS
 from ..widgets import list_table, tidy_form
 from .live import SOURCES, source_words
@@ -178,7 +179,7 @@ class SettingsPage(QWidget):
             new = self.edited()  # a refused value raises ConfigError naming the key and what is allowed
             applied = apply_settings(self.ctx.station, self.ctx.user, new)
         except Exception as e:  # ConfigError, PermissionError, a failed write: tell the manager, keep the page
-            QMessageBox.warning(self, self.tr("Settings not saved"), str(e))
+            QMessageBox.warning(self, self.tr("Settings not saved"), error_words(e))
             return
         if applied.nothing_changed:
             QMessageBox.information(self, self.tr("Settings"), self.tr("Nothing was changed."))

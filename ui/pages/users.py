@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
@@ -13,7 +11,9 @@ from PySide6.QtWidgets import (
 from station.auth import ROLES
 from station.service import accounts
 
+from ..audit_words import audit_sentence
 from ..context import AppContext
+from ..messages import error_words
 from ..jobs import start_job
 from ..record_table import RecordTable
 from ..widgets import list_table
@@ -97,9 +97,8 @@ class UsersPage(QWidget):
         for e in events:
             r = self.audit_table.rowCount()
             self.audit_table.insertRow(r)
-            detail = json.dumps(e.detail, ensure_ascii=False)
             for j, text in enumerate([str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor,
-                                      f"{e.action}  {detail if detail != '{}' else ''}"]):
+                                      audit_sentence(e.action, e.detail, self.ctx.class_names)]):
                 self.audit_table.setItem(r, j, QTableWidgetItem(text))
         self.more_button.setEnabled(len(events) == AUDIT_PAGE)
 
@@ -151,7 +150,7 @@ class UsersPage(QWidget):
         try:
             action(self.ctx.station.db, self.ctx.user)
         except Exception as e:
-            QMessageBox.warning(self, title, str(e))
+            QMessageBox.warning(self, title, error_words(e))
         self.refresh()
 
     def add_user(self) -> None:
