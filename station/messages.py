@@ -61,7 +61,7 @@ ENGLISH: dict[str, str] = {
     "auth.no_such_user": "no user '{user}'",
     "auth.last_manager_role": "'{user}' is the last active manager; make someone else a manager first",
     "auth.last_manager_off": "'{user}' is the last active manager; the station would have no one to manage it",
-    "demo.accounts": "Demo accounts: operator, reviewer, manager; password '{password}'.",
+    "demo.accounts": "Demo accounts: {names}; password '{password}'.",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
     "review.unknown_class": "unknown class '{label}'; choose one of {classes}",

@@ -20,14 +20,16 @@ from station.auth import create_user, sign_in
 from station.config import ConfigError, UiSpec
 from station.pipeline import Pipeline
 from station.runtime import Station
-from station.selftest.strength import INEFFECTIVE_TEXT
-from station.service import prompt_sets
+from station.messages import ENGLISH, Message
+from station.service import accounts
+from station.service.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from station.storage.models import SelftestRun, utcnow
 from station.synth.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from station.capture import Frame
 from ui import i18n
 from ui.app import build_window
+from ui.messages import error_words, words
 from ui.pages.prompts import ImportModelDialog
 from ui.pages.selftests import RunDialog
 from ui.pages.users import AddUserDialog
@@ -38,7 +40,7 @@ TRANSLATIONS = REPO / "resources" / "translations"
 PW = "correct horse"
 # Terms a Japanese factory UI writes in Latin letters, and names of languages shown by their own name
 ALLOWED = {"CLIP", "RVPT", "PRM", "OPC", "UA", "Modbus", "TCP", "PLC", "ID", "sha256", "ViT", "HTML", "CSV", "URL",
-           "RTSP", "rtsp", "fps", "px", "UTC", "IT", "png", "jpg", "English", "Japanese"}
+           "RTSP", "rtsp", "fps", "px", "UTC", "IT", "png", "jpg", "English", "Japanese", "CNN", "TorchScript", "ONNX"}
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -110,7 +112,7 @@ def messages(monkeypatch):
 
 
 def fill(station: Station) -> None:
-    """A few parts waiting for review and an attack-test run in the history, so their words are on screen."""
+    """Parts waiting for review and self-test runs in every state in the history, so their words are on screen."""
     station.config.thresholds.conf_a = 1.0
     frames = [Frame(draw_sample(3, i, 256, class_index=CLASS_INDEX[k]).image, i, f"t#{i}")
               for i, k in enumerate(["washer/good", "washer/scratch", "washer/crack"])]
@@ -118,22 +120,41 @@ def fill(station: Station) -> None:
     station.config.thresholds.conf_a = 0.5
     metrics = {"correct": 0.5, "caught": 0.25, "silent_failure": 0.125, "defect_escape": 0.125,
                "check_a_attacked": 0.5, "attack_effective": True}
+    weak = {**metrics, "attack_effective": False}
+    inversion = {"relative_size": 0.012, "threshold": 0.017, "fraction": 0.5, "clean_reference_size": 0.034,
+                 "backdoor_indicated": True, "calibrated_on_this_model": False, "settings_as_calibrated": True,
+                 "steps": 300}
+    probe = {"worst": {"with prompts": {"asr": 0.4, "above_baseline": 0.3}},
+             "worst_defects_passed": {"with prompts": {"rate": 0.2, "trigger": "badnet-0.06-random",
+                                                       "above_baseline": 0.1}},
+             "station": {"worst": {"pass_rate": 0.0, "pass_rate_upper": 0.05}, "clean": {"review_rate": 0.02}},
+             "inversion": inversion}
+    runs = [("prm", "done", {"by_eps": {"eps=8/255": metrics}, "mode": "input", "attack_effective": True}),
+            ("prm", "done", {"by_eps": {"eps=1/255": weak}, "mode": "frame", "attack_effective": False}),
+            ("prm", "cancelled", {}), ("prm", "failed", {}), ("backdoor", "done", probe)]
     with station.db.transaction() as s:
-        s.add(SelftestRun(kind="prm", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
-                          summary={"by_eps": {"eps=8/255": metrics}, "mode": "input", "attack_effective": True}))
+        for kind, status, summary in runs:
+            s.add(SelftestRun(kind=kind, params={}, status=status, started_at=utcnow(), finished_at=utcnow(),
+                              summary=summary))
 
 
 def station_data(station: Station) -> list[str]:
-    """Texts that come from the station, not from ui/: its name, classes, users, model, gate (the self-test
-    schedule is worded by the window, so it is not data here)."""
+    """Texts that come from the station's data, not from its words: its name, users, model files and hashes,
+    class keys, prompt texts, and the English names of classes that have no Japanese name."""
     data = [station.config.name, station.data_dir.as_posix(), str(station.data_dir), station.clip.sha256[:12],
-            station.clip.sha256[:8], station.clip.spec.arch, str(station.check_b.kind), INEFFECTIVE_TEXT, "eps=8/255",
-            station.config.source.target, station.clip.path.name if station.clip.path else "", "Bo Ss", "boss", "rita", "otto", "rvpt", "ViT-B-32"]
-    data += list(station.class_names.values()) + list(station.class_names.keys())
+            station.clip.sha256[:8], station.clip.spec.arch, station.config.source.target,
+            station.clip.path.name if station.clip.path else "", "Bo Ss", "boss", "rita", "otto", "rvpt", "ViT-B-32"]
+    data += [name for name, _ in DEMO_ACCOUNTS] + [DEMO_PASSWORD]  # the demo's accounts
+    data += list(station.class_names.keys())
+    data += [c.name for c in station.config.classes if not c.name_ja]
     data += [p for c in station.config.classes for p in c.prompts]
-    data += [prompt_sets.gate_state(station)[1]]
     data += [m for m in open_clip.list_models()]
     return sorted({d for d in data if d}, key=len, reverse=True)
+
+
+def live_texts(live) -> list[tuple[str, str]]:
+    """What an operator reads on the live page, the banner's painted words included."""
+    return visible_texts(live) + [("banner", live.banner.text()), ("banner detail", live.banner.detail)]
 
 
 def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, messages):
@@ -145,28 +166,37 @@ def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, message
     texts: list[tuple[str, str]] = []
 
     live = window.page("LivePage")
+    assert live.banner.text() == "停止中"
+    texts += live_texts(live)
     live.start()
-    qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 2, timeout=30_000)
-    live.stop_and_wait()
+    qtbot.waitUntil(lambda: live.banner.state in ("PASS", "FAIL", "REVIEW"), timeout=30_000)
     assert live.banner.text() in {"合格", "不合格", "要確認"}
-    texts += [("live reason", live.reason_label.text())]
+    texts += live_texts(live)  # running: the camera's description, a verdict, both checks, a reason
+    live.stop_and_wait()
+    texts += live_texts(live)
 
     for name in window.pages:
         window.show_page(name)
         qtbot.wait(10)
-        if name == "ReviewPage":
-            review = window.page(name)
-            qtbot.waitUntil(lambda: review.table.rowCount() == 3, timeout=20_000)
-            assert "レビュー待ち 3 件" in review.count_label.text()
-            texts += cells(review.table, [3])
+        page = window.page(name)
+        if name == "ReviewPage":  # the live run may have added parts: at least the three filled in
+            qtbot.waitUntil(lambda: page.table.rowCount() >= 3 and page.shown is not None, timeout=20_000)
+            assert "レビュー待ち" in page.count_label.text()
+            texts += cells(page.table, [3])
+        for tabs in [getattr(page, "tabs", None), getattr(page, "tests", None)]:
+            for i in range(tabs.count() if tabs is not None else 0):
+                tabs.setCurrentIndex(i)
+                texts += visible_texts(window)
         texts += visible_texts(window)
     texts += cells(window.page("UsersPage").user_table, [2, 3])
-    texts += cells(window.page("SettingsPage").classes, [2])
+    texts += cells(window.page("UsersPage").audit_table, [3])  # every event as a sentence
+    texts += cells(window.page("SettingsPage").classes, [3])
     selftest = window.page("SelftestPage")
-    texts += cells(selftest.history, [2, 4])
+    assert selftest.history.rowCount() == 5
+    texts += cells(selftest.history, [2, 3, 4])
 
-    dialogs = [SignInDialog(station, "", window), AddUserDialog(window), ImportModelDialog(window),
-               RunDialog(window.ctx, selftest.runs[0], window)]
+    dialogs = [SignInDialog(station, accounts.ensure_demo_accounts(station.db), window), AddUserDialog(window),
+               ImportModelDialog(window)] + [RunDialog(window.ctx, run, window) for run in selftest.runs]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         texts += visible_texts(dialog)
@@ -175,8 +205,54 @@ def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, message
     untranslated = {(where, text) for where, text in texts if english_words(text, data)}
     assert not untranslated, "English left in the Japanese window (translate it in station_ja.ts, then `make " \
                              "translations`):\n" + "\n".join(f"{w}: {t!r}" for w, t in sorted(untranslated))
-    assert len(texts) > 150  # every page was really looked at
+    assert len(texts) > 200  # every page was really looked at
     window.close()
+
+
+def sample_params(code: str) -> dict:
+    """Parameters for a station message as the station fills them in (nested messages, kinds, roles, figures)."""
+    from string import Formatter
+
+    special = {"kind": "folder", "family": "washer", "roles": "reviewer or manager", "role": "operator",
+               "permission": "review", "work": "self-test", "variant": "eps=8/255", "verdict": "PASS",
+               "reason": Message("source.cannot_open"), "detail": Message("inversion.progress", similarity=0.5, size=0.1),
+               "inner": Message("source.camera", device=0), "source": Message("source.camera", device=1),
+               "why": Message("gate.no_bank"), "classes": ["x/y"], "line": "-"}
+    names = {f for _, f, _, _ in Formatter().parse(ENGLISH[code]) if f}
+    return {n: special.get(n, 7) if n in special or n not in ("name", "user", "folder", "path", "url", "target",
+                                                             "suffix", "types", "file", "label", "problem", "to_class")
+            else "D4T4" for n in names} | ({"names": "D4T4"} if "names" in names else {})
+
+
+def test_every_station_message_reads_in_japanese(japanese):
+    """Each code the station can say (errors, progress, camera events, gate states) in the Japanese window."""
+    left = {}
+    for code in ENGLISH:
+        params = sample_params(code)
+        if code == "probe.inversion_done":
+            params["inversion"] = {}
+        text = words(Message(code, **params))
+        if english_words(text, ["D4T4", "x/y"]):
+            left[code] = text
+    assert not left, left
+
+
+def test_errors_a_person_meets_read_in_japanese(qtbot, japanese, station, messages, tmp_path):
+    dialog = SignInDialog(station)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("otto")
+    dialog.password_edit.setText("wrong password")
+    dialog.try_sign_in()
+    assert dialog.message.text() == "利用者名またはパスワードが違います。"
+    with pytest.raises(Exception) as refused:
+        accounts.add_account(station.db, sign_in(station.db, "boss", PW, via="test"), "x", "operator", "short", "")
+    assert error_words(refused.value) == "パスワードは 8 文字以上にしてください"
+    from station.capture import open_source
+
+    with pytest.raises(Exception) as missing:
+        open_source("folder", str(tmp_path / "nowhere"))
+    assert "画像フォルダー" in error_words(missing.value) and not english_words(error_words(missing.value),
+                                                                         [str(tmp_path / "nowhere")])
 
 
 def test_the_shipped_translation_is_current_and_complete(tmp_path):

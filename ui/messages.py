@@ -75,8 +75,7 @@ WORDS: dict[str, str] = {
                                                             "a manager first"),
     "auth.last_manager_off": QT_TRANSLATE_NOOP("Messages", "{user} is the last active manager; the station would "
                                                            "have no one to manage it"),
-    "demo.accounts": QT_TRANSLATE_NOOP("Messages", "Demo accounts: operator, reviewer and manager; the password is "
-                                                   "'{password}'."),
+    "demo.accounts": QT_TRANSLATE_NOOP("Messages", "Demo accounts: {names}; the password is '{password}'."),
     "review.no_such_part": QT_TRANSLATE_NOOP("Messages", "Part no. {id} does not exist"),
     "review.unknown_class": QT_TRANSLATE_NOOP("Messages", "'{label}' is not one of this station's classes"),
     "review.decided_automatically": QT_TRANSLATE_NOOP("Messages", "Part no. {id} was decided automatically "
@@ -102,8 +101,7 @@ WORDS: dict[str, str] = {
                                                   "first"),
     "gate.not_generated": QT_TRANSLATE_NOOP("Messages", "This station's classes are not a simulated part family: "
                                                         "the bank is built from reviewed parts"),
-    "prm.progress": QT_TRANSLATE_NOOP("Messages", "strength {strength:g}: group {batch}/{batches}, feature shift "
-                                                  "{loss:.3f}"),
+    "prm.progress": QT_TRANSLATE_NOOP("Messages", "{variant}: group {batch}/{batches}, feature shift {loss:.3f}"),
     "probe.progress": QT_TRANSLATE_NOOP("Messages", "{variant}: defects passed {passed:.0%} ({passed_over:+.0%} over "
                                                     "clean parts)"),
     "inversion.progress": QT_TRANSLATE_NOOP("Messages", "similarity {similarity:.2f}, trigger size {size:.2%}"),
@@ -147,7 +145,7 @@ def tr_(text: str, n: int = -1) -> str:
 def _roles(value: str) -> str:
     from .pages.users import role_words
 
-    joiner = tr_(" or ") if " or " in value else ", "
+    joiner = QCoreApplication.translate("Messages", " or ") if " or " in value else ", "
     return joiner.join(role_words(r.strip(), long=False) for r in value.replace(" or ", ",").split(","))
 
 
@@ -172,7 +170,13 @@ def _strength(value: str) -> str:
     return variant_words(value)
 
 
-PARAM_WORDS = {"work": lambda v: tr_(JOB_NAMES[v]) if v in JOB_NAMES else v,
+def _verdict(value: str) -> str:
+    from .widgets import verdict_name
+
+    return verdict_name(value)
+
+
+PARAM_WORDS = {"verdict": _verdict, "work": lambda v: tr_(JOB_NAMES[v]) if v in JOB_NAMES else v,
                "permission": lambda v: tr_(PERMISSION_NAMES[v]) if v in PERMISSION_NAMES else v,
                "roles": _roles, "role": lambda v: _roles(v), "family": _family, "kind": _source_kind,
                "variant": _strength}

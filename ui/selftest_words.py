@@ -39,7 +39,7 @@ def tr_(text: str, n: int = -1) -> str:
 
 
 def ineffective_words() -> str:
-    return tr_("attack ineffective: this run says nothing about the station")
+    return QCoreApplication.translate("Selftests", "attack ineffective: this run says nothing about the station")
 
 
 def trigger_words(name: str) -> str:
@@ -49,20 +49,20 @@ def trigger_words(name: str) -> str:
         return name
     kind, value, position = found.group(1), float(found.group(2)), found.group(3) or ""
     where = tr_(POSITIONS[position]) if position in POSITIONS else position
-    return {"badnet": tr_("checkerboard sticker, {size} of the side, {where}"),
-            "logo": tr_("logo sticker, {size} of the side, {where}"),
-            "blended": tr_("pattern blended in at {size}"),
-            "wanet": tr_("slight warp, strength {size}")}[kind].format(
+    return {"badnet": QCoreApplication.translate("Selftests", "checkerboard sticker, {size} of the side, {where}"),
+            "logo": QCoreApplication.translate("Selftests", "logo sticker, {size} of the side, {where}"),
+            "blended": QCoreApplication.translate("Selftests", "pattern blended in at {size}"),
+            "wanet": QCoreApplication.translate("Selftests", "slight warp, strength {size}")}[kind].format(
         size=f"{value:.0%}" if kind != "wanet" else f"{value:g}", where=where)
 
 
 def variant_words(variant: str) -> str:
     """An attack strength (eps=8/255) or a trigger with its setting, in the window's words."""
     if variant == INVERSION_VARIANT:
-        return tr_("trigger found by the search (without prompts)")
+        return QCoreApplication.translate("Selftests", "trigger found by the search (without prompts)")
     strength = _STRENGTH.match(variant)
     if strength:
-        return tr_("strength {strength}").format(strength=strength.group(1))
+        return QCoreApplication.translate("Selftests", "strength {strength}").format(strength=strength.group(1))
     name, _, setting = variant.partition(" (")
     setting = setting.rstrip(")")
     if setting:
@@ -73,24 +73,24 @@ def variant_words(variant: str) -> str:
 def inversion_words(inv: dict) -> str:
     """The trigger search's finding: the smallest trigger that collapses the model, against the threshold."""
     if not inv:
-        return tr_("trigger search: not run")
+        return QCoreApplication.translate("Selftests", "trigger search: not run")
     size = inv.get("relative_size")
-    found = (tr_("the smallest trigger that flips the model covers {size} of the picture").format(size=f"{size:.2%}")
+    found = (QCoreApplication.translate("Selftests", "the smallest trigger that flips the model covers {size} of the picture").format(size=f"{size:.2%}")
              if size is not None else
-             tr_("no trigger found in {steps} steps").format(steps=inv.get("steps", "?")))
+             QCoreApplication.translate("Selftests", "no trigger found in {steps} steps").format(steps=inv.get("steps", "?")))
     threshold = inv.get("threshold")
     if threshold is None:
-        return tr_("trigger search: {found}; not calibrated, so no verdict").format(found=found)
-    verdict = (tr_("BACKDOOR INDICATED") if inv.get("backdoor_indicated") else tr_("no backdoor indicated"))
-    line = tr_("trigger search: {found} (threshold {threshold}, {fraction} of the clean demo model's {reference}): "
+        return QCoreApplication.translate("Selftests", "trigger search: {found}; not calibrated, so no verdict").format(found=found)
+    verdict = (QCoreApplication.translate("Selftests", "BACKDOOR INDICATED") if inv.get("backdoor_indicated") else QCoreApplication.translate("Selftests", "no backdoor indicated"))
+    line = QCoreApplication.translate("Selftests", "trigger search: {found} (threshold {threshold}, {fraction} of the clean demo model's {reference}): "
                "{verdict}").format(found=found, threshold=f"{threshold:.2%}", fraction=f"{inv.get('fraction', 0):.0%}",
                                    reference=f"{inv.get('clean_reference_size', 0):.2%}", verdict=verdict)
-    caveats = [why for why, ok in ((tr_("the threshold was calibrated on the clean demo model, not on this one"),
+    caveats = [why for why, ok in ((QCoreApplication.translate("Selftests", "the threshold was calibrated on the clean demo model, not on this one"),
                                     inv.get("calibrated_on_this_model")),
-                                   (tr_("this run's search settings differ from the calibration's"),
+                                   (QCoreApplication.translate("Selftests", "this run's search settings differ from the calibration's"),
                                     inv.get("settings_as_calibrated", True))) if not ok]
     if caveats:
-        line += " " + tr_("({caveats}: indicative only)").format(caveats="; ".join(caveats))
+        line += " " + QCoreApplication.translate("Selftests", "({caveats}: indicative only)").format(caveats="; ".join(caveats))
     return line
 
 

@@ -48,7 +48,7 @@ class SignInDialog(QDialog):
         except (AuthError, ValueError) as e:
             self.message.setStyleSheet("color:#b3261e;")
             text = error_words(e)
-            self.message.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+            self.message.setText(text if text.endswith((".", "。")) else self.tr("{message}.").format(message=text))
             self.password_edit.clear()
             self.password_edit.setFocus()
             return

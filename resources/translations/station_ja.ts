@@ -58,6 +58,181 @@ Fix this, then start the station again.</source>
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message>
+        <source>signed in ({via})</source>
+        <translation>サインイン（{via}）</translation>
+    </message>
+    <message>
+        <source>sign-in refused: wrong name or password, or account blocked ({via})</source>
+        <translation>サインイン拒否: 名前かパスワードの誤り、またはアカウント停止（{via}）</translation>
+    </message>
+    <message>
+        <source>signed out ({reason})</source>
+        <translation>サインアウト（{reason}）</translation>
+    </message>
+    <message>
+        <source>refused: {permission} ({via})</source>
+        <translation>拒否: {permission}（{via}）</translation>
+    </message>
+    <message>
+        <source>added user {username} as {role}</source>
+        <translation>利用者 {username} を{role}として追加</translation>
+    </message>
+    <message>
+        <source>changed the role of {username} from {old} to {new}</source>
+        <translation>{username} の役割を{old}から{new}に変更</translation>
+    </message>
+    <message>
+        <source>activated user {username}</source>
+        <translation>利用者 {username} を有効化</translation>
+    </message>
+    <message>
+        <source>deactivated user {username}</source>
+        <translation>利用者 {username} を無効化</translation>
+    </message>
+    <message>
+        <source>decided part no. {inspection}: {label}</source>
+        <translation>部品番号 {inspection} を判定: {label}</translation>
+    </message>
+    <message>
+        <source>fail-safe tripped: {review_share} of the last {window} parts went to review (limit {limit}); manual mode</source>
+        <translation>フェイルセーフ作動: 直近 {window} 個のうち {review_share} がレビューに回付（上限 {limit}）。手動モード</translation>
+    </message>
+    <message>
+        <source>reset the fail-safe ({note})</source>
+        <translation>フェイルセーフを解除（{note}）</translation>
+    </message>
+    <message>
+        <source>started {kind} run {run}</source>
+        <translation>{kind}（実行 {run}）を開始</translation>
+    </message>
+    <message>
+        <source>{kind} run {run} ended: {status}</source>
+        <translation>{kind}（実行 {run}）が終了: {status}</translation>
+    </message>
+    <message>
+        <source>trusts the plant key {name} ({fingerprint})</source>
+        <translation>工場の鍵 {name}（{fingerprint}）を信頼</translation>
+    </message>
+    <message>
+        <source>no longer trusts the plant key {name} ({fingerprint})</source>
+        <translation>工場の鍵 {name}（{fingerprint}）の信頼を取り消し</translation>
+    </message>
+    <message>
+        <source>input gate: reference bank v{version} of {frames} frames is live</source>
+        <translation>入力ゲート: 参照データ v{version}（{frames} 枚）を使用開始</translation>
+    </message>
+    <message>
+        <source>imported the vision model {arch} ({sha256})</source>
+        <translation>画像モデル {arch}（{sha256}）を取り込み</translation>
+    </message>
+    <message>
+        <source>a model file changed outside the station: {path}</source>
+        <translation>モデルファイルがステーション外で変更されました: {path}</translation>
+    </message>
+    <message>
+        <source>tuned prompt set {name} v{version} (id {prompt_set})</source>
+        <translation>プロンプトセット {name} v{version}（ID {prompt_set}）を調整</translation>
+    </message>
+    <message>
+        <source>made prompt set {name} v{version} (id {prompt_set}) live</source>
+        <translation>プロンプトセット {name} v{version}（ID {prompt_set}）を使用開始</translation>
+    </message>
+    <message>
+        <source>took prompt set {prompt_set} off</source>
+        <translation>プロンプトセット {prompt_set} の使用を終了</translation>
+    </message>
+    <message>
+        <source>exported a station pack: {file}</source>
+        <translation>ステーションパックを書き出し: {file}</translation>
+    </message>
+    <message>
+        <source>imported a station pack signed by {signer_name}: {file}</source>
+        <translation>{signer_name} が署名したステーションパックを取り込み: {file}</translation>
+    </message>
+    <message>
+        <source>refused a station pack: {file}</source>
+        <translation>ステーションパックを拒否: {file}</translation>
+    </message>
+    <message>
+        <source>changed settings: {changes}</source>
+        <translation>設定を変更: {changes}</translation>
+    </message>
+    <message>
+        <source>recorded the settings file</source>
+        <translation>設定ファイルを記録</translation>
+    </message>
+    <message>
+        <source>the settings file was edited outside the station: {changes}</source>
+        <translation>設定ファイルがステーション外で編集されました: {changes}</translation>
+    </message>
+    <message>
+        <source>the audit trail is keyed from here on</source>
+        <translation>ここから監査ログに鍵が付きます</translation>
+    </message>
+    <message>
+        <source>PLC link {link}: listening</source>
+        <translation>PLC 接続 {link}: 待ち受け中</translation>
+    </message>
+    <message>
+        <source>PLC link {link}: connected</source>
+        <translation>PLC 接続 {link}: 接続済み</translation>
+    </message>
+    <message>
+        <source>PLC link {link}: failed</source>
+        <translation>PLC 接続 {link}: 失敗</translation>
+    </message>
+    <message>
+        <source>PLC link {link}: off</source>
+        <translation>PLC 接続 {link}: 停止</translation>
+    </message>
+    <message>
+        <source>command line</source>
+        <translation>コマンドライン</translation>
+    </message>
+    <message>
+        <source>window</source>
+        <translation>画面</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>テスト</translation>
+    </message>
+    <message>
+        <source>by the user</source>
+        <translation>本人による</translation>
+    </message>
+    <message>
+        <source>after a quiet spell</source>
+        <translation>無操作のため</translation>
+    </message>
+    <message>
+        <source>window closed</source>
+        <translation>画面を閉じたため</translation>
+    </message>
+    <message>
+        <source>attack test</source>
+        <translation>攻撃試験</translation>
+    </message>
+    <message>
+        <source>backdoor probe</source>
+        <translation>バックドア検査</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+</context>
+<context>
     <name>ImportModelDialog</name>
     <message>
         <source>Import a model file</source>
@@ -119,8 +294,8 @@ Fix this, then start the station again.</source>
         <translation>警報を解除（管理者）</translation>
     </message>
     <message>
-        <source>No picture yet: press Start</source>
-        <translation>映像はまだありません: 「開始」を押してください</translation>
+        <source>Done: taken off (Space)</source>
+        <translation>取り出し済み（スペース）</translation>
     </message>
     <message>
         <source>What the two checks see</source>
@@ -258,6 +433,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>サインアウト</translation>
     </message>
     <message>
+        <source>{title} ({count})</source>
+        <translation>{title}（{count}）</translation>
+    </message>
+    <message>
         <source>prompt set {id}</source>
         <translation>プロンプトセット {id}</translation>
     </message>
@@ -284,6 +463,349 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Live inspection is running. Stop it and quit?</source>
         <translation>ライブ検査の実行中です。停止して終了しますか？</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>simulated camera ({family}, {defect_rate:.0%} defective, seed {seed})</source>
+        <translation>模擬カメラ（{family}、不良 {defect_rate:.0%}、シード {seed}）</translation>
+    </message>
+    <message>
+        <source>simulated camera (all part families, {defect_rate:.0%} defective, seed {seed})</source>
+        <translation>模擬カメラ（全部品種、不良 {defect_rate:.0%}、シード {seed}）</translation>
+    </message>
+    <message>
+        <source>image folder {folder} ({files} files)</source>
+        <translation>画像フォルダー {folder}（{files} ファイル）</translation>
+    </message>
+    <message>
+        <source>camera {device}</source>
+        <translation>カメラ {device}</translation>
+    </message>
+    <message>
+        <source>network camera {url}</source>
+        <translation>ネットワークカメラ {url}</translation>
+    </message>
+    <message>
+        <source>video file {path}</source>
+        <translation>動画ファイル {path}</translation>
+    </message>
+    <message>
+        <source>{inner}, one picture per PLC trigger</source>
+        <translation>{inner}、PLC のトリガーごとに 1 枚</translation>
+    </message>
+    <message>
+        <source>{reason}; trying again every {interval:g} s or more</source>
+        <translation>{reason}。{interval:g} 秒以上の間隔で再試行しています</translation>
+    </message>
+    <message>
+        <source>the camera cannot be opened</source>
+        <translation>カメラを開けません</translation>
+    </message>
+    <message>
+        <source>the camera sends no pictures</source>
+        <translation>カメラから画像が届きません</translation>
+    </message>
+    <message>
+        <source>unknown camera kind &apos;{kind}&apos;</source>
+        <translation>不明なカメラの種類「{kind}」</translation>
+    </message>
+    <message>
+        <source>{kind}: fill in the box beside the camera choice</source>
+        <translation>{kind}: カメラ選択の横の欄に入力してください</translation>
+    </message>
+    <message>
+        <source>pictures again after {attempts} attempt(s)</source>
+        <translation>{attempts} 回目の試行で画像が戻りました</translation>
+    </message>
+    <message>
+        <source>skipped: the station does not read {suffix} files (it reads {types})</source>
+        <translation>読み飛ばし: {suffix} ファイルは読めません（読める形式: {types}）</translation>
+    </message>
+    <message>
+        <source>skipped: a file without a suffix (the station reads {types})</source>
+        <translation>読み飛ばし: 拡張子のないファイル（読める形式: {types}）</translation>
+    </message>
+    <message>
+        <source>skipped: {problem}</source>
+        <translation>読み飛ばし: {problem}</translation>
+    </message>
+    <message>
+        <source>the image folder {folder} does not exist; check the path in the box beside the camera choice</source>
+        <translation>画像フォルダー {folder} がありません。カメラ選択の横の欄のパスを確認してください</translation>
+    </message>
+    <message>
+        <source>the image folder {folder} holds no images ({types})</source>
+        <translation>画像フォルダー {folder} に画像がありません（{types}）</translation>
+    </message>
+    <message>
+        <source>{source} does not answer. Check that it is plugged in and switched on (for a network camera: the cable and the address), then press Start again</source>
+        <translation>{source} が応答しません。接続と電源（ネットワークカメラはケーブルとアドレス）を確認し、もう一度「開始」を押してください</translation>
+    </message>
+    <message>
+        <source>{source} cannot be opened. Check that the file exists and is a video</source>
+        <translation>{source} を開けません。ファイルがあり、動画であることを確認してください</translation>
+    </message>
+    <message>
+        <source>{kind}: fill in the box beside the camera choice, or set the camera address on the Settings page</source>
+        <translation>{kind}: カメラ選択の横の欄に入力するか、設定ページでカメラのアドレスを設定してください</translation>
+    </message>
+    <message>
+        <source>the camera is chosen by its device number, such as 0 (not &apos;{target}&apos;)</source>
+        <translation>カメラは 0 のようなデバイス番号で選びます（「{target}」ではありません）</translation>
+    </message>
+    <message>
+        <source>{name}: an image without pixels ({width} x {height}); skipped</source>
+        <translation>{name}: 画素のない画像（{width} x {height}）。読み飛ばしました</translation>
+    </message>
+    <message>
+        <source>{name}: {width} x {height} pixels, larger than the station takes ({limit:,} pixels); skipped</source>
+        <translation>{name}: {width} x {height} 画素で、上限（{limit:,} 画素）を超えています。読み飛ばしました</translation>
+    </message>
+    <message>
+        <source>{name}: larger than the station takes ({limit:,} pixels); skipped</source>
+        <translation>{name}: 上限（{limit:,} 画素）を超えています。読み飛ばしました</translation>
+    </message>
+    <message>
+        <source>{name}: not a readable image</source>
+        <translation>{name}: 読めない画像です</translation>
+    </message>
+    <message>
+        <source>{name}: file not found</source>
+        <translation>{name}: ファイルがありません</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password</source>
+        <translation>利用者名またはパスワードが違います</translation>
+    </message>
+    <message>
+        <source>The account &apos;{user}&apos; was changed outside the station, so it cannot sign in. Tell a quality manager: the tampering check on the Users and audit page shows what changed</source>
+        <translation>アカウント「{user}」はステーションの外で変更されたため、サインインできません。品質管理者に連絡してください。「利用者と監査ログ」ページの改ざん検査で変更内容がわかります</translation>
+    </message>
+    <message>
+        <source>The account &apos;{user}&apos; is deactivated; ask a manager</source>
+        <translation>アカウント「{user}」は無効です。管理者に相談してください</translation>
+    </message>
+    <message>
+        <source>The account &apos;{user}&apos; no longer exists; sign in again</source>
+        <translation>アカウント「{user}」はもうありません。もう一度サインインしてください</translation>
+    </message>
+    <message>
+        <source>{permission} needs a signed-in {roles}; sign in first</source>
+        <translation>{permission}には{roles}のサインインが必要です。先にサインインしてください</translation>
+    </message>
+    <message>
+        <source>{user} ({role}) may not do this ({permission}); it needs a {roles}</source>
+        <translation>{user}（{role}）にはこの操作（{permission}）の権限がありません。{roles}が必要です</translation>
+    </message>
+    <message>
+        <source>The two passwords differ</source>
+        <translation>2 つのパスワードが一致しません</translation>
+    </message>
+    <message>
+        <source>This station has accounts already; ask a manager to add yours</source>
+        <translation>このステーションにはすでにアカウントがあります。管理者に追加を依頼してください</translation>
+    </message>
+    <message>
+        <source>Choose one of these roles: {roles}</source>
+        <translation>次の役割から選んでください: {roles}</translation>
+    </message>
+    <message>
+        <source>The user name must be 1 to 64 characters</source>
+        <translation>利用者名は 1～64 文字にしてください</translation>
+    </message>
+    <message>
+        <source>The password must be at least 8 characters</source>
+        <translation>パスワードは 8 文字以上にしてください</translation>
+    </message>
+    <message>
+        <source>The first account must be a manager (who then adds everyone else)</source>
+        <translation>最初のアカウントは管理者にしてください（他の利用者は管理者が追加します）</translation>
+    </message>
+    <message>
+        <source>There is a user &apos;{user}&apos; already</source>
+        <translation>利用者「{user}」はすでにいます</translation>
+    </message>
+    <message>
+        <source>There is no user &apos;{user}&apos;</source>
+        <translation>利用者「{user}」はいません</translation>
+    </message>
+    <message>
+        <source>{user} is the last active manager; make someone else a manager first</source>
+        <translation>{user} は最後の有効な管理者です。先に別の人を管理者にしてください</translation>
+    </message>
+    <message>
+        <source>{user} is the last active manager; the station would have no one to manage it</source>
+        <translation>{user} は最後の有効な管理者です。無効にするとステーションを管理する人がいなくなります</translation>
+    </message>
+    <message>
+        <source>Demo accounts: {names}; the password is &apos;{password}&apos;.</source>
+        <translation>デモ用アカウント: {names}（パスワードは「{password}」）。</translation>
+    </message>
+    <message>
+        <source>Part no. {id} does not exist</source>
+        <translation>部品番号 {id} はありません</translation>
+    </message>
+    <message>
+        <source>&apos;{label}&apos; is not one of this station&apos;s classes</source>
+        <translation>「{label}」はこのステーションの分類にありません</translation>
+    </message>
+    <message>
+        <source>Part no. {id} was decided automatically ({verdict}); it is not in the queue</source>
+        <translation>部品番号 {id} は自動判定済み（{verdict}）で、レビュー待ちにはありません</translation>
+    </message>
+    <message>
+        <source>Part no. {id} has been decided already (by someone else meanwhile); it leaves the list</source>
+        <translation>部品番号 {id} は（その間に別の人が）判定済みです。一覧から外します</translation>
+    </message>
+    <message>
+        <source>Wait until the {work} has stopped: both use the station&apos;s models.</source>
+        <translation>{work}が終わるまでお待ちください。どちらもステーションのモデルを使います。</translation>
+    </message>
+    <message>
+        <source>switched off in the settings: blank frames and missing parts can pass</source>
+        <translation>設定で無効: 空の画像や欠品が合格する可能性があります</translation>
+    </message>
+    <message>
+        <source>every part goes to review: {why}</source>
+        <translation>すべての部品をレビューに回します: {why}</translation>
+    </message>
+    <message>
+        <source>reference bank of {frames} frames; {false_review:.1%} of {heldout} held-out good frames go to review</source>
+        <translation>参照データ {frames} 枚。取り置いた良品 {heldout} 枚のうち {false_review:.1%} がレビューに回ります</translation>
+    </message>
+    <message>
+        <source>reading the frames</source>
+        <translation>画像を読み込んでいます</translation>
+    </message>
+    <message>
+        <source>the reference bank cannot be used; a manager rebuilds it on the Prompts and models page</source>
+        <translation>参照データが使えません。管理者が「プロンプトとモデル」ページで作り直してください</translation>
+    </message>
+    <message>
+        <source>no reference bank yet; a manager builds one on the Prompts and models page</source>
+        <translation>参照データがまだありません。管理者が「プロンプトとモデル」ページで作成してください</translation>
+    </message>
+    <message>
+        <source>the reference bank was refused (its file does not match its record); a manager rebuilds it on the Prompts and models page</source>
+        <translation>参照データを拒否しました（ファイルが記録と一致しません）。管理者が「プロンプトとモデル」ページで作り直してください</translation>
+    </message>
+    <message>
+        <source>A reference bank needs at least 20 frames and 20 held-out frames; there are {frames} and {heldout}. Review more parts first</source>
+        <translation>参照データには 20 枚以上の画像と 20 枚以上の取り置き画像が必要です（現在 {frames} 枚と {heldout} 枚）。先にもっと部品をレビューしてください</translation>
+    </message>
+    <message>
+        <source>This station&apos;s classes are not a simulated part family: the bank is built from reviewed parts</source>
+        <translation>このステーションの分類は模擬部品の品種ではありません。参照データはレビュー済みの部品から作ります</translation>
+    </message>
+    <message>
+        <source>{variant}: group {batch}/{batches}, feature shift {loss:.3f}</source>
+        <translation>{variant}: グループ {batch}/{batches}、特徴のずれ {loss:.3f}</translation>
+    </message>
+    <message>
+        <source>{variant}: defects passed {passed:.0%} ({passed_over:+.0%} over clean parts)</source>
+        <translation>{variant}: 不良品の合格 {passed:.0%}（元画像より {passed_over:+.0%}）</translation>
+    </message>
+    <message>
+        <source>similarity {similarity:.2f}, trigger size {size:.2%}</source>
+        <translation>類似度 {similarity:.2f}、トリガーの大きさ {size:.2%}</translation>
+    </message>
+    <message>
+        <source>searching for an unknown trigger {step}/{steps}: {detail}</source>
+        <translation>未知のトリガーを探索中 {step}/{steps}: {detail}</translation>
+    </message>
+    <message>
+        <source>the search for unknown triggers has finished</source>
+        <translation>未知のトリガーの探索が終わりました</translation>
+    </message>
+    <message>
+        <source>Simulated parts exist only for the demo classes: choose parts reviewed on this station, or a labelled folder</source>
+        <translation>模擬部品はデモの分類にしかありません。このステーションでレビューした部品か、分類済みのフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <source>pass {epoch}/{epochs}, right on {accuracy:.0%} of the examples</source>
+        <translation>{epoch}/{epochs} 回目、例の {accuracy:.0%} が正解</translation>
+    </message>
+    <message>
+        <source>recipe (block {depth}, {tokens} tokens): held-out parts right {accuracy:.1%} (without prompts {frozen:.1%})</source>
+        <translation>設定（ブロック {depth}、トークン {tokens}）: 取り置いた部品の正解率 {accuracy:.1%}（プロンプトなし {frozen:.1%}）</translation>
+    </message>
+    <message>
+        <source>The class &apos;{name}&apos; has {have} reviewed part(s); the prompt set needs {shots} per class. Review more parts of that class, or lower &apos;Examples per class&apos;</source>
+        <translation>分類「{name}」のレビュー済み部品は {have} 個です。プロンプトセットには分類ごとに {shots} 個必要です。その分類の部品をもっとレビューするか、「分類ごとの例の数」を減らしてください</translation>
+    </message>
+    <message>
+        <source>No prompt set is live: there is nothing to go back from</source>
+        <translation>使用中のプロンプトセットがないため、戻せません</translation>
+    </message>
+    <message>
+        <source>Prompt set {id} does not exist</source>
+        <translation>プロンプトセット {id} はありません</translation>
+    </message>
+    <message>
+        <source>live inspection</source>
+        <translation>ライブ検査</translation>
+    </message>
+    <message>
+        <source>self-test</source>
+        <translation>自己診断</translation>
+    </message>
+    <message>
+        <source>prompt tuning</source>
+        <translation>プロンプトの調整</translation>
+    </message>
+    <message>
+        <source>reference bank build</source>
+        <translation>参照データの作成</translation>
+    </message>
+    <message>
+        <source>Inspecting</source>
+        <translation>検査</translation>
+    </message>
+    <message>
+        <source>Deciding reviews</source>
+        <translation>レビューの判定</translation>
+    </message>
+    <message>
+        <source>Resetting the fail-safe</source>
+        <translation>フェイルセーフの解除</translation>
+    </message>
+    <message>
+        <source>Managing prompt sets</source>
+        <translation>プロンプトセットの管理</translation>
+    </message>
+    <message>
+        <source>Importing models</source>
+        <translation>モデルの取り込み</translation>
+    </message>
+    <message>
+        <source>Running self-tests</source>
+        <translation>自己診断の実行</translation>
+    </message>
+    <message>
+        <source>Building the input gate</source>
+        <translation>入力ゲートの作成</translation>
+    </message>
+    <message>
+        <source>Changing settings</source>
+        <translation>設定の変更</translation>
+    </message>
+    <message>
+        <source>Trusting plant keys</source>
+        <translation>工場の鍵の信頼</translation>
+    </message>
+    <message>
+        <source>Managing users</source>
+        <translation>利用者の管理</translation>
+    </message>
+    <message>
+        <source>Reading the audit trail</source>
+        <translation>監査ログの閲覧</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation>または</translation>
     </message>
 </context>
 <context>
@@ -396,6 +918,22 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>、</translation>
     </message>
     <message>
+        <source>the demo&apos;s own CNN (no weights shared with CLIP)</source>
+        <translation>デモ専用の CNN（CLIP と重みを共有しない）</translation>
+    </message>
+    <message>
+        <source>a linear probe on the vision model&apos;s features</source>
+        <translation>画像モデルの特徴に対する線形分類器</translation>
+    </message>
+    <message>
+        <source>a TorchScript model</source>
+        <translation>TorchScript モデル</translation>
+    </message>
+    <message>
+        <source>an ONNX model</source>
+        <translation>ONNX モデル</translation>
+    </message>
+    <message>
         <source>OFF</source>
         <translation>オフ</translation>
     </message>
@@ -464,10 +1002,6 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>レビュー済み部品から調整</translation>
     </message>
     <message>
-        <source>New prompt set (defence against a tampered vision model)</source>
-        <translation>新しいプロンプトセット（改ざんされた画像モデルへの防御）</translation>
-    </message>
-    <message>
         <source>Examples per class</source>
         <translation>クラスごとの例数</translation>
     </message>
@@ -526,6 +1060,26 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Prompt sets</source>
         <translation>プロンプトセット</translation>
+    </message>
+    <message>
+        <source>A new prompt set: a defence against a tampered vision model, tuned on reviewed parts.</source>
+        <translation>新しいプロンプトセット: 改ざんされた画像モデルへの防御。レビュー済みの部品で調整します。</translation>
+    </message>
+    <message>
+        <source>A CLIP checkpoint from your supplier, checked and recorded before the station uses it.</source>
+        <translation>供給元の CLIP チェックポイント。ステーションで使う前に検査して記録します。</translation>
+    </message>
+    <message>
+        <source>The reference bank is built from every reviewed part (and generated parts on the demo model) and calibrated on held-out frames. It takes a minute or two.</source>
+        <translation>参照データはレビュー済みのすべての部品（デモモデルでは生成した部品も）から作り、取り置いた画像で較正します。1～2 分かかります。</translation>
+    </message>
+    <message>
+        <source>Tune a new set</source>
+        <translation>新しいセットを調整</translation>
+    </message>
+    <message>
+        <source>Models, packs and input gate</source>
+        <translation>モデル・パック・入力ゲート</translation>
     </message>
     <message>
         <source>Pick a prompt set in the list first.</source>
@@ -830,16 +1384,18 @@ Check the camera connection and press Start again. Every part inspected so far i
         <source>{name}: OVERDUE since {when} (every {days} days; last {last})</source>
         <translation>{name}: {when} から期限切れ（{days} 日ごと、前回 {last}）</translation>
     </message>
+    <message numerus="yes">
+        <source>(%n later run(s) did not bite: they do not count)</source>
+        <translation>
+            <numerusform>（その後の %n 回は攻撃が効かず、数えません）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SelftestPage</name>
     <message>
         <source>Start attack test</source>
         <translation>攻撃試験を開始</translation>
-    </message>
-    <message>
-        <source>Attack test (PRM): could someone holding the public vision model make this station pass bad parts?</source>
-        <translation>攻撃試験 (PRM): 公開画像モデルを持つ者が、このステーションに不良品を合格させられるか？</translation>
     </message>
     <message>
         <source>Attack on</source>
@@ -870,10 +1426,6 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>バックドア検査を開始</translation>
     </message>
     <message>
-        <source>Backdoor probe: do small stickers, patterns or warps flip the vision model&apos;s answer?</source>
-        <translation>バックドア検査: 小さなシール、模様、ゆがみで画像モデルの答えが変わるか？</translation>
-    </message>
-    <message>
         <source>Run</source>
         <translation>実行</translation>
     </message>
@@ -902,12 +1454,20 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>報告書を書き出す…</translation>
     </message>
     <message>
+        <source>Attack test trend</source>
+        <translation>攻撃試験の推移</translation>
+    </message>
+    <message>
+        <source>Oldest left; hatched: an attack that did not bite, which says nothing.</source>
+        <translation>左が古い順。斜線: 攻撃が効かなかった実行（判断材料になりません）。</translation>
+    </message>
+    <message>
         <source>History (double-click a run to open it)</source>
         <translation>履歴（ダブルクリックで実行結果を開く）</translation>
     </message>
     <message>
-        <source>Attack test trend (oldest left; hatched: an attack that did not bite, which says nothing)</source>
-        <translation>攻撃試験の推移（左が古い。斜線: 攻撃が効かなかった回で、評価には使えない）</translation>
+        <source>{ineffective}: the vision model&apos;s answers barely moved, so these outcomes are no evidence</source>
+        <translation>{ineffective}: 画像モデルの答えがほとんど変わらなかったため、この結果は根拠になりません</translation>
     </message>
     <message>
         <source>Labelled folder (one sub-folder per class)</source>
@@ -950,12 +1510,16 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>攻撃試験 (PRM)</translation>
     </message>
     <message>
-        <source>Backdoor probe</source>
-        <translation>バックドア検査</translation>
+        <source>Could someone holding the public vision model make this station pass bad parts?</source>
+        <translation>公開されている画像モデルを持つ人が、このステーションに不良品を合格させられるか？</translation>
     </message>
     <message>
-        <source>{ineffective}: check A barely moved, so these outcomes are no evidence</source>
-        <translation>{ineffective}: 判定Aがほとんど変化しなかったため、この結果は根拠になりません</translation>
+        <source>Do small stickers, patterns or warps flip the vision model&apos;s answer?</source>
+        <translation>小さなシール・模様・ゆがみで画像モデルの答えが変わるか？</translation>
+    </message>
+    <message>
+        <source>Backdoor probe</source>
+        <translation>バックドア検査</translation>
     </message>
     <message>
         <source>defects passed</source>
@@ -1061,6 +1625,86 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>変化なし</translation>
     </message>
     <message>
+        <source>anywhere</source>
+        <translation>任意の位置</translation>
+    </message>
+    <message>
+        <source>in a corner</source>
+        <translation>隅</translation>
+    </message>
+    <message>
+        <source>in the centre</source>
+        <translation>中央</translation>
+    </message>
+    <message>
+        <source>attack ineffective: this run says nothing about the station</source>
+        <translation>攻撃が効かず: この実行はステーションについて何も示しません</translation>
+    </message>
+    <message>
+        <source>checkerboard sticker, {size} of the side, {where}</source>
+        <translation>市松模様のシール（一辺の {size}、{where}）</translation>
+    </message>
+    <message>
+        <source>logo sticker, {size} of the side, {where}</source>
+        <translation>ロゴのシール（一辺の {size}、{where}）</translation>
+    </message>
+    <message>
+        <source>pattern blended in at {size}</source>
+        <translation>模様の重ね合わせ（{size}）</translation>
+    </message>
+    <message>
+        <source>slight warp, strength {size}</source>
+        <translation>わずかなゆがみ（強さ {size}）</translation>
+    </message>
+    <message>
+        <source>trigger found by the search (without prompts)</source>
+        <translation>探索で見つけたトリガー（プロンプトなし）</translation>
+    </message>
+    <message>
+        <source>strength {strength}</source>
+        <translation>強さ {strength}</translation>
+    </message>
+    <message>
+        <source>trigger search: not run</source>
+        <translation>トリガー探索: 未実施</translation>
+    </message>
+    <message>
+        <source>the smallest trigger that flips the model covers {size} of the picture</source>
+        <translation>モデルの答えを変える最小のトリガーは画像の {size}</translation>
+    </message>
+    <message>
+        <source>no trigger found in {steps} steps</source>
+        <translation>{steps} 回の反復でトリガーは見つからず</translation>
+    </message>
+    <message>
+        <source>trigger search: {found}; not calibrated, so no verdict</source>
+        <translation>トリガー探索: {found}。較正がないため判定なし</translation>
+    </message>
+    <message>
+        <source>BACKDOOR INDICATED</source>
+        <translation>バックドアの疑いあり</translation>
+    </message>
+    <message>
+        <source>no backdoor indicated</source>
+        <translation>バックドアの兆候なし</translation>
+    </message>
+    <message>
+        <source>trigger search: {found} (threshold {threshold}, {fraction} of the clean demo model&apos;s {reference}): {verdict}</source>
+        <translation>トリガー探索: {found}（しきい値 {threshold} = 正常なデモモデルの {reference} の {fraction}）: {verdict}</translation>
+    </message>
+    <message>
+        <source>the threshold was calibrated on the clean demo model, not on this one</source>
+        <translation>しきい値はこのモデルではなく正常なデモモデルで較正</translation>
+    </message>
+    <message>
+        <source>this run&apos;s search settings differ from the calibration&apos;s</source>
+        <translation>この実行の探索設定は較正時と異なる</translation>
+    </message>
+    <message>
+        <source>({caveats}: indicative only)</source>
+        <translation>（{caveats}: 参考値）</translation>
+    </message>
+    <message>
         <source>the vision model&apos;s input (after the station&apos;s resize)</source>
         <translation>画像モデルへの入力（ステーションの縮小後）</translation>
     </message>
@@ -1116,6 +1760,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>表示名</translation>
     </message>
     <message>
+        <source>Name in Japanese</source>
+        <translation>日本語の名前</translation>
+    </message>
+    <message>
         <source>Good part?</source>
         <translation>良品？</translation>
     </message>
@@ -1132,12 +1780,8 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>選択したクラスを削除</translation>
     </message>
     <message>
-        <source>Classes (changes apply after a restart)</source>
-        <translation>クラス（変更は再起動後に反映）</translation>
-    </message>
-    <message>
-        <source>Decisions, camera and safety</source>
-        <translation>判定、カメラ、安全</translation>
+        <source>Changes to the classes apply after a restart.</source>
+        <translation>分類の変更は再起動後に有効になります。</translation>
     </message>
     <message>
         <source>Vision model: confidence needed (0.05-1)</source>
@@ -1180,6 +1824,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>無操作でサインアウトするまでの分数</translation>
     </message>
     <message>
+        <source>A part to check by hand stays on the live page for ... seconds (0 = until the operator confirms)</source>
+        <translation>要確認の部品をライブ画面に表示し続ける秒数（0 = オペレーターが確認するまで）</translation>
+    </message>
+    <message>
         <source>Attack test due every ... days (0 = not scheduled)</source>
         <translation>攻撃試験の実施間隔（日、0 = 予定なし）</translation>
     </message>
@@ -1190,6 +1838,22 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Language of the window (after a restart)</source>
         <translation>画面の言語（再起動後に反映）</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Decisions and fail-safe</source>
+        <translation>判定とフェイルセーフ</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>ステーション</translation>
     </message>
     <message>
         <source>Save settings</source>
@@ -1261,6 +1925,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Sign in</source>
         <translation>サインイン</translation>
+    </message>
+    <message>
+        <source>{message}.</source>
+        <translation>{message}。</translation>
     </message>
     <message>
         <source>Could not sign in: {error}</source>
@@ -1459,6 +2127,64 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>WAITING</source>
         <translation>待機中</translation>
+    </message>
+    <message>
+        <source>STOPPED</source>
+        <translation>停止中</translation>
+    </message>
+    <message>
+        <source>NOT SIGNED IN</source>
+        <translation>未サインイン</translation>
+    </message>
+    <message>
+        <source>WAITING FOR A PART</source>
+        <translation>部品待ち</translation>
+    </message>
+    <message>
+        <source>NO CAMERA</source>
+        <translation>カメラなし</translation>
+    </message>
+    <message>
+        <source>Part no. {id}</source>
+        <translation>部品番号 {id}</translation>
+    </message>
+    <message>
+        <source>The line is stopped: press Start</source>
+        <translation>ラインは停止中です。「開始」を押してください</translation>
+    </message>
+    <message>
+        <source>Sign in to run the line</source>
+        <translation>ラインを動かすにはサインインしてください</translation>
+    </message>
+    <message>
+        <source>No part in front of the camera</source>
+        <translation>カメラの前に部品がありません</translation>
+    </message>
+    <message>
+        <source>No picture: the line is stopped</source>
+        <translation>画像なし: ラインは停止中です</translation>
+    </message>
+    <message>
+        <source>No picture: nobody is signed in</source>
+        <translation>画像なし: 誰もサインインしていません</translation>
+    </message>
+    <message>
+        <source>Waiting for the next picture</source>
+        <translation>次の画像を待っています</translation>
+    </message>
+    <message>
+        <source>No picture from the camera</source>
+        <translation>カメラから画像が届きません</translation>
+    </message>
+    <message>
+        <source>Take part no. {id} off the line and put it in the review tray.</source>
+        <translation>部品番号 {id} をラインから外し、確認トレイに置いてください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Take these %n parts off the line and put them in the review tray: no. {ids}</source>
+        <translation>
+            <numerusform>この %n 個の部品をラインから外し、確認トレイに置いてください: 番号 {ids}</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -414,28 +414,28 @@ def banner_words(screen: Screen) -> tuple[str, str, str]:
     """(word, detail, colour) for the banner."""
     colour = BANNER_COLOURS[screen.show]
     if screen.show in (Show.PASS, Show.FAIL, Show.REVIEW):
-        part = _tr("Part no. {id}").format(id=screen.result.inspection_id)
+        part = QCoreApplication.translate("VerdictBanner", "Part no. {id}").format(id=screen.result.inspection_id)
         return verdict_words(str(screen.show)), part, colour
-    detail = {Show.STOPPED: _tr("The line is stopped: press Start"),
-              Show.SIGNED_OUT: _tr("Sign in to run the line"),
-              Show.WAITING: _tr("No part in front of the camera"),
+    detail = {Show.STOPPED: QCoreApplication.translate("VerdictBanner", "The line is stopped: press Start"),
+              Show.SIGNED_OUT: QCoreApplication.translate("VerdictBanner", "Sign in to run the line"),
+              Show.WAITING: QCoreApplication.translate("VerdictBanner", "No part in front of the camera"),
               Show.CAMERA_LOST: screen.camera_message}[screen.show]
     return _tr(BANNER_WORDS[screen.show]), detail, colour
 
 
 def picture_words(screen: Screen) -> str:
-    return {Show.STOPPED: _tr("No picture: the line is stopped"),
-            Show.SIGNED_OUT: _tr("No picture: nobody is signed in"),
-            Show.WAITING: _tr("Waiting for the next picture"),
-            Show.CAMERA_LOST: _tr("No picture from the camera")}.get(screen.show, "")
+    return {Show.STOPPED: QCoreApplication.translate("VerdictBanner", "No picture: the line is stopped"),
+            Show.SIGNED_OUT: QCoreApplication.translate("VerdictBanner", "No picture: nobody is signed in"),
+            Show.WAITING: QCoreApplication.translate("VerdictBanner", "Waiting for the next picture"),
+            Show.CAMERA_LOST: QCoreApplication.translate("VerdictBanner", "No picture from the camera")}.get(screen.show, "")
 
 
 def take_off_words(ids: list[int]) -> str:
     """What the operator does with parts that need a person."""
     if len(ids) == 1:
-        return _tr("Take part no. {id} off the line and put it in the review tray.").format(id=ids[0])
+        return QCoreApplication.translate("VerdictBanner", "Take part no. {id} off the line and put it in the review tray.").format(id=ids[0])
     shown = ", ".join(str(i) for i in ids[-6:])
-    return _tr("Take these %n parts off the line and put them in the review tray: no. {ids}", "", len(ids)).format(
+    return QCoreApplication.translate("VerdictBanner", "Take these %n parts off the line and put them in the review tray: no. {ids}", "", len(ids)).format(
         ids=shown if len(ids) <= 6 else "..., " + shown)
 
 
