@@ -1,8 +1,9 @@
-"""Screenshots of every page of the station window, for the README.
+"""Screenshots of every page of the station window, for the README, at the size of a line's 1024x768 panel.
 
-Run on a real X display (e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs/take_screenshots.py`).
-`--language ja` takes them of the Japanese window instead (docs/screens/ja-*.png; the live page while it
-runs); Japanese needs a font with Japanese glyphs (Debian: fonts-noto-cjk).
+Run on a real X display (e.g. `xvfb-run -s "-screen 0 1920x1080x24" python docs/take_screenshots.py`).
+`--language ja` takes them of the Japanese window instead (docs/screens/ja-*.png); Japanese needs a font with
+Japanese glyphs (Debian: fonts-noto-cjk). The live page is taken while it runs, as the operator sees it, and
+once more at 1920x1080 (live-1920.png).
 A demo station is filled first: a shift of simulated parts (some for review), a backdoor
 probe and an attack test, and a prompt set tuned from reviewed parts.
 """
@@ -82,22 +83,27 @@ def main() -> int:
         Pipeline(station).reset_failsafe(sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots"),
                                          note="after filling the demo station")
         window = build_window(station)
-        window.resize(1360, 860)
         window.show()
-        window.set_user(sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots"))
-        live = window.page("LivePage")
-        live.start()
-        settle(app, 4)
-        if prefix:  # the translated live page is shown running
-            window.screen().grabWindow(window.winId()).save(str(OUT / f"{prefix}live.png"))
-        live.stop_and_wait()
-        for name, file in [("LivePage", "live"), ("ReviewPage", "review"), ("SelftestPage", "selftests"),
-                           ("PromptsPage", "prompts"), ("SettingsPage", "settings"), ("UsersPage", "users")]:
-            if prefix and name == "LivePage":
-                continue
-            window.show_page(name)
+
+        def shoot(name: str, size=(1024, 768)) -> None:
+            window.resize(*size)
             settle(app, 1.5)
-            window.screen().grabWindow(window.winId()).save(str(OUT / f"{prefix}{file}.png"))
+            window.screen().grabWindow(window.winId(), 0, 0, *size).save(str(OUT / f"{prefix}{name}.png"))
+
+        window.set_user(sign_in(station.db, "operator", DEMO_PASSWORD, via="screenshots"))
+        live = window.page("LivePage")
+        station.config.source.fps = 6.0  # a camera's pace, as the demo station's
+        live.start()  # the operator's window: one page, no page list
+        settle(app, 4)
+        shoot("live")
+        shoot("live-1920", (1920, 1080))
+        live.stop_and_wait()
+        live.display.confirm()
+        window.set_user(sign_in(station.db, "manager", DEMO_PASSWORD, via="screenshots"))
+        for name, file in [("ReviewPage", "review"), ("SelftestPage", "selftests"), ("PromptsPage", "prompts"),
+                           ("SettingsPage", "settings"), ("UsersPage", "users")]:
+            window.show_page(name)
+            shoot(file)
         station.close()
     print(f"screenshots in {OUT}")
     return 0

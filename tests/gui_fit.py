@@ -12,6 +12,21 @@ from PySide6.QtWidgets import (
 from ui.touch import TOUCH_PX
 
 PANEL = (1024, 768)
+LONGEST_REASON = "manual mode, disagreement, low confidence A, low confidence B, no part / unfamiliar frame"
+
+
+def fake_result(verdict: str, inspection_id: int, reason: str = "", label_a: str = "washer/good",
+                label_b: str = "washer/dent"):
+    """An inspection result as the live page receives it (the pipeline's own types, nothing recorded)."""
+    import numpy as np
+
+    from station.capture import Frame
+    from station.decision import Decision, Opinion
+    from station.pipeline import InspectionResult
+
+    decision = Decision(verdict, reason, Opinion(label_a, 0.91), Opinion(label_b, 0.64))
+    return InspectionResult(inspection_id, Frame(np.zeros((64, 64, 3), np.uint8), inspection_id, "test"), decision,
+                            1.0, False)
 
 
 def _name(w: QWidget) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from gui_fit import PANEL, fits_panel, layout_problems
+from gui_fit import LONGEST_REASON, PANEL, fake_result, fits_panel, layout_problems
 from station.auth import create_user, sign_in
 from station.capture import Frame
 from station.pipeline import Pipeline
@@ -67,8 +67,14 @@ def test_every_page_fits_the_panel(qtbot, station, language, monkeypatch):
     show_on_panel(qtbot, window)
     problems = []
     live = window.page("LivePage")
-    live.start()  # the live page running, with a part held for a person (the longest words it shows)
+    live.display.hold_seconds = 0
+    live.start()
     qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 2, timeout=30_000)
+    problems += [f"LivePage running: {p}" for p in layout_problems(window)]
+    held = [fake_result("REVIEW", 100 + i, LONGEST_REASON) for i in range(7)]  # the longest words it shows
+    live.display.result(held[-1], held)
+    live.render()
+    problems += [f"LivePage holding: {p}" for p in layout_problems(window)]
     live.stop_and_wait()
     for name in window.pages:
         window.show_page(name)

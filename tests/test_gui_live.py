@@ -173,3 +173,29 @@ def test_signing_out_clears_the_screen(qtbot, live_window, monkeypatch):
     live.stop_and_wait()
     live_window.sign_out("user")
     assert live.banner.state == "signed out" and live.check_a_label.text() == "-"
+
+
+def test_the_layout_does_not_jump_between_verdicts(qtbot, live_window):
+    """PASS, FAIL, CHECK BY HAND (with its take-off notice and the longest reasons), STOPPED: the sign and the
+    picture keep their place."""
+    from gui_fit import LONGEST_REASON, fake_result
+
+    live = live_window.page("LivePage")
+    live_window.resize(1024, 768)
+    qtbot.wait(20)
+
+    def shown(verdict: str, i: int):
+        r = fake_result(verdict, i, LONGEST_REASON if verdict == "REVIEW" else "")
+        live.display.result(r, [r] if verdict == "REVIEW" else [])
+        live.render()
+        qtbot.wait(10)
+        return live.banner.geometry(), live.camera_view.geometry()
+
+    live.display.started()
+    places = {shown("PASS", 1), shown("FAIL", 2), shown("REVIEW", 3)}
+    assert live.take_off_box.isVisible() and live.reason_label.text()
+    live.display.stopped()
+    live.display.confirm()
+    live.render()
+    places.add((live.banner.geometry(), live.camera_view.geometry()))
+    assert len(places) == 1, places

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
@@ -21,6 +20,7 @@ from .context import AppContext
 from .i18n import configured_language, set_up_language
 from .jobs import Job
 from .main_window import MainWindow
+from .messages import error_words
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +60,24 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     app.setDesktopFileName("inspection-station")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "inspection-station.svg")))
     set_up_language(configured_language(data_dir))  # before any window: `[ui] language`, else the system's
+    with StopFromOutside() as stop:  # from here on, SIGTERM or Ctrl+C ends the station cleanly
+        return _run(app, Path(data_dir), demo, kiosk, stop)
+
+
+def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: "StopFromOutside") -> int:
     try:
-        station = open_station(app, Path(data_dir))
+        station = open_station(app, data_dir)
     except Exception as e:
         QMessageBox.critical(None, QCoreApplication.translate("App", "The station could not start"),
                              QCoreApplication.translate("App", "{error}\n\nFix this, then start the station again.")
-                             .format(error=e))
+                             .format(error=error_words(e)))
         return 1
+    if stop.asked:  # stopped while the models loaded
+        station.close()
+        return 0
     hint = ensure_demo_accounts(station.db) if demo else ""
     window = build_window(station, hint)
+    stop.window = window
     app.installEventFilter(window.idle_watcher)
     window.ctx.start_links()  # after the window: its header shows each link's state
     if kiosk:
@@ -76,32 +85,39 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     else:
         window.show()
     print(f"The station window is open on {data_dir}. {hint}".rstrip(), file=sys.stderr, flush=True)
-    with ended_by_signals(window):
-        try:
-            if not window.ask_sign_in():
-                return 0
-            return app.exec()
-        finally:
-            window.ctx.stop_links()
-            station.close()
-
-
-@contextmanager
-def ended_by_signals(window: MainWindow):
-    """SIGTERM or Ctrl+C (a service manager stopping the station, a shutdown) end the window as Quit would, without
-    asking: the line stops, every frame already taken is recorded, the user is signed out, and the exit code is 0."""
-    def end(signum, _frame) -> None:
-        log.info("signal %s: closing the station window", signum)
-        window.ending = True
-        QTimer.singleShot(0, window.end_now)  # in whichever event loop runs now (a sign-in dialog's, say)
-
-    previous = {sig: signal.signal(sig, end) for sig in (signal.SIGTERM, signal.SIGINT)}
-    wake = QTimer()  # Python runs signal handlers only between bytecodes: let it in while Qt waits
-    wake.timeout.connect(lambda: None)
-    wake.start(200)
     try:
-        yield
+        if not window.ask_sign_in():
+            return 0
+        return app.exec()
     finally:
-        wake.stop()
-        for sig, handler in previous.items():
+        window.ctx.stop_links()
+        station.close()
+
+
+class StopFromOutside:
+    """SIGTERM or Ctrl+C (a service manager stopping the station, a shutdown) end the window as Quit would, without
+    asking: the line stops, every frame already taken is recorded, the user is signed out, and the exit code is 0.
+    A stop that comes before the window is up ends the start instead."""
+
+    def __init__(self):
+        self.asked = False
+        self.window: MainWindow | None = None
+
+    def _end(self, signum, _frame) -> None:
+        log.info("signal %s: closing the station", signum)
+        self.asked = True
+        if self.window is not None:
+            self.window.ending = True
+            QTimer.singleShot(0, self.window.end_now)  # in whichever event loop runs now (a sign-in dialog's, say)
+
+    def __enter__(self) -> "StopFromOutside":
+        self._previous = {sig: signal.signal(sig, self._end) for sig in (signal.SIGTERM, signal.SIGINT)}
+        self._wake = QTimer()  # Python runs signal handlers only between bytecodes: let it in while Qt waits
+        self._wake.timeout.connect(lambda: None)
+        self._wake.start(200)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._wake.stop()
+        for sig, handler in self._previous.items():
             signal.signal(sig, handler)

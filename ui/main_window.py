@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
 
     def ask_sign_in(self, hint: str = "") -> bool:
         if self.ending:
+            self.close()
             return False
         dialog = SignInDialog(self.ctx.station, hint or self.sign_in_hint, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

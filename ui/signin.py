@@ -17,6 +17,7 @@ class SignInDialog(QDialog):
         self.user = None
         self.first_account = accounts.needs_first_account(station.db)
         self.setWindowTitle(self.tr("{station}: sign in").format(station=station.config.name))
+        self.setMinimumWidth(460)  # a box a gloved hand can use
         self.name_edit, self.password_edit, self.repeat_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)

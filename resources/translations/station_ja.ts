@@ -1169,6 +1169,34 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>このステーションの部品が丸ごと写っていない（部品なし／見慣れない画像）</translation>
     </message>
     <message>
+        <source>manual mode</source>
+        <translation>手動モード</translation>
+    </message>
+    <message>
+        <source>checks disagree</source>
+        <translation>判定が不一致</translation>
+    </message>
+    <message>
+        <source>vision model unsure</source>
+        <translation>画像モデルの確信度不足</translation>
+    </message>
+    <message>
+        <source>second check unsure</source>
+        <translation>第2判定の確信度不足</translation>
+    </message>
+    <message>
+        <source>no whole part in view</source>
+        <translation>部品が丸ごと写っていない</translation>
+    </message>
+    <message>
+        <source>To check by hand: {reasons}</source>
+        <translation>要確認の理由: {reasons}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source> and </source>
         <translation>、</translation>
     </message>

@@ -71,7 +71,7 @@ def ensure_demo_accounts(db) -> str:
             for name, role in DEMO_ACCOUNTS:
                 made = create_user(s, name, role, DEMO_PASSWORD, manager, display_name=f"demo {role}", demo=True)
                 manager = manager or made
-    return Message("demo.accounts", names=", ".join(name for name, _ in DEMO_ACCOUNTS), password=DEMO_PASSWORD)
+    return Message("demo.accounts", names=", ".join(name for name, _ in reversed(DEMO_ACCOUNTS)), password=DEMO_PASSWORD)
 
 
 def accounts(db, user: User | None) -> list[Account]:

@@ -117,10 +117,12 @@ class LivePage(QWidget):
         big.setPointSize(13)
         self.check_a_label, self.check_b_label, self.reason_label = QLabel("-"), QLabel("-"), QLabel("")
         for lbl in (self.check_a_label, self.check_b_label, self.reason_label):
-            lbl.setFont(big)
             lbl.setWordWrap(True)
             lbl.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.reason_label.setMinimumHeight(2 * QFontMetrics(big).lineSpacing() + 4)  # two lines, always: no jumps
+        for lbl in (self.check_a_label, self.check_b_label):
+            lbl.setFont(big)
+        # fixed room for the longest reasons (three lines at 1024x768): a verdict never moves the sign
+        self.reason_label.setFixedHeight(3 * self.reason_label.fontMetrics().lineSpacing() + 4)
         checks = QGroupBox(self.tr("What the two checks see"))
         grid = QGridLayout(checks)
         grid.addWidget(QLabel(self.tr("Vision model:")), 0, 0)
@@ -146,7 +148,8 @@ class LivePage(QWidget):
         cgrid.setColumnStretch(3, 1)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.status_label.setFixedHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
 
         right = QVBoxLayout()
         right.addWidget(self.banner, 1)
@@ -327,7 +330,7 @@ class LivePage(QWidget):
             label=names.get(d.a.label, d.a.label), confidence=f"{d.a.confidence:.0%}"))
         self.check_b_label.setText(self.tr("{label}  ({confidence} sure)").format(
             label=names.get(d.b.label, d.b.label), confidence=f"{d.b.confidence:.0%}"))
-        self.reason_label.setText(reason_words(d.reason))
+        self.reason_label.setText(short_reasons(d.reason))
 
     # ----------------------------------------------------------------- what the operator sees
     def render(self) -> None:
@@ -447,6 +450,25 @@ _REASON_WORDS = {  # the decision's reason codes (data) and their words, transla
     "no part / unfamiliar frame": QT_TRANSLATE_NOOP(
         "Reasons", "no whole part like this station's is in view (no part / unfamiliar frame)"),
 }
+
+
+_SHORT_REASONS = {  # for the live page, where a glance must do
+    "manual mode": QT_TRANSLATE_NOOP("Reasons", "manual mode"),
+    "disagreement": QT_TRANSLATE_NOOP("Reasons", "checks disagree"),
+    "low confidence A": QT_TRANSLATE_NOOP("Reasons", "vision model unsure"),
+    "low confidence B": QT_TRANSLATE_NOOP("Reasons", "second check unsure"),
+    "no part / unfamiliar frame": QT_TRANSLATE_NOOP("Reasons", "no whole part in view"),
+}
+
+
+def short_reasons(reason: str) -> str:
+    """The reasons in a few words each: 'To check by hand: checks disagree, vision model unsure'."""
+    if not reason:
+        return ""
+    words = [QCoreApplication.translate("Reasons", _SHORT_REASONS[r.strip()]) if r.strip() in _SHORT_REASONS
+             else r.strip() for r in reason.split(",")]
+    return QCoreApplication.translate("Reasons", "To check by hand: {reasons}").format(
+        reasons=QCoreApplication.translate("Reasons", ", ").join(words))
 
 
 def reason_words(reason: str, sentence: bool = True) -> str:
