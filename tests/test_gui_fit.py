@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from gui_fit import LONGEST_REASON, PANEL, fake_result, fits_panel, layout_problems
 from station.auth import create_user, sign_in
+from station.messages import Message
 from station.capture import Frame
 from station.pipeline import Pipeline
 from station.runtime import Station
@@ -16,6 +17,7 @@ from station.synth.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui import i18n
 from ui.app import build_window
+from ui.messages import words
 from ui.pack_import import PackConfirmDialog
 from ui.pages.prompts import ImportModelDialog
 from ui.pages.selftests import RunDialog
@@ -81,11 +83,19 @@ def test_every_page_fits_the_panel(qtbot, station, language, monkeypatch):
         page = window.page(name)
         if name == "ReviewPage":
             qtbot.waitUntil(lambda: page.shown is not None, timeout=20_000)
+        progress = getattr(page, "progress", None)
+        if progress is not None:  # long work running, with the longest progress lines the station sends
+            progress.begin("...")
+            progress.update_progress(3, 8, words(Message(
+                "probe.progress", variant="badnet-0.16-centre (without prompts)", trigger="badnet-0.16-centre",
+                setting="without prompts", passed=0.125, passed_over=0.125, asr_over=0.5, to_class="washer/dent")))
         for tabs in [getattr(page, "tabs", None), getattr(page, "tests", None)]:
             for i in range(tabs.count() if tabs is not None else 0):
                 tabs.setCurrentIndex(i)
                 problems += [f"{name} tab {i}: {p}" for p in fits_panel(window) + layout_problems(window)]
         problems += [f"{name}: {p}" for p in fits_panel(window) + layout_problems(window)]
+        if progress is not None:
+            progress.end()
     assert not problems, "\n".join(problems)
     window.close()
 

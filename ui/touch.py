@@ -27,6 +27,8 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
     border: 3px solid {FOCUS}; padding: 1px 4px;
 }}
+QSpinBox, QDoubleSpinBox {{ padding: 0px 6px; min-height: {TOUCH_PX - 5}px; }}  /* the box adds 5 px */
+QSpinBox:focus, QDoubleSpinBox:focus {{ padding: 0px 4px; }}
 QLineEdit:disabled, QComboBox:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled {{
     color: #80868b; background: #f1f3f4;
 }}

@@ -74,6 +74,7 @@ def tidy_form(parent: QWidget, question: str = "") -> QFormLayout:
     form = QFormLayout()
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setVerticalSpacing(4)  # the fields are tall already
     outer.addLayout(form)
     outer.addStretch(1)
     return form
@@ -158,21 +159,26 @@ class ImageView(QGraphicsView):
 
 
 class ProgressPanel(QWidget):
-    """A progress bar with a Cancel button, hidden when nothing runs."""
+    """What runs (two lines, the page's width) over a progress bar with a Cancel button; hidden when nothing runs."""
 
     cancel_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout()
         self.bar = QProgressBar()
         self.label = QLabel()
+        self.label.setWordWrap(True)  # a long progress line never widens the page
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._cancel)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.bar, 2)
+        layout.addWidget(self.bar, 1)
         layout.addWidget(self.cancel_button)
+        outer.addWidget(self.label)
+        outer.addLayout(layout)
         self.hide()
 
     def begin(self, text: str) -> None:

@@ -1912,6 +1912,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>変更はありません。</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Saved: {changes}</source>
         <translation>保存しました: {changes}</translation>
     </message>

@@ -80,25 +80,26 @@ class SettingsPage(QWidget):
         self.language = QComboBox()
         for value in LANGUAGE_SETTINGS:
             self.language.addItem(self.tr(LANGUAGE_WORDS[value]) if value == "auto" else LANGUAGE_WORDS[value], value)
+        self.setting_names = {"classes": self.tr("Classes")}
         decisions, camera, station = QWidget(), QWidget(), QWidget()
         form = tidy_form(decisions)
-        form.addRow(self.tr("Vision model: confidence needed (0.05-1)"), self.conf_a)
-        form.addRow(self.tr("Second check: confidence needed (0.05-1)"), self.conf_b)
-        form.addRow(self.tr("Fail-safe: parts looked at"), self.window_spin)
-        form.addRow(self.tr("Fail-safe: share to review that trips it"), self.share)
-        form.addRow(self.tr("Fail-safe: fewest parts before it can trip"), self.min_frames)
+        self._row(form, "thresholds.conf_a", self.tr("Vision model: confidence needed (0.05-1)"), self.conf_a)
+        self._row(form, "thresholds.conf_b", self.tr("Second check: confidence needed (0.05-1)"), self.conf_b)
+        self._row(form, "failsafe.window", self.tr("Fail-safe: parts looked at"), self.window_spin)
+        self._row(form, "failsafe.max_review_share", self.tr("Fail-safe: share to review that trips it"), self.share)
+        self._row(form, "failsafe.min_frames", self.tr("Fail-safe: fewest parts before it can trip"), self.min_frames)
         form = tidy_form(camera)
-        form.addRow(self.tr("Camera kind"), self.source_kind)
-        form.addRow(self.tr("Camera address, number or path"), self.source_target)
-        form.addRow(self.tr("Frames per second (0 = as fast as possible)"), self.fps)
-        form.addRow(self.tr("Simulated camera: share of defective parts"), self.defect_rate)
+        self._row(form, "source.kind", self.tr("Camera kind"), self.source_kind)
+        self._row(form, "source.target", self.tr("Camera address, number or path"), self.source_target)
+        self._row(form, "source.fps", self.tr("Frames per second (0 = as fast as possible)"), self.fps)
+        self._row(form, "source.defect_rate", self.tr("Simulated camera: share of defective parts"), self.defect_rate)
         form = tidy_form(station)
-        form.addRow(self.tr("Sign out after this many idle minutes"), self.idle)
-        form.addRow(self.tr("A part to check by hand stays on the live page for ... seconds (0 = until the operator "
+        self._row(form, "ui.idle_signout_minutes", self.tr("Sign out after this many idle minutes"), self.idle)
+        self._row(form, "ui.review_hold_seconds", self.tr("A part to check by hand stays on the live page for ... seconds (0 = until the operator "
                             "confirms)"), self.hold)
-        form.addRow(self.tr("Attack test due every ... days (0 = not scheduled)"), self.prm_days)
-        form.addRow(self.tr("Backdoor probe due every ... days (0 = not scheduled)"), self.backdoor_days)
-        form.addRow(self.tr("Language of the window (after a restart)"), self.language)
+        self._row(form, "schedule.prm_every_days", self.tr("Attack test due every ... days (0 = not scheduled)"), self.prm_days)
+        self._row(form, "schedule.backdoor_every_days", self.tr("Backdoor probe due every ... days (0 = not scheduled)"), self.backdoor_days)
+        self._row(form, "ui.language", self.tr("Language of the window (after a restart)"), self.language)
         self.tabs = QTabWidget()
         self.tabs.addTab(class_box, self.tr("Classes"))
         self.tabs.addTab(decisions, self.tr("Decisions and fail-safe"))
@@ -118,6 +119,11 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.load()
+
+    def _row(self, form, key: str, label: str, field) -> None:
+        """A form row whose words also name the setting when it is saved ('Saved: Camera kind, ...')."""
+        self.setting_names[key] = label
+        form.addRow(label, field)
 
     def _add_class_row(self, c: ClassSpec) -> None:
         r = self.classes.rowCount()
@@ -186,8 +192,12 @@ class SettingsPage(QWidget):
             return
         later = applied.restart_needed
         self.ctx.events.settings_changed.emit()
-        text = self.tr("Saved: {changes}").format(changes=", ".join(applied.changed))
+        def named(keys) -> str:
+            return self.tr(", ").join(self.setting_names.get("classes" if k.startswith("classes") else k, k)
+                                      for k in keys)
+
+        text = self.tr("Saved: {changes}").format(changes=named(applied.changed))
         if later:
             text += "\n\n" + self.tr("These take effect after the station is restarted: {changes}").format(
-                changes=", ".join(later))
+                changes=named(later))
         QMessageBox.information(self, self.tr("Settings saved"), text)
