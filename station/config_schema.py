@@ -23,6 +23,7 @@ from pydantic.dataclasses import dataclass
 
 from .errors import StationError
 from .synth.catalog import FAMILY_BY_KEY, PartClass
+from .messages import Message
 
 CHECK_B_KINDS = ("demo_cnn", "linear_probe", "torchscript", "onnx")
 SOURCE_KINDS = ("synthetic", "folder", "video", "camera", "rtsp")
@@ -65,7 +66,7 @@ def one_of(values: tuple[str, ...]):
 
 def _not_blank(text: str) -> str:
     if not text.strip():
-        raise ValueError("blank text")
+        raise ValueError(Message("settings.blank"))
     return text
 
 
@@ -219,7 +220,7 @@ class FailSafe:
     @model_validator(mode="after")
     def _fits_window(self):
         if self.min_frames > self.window:
-            raise ValueError(f"[failsafe] min_frames must be at most window ({self.window}), got {self.min_frames}")
+            raise ValueError(Message("settings.min_frames", window=self.window, min_frames=self.min_frames))
         return self
 
 
@@ -238,7 +239,7 @@ class SourceSpec:
     @model_validator(mode="after")
     def _has_target(self):
         if self.kind != "synthetic" and not self.target:
-            raise ValueError(f"[source] kind = '{self.kind}' needs a target (path, camera number or URL)")
+            raise ValueError(Message("settings.source_target", kind=self.kind))
         return self
 
 
@@ -361,13 +362,13 @@ class StationConfig:
     def _classes_can_decide(self):
         keys = [c.key for c in self.classes]
         if len(self.classes) < 2:
-            raise ValueError("at least two [[classes]] are needed (one good, one defect)")
+            raise ValueError(Message("settings.too_few_classes"))
         if len(set(keys)) != len(keys):
-            raise ValueError(f"class keys must be unique; repeated: {sorted({k for k in keys if keys.count(k) > 1})}")
+            raise ValueError(Message("settings.repeated_keys", keys=sorted({k for k in keys if keys.count(k) > 1})))
         if not any(c.good for c in self.classes):
-            raise ValueError("no class is marked good = true; the station could never PASS a part")
+            raise ValueError(Message("settings.no_good_class"))
         if all(c.good for c in self.classes):
-            raise ValueError("every class is marked good; the station could never FAIL a part")
+            raise ValueError(Message("settings.all_good"))
         return self
 
     def to_dict(self) -> dict:

@@ -62,6 +62,14 @@ ENGLISH: dict[str, str] = {
     "auth.last_manager_role": "'{user}' is the last active manager; make someone else a manager first",
     "auth.last_manager_off": "'{user}' is the last active manager; the station would have no one to manage it",
     "demo.accounts": "Demo accounts: {names}; password '{password}'.",
+    # ------------------------------------------------------------- settings (rules across several keys)
+    "settings.min_frames": "[failsafe] min_frames must be at most window ({window}), got {min_frames}",
+    "settings.source_target": "[source] kind = '{kind}' needs a target (path, camera number or URL)",
+    "settings.too_few_classes": "at least two [[classes]] are needed (one good, one defect)",
+    "settings.repeated_keys": "class keys must be unique; repeated: {keys}",
+    "settings.no_good_class": "no class is marked good = true; the station could never PASS a part",
+    "settings.all_good": "every class is marked good; the station could never FAIL a part",
+    "settings.blank": "blank text",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
     "review.unknown_class": "unknown class '{label}'; choose one of {classes}",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import open_clip
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QListWidget, QMessageBox, QTableWidget, QWidget,
 )
@@ -253,6 +254,19 @@ def test_errors_a_person_meets_read_in_japanese(qtbot, japanese, station, messag
         open_source("folder", str(tmp_path / "nowhere"))
     assert "画像フォルダー" in error_words(missing.value) and not english_words(error_words(missing.value),
                                                                          [str(tmp_path / "nowhere")])
+    from station.config import ConfigError
+    from ui.pages.settings import GOOD_COLUMN
+
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.set_user(sign_in(station.db, "boss", PW, via="test"))
+    settings = window.page("SettingsPage")
+    for r in range(settings.classes.rowCount()):  # no good class: refused, in the window's words
+        settings.classes.item(r, GOOD_COLUMN).setCheckState(Qt.CheckState.Unchecked)
+    with pytest.raises(ConfigError) as refused:
+        settings.edited()
+    text = error_words(refused.value)
+    assert "合格" in text and not english_words(text, [])
 
 
 def test_the_shipped_translation_is_current_and_complete(tmp_path):

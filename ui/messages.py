@@ -76,6 +76,18 @@ WORDS: dict[str, str] = {
     "auth.last_manager_off": QT_TRANSLATE_NOOP("Messages", "{user} is the last active manager; the station would "
                                                            "have no one to manage it"),
     "demo.accounts": QT_TRANSLATE_NOOP("Messages", "Demo accounts: {names}; the password is '{password}'."),
+    "settings.min_frames": QT_TRANSLATE_NOOP("Messages", "Fail-safe: the fewest parts before it can trip ({min_frames}) "
+                                                         "must be at most the parts looked at ({window})"),
+    "settings.source_target": QT_TRANSLATE_NOOP("Messages", "{kind} needs a camera address, number or path"),
+    "settings.too_few_classes": QT_TRANSLATE_NOOP("Messages", "At least two classes are needed (one good, one "
+                                                              "defect)"),
+    "settings.repeated_keys": QT_TRANSLATE_NOOP("Messages", "Each class needs its own key; repeated: {keys}"),
+    "settings.no_good_class": QT_TRANSLATE_NOOP("Messages", "No class is marked good: the station could never PASS a "
+                                                            "part. Tick 'Good part?' for the good class"),
+    "settings.all_good": QT_TRANSLATE_NOOP("Messages", "Every class is marked good: the station could never FAIL a "
+                                                       "part"),
+    "settings.blank": QT_TRANSLATE_NOOP("Messages", "A class's key, name or prompt text is empty: fill it in on the "
+                                                    "Classes tab"),
     "review.no_such_part": QT_TRANSLATE_NOOP("Messages", "Part no. {id} does not exist"),
     "review.unknown_class": QT_TRANSLATE_NOOP("Messages", "'{label}' is not one of this station's classes"),
     "review.decided_automatically": QT_TRANSLATE_NOOP("Messages", "Part no. {id} was decided automatically "
@@ -203,7 +215,20 @@ def error_words(error) -> str:
     coded = message_of(error)
     if coded is not None:
         return words(coded)
-    return str(error) or type(error).__name__
+    found = _settings_rules(error)
+    return found or str(error) or type(error).__name__
+
+
+def _settings_rules(error) -> str:
+    """A refused setting (ConfigError) by the rules it broke, when each rule said why with a Message."""
+    said = []
+    for err in getattr(error, "errors", None) or []:
+        cause = err.get("ctx", {}).get("error") if isinstance(err, dict) else None
+        coded = message_of(cause) if isinstance(cause, BaseException) else None
+        if coded is None:
+            return ""  # a rule the window cannot word: the station's own sentence says it
+        said.append(words(coded))
+    return "; ".join(dict.fromkeys(said))
 
 
 def source_description(source) -> str:

@@ -221,7 +221,9 @@ class TrendChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("white"))
-        left, top, right, bottom = 40, 10, self.width() - 10, self.height() - 24
+        legend = self._legend_rows(p.fontMetrics())  # as many rows as the names need at this width
+        left, top, right = 40, 10, self.width() - 10
+        bottom = self.height() - 8 - p.fontMetrics().lineSpacing() * len(legend)
         p.setPen(QPen(QColor("#bbbbbb")))
         for frac in (0.0, 0.5, 1.0):
             y = bottom - frac * (bottom - top)
@@ -236,7 +238,6 @@ class TrendChart(QWidget):
             if weak:  # the run says nothing: shown, but never as a clean result
                 x = left + i * step
                 p.fillRect(int(x - 6), top, 12, bottom - top, QBrush(QColor("#999999"), Qt.BrushStyle.BDiagPattern))
-        legend_x = left
         for name, (colour, values) in self.series.items():
             pen = QPen(QColor(colour))
             pen.setWidth(2)
@@ -246,8 +247,22 @@ class TrendChart(QWidget):
                 p.drawLine(a, b)
             for pt in points:
                 p.drawEllipse(pt, 3, 3)
-            p.drawText(legend_x, self.height() - 6, name)
-            legend_x += p.fontMetrics().horizontalAdvance(name) + 20
+        for row, entries in enumerate(legend):
+            y = bottom + 4 + p.fontMetrics().ascent() + row * p.fontMetrics().lineSpacing()
+            for x, name, colour in entries:
+                p.setPen(QPen(QColor(colour)))
+                p.drawText(x, y, name)
+
+    def _legend_rows(self, metrics) -> list[list[tuple[int, str, str]]]:
+        rows, x = [[]], 40
+        for name, (colour, _) in self.series.items():
+            width = metrics.horizontalAdvance(name)
+            if rows[-1] and x + width > self.width() - 10:
+                rows.append([])
+                x = 40
+            rows[-1].append((x, name, colour))
+            x += width + 20
+        return rows if rows[0] else []
 
 
 class ScheduleNotice(QLabel):

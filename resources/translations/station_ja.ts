@@ -644,6 +644,34 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>デモ用アカウント: {names}（パスワードは「{password}」）。</translation>
     </message>
     <message>
+        <source>Fail-safe: the fewest parts before it can trip ({min_frames}) must be at most the parts looked at ({window})</source>
+        <translation>フェイルセーフ: 作動までの最少部品数（{min_frames}）は対象とする部品数（{window}）以下にしてください</translation>
+    </message>
+    <message>
+        <source>{kind} needs a camera address, number or path</source>
+        <translation>{kind}にはカメラのアドレス・番号・パスが必要です</translation>
+    </message>
+    <message>
+        <source>At least two classes are needed (one good, one defect)</source>
+        <translation>分類は 2 つ以上必要です（良品 1 つ、不良 1 つ）</translation>
+    </message>
+    <message>
+        <source>Each class needs its own key; repeated: {keys}</source>
+        <translation>分類のキーは重複できません。重複: {keys}</translation>
+    </message>
+    <message>
+        <source>No class is marked good: the station could never PASS a part. Tick &apos;Good part?&apos; for the good class</source>
+        <translation>良品の分類がありません。これではどの部品も合格になりません。良品の分類の「良品？」に印を付けてください</translation>
+    </message>
+    <message>
+        <source>Every class is marked good: the station could never FAIL a part</source>
+        <translation>すべての分類が良品です。これではどの部品も不合格になりません</translation>
+    </message>
+    <message>
+        <source>A class&apos;s key, name or prompt text is empty: fill it in on the Classes tab</source>
+        <translation>分類のキー・名前・プロンプト文のどれかが空です。「分類」タブで入力してください</translation>
+    </message>
+    <message>
         <source>Part no. {id} does not exist</source>
         <translation>部品番号 {id} はありません</translation>
     </message>

@@ -104,6 +104,7 @@ class SelftestPage(QWidget):
         self.history = RecordTable([self.tr("Run"), self.tr("Started"), self.tr("Test"), self.tr("Status"),
                                    self.tr("Result")], stretch=4)
         self.history.setWordWrap(True)
+        self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
         self.history.setColumnWidth(0, 48)
         self.history.setColumnWidth(1, 130)
         self.history.doubleClicked.connect(self.open_run)
@@ -236,6 +237,7 @@ class SelftestPage(QWidget):
             return items
 
         self.history.set_records(self.runs, cells)  # the highlighted run stays highlighted as new runs arrive
+        self.history.resizeRowsToContents()  # a whole summary, however many lines it takes
         prm = [r for r in reversed(self.runs) if r.kind == "prm" and r.summary.get("by_eps")]
 
         def first(run, key):
