@@ -25,3 +25,21 @@ def demo_dir() -> Path:
     from station.paths import demo_models_dir
 
     return demo_models_dir()
+
+
+PW = "correct horse"  # every account of the `station` fixture
+
+
+@pytest.fixture
+def station(tmp_path):
+    """A new station with a manager (boss, shown as "Bo Ss"), a reviewer (rita) and an operator (otto)."""
+    from station.auth import create_user
+    from station.runtime import Station
+
+    st = Station.open(tmp_path / "data")
+    with st.db.transaction() as s:
+        boss = create_user(s, "boss", "manager", PW, None, display_name="Bo Ss")
+        create_user(s, "rita", "reviewer", PW, boss)
+        create_user(s, "otto", "operator", PW, boss)
+    yield st
+    st.close()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import func, select
 
 from station import review
-from station.auth import create_user, sign_in
+from station.auth import sign_in
 from station.capture import Frame
 from station.config import CONFIG_NAME
 from station.pipeline import Pipeline
@@ -22,7 +22,7 @@ from ui.app import build_window
 from ui.pages.settings import GOOD_COLUMN
 from ui.signin import SignInDialog
 
-PW = "correct horse"
+from conftest import PW
 
 
 @pytest.fixture
@@ -41,17 +41,6 @@ def messages(monkeypatch):
     monkeypatch.setattr(QMessageBox, "critical", box("critical"))
     monkeypatch.setattr(QMessageBox, "question", box("question", QMessageBox.StandardButton.Yes))
     return seen
-
-
-@pytest.fixture
-def station(tmp_path):
-    st = Station.open(tmp_path / "data")
-    with st.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", PW, None)
-        create_user(s, "rita", "reviewer", PW, boss)
-        create_user(s, "otto", "operator", PW, boss)
-    yield st
-    st.close()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from station.synth.samples import draw_sample
 from ui import i18n
 from ui.app import build_window
 from ui.messages import words
-from ui.pack_import import PackConfirmDialog
 from ui.pages.prompts import ImportModelDialog
 from ui.pages.selftests import RunDialog
 from ui.pages.users import AddUserDialog

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QListWidget, QMessageBox, QTableWidget, QWidget,
 )
 
-from station.auth import create_user, sign_in
+from station.auth import sign_in
 from station.config import ConfigError, UiSpec
 from station.pipeline import Pipeline
 from station.runtime import Station
@@ -38,7 +38,7 @@ from ui.signin import SignInDialog
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSLATIONS = REPO / "resources" / "translations"
-PW = "correct horse"
+from conftest import PW
 # Terms a Japanese factory UI writes in Latin letters, and names of languages shown by their own name
 ALLOWED = {"CLIP", "RVPT", "PRM", "OPC", "UA", "Modbus", "TCP", "PLC", "ID", "sha256", "ViT", "HTML", "CSV", "URL",
            "RTSP", "rtsp", "fps", "px", "UTC", "IT", "png", "jpg", "English", "Japanese", "CNN", "TorchScript", "ONNX"}
@@ -93,17 +93,6 @@ def japanese(qapp):
     assert i18n.install_translators("ja"), "resources/translations/station_ja.qm is missing: run `make translations`"
     yield
     i18n.remove_translators()
-
-
-@pytest.fixture
-def station(tmp_path):
-    st = Station.open(tmp_path / "data")
-    with st.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", PW, None, display_name="Bo Ss")
-        create_user(s, "rita", "reviewer", PW, boss)
-        create_user(s, "otto", "operator", PW, boss)
-    yield st
-    st.close()
 
 
 @pytest.fixture

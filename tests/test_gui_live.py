@@ -12,15 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from station.auth import create_user, sign_in
-from station.runtime import Station
+from station.auth import sign_in
 from station.storage.models import Inspection
 from station.synth.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.live_display import LiveDisplay, Show
 
-PW = "correct horse"
+from conftest import PW
 
 
 # ----------------------------------------------------------------- the rules, on a clock of the test's own
@@ -103,16 +102,6 @@ def test_a_part_for_a_person_holds_the_banner_until_confirmed_or_the_time_is_up(
 
 
 # ----------------------------------------------------------------- the real page
-
-@pytest.fixture
-def station(tmp_path):
-    st = Station.open(tmp_path / "data")
-    with st.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", PW, None)
-        create_user(s, "otto", "operator", PW, boss)
-    yield st
-    st.close()
-
 
 @pytest.fixture
 def live_window(qtbot, station, monkeypatch):

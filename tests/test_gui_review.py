@@ -14,7 +14,6 @@ from sqlalchemy import select
 from station.auth import create_user, sign_in
 from station.capture import Frame
 from station.pipeline import Pipeline
-from station.runtime import Station
 from station.service import review_queue
 from station.storage.models import Inspection, Review, User
 from station.synth.catalog import CLASS_INDEX
@@ -22,27 +21,22 @@ from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.pages import review as review_page
 
-PW = "correct horse"
+from conftest import PW
 KEYS = {Qt.Key.Key_1: "washer/good", Qt.Key.Key_2: "washer/scratch", Qt.Key.Key_3: "washer/crack",
         Qt.Key.Key_4: "washer/stain", Qt.Key.Key_5: "washer/dent", Qt.Key.Key_X: "no-part"}
 SHOWN = re.compile(r"Part no\. (\d+)")
 
 
 @pytest.fixture
-def station(tmp_path):
-    st = Station.open(tmp_path / "data")
-    with st.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", PW, None)
-        create_user(s, "rita", "reviewer", PW, boss)
-        create_user(s, "otto", "operator", PW, boss)
+def station(station):
+    st = station
     st.config.thresholds.conf_a = 1.0  # nothing is sure enough: every part waits for a person
     keys = list(CLASS_INDEX)[:5]
     frames = [Frame(draw_sample(21, i, 256, class_index=CLASS_INDEX[keys[i % 5]]).image, i, f"t#{i}")
               for i in range(40)]
     Pipeline(st, operator=sign_in(st.db, "otto", PW, via="test"), source_name="test").inspect(frames)
     st.config.thresholds.conf_a = 0.5
-    yield st
-    st.close()
+    return st
 
 
 def on_screen(page) -> int | None:
@@ -91,8 +85,7 @@ def test_every_key_decides_the_part_on_screen(qtbot, station, monkeypatch, seed)
         if action < 0.08:
             qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
         elif action < 0.14:  # another reviewer decides a waiting part, sometimes the one on screen here
-            with station.db.session() as s:
-                waiting = [r.id for r in review_queue.queue_page(station, limit=12)[0]]
+            waiting = [r.id for r in review_queue.queue_page(station, limit=12)[0]]
             target = rng.choice(waiting)
             review_queue.decide(station, boss, target, "washer/good")
             elsewhere.add(target)
