@@ -47,7 +47,8 @@ def _shown(w: QWidget, root: QWidget) -> bool:
 
 def layout_problems(root: QWidget, touch: bool = True) -> list[str]:
     """Every widget of `root` (a window, shown and laid out) that is cut, clipped, off-screen or too small."""
-    QApplication.processEvents()
+    for _ in range(5):  # a page or tab just switched to lays itself out over a few turns of the event loop
+        QApplication.processEvents()
     problems = []
     window = QRect(0, 0, root.width(), root.height())
     for w in root.findChildren(QWidget):
