@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +22,9 @@ class Reason(StrEnum):
     DISAGREEMENT = "disagreement"
     LOW_CONFIDENCE_A = "low confidence A"
     LOW_CONFIDENCE_B = "low confidence B"
+    INVALID_A = "no valid output A"  # check A gave no probability (NaN, infinite, out of 0..1): a broken model
+    INVALID_B = "no valid output B"
+    ERROR = "inspection error"  # the checks could not run on the frame; the error follows after ': '
 
 
 PASS, FAIL, REVIEW = Verdict.PASS, Verdict.FAIL, Verdict.REVIEW
@@ -48,14 +52,26 @@ class Decision:
 def reasons_of(reason: str) -> tuple[Reason, ...]:
     """The stored reason text as typed reasons (an unknown word from an older version is left out)."""
     known = {r.value: r for r in Reason}
-    return tuple(known[w] for w in reason.split(", ") if w in known)
+    return tuple(known[w.split(": ", 1)[0]] for w in reason.split(", ") if w.split(": ", 1)[0] in known)
+
+
+def valid_confidence(value: float) -> bool:
+    """A probability a check may be trusted to have computed: a finite number from 0 to 1."""
+    return isinstance(value, float) and math.isfinite(value) and 0.0 <= value <= 1.0 + 1e-6
+
+
+def error_reason(error: BaseException) -> str:
+    """The ERROR reason naming what went wrong, kept to one stored reason (no ', ' inside) of bounded length."""
+    text = f"{type(error).__name__}: {error}".replace(", ", "; ").replace("\n", " ")
+    return f"{Reason.ERROR.value}: {text}"[:400]
 
 
 def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b: float,
            manual_mode: bool = False, part_in_view: bool = True) -> Decision:
     """PASS or FAIL only when the input gate saw a part and both checks name its class with enough confidence.
 
-    A confidence that is not a number (NaN) never counts as enough."""
+    A confidence that is not a probability (NaN, infinite, outside 0..1) never counts: the frame goes to review
+    with the check named as giving no valid output."""
     reasons = []
     if manual_mode:
         reasons.append(Reason.MANUAL_MODE)
@@ -63,9 +79,13 @@ def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b:
         reasons.append(Reason.NO_PART)
     if a.label != b.label:
         reasons.append(Reason.DISAGREEMENT)
-    if not a.confidence >= conf_a:
+    if not valid_confidence(a.confidence):
+        reasons.append(Reason.INVALID_A)
+    elif not a.confidence >= conf_a:
         reasons.append(Reason.LOW_CONFIDENCE_A)
-    if not b.confidence >= conf_b:
+    if not valid_confidence(b.confidence):
+        reasons.append(Reason.INVALID_B)
+    elif not b.confidence >= conf_b:
         reasons.append(Reason.LOW_CONFIDENCE_B)
     if reasons:
         return Decision(REVIEW, ", ".join(r.value for r in reasons), a, b)

@@ -6,11 +6,12 @@ distinct model input; frames that queue up are inspected as one batch.
 
 from __future__ import annotations
 
+import logging
 import queue
-from collections import Counter
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 import numpy as np
@@ -20,11 +21,21 @@ from . import audit, failsafe
 from .auth import acting, require, user_count
 from .capture.base import Frame, FrameSource
 from .events import AlarmChanged, DecisionMade
-from .decision import REVIEW, Decision, Opinion, ReviewRateMonitor, decide
+from .decision import REVIEW, Decision, Opinion, Reason, ReviewRateMonitor, decide, error_reason, valid_confidence
 from .gate.store import active_record
 from .models.preprocess import resize_square, to_model_input
 from .runtime import Station
 from .storage.models import Alarm, Inspection, User
+
+log = logging.getLogger(__name__)
+
+
+MAX_FAILED_FRAMES = 10  # frames in a row whose checks failed or gave no valid output: then an alarm, manual mode
+
+
+def storable(confidence: float) -> float:
+    """What the record keeps of a confidence: itself, or 0 for one that is no probability (the reason says so)."""
+    return confidence if valid_confidence(confidence) else 0.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class Pipeline:
         self.monitor = ReviewRateMonitor(cfg.failsafe.window, cfg.failsafe.max_review_share, cfg.failsafe.min_frames)
         self.manual_mode = station.open_alarm() is not None
         self.counts: Counter = Counter()  # verdict -> frames this pipeline decided
+        self.failed_in_a_row = 0  # frames whose checks failed or gave no valid output, since the last good one
         self._line_running = False  # inside run(), started by a permitted operator
         self._lock = threading.Lock()
 
@@ -135,15 +147,26 @@ class Pipeline:
         st, cfg = self.station, self.station.config
         operator = self.operator  # read once: a sign-in or sign-out on the GUI thread applies from the next batch
         self._follow_database(operator)
-        opinions_a, opinions_b, parts = self.opinions([f.image for f in frames])
+        decisions = self._decisions(frames)
 
-        decisions, manual_flags, trip_at = [], [], None
-        for a, b, part in zip(opinions_a, opinions_b, parts):
+        manual_flags, trip_at, trip_detail = [], None, None
+        for i, d in enumerate(decisions):
             manual_flags.append(self.manual_mode)
-            d = decide(a, b, st.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, self.manual_mode, part)
-            decisions.append(d)
-            if not self.manual_mode and self.monitor.observe(d.verdict):
-                self.manual_mode, trip_at = True, len(decisions) - 1
+            if self.manual_mode:
+                decisions[i] = d = replace(d, verdict=REVIEW, reason=", ".join(
+                    [Reason.MANUAL_MODE.value] + [r for r in d.reason.split(", ") if r and r != Reason.MANUAL_MODE]))
+            broken = {Reason.ERROR, Reason.INVALID_A, Reason.INVALID_B} & set(d.reasons)
+            self.failed_in_a_row = self.failed_in_a_row + 1 if broken else 0
+            if self.manual_mode:
+                continue
+            if self.failed_in_a_row >= MAX_FAILED_FRAMES:
+                self.manual_mode, trip_at = True, i
+                trip_detail = {"failed_frames": self.failed_in_a_row, "last_reason": d.reason[:200],
+                               "source": self.source_name}
+            elif self.monitor.observe(d.verdict):
+                self.manual_mode, trip_at = True, i
+                trip_detail = {"review_share": round(self.monitor.share, 3), "window": cfg.failsafe.window,
+                               "limit": cfg.failsafe.max_review_share, "source": self.source_name}
 
         staged = [st.images.stage(f.image) for f in frames]
         written = time.time()  # the row's own latency stops here, as it is sealed once, complete
@@ -154,8 +177,8 @@ class Pipeline:
                     row = Inspection(
                         source=self.source_name[:256], origin=f.origin, image_path=img.relative_path,
                         image_sha256=img.sha256, width=img.width, height=img.height, verdict=d.verdict,
-                        reason=d.reason, label_a=d.a.label, conf_a=d.a.confidence, label_b=d.b.label,
-                        conf_b=d.b.confidence, latency_ms=(written - f.timestamp) * 1000.0, manual_mode=manual, truth=f.truth,
+                        reason=d.reason, label_a=d.a.label, conf_a=storable(d.a.confidence), label_b=d.b.label,
+                        conf_b=storable(d.b.confidence), latency_ms=(written - f.timestamp) * 1000.0, manual_mode=manual, truth=f.truth,
                         clip_model_id=st.clip_model_id, check_b_model_id=st.check_b_model_id,
                         prompt_set_id=st.check_a.prompt_set_id,
                         operator_id=operator.id if operator else None,
@@ -163,10 +186,9 @@ class Pipeline:
                     s.add(row)
                     rows.append(row)
                 if trip_at is not None:
-                    detail = {"review_share": round(self.monitor.share, 3), "window": cfg.failsafe.window,
-                              "limit": cfg.failsafe.max_review_share, "source": self.source_name}
-                    s.add(Alarm(kind="failsafe", detail=detail))
-                    audit.record(s, "system", "failsafe.trip", **detail)
+                    kind = "failsafe" if "review_share" in trip_detail else "errors"
+                    s.add(Alarm(kind=kind, detail=trip_detail))
+                    audit.record(s, "system", "failsafe.trip", kind=kind, **trip_detail)
         except BaseException:
             for img in staged:
                 st.images.discard(img)
@@ -181,14 +203,29 @@ class Pipeline:
             for i, (r, f, d, m) in enumerate(zip(rows, frames, decisions, manual_flags))
         ]
         for r in results:
-            self._announce(r, detail if r.alarm_raised else None)
+            self._announce(r, trip_detail if r.alarm_raised else None)
         return results
+
+    def _decisions(self, frames: list[Frame]) -> list[Decision]:
+        """Both checks and the gate on the batch. A batch the checks cannot run on is not lost: each frame becomes
+        a REVIEW naming the error (and then, one frame at a time, so one bad frame does not take the others)."""
+        st, cfg = self.station, self.station.config
+        try:
+            opinions_a, opinions_b, parts = self.opinions([f.image for f in frames])
+        except Exception as e:  # a broken model or prompt set, a frame the model cannot take
+            if len(frames) > 1:
+                return [d for f in frames for d in self._decisions([f])]
+            log.warning("inspection error on %s: %s", frames[0].origin, e, exc_info=True)
+            none = Opinion("", float("nan"))
+            return [Decision(REVIEW, error_reason(e), none, none)]
+        return [decide(a, b, st.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, False, part)
+                for a, b, part in zip(opinions_a, opinions_b, parts)]
 
     def _announce(self, r: InspectionResult, alarm_detail: dict | None) -> None:
         self.counts[r.verdict] += 1
         d = r.decision
         self.station.events.publish(DecisionMade(
-            r.inspection_id, d.verdict, d.reason, d.a.label, d.a.confidence, d.b.label, d.b.confidence,
+            r.inspection_id, d.verdict, d.reason, d.a.label, storable(d.a.confidence), d.b.label, storable(d.b.confidence),
             r.manual_mode, r.frame.origin, dict(self.counts), trigger=r.frame.trigger))
         if alarm_detail is not None:
             self.station.events.publish(AlarmChanged(True, alarm_detail))

@@ -180,7 +180,8 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
         raise PromptSetError(f"the record of the active prompt set ({row.name} v{row.version}) was changed outside "
                              "the station (it does not match its audit seal); run `station audit verify` and report it")
     try:
-        verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width), check_a.texts_sha256)
+        verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width), check_a.texts_sha256,
+                      trial=check_a.try_prompts)
     except PromptSetError as e:
         raise PromptSetError(f"the active prompt set cannot be used: {e}. Go back to the previous one with "
                              "'station prompts rollback' (it does not load the models)") from e

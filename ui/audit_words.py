@@ -19,6 +19,8 @@ SENTENCES = {
     "review.decide": QT_TRANSLATE_NOOP("Audit", "decided part no. {inspection}: {label}"),
     "failsafe.trip": QT_TRANSLATE_NOOP("Audit", "fail-safe tripped: {review_share} of the last {window} parts went "
                                                 "to review (limit {limit}); manual mode"),
+    "failsafe.trip.errors": QT_TRANSLATE_NOOP("Audit", "fail-safe tripped: the checks failed on {failed_frames} parts "
+                                                       "in a row; manual mode"),
     "failsafe.reset": QT_TRANSLATE_NOOP("Audit", "reset the fail-safe ({note})"),
     "selftest.start": QT_TRANSLATE_NOOP("Audit", "started {kind} run {run}"),
     "selftest.finish": QT_TRANSLATE_NOOP("Audit", "{kind} run {run} ended: {status}"),
@@ -104,6 +106,8 @@ def audit_sentence(action: str, detail: dict, names: dict[str, str] | None = Non
     """One event as a sentence: 'decided part no. 140: scratched washer'."""
     names = names or {}
     fields = _Fields({k: _value(k, v, names) for k, v in (detail or {}).items()})
+    if action == "failsafe.trip" and detail and detail.get("kind") == "errors":
+        action = "failsafe.trip.errors"
     if action in SENTENCES:
         return tr_(SENTENCES[action]).format_map(fields)
     listed = "; ".join(f"{k}: {v}" for k, v in fields.items())  # a kind of event this version does not know

@@ -100,6 +100,10 @@ Fix this, then start the station again.</source>
         <translation>フェイルセーフ作動: 直近 {window} 個のうち {review_share} がレビューに回付（上限 {limit}）。手動モード</translation>
     </message>
     <message>
+        <source>fail-safe tripped: the checks failed on {failed_frames} parts in a row; manual mode</source>
+        <translation>フェイルセーフ作動: 判定が {failed_frames} 個続けて失敗しました。手動モード</translation>
+    </message>
+    <message>
         <source>reset the fail-safe ({note})</source>
         <translation>フェイルセーフを解除（{note}）</translation>
     </message>
@@ -396,6 +400,12 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>{label}  ({confidence} sure)</source>
         <translation>{label}（確信度 {confidence}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>MANUAL MODE: the checks failed on %n parts in a row (a broken model, prompt set or camera), so every part now goes to the review queue. Tell your manager; only a manager can reset this.</source>
+        <translation>
+            <numerusform>手動モード: 判定が %n 個続けて失敗したため（モデル・プロンプトセット・カメラの故障）、すべての部品をレビュー待ちに回しています。管理者に連絡してください。解除できるのは管理者だけです。</numerusform>
+        </translation>
     </message>
     <message>
         <source>MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. Tell your manager; only a manager can reset this.</source>
@@ -1197,6 +1207,18 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>このステーションの部品が丸ごと写っていない（部品なし／見慣れない画像）</translation>
     </message>
     <message>
+        <source>the vision model gave no valid answer</source>
+        <translation>画像モデルが有効な答えを返さなかった</translation>
+    </message>
+    <message>
+        <source>the second check gave no valid answer</source>
+        <translation>第2判定が有効な答えを返さなかった</translation>
+    </message>
+    <message>
+        <source>the checks could not run on this picture</source>
+        <translation>この画像では判定を実行できなかった</translation>
+    </message>
+    <message>
         <source>manual mode</source>
         <translation>手動モード</translation>
     </message>
@@ -1215,6 +1237,18 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>no whole part in view</source>
         <translation>部品が丸ごと写っていない</translation>
+    </message>
+    <message>
+        <source>vision model broken</source>
+        <translation>画像モデルの故障</translation>
+    </message>
+    <message>
+        <source>second check broken</source>
+        <translation>第2判定の故障</translation>
+    </message>
+    <message>
+        <source>checks failed</source>
+        <translation>判定の失敗</translation>
     </message>
     <message>
         <source>To check by hand: {reasons}</source>

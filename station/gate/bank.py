@@ -4,6 +4,7 @@ with thresholds calibrated on held-out frames. Stored as safetensors with a JSON
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,18 @@ def load_bank(path: Path | str, expected_sha256: str | None = None, model_sha256
     if (embeddings.ndim != 2 or layouts.ndim != 2 or layouts.shape[0] != n or not 0 < n <= MAX_FRAMES
             or not bool(torch.isfinite(embeddings).all() and torch.isfinite(layouts).all())):
         raise ModelFileError(path, f"reference bank shaped {tuple(embeddings.shape)} / {tuple(layouts.shape)} is damaged",
+                             "Rebuild it: station gate build.")
+    # every row is a unit vector (distances are cosine distances; a layout without any edge is all zeros) and
+    # every threshold a cosine distance (0..2)
+    for name, rows in (("embeddings", embeddings), ("layouts", layouts)):
+        norms = rows.float().norm(dim=1)
+        unit = (norms - 1).abs() <= 1e-3
+        if not bool((unit | (norms == 0) if name == "layouts" else unit).all()):
+            raise ModelFileError(path, f"reference bank {name} are not unit vectors (lengths {float(norms.min()):.3g} "
+                                       f"to {float(norms.max()):.3g})", "Rebuild it: station gate build.")
+    limits = getattr(meta, "thresholds", None) or {}
+    if any(not (isinstance(v, (int, float)) and math.isfinite(v) and 0 <= v <= 2) for v in limits.values()):
+        raise ModelFileError(path, f"reference bank thresholds {limits} are not cosine distances (0 to 2)",
                              "Rebuild it: station gate build.")
     return ReferenceBank(embeddings.float(), layouts.float(), meta, Path(path))
 

@@ -93,6 +93,22 @@ class ZeroShotCheck:
         return self.logit_scale * image @ self.text.T
 
     @torch.inference_mode()
+    def try_prompts(self, prompts: torch.Tensor, first_prompted_block: int) -> None:
+        """ValueError unless `prompts` give class probabilities on reference frames (a grey frame and noise).
+
+        Runs on a wrapper of its own around the same frozen weights: the live check is not touched."""
+        trial = PromptedVisionEncoder(self.encoder.visual, prompts.to(self.device), first_prompted_block)
+        size = self.image_size
+        frames = torch.stack([torch.full((3, size, size), 0.5),
+                              torch.rand((3, size, size), generator=torch.Generator().manual_seed(0))])
+        m = torch.tensor(self.mean).view(1, 3, 1, 1)
+        s = torch.tensor(self.std).view(1, 3, 1, 1)
+        embedding = F.normalize(trial(((frames - m) / s).to(self.device)).embedding.float(), dim=-1)
+        probs = self.probabilities_of(embedding)
+        if not bool(torch.isfinite(probs).all()) or not bool(((probs >= 0) & (probs <= 1)).all()):
+            raise ValueError("on reference frames the vision model gives no valid probabilities with these prompts")
+
+    @torch.inference_mode()
     def embed(self, x: torch.Tensor, use_prompts: bool = True) -> torch.Tensor:
         """x: normalised N x 3 x S x S -> unit image embeddings N x D (on the check's device)."""
         return F.normalize(self.encoder(x.to(self.device), use_prompts=use_prompts).embedding.float(), dim=-1)

@@ -19,6 +19,10 @@ from safetensors.torch import save_file
 from ..models.files import ModelFileError, require_file, sha256_file
 
 FORMAT = "station-rvpt-prompts/1"
+# Tuned prompt tokens live in the encoder's residual stream, whose values stay within a few hundred in CLIP ViTs
+# (the demo's tuned tokens: below 1). 1e4 leaves a wide margin; a value beyond it is damage or an attack, and
+# 1e38 overflows float32 inside LayerNorm (NaN for every frame).
+PROMPT_VALUE_LIMIT = 1e4
 
 
 @dataclass
@@ -107,4 +111,9 @@ def load_prompt_set(path: Path | str, expected_sha256: str | None = None) -> tup
     if not bool(torch.isfinite(prompts).all()):
         raise ModelFileError(path, "prompt tokens hold values that are not numbers (NaN or infinite)",
                              "The file is damaged or was made to harm the station; tune a new prompt set.")
+    largest = float(prompts.abs().max()) if prompts.numel() else 0.0
+    if largest > PROMPT_VALUE_LIMIT:
+        raise ModelFileError(path, f"a prompt token holds the value {largest:.3g}, beyond the {PROMPT_VALUE_LIMIT:g} a "
+                                   "tuned prompt never comes near", "The file is damaged or was made to harm the "
+                                   "station; tune a new prompt set.")
     return prompts, meta

@@ -62,7 +62,7 @@ def register(session: Session, data_dir: Path, source: Path, user: User | None, 
 
 
 def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, int] | None = None,
-                  texts_sha256: str | None = None) -> None:
+                  texts_sha256: str | None = None, trial=None) -> None:
     """Refuses a set for another model, a changed file, tokens that do not fit the encoder
     (`encoder_shape`: its blocks and width), or one tuned against other class texts than check A's now."""
     if row.base_model_sha256 != model_sha256:
@@ -81,6 +81,11 @@ def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, i
             raise PromptSetError(f"prompt set {row.name} v{row.version} holds tokens shaped {tuple(prompts.shape)}; "
                                  f"this model ({depth} blocks, width {width}, D={meta.first_prompted_block}) needs "
                                  f"{expected}; tune a new prompt set on this model")
+    if trial is not None:  # a forward pass with the model at hand: the set must give probabilities
+        try:
+            trial(prompts, meta.first_prompted_block)
+        except ValueError as e:
+            raise PromptSetError(f"prompt set {row.name} v{row.version} is refused: {e}; tune a new prompt set") from e
     if texts_sha256 and meta.class_texts_sha256 and meta.class_texts_sha256 != texts_sha256:
         raise PromptSetError(f"prompt set {row.name} v{row.version} was tuned against other class texts than the "
                              "station's [[classes]] prompts now; tune a new prompt set, or restore the texts it was "
@@ -92,12 +97,12 @@ def active(session: Session) -> PromptSet | None:
 
 
 def activate(session: Session, prompt_set_id: int, model_sha256: str, user: User | None, reason: str = "",
-             encoder_shape: tuple[int, int] | None = None, texts_sha256: str | None = None) -> PromptSet:
+             encoder_shape: tuple[int, int] | None = None, texts_sha256: str | None = None, trial=None) -> PromptSet:
     require(user, "prompts.manage")
     row = session.get(PromptSet, prompt_set_id)
     if row is None:
         raise PromptSetError(Message("prompts.no_such_set", id=prompt_set_id))
-    verify_usable(row, model_sha256, encoder_shape, texts_sha256)
+    verify_usable(row, model_sha256, encoder_shape, texts_sha256, trial)
     previous = active(session)
     if previous is not None:
         previous.active = False
@@ -117,7 +122,8 @@ def deactivate(session: Session, user: User | None, reason: str = "") -> None:
 
 
 def rollback(session: Session, model_sha256: str, user: User | None,
-             encoder_shape: tuple[int, int] | None = None, texts_sha256: str | None = None) -> PromptSet | None:
+             encoder_shape: tuple[int, int] | None = None, texts_sha256: str | None = None,
+             trial=None) -> PromptSet | None:
     """Re-activate the prompt set that was active before the current one (or none)."""
     require(user, "prompts.manage")
     current = active(session)
@@ -132,4 +138,4 @@ def rollback(session: Session, model_sha256: str, user: User | None,
         deactivate(session, user, reason="rollback: no earlier prompt set")
         return None
     return activate(session, earlier.id, model_sha256, user, reason=f"rollback from {current.name} v{current.version}",
-                    encoder_shape=encoder_shape, texts_sha256=texts_sha256)
+                    encoder_shape=encoder_shape, texts_sha256=texts_sha256, trial=trial)

@@ -46,9 +46,11 @@ def prompt_sets(station) -> list[PromptSetSummary]:
 
 
 def fit(station) -> dict:
-    """What a prompt set must fit to be used: this encoder's shape and check A's class texts."""
+    """What a prompt set must fit to be used: this encoder's shape and check A's class texts, and a forward pass
+    on reference frames must give probabilities."""
     check_a = station.check_a
-    return {"encoder_shape": (check_a.encoder.depth, check_a.encoder.width), "texts_sha256": check_a.texts_sha256}
+    return {"encoder_shape": (check_a.encoder.depth, check_a.encoder.width), "texts_sha256": check_a.texts_sha256,
+            "trial": check_a.try_prompts}
 
 
 def activate_prompt_set(station, user: User | None, prompt_set_id: int, reason: str = "") -> PromptSetSummary:

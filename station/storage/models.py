@@ -98,7 +98,7 @@ class Inspection(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     verdict: Mapped[str] = mapped_column(String(8))  # PASS | FAIL | REVIEW
-    reason: Mapped[str] = mapped_column(String(64), default="")  # why REVIEW: disagreement, low confidence ...
+    reason: Mapped[str] = mapped_column(String(512), default="")  # why REVIEW: disagreement, low confidence ...
     label_a: Mapped[str] = mapped_column(String(128))
     conf_a: Mapped[float] = mapped_column(Float)
     label_b: Mapped[str] = mapped_column(String(128))

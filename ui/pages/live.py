@@ -371,9 +371,16 @@ class LivePage(QWidget):
     def refresh_alarm(self) -> None:
         manual = self.ctx.pipeline.manual_mode
         self.alarm_box.setVisible(manual)
-        self.alarm_label.setText(self.tr(
-            "MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. "
-            "Tell your manager; only a manager can reset this."))
+        alarm = self.ctx.station.open_alarm() if manual else None
+        if alarm is not None and alarm.kind == "errors":
+            self.alarm_label.setText(self.tr(
+                "MANUAL MODE: the checks failed on %n parts in a row (a broken model, prompt set or camera), so every "
+                "part now goes to the review queue. Tell your manager; only a manager can reset this.", "",
+                int((alarm.detail or {}).get("failed_frames", 0))))
+        else:
+            self.alarm_label.setText(self.tr(
+                "MANUAL MODE: too many parts needed checking by hand, so every part now goes to the review queue. "
+                "Tell your manager; only a manager can reset this."))
         self.reset_button.setEnabled(self.ctx.can("failsafe.reset"))
 
     def refresh_schedule(self) -> None:
@@ -449,6 +456,9 @@ _REASON_WORDS = {  # the decision's reason codes (data) and their words, transla
     "low confidence B": QT_TRANSLATE_NOOP("Reasons", "the second check is unsure"),
     "no part / unfamiliar frame": QT_TRANSLATE_NOOP(
         "Reasons", "no whole part like this station's is in view (no part / unfamiliar frame)"),
+    "no valid output A": QT_TRANSLATE_NOOP("Reasons", "the vision model gave no valid answer"),
+    "no valid output B": QT_TRANSLATE_NOOP("Reasons", "the second check gave no valid answer"),
+    "inspection error": QT_TRANSLATE_NOOP("Reasons", "the checks could not run on this picture"),
 }
 
 
@@ -458,15 +468,23 @@ _SHORT_REASONS = {  # for the live page, where a glance must do
     "low confidence A": QT_TRANSLATE_NOOP("Reasons", "vision model unsure"),
     "low confidence B": QT_TRANSLATE_NOOP("Reasons", "second check unsure"),
     "no part / unfamiliar frame": QT_TRANSLATE_NOOP("Reasons", "no whole part in view"),
+    "no valid output A": QT_TRANSLATE_NOOP("Reasons", "vision model broken"),
+    "no valid output B": QT_TRANSLATE_NOOP("Reasons", "second check broken"),
+    "inspection error": QT_TRANSLATE_NOOP("Reasons", "checks failed"),
 }
+
+
+def _codes(reason: str) -> list[str]:
+    """The stored reason's codes, without the details some carry ('inspection error: RuntimeError: ...')."""
+    return [part.split(": ", 1)[0].strip() for part in reason.split(", ") if part.strip()]
 
 
 def short_reasons(reason: str) -> str:
     """The reasons in a few words each: 'To check by hand: checks disagree, vision model unsure'."""
     if not reason:
         return ""
-    words = [QCoreApplication.translate("Reasons", _SHORT_REASONS[r.strip()]) if r.strip() in _SHORT_REASONS
-             else r.strip() for r in reason.split(",")]
+    words = [QCoreApplication.translate("Reasons", _SHORT_REASONS[code]) if code in _SHORT_REASONS else code
+             for code in _codes(reason)]
     return QCoreApplication.translate("Reasons", "To check by hand: {reasons}").format(
         reasons=QCoreApplication.translate("Reasons", ", ").join(words))
 
@@ -475,8 +493,8 @@ def reason_words(reason: str, sentence: bool = True) -> str:
     """The decision's reasons in words for the line, e.g. 'the two checks disagree'."""
     if not reason:
         return ""
-    words = [QCoreApplication.translate("Reasons", _REASON_WORDS[r.strip()]) if r.strip() in _REASON_WORDS
-             else r.strip() for r in reason.split(",")]
+    words = [QCoreApplication.translate("Reasons", _REASON_WORDS[code]) if code in _REASON_WORDS else code
+             for code in _codes(reason)]
     parts = QCoreApplication.translate("Reasons", " and ").join(words)
     if not sentence:
         return parts
