@@ -18,7 +18,7 @@ from .jobs import JobSlot
 from .datalock import DataFolderLock, make_private
 from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
-from .models.files import ModelFileError
+from .models.files import ModelFileError, read_or_refuse
 from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCheck, TorchScriptCheck
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
@@ -52,13 +52,16 @@ def load_foundation(cfg: StationConfig) -> LoadedClip:
 def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str) -> SecondCheck:
     keys = [c.key for c in cfg.classes]
     kind, path = cfg.model.check_b, cfg.model.check_b_path
-    if kind == "demo_cnn":
-        return CnnCheck(Path(path) if path else demo_models_dir() / "cnn", keys, device)
-    if kind == "linear_probe":
-        return LinearProbeCheck(path, clip, keys, device)
-    if kind == "torchscript":
-        return TorchScriptCheck(path, keys, device)
-    return OnnxCheck(path, keys, device)
+    where = Path(path) if path else demo_models_dir() / "cnn"
+    with read_or_refuse(where, "second-check model", "Restore the model file from its source, or check [model] "
+                                                      "check_b_path in the settings."):
+        if kind == "demo_cnn":
+            return CnnCheck(where, keys, device)
+        if kind == "linear_probe":
+            return LinearProbeCheck(path, clip, keys, device)
+        if kind == "torchscript":
+            return TorchScriptCheck(path, keys, device)
+        return OnnxCheck(path, keys, device)
 
 
 @dataclass

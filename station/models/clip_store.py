@@ -21,7 +21,9 @@ from safetensors.torch import save_file
 from ..fileio import write_json_atomic
 from .identity import CLIP_CONFIG_NAME as CONFIG_NAME, CLIP_WEIGHTS_NAME as WEIGHTS_NAME
 from .files import (
+    MANIFEST_NAME,
     ModelFileError,
+    read_or_refuse,
     require_file,
     sha256_file,
     verify_manifest,
@@ -124,15 +126,21 @@ def load_clip_folder(folder: Path | str) -> LoadedClip:
     for needed in (CONFIG_NAME, WEIGHTS_NAME):
         if needed not in manifest["files"]:
             raise ModelFileError(folder / needed, "not listed in the manifest", "Restore the model folder from its source.")
-    spec = ClipSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in manifest["clip_spec"].items()})
-    config = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+    with read_or_refuse(folder / MANIFEST_NAME, "the manifest's CLIP description"):
+        spec = ClipSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in manifest["clip_spec"].items()})
+    with read_or_refuse(folder / CONFIG_NAME, "model configuration"):
+        config = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+        model_cfg = config.get("model_cfg", {})
     weights = folder / WEIGHTS_NAME
     try:
         model = open_clip.create_model(
             "local-dir:" + str(folder), force_quick_gelu=spec.quick_gelu, require_pretrained=True
         )
-    except (RuntimeError, KeyError, ValueError) as e:
-        raise _open_clip_error(weights, json.dumps(config.get("model_cfg", {}))[:120], e) from e
+    except Exception as e:
+        if not _readable(weights):
+            raise ModelFileError(weights, "the weights file is damaged or not a checkpoint (truncated, empty or "
+                                          "another format)", "Restore the model folder from its source.") from e
+        raise _open_clip_error(weights, json.dumps(model_cfg)[:120], e) from e  # weights for another architecture
     return _finish(model, spec, manifest["files"][WEIGHTS_NAME], weights)
 
 

@@ -10,7 +10,7 @@ from safetensors.torch import load_file, save_file
 
 from .cnn import PartCNN
 from ..fileio import write_json_atomic
-from .files import ModelFileError, verify_manifest, write_manifest
+from .files import ModelFileError, read_or_refuse, verify_manifest, write_manifest
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -42,18 +42,21 @@ def load_cnn_folder(folder: Path | str) -> LoadedCnn:
     if not folder.is_dir():
         raise ModelFileError(folder, "model folder not found", "Check the path in the station settings.")
     manifest = verify_manifest(folder)
-    cfg = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
-    if cfg.get("architecture") != "PartCNN":
-        raise ModelFileError(folder / CONFIG_NAME, f"unknown architecture {cfg.get('architecture')!r}",
-                             "This folder is not a second-check CNN; check the station settings.")
-    model = PartCNN(cfg["num_classes"], cfg["width"], cfg["image_size"])
+    with read_or_refuse(folder / CONFIG_NAME, "second-check CNN configuration"):
+        cfg = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+        if cfg.get("architecture") != "PartCNN":
+            raise ModelFileError(folder / CONFIG_NAME, f"unknown architecture {cfg.get('architecture')!r}",
+                                 "This folder is not a second-check CNN; check the station settings.")
+        model = PartCNN(cfg["num_classes"], cfg["width"], cfg["image_size"])
+        class_keys, mean, std = list(cfg["class_keys"]), tuple(cfg["mean"]), tuple(cfg["std"])
+    with read_or_refuse(folder / WEIGHTS_NAME, "second-check CNN weights"):
+        state = load_file(str(folder / WEIGHTS_NAME))
     try:
-        model.load_state_dict(load_file(str(folder / WEIGHTS_NAME)))
+        model.load_state_dict(state)
     except RuntimeError as e:
         raise ModelFileError(folder / WEIGHTS_NAME, f"weights do not fit the configured CNN ({str(e)[:300]})",
                              "Restore the model folder from its source.") from e
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    return LoadedCnn(model, cfg["class_keys"], tuple(cfg["mean"]), tuple(cfg["std"]),
-                     manifest["files"][WEIGHTS_NAME], folder / WEIGHTS_NAME)
+    return LoadedCnn(model, class_keys, mean, std, manifest["files"][WEIGHTS_NAME], folder / WEIGHTS_NAME)

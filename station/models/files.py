@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..fileio import write_json_atomic
@@ -21,6 +22,18 @@ class ModelFileError(StationError):
         self.problem = problem
         self.fix = fix
         super().__init__(f"{self.path}: {problem}. {fix}")
+
+
+@contextmanager
+def read_or_refuse(path: Path | str, what: str, fix: str = "Restore the model folder from its source."):
+    """Whatever fails while `path` is read (truncated, another format, zero bytes, wrong types in a header) becomes
+    a ModelFileError naming the file and the fix: a damaged file never ends the station in a traceback."""
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except Exception as e:
+        raise ModelFileError(path, f"{what} cannot be read ({type(e).__name__}: {str(e).strip()[:240]})", fix) from e
 
 
 def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
@@ -71,8 +84,12 @@ def verify_manifest(folder: Path) -> dict:
     """Check every file the manifest lists against its recorded sha256; returns the manifest."""
     folder = Path(folder)
     manifest = read_manifest(folder)
-    for name, expected in manifest["files"].items():
-        verify_sha256(folder / name, expected, what=f"model file '{name}'")
+    with read_or_refuse(folder / MANIFEST_NAME, "model manifest"):
+        for name, expected in manifest["files"].items():
+            if not (isinstance(name, str) and isinstance(expected, str)) or Path(name).is_absolute() or ".." in name:
+                raise ModelFileError(folder / MANIFEST_NAME, f"manifest entry {name!r} is not a file of the folder "
+                                     "with its sha256", "Restore the model folder from its source.")
+            verify_sha256(folder / name, expected, what=f"model file '{name}'")
     return manifest
 
 
