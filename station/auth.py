@@ -37,6 +37,10 @@ class AuthError(StationError):
     """Wrong user name or password, or an inactive account."""
 
 
+class AccountTampered(AuthError):
+    """The account's record does not match its audit seal: changed outside the station."""
+
+
 class PermissionDenied(StationError):
     """The signed-in user's role does not allow this action."""
 
@@ -127,7 +131,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     if user is None or not check_password(password, user.password_hash):
         raise AuthError(Message("auth.wrong_password"))
     if not matches_seal(session, user):
-        raise AuthError(Message("auth.changed_outside", user=username))
+        raise AccountTampered(Message("auth.changed_outside", user=username))
     if not user.active:
         raise AuthError(Message("auth.deactivated", user=username))
     return user
@@ -141,6 +145,10 @@ def sign_in(db, username: str, password: str, via: str, **detail) -> User:
             audit.record(s, user.username, "sign_in", via=via, **detail)
             s.expunge(user)
             return user
+    except AccountTampered:  # not a mistyped password: the record was changed with a tool outside the station
+        with db.transaction() as s:
+            audit.record(s, username[:64], "sign_in.refused_tampered", account=username[:64], via=via)
+        raise
     except AuthError:
         with db.transaction() as s:
             audit.record(s, username[:64] or "?", "sign_in.failed", via=via)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import audit, failsafe
 from . import config as config_mod
@@ -23,7 +23,7 @@ from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCh
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
 from .storage.db import Database, sqlite_url
-from .storage.images import ImageStore
+from .storage.images import DAY, ImageStore
 from .storage.models import Alarm, Inspection, ModelRecord, SelftestResult
 
 log = logging.getLogger("station")
@@ -205,3 +205,35 @@ def _recover_images(db: Database, images: ImageStore) -> None:
     result = images.recover(recorded_path)
     if result["published"] or result["removed"]:
         log.warning("image store recovery after an interrupted write: %s", result)
+    _quarantine_unrecorded(db, images)
+
+
+def _quarantine_unrecorded(db: Database, images: ImageStore) -> None:
+    """Images in the store that no row names: the database went back in time (a power cut before its newest
+    transactions were durable, or a restored copy). They are moved to quarantine/ and the move is recorded.
+    Only the days from the one before the newest recorded image on are read, so a start stays quick on a large
+    store: older days cannot have images newer than the database."""
+    from datetime import date, timedelta
+
+    def recorded(day: str) -> set[str]:
+        pattern = f"{day}/%"
+        with db.session() as s:
+            names = set(s.scalars(select(Inspection.image_path).where(Inspection.image_path.like(pattern))))
+            names |= set(s.scalars(select(SelftestResult.image_path).where(SelftestResult.image_path.like(pattern))))
+            names |= set(s.scalars(select(SelftestResult.details["clean_image"].as_string())
+                                   .where(SelftestResult.details["clean_image"].as_string().like(pattern))))
+        return {n.split("/", 1)[1] for n in names if n}
+
+    with db.session() as s:
+        newest = max(filter(None, (s.scalar(select(func.max(Inspection.image_path))),
+                                   s.scalar(select(func.max(SelftestResult.image_path))))), default="")
+    since = (date.fromisoformat(newest[:10]) - timedelta(days=1)).isoformat() if DAY.fullmatch(newest[:10]) else ""
+    found = [p for day in images.days(since) for p in images.unrecorded(day, recorded(day))]
+    if not found:
+        return
+    folder = images.quarantine(found)
+    with db.transaction() as s:
+        audit.record(s, "system", "images.quarantined", count=len(found), folder=str(folder),
+                     days=sorted({p.parent.name for p in found}))
+    log.error("%d image(s) without a record (the database went back in time: a power cut or a restored copy) "
+              "were moved to %s", len(found), folder)

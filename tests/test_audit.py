@@ -63,7 +63,7 @@ def sql(data: Path, statement: str, *params):
 
 
 def findings(data: Path) -> list[str]:
-    db = Database(sqlite_url(data), data_dir=data)
+    db = Database(sqlite_url(data), data_dir=data, recover=False)  # as `station audit verify` reads it
     try:
         return [str(f) for f in check_station(db, data).findings]
     finally:
@@ -139,7 +139,14 @@ def test_deleting_the_newest_audit_events_or_all_of_them_is_caught(data, tmp_pat
     everything = tmp_path / "everything"
     shutil.copytree(data, everything)
     sql(data, "DELETE FROM audit_event WHERE id > (SELECT max(id) - 3 FROM audit_event)")
-    assert any("newest events were deleted" in f for f in findings(data))
+    assert any("the newest 3 event(s) are gone" in f for f in findings(data))  # a read-only check records nothing
+    Database(sqlite_url(data), data_dir=data).close()  # the next start names the loss in the trail, for good
+    db = Database(sqlite_url(data), data_dir=data, recover=False)
+    try:
+        report = check_station(db, data)
+    finally:
+        db.close()
+    assert any("the last 3 event(s)" in n and "lost in a crash or restore" in n for n in report.notes)
     sql(everything, "DELETE FROM audit_event")
     found = findings(everything)
     assert any("newest events were deleted" in f for f in found), found
@@ -267,15 +274,17 @@ def test_new_events_do_not_carry_the_checkpoint_past_deleted_ones(data, capsys):
     """SQLite reuses the ids of deleted rows: the events written next must not make the deletion vanish."""
     sql(data, "DELETE FROM review")
     sql(data, "DELETE FROM audit_event WHERE id > (SELECT max(id) - 4 FROM audit_event)")
-    for _ in range(3):  # verify itself signs in; so do failed sign-ins, which need no password
-        verify_cli(data, capsys)
-        os.environ["STATION_PASSWORD"] = "wrong-password"
-        try:
-            main(["--data-dir", str(data), "--user", "nobody", "audit", "verify"])
-        finally:
-            os.environ.pop("STATION_PASSWORD")
+    for _ in range(3):  # commands that write: sign-ins, and failed sign-ins, which need no password
+        for user, password in (("boss", PW), ("nobody", "wrong-password")):
+            os.environ["STATION_PASSWORD"] = password
+            try:
+                main(["--data-dir", str(data), "--user", user, "users", "list"])
+            finally:
+                os.environ.pop("STATION_PASSWORD")
     code, out = verify_cli(data, capsys)
-    assert code == 1 and "checkpoint" in out, out
+    # the first of them recorded the loss (ids reused after it cannot hide it), and the records whose seals went
+    # with the deleted events stay named
+    assert code == 1 and "lost in a crash or restore" in out and "added outside the station" in out, out
 
 
 def test_a_trail_rewritten_without_macs_and_without_its_checkpoint_is_caught(data):
@@ -328,6 +337,7 @@ def test_an_account_swapped_with_sqlite3_cannot_sign_in(data):
     """Change a row, use it, put it back: the use is refused, so there is nothing to put back."""
     from station.auth import AuthError, hash_password, sign_in
 
+    original = sql(data, "SELECT password_hash FROM user WHERE username = 'boss'")[0][0]
     sql(data, "UPDATE user SET password_hash = ? WHERE username = 'boss'", hash_password("mallory-pass"))
     db = Database(sqlite_url(data), data_dir=data)
     try:
@@ -335,6 +345,10 @@ def test_an_account_swapped_with_sqlite3_cannot_sign_in(data):
             sign_in(db, "boss", "mallory-pass", via="test")
     finally:
         db.close()
+    sql(data, "UPDATE user SET password_hash = ? WHERE username = 'boss'", original)  # ... and put it back
+    refused = sql(data, "SELECT actor, detail FROM audit_event WHERE action = 'sign_in.refused_tampered'")
+    assert [(actor, json.loads(detail)) for actor, detail in refused] == [("boss", {"account": "boss", "via": "test"})]
+    assert not sql(data, "SELECT 1 FROM audit_event WHERE action = 'sign_in.failed' AND actor = 'boss'")
 
 
 def test_a_trusted_key_swapped_with_sqlite3_is_refused_when_a_pack_names_it(data, tmp_path):

@@ -333,8 +333,7 @@ def scenario_failsafe(st: Station):
 
 def scenario_audit(st: Station):
     """audit verify"""
-    assert "audit trail intact" in st.run("audit", "verify", user="mia").out
-    st.run("audit", "verify", ok=False)  # accounts exist: the trail is for signed-in staff
+    assert "audit trail intact" in st.run("audit", "verify").out  # read-only: whoever can read the data folder
 
 
 def scenario_prompts(st: Station):

@@ -90,15 +90,19 @@ class AuditKeys:
             return head, f"the checkpoint file {self.head_path} was altered (its MAC does not match)"
         return head, ""
 
-    def write_head(self, event_id: int, event_hash: str) -> None:
-        """Moves the checkpoint forward (never back: another process may have committed a later event)."""
+    def write_head(self, event_id: int, event_hash: str, back: bool = False) -> None:
+        """Moves the checkpoint forward (never back: another process may have committed a later event), or,
+        with `back`, to an event before it (only after a lost tail was recorded: station.audit.tail)."""
         lock_path = self.head_path.with_name(HEAD_NAME + ".lock")
         with open(lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             current, problem = self.read_head()
-            if current is not None and not problem and current.event_id >= event_id:
+            if current is not None and not problem and current.event_id >= event_id and not back:
                 return
             tmp = self.head_path.with_name(HEAD_NAME + ".tmp")
             body = {"event_id": event_id, "event_hash": event_hash, "mac": self._head_mac(event_id, event_hash)}
             tmp.write_text(json.dumps(body), encoding="utf-8")
             os.replace(tmp, self.head_path)
+
+    def rewind_head(self, event_id: int, event_hash: str) -> None:
+        self.write_head(event_id, event_hash, back=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..storage.models import AuditEvent
 from . import chain, seals
 from .keying import KEYED
+from .tail import lost_tail_notes
 
 MAX_FINDINGS = 50
 _CHUNK = 2000
@@ -31,6 +32,7 @@ class AuditReport:
     records: int = 0
     findings: list[Finding] = field(default_factory=list)
     more: int = 0  # findings beyond MAX_FINDINGS, not listed
+    notes: list[str] = field(default_factory=list)  # what the station itself recorded: lost tails after a crash
 
     @property
     def ok(self) -> bool:
@@ -96,7 +98,11 @@ def _check_checkpoint(session: Session, report: AuditReport, last: AuditEvent | 
         return
     at = session.get(AuditEvent, head.event_id)
     end = f"#{last.id}" if last is not None else "nothing (the trail is empty)"
-    if at is None:
+    if at is None and last is not None and head.event_id > last.id:
+        report.add("checkpoint", f"names event #{head.event_id} as committed, but the trail ends at {end}: the newest "
+                                 f"{head.event_id - last.id} event(s) are gone (a crash before they were durable, a "
+                                 "restored copy, or a deletion); the station's next start records the loss")
+    elif at is None:
         report.add("checkpoint", f"names event #{head.event_id} as committed, but the trail ends at {end}: "
                                  "the newest events were deleted")
     elif at.hash != head.event_hash:
@@ -156,6 +162,7 @@ def verify(session: Session) -> AuditReport:
     _read_one_snapshot(session)
     last = _check_chain(session, report)
     _check_checkpoint(session, report, last, head, problem)
+    report.notes = lost_tail_notes(session)
     for table in seals.TABLES:
         _check_table(session, report, table)
     return report

@@ -45,6 +45,21 @@ def open_db(args):
     return Database(cfg.database_url or sqlite_url(args.data_dir), data_dir=args.data_dir)
 
 
+def open_db_to_read(args):
+    """The station's database for a check: the settings' database, or the data folder's own SQLite file when
+    the settings cannot be read (the check then reports the settings file as one of its findings)."""
+    from ..config import ConfigError, load
+    from ..datalock import make_private
+    from ..storage.db import Database, sqlite_url
+
+    make_private(args.data_dir)
+    try:
+        url = load(args.data_dir).database_url
+    except ConfigError:
+        url = ""
+    return Database(url or sqlite_url(args.data_dir), data_dir=args.data_dir, recover=False)
+
+
 def sign_in_from_args(args, db, needed: bool = False):
     """The user named by --user, after checking the password ($STATION_PASSWORD or a prompt)."""
     import getpass

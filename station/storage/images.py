@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +23,10 @@ from typing import Callable
 import cv2
 import numpy as np
 
+
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a day folder: images/<YYYY-MM-DD>/<name>.png
+QUARANTINE = "quarantine"
 
 
 @dataclass(frozen=True)
@@ -104,4 +109,21 @@ class ImageStore:
                 path.unlink(missing_ok=True)
                 removed += 1
         return {"published": published, "removed": removed}
+
+    def days(self, since: str = "") -> list[str]:
+        """The day folders, oldest first, from `since` (YYYY-MM-DD) on."""
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and DAY.fullmatch(p.name) and p.name >= since)
+
+    def unrecorded(self, day: str, recorded: set[str]) -> list[Path]:
+        """Files of a day folder that no row names (`recorded`: the file names rows record for that day)."""
+        return sorted(p for p in (self.root / day).iterdir() if p.is_file() and p.name not in recorded)
+
+    def quarantine(self, files: list[Path]) -> Path:
+        """Moves images no row names aside (kept, never deleted: they may be evidence); returns the folder."""
+        folder = self.root / QUARANTINE
+        for path in files:
+            target = folder / path.parent.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        return folder
 
