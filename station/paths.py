@@ -44,3 +44,36 @@ def demo_models_dir() -> Path:
     """The bundled demo models; `STATION_DEMO_MODELS` points elsewhere (e.g. a freshly trained set)."""
     override = os.environ.get("STATION_DEMO_MODELS")
     return Path(override) if override else resources_dir() / "models" / "demo"
+
+
+# the data folder's own subfolders that records point into
+_RECORDED_FOLDERS = ("prompts", "gate", "models", "images")
+
+
+def stored_path(data_dir: Path | str, path: Path | str) -> str:
+    """What a record keeps of a file: its path inside the data folder (POSIX, relative), so a moved, copied or
+    relatively named folder still finds it; a file outside the folder keeps its absolute path."""
+    path, root = Path(path).resolve(), Path(data_dir).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def data_path(data_dir: Path | str, stored: str) -> Path:
+    """A recorded file in this data folder. A relative record is under the folder. An absolute one (written
+    before records were relative, or outside the folder) is looked for first at its place under this folder
+    (prompts/..., gate/..., models/...), so a copied folder uses its own files and not the original's."""
+    if data_dir is None:
+        return Path(stored)
+    root, path = Path(data_dir), Path(stored)
+    if not path.is_absolute():
+        return root / path
+    parts = path.parts
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] in _RECORDED_FOLDERS:
+            here = root.joinpath(*parts[i:])
+            if here.exists():
+                return here
+            break
+    return path

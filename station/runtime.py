@@ -20,6 +20,7 @@ from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
 from .models.files import ModelFileError, read_or_refuse
 from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCheck, TorchScriptCheck
+from .models.identity import model_location
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
 from .storage.db import Database, sqlite_url
@@ -37,11 +38,8 @@ def pick_device(preference: str) -> str:
     return "cpu"
 
 
-def load_foundation(cfg: StationConfig) -> LoadedClip:
-    target = cfg.model.clip
-    if target == "demo":
-        return load_clip_folder(demo_models_dir() / "clip")
-    path = Path(target).expanduser()
+def load_foundation(cfg: StationConfig, data_dir: Path | str | None = None) -> LoadedClip:
+    path = model_location(cfg.model.clip, data_dir)
     if path.is_dir():
         return load_clip_folder(path)
     if not cfg.model.clip_arch:
@@ -49,10 +47,12 @@ def load_foundation(cfg: StationConfig) -> LoadedClip:
     return load_clip_checkpoint(path, ClipSpec(cfg.model.clip_arch, quick_gelu=cfg.model.clip_quick_gelu))
 
 
-def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str) -> SecondCheck:
+def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str,
+                      data_dir: Path | str | None = None) -> SecondCheck:
     keys = [c.key for c in cfg.classes]
-    kind, path = cfg.model.check_b, cfg.model.check_b_path
-    where = Path(path) if path else demo_models_dir() / "cnn"
+    kind = cfg.model.check_b
+    path = model_location(cfg.model.check_b_path, data_dir) if cfg.model.check_b_path else None
+    where = path or demo_models_dir() / "cnn"
     with read_or_refuse(where, "second-check model", "Restore the model file from its source, or check [model] "
                                                       "check_b_path in the settings."):
         if kind == "demo_cnn":
@@ -102,11 +102,11 @@ class Station:
         if outside:
             log.warning("station.toml was changed outside the station (recorded in the audit trail): %s", outside)
         device = pick_device(cfg.model.device)
-        clip = load_foundation(cfg)
+        clip = load_foundation(cfg, data_dir)
         clip.model.to(device)
         classes = [ClassPrompt(c.key, tuple(c.prompts)) for c in cfg.classes]
         check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
-        check_b = load_second_check(cfg, clip, device)
+        check_b = load_second_check(cfg, clip, device, data_dir)
         _apply_active_prompts(db, clip, check_a)
         clip_id = _model_id(db, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
         b_id = _model_id(db, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
@@ -169,7 +169,7 @@ def _model_id(db: Database, kind: str, name: str, path: str, sha256: str, spec: 
 def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck) -> None:
     """Load the active RVPT prompt set into check A, refusing one that is tampered or for another model."""
     from .prompts.files import load_prompt_set
-    from .prompts.registry import PromptSetError, active, verify_usable
+    from .prompts.registry import PromptSetError, active, file_of, verify_usable
 
     from .audit.seals import matches_seal
 
@@ -184,11 +184,11 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
                              "the station (it does not match its audit seal); run `station audit verify` and report it")
     try:
         verify_usable(row, clip.sha256, (check_a.encoder.depth, check_a.encoder.width), check_a.texts_sha256,
-                      trial=check_a.try_prompts)
+                      trial=check_a.try_prompts, data_dir=db.data_dir)
     except PromptSetError as e:
         raise PromptSetError(f"the active prompt set cannot be used: {e}. Go back to the previous one with "
                              "'station prompts rollback' (it does not load the models)") from e
-    prompts, meta = load_prompt_set(row.path, expected_sha256=row.sha256)
+    prompts, meta = load_prompt_set(file_of(row, db.data_dir), expected_sha256=row.sha256)
     check_a.set_prompts(prompts, meta.first_prompted_block, prompt_set_id=row.id)
 
 

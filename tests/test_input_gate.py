@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from station.paths import data_path
 from station.auth import PermissionDenied, create_user
 from station.capture import Frame
 from station.decision import NO_PART, PASS, REVIEW
@@ -72,10 +73,11 @@ def test_other_families_and_everyday_scenes_never_pass(station):
 def test_a_bank_for_another_model_or_a_changed_bank_is_refused(station, tmp_path):
     with station.db.session() as s:
         row = active_record(s)
+    bank_file = data_path(station.data_dir, row.path)
     with pytest.raises(ModelFileError, match="built for CLIP"):
-        load_bank(row.path, model_sha256="f" * 64)
+        load_bank(bank_file, model_sha256="f" * 64)
     copy = tmp_path / "bank.safetensors"
-    data = bytearray(open(row.path, "rb").read())
+    data = bytearray(open(bank_file, "rb").read())
     data[-5] ^= 0xFF
     copy.write_bytes(bytes(data))
     with pytest.raises(ModelFileError, match="changed after it was built"):
@@ -86,7 +88,7 @@ def test_a_tampered_active_bank_closes_the_gate(tmp_path):
     st = Station.open(tmp_path / "data")
     try:
         with st.db.session() as s:
-            path = active_record(s).path
+            path = data_path(st.data_dir, active_record(s).path)
         data = bytearray(open(path, "rb").read())
         data[-3] ^= 0xFF
         open(path, "wb").write(bytes(data))

@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from station.paths import data_path
 from station.auth import PermissionDenied, create_user
 from station.models.files import ModelFileError
 from station.prompts.files import PromptSetMeta, load_prompt_set, save_prompt_set
@@ -105,7 +106,7 @@ def test_activation_rollback_and_refusals(tmp_path):
     reopened.close()
 
     with reopened.db.session() as s:
-        path = active(s).path
+        path = data_path(tmp_path / "data", active(s).path)
     with open(path, "r+b") as fh:  # tamper with the live prompt file
         fh.seek(-1, 2)
         fh.write(b"\x00")

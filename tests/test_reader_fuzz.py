@@ -187,19 +187,20 @@ def test_prompt_set_reader_and_registration(prompt_station, blob, name):
         assert not outside, f"written outside the data folder: {outside}"
         event(f"registration: {'registered' if row is not None else 'refused'}")
         if row is not None:
-            target = Path(row.path)
+            target = data / row.path  # recorded relative to the data folder
+            assert not Path(row.path).is_absolute()
             assert target.parent == data / "prompts" and target.read_bytes() == blob
             assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}-v\d+\.safetensors", target.name)
             assert not target.name.startswith(".") and ".." not in row.name
             for sha, shape in ((row.base_model_sha256, (12, 4)), (row.base_model_sha256, (3, 0)), ("cd" * 32, None)):
                 try:
-                    verify_usable(row, sha, shape)
+                    verify_usable(row, sha, shape, data_dir=data)
                 except PromptSetError as e:
                     assert str(e)
     assert not list(sentinel.iterdir()), "something was written into the sentinel folder beside the data folder"
     new = _tree(root) - before
     assert all(p.startswith("data/") for p in new), new
-    registered = {str(Path(row.path).relative_to(root))} if row is not None else set()
+    registered = {str((data / row.path).relative_to(root))} if row is not None else set()
     assert {p for p in new if p.startswith("data/prompts/")} <= registered, "a refused file left a copy behind"
 
 

@@ -33,27 +33,52 @@ def cmd_gate_build(args) -> int:
     return 0
 
 
+def _gate_state(data_dir, cfg, active) -> tuple[str, str]:
+    """As the station would open its gate: 'off', 'closed' (with why) or 'on', reading the bank file without the
+    models (its hash and its model's fingerprint are checked, as at start)."""
+    from ..gate.bank import load_bank
+    from ..models.files import ModelFileError
+    from ..models.identity import foundation_sha256
+    from ..paths import data_path
+
+    if not cfg.gate.enabled:
+        return "off", ""
+    if active is None:
+        return ("on", "") if cfg.model.clip == "demo" else ("closed", "no reference bank yet: station gate build")
+    try:
+        load_bank(data_path(data_dir, active.path), expected_sha256=active.sha256,
+                  model_sha256=foundation_sha256(cfg, data_dir))
+    except ModelFileError as e:
+        return "closed", f"reference bank refused: {e}"
+    return "on", ""
+
+
 def cmd_gate_show(args) -> int:
     from sqlalchemy import select
 
     from ..config import load
     from ..storage.models import ReferenceBankRecord
 
-    cfg = load(args.data_dir).gate
+    station_cfg = load(args.data_dir)
+    cfg = station_cfg.gate
     db = open_db(args)
     try:
         with db.session() as s:
             rows = list(s.scalars(select(ReferenceBankRecord).order_by(ReferenceBankRecord.version)))
             banks = [{"version": r.version, "active": r.active, "frames": r.frames, "created_at": r.created_at.isoformat(),
                       "thresholds": r.thresholds, "calibration": r.calibration, "sha256": r.sha256,
-                      "base_model_sha256": r.base_model_sha256} for r in rows]
+                      "base_model_sha256": r.base_model_sha256, "path": r.path} for r in rows]
     finally:
         db.close()
+    state, why = _gate_state(args.data_dir, station_cfg, next((r for r in rows if r.active), None))
     if args.json:
-        print(json.dumps({"settings": cfg.__dict__, "banks": banks}, indent=2))
+        print(json.dumps({"settings": cfg.__dict__, "state": state, "why": why, "banks": banks}, indent=2))
         return 0
-    print(f"input gate {'on' if cfg.enabled else 'OFF'}: a frame passes only if a whole part like the bank's is in view "
-          f"(k = {cfg.neighbours}, calibration target {cfg.false_review_target:.1%} extra reviews)")
+    if state == "closed":
+        print(f"input gate CLOSED: every frame goes to review: {why}")
+    else:
+        print(f"input gate {'on' if cfg.enabled else 'OFF'}: a frame passes only if a whole part like the bank's is in "
+              f"view (k = {cfg.neighbours}, calibration target {cfg.false_review_target:.1%} extra reviews)")
     for b in banks:
         c = b["calibration"]
         print(f"{'*' if b['active'] else ' '} v{b['version']:<3} {b['frames']:>6} frames  {b['created_at'][:16]}  "

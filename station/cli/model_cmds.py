@@ -70,7 +70,7 @@ def cmd_models_train_probe(args) -> int:
 
     cfg = load(args.data_dir)
     keys, names = [c.key for c in cfg.classes], [c.name for c in cfg.classes]
-    clip = load_foundation(cfg)
+    clip = load_foundation(cfg, args.data_dir)
     if args.folder:
         shots = from_folder(args.folder, keys, names)
         images, labels = shots.images, shots.labels

@@ -107,7 +107,8 @@ def _manager_prompt_action(args, action) -> int:
     cfg = load(args.data_dir)
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
-    model_sha, fit = foundation_sha256(cfg), {"encoder_shape": encoder_shape(cfg), "texts_sha256": station_texts_sha256(cfg)}
+    model_sha, fit = foundation_sha256(cfg, args.data_dir), {"encoder_shape": encoder_shape(cfg, args.data_dir),
+                                                             "texts_sha256": station_texts_sha256(cfg)}
     with db.transaction() as s:
         row = action(s, model_sha, acting(s, user), fit)
         print(f"active prompt set: {row.name} v{row.version} (id {row.id})" if row else "no prompt set is active")
@@ -130,12 +131,13 @@ def cmd_prompts_export(args) -> int:
     import shutil
 
     from ..prompts.files import load_prompt_set
+    from ..prompts.registry import file_of
 
     db = open_db(args)
     with db.session() as s:
         r = _prompt_set(s, args.id)
-        load_prompt_set(r.path, expected_sha256=r.sha256)
-        shutil.copyfile(r.path, args.out)
+        load_prompt_set(file_of(r, args.data_dir), expected_sha256=r.sha256)
+        shutil.copyfile(file_of(r, args.data_dir), args.out)
     print(f"prompt set {r.name} v{r.version} exported to {args.out}")
     return 0
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth import require
 from ..models.files import ModelFileError
-from ..paths import resources_dir
+from ..paths import data_path, resources_dir, stored_path
 from ..storage.models import Inspection, ReferenceBankRecord, Review, User
 from ..models.preprocess import to_model_input
 from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
@@ -131,7 +131,7 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress | None
     thresholds, calibration = calibrate(kth_distance(held, emb, cfg.neighbours).numpy(),
                                         kth_distance(held_layouts, layouts, cfg.neighbours).numpy(),
                                         cfg.false_review_target)
-    meta = BankMeta(base_model_sha256=foundation_sha256(station.config), neighbours=cfg.neighbours,
+    meta = BankMeta(base_model_sha256=foundation_sha256(station.config, station.data_dir), neighbours=cfg.neighbours,
                     thresholds=thresholds, calibration=calibration, sources=sources, created_by=created_by,
                     created_at=datetime.now(timezone.utc).isoformat())
     return ReferenceBank(emb, layouts, meta)
@@ -148,7 +148,7 @@ def record_bank(station, bank: ReferenceBank, actor: str, user_id: int | None, r
         bank.path = path
         for old in s.scalars(select(ReferenceBankRecord).where(ReferenceBankRecord.active.is_(True))):
             old.active = False
-        row = ReferenceBankRecord(version=version, path=str(path), sha256=sha, base_model_sha256=bank.meta.base_model_sha256,
+        row = ReferenceBankRecord(version=version, path=stored_path(station.data_dir, path), sha256=sha, base_model_sha256=bank.meta.base_model_sha256,
                                   frames=int(bank.embeddings.shape[0]),
                                   thresholds=bank.meta.thresholds, calibration=bank.meta.calibration,
                                   sources=bank.meta.sources, active=True, created_by=user_id)
@@ -193,7 +193,7 @@ def open_gate(station):
     from ..models.identity import foundation_sha256
 
     cfg = station.config.gate
-    model_sha = foundation_sha256(station.config)
+    model_sha = foundation_sha256(station.config, station.data_dir)
     with station.db.session() as s:
         row = active_record(s)
     if row is None and station.config.model.clip == "demo" and bundled_bank_path().is_file():
@@ -205,7 +205,7 @@ def open_gate(station):
     if row is None:
         return ClosedGate(Message("gate.no_bank"))
     try:
-        bank = load_bank(row.path, expected_sha256=row.sha256, model_sha256=model_sha)
+        bank = load_bank(data_path(station.data_dir, row.path), expected_sha256=row.sha256, model_sha256=model_sha)
     except ModelFileError as e:
         return ClosedGate(Message("gate.bank_refused", problem=str(e)))
     gate = InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..paths import data_path, stored_path
 from .. import audit
 from ..auth import require
 from ..storage.models import ModelRecord, User
@@ -31,7 +32,7 @@ def import_clip_checkpoint(session: Session, data_dir: Path | str, file: Path | 
     sha = loaded.sha256
     existing = session.scalar(select(ModelRecord).where(ModelRecord.kind == "clip", ModelRecord.sha256 == sha))
     dest = models_dir(data_dir) / f"{arch}-{sha[:12]}" / Path(file).name
-    if existing is not None and Path(existing.path).is_file():
+    if existing is not None and data_path(data_dir, existing.path).is_file():
         return existing
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
@@ -39,7 +40,7 @@ def import_clip_checkpoint(session: Session, data_dir: Path | str, file: Path | 
     tmp.replace(dest)
     load_clip_checkpoint(dest, spec, sha256=sha)  # the copy reads back, with the same hash
     record = existing or ModelRecord(kind="clip", name=arch, sha256=sha, spec=spec.as_dict(), imported_by=user.id)
-    record.path = str(dest)
+    record.path = stored_path(data_dir, dest)
     session.add(record)
     session.flush()
     audit.record(session, user.username, "model.import", arch=arch, sha256=sha, source=str(file), path=str(dest))

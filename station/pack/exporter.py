@@ -14,7 +14,8 @@ from .. import __version__, audit
 from .. import config as config_mod
 from ..auth import require
 from ..models.files import sha256_file
-from ..models.identity import foundation_sha256
+from ..models.identity import foundation_sha256, model_location
+from ..paths import data_path
 from ..prompts.registry import active
 from ..signing import fingerprint, load_private_key, sign
 from ..storage.db import Database
@@ -56,21 +57,22 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     """Write the pack to `out`, signed with the plant's private key file (station pack keygen)."""
     require(user, "models.import")
     out = Path(out)
+    data_dir = db.data_dir
     key = load_private_key(sign_key)
     with db.session() as s:
         prompt_row = active(s)
     files: list[tuple[str, Path]] = []
     model = {"kind": "demo"}
     if cfg.model.clip != "demo":
-        part, stored = _part_files(Path(cfg.model.clip).expanduser(), "model")
+        part, stored = _part_files(model_location(cfg.model.clip, data_dir), "model")
         files, model = files + part, {"kind": "file", "stored": stored}
     check_b = None
     if cfg.model.check_b_path:
-        part, stored = _part_files(Path(cfg.model.check_b_path).expanduser(), "check_b")
+        part, stored = _part_files(model_location(cfg.model.check_b_path, data_dir), "check_b")
         files, check_b = files + part, {"stored": stored}
     prompt_set = None
     if prompt_row is not None:
-        part, stored = _part_files(Path(prompt_row.path), "prompts")
+        part, stored = _part_files(data_path(data_dir, prompt_row.path), "prompts")
         files, prompt_set = files + part, {"name": prompt_row.name, "version": prompt_row.version, "stored": stored}
     _checked(files)
     # the plant's wiring (database, PLC links) and the screen's language stay on the station: a receiver keeps its own
@@ -80,7 +82,7 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     manifest = parse_manifest({  # the exporter's manifest passes the same checks as an importer's
         "format": FORMAT, "station_version": __version__, "created_by": user.username,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "foundation_sha256": foundation_sha256(cfg), "signer": fingerprint(key.public_key()),
+        "foundation_sha256": foundation_sha256(cfg, data_dir), "signer": fingerprint(key.public_key()),
         "model": model, "files": hashes,
         **({"check_b": check_b} if check_b else {}), **({"prompt_set": prompt_set} if prompt_set else {}),
     }, str(out))

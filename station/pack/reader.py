@@ -110,9 +110,9 @@ def planned_settings(manifest: Manifest, pack_cfg: config_mod.StationConfig, cur
                      data_dir: Path) -> config_mod.StationConfig:
     """The pack's settings as this station would save them: its own database, camera, PLC links and language,
     the models where the import puts them."""
-    home = Path(data_dir) / home_folder(manifest)
-    clip = "demo" if manifest.model.kind == "demo" else str(home / manifest.model.stored)
-    check_b_path = str(home / manifest.check_b.stored) if manifest.check_b else ""
+    home = Path(home_folder(manifest))  # relative to the data folder, as every path the station writes
+    clip = "demo" if manifest.model.kind == "demo" else (home / manifest.model.stored).as_posix()
+    check_b_path = (home / manifest.check_b.stored).as_posix() if manifest.check_b else ""
     return replace(pack_cfg, database_url=current.database_url, source=current.source, links=current.links,
                    ui=replace(pack_cfg.ui, language=current.ui.language), model=replace(pack_cfg.model, clip=clip, check_b_path=check_b_path))
 

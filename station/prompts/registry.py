@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .. import audit
 from ..auth import require
 from ..models.files import ModelFileError, sha256_file
+from ..paths import data_path, stored_path
 from ..storage.models import PromptSet, User, utcnow
 from .files import load_prompt_set
 from ..errors import StationError
@@ -48,7 +49,7 @@ def register(session: Session, data_dir: Path, source: Path, user: User | None, 
     if Path(source).resolve() != target.resolve():
         shutil.copyfile(source, target)
     row = PromptSet(
-        name=name, version=version, path=str(target), sha256=sha256_file(target),
+        name=name, version=version, path=stored_path(data_dir, target), sha256=sha256_file(target),
         base_model_sha256=meta.base_model_sha256, first_prompted_block=meta.first_prompted_block,
         tokens_per_block=meta.tokens_per_block, classes=meta.classes, metrics=meta.metrics,
         meta={"shots": meta.shots, "seed": meta.seed, "recipe": meta.recipe, "created_by": meta.created_by},
@@ -62,7 +63,7 @@ def register(session: Session, data_dir: Path, source: Path, user: User | None, 
 
 
 def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, int] | None = None,
-                  texts_sha256: str | None = None, trial=None) -> None:
+                  texts_sha256: str | None = None, trial=None, data_dir: Path | None = None) -> None:
     """Refuses a set for another model, a changed file, tokens that do not fit the encoder
     (`encoder_shape`: its blocks and width), or one tuned against other class texts than check A's now."""
     if row.base_model_sha256 != model_sha256:
@@ -71,7 +72,7 @@ def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, i
             f"station runs {model_sha256[:12]}; tune a new prompt set on this model"
         )
     try:
-        prompts, meta = load_prompt_set(row.path, expected_sha256=row.sha256)
+        prompts, meta = load_prompt_set(file_of(row, data_dir), expected_sha256=row.sha256)
     except ModelFileError as e:
         raise PromptSetError(str(e)) from e
     if encoder_shape is not None:
@@ -90,6 +91,13 @@ def verify_usable(row: PromptSet, model_sha256: str, encoder_shape: tuple[int, i
         raise PromptSetError(f"prompt set {row.name} v{row.version} was tuned against other class texts than the "
                              "station's [[classes]] prompts now; tune a new prompt set, or restore the texts it was "
                              "tuned with (station prompts show lists them)")
+
+
+def file_of(row: PromptSet, data_dir: Path | None = None) -> Path:
+    """The prompt set's file in the data folder (`data_dir`, else that of the session that read the row)."""
+    if data_dir is None and object_session(row) is not None:
+        data_dir = object_session(row).info.get("data_dir")
+    return data_path(data_dir, row.path) if data_dir is not None else Path(row.path)
 
 
 def active(session: Session) -> PromptSet | None:

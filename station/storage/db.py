@@ -96,8 +96,9 @@ class Database:
         if data_dir is None and url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             data_dir = Path(url.removeprefix("sqlite:///")).parent
         self.audit_keys = AuditKeys(data_dir) if data_dir is not None else None
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False,
-                                      info={"audit_keys": self.audit_keys} if self.audit_keys else {})
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        info = {"audit_keys": self.audit_keys, "data_dir": self.data_dir} if self.audit_keys else {}
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
         install(self._sessions)
         if self.audit_keys is not None and migrate:
             ensure_keyed(self._sessions, self.audit_keys)
