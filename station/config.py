@@ -108,6 +108,9 @@ def load(data_dir: Path) -> StationConfig:
     """The station's settings; written with defaults on first use."""
     path = Path(data_dir) / CONFIG_NAME
     if not path.exists():
+        if has_records(data_dir):
+            raise ConfigError(f"{path} is missing. This station has records, so its settings are not taken as "
+                              "defaults: restore station.toml from a backup")
         cfg = default_config()
         save(cfg, data_dir)
         return cfg
@@ -115,7 +118,25 @@ def load(data_dir: Path) -> StationConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e}); fix the file or delete it to start from defaults") from e
+    if has_records(data_dir):
+        _require_every_table(raw, path)
     return parse(raw, path)
+
+
+def has_records(data_dir: Path | str) -> bool:
+    """Whether the station has run here (its database or audit key exists): its settings are then its own."""
+    return any((Path(data_dir) / name).exists() for name in ("station.db", "audit.key"))
+
+
+def _require_every_table(raw: dict, path: Path) -> None:
+    """The station writes every table; on a station with records a file without some of them (emptied, cut
+    short, replaced) would silently put defaults in the place of tuned values, so it is refused instead."""
+    missing = [f"[{name}]" for name in SECTIONS if name not in raw] + ([] if "classes" in raw else ["[[classes]]"])
+    if missing:
+        raise ConfigError(
+            f"{path}: {', '.join(missing)} missing. This station has records, so its settings are not taken as "
+            "defaults: restore station.toml from a backup (or write the missing tables back); the audit trail keeps "
+            "the settings last recorded (station audit verify names what differs)")
 
 
 def save(cfg: StationConfig, data_dir: Path) -> Path:
