@@ -122,6 +122,13 @@ def fill(station: Station) -> None:
     runs = [("prm", "done", {"by_eps": {"eps=8/255": metrics}, "mode": "input", "attack_effective": True}),
             ("prm", "done", {"by_eps": {"eps=1/255": weak}, "mode": "frame", "attack_effective": False}),
             ("prm", "cancelled", {}), ("prm", "failed", {}), ("backdoor", "done", probe)]
+    from dataclasses import replace
+
+    from station.service.settings import apply_settings
+
+    cfg = station.config  # a settings change, so the audit page has one to put in words
+    apply_settings(station, sign_in(station.db, "boss", PW, via="test"),
+                   replace(cfg, ui=replace(cfg.ui, idle_signout_minutes=16.0)))
     with station.db.transaction() as s:
         for kind, status, summary in runs:
             s.add(SelftestRun(kind=kind, params={}, status=status, started_at=utcnow(), finished_at=utcnow(),

@@ -83,7 +83,7 @@ def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: "Stop
     if kiosk:
         window.showFullScreen()
     else:
-        window.show()
+        window.showMaximized()  # a station's screen is the station's: 1024x768 panel or 1920x1080 monitor
     print(f"The station window is open on {data_dir}. {hint}".rstrip(), file=sys.stderr, flush=True)
     try:
         if not window.ask_sign_in():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from .messages import words
+from .setting_names import setting_name
 
 # {detail key} fields come from the event's detail; a missing one reads "?"
 SENTENCES = {
@@ -84,8 +85,8 @@ def _value(key: str, value, names: dict[str, str]) -> str:
     if key in ("sha256", "fingerprint", "foundation") and isinstance(value, str):
         return value[:12]
     if key in ("changes", "settings_changed") and isinstance(value, dict):  # {setting: [old, new]}
-        return ", ".join(f"{k}: {_plain(v[0])} → {_plain(v[1])}" if isinstance(v, list) and len(v) == 2
-                         else f"{k}: {_plain(v)}" for k, v in value.items())
+        return ", ".join(f"{setting_name(k)}: {_plain(v[0])} → {_plain(v[1])}" if isinstance(v, list) and len(v) == 2
+                         else f"{setting_name(k)}: {_plain(v)}" for k, v in value.items())
     return words(value) if isinstance(value, str) else _plain(value)
 
 

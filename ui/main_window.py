@@ -21,7 +21,7 @@ from .pages.selftests import SelftestPage
 from .pages.settings import SettingsPage
 from .pages.users import UsersPage, role_words
 from .signin import SignInDialog
-from .touch import STYLE
+from .touch import STYLE, touch_lists
 
 log = logging.getLogger(__name__)
 PAGES = (LivePage, ReviewPage, SelftestPage, PromptsPage, SettingsPage, UsersPage)
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.status_label = QLabel()
         self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.hide()  # shown while someone is signed in
         self.sign_out_button.clicked.connect(lambda: self.sign_out("user"))
         header = QHBoxLayout()
         title = QLabel(f"<b>{ctx.station.config.name}</b>")
@@ -115,6 +116,8 @@ class MainWindow(QMainWindow):
         self.queue_timer = QTimer(self)  # the page list says how many parts wait, also while on another page
         self.queue_timer.setInterval(QUEUE_POLL_MS)
         self.queue_timer.timeout.connect(self._poll_queue_length)
+        self._apply_role()  # nobody signed in yet: no page list
+        touch_lists(self)
 
         body = QHBoxLayout()
         body.addWidget(self.nav)
@@ -217,10 +220,12 @@ class MainWindow(QMainWindow):
     def set_user(self, user) -> None:
         self.ctx.user = user
         self.ctx.events.user_changed.emit()
+        self.sign_out_button.setVisible(user is not None)
         if user is None:
             self.user_label.setText("")
             self.idle_timer.stop()
             self.queue_timer.stop()
+            self._apply_role()
             return
         self.user_label.setText(self.tr("{name} ({role})").format(name=user.display_name or user.username,
                                                                   role=role_words(user.role, long=False)))

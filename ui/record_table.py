@@ -30,6 +30,7 @@ class RecordTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(ROW_PX)
+        self.setTabKeyNavigation(False)  # Tab leaves the list; it never moves the highlight to another record
         self.id_of = id_of
         self.records: dict[Hashable, Any] = {}
         self.currentCellChanged.connect(lambda row, *_: self.record_changed.emit(self.record_at(row)))

@@ -47,5 +47,22 @@ QCheckBox::indicator {{ width: 24px; height: 24px; }}
 QCheckBox:focus {{ color: {FOCUS}; }}
 QTableWidget:focus, QListWidget:focus, QGraphicsView:focus, QTabBar:focus {{ border: 3px solid {FOCUS}; }}
 QTabBar::tab {{ min-height: {TOUCH_PX - 12}px; padding: 6px 16px; }}
+QComboBox QAbstractItemView {{
+    background: white; color: black; selection-background-color: #d2e3fc; selection-color: black;
+    outline: none;
+}}
+QComboBox QAbstractItemView::item {{ min-height: {TOUCH_PX - 4}px; padding: 0px 8px; }}
+QTableView::indicator, QListView::indicator {{ width: 26px; height: 26px; }}
+QScrollBar:vertical {{ width: 22px; }}
+QScrollBar:horizontal {{ height: 22px; }}
 QGroupBox {{ font-weight: bold; }}
 """
+
+
+def touch_lists(root) -> None:
+    """Drop-down lists whose rows take the style sheet's height (Qt's default list delegate ignores it)."""
+    from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
+
+    for box in root.findChildren(QComboBox):
+        if not isinstance(box.itemDelegate(), QStyledItemDelegate):
+            box.setItemDelegate(QStyledItemDelegate(box))

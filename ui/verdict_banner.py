@@ -68,7 +68,8 @@ class VerdictBanner(QWidget):
 
     def _detail_font(self) -> QFont:
         font = QFont(self.font())
-        font.setPixelSize(int(max(14, min(self.height() * 0.085, 44))))
+        # the detail reads across the sign: as large as the height allows, and about 28 characters to a line
+        font.setPixelSize(int(max(14, min(self.height() * 0.085, 44, self.width() / 16))))
         return font
 
     def paintEvent(self, event) -> None:

@@ -1836,6 +1836,93 @@ Check the camera connection and press Start again. Every part inspected so far i
     </message>
 </context>
 <context>
+    <name>SettingNames</name>
+    <message>
+        <source>station name</source>
+        <translation>ステーション名</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>データベース</translation>
+    </message>
+    <message>
+        <source>classes</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>vision model&apos;s confidence needed</source>
+        <translation>画像モデルの必要な確信度</translation>
+    </message>
+    <message>
+        <source>second check&apos;s confidence needed</source>
+        <translation>第2判定の必要な確信度</translation>
+    </message>
+    <message>
+        <source>fail-safe: parts looked at</source>
+        <translation>フェイルセーフ: 対象とする部品数</translation>
+    </message>
+    <message>
+        <source>fail-safe: share to review that trips it</source>
+        <translation>フェイルセーフ: 作動するレビュー率</translation>
+    </message>
+    <message>
+        <source>fail-safe: fewest parts before it can trip</source>
+        <translation>フェイルセーフ: 作動までの最少部品数</translation>
+    </message>
+    <message>
+        <source>camera kind</source>
+        <translation>カメラの種類</translation>
+    </message>
+    <message>
+        <source>camera address</source>
+        <translation>カメラのアドレス</translation>
+    </message>
+    <message>
+        <source>frames per second</source>
+        <translation>毎秒の画像数</translation>
+    </message>
+    <message>
+        <source>simulated camera&apos;s share of defects</source>
+        <translation>模擬カメラの不良の割合</translation>
+    </message>
+    <message>
+        <source>vision model</source>
+        <translation>画像モデル</translation>
+    </message>
+    <message>
+        <source>second check</source>
+        <translation>第2判定</translation>
+    </message>
+    <message>
+        <source>second check&apos;s file</source>
+        <translation>第2判定のファイル</translation>
+    </message>
+    <message>
+        <source>sign-out time</source>
+        <translation>サインアウトまでの時間</translation>
+    </message>
+    <message>
+        <source>window language</source>
+        <translation>画面の言語</translation>
+    </message>
+    <message>
+        <source>hold of a part to check by hand</source>
+        <translation>要確認部品の表示時間</translation>
+    </message>
+    <message>
+        <source>attack test interval</source>
+        <translation>攻撃試験の間隔</translation>
+    </message>
+    <message>
+        <source>backdoor probe interval</source>
+        <translation>バックドア検査の間隔</translation>
+    </message>
+    <message>
+        <source>input gate</source>
+        <translation>入力ゲート</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>The system&apos;s language</source>
@@ -2275,9 +2362,9 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>部品番号 {id} をラインから外し、確認トレイに置いてください。</translation>
     </message>
     <message numerus="yes">
-        <source>Take these %n parts off the line and put them in the review tray: no. {ids}</source>
+        <source>Take these %n parts off the line (review tray): no. {ids}</source>
         <translation>
-            <numerusform>この %n 個の部品をラインから外し、確認トレイに置いてください: 番号 {ids}</numerusform>
+            <numerusform>この %n 個をラインから外して確認トレイへ: 番号 {ids}</numerusform>
         </translation>
     </message>
 </context>

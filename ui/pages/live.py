@@ -95,19 +95,25 @@ class LivePage(QWidget):
         self.take_off_label = QLabel()
         self.take_off_label.setWordWrap(True)
         self.take_off_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.take_off_label.setStyleSheet("color:#5c2c00; font-size:16px; font-weight:bold;")
+        self.take_off_label.setStyleSheet("color:#5c2c00;")
+        notice = QFont()
+        notice.setPixelSize(16)
+        notice.setBold(True)
+        self.take_off_label.setFont(notice)
         self.confirm_button = QPushButton(self.tr("Done: taken off (Space)"))
         self.confirm_button.clicked.connect(self.confirm_taken_off)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.confirm_taken_off)
-        take_off_row = QHBoxLayout()
+        take_off_row = QVBoxLayout()  # the words across the whole column, the button under them
         take_off_row.setContentsMargins(8, 4, 4, 4)
-        take_off_row.addWidget(self.take_off_label, 1)
-        take_off_row.addWidget(self.confirm_button)
+        take_off_row.addWidget(self.take_off_label)
+        take_off_row.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignRight)
         self.take_off_box = QWidget()
         self.take_off_box.setObjectName("takeOff")
         self.take_off_box.setStyleSheet("#takeOff { background:#ffe8c2; border-radius:6px; }")
         self.take_off_box.setLayout(take_off_row)
-        self.take_off_box.setMinimumHeight(self.confirm_button.sizeHint().height() + 12)
+        # room for two lines, always (Japanese glyphs stand taller than the font's own line): a longer notice
+        # never takes room from the sign
+        self.take_off_label.setFixedHeight(2 * round(1.5 * notice.pixelSize()) + 4)
         policy = self.take_off_box.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # showing it never moves the banner
         self.take_off_box.setSizePolicy(policy)
@@ -277,6 +283,7 @@ class LivePage(QWidget):
         self.runner = None
         self.ctx.release("live inspection")
         self._set_running(False)
+        self.count_labels["RATE"].setText("0")  # a stopped line inspects none a minute
         self.display.stopped()
         if not self.stopped_by_problem:
             self.status_label.setText(self.tr("Stopped."))
@@ -444,9 +451,10 @@ def take_off_words(ids: list[int]) -> str:
     """What the operator does with parts that need a person."""
     if len(ids) == 1:
         return QCoreApplication.translate("VerdictBanner", "Take part no. {id} off the line and put it in the review tray.").format(id=ids[0])
-    shown = ", ".join(str(i) for i in ids[-6:])
-    return QCoreApplication.translate("VerdictBanner", "Take these %n parts off the line and put them in the review tray: no. {ids}", "", len(ids)).format(
-        ids=shown if len(ids) <= 6 else "..., " + shown)
+    shown = ", ".join(str(i) for i in ids[-3:])  # the newest: the parts nearest the operator
+    return QCoreApplication.translate(
+        "VerdictBanner", "Take these %n parts off the line (review tray): no. {ids}", "",
+        len(ids)).format(ids=shown if len(ids) <= 3 else "..., " + shown)
 
 
 _REASON_WORDS = {  # the decision's reason codes (data) and their words, translated with the context "Reasons"
@@ -479,14 +487,15 @@ def _codes(reason: str) -> list[str]:
     return [part.split(": ", 1)[0].strip() for part in reason.split(", ") if part.strip()]
 
 
-def short_reasons(reason: str) -> str:
+def short_reasons(reason: str, prefix: bool = True) -> str:
     """The reasons in a few words each: 'To check by hand: checks disagree, vision model unsure'."""
     if not reason:
         return ""
     words = [QCoreApplication.translate("Reasons", _SHORT_REASONS[code]) if code in _SHORT_REASONS else code
              for code in _codes(reason)]
-    return QCoreApplication.translate("Reasons", "To check by hand: {reasons}").format(
-        reasons=QCoreApplication.translate("Reasons", ", ").join(words))
+    listed = QCoreApplication.translate("Reasons", ", ").join(words)
+    return QCoreApplication.translate("Reasons", "To check by hand: {reasons}").format(reasons=listed) if prefix \
+        else listed
 
 
 def reason_words(reason: str, sentence: bool = True) -> str:

@@ -19,6 +19,7 @@ from ..messages import words as station_words
 from ..jobs import start_job
 from ..pack_import import PackImporter
 from ..record_table import RecordTable
+from ..touch import touch_lists
 from ..widgets import ProgressPanel, WrappingCheck, tidy_form
 
 
@@ -263,6 +264,7 @@ class ImportModelDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import a model file"))
+        self.setMinimumWidth(640)
         self.path_edit = QLineEdit()
         browse = QPushButton(self.tr("Browse ..."))
         browse.clicked.connect(self._browse)
@@ -272,6 +274,7 @@ class ImportModelDialog(QDialog):
         self.arch_box = QComboBox()
         self.arch_box.addItems([m for m in open_clip.list_models() if m.startswith("ViT")])
         self.arch_box.setCurrentText("ViT-B-32")
+        touch_lists(self)
         self.sha_edit = QLineEdit()
         self.sha_edit.setPlaceholderText(self.tr("optional: the sha256 the supplier gave you"))
         self.use_check = QCheckBox(self.tr("Use this model from the next start"))

@@ -26,7 +26,7 @@ from ..jobs import start_job
 from ..messages import error_words
 from ..record_table import RecordTable
 from ..widgets import ImageView, pixmap_from_file
-from .live import reason_words
+from .live import reason_words, short_reasons
 
 PAGE_SIZE = 50
 THUMB = 48
@@ -206,7 +206,9 @@ class ReviewPage(QWidget):
         icon = QTableWidgetItem()
         if not item.thumbnail.isNull():
             icon.setIcon(QIcon(QPixmap.fromImage(item.thumbnail)))
-        return [icon, str(item.id), item.at[11:], reason_words(item.reason, sentence=False)]
+        why = QTableWidgetItem(short_reasons(item.reason, prefix=False))
+        why.setToolTip(reason_words(item.reason, sentence=False))
+        return [icon, str(item.id), item.at[11:], why]
 
     def _page_loaded(self, result, fresh: bool) -> None:
         items, pending = result

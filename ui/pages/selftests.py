@@ -74,8 +74,11 @@ class SelftestPage(QWidget):
                                           "bad parts?"))
         form.addRow(self.tr("Attack on"), self.mode_box)
         form.addRow(self.tr("Strengths (1/255 steps, e.g. 4,8,16)"), self.eps_edit)
-        form.addRow(self.tr("Steps per attack"), self.iters_spin)
-        form.addRow(self.tr("Parts"), self.images_spin)
+        sizes = QHBoxLayout()  # two short numbers on one row: the tab fits a 1024x768 panel with a run going
+        sizes.addWidget(self.iters_spin, 1)
+        sizes.addWidget(QLabel(self.tr("Parts")))
+        sizes.addWidget(self.images_spin, 1)
+        form.addRow(self.tr("Steps per attack"), sizes)
         form.addRow(self.tr("Parts from"), self.prm_reference)
         form.addRow(self.prm_button)
 

@@ -16,6 +16,7 @@ from ..context import AppContext
 from ..messages import error_words
 from ..jobs import start_job
 from ..record_table import RecordTable
+from ..touch import touch_lists
 from ..widgets import list_table
 
 ROLE_WORDS = {"operator": QT_TRANSLATE_NOOP("Roles", "Operator (runs the line)"),
@@ -200,6 +201,7 @@ class AddUserDialog(QDialog):
         form.addRow(self.tr("User name"), self.name_edit)
         form.addRow(self.tr("Full name"), self.display_edit)
         form.addRow(self.tr("Role"), self.role_box)
+        touch_lists(self)
         form.addRow(self.tr("Password (8 characters or more)"), self.password_edit)
         form.addRow(self.tr("Password again"), self.repeat_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
