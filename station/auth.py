@@ -14,11 +14,13 @@ from .audit.seals import matches_seal
 from .storage.models import User
 from .errors import StationError
 from .messages import Message
+from .sign_in_throttle import record_failure, record_success, seconds_to_wait
 
 ROLES = ("operator", "reviewer", "manager")
 # What each role may do; a manager may do everything.
 PERMISSIONS = {
     "inspect": {"operator", "reviewer", "manager"},
+    "records.read": {"operator", "reviewer", "manager"},  # history, the queue, prompt sets, runs: any account
     "review": {"reviewer", "manager"},
     "failsafe.reset": {"manager"},
     "prompts.manage": {"manager"},
@@ -35,6 +37,10 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 class AuthError(StationError):
     """Wrong user name or password, or an inactive account."""
+
+
+class SignInThrottled(AuthError):
+    """Too many failed sign-ins in a row for this account or from this source: wait before the next try."""
 
 
 class AccountTampered(AuthError):
@@ -137,11 +143,23 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
-def sign_in(db, username: str, password: str, via: str, **detail) -> User:
-    """authenticate() plus the audit trail (failed attempts too); returns a user detached from any session."""
+def sign_in(db, username: str, password: str, via: str, source: str = "", **detail) -> User:
+    """authenticate() plus the audit trail (failed attempts too) and the back-off after failures
+    (station.sign_in_throttle); returns a user detached from any session. `source`: where the attempt comes
+    from (a PLC's address, the command line's OS user); `via` when not given."""
+    source = source or via
+    account = username[:64] or "?"
+    with db.transaction() as s:
+        wait, why = seconds_to_wait(s, account, source)
+        if wait > 0:
+            audit.record(s, account, "sign_in.throttled", via=via, source=source, wait_s=round(wait, 1), of=why)
+    if wait > 0:
+        raise SignInThrottled(Message("auth.throttled_account" if why == "account" else "auth.throttled_source",
+                                      seconds=max(1, round(wait))))
     try:
         with db.transaction() as s:
             user = authenticate(s, username, password)
+            record_success(s, account)
             audit.record(s, user.username, "sign_in", via=via, **detail)
             s.expunge(user)
             return user
@@ -151,7 +169,8 @@ def sign_in(db, username: str, password: str, via: str, **detail) -> User:
         raise
     except AuthError:
         with db.transaction() as s:
-            audit.record(s, username[:64] or "?", "sign_in.failed", via=via)
+            failures = record_failure(s, account, source)
+            audit.record(s, account, "sign_in.failed", via=via, source=source, in_a_row=failures)
         raise
 
 

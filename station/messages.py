@@ -52,6 +52,8 @@ ENGLISH: dict[str, str] = {
     "auth.sign_in_first": "'{permission}' needs a signed-in {roles}; sign in first",
     "auth.not_allowed": "user '{user}' ({role}) may not do '{permission}'; it needs a {roles}",
     "auth.passwords_differ": "the two passwords differ",
+    "auth.throttled_account": "too many failed sign-ins for this account; try again in {seconds} s",
+    "auth.throttled_source": "too many failed sign-ins from here; try again in {seconds} s",
     "auth.has_accounts": "this station has accounts already; ask a manager to add yours",
     "auth.bad_role": "role must be one of {roles}, got '{role}'",
     "auth.bad_name": "user name must be 1 to 64 characters",

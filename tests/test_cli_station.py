@@ -49,10 +49,16 @@ def test_inspect_history_review_from_the_command_line(data_dir, capsys, monkeypa
         assert main(["--user", "mia", "inspect", "--source", "synthetic", "--frames", "1", "--json"]) == 0
         review_ids = [json.loads(capsys.readouterr().out.splitlines()[0])["inspection"]]
 
-    assert main(["review", "list", "--json"]) == 0
+    monkeypatch.setenv("STATION_PASSWORD", "wrong")  # records are shown to signed-in staff only, never on a guess
+    assert main(["--user", "rex", "history"]) == 2
+    assert "wrong user name or password" in capsys.readouterr().err
+    assert main(["history"]) == 2
+    assert "sign in" in capsys.readouterr().err
+    monkeypatch.setenv("STATION_PASSWORD", "reviewer-pw")
+    assert main(["--user", "rex", "review", "list", "--json"]) == 0
     queue = json.loads(capsys.readouterr().out)
     assert queue["pending"] == len(review_ids)
-    assert main(["review", "show", str(review_ids[0])]) == 0
+    assert main(["--user", "rex", "review", "show", str(review_ids[0])]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id"] == review_ids[0] and shown["image_file"].endswith(".png")
 
@@ -62,7 +68,7 @@ def test_inspect_history_review_from_the_command_line(data_dir, capsys, monkeypa
     monkeypatch.setenv("STATION_PASSWORD", "reviewer-pw")
     assert main(["--user", "rex", "review", "decide", str(review_ids[0]), "washer/good", "--note", "ok"]) == 0
     assert "recorded as washer/good" in capsys.readouterr().out
-    assert main(["review", "list", "--json"]) == 0
+    assert main(["--user", "rex", "review", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["pending"] == len(review_ids) - 1
 
     monkeypatch.setenv("STATION_PASSWORD", "first-manager")

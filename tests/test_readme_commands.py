@@ -217,21 +217,21 @@ def scenario_inspect(st: Station):
 
 def scenario_history(st: Station):
     """history"""
-    shown = json.loads(st.run("history", "--json", "--limit", "4").out)
+    shown = json.loads(st.run("history", "--json", "--limit", "4", user="mia").out)
     assert len(shown["inspections"]) == 4 and sum(shown["counts"].values()) == 6
-    assert "totals:" in st.run("history").out
+    assert "totals:" in st.run("history", user="mia").out
 
 
 def scenario_review(st: Station):
     """review list, review show, review decide"""
-    queue = json.loads(st.run("review", "list", "--json").out)
+    queue = json.loads(st.run("review", "list", "--json", user="mia").out)
     assert queue["pending"] >= 3
     first = queue["items"][0]["id"]
-    shown = json.loads(st.run("review", "show", str(first)).out)
+    shown = json.loads(st.run("review", "show", str(first), user="mia").out)
     assert shown["id"] == first and Path(shown["image_file"]).is_file()
     st.run("review", "decide", str(first), "washer/good", user="otto", ok=False)  # an operator may not decide
     assert "washer/good" in st.run("review", "decide", str(first), "washer/good", "--note", "ok", user="rex").out
-    assert json.loads(st.run("review", "list", "--json").out)["pending"] == queue["pending"] - 1
+    assert json.loads(st.run("review", "list", "--json", user="mia").out)["pending"] == queue["pending"] - 1
     assert st.db(f"SELECT label, note FROM review WHERE inspection_id = {first}") == [("washer/good", "ok")]
 
 
@@ -239,7 +239,7 @@ def scenario_users(st: Station):
     """users add, users list"""
     st.run("users", "add", "newbie", "--role", "operator", user="otto", env={"STATION_NEW_PASSWORD": "x" * 10}, ok=False)
     st.run("users", "add", "newbie", "--role", "operator", user="mia", env={"STATION_NEW_PASSWORD": "newbie-pass"})
-    listed = st.run("users", "list").out
+    listed = st.run("users", "list", user="mia").out
     assert re.search(r"newbie\s+operator\s+active", listed) and re.search(r"mia\s+manager", listed)
 
 
@@ -326,7 +326,7 @@ def scenario_serve(st: Station):
 
 def scenario_failsafe(st: Station):
     """failsafe status, failsafe reset"""
-    assert st.run("failsafe", "status").out.startswith("normal")
+    assert st.run("failsafe", "status", user="mia").out.startswith("normal")
     st.run("failsafe", "reset", user="otto", ok=False)
     assert "fail-safe reset by mia" in st.run("failsafe", "reset", user="mia").out
 
@@ -352,19 +352,19 @@ def scenario_prompts(st: Station):
     out = st.run("prompts", "tune", "--folder", str(shots), "--shots", "2", "--epochs", "1", "--tokens", "2",
                  "--depth", "5", "--name", "smoke", "--quiet", user="mia").out
     assert "smoke" in out
-    listed = json.loads(st.run("prompts", "list", "--json").out)
+    listed = json.loads(st.run("prompts", "list", "--json", user="mia").out)
     assert [p["name"] for p in listed] == ["smoke"] and not listed[0]["active"]
     pid = listed[0]["id"]
-    shown = json.loads(st.run("prompts", "show", str(pid)).out)
+    shown = json.loads(st.run("prompts", "show", str(pid), user="mia").out)
     assert shown["b"] == 2 and shown["D"] == 5
     st.run("prompts", "activate", str(pid), user="otto", ok=False)
     assert "active prompt set: smoke" in st.run("prompts", "activate", str(pid), user="mia").out
     assert "no prompt set is active" in st.run("prompts", "rollback", user="mia").out
     exported = st.work / "smoke.safetensors"
-    st.run("prompts", "export", str(pid), str(exported))
+    st.run("prompts", "export", str(pid), str(exported), user="mia")
     assert exported.stat().st_size > 0
     assert "imported as copy" in st.run("prompts", "import", str(exported), "--name", "copy", user="mia").out
-    assert len(json.loads(st.run("prompts", "list", "--json").out)) == 2
+    assert len(json.loads(st.run("prompts", "list", "--json", user="mia").out)) == 2
     chosen = st.run("prompts", "tune", "--folder", str(shots), "--shots", "2", "--epochs", "1", "--choose",
                     "--name", "chosen", "--quiet", user="mia")
     assert "chosen on held-out shots: D=" in chosen.out and "held-out accuracy" in chosen.out
@@ -379,11 +379,11 @@ def scenario_selftests(st: Station):
     assert prm["status"] == "done" and prm["summary"]["by_eps"]
     probe = json.loads(st.run("selftest", "backdoor", "--images", "4", "--json", "--quiet", user="mia").out)
     assert probe["status"] == "done"
-    history = json.loads(st.run("selftest", "history", "--json").out)
+    history = json.loads(st.run("selftest", "history", "--json", user="mia").out)
     assert {r["run"] for r in history} == {prm["run"], probe["run"]}
-    assert "attack ineffective" in st.run("selftest", "history").out.lower()  # 2 steps do not bite
+    assert "attack ineffective" in st.run("selftest", "history", user="mia").out.lower()  # 2 steps do not bite
     report = st.work / "report.html"
-    st.run("selftest", "report", str(prm["run"]), "--out", str(report))
+    st.run("selftest", "report", str(prm["run"]), "--out", str(report), user="mia")
     assert "<html" in report.read_text().lower() and "Schedule" in report.read_text()
 
 
@@ -411,12 +411,12 @@ def scenario_selftest_due(st: Station):
 
 def scenario_gate(st: Station):
     """gate build, gate show"""
-    shown = json.loads(st.run("gate", "show", "--json").out)
+    shown = json.loads(st.run("gate", "show", "--json", user="mia").out)
     assert shown["settings"]["enabled"] is True and [b["version"] for b in shown["banks"] if b["active"]] == [1]
     st.run("gate", "build", "--generated", "30", "--heldout", "30", user="otto", ok=False)  # a manager's act
     out = st.run("gate", "build", "--generated", "30", "--heldout", "30", "--quiet", user="mia").out
     assert "reference bank v2" in out and "active now" in out
-    assert "* v2" in st.run("gate", "show").out
+    assert "* v2" in st.run("gate", "show", user="mia").out
     blank = st.work / "blank"
     blank.mkdir()
     cv2.imwrite(str(blank / "empty.png"), np.full((256, 256, 3), 128, np.uint8))
@@ -477,7 +477,7 @@ def scenario_pack(st: Station):
     refused = st.run("pack", "import", str(pack), "--yes", user="mia", data=other, ok=False).err
     assert fp in refused and "station keys trust" in refused  # nobody trusted yet: the fix is named
     st.run("keys", "trust", str(key.with_suffix(".pub")), "--name", "Plant A", user="mia", data=other)
-    assert fp in st.run("keys", "list", data=other).out
+    assert fp in st.run("keys", "list", data=other, user="mia").out
     shown = st.run("pack", "show", str(pack), data=other).out
     assert f"Plant A (key {fp})" in shown and "settings it would change" in shown
     assert "imported" in st.run("pack", "import", str(pack), "--yes", user="mia", data=other).out

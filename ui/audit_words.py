@@ -12,6 +12,12 @@ SENTENCES = {
     "sign_in": QT_TRANSLATE_NOOP("Audit", "signed in ({via})"),
     "sign_in.failed": QT_TRANSLATE_NOOP("Audit", "sign-in refused: wrong name or password, or account blocked ({via})"),
     "sign_out": QT_TRANSLATE_NOOP("Audit", "signed out ({reason})"),
+    "sign_in.throttled": QT_TRANSLATE_NOOP("Audit", "sign-in held back after failed ones: wait {wait_s} s ({via})"),
+    "sign_in.refused_tampered": QT_TRANSLATE_NOOP("Audit", "sign-in refused: the account {account} was changed "
+                                                           "outside the station"),
+    "audit.tail_lost": QT_TRANSLATE_NOOP("Audit", "the last {lost} events were lost in a crash or restore (the "
+                                                  "checkpoint of {checkpoint_written} named #{checkpoint_event})"),
+    "images.quarantined": QT_TRANSLATE_NOOP("Audit", "{count} images without a record moved to quarantine"),
     "refused": QT_TRANSLATE_NOOP("Audit", "refused: {permission} ({via})"),
     "user.add": QT_TRANSLATE_NOOP("Audit", "added user {username} as {role}"),
     "user.role": QT_TRANSLATE_NOOP("Audit", "changed the role of {username} from {old} to {new}"),

@@ -62,6 +62,10 @@ WORDS: dict[str, str] = {
     "auth.not_allowed": QT_TRANSLATE_NOOP("Messages", "{user} ({role}) may not do this ({permission}); it needs a "
                                                       "{roles}"),
     "auth.passwords_differ": QT_TRANSLATE_NOOP("Messages", "The two passwords differ"),
+    "auth.throttled_account": QT_TRANSLATE_NOOP("Messages", "Too many failed sign-ins for this account: try again "
+                                                            "in {seconds} s"),
+    "auth.throttled_source": QT_TRANSLATE_NOOP("Messages", "Too many failed sign-ins at this station: try again in "
+                                                           "{seconds} s"),
     "auth.has_accounts": QT_TRANSLATE_NOOP("Messages", "This station has accounts already; ask a manager to add "
                                                        "yours"),
     "auth.bad_role": QT_TRANSLATE_NOOP("Messages", "Choose one of these roles: {roles}"),

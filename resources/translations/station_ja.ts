@@ -72,6 +72,22 @@ Fix this, then start the station again.</source>
         <translation>サインアウト（{reason}）</translation>
     </message>
     <message>
+        <source>sign-in held back after failed ones: wait {wait_s} s ({via})</source>
+        <translation>失敗が続いたためサインインを保留: {wait_s} 秒待機（{via}）</translation>
+    </message>
+    <message>
+        <source>sign-in refused: the account {account} was changed outside the station</source>
+        <translation>サインイン拒否: アカウント {account} はステーションの外で変更されています</translation>
+    </message>
+    <message>
+        <source>the last {lost} events were lost in a crash or restore (the checkpoint of {checkpoint_written} named #{checkpoint_event})</source>
+        <translation>障害または復元で最後の {lost} 件の記録が失われました（{checkpoint_written} のチェックポイントは #{checkpoint_event} を指していました）</translation>
+    </message>
+    <message>
+        <source>{count} images without a record moved to quarantine</source>
+        <translation>記録のない画像 {count} 枚を隔離フォルダーに移しました</translation>
+    </message>
+    <message>
         <source>refused: {permission} ({via})</source>
         <translation>拒否: {permission}（{via}）</translation>
     </message>
@@ -612,6 +628,14 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>The two passwords differ</source>
         <translation>2 つのパスワードが一致しません</translation>
+    </message>
+    <message>
+        <source>Too many failed sign-ins for this account: try again in {seconds} s</source>
+        <translation>このアカウントのサインイン失敗が続いています。{seconds} 秒後にもう一度お試しください</translation>
+    </message>
+    <message>
+        <source>Too many failed sign-ins at this station: try again in {seconds} s</source>
+        <translation>このステーションでサインイン失敗が続いています。{seconds} 秒後にもう一度お試しください</translation>
     </message>
     <message>
         <source>This station has accounts already; ask a manager to add yours</source>

@@ -76,7 +76,23 @@ def sign_in_from_args(args, db, needed: bool = False):
         if not sys.stdin.isatty():
             raise CliError("no password: set STATION_PASSWORD or run from a terminal to be asked")
         password = getpass.getpass(f"password for {args.user}: ")
-    return sign_in(db, args.user, password, via="cli", command=args.command)
+    return sign_in(db, args.user, password, via="cli", source=f"cli:{getpass.getuser()}", command=args.command)
+
+
+def reader_from_args(args, db, permission: str = "records.read"):
+    """Commands that show records: once the station has accounts, a signed-in account with `permission` (a
+    wrong password is refused, never shown the data). None on a station without accounts."""
+    from ..auth import PermissionDenied, require, user_count
+
+    user = sign_in_from_args(args, db)
+    with db.session() as s:
+        if user_count(s):
+            if user is None:
+                raise PermissionDenied(f"'{args.command}' shows the station's records: sign in with station --user "
+                                       f"NAME {args.command} (password from $STATION_PASSWORD or a prompt)",
+                                       permission=permission)
+            require(user, permission)
+    return user
 
 
 def inspecting_user(args):

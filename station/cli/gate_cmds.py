@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .common import open_db, progress_printer, sign_in_from_args
+from .common import open_db, progress_printer, sign_in_from_args, reader_from_args
 
 
 def cmd_gate_build(args) -> int:
@@ -62,6 +62,7 @@ def cmd_gate_show(args) -> int:
     station_cfg = load(args.data_dir)
     cfg = station_cfg.gate
     db = open_db(args)
+    reader_from_args(args, db)
     try:
         with db.session() as s:
             rows = list(s.scalars(select(ReferenceBankRecord).order_by(ReferenceBankRecord.version)))

@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from .common import acting, CliError, open_db, sign_in_from_args
+from .common import acting, CliError, open_db, reader_from_args, sign_in_from_args
 
 
 def cmd_models_import(args) -> int:
@@ -86,6 +86,7 @@ def cmd_models_train_probe(args) -> int:
         labels = [i % len(keys) for i in range(args.generated)]
     else:
         db = open_db(args)
+        reader_from_args(args, db)  # reviewed frames are the station's records
         with db.session() as s:
             shots = from_reviews(s, ImageStore(args.data_dir / "images"), keys)
         images, labels = shots.images, shots.labels

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import acting, CliError, open_db, sign_in_from_args
+from .common import acting, CliError, open_db, sign_in_from_args, reader_from_args
 
 
 def cmd_pack_keygen(args) -> int:
@@ -104,6 +104,8 @@ def cmd_keys_list(args) -> int:
     from ..trusted_keys import list_keys
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         rows = [{"fingerprint": r.fingerprint, "name": r.name, "added_at": r.added_at.isoformat(timespec="seconds"),
                  "trusted": r.active} for r in list_keys(s, include_removed=args.all)]

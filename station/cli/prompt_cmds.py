@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import acting, CliError, open_db, sign_in_from_args
+from .common import acting, CliError, open_db, sign_in_from_args, reader_from_args
 
 
 def cmd_prompts_tune(args) -> int:
@@ -66,6 +66,8 @@ def cmd_prompts_list(args) -> int:
     from ..storage.models import PromptSet
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         rows = list(s.scalars(select(PromptSet).order_by(PromptSet.id)))
     if args.json:
@@ -92,6 +94,7 @@ def _prompt_set(session, prompt_set_id: int):
 
 def cmd_prompts_show(args) -> int:
     db = open_db(args)
+    reader_from_args(args, db)
     with db.session() as s:
         r = _prompt_set(s, args.id)
         print(json.dumps({"id": r.id, "name": r.name, "version": r.version, "active": r.active, "path": r.path,
@@ -134,6 +137,8 @@ def cmd_prompts_export(args) -> int:
     from ..prompts.registry import file_of
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         r = _prompt_set(s, args.id)
         load_prompt_set(file_of(r, args.data_dir), expected_sha256=r.sha256)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import open_db, progress_printer, sign_in_from_args
+from .common import open_db, progress_printer, reader_from_args, sign_in_from_args
 
 
 def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
@@ -147,6 +147,7 @@ def cmd_selftest_report(args) -> int:
     from ..storage.images import ImageStore
 
     db = open_db(args)
+    reader_from_args(args, db)
     out = Path(args.out or f"selftest-{args.run}.html")
     from ..config import load
 
@@ -159,7 +160,9 @@ def cmd_selftest_report(args) -> int:
 def cmd_selftest_history(args) -> int:
     from ..service.selftests import RunStatus, history
 
-    runs = history(open_db(args), limit=args.limit)
+    db = open_db(args)
+    reader_from_args(args, db)
+    runs = history(db, limit=args.limit)
     # the stored status ('done' for an ineffective attack too: --json keeps what the database says)
     rows = [{"run": r.id, "kind": r.kind, "status": "done" if r.status is RunStatus.INEFFECTIVE else r.status.value,
              "started": r.started_at.isoformat(), "finished": r.finished_at.isoformat() if r.finished_at else None,

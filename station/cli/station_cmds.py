@@ -7,7 +7,7 @@ import math
 import sys
 import time
 
-from .common import stop_on_signals, acting, CliError, inspecting_user, open_db, open_db_to_read, sign_in_from_args, source_from_args
+from .common import stop_on_signals, acting, CliError, inspecting_user, open_db, open_db_to_read, reader_from_args, sign_in_from_args, source_from_args
 
 
 def cmd_inspect(args) -> int:
@@ -96,6 +96,8 @@ def cmd_history(args) -> int:
     from ..review import history, verdict_counts
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         rows = history(s, args.limit)
         counts = verdict_counts(s)
@@ -114,6 +116,8 @@ def cmd_review_list(args) -> int:
     from ..review import pending_count, queue_page
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         rows = queue_page(s, after_id=args.after, limit=args.limit)
         total = pending_count(s)
@@ -132,6 +136,8 @@ def cmd_review_show(args) -> int:
     from ..storage.images import ImageStore
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         try:
             row = get_inspection(s, args.id)
@@ -190,6 +196,8 @@ def cmd_users_list(args) -> int:
     from ..storage.models import User
 
     db = open_db(args)
+
+    reader_from_args(args, db, permission="users.manage")
     with db.session() as s:
         for u in s.scalars(select(User).order_by(User.username)):
             print(f"{u.username:<20} {u.role:<9} {'active' if u.active else 'deactivated'}")
@@ -200,6 +208,8 @@ def cmd_failsafe_status(args) -> int:
     from .. import failsafe
 
     db = open_db(args)
+
+    reader_from_args(args, db)
     with db.session() as s:
         alarm = failsafe.open_alarm(s)
     if alarm is None:
