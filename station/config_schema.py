@@ -107,6 +107,19 @@ Pixels = whole(10_000, 400_000_000, "a whole number of pixels")
 Minutes = number(0.1, 1440.0, "a number of minutes")
 HoldSeconds = number(0, 600, description="a number of seconds from 0 (until the operator confirms) to 600")
 Neighbours = whole(1, 50)
+PerClient = whole(1, 16, "a whole number of connections")
+IdleSeconds = number(2.0, 3600.0, description="a number of seconds from 2 to 3600")
+
+
+def _networks(text: str) -> str:
+    from .links.guard import parse_networks
+
+    parse_networks(text)  # ValueError names the entry that is no address or network
+    return text
+
+
+Networks = Annotated[str, AfterValidator(_networks), Field(
+    description="addresses or networks separated by commas, e.g. \"192.168.10.0/24, 10.1.2.3\" (empty: any)")]
 Port = whole(1, 65535, "a port number")
 ReviewTarget = number(0.001, 0.2, "a share")
 SourceKind, Family, CheckBKind, Device = one_of(SOURCE_KINDS), one_of(FAMILIES), one_of(CHECK_B_KINDS), one_of(DEVICES)
@@ -313,6 +326,11 @@ class LinksSpec:
     modbus_host: Name = "0.0.0.0"
     modbus_port: Port = 5020
     hardware_trigger: Flag = False  # `station serve` inspects one frame per trigger instead of every frame
+    # who may connect: PLC addresses or networks, comma-separated ("192.168.10.0/24, 10.1.2.3"); empty: any
+    allowed_clients: Networks = ""
+    connections_per_client: PerClient = 4  # one address cannot take all of a link's 16 connections
+    # a Modbus connection without a request, or an OPC UA one not signed in, is closed after this long
+    idle_timeout_seconds: IdleSeconds = 10.0
 
     @model_validator(mode="after")
     def _opcua_is_secured(self):

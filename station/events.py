@@ -63,7 +63,17 @@ class LinkStatus:
     timestamp: float = field(default_factory=time.time)
 
 
-Event = DecisionMade | AlarmChanged | SelftestProgress | LinkStatus
+@dataclass(frozen=True)
+class LinkSignInFailed:
+    """A PLC link refused a sign-in (a wrong password, an untrusted certificate): audited with where it came from."""
+
+    link: str
+    source: str  # the client's address
+    in_a_row: int  # failures from that address in a row
+    timestamp: float = field(default_factory=time.time)
+
+
+Event = DecisionMade | AlarmChanged | SelftestProgress | LinkStatus | LinkSignInFailed
 Handler = Callable[[Event], None]
 
 

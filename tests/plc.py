@@ -63,3 +63,18 @@ class LinkStatuses:
     def of(self, link: str) -> list[tuple[str, str]]:
         with self._lock:
             return [(e.state, e.detail) for e in self.seen if e.link == link]
+
+
+def idle_sockets(port: int, count: int, source: str) -> list[socket.socket]:
+    """Connections that say nothing, from `source`; those the link refuses are closed by it."""
+    opened = []
+    for _ in range(count):
+        s = socket.socket()
+        s.bind((source, 0))
+        try:
+            s.connect((HOST, port))
+        except OSError:  # refused outright
+            s.close()
+            continue
+        opened.append(s)
+    return opened

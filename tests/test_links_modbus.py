@@ -8,7 +8,7 @@ import threading
 import pytest
 from pymodbus.client import ModbusTcpClient
 
-from plc import GUARD_S, HOST, LinkStatuses, busy_port, free_port, port_is_free, wait_until
+from plc import GUARD_S, HOST, LinkStatuses, busy_port, free_port, idle_sockets, port_is_free, wait_until
 from station.capture import SyntheticSource, Trigger, TriggeredSource
 from station.config_schema import LinksSpec
 from station.events import AlarmChanged
@@ -181,11 +181,10 @@ def test_a_repeated_trigger_write_never_shifts_a_verdict_onto_the_next_part(serv
 
 def test_idle_connections_beyond_the_limit_are_closed_and_a_plc_still_gets_in(served):
     """pymodbus sets no limit: without one, idle sockets used up the open files and the next image write failed."""
-    import socket
 
     from station.links.modbus_server import MAX_CONNECTIONS
 
-    idle = [socket.create_connection((HOST, served.port)) for _ in range(MAX_CONNECTIONS + 6)]
+    idle = [s for n in range(2, 9) for s in idle_sockets(served.port, 4, f"127.0.0.{n}")]  # 28 from 7 hosts
     try:
         wait_until(lambda: len(served.link.server.active_connections) >= MAX_CONNECTIONS, "the idle connections")
         assert len(served.link.server.active_connections) <= MAX_CONNECTIONS

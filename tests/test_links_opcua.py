@@ -14,7 +14,7 @@ from asyncua.crypto.security_policies import SecurityPolicyBasic256Sha256
 from asyncua.ua.uaerrors import (BadCertificateUntrusted, BadIdentityTokenRejected, BadNotWritable,
                                  BadSecurityModeRejected, BadUserAccessDenied, UaStatusCodeError)
 
-from plc import GUARD_S, HOST, LinkStatuses, busy_port, free_port, port_is_free, wait_until
+from plc import idle_sockets, GUARD_S, HOST, LinkStatuses, busy_port, free_port, port_is_free, wait_until
 from station.capture import SyntheticSource, Trigger, TriggeredSource
 from station.config_schema import LinksSpec
 from station.events import AlarmChanged
@@ -329,7 +329,7 @@ def test_a_stranger_cannot_fill_the_station_s_memory_or_its_connections(served):
     asyncio.run(register())
     assert "urn:junk" not in served.link.server.iserver._known_servers
     port = int(served.url.rsplit(":", 1)[1].split("/")[0])
-    idle = [socket.create_connection((HOST, port)) for _ in range(MAX_CONNECTIONS + 4)]
+    idle = [s for n in range(2, 8) for s in idle_sockets(port, 4, f"127.0.0.{n}")]  # 24 from 6 hosts
     try:
         wait_until(lambda: len(served.link.server.bserver.clients) >= MAX_CONNECTIONS, "the idle connections")
         assert served.link.server.iserver.max_connections == MAX_CONNECTIONS

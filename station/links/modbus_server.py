@@ -20,6 +20,7 @@ from ..capture.triggered import Trigger
 from ..config_schema import LinksSpec
 from ..events import EventStream
 from .base import Link
+from .guard import ConnectionGuard, parse_networks
 from ..decision import FAIL, PASS, REVIEW
 from .line_state import LineSnapshot, LineState
 
@@ -73,6 +74,8 @@ class ModbusLink(Link):
     def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None):
         super().__init__(events)
         self.host, self.port = links.modbus_host, links.modbus_port
+        self.guard = ConnectionGuard("modbus", MAX_CONNECTIONS, links.connections_per_client,
+                                     parse_networks(links.allowed_clients), links.idle_timeout_seconds)
         self.line, self.trigger = line, trigger
         self.server: ModbusTcpServer | None = None
         if trigger is not None:
@@ -86,7 +89,8 @@ class ModbusLink(Link):
         return f"set [links] modbus_port (now {self.port}) or modbus_host in station.toml"
 
     async def _open(self) -> None:
-        server = _LimitedTcpServer(_device(self.trigger is not None, self._on_access), address=(self.host, self.port))
+        server = _GuardedTcpServer(_device(self.trigger is not None, self._on_access), address=(self.host, self.port))
+        server.guard = self.guard
         self.server = server
         if not await server.listen():  # pymodbus logs the reason and returns False: find it again, for people
             raise _bind_error(self.host, self.port)
@@ -115,20 +119,43 @@ class ModbusLink(Link):
         return None
 
 
-class _LimitedTcpServer(ModbusTcpServer):
-    """At most MAX_CONNECTIONS clients at once (pymodbus sets no limit): a further connection is closed as soon as
-    it is made, so idle sockets cannot use up the open files the station needs to record images."""
+class _GuardedTcpServer(ModbusTcpServer):
+    """Connections as the ConnectionGuard allows (pymodbus sets no limit): one refused is closed as soon as it is
+    made, and one that sends no request for `[links] idle_timeout_seconds` is closed, so idle sockets can neither
+    crowd out a PLC nor use up the open files the station needs to record images."""
+
+    guard: ConnectionGuard
 
     def callback_new_connection(self):
         handler = super().callback_new_connection()
-        if len(self.active_connections) >= MAX_CONNECTIONS:
-            made = handler.connection_made
+        made, lost, received = handler.connection_made, handler.connection_lost, handler.data_received
+        state = {"admitted": False, "peer": None, "heard": False}
 
-            def made_then_closed(transport) -> None:
-                made(transport)  # registered as usual, so closing it also forgets it
+        def guarded_made(transport) -> None:
+            made(transport)  # registered as usual, so closing it also forgets it
+            state["peer"] = transport.get_extra_info("peername")
+            if not self.guard.admit(state["peer"]):
                 transport.close()
+                return
+            state["admitted"] = True
+            self.guard.watch(transport, heard_since, state["peer"])
 
-            handler.connection_made = made_then_closed
+        def heard_since() -> bool:
+            heard, state["heard"] = state["heard"], False
+            return heard
+
+        def guarded_received(data: bytes) -> None:
+            state["heard"] = True
+            received(data)
+
+        def guarded_lost(exc) -> None:
+            if state["admitted"]:
+                state["admitted"] = False
+                self.guard.release(state["peer"])
+            lost(exc)
+
+        handler.connection_made, handler.connection_lost = guarded_made, guarded_lost
+        handler.data_received = guarded_received
         return handler
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hmac
 import stat
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 from asyncua import ua
@@ -21,6 +24,7 @@ from asyncua.server.user_managers import UserManager
 from cryptography import x509
 
 from ..config_schema import LinksSpec
+from ..sign_in_throttle import wait_after
 from .base import LinkError
 
 CERT_SUFFIXES = (".der", ".pem", ".crt", ".cer")
@@ -137,7 +141,56 @@ class StationUserManager(UserManager):
         return None
 
 
-class _EncryptedSession(InternalSession):
+class SignInBackoff:
+    """Failed sign-ins per client address, in memory (the link is one long-lived process): after a few, each next
+    attempt from that address waits twice as long (station.sign_in_throttle's rule), refused unread meanwhile."""
+
+    MAX_ADDRESSES = 1024  # the oldest are forgotten beyond this: memory a scan of addresses cannot fill
+
+    def __init__(self, on_failure: Callable[[str, int], None] | None = None, clock: Callable[[], float] = time.monotonic):
+        self.failures: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self.on_failure, self.clock = on_failure, clock
+
+    def wait(self, host: str) -> float:
+        count, at = self.failures.get(host, (0, 0.0))
+        return max(0.0, wait_after(count) - (self.clock() - at))
+
+    def failed(self, host: str) -> None:
+        count = self.failures.pop(host, (0, 0.0))[0] + 1
+        self.failures[host] = (count, self.clock())
+        while len(self.failures) > self.MAX_ADDRESSES:
+            self.failures.popitem(last=False)
+        if self.on_failure is not None:
+            self.on_failure(host, count)
+
+    def succeeded(self, host: str) -> None:
+        self.failures.pop(host, None)
+
+
+_SIGN_IN_REFUSED = (ua.StatusCodes.BadUserAccessDenied, ua.StatusCodes.BadIdentityTokenInvalid,
+                    ua.StatusCodes.BadIdentityTokenRejected)
+
+
+class _GuardedSession(InternalSession):
+    """Sign-ins go through the link's back-off: a client address that keeps failing waits before its next try."""
+
+    def activate_session(self, params, peer_certificate):
+        backoff: SignInBackoff | None = getattr(self.iserver, "backoff", None)
+        host = str(self.name[0]) if isinstance(self.name, (tuple, list)) and self.name else str(self.name)
+        if backoff is not None and backoff.wait(host) > 0:
+            raise ServiceError(ua.StatusCodes.BadUserAccessDenied)  # not even read: the guesser must wait
+        try:
+            result = super().activate_session(params, peer_certificate)
+        except (ServiceError, ua.uaerrors.UaStatusCodeError) as e:
+            if backoff is not None and getattr(e, "code", None) in _SIGN_IN_REFUSED:
+                backoff.failed(host)
+            raise
+        if backoff is not None:
+            backoff.succeeded(host)
+        return result
+
+
+class _EncryptedSession(_GuardedSession):
     def activate_session(self, params, peer_certificate):
         # asyncua lets any client open an unencrypted channel (meant for discovery) and sign in on it, even when
         # no endpoint offers that: refuse. Only a channel of one of the offered (encrypting) policies carries the
@@ -150,9 +203,10 @@ class _EncryptedSession(InternalSession):
 class StationInternalServer(InternalServer):
     """asyncua's server core, which with `encrypted_only` lets clients sign in on encrypted channels alone."""
 
-    def __init__(self, user_manager: UserManager, encrypted_only: bool):
+    def __init__(self, user_manager: UserManager, encrypted_only: bool, backoff: SignInBackoff | None = None):
         super().__init__(user_manager=user_manager)
         self.encrypted_only = encrypted_only
+        self.backoff = backoff
 
     def _forget_unactivated(self, keep: int) -> None:
         """asyncua keeps every session a client creates and never activates, with no timeout: memory anyone who
@@ -170,5 +224,5 @@ class StationInternalServer(InternalServer):
     def create_session(self, name: str, user: User = User(role=UserRole.Anonymous), external: bool = False):
         if external:
             self._forget_unactivated(keep=MAX_UNACTIVATED_SESSIONS - 1)
-        session = _EncryptedSession if external and self.encrypted_only else InternalSession
+        session = (_EncryptedSession if self.encrypted_only else _GuardedSession) if external else InternalSession
         return session(self, self.aspace, self.subscription_service, name, user=user, external=external)

@@ -20,11 +20,13 @@ from asyncua.common.utils import ServiceError
 
 from ..capture.triggered import Trigger
 from ..config_schema import LinksSpec
-from ..events import EventStream
+from ..events import EventStream, LinkSignInFailed
 from .base import Link, LinkError
 from ..decision import FAIL, PASS, REVIEW
 from .line_state import LineSnapshot, LineState
-from .opcua_security import Access, StationInternalServer, StationUserManager, certificate_uri, private_file
+from .guard import ConnectionGuard, parse_networks
+from .opcua_transport import GuardedServer
+from .opcua_security import Access, SignInBackoff, StationInternalServer, StationUserManager, certificate_uri, private_file
 
 NAMESPACE_URI = "urn:inspection-station"
 APPLICATION_URI = "urn:inspection-station:server"  # unless the server certificate names its own
@@ -113,7 +115,11 @@ class OpcUaLink(Link):
         links = self.links
         access = Access.from_settings(links)  # LinkError when a file it names is missing or readable by others
         encrypted = bool(links.opcua_certificate)
-        server = Server(iserver=StationInternalServer(StationUserManager(access), encrypted_only=encrypted))
+        guard = ConnectionGuard("opcua", MAX_CONNECTIONS, links.connections_per_client,
+                                parse_networks(links.allowed_clients), links.idle_timeout_seconds)
+        backoff = SignInBackoff(lambda host, count: self.events.publish(LinkSignInFailed(self.name, host, count)))
+        server = GuardedServer(guard, iserver=StationInternalServer(StationUserManager(access), encrypted_only=encrypted,
+                                                                    backoff=backoff))
         server.iserver.max_connections = MAX_CONNECTIONS  # a cell has a few PLCs; idle sockets must not starve the line
         await server.init()
         server.set_endpoint(links.opcua_endpoint)
