@@ -458,7 +458,7 @@ def test_keys_are_a_managers_to_trust_and_remove_and_every_change_is_audited(tmp
     assert main(["--user", "mia", "keys", "trust", str(pub), "--name", "Plant A", "--fingerprint", fp]) == 0
     assert main(["--user", "mia", "keys", "trust", str(pub), "--name", "Plant A"]) == 2
     assert "already trusted" in capsys.readouterr().err
-    assert main(["keys", "list", "--json"]) == 0
+    assert main(["--user", "mia", "keys", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(k["fingerprint"], k["name"], k["trusted"]) for k in listed] == [(fp, "Plant A", True)]
 
@@ -471,9 +471,9 @@ def test_keys_are_a_managers_to_trust_and_remove_and_every_change_is_audited(tmp
     assert main(["--user", "mia", "keys", "remove", fp[:6]]) == 2  # too short to name a key
     assert main(["--user", "mia", "keys", "remove", fp[:12]]) == 0
     capsys.readouterr()
-    assert main(["keys", "list"]) == 0
+    assert main(["--user", "mia", "keys", "list"]) == 0
     assert "no trusted keys" in capsys.readouterr().out
-    assert main(["keys", "list", "--all"]) == 0
+    assert main(["--user", "mia", "keys", "list", "--all"]) == 0
     assert "(removed)" in capsys.readouterr().out
     assert [d["fingerprint"] for _, d in audit_events(d, "keys.trust")] == [fp]
     assert [(a, d["fingerprint"]) for a, d in audit_events(d, "keys.remove")] == [("mia", fp)]
@@ -537,3 +537,38 @@ def test_the_window_shows_a_packs_settings_changes_and_imports_it_off_the_gui_th
     assert "thresholds.conf_a: 0.5 -> 0.05" in shown[0]
     assert told[0].startswith("Imported weak.pack, signed by Plant A")
     assert "conf_a = 0.05" in (receiver / "station.toml").read_text()
+
+
+def test_an_older_pack_is_not_replayed_over_a_newer_one_without_being_told(tmp_path, monkeypatch, capsys, manager,
+                                                                           plant):
+    """Packs count up per signer: one not newer than the last taken from that key is refused (the settings it
+    would bring back were superseded), named as such, and taken only with --allow-older, which is audited."""
+    from station.config import load
+
+    key, pub, fp = plant
+    d = station_dir(tmp_path, "r", monkeypatch, capsys)
+    assert main(["--user", "mia", "keys", "trust", str(pub), "--name", "Plant A"]) == 0
+    old = hand_made_pack(tmp_path / "old.pack", key, files={"settings.toml": settings_toml(thresholds={"conf_a": 0.5})},
+                         manifest={"sequence": 10})
+    new = hand_made_pack(tmp_path / "new.pack", key, files={"settings.toml": settings_toml(thresholds={"conf_a": 0.9})},
+                         manifest={"sequence": 11})
+    assert import_(new, "--yes") == 0
+    capsys.readouterr()
+    assert import_(old, "--yes") == 2
+    err = capsys.readouterr().err
+    assert "sequence 10 is not newer than 11" in err and "--allow-older" in err
+    assert load(d).thresholds.conf_a == 0.9  # the newer settings stay
+    assert main(["--user", "mia", "pack", "show", str(old)]) == 0
+    assert "OLDER than the pack 11" in capsys.readouterr().out
+    assert import_(old, "--yes", "--allow-older") == 0
+    assert load(d).thresholds.conf_a == 0.5
+    (_, taken), = [e for e in audit_events(d, "pack.import") if e[1].get("sequence") == 10]
+    assert taken["older_than"] == 11
+
+
+def test_export_numbers_its_packs_upward(tmp_path):
+    from station.pack.exporter import next_sequence
+
+    key = tmp_path / "plant.key"
+    first, second = next_sequence(key), next_sequence(key)
+    assert second == first + 1 and (tmp_path / "plant.key.sequence").stat().st_mode & 0o777 == 0o600

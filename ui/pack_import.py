@@ -34,14 +34,20 @@ class PackConfirmDialog(QDialog):
                                  "import: lower thresholds, a weaker fail-safe or a defect class made good let bad "
                                  "parts pass.", "", len(changes))
                          if changes else self.tr("<b>The pack changes none of this station's settings.</b>"))
+        if preview.older:  # going back: said first, and the button says it
+            heading.setText(self.tr("<b>This pack is OLDER than the last one this station took from the same "
+                                    "signer (sequence {sequence}, last {last}).</b> Importing it goes back to older "
+                                    "settings and models. ").format(sequence=preview.manifest.sequence,
+                                                                   last=preview.last_sequence) + heading.text())
         heading.setWordWrap(True)
         self.text = QPlainTextEdit("\n".join(describe(preview) + ["", self.tr("Settings it would change:")]
                                              + [f"  {line}" for line in changes or [self.tr("none")]]))
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton(self.tr("Import and change these settings"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = buttons.addButton(
+            self.tr("Import this older pack") if preview.older else self.tr("Import and change these settings"),
+            QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -102,7 +108,8 @@ class PackImporter(QObject):
             return
         st, user = self.page.ctx.station, self.page.ctx.user
         self._start(lambda job: import_pack(st.db, st.data_dir, st.config, preview.path, user,
-                                            expected_manifest_sha256=preview.manifest_sha256),
+                                            expected_manifest_sha256=preview.manifest_sha256,
+                                            allow_older=preview.older),  # the person confirmed going back
                     "pack import", self.tr("Importing {file} ...").format(file=preview.path.name), self._imported,
                     cancellable=False)
 

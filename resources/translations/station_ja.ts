@@ -883,6 +883,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>&lt;b&gt;このパックはステーションの設定を変更しません。&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>&lt;b&gt;This pack is OLDER than the last one this station took from the same signer (sequence {sequence}, last {last}).&lt;/b&gt; Importing it goes back to older settings and models. </source>
+        <translation>&lt;b&gt;このパックは、同じ署名者から前回取り込んだものより古いものです（通し番号 {sequence}、前回 {last}）。&lt;/b&gt;取り込むと古い設定とモデルに戻ります。</translation>
+    </message>
+    <message>
         <source>Settings it would change:</source>
         <translation>変更される設定:</translation>
     </message>
@@ -893,6 +897,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Import and change these settings</source>
         <translation>取り込んでこれらの設定を変更</translation>
+    </message>
+    <message>
+        <source>Import this older pack</source>
+        <translation>この古いパックを取り込む</translation>
     </message>
 </context>
 <context>

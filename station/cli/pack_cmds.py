@@ -76,7 +76,8 @@ def cmd_pack_import(args) -> int:
     if not args.yes and not _confirmed(preview):
         print("not imported: nothing was changed")
         return 1
-    done = import_pack(db, args.data_dir, cfg, args.file, user, expected_manifest_sha256=preview.manifest_sha256)
+    done = import_pack(db, args.data_dir, cfg, args.file, user, expected_manifest_sha256=preview.manifest_sha256,
+                       allow_older=args.allow_older)
     print(f"station pack {args.file} imported (signed by {done.signer_name}, made by {done.manifest.created_by} on "
           f"{done.manifest.created_at}); every file matched its sha256. Restart the station to use it.")
     return 0

@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "its model, prompt set and settings (manager)")
     pi.add_argument("file")
     pi.add_argument("--yes", action="store_true", help="take the settings changes without asking (they are still printed)")
+    pi.add_argument("--allow-older", action="store_true", help="take a pack that is not newer than the last one this "
+                                                               "station took from its signer (going back; audited)")
     pi.set_defaults(func=cmd_pack_import)
     pv = pk.add_parser("show", help="check a pack and show its signer, models, prompt set and settings changes; changes nothing")
     pv.add_argument("file")

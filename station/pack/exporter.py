@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 import zipfile
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -13,6 +15,7 @@ import tomli_w
 from .. import __version__, audit
 from .. import config as config_mod
 from ..auth import require
+from ..fileio import write_bytes_atomic
 from ..models.files import sha256_file
 from ..models.identity import foundation_sha256, model_location
 from ..paths import data_path
@@ -52,6 +55,20 @@ def _checked(files: list[tuple[str, Path]]) -> None:
         raise PackError(f"the pack would hold {len(files)} files; a pack may hold at most {limits.MAX_ENTRIES}")
 
 
+def next_sequence(sign_key: Path | str) -> int:
+    """The next number for a pack signed with this key: kept beside the private key (`plant.key.sequence`), and
+    never behind the clock's seconds, so copies of the key on two machines still count up."""
+    counter = Path(str(sign_key) + ".sequence")
+    try:
+        last = int(counter.read_text(encoding="utf-8").strip() or 0)
+    except (FileNotFoundError, ValueError):
+        last = 0
+    number = max(last + 1, int(time.time()))
+    write_bytes_atomic(counter, f"{number}\n".encode("utf-8"))
+    os.chmod(counter, 0o600)
+    return number
+
+
 def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, user: User | None,
                 sign_key: Path | str) -> Manifest:
     """Write the pack to `out`, signed with the plant's private key file (station pack keygen)."""
@@ -83,7 +100,7 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
         "format": FORMAT, "station_version": __version__, "created_by": user.username,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "foundation_sha256": foundation_sha256(cfg, data_dir), "signer": fingerprint(key.public_key()),
-        "model": model, "files": hashes,
+        "model": model, "files": hashes, "sequence": next_sequence(sign_key),
         **({"check_b": check_b} if check_b else {}), **({"prompt_set": prompt_set} if prompt_set else {}),
     }, str(out))
     data = manifest_bytes(manifest)

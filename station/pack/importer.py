@@ -23,6 +23,7 @@ from ..storage.models import User
 from .archive import PackArchive, ReadBudget
 from .errors import PackError
 from .names import SETTINGS
+from ..trusted_keys import find_key
 from .reader import PackPreview, open_verified
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ def _move_in(unpacked: Path, home: Path, trash: Path) -> None:
 
 
 def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationConfig, pack: Path | str,
-                user: User | None, expected_manifest_sha256: str | None = None) -> PackPreview:
+                user: User | None, expected_manifest_sha256: str | None = None,
+                allow_older: bool = False) -> PackPreview:
     """Take the pack's model, prompt set and settings; they take effect when the station next starts.
 
     `expected_manifest_sha256` (from preview_import) makes sure what is imported is what the person confirmed.
@@ -112,6 +114,11 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                 raise PackError(f"{pack}: the pack changed since it was shown; look at it again (station pack show)",
                                 signer=preview.signer)
             manifest = preview.manifest
+            if preview.older and not allow_older:
+                raise PackError(f"{pack}: sequence {manifest.sequence} is not newer than {preview.last_sequence}, the "
+                                f"last pack this station took from '{preview.signer_name}': an old pack replayed over "
+                                "a newer one would undo its settings. If going back is meant, import it with "
+                                "--allow-older", signer=preview.signer)
             with tempfile.TemporaryDirectory(dir=data_dir, prefix=".pack-") as tmp:
                 unpacked, trash = Path(tmp) / "unpacked", Path(tmp) / "replaced"
                 unpacked.mkdir()
@@ -129,13 +136,16 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                         row = register(s, data_dir, unpacked / manifest.prompt_set.stored, acting(s, user),
                                        name=manifest.prompt_set.name)
                         activate(s, row.id, found, acting(s, user), reason=f"from station pack {pack.name}",
-                                 encoder_shape=encoder_shape(preview.settings),
+                                 encoder_shape=encoder_shape(preview.settings, data_dir),
                                  texts_sha256=station_texts_sha256(preview.settings))
                     # the import's event also seals the new settings, so the next start knows them as recorded
                     seal_settings(s, preview.settings, user.username, "pack.import", file=str(pack),
                                   signer=preview.signer, signer_name=preview.signer_name,
                                   manifest_sha256=preview.manifest_sha256, foundation=found,
                                   prompt_set=row.id if row else None, created_by=manifest.created_by,
-                                  settings_changed=preview.changes)
+                                  settings_changed=preview.changes, sequence=manifest.sequence,
+                                  older_than=preview.last_sequence if preview.older else None)
+                    signer = find_key(s, preview.signer)
+                    signer.last_sequence = max(signer.last_sequence, manifest.sequence)
                     config_mod.save(preview.settings, data_dir)
     return preview

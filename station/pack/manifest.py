@@ -66,6 +66,9 @@ class Manifest(_Strict):
     check_b: StoredEntry | None = None
     prompt_set: PromptEntry | None = None
     files: dict[str, str]
+    # counts up with each pack a plant key signs: a station refuses one not newer than the last it took from that
+    # key unless told (`--allow-older`), so an old pack cannot be replayed over a newer one (0: before sequences)
+    sequence: Annotated[int, Field(ge=0, le=2**53)] = 0
 
     @field_validator("format")
     @classmethod

@@ -33,6 +33,12 @@ class PackPreview:
     signer_name: str  # the name a manager trusted it under
     settings: config_mod.StationConfig  # this station's settings after the import
     changes: dict  # settings.changed_keys(current, settings): {key: [old, new]}
+    last_sequence: int = 0  # the newest pack sequence taken from this signer before
+
+    @property
+    def older(self) -> bool:
+        """Not newer than a pack this station took from the same signer: a replay, or a deliberate rollback."""
+        return self.last_sequence > 0 and self.manifest.sequence <= self.last_sequence
 
     @property
     def home(self) -> str:
@@ -44,8 +50,9 @@ def home_folder(manifest: Manifest) -> str:
     return f"packs/{manifest.foundation_sha256[:16]}"
 
 
-def _checked_signature(archive: PackArchive, session: Session, budget: ReadBudget) -> tuple[bytes, str, str]:
-    """The manifest's exact bytes once they are proven to come from a trusted key: (bytes, signer, signer name)."""
+def _checked_signature(archive: PackArchive, session: Session, budget: ReadBudget) -> tuple[bytes, str, str, int]:
+    """The manifest's exact bytes once they are proven to come from a trusted key: (bytes, signer, signer name,
+    the newest sequence taken from that key)."""
     pack = archive.path
     if MANIFEST not in archive.entries:
         raise PackError(f"{pack}: no {MANIFEST}; this is not a station pack")
@@ -71,7 +78,7 @@ def _checked_signature(archive: PackArchive, session: Session, budget: ReadBudge
     if not signature_valid(load_public_key(row.public_key, f"trusted key '{row.name}'"), signature, data):
         raise PackError(f"{pack}: {MANIFEST} does not match its signature by '{row.name}' ({signer[:16]}): it was "
                         f"altered after signing. Do not use it; {GET_AGAIN}", signer=signer)
-    return data, signer, row.name
+    return data, signer, row.name, row.last_sequence
 
 
 def _checked_files(archive: PackArchive, manifest: Manifest, budget: ReadBudget) -> bytes:
@@ -121,7 +128,7 @@ def open_verified(archive: PackArchive, session: Session, current: config_mod.St
                   data_dir: Path) -> PackPreview:
     """Check everything in an opened pack, reading each entry once and writing nothing."""
     budget = ReadBudget()
-    data, signer, signer_name = _checked_signature(archive, session, budget)
+    data, signer, signer_name, last_sequence = _checked_signature(archive, session, budget)
     manifest = parse_manifest(load_json(data, str(archive.path)), str(archive.path))
     settings_data = _checked_files(archive, manifest, budget)
     pack_cfg = _pack_settings(settings_data, archive.path)
@@ -133,7 +140,7 @@ def open_verified(archive: PackArchive, session: Session, current: config_mod.St
     except (ValueError, TypeError) as e:
         raise PackError(f"{archive.path}: its settings would not be valid here ({e})") from None
     return PackPreview(archive.path, manifest, hashlib.sha256(data).hexdigest(), signer, signer_name, planned,
-                       changed_keys(current, planned))
+                       changed_keys(current, planned), last_sequence)
 
 
 def read_pack(session: Session, current: config_mod.StationConfig, pack: Path | str, data_dir: Path | str) -> PackPreview:

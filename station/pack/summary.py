@@ -55,4 +55,6 @@ def describe(preview: PackPreview) -> list[str]:
         f"check B:     {preview.settings.model.check_b}" + (f", {m.check_b.stored} (in the pack)" if m.check_b else ""),
         f"prompt set:  {prompt}",
         f"files:       {len(m.files)}, every one matching its sha256",
+        f"sequence:    {m.sequence}" + (f" -- OLDER than the pack {preview.last_sequence} this station took from this "
+                                        "key: importing it goes back (--allow-older)" if preview.older else ""),
     ]

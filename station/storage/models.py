@@ -214,3 +214,4 @@ class TrustedKey(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     added_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)  # the newest pack imported from this signer
