@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -40,7 +41,7 @@ class DataFolderLock:
                 f"({holder}); stop it first (close the station window or end its command). Commands that only "
                 "read, such as history or review list, work meanwhile") from None
         os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv[:3]),
+        os.write(fd, json.dumps({"pid": os.getpid(), "command": _command_line(),
                                  "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode())
         self._fd = fd
         return self
@@ -55,9 +56,35 @@ class DataFolderLock:
 def _read_holder(fd: int) -> str:
     try:
         info = json.loads(os.pread(fd, 4096, 0) or b"{}")
-        return f"process {info.get('pid')}, '{info.get('command', '')}', since {info.get('since')}"
+        return f"process {info.get('pid')} running '{info.get('command', '')}', started {info.get('since')}"
     except (OSError, ValueError):
         return "a process whose details could not be read"
+
+
+def _command_line() -> str:
+    """What the holder runs, as a person would type it: the script's name and every argument (a password is never
+    an argument: it comes from the environment or a prompt)."""
+    words = [Path(sys.argv[0]).name if sys.argv else "station"] + sys.argv[1:]
+    text = " ".join(words)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def tighten_files(data_dir: Path | str) -> int:
+    """Every file in the data folder its owner's alone (0600), every folder 0700, whatever made them (an older
+    version, a copy, a person): returns how many were changed. Links are left alone."""
+    changed = 0
+    for root, dirs, files in os.walk(data_dir):
+        for name, private in [(d, 0o700) for d in dirs] + [(f, 0o600) for f in files]:
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode) or st.st_mode & 0o077 == 0:
+                    continue
+                os.chmod(path, stat.S_IMODE(st.st_mode) & private)
+                changed += 1
+            except (FileNotFoundError, PermissionError):  # gone meanwhile, or someone else's file
+                continue
+    return changed
 
 
 def make_private(data_dir: Path | str) -> Path:

@@ -15,7 +15,7 @@ from . import settings as settings_mod
 from .audit.link_log import follow_links
 from .events import EventStream
 from .jobs import JobSlot
-from .datalock import DataFolderLock, make_private
+from .datalock import DataFolderLock, make_private, tighten_files
 from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
 from .models.files import ModelFileError, read_or_refuse
@@ -85,6 +85,10 @@ class Station:
     def open(cls, data_dir: Path | str, config: StationConfig | None = None) -> Station:
         data_dir = make_private(data_dir)
         lock = DataFolderLock(data_dir).acquire()  # before recovery touches another process's pending images
+        tightened = tighten_files(data_dir)
+        if tightened:
+            log.warning("%d file(s) or folder(s) in %s could be read by other accounts: now the owner's alone",
+                        tightened, data_dir)
         try:
             return cls._open(data_dir, config, lock)
         except BaseException:

@@ -22,6 +22,9 @@ def test_a_second_station_process_is_refused_and_readers_still_work(tmp_path):
         second = subprocess.run([str(STATION), "--data-dir", str(data), "inspect", "--source", "synthetic",
                                  "--frames", "2"], capture_output=True, text=True, timeout=300)
         assert second.returncode == 2 and "another station process is using the data folder" in second.stderr
+        # the holder named by its whole command and when it started (this test process: pytest ...)
+        assert "running 'pytest" in second.stderr or f"running '{Path(sys.argv[0]).name}" in second.stderr
+        assert "started 20" in second.stderr
         assert "Traceback" not in second.stderr
         reader = subprocess.run([str(STATION), "--data-dir", str(data), "history"], capture_output=True, text=True,
                                 timeout=300)
@@ -41,3 +44,16 @@ def test_the_data_folder_and_its_new_files_are_private(tmp_path):
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     for name in ("station.db", "station.toml", "station.lock"):
         assert stat.S_IMODE((data / name).stat().st_mode) & 0o077 == 0, name
+
+
+def test_files_others_could_read_are_made_private_at_start(tmp_path):
+    """Files an older version, a copy or a person left readable (0644) are the owner's alone after a start."""
+    data = tmp_path / "data"
+    Station.open(data).close()
+    loose = [data / "station.toml", data / "station.db"] + list((data / "gate").glob("*"))
+    for path in loose:
+        path.chmod(0o644)
+    (data / "images").chmod(0o755)
+    Station.open(data).close()
+    for path in loose + [data / "images"]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
