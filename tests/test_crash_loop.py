@@ -272,7 +272,7 @@ def test_kill_9_loop_leaves_no_row_without_image_and_no_image_without_row(crash_
                         assert f"error: {BUSY}" in other.stderr() and "Traceback" not in other.stderr(), other.show()
                 if "reader" in kind:  # a reader works while the writer runs, and sees what it reported recorded
                     seen = len(writer.inspections())
-                    code, out, err = run(data, work, ["history", "--json", "--limit", "3"], forked=forked)
+                    code, out, err = run(data, work, ["history", "--json", "--limit", "3"], user="mia", forked=forked)
                     assert code == 0 and "Traceback" not in err, err
                     assert sum(json.loads(out)["counts"].values()) >= committed_before + seen
                 if kind.startswith("frames"):

@@ -67,11 +67,20 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(station, password_file):
+def served_link(station, password_file):
     s = Served(station, _spec(free_port(), opcua_user=USER, opcua_password_file=str(password_file)))
     assert s.started, s.link.detail
     yield s
     s.stop()
+
+
+@pytest.fixture
+def served(served_link):
+    """The module's link with no wrong sign-ins counted against this machine: the tests that try wrong passwords
+    would otherwise make the next tests wait out the back-off (tested on its own in test_links_crowding)."""
+    served_link.link.server.iserver.backoff.failures.clear()
+    yield served_link
+    served_link.link.server.iserver.backoff.failures.clear()
 
 
 async def _read(url: str, names: list[str], user: str | None = None, password: str | None = None) -> dict:
@@ -270,7 +279,7 @@ async def _read_encrypted(url: str, server_cert: Path, client: tuple[Path, Path]
 
 
 @pytest.fixture(scope="module")
-def encrypted(station, certificates, password_file):
+def encrypted_link(station, certificates, password_file):
     server_cert, server_key = certificates["server"]
     s = Served(station, _spec(free_port(), opcua_certificate=str(server_cert), opcua_private_key=str(server_key),
                               opcua_trusted_clients=str(certificates["trusted"][0]), opcua_user=USER,
@@ -278,6 +287,13 @@ def encrypted(station, certificates, password_file):
     assert s.started, s.link.detail
     yield s
     s.stop()
+
+
+@pytest.fixture
+def encrypted(encrypted_link):
+    encrypted_link.link.server.iserver.backoff.failures.clear()  # as `served`: each test starts with none counted
+    yield encrypted_link
+    encrypted_link.link.server.iserver.backoff.failures.clear()
 
 
 def test_with_a_certificate_only_encrypted_connections_and_trusted_plcs_get_in(encrypted, certificates):

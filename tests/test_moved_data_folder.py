@@ -79,7 +79,7 @@ def test_a_relatively_named_folder_works_from_anywhere(tmp_path, monkeypatch):
         st.close()
 
 
-def test_a_missing_bank_closes_the_gate_and_gate_show_says_so(tmp_path, capsys):
+def test_a_missing_bank_closes_the_gate_and_gate_show_says_so(tmp_path, capsys, monkeypatch):
     data = tmp_path / "data"
     make_station(data)
     bank = next(p for p in paths(data) if p.startswith("gate/"))
@@ -89,10 +89,11 @@ def test_a_missing_bank_closes_the_gate_and_gate_show_says_so(tmp_path, capsys):
         assert isinstance(st.gate, ClosedGate) and "not found" in st.gate.why
     finally:
         st.close()
-    assert main(["--data-dir", str(data), "gate", "show"]) == 0
+    monkeypatch.setenv("STATION_PASSWORD", PW)
+    assert main(["--data-dir", str(data), "--user", "boss", "gate", "show"]) == 0
     out = capsys.readouterr().out
     assert "input gate CLOSED" in out and "not found" in out
-    assert main(["--data-dir", str(data), "gate", "show", "--json"]) == 0
+    assert main(["--data-dir", str(data), "--user", "boss", "gate", "show", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["state"] == "closed"
 
 
