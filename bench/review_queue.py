@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from station import review  # noqa: E402
 from station.storage.db import Database, sqlite_url  # noqa: E402
+from station.records import open_records  # noqa: E402
 from station.storage.models import Inspection  # noqa: E402
 
 
@@ -54,7 +55,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=100_000, help="waiting rows in the large database")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(sqlite_url(Path(tmp)))
+        db = open_records(sqlite_url(Path(tmp)))
         fill(db, 0, 1_500)
         small = timings(db)
         fill(db, 1_500, int(args.rows * 1.5) - 1_500)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .audit.seals import matches_seal
 from .storage.models import User
-from .errors import StationError
+from .errors import StationError, InvalidInput
 from .messages import Message
 from .sign_in_throttle import record_failure, record_success, seconds_to_wait
 
@@ -113,18 +113,18 @@ def create_user(session: Session, username: str, role: str, password: str, by: U
                 display_name: str = "", **audit_detail) -> User:
     """The very first account needs no one's permission and must be a manager. Audited as 'user.add'."""
     if role not in ROLES:
-        raise ValueError(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
+        raise InvalidInput(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
     if not username or len(username) > 64:
-        raise ValueError(Message("auth.bad_name"))
+        raise InvalidInput(Message("auth.bad_name"))
     if len(password) < 8:
-        raise ValueError(Message("auth.short_password"))
+        raise InvalidInput(Message("auth.short_password"))
     if user_count(session) == 0:
         if role != "manager":
-            raise ValueError(Message("auth.first_is_manager"))
+            raise InvalidInput(Message("auth.first_is_manager"))
     else:
         require(by, "users.manage")
     if session.scalar(select(User).where(User.username == username)):
-        raise ValueError(Message("auth.exists", user=username))
+        raise InvalidInput(Message("auth.exists", user=username))
     user = User(username=username, role=role, password_hash=hash_password(password), display_name=display_name)
     session.add(user)
     session.flush()
@@ -182,7 +182,7 @@ def _managed_user(session: Session, username: str, by: User | None) -> User:
     require(by, "users.manage")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise ValueError(Message("auth.no_such_user", user=username))
+        raise InvalidInput(Message("auth.no_such_user", user=username))
     return user
 
 
@@ -193,10 +193,10 @@ def _managers_left(session: Session, without: User) -> int:
 
 def set_role(session: Session, username: str, role: str, by: User | None) -> User:
     if role not in ROLES:
-        raise ValueError(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
+        raise InvalidInput(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
     user = _managed_user(session, username, by)
     if user.role == "manager" and role != "manager" and _managers_left(session, user) == 0:
-        raise ValueError(Message("auth.last_manager_role", user=username))
+        raise InvalidInput(Message("auth.last_manager_role", user=username))
     old, user.role = user.role, role
     audit.record(session, by.username, "user.role", username=username, old=old, new=role)
     return user
@@ -205,7 +205,7 @@ def set_role(session: Session, username: str, role: str, by: User | None) -> Use
 def set_active(session: Session, username: str, active: bool, by: User | None) -> User:
     user = _managed_user(session, username, by)
     if not active and user.role == "manager" and _managers_left(session, user) == 0:
-        raise ValueError(Message("auth.last_manager_off", user=username))
+        raise InvalidInput(Message("auth.last_manager_off", user=username))
     user.active = active
     audit.record(session, by.username, "user.activate" if active else "user.deactivate", username=username)
     return user

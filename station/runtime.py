@@ -23,6 +23,7 @@ from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCh
 from .models.identity import model_location
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
+from .records import open_records
 from .storage.db import Database, sqlite_url
 from .storage.images import DAY, ImageStore
 from .storage.models import Alarm, Inspection, ModelRecord, SelftestResult
@@ -98,7 +99,8 @@ class Station:
     @classmethod
     def _open(cls, data_dir: Path, config: StationConfig | None, lock: DataFolderLock) -> Station:
         cfg = config or config_mod.load(data_dir)
-        db = Database(cfg.database_url or sqlite_url(data_dir), data_dir=data_dir)
+        # a station that keeps its own database upgrades it; a shared one is upgraded by `station db upgrade`
+        db = open_records(cfg.database_url or sqlite_url(data_dir), data_dir, migrate=not cfg.database_url)
         images = ImageStore(data_dir / "images")
         _recover_images(db, images)
         outside = {} if config is not None else settings_mod.record_outside_changes(

@@ -20,7 +20,8 @@ from station.cli import main
 from station.pipeline import Pipeline
 from station.review import decide
 from station.runtime import Station
-from station.storage.db import Database, sqlite_url
+from station.storage.db import sqlite_url
+from station.records import open_records
 from station.storage.models import User
 
 PW = "password-123"
@@ -63,7 +64,7 @@ def sql(data: Path, statement: str, *params):
 
 
 def findings(data: Path) -> list[str]:
-    db = Database(sqlite_url(data), data_dir=data, recover=False)  # as `station audit verify` reads it
+    db = open_records(sqlite_url(data), data, recover=False)  # as `station audit verify` reads it
     try:
         return [str(f) for f in check_station(db, data).findings]
     finally:
@@ -140,8 +141,8 @@ def test_deleting_the_newest_audit_events_or_all_of_them_is_caught(data, tmp_pat
     shutil.copytree(data, everything)
     sql(data, "DELETE FROM audit_event WHERE id > (SELECT max(id) - 3 FROM audit_event)")
     assert any("the newest 3 event(s) are gone" in f for f in findings(data))  # a read-only check records nothing
-    Database(sqlite_url(data), data_dir=data).close()  # the next start names the loss in the trail, for good
-    db = Database(sqlite_url(data), data_dir=data, recover=False)
+    open_records(sqlite_url(data), data).close()  # the next start names the loss in the trail, for good
+    db = open_records(sqlite_url(data), data, recover=False)
     try:
         report = check_station(db, data)
     finally:
@@ -174,7 +175,7 @@ def test_a_missing_key_is_reported_and_no_event_can_be_written_without_it(data):
     (data / "audit.key").unlink()
     found = findings(data)
     assert any("audit key" in f and "missing" in f for f in found), found
-    db = Database(sqlite_url(data), data_dir=data)
+    db = open_records(sqlite_url(data), data)
     try:
         with pytest.raises(audit.AuditKeyMissing, match="restore it from the station's backup"):
             with db.transaction() as s:
@@ -217,7 +218,7 @@ def test_a_changed_imported_model_file_is_refused_and_audited(data):
     from station.runtime import _model_id
     from station.storage.models import ModelRecord
 
-    db = Database(sqlite_url(data), data_dir=data)
+    db = open_records(sqlite_url(data), data)
     try:
         with db.transaction() as s:
             s.add(ModelRecord(kind="clip", name="ViT-B-32", path=str(data / "models" / "vit.pt"), sha256="a" * 64,
@@ -240,8 +241,8 @@ def test_two_writers_at_once_keep_one_unbroken_chain(tmp_path):
 
     from station.storage.models import Alarm
 
-    first = Database(sqlite_url(tmp_path), data_dir=tmp_path)
-    second = Database(sqlite_url(tmp_path), data_dir=tmp_path)
+    first = open_records(sqlite_url(tmp_path), tmp_path)
+    second = open_records(sqlite_url(tmp_path), tmp_path)
     errors = []
 
     def write(db, who):
@@ -313,7 +314,7 @@ def test_a_user_demoted_while_signed_in_acts_with_the_new_role(data):
     """Nothing writes a signed-in copy's old role or activity back."""
     from station.auth import PermissionDenied, acting, set_active, set_role, sign_in
 
-    db = Database(sqlite_url(data), data_dir=data)
+    db = open_records(sqlite_url(data), data)
     try:
         with db.transaction() as s:
             create_user(s, "maria", "manager", PW, by=acting(s, s.query(User).filter_by(username="boss").one()))
@@ -339,7 +340,7 @@ def test_an_account_swapped_with_sqlite3_cannot_sign_in(data):
 
     original = sql(data, "SELECT password_hash FROM user WHERE username = 'boss'")[0][0]
     sql(data, "UPDATE user SET password_hash = ? WHERE username = 'boss'", hash_password("mallory-pass"))
-    db = Database(sqlite_url(data), data_dir=data)
+    db = open_records(sqlite_url(data), data)
     try:
         with pytest.raises(AuthError, match="changed outside the station"):
             sign_in(db, "boss", "mallory-pass", via="test")
@@ -357,7 +358,7 @@ def test_a_trusted_key_swapped_with_sqlite3_is_refused_when_a_pack_names_it(data
 
     _, plant_pub, plant_fp = generate_key_pair(tmp_path / "plant.key")
     _, evil_pub, _ = generate_key_pair(tmp_path / "evil.key")
-    db = Database(sqlite_url(data), data_dir=data)
+    db = open_records(sqlite_url(data), data)
     try:
         with db.transaction() as s:
             trust_key(s, plant_pub.read_text(), "Plant A", s.query(User).filter_by(username="boss").one())

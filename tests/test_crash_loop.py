@@ -188,13 +188,14 @@ def crash_station(tmp_path) -> tuple[Path, Path]:
     """A data folder with a manager and an operator, as the README scenarios prepare it."""
     from station import config
     from station.auth import create_user
-    from station.storage.db import Database, sqlite_url
+    from station.records import open_records
+    from station.storage.db import sqlite_url
 
     data, work = tmp_path / "data", tmp_path / "work"
     data.mkdir()
     work.mkdir()
     config.save(config.default_config("washer"), data)
-    db = Database(sqlite_url(data))
+    db = open_records(sqlite_url(data))
     with db.transaction() as s:
         mia = create_user(s, "mia", "manager", PASSWORDS["mia"], None)
         create_user(s, "otto", "operator", PASSWORDS["otto"], mia)

@@ -497,12 +497,13 @@ def test_the_window_shows_a_packs_settings_changes_and_imports_it_off_the_gui_th
 
     from station.auth import sign_in
     from station.config import load
-    from station.storage.db import Database, sqlite_url
+    from station.records import open_records
+    from station.storage.db import sqlite_url
     from ui import pack_import
     from ui.widgets import ProgressPanel
 
     pack = hand_made_pack(tmp_path / "weak.pack", plant[0], files={"settings.toml": settings_toml(thresholds={"conf_a": 0.05})})
-    db = Database(sqlite_url(receiver), data_dir=receiver)
+    db = open_records(sqlite_url(receiver), receiver)
     station = SimpleNamespace(db=db, data_dir=receiver, config=load(receiver))
     page = QWidget()
     qtbot.addWidget(page)

@@ -120,7 +120,8 @@ def fuzz_station(tmp_path_factory):
     """A data folder with a manager and one trusted plant key, beside a folder nothing may be written into."""
     from station.auth import create_user
     from station.config import save
-    from station.storage.db import Database, sqlite_url
+    from station.records import open_records
+    from station.storage.db import sqlite_url
     from station.trusted_keys import trust_key
 
     root = tmp_path_factory.mktemp("pack-fuzz")
@@ -129,7 +130,7 @@ def fuzz_station(tmp_path_factory):
         d.mkdir()
     (outside / "keep.txt").write_text("nothing may touch this")
     save(default_config(), data)
-    db = Database(sqlite_url(data), data_dir=data)
+    db = open_records(sqlite_url(data), data)
     key = Ed25519PrivateKey.generate()
     with db.transaction() as s:
         user = create_user(s, "mia", "manager", "manager-pass", None)

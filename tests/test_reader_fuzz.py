@@ -124,13 +124,14 @@ def prompt_set_files(draw) -> bytes:
 def prompt_station(tmp_path_factory):
     """A data folder with a manager, beside a sentinel folder nothing may ever be written into."""
     from station.auth import create_user
-    from station.storage.db import Database, sqlite_url
+    from station.records import open_records
+    from station.storage.db import sqlite_url
 
     root = tmp_path_factory.mktemp("prompt-fuzz")
     data, src, sentinel = root / "data", root / "src", root / "sentinel"
     for d in (data, src, sentinel):
         d.mkdir()
-    db = Database(sqlite_url(data))
+    db = open_records(sqlite_url(data))
     with db.transaction() as s:
         create_user(s, "mia", "manager", "manager-pass", None)
     yield root, data, src, sentinel, db

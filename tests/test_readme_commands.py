@@ -100,13 +100,14 @@ def template_station(tmp_path_factory) -> Path:
     from station import config
     from station.auth import create_user
     from station.cli import main
-    from station.storage.db import Database, sqlite_url
+    from station.records import open_records
+    from station.storage.db import sqlite_url
 
     data = tmp_path_factory.mktemp("template") / "data"
     cfg = config.default_config("washer")
     data.mkdir(parents=True)
     config.save(cfg, data)
-    db = Database(sqlite_url(data))
+    db = open_records(sqlite_url(data))
     with db.transaction() as s:
         mia = create_user(s, "mia", "manager", PASSWORDS["mia"], None)
         create_user(s, "rex", "reviewer", PASSWORDS["rex"], mia)
@@ -332,7 +333,8 @@ def scenario_failsafe(st: Station):
 
 
 def scenario_audit(st: Station):
-    """audit verify"""
+    """audit verify, db upgrade"""
+    assert "current" in st.run("db", "upgrade").out
     assert "audit trail intact" in st.run("audit", "verify").out  # read-only: whoever can read the data folder
 
 

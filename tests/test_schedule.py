@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from station import config
 from station.selftest.schedule import GRACE, schedule_kept, schedule_state
-from station.storage.db import Database, sqlite_url
+from station.storage.db import sqlite_url
+from station.records import open_records
 from station.storage.models import SelftestRun
 from station import audit
 
@@ -14,7 +15,7 @@ INEFFECTIVE = {"by_eps": {"eps=8/255": {"attack_effective": False}}, "attack_eff
 
 
 def _db(tmp_path):
-    db = Database(sqlite_url(tmp_path))
+    db = open_records(sqlite_url(tmp_path))
     with db.transaction() as s:
         audit.record(s, "setup", "station.created")
     return db

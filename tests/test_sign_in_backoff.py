@@ -12,7 +12,8 @@ from sqlalchemy import select
 from station.auth import AuthError, SignInThrottled, create_user, sign_in
 from station.cli import main
 from station.sign_in_throttle import FREE_FAILURES, MAX_WAIT_S, wait_after
-from station.storage.db import Database, sqlite_url
+from station.storage.db import sqlite_url
+from station.records import open_records
 from station.storage.models import AuditEvent, SignInFailure
 
 PW = "password-123"
@@ -20,7 +21,7 @@ PW = "password-123"
 
 @pytest.fixture
 def db(tmp_path):
-    database = Database(sqlite_url(tmp_path), data_dir=tmp_path)
+    database = open_records(sqlite_url(tmp_path), tmp_path)
     with database.transaction() as s:
         boss = create_user(s, "boss", "manager", PW, None)
         create_user(s, "rita", "reviewer", PW, boss)

@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
 from station import audit
+from station.audit.attach import attach
 from station.storage.db import Database, sqlite_url
 from station.storage.images import ImageStore
 from station.storage.models import AuditEvent, Base, Inspection
@@ -31,7 +32,7 @@ def db(request, tmp_path):
             c.execute(text("DROP SCHEMA public CASCADE"))
             c.execute(text("CREATE SCHEMA public"))
         eng.dispose()
-    database = Database(url, data_dir=tmp_path)
+    database = attach(Database(url, data_dir=tmp_path))  # storage with the audit trail, as the station opens it
     yield database
     database.close()
 
@@ -151,3 +152,24 @@ def test_unreachable_database_is_a_clear_error(tmp_path):
 
     with pytest.raises(DatabaseError, match="cannot open or upgrade the database"):
         Database("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+
+
+def test_a_reader_never_upgrades_the_schema_and_says_how(tmp_path, capsys):
+    """Only `station db upgrade` (or a station starting on its own database) changes the schema; any other
+    command meeting an older one is refused with that command named."""
+    from station.cli import main
+    from station.storage.db import DatabaseError, head_revision, make_engine, schema_revision, upgrade
+
+    from station.config import default_config, save
+
+    save(default_config(), tmp_path)
+    engine = make_engine(sqlite_url(tmp_path))
+    upgrade(engine, "0005_sign_in_failures")
+    with pytest.raises(DatabaseError, match="station db upgrade"):
+        Database(sqlite_url(tmp_path))
+    assert schema_revision(engine) == "0005_sign_in_failures"  # untouched by the refused reader
+    assert main(["--data-dir", str(tmp_path), "db", "upgrade"]) == 0
+    assert f"0005_sign_in_failures -> {head_revision()}" in capsys.readouterr().out
+    assert schema_revision(engine) == head_revision()
+    engine.dispose()
+    Database(sqlite_url(tmp_path)).close()

@@ -7,6 +7,7 @@ from .opencv_source import OpenCVSource
 from .synthetic import SyntheticSource
 from .triggered import Trigger, TriggeredSource
 from ..messages import Message
+from ..errors import InvalidInput
 
 
 def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
@@ -14,7 +15,7 @@ def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
     if kind == "synthetic":
         return SyntheticSource(**options)
     if target is None:
-        raise ValueError(Message("source.target_needed", kind=kind))
+        raise InvalidInput(Message("source.target_needed", kind=kind))
     if kind == "folder":
         return FolderSource(target, **options)  # max_pixels: the settings' [source] max_pixels
     if kind == "video":
@@ -23,11 +24,11 @@ def open_source(kind: str, target: str | None = None, **options) -> FrameSource:
         try:
             index = int(target)
         except ValueError:
-            raise ValueError(Message("source.bad_device", target=target)) from None
+            raise InvalidInput(Message("source.bad_device", target=target)) from None
         return OpenCVSource(index, live=True, **options)
     if kind == "rtsp":
         return OpenCVSource(target, live=True, **options)
-    raise ValueError(Message("source.unknown_kind", kind=kind))
+    raise InvalidInput(Message("source.unknown_kind", kind=kind))
 
 
 __all__ = [

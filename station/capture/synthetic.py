@@ -7,6 +7,7 @@ import time
 from ..synth.samples import draw_sample
 from .base import EventHandler, Frame, FrameSource
 from ..messages import Message
+from ..errors import InvalidInput
 
 
 class SyntheticSource(FrameSource):
@@ -22,7 +23,7 @@ class SyntheticSource(FrameSource):
     ):
         super().__init__(on_event)
         if not 0.0 <= defect_rate <= 1.0:
-            raise ValueError(f"defect rate must be between 0 and 1, got {defect_rate}")
+            raise InvalidInput(f"defect rate must be between 0 and 1, got {defect_rate}")
         self.seed, self.defect_rate, self.family, self.size = seed, defect_rate, family, size
         self.frames, self.fps = frames, fps
         self._index = 0

@@ -45,17 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except (StationError, ValueError) as e:
+    except StationError as e:  # a person can act on it; anything else is a bug and keeps its traceback
         print(f"error: {e}", file=sys.stderr)
         _audit_refusal(args, e)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as e:
-        from ..storage.db import DatabaseError  # storage depends on nothing else in the project
-
-        if isinstance(e, DatabaseError):
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        raise

@@ -38,11 +38,12 @@ def acting(session, user):
 def open_db(args):
     from ..config import load
     from ..datalock import make_private
-    from ..storage.db import Database, sqlite_url
+    from ..records import open_records
+    from ..storage.db import sqlite_url
 
     make_private(args.data_dir)  # every command, not only the station: the folder holds password hashes
     cfg = load(args.data_dir)
-    return Database(cfg.database_url or sqlite_url(args.data_dir), data_dir=args.data_dir)
+    return open_records(cfg.database_url or sqlite_url(args.data_dir), args.data_dir)
 
 
 def open_db_to_read(args):
@@ -50,14 +51,15 @@ def open_db_to_read(args):
     the settings cannot be read (the check then reports the settings file as one of its findings)."""
     from ..config import ConfigError, load
     from ..datalock import make_private
-    from ..storage.db import Database, sqlite_url
+    from ..records import open_records
+    from ..storage.db import sqlite_url
 
     make_private(args.data_dir)
     try:
         url = load(args.data_dir).database_url
     except ConfigError:
         url = ""
-    return Database(url or sqlite_url(args.data_dir), data_dir=args.data_dir, recover=False)
+    return open_records(url or sqlite_url(args.data_dir), args.data_dir, recover=False)
 
 
 def sign_in_from_args(args, db, needed: bool = False):

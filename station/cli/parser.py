@@ -11,7 +11,7 @@ from .demo_cmds import cmd_demo, cmd_demo_backdoor, cmd_demo_train, cmd_gui, cmd
 from .gate_cmds import cmd_gate_build, cmd_gate_show
 from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify
 from .pack_cmds import cmd_keys_list, cmd_keys_remove, cmd_keys_trust, cmd_pack_export, cmd_pack_import, cmd_pack_keygen, cmd_pack_show
-from .station_cmds import cmd_audit_verify, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
+from .station_cmds import cmd_audit_verify, cmd_db_upgrade, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
 from .serve_cmd import cmd_serve
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
@@ -235,6 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     a.add_parser("verify", help="check the hash chain; reports the first broken link").set_defaults(func=cmd_audit_verify)
+
+    dbp = sub.add_parser("db", help="the station's database").add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    dbp.add_parser("upgrade", help="bring the database's schema to this version's (stop every station on it first; "
+                                   "a station with its own database does this when it starts)").set_defaults(func=cmd_db_upgrade)
 
     pr = sub.add_parser("prompts", help="RVPT visual prompt sets (manager)").add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
     pt = pr.add_parser("tune", help="tune a new prompt set from reviewed frames or a labelled folder")

@@ -234,6 +234,32 @@ def cmd_failsafe_reset(args) -> int:
     return 0
 
 
+def cmd_db_upgrade(args) -> int:
+    """The one command (besides a station starting on its own database) that changes the schema. Whoever can
+    reach the database runs it, before anyone could sign in; the change is audited."""
+    from .. import audit
+    from ..config import load
+    from ..records import open_records
+    from ..storage.db import head_revision, make_engine, schema_revision, sqlite_url
+
+    url = load(args.data_dir).database_url or sqlite_url(args.data_dir)
+    engine = make_engine(url)  # the revision before anything else runs
+    try:
+        before = schema_revision(engine)
+    finally:
+        engine.dispose()
+    db = open_records(url, args.data_dir, migrate=True)
+    try:
+        after = head_revision()
+        if before != after:
+            with db.transaction() as s:
+                audit.record(s, "system", "db.upgrade", before=before, after=after)
+    finally:
+        db.close()
+    print(f"database schema {before or 'none'} -> {after}" if before != after else f"database schema {after}: current")
+    return 0
+
+
 def cmd_audit_verify(args) -> int:
     """A read-only check for whoever can read the data folder: no sign-in, so it runs when accounts, the trail or
     the key are the very things that were damaged."""

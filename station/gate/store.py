@@ -28,7 +28,7 @@ from ..models.preprocess import to_model_input
 from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
 from .gate import ClosedGate, InputGate
 from .layout import edge_layouts
-from ..errors import Cancelled
+from ..errors import Cancelled, InvalidInput
 from ..messages import Message
 
 log = logging.getLogger("station.gate")
@@ -62,7 +62,7 @@ def _generated(station, seed: int, count: int) -> list[np.ndarray]:
 
     family = _family(station)
     if family is None:
-        raise ValueError(Message("gate.not_generated"))
+        raise InvalidInput(Message("gate.not_generated"))
     return [draw_sample(seed, i, 256, family=family).image for i in range(count)]
 
 
@@ -122,7 +122,7 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress | None
     bank_frames += _reviewed(station, rev.get("bank", []))
     heldout_frames += _reviewed(station, rev.get("heldout", []))
     if len(bank_frames) < 20 or len(heldout_frames) < 20:
-        raise ValueError(Message("gate.too_few", frames=len(bank_frames), heldout=len(heldout_frames)))
+        raise InvalidInput(Message("gate.too_few", frames=len(bank_frames), heldout=len(heldout_frames)))
     total = len(bank_frames) + len(heldout_frames)
     emb = _embed(station, bank_frames, progress, should_stop, 0, total)
     held = _embed(station, heldout_frames, progress, should_stop, len(bank_frames), total)

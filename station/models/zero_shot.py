@@ -15,6 +15,7 @@ from .clip_store import LoadedClip, encode_text_classes
 from .identity import class_texts_sha256
 from .preprocess import to_model_input
 from .prompted import PromptedVisionEncoder
+from ..errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class ZeroShotCheck:
         embedding = F.normalize(trial(((frames - m) / s).to(self.device)).embedding.float(), dim=-1)
         probs = self.probabilities_of(embedding)
         if not bool(torch.isfinite(probs).all()) or not bool(((probs >= 0) & (probs <= 1)).all()):
-            raise ValueError("on reference frames the vision model gives no valid probabilities with these prompts")
+            raise InvalidInput("on reference frames the vision model gives no valid probabilities with these prompts")
 
     @torch.inference_mode()
     def embed(self, x: torch.Tensor, use_prompts: bool = True) -> torch.Tensor:

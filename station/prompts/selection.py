@@ -22,6 +22,7 @@ from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from .rvpt import RvptRecipe, tune_prompts
 from ..messages import Message
+from ..errors import InvalidInput
 
 # (D, b, alpha) tried by default: the depths that matter on a shallow and a deep encoder, the paper's
 # b = 5 and a middle one, its alpha = 2 and a gentler 1 (measured: README "More shots").
@@ -120,6 +121,6 @@ def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.nd
             progress(Message("prompts.recipe", depth=depth, tokens=tokens, alpha=alpha, epoch=b.epoch,
                              accuracy=b.held_out.accuracy, frozen=frozen, repelling=b.held_out.repelling))
     if best is None:
-        raise ValueError("no recipe in the grid fits this encoder")
+        raise InvalidInput("no recipe in the grid fits this encoder")
     best.tried = tried
     return best

@@ -43,6 +43,7 @@ import torch.nn.functional as F
 
 from ..models.preprocess import resize_square
 from ..messages import Message
+from ..errors import InvalidInput
 
 Progress = Callable[[int, int, str], None]
 
@@ -144,7 +145,7 @@ def invert_trigger(visual: torch.nn.Module, frames: list[np.ndarray], mean, std,
     jitter = settings.jitter if settings.jitter is not None else _patch_size(visual)
     frames = frames[: settings.frames]
     if len(frames) < 2:
-        raise ValueError("trigger inversion needs at least two frames")
+        raise InvalidInput("trigger inversion needs at least two frames")
     x = torch.as_tensor(np.stack([resize_square(np.asarray(f), size) for f in frames]), device=device)
     x = x.permute(0, 3, 1, 2).float().div(255)
     m_ = torch.tensor(mean, device=device).view(1, 3, 1, 1)

@@ -31,7 +31,7 @@ from ..pipeline import Pipeline
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .outcomes import CheckTally, outcome, shares
-from ..errors import Cancelled, StationError
+from ..errors import Cancelled, StationError, InvalidInput
 from .prm import PrmSettings, prm_attack
 from .strength import INEFFECTIVE_MARGIN, attack_strength
 from ..messages import Message
@@ -77,7 +77,7 @@ class PrmRunSettings:
 
     def __post_init__(self):
         if self.mode not in MODES:
-            raise ValueError(f"PRM mode {self.mode!r} is not one of {', '.join(MODES)}")
+            raise InvalidInput(f"PRM mode {self.mode!r} is not one of {', '.join(MODES)}")
         if not self.eps or any(not 0 <= e <= MAX_STRENGTH / 255 for e in self.eps):
             raise StrengthError(f"each PRM strength must be from 0 to {MAX_STRENGTH}/255; got {self.eps}")
         if self.iterations < 0 or self.batch_size < 1:
@@ -111,11 +111,11 @@ def run_prm_selftest(
     """Runs, records and returns the `selftest_run` id (also when cancelled: status says so)."""
     require(user, "selftest.run")
     if not reference:
-        raise ValueError("the reference set is empty: review some frames first, or use generated parts")
+        raise InvalidInput("the reference set is empty: review some frames first, or use generated parts")
     good = station.good
     unknown = sorted({r.truth for r in reference} - set(good))
     if unknown:
-        raise ValueError(f"reference labels {unknown} are not classes of this station")
+        raise InvalidInput(f"reference labels {unknown} are not classes of this station")
     with station.db.transaction() as s:
         run = SelftestRun(kind="prm", params=settings.as_dict() | {"images": len(reference)},
                           clip_model_id=station.clip_model_id, check_b_model_id=station.check_b_model_id,

@@ -9,6 +9,7 @@ from ..runtime import Station
 from ..synth.samples import draw_sample
 from .prm_runner import ReferenceFrame
 from ..messages import Message
+from ..errors import InvalidInput
 
 
 def generated(station: Station, count: int, seed: int = 4242, size: int = 256) -> list[ReferenceFrame]:
@@ -18,7 +19,7 @@ def generated(station: Station, count: int, seed: int = 4242, size: int = 256) -
     keys = [c.key for c in station.config.classes]
     missing = [k for k in keys if k not in CLASS_INDEX]
     if missing:
-        raise ValueError(Message("selftest.not_generated", classes=missing))
+        raise InvalidInput(Message("selftest.not_generated", classes=missing))
     frames = []
     for i in range(count):
         key = keys[i % len(keys)]

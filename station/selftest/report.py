@@ -19,6 +19,7 @@ from ..storage.images import ImageStore
 from ..storage.models import SelftestResult, SelftestRun
 from .outcomes import CAUGHT, CORRECT, DEFECT_ESCAPE, SILENT_FAILURE
 from .strength import INEFFECTIVE_TEXT, run_is_ineffective, strength_line
+from ..errors import InvalidInput
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}
@@ -117,7 +118,7 @@ def render_report(session: Session, store: ImageStore, run_id: int, cfg=None) ->
     """The run's page; with the station's settings (`cfg`) it also says whether the run kept the schedule."""
     run = session.get(SelftestRun, run_id)
     if run is None:
-        raise ValueError(f"self-test run {run_id} does not exist (see: station selftest history)")
+        raise InvalidInput(f"self-test run {run_id} does not exist (see: station selftest history)")
     earlier = list(session.scalars(
         select(SelftestRun).where(SelftestRun.kind == run.kind, SelftestRun.status == "done",
                                   SelftestRun.id <= run.id).order_by(SelftestRun.id)))

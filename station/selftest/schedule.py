@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..config import StationConfig
 from ..storage.models import AuditEvent, SelftestRun, User
 from .strength import run_is_ineffective
+from ..errors import InvalidInput
 
 KINDS = {"prm": "attack test (PRM)", "backdoor": "backdoor probe"}
 GRACE = timedelta(days=1)  # due for a day (a nightly timer's chance), then overdue
@@ -109,7 +110,7 @@ def run_due(station, kinds: list[str], user: User | None = None, images: int = 1
         except ValueError:  # the station's classes are not generated parts: its own reviewed frames
             frames = refs.reviewed(station, count)
         if len(frames) < 2:
-            raise ValueError(f"the {KINDS[kind]} needs reference frames: review some parts first ({len(frames)} so far)")
+            raise InvalidInput(f"the {KINDS[kind]} needs reference frames: review some parts first ({len(frames)} so far)")
         report = (lambda d, t, m, _k=kind: progress(_k, d, t, m)) if progress else None
         if kind == "prm":
             runs[kind] = run_prm_selftest(station, frames, PrmRunSettings(), user, progress=report)

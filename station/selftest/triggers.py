@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from ..errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Trigger:
             return _blended(image, self.ratio, self.seed)
         if self.kind == "wanet":
             return _wanet(image, self.strength, self.seed)
-        raise ValueError(f"unknown trigger kind '{self.kind}'")
+        raise InvalidInput(f"unknown trigger kind '{self.kind}'")
 
 
 def _pattern(h: int, w: int, seed: int) -> np.ndarray:

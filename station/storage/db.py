@@ -16,10 +16,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..errors import StationError  # the one module of the project storage may use
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-class DatabaseError(Exception):
+class DatabaseError(StationError):
     """The database cannot be opened or upgraded; the message says what to check."""
 
 
@@ -70,10 +72,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(make_engine("sqlite://"))).get_current_head()
+
+
 class Database:
-    def __init__(self, url: str, migrate: bool = True, data_dir: Path | str | None = None, recover: bool = True):
-        """`data_dir` holds the audit key and checkpoint; for a SQLite file it defaults to the file's folder.
-        `recover=False` (a read-only check) leaves a lost tail of the trail to be found and recorded later."""
+    """The engine and sessions of one database. Storage alone: the audit trail attaches its hooks on top
+    (station.records), and the schema is upgraded only when asked (`migrate`: the station that owns the database,
+    `station db upgrade`) or created when there is none yet; a reader of an older schema is told to upgrade."""
+
+    def __init__(self, url: str, migrate: bool = False, data_dir: Path | str | None = None):
+        """`data_dir`: the folder of the station's own files (the audit key beside the database); for a SQLite
+        file it defaults to the file's folder."""
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -84,26 +104,28 @@ class Database:
                 f"no driver for {url.split(':', 1)[0]} ({e.name} is not installed); "
                 "for PostgreSQL install the extra: pip install 'inspection-station[postgres]'"
             ) from e
+        safe = self.engine.url.render_as_string(hide_password=True)
         try:
-            if migrate:
+            current = schema_revision(self.engine)
+            if migrate or current is None:
                 upgrade(self.engine)
+            elif current != head_revision():
+                raise DatabaseError(f"the database at {safe} has schema {current}, this version of the station "
+                                    f"needs {head_revision()}: stop every station on it, then run `station db "
+                                    "upgrade` (a station that keeps its own database does it when it starts)")
+        except DatabaseError:
+            raise
         except Exception as e:
-            safe = self.engine.url.render_as_string(hide_password=True)
             raise DatabaseError(f"cannot open or upgrade the database at {safe}: {e}") from e
-        from ..audit import AuditKeys, ensure_keyed, install  # the audit trail is part of every session
-        from ..audit.tail import recognise_lost_tail
-
         if data_dir is None and url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             data_dir = Path(url.removeprefix("sqlite:///")).parent
-        self.audit_keys = AuditKeys(data_dir) if data_dir is not None else None
         self.data_dir = Path(data_dir) if data_dir is not None else None
-        info = {"audit_keys": self.audit_keys, "data_dir": self.data_dir} if self.audit_keys else {}
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
-        install(self._sessions)
-        if self.audit_keys is not None and migrate:
-            ensure_keyed(self._sessions, self.audit_keys)
-            if recover:
-                recognise_lost_tail(self._sessions, self.audit_keys)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"data_dir": self.data_dir})
+
+    @property
+    def sessions(self) -> sessionmaker:
+        """The session factory, for what attaches to every session (the audit trail's hooks and key)."""
+        return self._sessions
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -23,6 +23,12 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from ..errors import StationError  # the one module of the project storage may use: the base of every error
+
+
+
+class StoredImageError(StationError, ValueError):
+    """A stored image is not the one recorded, or cannot be read."""
 
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a day folder: images/<YYYY-MM-DD>/<name>.png
@@ -83,10 +89,10 @@ class ImageStore:
         path = self.path_of(relative_path)
         data = path.read_bytes()
         if sha256 and hashlib.sha256(data).hexdigest() != sha256:
-            raise ValueError(f"image {path} does not match its recorded sha256; it was changed after inspection")
+            raise StoredImageError(f"image {path} does not match its recorded sha256; it was changed after inspection")
         bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if bgr is None:
-            raise ValueError(f"image {path} cannot be decoded")
+            raise StoredImageError(f"image {path} cannot be decoded")
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
     def recover(self, recorded_path: Callable[[str], str | None]) -> dict:

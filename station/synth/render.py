@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .catalog import FAMILY_BY_KEY
+from ..errors import InvalidInput
 
 _SUPERSAMPLE = 2
 
@@ -233,10 +234,10 @@ def render_part(
 
     `centre` (in frame units) places the part elsewhere than the fixture, e.g. half out of view."""
     if family not in FAMILY_BY_KEY:
-        raise ValueError(f"unknown part family {family!r}; known: {sorted(FAMILY_BY_KEY)}")
+        raise InvalidInput(f"unknown part family {family!r}; known: {sorted(FAMILY_BY_KEY)}")
     known = {c.key for c in FAMILY_BY_KEY[family].conditions}
     if condition not in known:
-        raise ValueError(f"unknown condition {condition!r} for {family}; known: {sorted(known)}")
+        raise InvalidInput(f"unknown condition {condition!r} for {family}; known: {sorted(known)}")
 
     n = size * _SUPERSAMPLE
     img = _background(rng, n)

@@ -9,6 +9,7 @@ import numpy as np
 
 from .catalog import ALL_CLASSES, PartClass, captions
 from .render import render_part
+from ..errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def draw_sample(
             i for i, c in enumerate(ALL_CLASSES) if family is None or c.family.key == family
         ]
         if not candidates:
-            raise ValueError(f"unknown part family {family!r}")
+            raise InvalidInput(f"unknown part family {family!r}")
         if defect_rate is None:
             class_index = candidates[rng.integers(len(candidates))]
         else:

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from .render import render_empty, render_partial
+from ..errors import InvalidInput
 
 BLANK_COLOURS = {"grey": (128, 128, 128), "white": (238, 238, 232), "black": (12, 12, 14), "dark belt": (38, 38, 42),
                  "beige": (200, 184, 150)}
@@ -96,7 +97,7 @@ def frames_of_kind(kind: str, count: int, seed: int, family: str = "washer", siz
         elif kind == "everyday":
             out.append(everyday(rng, size))
         else:
-            raise ValueError(f"unknown kind {kind!r}")
+            raise InvalidInput(f"unknown kind {kind!r}")
     return out
 
 
