@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from station.capture import SyntheticSource  # noqa: E402
+from station.synth.camera import SyntheticSource  # noqa: E402
 from station.pipeline import Pipeline  # noqa: E402
 from station.runtime import Station  # noqa: E402
 from station.storage import db as db_mod  # noqa: E402

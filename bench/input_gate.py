@@ -30,7 +30,7 @@ from station.selftest.prm import PrmSettings, prm_attack  # noqa: E402
 from station.selftest.prm_runner import _to_images, _to_tensor  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
 from station.synth.backdoor import BADNET, BLENDED  # noqa: E402
-from station.synth.catalog import CLASS_INDEX  # noqa: E402
+from station.catalog import CLASS_INDEX  # noqa: E402
 from station.synth.samples import draw_sample  # noqa: E402
 from station.synth.unfamiliar import frames_of_kind  # noqa: E402
 

@@ -38,7 +38,7 @@ from station.models.second_check import train_linear_probe  # noqa: E402
 from station.paths import backdoored_fixture_dir  # noqa: E402
 from station.prompts.rvpt import RvptRecipe, select_shots, tune_prompts  # noqa: E402
 from station.synth.backdoor import BADNET, BLENDED, good_class_of  # noqa: E402
-from station.synth.catalog import ALL_CLASSES  # noqa: E402
+from station.catalog import ALL_CLASSES  # noqa: E402
 from station.synth.pool import render_pool  # noqa: E402
 from station.synth.samples import draw_sample  # noqa: E402
 

@@ -28,7 +28,7 @@ from station.paths import backdoored_fixture_dir  # noqa: E402
 from station.prompts.rvpt import RvptRecipe, select_shots  # noqa: E402
 from station.prompts.selection import DEFAULT_GRID, select_recipe  # noqa: E402
 from station.synth.backdoor import BADNET, BLENDED, good_class_of  # noqa: E402
-from station.synth.catalog import ALL_CLASSES  # noqa: E402
+from station.catalog import ALL_CLASSES  # noqa: E402
 from station.synth.pool import render_pool  # noqa: E402
 
 

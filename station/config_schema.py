@@ -22,11 +22,13 @@ from pydantic import AfterValidator, ConfigDict, Field, ValidationError, model_v
 from pydantic.dataclasses import dataclass
 
 from .errors import StationError
-from .synth.catalog import FAMILY_BY_KEY, PartClass
+from .capture import kinds as source_kinds
+from .catalog import FAMILY_BY_KEY, PartClass
+from .models import check_b_kinds
 from .messages import Message
 
-CHECK_B_KINDS = ("demo_cnn", "linear_probe", "torchscript", "onnx")
-SOURCE_KINDS = ("synthetic", "folder", "video", "camera", "rtsp")
+CHECK_B_KINDS = check_b_kinds.NAMES  # one table each: station.models.check_b_kinds, station.capture.kinds
+SOURCE_KINDS = source_kinds.NAMES
 DEVICES = ("auto", "cpu", "cuda")
 FAMILIES = tuple(FAMILY_BY_KEY)
 
@@ -251,7 +253,7 @@ class SourceSpec:
 
     @model_validator(mode="after")
     def _has_target(self):
-        if self.kind != "synthetic" and not self.target:
+        if source_kinds.KINDS[self.kind].needs_target and not self.target:
             raise ValueError(Message("settings.source_target", kind=self.kind))
         return self
 
@@ -268,7 +270,7 @@ class ModelSpec:
 
     @model_validator(mode="after")
     def _has_path(self):
-        if self.check_b in ("torchscript", "onnx", "linear_probe") and not self.check_b_path:
+        if check_b_kinds.KINDS[self.check_b].needs_path and not self.check_b_path:
             raise ValueError(f"[model] check_b = '{self.check_b}' needs check_b_path")
         return self
 

@@ -19,7 +19,9 @@ from .datalock import DataFolderLock, make_private, tighten_files
 from .config import StationConfig
 from .models.clip_store import ClipSpec, LoadedClip, load_clip_checkpoint, load_clip_folder
 from .models.files import ModelFileError, read_or_refuse
-from .models.second_check import CnnCheck, LinearProbeCheck, OnnxCheck, SecondCheck, TorchScriptCheck
+from .models.check_b_kinds import KINDS as CHECK_B_KINDS
+from .models.second_check import SecondCheck
+from .plugins import load
 from .models.identity import model_location
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
@@ -51,18 +53,11 @@ def load_foundation(cfg: StationConfig, data_dir: Path | str | None = None) -> L
 def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str,
                       data_dir: Path | str | None = None) -> SecondCheck:
     keys = [c.key for c in cfg.classes]
-    kind = cfg.model.check_b
+    kind = CHECK_B_KINDS[cfg.model.check_b]  # the settings accept only the table's names
     path = model_location(cfg.model.check_b_path, data_dir) if cfg.model.check_b_path else None
-    where = path or demo_models_dir() / "cnn"
-    with read_or_refuse(where, "second-check model", "Restore the model file from its source, or check [model] "
-                                                      "check_b_path in the settings."):
-        if kind == "demo_cnn":
-            return CnnCheck(where, keys, device)
-        if kind == "linear_probe":
-            return LinearProbeCheck(path, clip, keys, device)
-        if kind == "torchscript":
-            return TorchScriptCheck(path, keys, device)
-        return OnnxCheck(path, keys, device)
+    with read_or_refuse(path or demo_models_dir() / "cnn", "second-check model", "Restore the model file from its "
+                        "source, or check [model] check_b_path in the settings."):
+        return load(kind.loader)(path, clip, keys, device)
 
 
 @dataclass

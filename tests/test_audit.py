@@ -15,7 +15,7 @@ from station import audit, config
 from station.audit.chain import canonical, event_hash
 from station.audit.station_check import check_station
 from station.auth import create_user
-from station.capture import SyntheticSource
+from station.synth.camera import SyntheticSource
 from station.cli import main
 from station.pipeline import Pipeline
 from station.review import decide

@@ -16,10 +16,10 @@ from station.prompts.rvpt import RvptRecipe, name_text_embeddings, select_shots,
 from station.runtime import Station
 from station.selftest import reference as refs
 from station.selftest.backdoor_probe import run_backdoor_probe, station_line
-from station.selftest.triggers import probe_triggers
+from station.triggers import probe_triggers
 from station.storage.models import SelftestRun
 from station.synth.backdoor import LOGO, backdoor_strength, fixture_dir
-from station.synth.catalog import ALL_CLASSES
+from station.catalog import ALL_CLASSES
 from station.synth.pool import render_pool
 
 FIXTURE = backdoored_fixture_dir() / "clip"

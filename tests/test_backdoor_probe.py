@@ -13,7 +13,7 @@ from station.selftest.backdoor_probe import INVERSION_VARIANT, defects_passed, r
 from station.selftest.inversion import InversionSettings, invert_trigger
 from station.selftest.inversion_calibration import calibration_path, judge, load_calibration
 from station.selftest.report import render_report
-from station.selftest.triggers import Trigger, probe_triggers
+from station.triggers import Trigger, probe_triggers
 from station.storage.models import SelftestResult, SelftestRun
 
 

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from station.capture import FolderSource, OpenCVSource, SourceUnavailable, SyntheticSource, open_source
+from station.capture import FolderSource, OpenCVSource, SourceUnavailable, open_source
+
+from station.synth.camera import SyntheticSource
 from station.capture.decode import ImageDecodeError, decode_bytes, decode_file
 
 

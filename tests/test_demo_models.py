@@ -7,7 +7,7 @@ import pytest
 from station.models.clip_store import load_clip_folder
 from station.models.cnn_store import load_cnn_folder
 from station.models.files import verify_manifest
-from station.synth.catalog import FAMILIES
+from station.catalog import FAMILIES
 from station.synth.demo_train import train_demo_models
 from station.synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from station.synth.pool import render_pool

@@ -16,7 +16,7 @@ from station.config import CONFIG_NAME
 from station.pipeline import Pipeline
 from station.runtime import Station
 from station.storage.models import Alarm, AuditEvent, Inspection, PromptSet, Review, SelftestRun, User
-from station.synth.catalog import CLASS_INDEX
+from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.pages.settings import GOOD_COLUMN

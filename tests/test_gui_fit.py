@@ -13,7 +13,7 @@ from station.capture import Frame
 from station.pipeline import Pipeline
 from station.runtime import Station
 from station.storage.models import SelftestRun, utcnow
-from station.synth.catalog import CLASS_INDEX
+from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui import i18n
 from ui.app import build_window

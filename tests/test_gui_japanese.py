@@ -25,7 +25,7 @@ from station.messages import ENGLISH, Message
 from station.service import accounts
 from station.service.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from station.storage.models import SelftestRun, utcnow
-from station.synth.catalog import CLASS_INDEX
+from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from station.capture import Frame
 from ui import i18n

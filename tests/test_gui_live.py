@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from station.auth import sign_in
 from station.storage.models import Inspection
-from station.synth.catalog import CLASS_INDEX
+from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.live_display import LiveDisplay, Show

@@ -16,7 +16,7 @@ from station.capture import Frame
 from station.pipeline import Pipeline
 from station.service import review_queue
 from station.storage.models import Inspection, Review, User
-from station.synth.catalog import CLASS_INDEX
+from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.pages import review as review_page

@@ -9,7 +9,8 @@ import pytest
 from pymodbus.client import ModbusTcpClient
 
 from plc import GUARD_S, HOST, LinkStatuses, busy_port, free_port, idle_sockets, port_is_free, wait_until
-from station.capture import SyntheticSource, Trigger, TriggeredSource
+from station.capture import Trigger, TriggeredSource
+from station.synth.camera import SyntheticSource
 from station.config_schema import LinksSpec
 from station.events import AlarmChanged
 from station.links.line_state import LineState

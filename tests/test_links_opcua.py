@@ -15,7 +15,8 @@ from asyncua.ua.uaerrors import (BadCertificateUntrusted, BadIdentityTokenReject
                                  BadSecurityModeRejected, BadUserAccessDenied, UaStatusCodeError)
 
 from plc import idle_sockets, GUARD_S, HOST, LinkStatuses, busy_port, free_port, port_is_free, wait_until
-from station.capture import SyntheticSource, Trigger, TriggeredSource
+from station.capture import Trigger, TriggeredSource
+from station.synth.camera import SyntheticSource
 from station.config_schema import LinksSpec
 from station.events import AlarmChanged
 from station.links.line_state import LineState

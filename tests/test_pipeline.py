@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from station import audit, config
 from station.auth import PermissionDenied, acting, create_user, set_active
-from station.capture import Frame, FolderSource, SyntheticSource
+from station.capture import Frame, FolderSource
+from station.synth.camera import SyntheticSource
 from station.pipeline import Pipeline
 from station.review import ReviewError, decide, pending_count, queue_page
 from station.runtime import Station

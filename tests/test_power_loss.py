@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from station.audit.station_check import check_station
 from station.auth import create_user, sign_in
-from station.capture import SyntheticSource
+from station.synth.camera import SyntheticSource
 from station.cli import main
 from station.pipeline import Pipeline
 from station.runtime import Station

@@ -69,7 +69,7 @@ def test_pgd_matches_torchattacks(clip):
     import torchattacks  # a test dependency: its absence is a failure, not a skip
 
     from station.models.zero_shot import ClassPrompt, ZeroShotCheck
-    from station.synth.catalog import ALL_CLASSES
+    from station.catalog import ALL_CLASSES
 
     classes = [ClassPrompt(c.key, tuple(c.prompt_texts())) for c in ALL_CLASSES if c.family.key == "washer"]
     check = ZeroShotCheck(clip, classes)

@@ -10,7 +10,7 @@ from station.prompts.files import PromptSetMeta, load_prompt_set, save_prompt_se
 from station.prompts.registry import PromptSetError, activate, active, register, rollback
 from station.prompts.rvpt import NotEnoughShots, RvptRecipe, name_text_embeddings, select_shots, tune_prompts
 from station.runtime import Station
-from station.synth.catalog import ALL_CLASSES, family_class_indices
+from station.catalog import ALL_CLASSES, family_class_indices
 from station.synth.samples import draw_sample
 
 WASHER = [ALL_CLASSES[i] for i in family_class_indices("washer")]

@@ -340,7 +340,7 @@ def scenario_audit(st: Station):
 
 def scenario_prompts(st: Station):
     """prompts tune, prompts list, prompts show, prompts activate, prompts rollback, prompts export, prompts import"""
-    from station.synth.catalog import ALL_CLASSES, CLASS_INDEX
+    from station.catalog import ALL_CLASSES, CLASS_INDEX
     from station.synth.samples import draw_sample
 
     shots = st.work / "shots"
@@ -495,7 +495,7 @@ def scenario_demo_train(st: Station):
     """demo-train"""
     from station.models.clip_store import load_clip_folder
     from station.models.cnn_store import load_cnn_folder
-    from station.synth.catalog import FAMILIES
+    from station.catalog import FAMILIES
 
     out = st.work / "demo-models"
     run = st.run("demo-train", "--quick", "--pool-size", "256", "--out", str(out), "--json")

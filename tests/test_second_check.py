@@ -12,7 +12,7 @@ from station.models.preprocess import to_model_input
 from station.models.second_check import (
     CnnCheck, LinearProbeCheck, OnnxCheck, TorchScriptCheck, save_linear_probe, train_linear_probe,
 )
-from station.synth.catalog import family_class_indices, ALL_CLASSES
+from station.catalog import family_class_indices, ALL_CLASSES
 from station.synth.pool import render_pool
 
 WASHER = [ALL_CLASSES[i].key for i in family_class_indices("washer")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from station.auth import PermissionDenied, create_user
-from station.capture import SyntheticSource
+from station.synth.camera import SyntheticSource
 from station.errors import Cancelled, StationError
 from station.events import AlarmChanged, DecisionMade, EventStream, SelftestProgress
 from station.jobs import StationBusy

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from station.synth.catalog import ALL_CLASSES, FAMILIES, captions
+from station.catalog import ALL_CLASSES, FAMILIES, captions
 from station.synth.render import render_part
 from station.synth.samples import contact_sheet, draw_sample
 

@@ -2,7 +2,9 @@
 
 import threading
 
-from station.capture import SyntheticSource, Trigger, TriggeredSource
+from station.capture import Trigger, TriggeredSource
+
+from station.synth.camera import SyntheticSource
 
 GUARD_S = 30  # failure guard only: every wait below ends as soon as the thing it waits for happens
 

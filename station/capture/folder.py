@@ -62,3 +62,8 @@ class FolderSource(FrameSource):
             self._index += 1
             return frame
         return None
+
+
+def open_folder(target: str, **options) -> FolderSource:
+    """The source kind "folder" (max_pixels: the settings' [source] max_pixels)."""
+    return FolderSource(target, **options)

@@ -14,6 +14,7 @@ import cv2
 
 from .base import EventHandler, Frame, FrameSource, SourceUnavailable
 from .decode import to_rgb8
+from ..errors import InvalidInput
 from ..messages import Message
 
 CaptureFactory = Callable[[int | str], "cv2.VideoCapture"]
@@ -116,3 +117,19 @@ class OpenCVSource(FrameSource):
         if self._cap is not None:
             self._cap.release()
             self._cap = None
+
+
+def open_video(target: str, **options) -> OpenCVSource:
+    return OpenCVSource(target, live=False, **options)
+
+
+def open_camera(target: str, **options) -> OpenCVSource:
+    try:
+        index = int(target)
+    except ValueError:
+        raise InvalidInput(Message("source.bad_device", target=target)) from None
+    return OpenCVSource(index, live=True, **options)
+
+
+def open_stream(target: str, **options) -> OpenCVSource:
+    return OpenCVSource(target, live=True, **options)

@@ -75,7 +75,7 @@ def cmd_models_train_probe(args) -> int:
         shots = from_folder(args.folder, keys, names)
         images, labels = shots.images, shots.labels
     elif args.generated:
-        from ..synth.catalog import CLASS_INDEX
+        from ..catalog import CLASS_INDEX
         from ..synth.samples import draw_sample
 
         unknown = [k for k in keys if k not in CLASS_INDEX]

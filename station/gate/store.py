@@ -51,7 +51,7 @@ def active_record(session: Session) -> ReferenceBankRecord | None:
 
 
 def _family(station) -> str | None:
-    from ..synth.catalog import FAMILY_BY_KEY
+    from ..catalog import FAMILY_BY_KEY
 
     families = {c.key.split("/")[0] for c in station.config.classes}
     return families.pop() if len(families) == 1 and next(iter(families)) in FAMILY_BY_KEY else None

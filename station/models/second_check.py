@@ -188,3 +188,22 @@ class OnnxCheck:
     def probabilities(self, x: torch.Tensor) -> torch.Tensor:
         logits = torch.from_numpy(self.session.run(None, {self.input_name: x.cpu().numpy()})[0]).float()
         return logits[:, self.columns].softmax(dim=-1)
+
+
+# ---------------------------------------------------------------- the loaders station.models.check_b_kinds names
+def open_cnn(path: Path | None, clip: LoadedClip, station_keys: list[str], device="cpu") -> CnnCheck:
+    from ..paths import demo_models_dir
+
+    return CnnCheck(path or demo_models_dir() / "cnn", station_keys, device)
+
+
+def open_linear_probe(path: Path, clip: LoadedClip, station_keys: list[str], device="cpu") -> LinearProbeCheck:
+    return LinearProbeCheck(path, clip, station_keys, device)
+
+
+def open_torchscript(path: Path, clip: LoadedClip, station_keys: list[str], device="cpu") -> TorchScriptCheck:
+    return TorchScriptCheck(path, station_keys, device)
+
+
+def open_onnx(path: Path, clip: LoadedClip, station_keys: list[str], device="cpu") -> OnnxCheck:
+    return OnnxCheck(path, station_keys, device)

@@ -34,7 +34,7 @@ from .inversion import InversionSettings, invert_trigger
 from .inversion_calibration import judge
 from .prm_runner import ReferenceFrame
 from .station_level import judge_all
-from .triggers import Trigger, probe_triggers
+from ..triggers import Trigger, probe_triggers
 from ..errors import Cancelled
 from ..messages import Message
 

@@ -53,7 +53,7 @@ def load_calibration(path: Path | None = None) -> dict:
 
 def generated_frames(count: int, seed: int = FRAMES_SEED, family: str = FAMILY, size: int = 256) -> list[np.ndarray]:
     """The demo station's reference frames, as `station selftest backdoor` draws them by default."""
-    from ..synth.catalog import FAMILY_BY_KEY, CLASS_INDEX, PartClass
+    from ..catalog import FAMILY_BY_KEY, CLASS_INDEX, PartClass
     from ..synth.samples import draw_sample
 
     keys = [PartClass(FAMILY_BY_KEY[family], c).key for c in FAMILY_BY_KEY[family].conditions]

@@ -14,7 +14,7 @@ from ..errors import InvalidInput
 
 def generated(station: Station, count: int, seed: int = 4242, size: int = 256) -> list[ReferenceFrame]:
     """Simulated frames of the station's classes, balanced good / defective."""
-    from ..synth.catalog import CLASS_INDEX
+    from ..catalog import CLASS_INDEX
 
     keys = [c.key for c in station.config.classes]
     missing = [k for k in keys if k not in CLASS_INDEX]

@@ -28,8 +28,8 @@ from ..models.clip_store import CONFIG_NAME, class_text_embeddings, load_clip_fo
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from ..paths import backdoored_fixture_dir
-from ..selftest.triggers import Trigger
-from .catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
+from ..triggers import Trigger
+from ..catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .pool import render_pool
 from .train import (DemoRecipe, Progress, caption_tokens, label_aware_clip_loss, random_flips, shuffled_batches,
                     warmup_cosine_lr)

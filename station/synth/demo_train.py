@@ -19,7 +19,7 @@ from ..models.clip_store import ClipSpec, load_clip_folder, save_clip_folder
 from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..fileio import write_json_atomic
 from ..models.files import sha256_file
-from .catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
+from ..catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD

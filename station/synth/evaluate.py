@@ -14,7 +14,7 @@ from open_clip.tokenizer import SimpleTokenizer
 
 from ..models.clip_store import class_text_embeddings
 from ..models.preprocess import to_model_input
-from .catalog import ALL_CLASSES, FAMILIES
+from ..catalog import ALL_CLASSES, FAMILIES
 
 
 @torch.no_grad()

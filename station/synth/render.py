@@ -13,7 +13,7 @@ import math
 import cv2
 import numpy as np
 
-from .catalog import FAMILY_BY_KEY
+from ..catalog import FAMILY_BY_KEY
 from ..errors import InvalidInput
 
 _SUPERSAMPLE = 2

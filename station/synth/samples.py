@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .catalog import ALL_CLASSES, PartClass, captions
+from ..catalog import ALL_CLASSES, PartClass, captions
 from .render import render_part
 from ..errors import InvalidInput
 

@@ -21,7 +21,7 @@ from open_clip.tokenizer import SimpleTokenizer
 
 from ..models.cnn import PartCNN
 from ..models.preprocess import to_model_input
-from .catalog import ALL_CLASSES, captions
+from ..catalog import ALL_CLASSES, captions
 from ..errors import Cancelled
 
 

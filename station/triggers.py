@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from ..errors import InvalidInput
+from .errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""A simulated camera: generated parts, a set share of them defective."""
+"""A simulated camera: generated parts, a set share of them defective (the source kind "synthetic": the demo's
+camera, loaded through station.capture.kinds)."""
 
 from __future__ import annotations
 
 import time
 
-from ..synth.samples import draw_sample
-from .base import EventHandler, Frame, FrameSource
+from ..capture.base import EventHandler, Frame, FrameSource
+from .samples import draw_sample
 from ..messages import Message
 from ..errors import InvalidInput
 
@@ -47,3 +48,8 @@ class SyntheticSource(FrameSource):
         frame = Frame(sample.image, self._index, f"synthetic:{self.seed}#{self._index}", truth=sample.part_class.key)
         self._index += 1
         return frame
+
+
+def open_simulated(target: str | None = None, **options) -> SyntheticSource:
+    """The source kind "synthetic": it takes no target."""
+    return SyntheticSource(**options)
