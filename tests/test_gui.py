@@ -386,7 +386,7 @@ def test_a_missing_camera_is_named_and_the_station_keeps_running(qtbot, window, 
     assert not live.running and live.start_button.isEnabled()
     kind, text = messages[-1]
     assert kind == "warning" and "no-such-folder" in text and "does not exist" in text
-    assert window.ctx.station.jobs.current == ""  # nothing left claimed: a self-test could start now
+    assert window.ctx.station.jobs.current is None  # nothing left claimed: a self-test could start now
 
     live.source_box.setCurrentIndex(live.source_box.findData("synthetic"))
     live.start()

@@ -56,11 +56,16 @@ def station(tmp_path):
 
 
 def test_one_long_job_at_a_time_is_the_station_s_rule_not_the_gui_s(station):
-    station.jobs.claim("live inspection")
+    from station.service.inspection import claim_line
+
+    line = claim_line(station)  # the window's live page holds the slot while its line runs
     with pytest.raises(StationBusy, match="live inspection"):
         selftests.run_prm(station, station.boss, refs.generated(station, 2, size=64),
                           PrmRunSettings(eps=(8 / 255,), iterations=1))
-    station.jobs.release("live inspection")
+    with pytest.raises(StationBusy):  # and a second line too
+        claim_line(station)
+    line.release()
+    assert station.jobs.current is None
     assert isinstance(StationBusy("x"), StationError)
 
 
@@ -74,7 +79,7 @@ def test_self_tests_check_the_permission_themselves_and_publish_their_progress(s
     assert seen and seen[-1].kind == "prm" and seen[-1].done == seen[-1].total
     run = selftests.history(station.db)[0]
     assert run.id == run_id and run.status.value in ("done", "attack ineffective")
-    assert station.jobs.current == ""  # released for the next job
+    assert station.jobs.current is None  # released for the next job
 
 
 def test_cancelling_a_self_test_raises_nothing_and_records_the_run_as_cancelled(station):

@@ -8,14 +8,12 @@ from PySide6.QtCore import QObject, Signal
 
 from station.auth import PERMISSIONS
 from station.capture.triggered import Trigger
-from station.errors import StationError
 from station.pipeline import Pipeline
 from station.runtime import Station
 from station.links import RunningLinks, start_links
 from station.service import selftests
 
 from .event_bridge import StationEvents
-from .messages import error_words
 from .i18n import current_language
 
 
@@ -55,17 +53,6 @@ class AppContext:
         if self.links is not None:
             self.links.stop()  # frees the ports
             self.links = None
-
-    def claim(self, work: str) -> str:
-        """Empty if `work` may start now (and is then marked running), else why not: one job at a time."""
-        try:
-            self.station.jobs.claim(work)
-        except StationError as e:
-            return error_words(e)
-        return ""
-
-    def release(self, work: str) -> None:
-        self.station.jobs.release(work)
 
     def schedule(self) -> tuple[list, str]:
         """The self-test schedule for display: a DueState per self-test and the most urgent status."""

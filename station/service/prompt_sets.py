@@ -12,8 +12,9 @@ from ..auth import User, acting
 from ..progress import QUIET, Announced, Progress
 from ..storage.models import PromptSet
 from ..messages import Message
+from ..jobs import Job
 
-TUNING_JOB, BANK_JOB = "prompt tuning", "reference bank build"
+TUNING_JOB, BANK_JOB = Job.TUNING, Job.BANK
 
 
 @dataclass(frozen=True)

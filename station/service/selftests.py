@@ -13,8 +13,9 @@ from ..auth import User, acting, require
 from ..progress import QUIET, Announced, Progress
 from ..selftest.strength import run_is_ineffective
 from ..storage.models import SelftestResult, SelftestRun
+from ..jobs import Job
 
-SELFTEST_JOB = "self-test"
+SELFTEST_JOB = Job.SELFTEST
 
 
 class SelftestKind(StrEnum):

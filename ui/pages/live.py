@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.capture.triggered import TriggeredSource
+from station.service.inspection import StationBusy, claim_line
 from station.service.sources import open_configured_source
 
 from ..context import AppContext
@@ -237,14 +238,15 @@ class LivePage(QWidget):
     def start(self) -> None:
         if self.running:
             return
-        reason = self.ctx.claim("live inspection")
-        if reason:
-            QMessageBox.information(self, self.tr("Live inspection"), error_words(reason))
+        try:
+            self.line_claim = claim_line(self.ctx.station)  # one job at a time: refused while a self-test runs
+        except StationBusy as e:
+            QMessageBox.information(self, self.tr("Live inspection"), error_words(e))
             return
         try:
             source = self.make_source()
         except Exception as e:
-            self.ctx.release("live inspection")
+            self.line_claim.release()
             QMessageBox.warning(self, self.tr("Camera"),
                                 self.tr("The camera could not be opened.\n\n{error}").format(error=error_words(e)))
             return
@@ -281,7 +283,7 @@ class LivePage(QWidget):
         for key in self.shift_counts:  # the finished run's figures stay in the shift's counters
             self.shift_counts[key] += self.runner.counts.get(key, 0)
         self.runner = None
-        self.ctx.release("live inspection")
+        self.line_claim.release()
         self._set_running(False)
         self.count_labels["RATE"].setText("0")  # a stopped line inspects none a minute
         self.display.stopped()

@@ -218,10 +218,6 @@ class PromptsPage(QWidget):
     def rebuild_gate(self) -> None:
         if self.job is not None:
             return
-        reason = self.ctx.claim("reference bank build")
-        if reason:
-            QMessageBox.information(self, self.tr("Input gate"), reason)
-            return
         self.gate_button.setEnabled(False)
         self.progress.begin(self.tr("Collecting frames for the reference bank ..."))
 
@@ -240,7 +236,6 @@ class PromptsPage(QWidget):
 
     def _gate_ended(self) -> None:
         self.job = None
-        self.ctx.release("reference bank build")
         self.progress.end()
         self.gate_button.setEnabled(True)
         self.refresh()
