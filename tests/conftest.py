@@ -13,6 +13,36 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Markers every test gets from what it is, so `-m "not slow"` or `-m gui` select without a list kept by hand.
+MARKERS = {
+    "gui": "opens the window or a dialog (pytest-qt; QT_QPA_PLATFORM=offscreen)",
+    "postgres": "runs against the PostgreSQL server STATION_TEST_DB_URL names",
+    "links": "serves the PLC links (OPC UA, Modbus) on loopback ports",
+    "slow": "trains, tunes or attacks a model, or runs `station` processes: seconds to a minute each",
+}
+SLOW_MODULES = {"test_backdoor_fixture", "test_prm", "test_readme_commands", "test_crash_loop", "test_demo_models",
+                "test_model_files_fuzz", "test_power_loss", "test_datalock"}
+
+
+def pytest_configure(config):
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"qtbot", "qapp"} or module.startswith("test_gui"):
+            item.add_marker(pytest.mark.gui)
+        if "postgresql" in item.nodeid:
+            item.add_marker(pytest.mark.postgres)
+        if module.startswith("test_links"):
+            item.add_marker(pytest.mark.links)
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path, monkeypatch):
     """No test touches the real per-user data directory."""
@@ -28,18 +58,60 @@ def demo_dir() -> Path:
 
 
 PW = "correct horse"  # every account of the `station` fixture
+PEOPLE = (("boss", "manager", "Bo Ss"), ("rita", "reviewer", ""), ("otto", "operator", ""))
 
 
-@pytest.fixture
-def station(tmp_path):
-    """A new station with a manager (boss, shown as "Bo Ss"), a reviewer (rita) and an operator (otto)."""
+@pytest.fixture(scope="session")
+def station_templates(tmp_path_factory) -> dict[str, Path]:
+    """Data folders made once per session, which fixtures copy: "new", a demo station as installed (no accounts:
+    anyone may inspect), and "staffed", the same with its three accounts."""
+    import shutil
+
     from station.auth import create_user
     from station.runtime import Station
 
-    st = Station.open(tmp_path / "data")
+    root = tmp_path_factory.mktemp("templates")
+    Station.open(root / "new").close()
+    shutil.copytree(root / "new", root / "staffed")
+    st = Station.open(root / "staffed")
     with st.db.transaction() as s:
         boss = create_user(s, "boss", "manager", PW, None, display_name="Bo Ss")
         create_user(s, "rita", "reviewer", PW, boss)
         create_user(s, "otto", "operator", PW, boss)
+    st.close()
+    return {"new": root / "new", "staffed": root / "staffed"}
+
+
+def open_copy(template: Path, data: Path):
+    """A station on a copy of `template`; its accounts, if any, as `st.boss`, `st.rita` and `st.otto` (detached)."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from station.runtime import Station
+    from station.storage.models import User
+
+    shutil.copytree(template, data)
+    st = Station.open(data)
+    with st.db.session() as s:
+        for user in s.scalars(select(User)):
+            s.expunge(user)
+            setattr(st, user.username, user)
+    return st
+
+
+@pytest.fixture
+def station(station_templates, tmp_path):
+    """A station of its own with a manager (boss, shown as "Bo Ss"), a reviewer (rita) and an operator (otto),
+    each signing in with PW."""
+    st = open_copy(station_templates["staffed"], tmp_path / "data")
+    yield st
+    st.close()
+
+
+@pytest.fixture(scope="module")
+def module_station(station_templates, tmp_path_factory):
+    """A new demo station (no accounts yet) shared by one module's tests; each leaves it as it found it."""
+    st = open_copy(station_templates["new"], tmp_path_factory.mktemp("station") / "data")
     yield st
     st.close()

@@ -6,8 +6,6 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from station.auth import create_user
-from station.runtime import Station
 from station.selftest import reference as refs
 from station.selftest.backdoor_probe import INVERSION_VARIANT, defects_passed, rates_to_classes, run_backdoor_probe
 from station.selftest.inversion import InversionSettings, invert_trigger
@@ -51,17 +49,6 @@ def test_rates_count_only_frames_of_other_classes():
     good = [True, False, False]
     assert defects_passed([0, 1, 0, 2], [1, 1, 2, 2], good) == 0.5
     assert defects_passed([0, 0], [0, 0], good) == 0.0  # no defective frames at all
-
-
-@pytest.fixture()
-def station(tmp_path):
-    station = Station.open(tmp_path / "data")
-    with station.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
-        s.expunge(boss)
-    station.boss = boss
-    yield station
-    station.close()
 
 
 def test_probe_records_attack_success_per_trigger_and_target(station):

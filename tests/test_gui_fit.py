@@ -7,11 +7,11 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from gui_fit import LONGEST_REASON, PANEL, fake_result, fits_panel, layout_problems
+from conftest import PW
 from station.auth import create_user, sign_in
 from station.messages import Message
 from station.capture import Frame
 from station.pipeline import Pipeline
-from station.runtime import Station
 from station.storage.models import SelftestRun, utcnow
 from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
@@ -23,12 +23,9 @@ from ui.pages.selftests import RunDialog
 from ui.pages.users import AddUserDialog
 from ui.signin import SignInDialog
 
-PW = "correct horse"
-
-
 @pytest.fixture(scope="module")
-def station(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("fit") / "data")
+def station(module_station):
+    st = module_station
     with st.db.transaction() as s:
         boss = create_user(s, "boss", "manager", PW, None, display_name="Bo Ss")
         create_user(s, "otto", "operator", PW, boss)
@@ -42,8 +39,7 @@ def station(tmp_path_factory):
     with st.db.transaction() as s:
         s.add(SelftestRun(kind="prm", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
                           summary={"by_eps": {"eps=8/255": metrics}, "mode": "input", "attack_effective": True}))
-    yield st
-    st.close()
+    return st
 
 
 @pytest.fixture(params=["en", "ja"])

@@ -21,10 +21,8 @@ from station.synth.unfamiliar import frames_of_kind
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("gate") / "data")  # a new demo station: the bundled bank
-    yield st
-    st.close()
+def station(module_station):
+    return module_station
 
 
 @pytest.fixture(scope="module")

@@ -18,16 +18,13 @@ from station.links.guard import ConnectionGuard, parse_networks
 from station.links.line_state import LineState
 from station.links.modbus_server import ModbusLink
 from station.links.opcua_server import OpcUaLink
-from station.runtime import Station
 
 STRANGER = "127.0.0.2"
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("crowding") / "data")
-    yield st
-    st.close()
+def station(module_station):
+    return module_station
 
 
 def closed_by_peer(s: socket.socket) -> bool:

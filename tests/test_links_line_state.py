@@ -14,7 +14,6 @@ from station.events import AlarmChanged, DecisionMade, EventStream
 from station.links import start_links
 from station.links.line_state import LineSnapshot, LineState
 from station.links.selftest_watch import SelftestWatch, read_selftests
-from station.runtime import Station
 
 
 def decision(inspection_id: int, verdict: str, counts: dict[str, int], manual: bool = False) -> DecisionMade:
@@ -76,10 +75,8 @@ def test_publishing_from_many_threads_leaves_a_whole_state():
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("line") / "data")
-    yield st
-    st.close()
+def station(module_station):
+    return module_station
 
 
 def test_selftest_flags_come_from_the_schedule(station):

@@ -16,14 +16,11 @@ from station.events import AlarmChanged
 from station.links.line_state import LineState
 from station.links.modbus_server import REGISTERS, VERDICT_CODES, ModbusLink
 from station.pipeline import Pipeline
-from station.runtime import Station
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("modbus") / "data")  # a new demo station
-    yield st
-    st.close()
+def station(module_station):
+    return module_station
 
 
 class Served:

@@ -22,16 +22,13 @@ from station.events import AlarmChanged
 from station.links.line_state import LineState
 from station.links.opcua_server import NAMESPACE_URI, NODES, OpcUaLink
 from station.pipeline import Pipeline
-from station.runtime import Station
 
 USER, PASSWORD = "plc", "line 3 secret"
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("opcua") / "data")  # a new demo station
-    yield st
-    st.close()
+def station(module_station):
+    return module_station
 
 
 @pytest.fixture(scope="module")

@@ -524,7 +524,7 @@ def test_the_window_shows_a_packs_settings_changes_and_imports_it_off_the_gui_th
         return run
 
     for name in ("preview_import", "import_pack"):
-        monkeypatch.setattr(pack_import, name, watched(getattr(pack_import, name)))
+        monkeypatch.setattr(pack_import.packs, name, watched(getattr(pack_import.packs, name)))
     monkeypatch.setattr(pack_import.PackConfirmDialog, "exec", confirm)
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append("warning: " + text))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from station import audit, config
-from station.auth import PermissionDenied, acting, create_user, set_active
+from station.auth import PermissionDenied, acting, set_active
 from station.capture import Frame, FolderSource
 from station.synth.camera import SyntheticSource
 from station.pipeline import Pipeline
@@ -17,25 +17,12 @@ from station.synth.samples import draw_sample
 
 
 @pytest.fixture
-def station(tmp_path):
-    st = Station.open(tmp_path / "data")
-    yield st
-    st.close()
-
-
-@pytest.fixture
 def people(station):
-    with station.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", "manager-pass", by=None)
-        op = create_user(s, "olga", "operator", "operator-pass", by=boss)
-        rev = create_user(s, "rita", "reviewer", "reviewer-pass", by=boss)
-        for u in (boss, op, rev):
-            s.expunge(u)
-    return {"manager": boss, "operator": op, "reviewer": rev}
+    return {"manager": station.boss, "operator": station.otto, "reviewer": station.rita}
 
 
 def test_frames_are_decided_and_recorded_with_their_images(station):
-    pipeline = Pipeline(station, source_name="simulated")
+    pipeline = Pipeline(station, operator=station.otto, source_name="simulated")
     results = []
     done = pipeline.run(SyntheticSource(seed=3, defect_rate=0.5, family="washer", size=128), max_frames=40,
                         on_result=results.append)
@@ -65,7 +52,7 @@ def test_unreadable_file_is_skipped_and_nothing_is_lost(station, tmp_path):
         cv2.imwrite(str(folder / f"{i}.png"), img[..., ::-1])
     (folder / "1b_corrupt.png").write_bytes(b"\x89PNG garbage")
     source = FolderSource(folder)
-    assert Pipeline(station, source_name="folder").run(source) == 3
+    assert Pipeline(station, operator=station.otto, source_name="folder").run(source) == 3
     assert source.skipped == 1
     with station.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Inspection)) == 3
@@ -161,7 +148,7 @@ def test_the_pipeline_itself_refuses_to_record_frames_for_someone_who_may_not_in
     pipe = Pipeline(station, operator=people["operator"])
     assert pipe.run(SyntheticSource(seed=3, size=64), max_frames=2) == 2
     with station.db.transaction() as s:
-        set_active(s, "olga", False, acting(s, people["manager"]))
+        set_active(s, "otto", False, acting(s, people["manager"]))
     frames = [Frame(draw_sample(3, i, 64).image, i, "test") for i in range(2)]
     with pytest.raises(PermissionDenied, match="deactivated"):
         pipe.inspect(frames)

@@ -25,10 +25,8 @@ FRAMES = MAX_FAILED_FRAMES + 4
 
 
 @pytest.fixture(scope="module")
-def opened(tmp_path_factory):
-    st = Station.open(tmp_path_factory.mktemp("poison") / "data")
-    yield st
-    st.close()
+def opened(module_station):
+    return module_station
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ class Run:
 
 
 @dataclass
-class Station:
+class CommandLine:
     data: Path
     work: Path
     ran: list[str] = field(default_factory=list)
@@ -92,7 +92,7 @@ class Station:
 
 
 @pytest.fixture(scope="session")
-def template_station(tmp_path_factory) -> Path:
+def cli_template(tmp_path_factory) -> Path:
     """A station with a manager, a reviewer and an operator, PASS/FAIL frames and a few waiting for review.
 
     Built once, in-process (building it is not what is under test), and copied for each scenario.
@@ -130,12 +130,13 @@ def template_station(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def station(template_station, tmp_path) -> Station:
+def command_line(cli_template, tmp_path) -> CommandLine:
+    """`station` commands on a copy of a station with three accounts and six inspections (three to review)."""
     data = tmp_path / "data"
-    shutil.copytree(template_station, data)
+    shutil.copytree(cli_template, data)
     work = tmp_path / "work"
     work.mkdir()
-    return Station(data, work)
+    return CommandLine(data, work)
 
 
 def write_frames(folder: Path, count: int, seed: int = 3) -> list[Path]:
@@ -165,7 +166,7 @@ def json_lines(text: str) -> list[dict]:
 
 # --- scenarios: each names the README commands it covers ---------------------------------------------------
 
-def scenario_version_and_help(st: Station):
+def scenario_version_and_help(st: CommandLine):
     """--version, --help"""
     assert st.run("--version").out.strip() == f"station {__version__}"
     helped = st.run("--help").out
@@ -173,7 +174,7 @@ def scenario_version_and_help(st: Station):
         assert command in helped
 
 
-def scenario_demo_headless(st: Station):
+def scenario_demo_headless(st: CommandLine):
     """demo"""
     out = st.run("demo", "--no-gui", "--frames", "30", "--inspect", "3", "--seed", "5").out
     assert "CLIP zero-shot" in out and "3 frames from simulated camera" in out
@@ -188,13 +189,13 @@ def scenario_demo_headless(st: Station):
     assert (st.data / "demo" / "station.toml").stat().st_mode & 0o777 == 0o600
 
 
-def scenario_gui_without_display(st: Station):
+def scenario_gui_without_display(st: CommandLine):
     """gui"""
     err = st.run("gui", ok=False, env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).err
     assert "no display" in err
 
 
-def scenario_inspect(st: Station):
+def scenario_inspect(st: CommandLine):
     """inspect"""
     before = st.db("SELECT count(*) FROM inspection")[0][0]
     st.run("inspect", "--source", "synthetic", "--frames", "2", ok=False)  # accounts exist: nobody signed in
@@ -216,14 +217,14 @@ def scenario_inspect(st: Station):
     assert st.db("SELECT count(*) FROM inspection WHERE operator_id IS NULL")[0][0] == 0
 
 
-def scenario_history(st: Station):
+def scenario_history(st: CommandLine):
     """history"""
     shown = json.loads(st.run("history", "--json", "--limit", "4", user="mia").out)
     assert len(shown["inspections"]) == 4 and sum(shown["counts"].values()) == 6
     assert "totals:" in st.run("history", user="mia").out
 
 
-def scenario_review(st: Station):
+def scenario_review(st: CommandLine):
     """review list, review show, review decide"""
     queue = json.loads(st.run("review", "list", "--json", user="mia").out)
     assert queue["pending"] >= 3
@@ -236,7 +237,7 @@ def scenario_review(st: Station):
     assert st.db(f"SELECT label, note FROM review WHERE inspection_id = {first}") == [("washer/good", "ok")]
 
 
-def scenario_users(st: Station):
+def scenario_users(st: CommandLine):
     """users add, users list"""
     st.run("users", "add", "newbie", "--role", "operator", user="otto", env={"STATION_NEW_PASSWORD": "x" * 10}, ok=False)
     st.run("users", "add", "newbie", "--role", "operator", user="mia", env={"STATION_NEW_PASSWORD": "newbie-pass"})
@@ -252,7 +253,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _set_links(st: Station, **links) -> None:
+def _set_links(st: CommandLine, **links) -> None:
     import tomllib
 
     import tomli_w
@@ -280,7 +281,7 @@ def _pressing_the_trigger(port: int, presses: int, done) -> None:
         time.sleep(0.1)
 
 
-def scenario_serve(st: Station):
+def scenario_serve(st: CommandLine):
     """serve"""
     import socket
     import threading
@@ -325,20 +326,20 @@ def scenario_serve(st: Station):
         pass
 
 
-def scenario_failsafe(st: Station):
+def scenario_failsafe(st: CommandLine):
     """failsafe status, failsafe reset"""
     assert st.run("failsafe", "status", user="mia").out.startswith("normal")
     st.run("failsafe", "reset", user="otto", ok=False)
     assert "fail-safe reset by mia" in st.run("failsafe", "reset", user="mia").out
 
 
-def scenario_audit(st: Station):
+def scenario_audit(st: CommandLine):
     """audit verify, db upgrade"""
     assert "current" in st.run("db", "upgrade").out
     assert "audit trail intact" in st.run("audit", "verify").out  # read-only: whoever can read the data folder
 
 
-def scenario_prompts(st: Station):
+def scenario_prompts(st: CommandLine):
     """prompts tune, prompts list, prompts show, prompts activate, prompts rollback, prompts export, prompts import"""
     from station.catalog import ALL_CLASSES, CLASS_INDEX
     from station.synth.samples import draw_sample
@@ -373,7 +374,7 @@ def scenario_prompts(st: Station):
     assert chosen.err.count("held-out accuracy") >= 2  # every recipe of the grid was tried and reported
 
 
-def scenario_selftests(st: Station):
+def scenario_selftests(st: CommandLine):
     """selftest prm, selftest backdoor, selftest history, selftest report"""
     st.run("selftest", "prm", "--images", "2", "--iters", "2", user="otto", ok=False)
     prm = json.loads(st.run("selftest", "prm", "--images", "2", "--iters", "2", "--batch", "2", "--json", "--quiet",
@@ -389,7 +390,7 @@ def scenario_selftests(st: Station):
     assert "<html" in report.read_text().lower() and "Schedule" in report.read_text()
 
 
-def scenario_selftest_due(st: Station):
+def scenario_selftest_due(st: CommandLine):
     """selftest due"""
     import tomllib
 
@@ -411,7 +412,7 @@ def scenario_selftest_due(st: Station):
     assert "backdoor probe: next due" in st.run("selftest", "due").out  # the unattended run kept the schedule
 
 
-def scenario_gate(st: Station):
+def scenario_gate(st: CommandLine):
     """gate build, gate show"""
     shown = json.loads(st.run("gate", "show", "--json", user="mia").out)
     assert shown["settings"]["enabled"] is True and [b["version"] for b in shown["banks"] if b["active"]] == [1]
@@ -426,7 +427,7 @@ def scenario_gate(st: Station):
     assert line["verdict"] == "REVIEW" and "no part / unfamiliar frame" in line["reason"]
 
 
-def scenario_synth(st: Station):
+def scenario_synth(st: CommandLine):
     """synth sheet, synth frames"""
     st.run("synth", "sheet", "--out", str(st.work / "sheet.png"), "--per-class", "1")
     assert cv2.imread(str(st.work / "sheet.png")) is not None
@@ -434,7 +435,7 @@ def scenario_synth(st: Station):
     assert len(list((st.work / "frames").glob("*.png"))) == 3
 
 
-def scenario_capture(st: Station):
+def scenario_capture(st: CommandLine):
     """capture check"""
     frames = write_frames(st.work / "folder", 2)
     assert "2 frames" in st.run("capture", "check", "folder", str(st.work / "folder"), "--quiet").out
@@ -444,7 +445,7 @@ def scenario_capture(st: Station):
     st.run("capture", "check", "folder", str(st.work / "absent"), ok=False)
 
 
-def scenario_models(st: Station):
+def scenario_models(st: CommandLine):
     """models verify, models check, models import, models train-probe"""
     import torch
     from safetensors.torch import save_file
@@ -467,7 +468,7 @@ def scenario_models(st: Station):
     assert probe.is_file() and probe.with_suffix(".json").is_file()
 
 
-def scenario_pack(st: Station):
+def scenario_pack(st: CommandLine):
     """pack keygen, pack export, pack show, pack import, keys trust, keys list, keys remove"""
     key = st.work / "plant.key"
     fp = re.search(r"fingerprint: ([0-9a-f]{64})", st.run("pack", "keygen", "--out", str(key)).out).group(1)
@@ -491,7 +492,7 @@ def scenario_pack(st: Station):
         "pack.import.refused", "keys.trust", "pack.import", "keys.remove", "pack.import.refused"]
 
 
-def scenario_demo_train(st: Station):
+def scenario_demo_train(st: CommandLine):
     """demo-train"""
     from station.models.clip_store import load_clip_folder
     from station.models.cnn_store import load_cnn_folder
@@ -510,7 +511,7 @@ def scenario_demo_train(st: Station):
         assert set(manifest["heldout_metrics"][size]["clip_zero_shot"]) >= {f.key for f in FAMILIES}
 
 
-def scenario_demo_backdoor(st: Station):
+def scenario_demo_backdoor(st: CommandLine):
     """demo-backdoor"""
     from station.paths import demo_models_dir
 
@@ -536,11 +537,11 @@ def forked():
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.removeprefix("scenario_"))
-def test_readme_command(scenario, station, forked):
+def test_readme_command(scenario, command_line, forked):
     assert STATION.is_file(), f"the station entry point is not installed at {STATION} (pip install -e .)"
     if scenario not in SCRIPT_SCENARIOS:
-        station.forked = forked
-    scenario(station)
+        command_line.forked = forked
+    scenario(command_line)
 
 
 def covered_commands() -> set[str]:

@@ -7,21 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from station.auth import PermissionDenied, create_user
+from station.auth import PermissionDenied
 from station.synth.camera import SyntheticSource
 from station.errors import Cancelled, StationError
 from station.events import AlarmChanged, DecisionMade, EventStream, SelftestProgress
 from station.jobs import StationBusy
 from station.pipeline import Pipeline
 from station.progress import Callbacks
-from station.runtime import Station
 from station.selftest import reference as refs
 from station.selftest.prm_runner import PrmRunSettings
 from station.service import selftests
 from station.service.settings import apply_settings
 
 UI = Path(__file__).resolve().parents[1] / "ui"
-PW = "password-123"
 
 
 def _imports(path: Path) -> set[str]:
@@ -40,19 +38,6 @@ def test_the_gui_holds_no_sqlalchemy_and_no_storage_models():
              for p in UI.rglob("*.py")}
     assert {k: v for k, v in found.items() if v} == {}
     assert len(found) > 10  # the pages were read
-
-
-@pytest.fixture
-def station(tmp_path):
-    st = Station.open(tmp_path / "data")
-    with st.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", PW, by=None)
-        otto = create_user(s, "otto", "operator", PW, by=boss)
-        s.expunge(boss)
-        s.expunge(otto)
-    st.boss, st.otto = boss, otto
-    yield st
-    st.close()
 
 
 def test_one_long_job_at_a_time_is_the_station_s_rule_not_the_gui_s(station):

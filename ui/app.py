@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from station.service.accounts import ensure_demo_accounts
 from station.paths import resources_dir
-from station.pipeline import Pipeline
-from station.runtime import Station
+from station.service import inspection
+from station.service.inspection import Pipeline, Station
 
 from .context import AppContext
 from .i18n import configured_language, set_up_language
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def open_station(app: QApplication, data_dir: Path) -> Station:
-    """Station.open on a worker thread while a small window says what is happening."""
+    """The station opened on a worker thread while a small window says what is happening."""
     splash = QLabel(QCoreApplication.translate("App", "Starting the inspection station ...\nloading models from {folder}")
                     .format(folder=data_dir))
     splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -34,7 +34,7 @@ def open_station(app: QApplication, data_dir: Path) -> Station:
     splash.setWindowTitle(QCoreApplication.translate("App", "Inspection station"))
     splash.show()
     outcome: dict = {}
-    job = Job(lambda _job: Station.open(data_dir), "open station")
+    job = Job(lambda _job: inspection.open_station(data_dir), "open station")
     job.succeeded.connect(lambda st: outcome.update(station=st))
     job.failed.connect(lambda msg: outcome.update(error=msg))
     loop = QEventLoop()

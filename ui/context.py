@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from station.auth import PERMISSIONS
-from station.capture.triggered import Trigger
-from station.pipeline import Pipeline
-from station.runtime import Station
-from station.links import RunningLinks, start_links
 from station.service import selftests
+from station.service.accounts import PERMISSIONS
+from station.service.inspection import Pipeline, RunningLinks, Station, Trigger, start_links
 
 from .event_bridge import StationEvents
 from .i18n import current_language

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from station.config import CONFIG_NAME
+from station.service.settings import CONFIG_NAME
 from station.paths import resources_dir
 
 log = logging.getLogger(__name__)

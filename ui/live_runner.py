@@ -14,10 +14,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QThread, Signal
 
-from station.capture import FrameSource
-from station.capture.base import SourceEvent
-from station.decision import REVIEW
-from station.pipeline import InspectionResult, Pipeline
+from station.service.inspection import REVIEW, FrameSource, InspectionResult, Pipeline, SourceEvent
 
 KEEP_AT_MOST = 200  # parts needing a person or camera events kept between two looks of the page
 

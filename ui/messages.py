@@ -166,7 +166,7 @@ def _roles(value: str) -> str:
 
 
 def _family(value: str) -> str:
-    from station.catalog import FAMILY_BY_KEY
+    from station.service.settings import FAMILY_BY_KEY
 
     family = FAMILY_BY_KEY.get(value)
     if family is None:

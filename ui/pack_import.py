@@ -1,7 +1,7 @@
 """Importing a station pack from the window: checked off the GUI thread (hashing a model takes a while),
 its settings changes shown for the manager to confirm, then imported off the GUI thread too.
 
-Runs the same station.pack functions as `station pack import`; what was shown is what is imported
+Runs the same station.service.packs functions as `station pack import`; what was shown is what is imported
 (the import compares the manifest's hash with the one confirmed)."""
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QPlainTextEdit, QVBoxLayout
 
-from station.pack import import_pack, preview_import
-from station.pack.summary import change_lines, describe
+from station.service import packs
 
 from .jobs import start_job
 
@@ -29,7 +28,7 @@ class PackConfirmDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title())
         self.resize(720, 480)
-        changes = change_lines(preview.changes)
+        described, changes = packs.preview_lines(preview)
         heading = QLabel(self.tr("<b>%n setting(s) of this station would change.</b> Read them before you "
                                  "import: lower thresholds, a weaker fail-safe or a defect class made good let bad "
                                  "parts pass.", "", len(changes))
@@ -40,7 +39,7 @@ class PackConfirmDialog(QDialog):
                                     "settings and models. ").format(sequence=preview.manifest.sequence,
                                                                    last=preview.last_sequence) + heading.text())
         heading.setWordWrap(True)
-        self.text = QPlainTextEdit("\n".join(describe(preview) + ["", self.tr("Settings it would change:")]
+        self.text = QPlainTextEdit("\n".join(described + ["", self.tr("Settings it would change:")]
                                              + [f"  {line}" for line in changes or [self.tr("none")]]))
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
@@ -77,7 +76,7 @@ class PackImporter(QObject):
 
     def check(self, path: str) -> None:
         st, user = self.page.ctx.station, self.page.ctx.user
-        self._start(lambda job: preview_import(st.db, st.data_dir, st.config, path, user), "pack check",
+        self._start(lambda job: packs.preview_import(st.db, st.data_dir, st.config, path, user), "pack check",
                     self.tr("Checking the pack's signature and every file's sha256: {path}").format(path=path),
                     self._checked)
 
@@ -107,9 +106,8 @@ class PackImporter(QObject):
         if PackConfirmDialog(preview, self.page).exec() != QDialog.DialogCode.Accepted:
             return
         st, user = self.page.ctx.station, self.page.ctx.user
-        self._start(lambda job: import_pack(st.db, st.data_dir, st.config, preview.path, user,
-                                            expected_manifest_sha256=preview.manifest_sha256,
-                                            allow_older=preview.older),  # the person confirmed going back
+        self._start(lambda job: packs.import_pack(st.db, st.data_dir, st.config, preview, user,
+                                                  allow_older=preview.older),  # the person confirmed going back
                     "pack import", self.tr("Importing {file} ...").format(file=preview.path.name), self._imported,
                     cancellable=False)
 

@@ -7,7 +7,7 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from station.selftest.backdoor_probe import INVERSION_VARIANT
+from station.service.selftests import INVERSION_VARIANT
 from station.service.selftests import RunSummary
 
 STATUS_WORDS = {"running": QT_TRANSLATE_NOOP("Selftests", "running"), "done": QT_TRANSLATE_NOOP("Selftests", "done"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox
 
-from station.auth import AuthError
+from station.service.accounts import AuthError
 from station.service import accounts
 
 from .messages import error_words, words

@@ -21,7 +21,7 @@ def cmd_pack_keygen(args) -> int:
 
 def cmd_pack_export(args) -> int:
     from ..config import load
-    from ..pack import export_pack
+    from ..service.packs import export_pack
 
     cfg = load(args.data_dir)
     db = open_db(args)
@@ -35,10 +35,10 @@ def cmd_pack_export(args) -> int:
 
 
 def _print_preview(preview) -> None:
-    from ..pack.summary import change_lines, describe
+    from ..service.packs import preview_lines
 
-    print("\n".join(describe(preview)))
-    lines = change_lines(preview.changes)
+    described, lines = preview_lines(preview)
+    print("\n".join(described))
     print(f"settings it would change ({len(lines)}):" if lines else "settings it would change: none")
     for line in lines:
         print(f"  {line}")
@@ -46,7 +46,7 @@ def _print_preview(preview) -> None:
 
 def cmd_pack_show(args) -> int:
     from ..config import load
-    from ..pack import read_pack
+    from ..service.packs import read_pack
 
     cfg = load(args.data_dir)
     db = open_db(args)
@@ -66,7 +66,7 @@ def _confirmed(preview) -> bool:
 
 def cmd_pack_import(args) -> int:
     from ..config import load
-    from ..pack import import_pack, preview_import
+    from ..service.packs import import_pack, preview_import
 
     cfg = load(args.data_dir)
     db = open_db(args)
@@ -76,8 +76,7 @@ def cmd_pack_import(args) -> int:
     if not args.yes and not _confirmed(preview):
         print("not imported: nothing was changed")
         return 1
-    done = import_pack(db, args.data_dir, cfg, args.file, user, expected_manifest_sha256=preview.manifest_sha256,
-                       allow_older=args.allow_older)
+    done = import_pack(db, args.data_dir, cfg, preview, user, allow_older=args.allow_older)
     print(f"station pack {args.file} imported (signed by {done.signer_name}, made by {done.manifest.created_by} on "
           f"{done.manifest.created_at}); every file matched its sha256. Restart the station to use it.")
     return 0

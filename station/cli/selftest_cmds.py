@@ -70,13 +70,10 @@ def _prm_table(run_id: int, status: str, summary: dict) -> str:
 
 
 def _reference_frames(args, station):
-    from ..selftest import reference as refs
+    from ..service.selftests import ReferenceKind, reference_frames
 
-    if args.reference == "generated":
-        return refs.generated(station, args.images, seed=args.seed + 4242)
-    if args.reference == "reviews":
-        return refs.reviewed(station, args.images)
-    return refs.labelled_folder(station, args.reference, args.images)
+    kind = args.reference if args.reference in (ReferenceKind.GENERATED, ReferenceKind.REVIEWS) else ReferenceKind.FOLDER
+    return reference_frames(station, kind, args.images, folder=args.reference, seed=args.seed + 4242)
 
 
 def cmd_selftest_backdoor(args) -> int:

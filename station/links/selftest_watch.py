@@ -19,9 +19,9 @@ EVERY_S = 60.0
 
 def read_selftests(station) -> tuple[list[str], bool]:
     """(kinds due or overdue, whether any is overdue) under the station's schedule, now: what the screens read."""
-    from ..service.selftests import schedule
+    from ..selftest.schedule import station_schedule
 
-    states, most_urgent = schedule(station)
+    states, most_urgent = station_schedule(station)
     now = datetime.now(timezone.utc)
     return [st.kind for st in states if st.status(now) in ("due", "overdue")], most_urgent == "overdue"
 

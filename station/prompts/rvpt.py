@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
@@ -35,6 +34,7 @@ from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from ..errors import Cancelled
 from ..messages import Message
+from .recipe import RvptRecipe  # noqa: F401  (the recipe's home is torch-free; kept importable from here)
 
 Progress = Callable[[int, int, dict], None]  # (epoch, epochs, metrics)
 EpochEnd = Callable[[int, torch.Tensor, dict], bool]  # (epoch, prompts, metrics) -> stop now
@@ -42,23 +42,6 @@ EpochEnd = Callable[[int, torch.Tensor, dict], bool]  # (epoch, prompts, metrics
 
 class NotEnoughShots(ValueError):
     """Too few labelled images for a class."""
-
-
-@dataclass(frozen=True)
-class RvptRecipe:
-    first_prompted_block: int = 3  # D
-    tokens_per_block: int = 10  # b (the paper's 50 removed less of the backdoor here and cost more accuracy)
-    alpha: float = 2.0
-    shots_per_class: int = 16
-    batch_size: int = 32
-    epochs: int = 50
-    lr: float = 0.002
-    momentum: float = 0.9
-    init_std: float = 0.02
-    seed: int = 0
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def class_prompt_text(name: str) -> str:

@@ -39,7 +39,7 @@ from ..errors import Cancelled
 from ..messages import Message
 
 Progress = Callable[[int, int, str], None]
-INVERSION_VARIANT = "inverted trigger (without prompts)"
+from .choices import INVERSION_VARIANT  # noqa: F401
 
 
 def rates_to_classes(pred: list[int], truth: list[int], n_classes: int) -> list[float]:

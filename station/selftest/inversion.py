@@ -44,27 +44,9 @@ import torch.nn.functional as F
 from ..models.preprocess import resize_square
 from ..messages import Message
 from ..errors import InvalidInput
+from .choices import InversionSettings  # noqa: F401
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class InversionSettings:
-    steps: int = 100
-    frames: int = 8  # clean frames the trigger must collapse (all used at every step)
-    similarity_target: float = 0.9  # mean pairwise cosine of the stamped frames' embeddings
-    lr: float = 0.1
-    penalty_start: float = 1.0  # weight of the mask's relative size in the loss
-    penalty_factor: float = 1.5  # raise / lower the weight by this after `patience` steps above / below target
-    patience: int = 5
-    early_stop: int = 40  # stop when this many steps met the target without shrinking the best size by 1%
-    jitter: int | None = None  # random shift range in pixels; None: the encoder's patch size
-    seed: int = 0
-
-    def as_dict(self) -> dict:
-        from dataclasses import asdict
-
-        return asdict(self)
 
 
 @dataclass

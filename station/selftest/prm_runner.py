@@ -17,7 +17,7 @@ it says nothing about the station.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -30,32 +30,12 @@ from ..models.prompted import PromptedVisionEncoder
 from ..pipeline import Pipeline
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
+from .choices import MAX_STRENGTH, MODES, PrmRunSettings, StrengthError, parse_strengths  # noqa: F401  (also importable from here)
 from .outcomes import CheckTally, outcome, shares
-from ..errors import Cancelled, StationError, InvalidInput
+from ..errors import Cancelled, InvalidInput
 from .prm import PrmSettings, prm_attack
 from .strength import INEFFECTIVE_MARGIN, attack_strength
 from ..messages import Message
-
-MODES = ("input", "frame")
-MAX_STRENGTH = 64  # in 1/255 brightness steps: beyond this a perturbation is no longer a subtle attack
-
-
-class StrengthError(StationError, ValueError):
-    """A PRM strength (eps) that is not a number from 0 to MAX_STRENGTH."""
-
-
-def parse_strengths(text: str) -> list[float]:
-    """'4,8,16' (in 1/255 steps, as people give them) -> eps values; the same rule for the CLI and the GUI.
-
-    0 is allowed: such a run is flagged as an ineffective attack, which is what it shows."""
-    try:
-        values = [float(t) for t in text.replace(" ", "").split(",") if t]
-    except ValueError:
-        raise StrengthError(f"strengths must be numbers separated by commas, e.g. 4,8,16; got {text!r}") from None
-    if not values or any(not 0 <= v <= MAX_STRENGTH for v in values):  # NaN fails both
-        raise StrengthError(f"each strength must be from 0 to {MAX_STRENGTH} (in 1/255 steps of brightness); "
-                            f"got {text!r}")
-    return [v / 255 for v in values]
 
 
 @dataclass
@@ -63,30 +43,6 @@ class ReferenceFrame:
     image: np.ndarray  # RGB uint8
     truth: str  # class key
     item: str  # where it came from: "synthetic:seed#index", "inspection:42", "file:<sha256>"
-
-
-@dataclass
-class PrmRunSettings:
-    eps: list[float] = field(default_factory=lambda: [8 / 255])
-    iterations: int = 250
-    batch_size: int = 8
-    random_start: float = 0.0
-    seed: int = 0
-    keep_images: bool = True
-    mode: str = "input"  # input | frame (module docstring)
-
-    def __post_init__(self):
-        if self.mode not in MODES:
-            raise InvalidInput(f"PRM mode {self.mode!r} is not one of {', '.join(MODES)}")
-        if not self.eps or any(not 0 <= e <= MAX_STRENGTH / 255 for e in self.eps):
-            raise StrengthError(f"each PRM strength must be from 0 to {MAX_STRENGTH}/255; got {self.eps}")
-        if self.iterations < 0 or self.batch_size < 1:
-            raise StrengthError("PRM needs 0 or more iterations and a batch of 1 or more frames")
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["eps_255"] = [round(e * 255, 3) for e in self.eps]
-        return d
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..prompts.shots import from_folder, from_reviews
 from ..runtime import Station
-from ..synth.samples import draw_sample
 from .prm_runner import ReferenceFrame
 from ..messages import Message
 from ..errors import InvalidInput
@@ -15,6 +14,7 @@ from ..errors import InvalidInput
 def generated(station: Station, count: int, seed: int = 4242, size: int = 256) -> list[ReferenceFrame]:
     """Simulated frames of the station's classes, balanced good / defective."""
     from ..catalog import CLASS_INDEX
+    from ..synth.samples import draw_sample  # the demo generator, only for this choice
 
     keys = [c.key for c in station.config.classes]
     missing = [k for k in keys if k not in CLASS_INDEX]

@@ -84,6 +84,13 @@ def most_urgent(states: list[DueState], now: datetime) -> str:
     return max((s.status(now) for s in states), key=order.index, default="off")
 
 
+def station_schedule(station) -> tuple[list[DueState], str]:
+    """Each self-test's DueState (for a screen to word in its language) and the most urgent status, now."""
+    with station.db.session() as s:
+        states = schedule_state(s, station.config)
+    return states, most_urgent(states, datetime.now(timezone.utc))
+
+
 def due_kinds(session: Session, cfg: StationConfig, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(timezone.utc)
     return [s.kind for s in schedule_state(session, cfg) if s.status(now) in ("due", "overdue")]

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import audit
-from ..auth import (
-    AuthError, PermissionDenied, acting, create_user, list_users, record_refusal, require, set_active, set_role,
+from ..auth import (  # AuthError, PERMISSIONS and ROLES re-exported for the window
+    AuthError, PERMISSIONS, ROLES, PermissionDenied, acting, create_user, list_users, record_refusal, require, set_active, set_role,
     sign_in, sign_out, user_count,
 )
 from ..storage.models import User

@@ -13,6 +13,7 @@ from ..progress import QUIET, Announced, Progress
 from ..storage.models import PromptSet
 from ..messages import Message
 from ..jobs import Job
+from ..prompts.recipe import RvptRecipe  # noqa: F401  (re-exported for the window)
 
 TUNING_JOB, BANK_JOB = Job.TUNING, Job.BANK
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import review
+from ..review import NO_PART_LABEL, ReviewError  # noqa: F401  (re-exported for the window)
 from ..auth import User, acting
 
 

@@ -11,6 +11,9 @@ from sqlalchemy import select
 
 from ..auth import User, acting, require
 from ..progress import QUIET, Announced, Progress
+from ..selftest.choices import (  # noqa: F401  (re-exported: what the window builds and checks)
+    INVERSION_VARIANT, InversionSettings, PrmRunSettings, StrengthError, parse_strengths,
+)
 from ..selftest.strength import run_is_ineffective
 from ..storage.models import SelftestResult, SelftestRun
 from ..jobs import Job
@@ -96,13 +99,28 @@ def export_report(station, run_id: int, path: Path | str) -> Path:
 def schedule(station):
     """When each self-test is due (a DueState per kind, for a screen to word in its language) and the most urgent
     status: 'off', 'ok', 'due' or 'overdue'."""
-    from datetime import datetime, timezone
+    from ..selftest.schedule import station_schedule
 
-    from ..selftest.schedule import most_urgent, schedule_state
+    return station_schedule(station)
 
-    with station.db.session() as s:
-        states = schedule_state(s, station.config)
-    return states, most_urgent(states, datetime.now(timezone.utc))
+
+class ReferenceKind(StrEnum):
+    GENERATED = "generated"  # the demo generator's parts (a demo station)
+    REVIEWS = "reviews"  # frames people decided in the review queue
+    FOLDER = "folder"  # a folder of labelled images (one sub-folder per class)
+
+
+def reference_frames(station, kind: ReferenceKind | str, count: int, folder: Path | str | None = None,
+                     seed: int = 4242) -> list:
+    """The frames a self-test attacks or probes (reads the database or the disk: call it off the GUI thread)."""
+    from ..selftest import reference as refs
+
+    kind = ReferenceKind(kind)
+    if kind is ReferenceKind.GENERATED:
+        return refs.generated(station, count, seed=seed)
+    if kind is ReferenceKind.REVIEWS:
+        return refs.reviewed(station, count)
+    return refs.labelled_folder(station, folder, count)
 
 
 def _checked(station, user: User | None) -> None:

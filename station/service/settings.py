@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..auth import User
-from ..config import StationConfig
+from ..catalog import FAMILY_BY_KEY  # noqa: F401  (re-exported: what the window shows and edits)
+from ..config import (  # noqa: F401
+    CONFIG_NAME, SOURCE_KINDS, ClassSpec, FailSafe, ScheduleSpec, SourceSpec, StationConfig, Thresholds, UiSpec, bounds,
+)
 
 # sections the running station reads anew for each frame, page or timer; the rest are read at start
 LIVE_SECTIONS = ("thresholds", "source", "ui", "schedule")

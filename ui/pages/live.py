@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from station.capture.triggered import TriggeredSource
-from station.service.inspection import StationBusy, claim_line
+from station.service.inspection import StationBusy, TriggeredSource, claim_line
 from station.service.sources import open_configured_source
 
 from ..context import AppContext

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
 )
-from station.prompts.rvpt import RvptRecipe
+from station.service.prompt_sets import RvptRecipe
 from station.service import prompt_sets
 
 from ..context import AppContext

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.review import NO_PART_LABEL, ReviewError
+from station.service.review_queue import NO_PART_LABEL, ReviewError
 from station.service import review_queue
 
 from ..context import AppContext

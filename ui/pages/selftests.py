@@ -11,13 +11,11 @@ from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
-from station.selftest import reference as refs
-from station.selftest.backdoor_probe import INVERSION_VARIANT
-from station.selftest.inversion import InversionSettings
-from station.selftest.prm_runner import PrmRunSettings, StrengthError, parse_strengths
-from station.selftest.strength import run_is_ineffective
 from station.service import selftests
-from station.service.selftests import ResultLine, RunSummary
+from station.service.selftests import (
+    INVERSION_VARIANT, InversionSettings, PrmRunSettings, ResultLine, RunSummary, StrengthError, parse_strengths,
+    run_is_ineffective,
+)
 
 from ..context import AppContext
 from ..messages import error_words
@@ -164,13 +162,9 @@ class SelftestPage(QWidget):
                 box.setCurrentIndex(0)
 
     def reference(self, box: QComboBox, count: int):
-        station, kind = self.ctx.station, box.currentData()
-        if kind == "generated":
-            return refs.generated(station, count)
-        if kind == "reviews":
-            return refs.reviewed(station, count)
-        return refs.labelled_folder(station, self.folder, count)
-
+        """The reference the box names, read on the job's thread (the box is read here, on the GUI thread)."""
+        station, kind, folder = self.ctx.station, box.currentData(), self.folder
+        return lambda: selftests.reference_frames(station, kind, count, folder)
 
     def start_prm(self) -> None:
         try:
@@ -179,15 +173,17 @@ class SelftestPage(QWidget):
             QMessageBox.warning(self, self.tr("Attack test"), error_words(e))
             return
         settings = PrmRunSettings(eps=eps, iterations=self.iters_spin.value(), mode=self.mode_box.currentData())
-        count = self.images_spin.value()
+        station, user, reference = self.ctx.station, self.ctx.user, self.reference(self.prm_reference,
+                                                                                   self.images_spin.value())
         self._start("attack test", self.tr("Starting the attack test ..."), lambda job: selftests.run_prm(
-            self.ctx.station, self.ctx.user, self.reference(self.prm_reference, count), settings, progress=job))
+            station, user, reference(), settings, progress=job))
 
     def start_probe(self) -> None:
-        count = self.probe_images.value()
         inversion = InversionSettings() if self.probe_invert.isChecked() else None
+        station, user, reference = self.ctx.station, self.ctx.user, self.reference(self.probe_reference,
+                                                                                   self.probe_images.value())
         self._start("backdoor probe", self.tr("Starting the backdoor probe ..."), lambda job: selftests.run_probe(
-            self.ctx.station, self.ctx.user, self.reference(self.probe_reference, count), inversion, progress=job))
+            station, user, reference(), inversion, progress=job))
 
     def _start(self, name: str, words: str, work) -> None:
         if self.job is not None:  # the station refuses a second one too; this says it at once

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (
     QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from station.config import (
-    SOURCE_KINDS, ClassSpec, FailSafe, ScheduleSpec, SourceSpec, StationConfig, Thresholds, UiSpec, bounds,
+from station.service.settings import (
+    SOURCE_KINDS, ClassSpec, FailSafe, ScheduleSpec, SourceSpec, StationConfig, Thresholds, UiSpec, apply_settings,
+    bounds,
 )
-from station.service.settings import apply_settings
 
 from ..context import AppContext
 from ..messages import error_words

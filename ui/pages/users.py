@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.auth import ROLES
+from station.service.accounts import ROLES
 from station.service import accounts
 
 from ..audit_words import audit_sentence
