@@ -115,3 +115,11 @@ def module_station(station_templates, tmp_path_factory):
     st = open_copy(station_templates["new"], tmp_path_factory.mktemp("station") / "data")
     yield st
     st.close()
+
+
+def wait_for_reads(qtbot, widget, timeout: int = 20_000) -> None:
+    """Until every read `widget` and its pages started has been shown (the window reads records off the GUI
+    thread, ui/reads.py): what a person would see once the page has filled in."""
+    from ui.reads import PageRead
+
+    qtbot.waitUntil(lambda: not any(r.busy for r in widget.findChildren(PageRead)), timeout=timeout)

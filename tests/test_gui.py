@@ -22,7 +22,7 @@ from ui.app import build_window
 from ui.pages.settings import GOOD_COLUMN
 from ui.signin import SignInDialog
 
-from conftest import PW
+from conftest import PW, wait_for_reads
 
 
 @pytest.fixture
@@ -222,8 +222,11 @@ def test_manager_changes_settings_and_users_and_verifies_the_audit_trail(qtbot, 
     monkeypatch.setattr(AddUserDialog, "exec", fill_in)
     users.add_user()
     assert sign_in(station.db, "una", "a long password", via="test").role == "reviewer"
+    wait_for_reads(qtbot, users)
+    assert "una" in [u.username for u in users.users]
     users.user_table.setCurrentCell([u.username for u in users.users].index("otto"), 0)
     users.toggle_active()
+    wait_for_reads(qtbot, users)
     with station.db.session() as s:
         assert not s.scalar(select(User).where(User.username == "otto")).active
     with pytest.raises(Exception, match="deactivated"):
@@ -234,10 +237,11 @@ def test_manager_changes_settings_and_users_and_verifies_the_audit_trail(qtbot, 
     qtbot.mouseClick(users.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "intact" in users.verify_label.text(), timeout=20_000)
     assert "NOT" not in users.verify_label.text()
+    wait_for_reads(qtbot, users)
     assert users.audit_table.rowCount() == count(station, AuditEvent, AuditEvent.record_id.is_(None))
 
 
-def test_manager_runs_both_self_tests_and_opens_a_run(qtbot, window, station):
+def test_manager_runs_both_self_tests_and_opens_a_run(qtbot, window, station, monkeypatch):
     sign_in_as(window, "boss")
     window.show_page("SelftestPage")
     page = window.page("SelftestPage")
@@ -251,6 +255,7 @@ def test_manager_runs_both_self_tests_and_opens_a_run(qtbot, window, station):
     page.mode_box.setCurrentIndex(page.mode_box.findData("frame"))
     qtbot.mouseClick(page.prm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+    wait_for_reads(qtbot, page)
 
     with station.db.session() as s:
         runs = {r.kind: r for r in s.scalars(select(SelftestRun))}
@@ -266,8 +271,14 @@ def test_manager_runs_both_self_tests_and_opens_a_run(qtbot, window, station):
 
     from ui.pages.selftests import RunDialog
 
-    dialog = RunDialog(window.ctx, runs["prm"], page)
+    opened = []
+    monkeypatch.setattr(RunDialog, "exec", lambda dialog: opened.append(dialog))
+    page.history.setCurrentCell(prm_row, 0)
+    page.open_run()  # its results are read off the GUI thread, then the dialog opens
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    dialog = opened[0]
     qtbot.addWidget(dialog)
+    assert dialog.windowTitle().endswith(str(runs["prm"].id))
     assert dialog.table.rowCount() == 2
     assert not dialog.attacked_view._item.pixmap().isNull()
 
@@ -395,7 +406,7 @@ def test_a_missing_camera_is_named_and_the_station_keeps_running(qtbot, window, 
     assert count(station, Inspection) >= 3
 
 
-def test_an_overdue_self_test_is_shown_to_operators_too(window, station):
+def test_an_overdue_self_test_is_shown_to_operators_too(qtbot, window, station):
     from datetime import timedelta
 
     from station.storage.models import utcnow
@@ -407,6 +418,7 @@ def test_an_overdue_self_test_is_shown_to_operators_too(window, station):
     sign_in_as(window, "otto")
     live = window.page("LivePage")
     live.refresh_schedule()
+    wait_for_reads(qtbot, live)
     notice = live.schedule_notice
     assert not notice.isHidden() and notice.status == "overdue"
     assert "overdue" in notice.text().lower() and "attack test (PRM): OVERDUE" in notice.text()
@@ -414,6 +426,7 @@ def test_an_overdue_self_test_is_shown_to_operators_too(window, station):
         s.add(SelftestRun(kind="prm", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
                           summary={"by_eps": {"eps=1/255": {"attack_effective": False}}, "attack_effective": False}))
     live.refresh_schedule()
+    wait_for_reads(qtbot, live)
     assert notice.status == "overdue"
 
 

@@ -7,9 +7,10 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from gui_fit import LONGEST_REASON, PANEL, fake_result, fits_panel, layout_problems
-from conftest import PW
+from conftest import PW, wait_for_reads
 from station.auth import create_user, sign_in
 from station.messages import Message
+from station.service import selftests
 from station.capture import Frame
 from station.pipeline import Pipeline
 from station.storage.models import SelftestRun, utcnow
@@ -53,6 +54,7 @@ def show_on_panel(qtbot, window, size=PANEL) -> None:
     window.show()
     window.resize(*size)
     qtbot.wait(30)
+    wait_for_reads(qtbot, window)
 
 
 def test_every_page_fits_the_panel(qtbot, station, language, monkeypatch):
@@ -76,6 +78,7 @@ def test_every_page_fits_the_panel(qtbot, station, language, monkeypatch):
     for name in window.pages:
         window.show_page(name)
         page = window.page(name)
+        wait_for_reads(qtbot, page)  # filled in, as a person sees it
         if name == "ReviewPage":
             qtbot.waitUntil(lambda: page.shown is not None, timeout=20_000)
         progress = getattr(page, "progress", None)
@@ -112,8 +115,10 @@ def test_every_dialog_fits_the_panel(qtbot, station, language):
     window.set_user(sign_in(station.db, "boss", PW, via="test"))
     page = window.page("SelftestPage")
     page.refresh_history()
+    wait_for_reads(qtbot, page)
+    run = page.runs[0]
     dialogs = [SignInDialog(station, "", window), AddUserDialog(window), ImportModelDialog(window),
-               RunDialog(window.ctx, page.runs[0], window)]
+               RunDialog(window.ctx, run, selftests.results(station.db, run.id), window)]
     problems = []
     for dialog in dialogs:
         qtbot.addWidget(dialog)

@@ -22,7 +22,7 @@ from station.config import ConfigError, UiSpec
 from station.pipeline import Pipeline
 from station.runtime import Station
 from station.messages import ENGLISH, Message
-from station.service import accounts
+from station.service import accounts, selftests
 from station.service.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from station.storage.models import SelftestRun, utcnow
 from station.catalog import CLASS_INDEX
@@ -38,7 +38,7 @@ from ui.signin import SignInDialog
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSLATIONS = REPO / "resources" / "translations"
-from conftest import PW
+from conftest import PW, wait_for_reads
 # Terms a Japanese factory UI writes in Latin letters, and names of languages shown by their own name
 ALLOWED = {"CLIP", "RVPT", "PRM", "OPC", "UA", "Modbus", "TCP", "PLC", "ID", "sha256", "ViT", "HTML", "CSV", "URL",
            "RTSP", "rtsp", "fps", "px", "UTC", "IT", "png", "jpg", "English", "Japanese", "CNN", "TorchScript", "ONNX"}
@@ -176,6 +176,7 @@ def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, message
         window.show_page(name)
         qtbot.wait(10)
         page = window.page(name)
+        wait_for_reads(qtbot, page)
         if name == "ReviewPage":  # the live run may have added parts: at least the three filled in
             qtbot.waitUntil(lambda: page.table.rowCount() >= 3 and page.shown is not None, timeout=20_000)
             assert "レビュー待ち" in page.count_label.text()
@@ -193,7 +194,8 @@ def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, message
     texts += cells(selftest.history, [2, 3, 4])
 
     dialogs = [SignInDialog(station, accounts.ensure_demo_accounts(station.db), window), AddUserDialog(window),
-               ImportModelDialog(window)] + [RunDialog(window.ctx, run, window) for run in selftest.runs]
+               ImportModelDialog(window)] + [RunDialog(window.ctx, run, selftests.results(station.db, run.id), window)
+                                          for run in selftest.runs]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         texts += visible_texts(dialog)

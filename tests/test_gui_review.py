@@ -21,7 +21,7 @@ from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.pages import review as review_page
 
-from conftest import PW
+from conftest import PW, wait_for_reads
 KEYS = {Qt.Key.Key_1: "washer/good", Qt.Key.Key_2: "washer/scratch", Qt.Key.Key_3: "washer/crack",
         Qt.Key.Key_4: "washer/stain", Qt.Key.Key_5: "washer/dent", Qt.Key.Key_X: "no-part"}
 SHOWN = re.compile(r"Part no\. (\d+)")
@@ -125,19 +125,23 @@ def test_lists_keep_the_highlighted_record_when_records_arrive_above_it(qtbot, s
     window.set_user(sign_in(station.db, "boss", PW, via="test"))
     page = window.page("SelftestPage")
     page.refresh_history()
+    wait_for_reads(qtbot, page)
     page.history.setCurrentCell(1, 0)
     chosen = page.selected_run().id
     add_run()  # a run finished meanwhile: it is listed first
     page.refresh_history()
+    wait_for_reads(qtbot, page)
     assert page.selected_run().id == chosen
     assert page.history.item(page.history.currentRow(), 0).text() == str(chosen)
 
     users = window.page("UsersPage")
     users.refresh()
+    wait_for_reads(qtbot, users)
     users.user_table.select("rita")
     with station.db.transaction() as s:
         create_user(s, "aaron", "operator", PW, s.scalar(select(User).where(User.username == "boss")))
     users.refresh()
+    wait_for_reads(qtbot, users)
     assert users.selected_user().username == "rita"
     assert users.user_table.item(users.user_table.currentRow(), 0).text() == "rita"
     window.close()

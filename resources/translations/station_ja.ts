@@ -1588,6 +1588,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>履歴（ダブルクリックで実行結果を開く）</translation>
     </message>
     <message>
+        <source>Could not read the self-test history: {message}</source>
+        <translation>セルフテストの履歴を読み込めませんでした: {message}</translation>
+    </message>
+    <message>
         <source>{ineffective}: the vision model&apos;s answers barely moved, so these outcomes are no evidence</source>
         <translation>{ineffective}: 画像モデルの答えがほとんど変わらなかったため、この結果は根拠になりません</translation>
     </message>
@@ -2263,6 +2267,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>deactivated</source>
         <translation>無効</translation>
+    </message>
+    <message>
+        <source>Could not read the accounts and the audit trail: {message}</source>
+        <translation>アカウントと監査証跡を読み込めませんでした: {message}</translation>
     </message>
     <message>
         <source>Checking every event and record...</source>

@@ -20,6 +20,7 @@ from station.service.selftests import (
 from ..context import AppContext
 from ..messages import error_words
 from ..jobs import start_job
+from ..reads import PageRead
 from ..record_table import RecordTable
 from ..selftest_words import (
     OUTCOME_WORDS, STATUS_WORDS, _words, ineffective_words, inversion_words, run_row_summary, variant_words,
@@ -131,9 +132,16 @@ class SelftestPage(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.report_button)
         self.schedule_notice = ScheduleNotice()
+        self.read_problem = QLabel("")  # a read that failed (the database busy or gone): said, not hidden
+        self.read_problem.setWordWrap(True)
+        self.read_problem.setStyleSheet("color:#b3261e;")
+        self.read_problem.setVisible(False)
+        self.reads = PageRead(self, "self-test history", self._show_history, self._read_failed)
+        self.result_reads = PageRead(self, "self-test run", self._open_read_run, self._read_failed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.schedule_notice)
+        layout.addWidget(self.read_problem)
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
@@ -147,9 +155,14 @@ class SelftestPage(QWidget):
         super().showEvent(event)
         self.refresh_history()
 
-    def refresh_schedule(self) -> None:
-        self.schedule_notice.show_schedule(*self.ctx.schedule())
-        self.schedule_notice.setVisible(True)  # managers see the schedule even when nothing is due
+    def refresh_history(self) -> None:
+        """Read the runs and the schedule off the GUI thread; shown when they arrive."""
+        station = self.ctx.station
+        self.reads.request(lambda: (selftests.history(station.db, limit=200), selftests.schedule(station)))
+
+    def _read_failed(self, message: str) -> None:
+        self.read_problem.setText(self.tr("Could not read the self-test history: {message}").format(message=message))
+        self.read_problem.setVisible(True)
 
     # ----------------------------------------------------------------- starting
     def _reference_chosen(self, box: QComboBox) -> None:
@@ -217,8 +230,9 @@ class SelftestPage(QWidget):
         self.refresh_history()
 
     # ----------------------------------------------------------------- history
-    def refresh_history(self) -> None:
-        self.runs = selftests.history(self.ctx.station.db, limit=200)
+    def _show_history(self, answer) -> None:
+        self.runs, schedule = answer
+        self.read_problem.setVisible(False)
         kinds = {"prm": self.tr("Attack test (PRM)"), "backdoor": self.tr("Backdoor probe")}
 
         def cells(run: RunSummary) -> list:
@@ -246,15 +260,20 @@ class SelftestPage(QWidget):
             self.tr("sent to review"): ("#1a73e8", [first(r, "caught") for r in prm]),
             self.tr("vision model right under attack"): ("#5f6368", [first(r, "check_a_attacked") for r in prm]),
         }, hatched=[run_is_ineffective(r.summary) for r in prm])
-        self.refresh_schedule()
+        self.schedule_notice.show_schedule(*schedule)
+        self.schedule_notice.setVisible(True)  # managers see the schedule even when nothing is due
 
     def selected_run(self) -> RunSummary | None:
         return self.history.current()
 
     def open_run(self) -> None:
-        run = self.selected_run()
+        run, db = self.selected_run(), self.ctx.station.db
         if run is not None:
-            RunDialog(self.ctx, run, self).exec()
+            self.result_reads.request(lambda: (run, selftests.results(db, run.id)))
+
+    def _open_read_run(self, answer) -> None:
+        run, results = answer
+        RunDialog(self.ctx, run, results, self).exec()
 
     def export_report(self) -> None:
         run = self.selected_run()
@@ -265,19 +284,22 @@ class SelftestPage(QWidget):
                                               self.tr("HTML (*.html)"))
         if not path:
             return
-        selftests.export_report(self.ctx.station, run.id, path)
-        QMessageBox.information(self, self.tr("Report"), self.tr("Report saved to {path}").format(path=path))
+        station, run_id = self.ctx.station, run.id
+        self.report_job = start_job(self, lambda job: selftests.export_report(station, run_id, path), "report",
+                                    on_success=lambda saved: QMessageBox.information(
+                                        self, self.tr("Report"), self.tr("Report saved to {path}").format(path=saved)),
+                                    on_failure=lambda message: QMessageBox.warning(self, self.tr("Report"), message))
 
 
 class RunDialog(QDialog):
     """One run's per-part results above; the clean and attacked pictures side by side below."""
 
-    def __init__(self, ctx: AppContext, run: RunSummary, parent=None):
+    def __init__(self, ctx: AppContext, run: RunSummary, results: list[ResultLine], parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Self-test run {id}").format(id=run.id))
         self.resize(960, 700)
         self.ctx = ctx
-        self.results = selftests.results(ctx.station.db, run.id)
+        self.results = results  # read off the GUI thread by the page (selftests.results)
         names = ctx.class_names
         self.table = list_table([self.tr("Part"), self.tr("True class"), self.tr("Test"), self.tr("Outcome")], stretch=2,
                                 rows=len(self.results))

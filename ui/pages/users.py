@@ -15,6 +15,7 @@ from ..audit_words import audit_sentence
 from ..context import AppContext
 from ..messages import error_words
 from ..jobs import start_job
+from ..reads import PageRead
 from ..record_table import RecordTable
 from ..touch import touch_lists
 from ..widgets import list_table
@@ -76,7 +77,15 @@ class UsersPage(QWidget):
         row.addWidget(self.more_button)
         al.addLayout(row)
 
+        self.read_problem = QLabel("")  # a read that failed (the database busy or gone): said, not hidden
+        self.read_problem.setWordWrap(True)
+        self.read_problem.setStyleSheet("color:#b3261e;")
+        self.read_problem.setVisible(False)
+        self.reads = PageRead(self, "accounts read", self._show, self._read_failed)
+        self.older_reads = PageRead(self, "older audit events", self._show_older, self._read_failed)
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_problem)
         layout.addWidget(users_box, 1)
         layout.addWidget(audit_box, 2)
 
@@ -85,14 +94,27 @@ class UsersPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the accounts and the newest audit events off the GUI thread; shown when they arrive."""
         st, user = self.ctx.station, self.ctx.user
-        self.users = accounts.accounts(st.db, user)
-        self.events = accounts.audit_lines(st.db, user, limit=AUDIT_PAGE)
+        self.reads.request(lambda: (user, accounts.accounts(st.db, user),
+                                    accounts.audit_lines(st.db, user, limit=AUDIT_PAGE)))
+
+    def _show(self, answer) -> None:
+        user, users, events = answer
+        if user is not self.ctx.user:
+            return  # signed out (or someone else signed in) while it was read
+        self.users, self.events = users, events
+        self.read_problem.setVisible(False)
         self.user_table.set_records(self.users, lambda u: [
             u.username, u.display_name, role_words(u.role, long=False),
             self.tr("active") if u.active else self.tr("deactivated")])
         self.audit_table.setRowCount(0)
         self._append_events(self.events)
+
+    def _read_failed(self, message: str) -> None:
+        self.read_problem.setText(self.tr("Could not read the accounts and the audit trail: {message}")
+                                  .format(message=message))
+        self.read_problem.setVisible(True)
 
     def _append_events(self, events) -> None:
         for e in events:
@@ -106,7 +128,15 @@ class UsersPage(QWidget):
     def load_older(self) -> None:
         if not self.events:
             return
-        older = accounts.audit_lines(self.ctx.station.db, self.ctx.user, before_id=self.events[-1].id, limit=AUDIT_PAGE)
+        st, user, before = self.ctx.station, self.ctx.user, self.events[-1].id
+        self.more_button.setEnabled(False)
+        self.older_reads.request(lambda: (user, before, accounts.audit_lines(st.db, user, before_id=before,
+                                                                             limit=AUDIT_PAGE)))
+
+    def _show_older(self, answer) -> None:
+        user, before, older = answer
+        if user is not self.ctx.user or not self.events or self.events[-1].id != before:
+            return  # the list was read anew meanwhile
         self.events += older
         self._append_events(older)
 
