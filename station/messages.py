@@ -91,6 +91,7 @@ ENGLISH: dict[str, str] = {
     "gate.not_generated": "the station's classes are not one generated part family; build the bank from reviewed "
                           "frames",
     # ------------------------------------------------------------- self-tests and tuning (progress and errors)
+    "prm.step": "loss {loss:.3f}",
     "prm.progress": "{variant}: batch {batch}/{batches}, loss {loss:.3f}",
     "probe.progress": "{variant}: defects passed {passed:.0%} ({passed_over:+.0%} over clean), highest ASR over "
                       "clean {asr_over:+.0%} to {to_class}",
@@ -98,7 +99,7 @@ ENGLISH: dict[str, str] = {
     "probe.inversion_step": "trigger inversion {step}/{steps}: {detail}",
     "probe.inversion_done": "{line}",
     "selftest.not_generated": "classes {classes} are not generated parts; use reviewed frames or a labelled folder",
-    "prompts.pass": "pass {epoch}/{epochs}, accuracy {accuracy:.0%}",
+    "prompts.pass": "pass {epoch}/{epochs}: loss {loss:.3f} (CE {ce:.3f}, FR {fr:+.3f}), accuracy {accuracy:.0%}",
     "prompts.recipe": "D={depth} b={tokens} alpha={alpha:g}: epoch {epoch}, held-out accuracy {accuracy:.1%} "
                       "(frozen {frozen:.1%}), repelling {repelling:.3f}",
     "prompts.not_enough_shots": "class '{name}' has {have} labelled image(s); RVPT needs {shots} per class. Review "

@@ -26,6 +26,7 @@ from .gate.store import active_record
 from .models.preprocess import resize_square, to_model_input
 from .runtime import Station
 from .storage.models import Alarm, Inspection, User
+from .progress import QUIET, Progress
 
 log = logging.getLogger(__name__)
 
@@ -244,10 +245,11 @@ class Pipeline:
         source: FrameSource,
         max_frames: int | None = None,
         on_result: Callable[[InspectionResult], None] | None = None,
-        should_stop: Callable[[], bool] | None = None,
+        progress: Progress = QUIET,
         max_batch: int = 8,
     ) -> int:
-        """Inspect frames from `source` until it ends, `max_frames` are done or `should_stop()`.
+        """Inspect frames from `source` until it ends, `max_frames` are done or `progress.should_stop()` (the line
+        stopping is its normal end, not a cancellation: the count so far is returned). Reports each frame done.
 
         A reader thread keeps capturing while a batch is inspected; whatever
         frames have queued up by then form the next batch.
@@ -289,7 +291,7 @@ class Pipeline:
         self._line_running = True
         try:
             while not ended:
-                if should_stop and should_stop():
+                if progress.should_stop():
                     break
                 try:
                     first = frames_q.get(timeout=0.1)
@@ -312,6 +314,7 @@ class Pipeline:
                     done += 1
                     if on_result:
                         on_result(result)
+                progress.report(done, max_frames or 0)
         finally:
             self._line_running = False
             stop.set()

@@ -1,13 +1,17 @@
 """The one progress protocol of long work: report how far it is, and ask whether to stop.
 
-The GUI's job threads, the CLI's progress lines and the tests all pass an object like this, so
-every long function is written once and honours Cancel the same way (by raising `station.errors.Cancelled`).
+Every long function takes one `progress: Progress = QUIET`, calls `progress.report(done, total, text)` as it
+goes (`text` a `station.messages.Message` wherever a window shows it) and raises `station.errors.Cancelled`
+when `progress.should_stop()`. The GUI's job threads, the CLI's progress lines and the tests all pass such an
+object, so every long function is written once and honours Cancel the same way. Work made of parts hands each
+part a `Share` of its own count.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Protocol
 
+from .errors import Cancelled
 
 
 class Progress(Protocol):
@@ -44,6 +48,29 @@ class Callbacks:
         return bool(self._should_stop and self._should_stop())
 
 
+class Share:
+    """One part of a longer job: the part counts its own steps from 0; they land on the outer count from `base`
+    (of `total`; None: the part's own total), worded by `word(done, total, text)` when given; stopping is the
+    outer job's."""
+
+    def __init__(self, outer: Progress, base: int = 0, total: int | None = None,
+                 word: Callable[[int, int, str], str] | None = None):
+        self.outer, self.base, self.total, self.word = outer, base, total, word
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.outer.report(self.base + done, total if self.total is None else self.total,
+                          self.word(done, total, text) if self.word else text)
+
+    def should_stop(self) -> bool:
+        return self.outer.should_stop()
+
+
+def stop_if_asked(progress: Progress, what: str) -> None:
+    """Raise Cancelled("<what> cancelled") when the person asked to stop: the one way long work ends early."""
+    if progress.should_stop():
+        raise Cancelled(f"{what} cancelled")
+
+
 class Announced:
     """Passes progress on and publishes it on the station's event stream as SelftestProgress."""
 
@@ -60,4 +87,4 @@ class Announced:
         return self.inner.should_stop()
 
 
-__all__ = ["Progress", "Quiet", "QUIET", "Callbacks", "Announced"]
+__all__ = ["Progress", "Quiet", "QUIET", "Callbacks", "Share", "stop_if_asked", "Announced"]

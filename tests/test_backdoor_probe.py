@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from station.progress import Callbacks
 from station.selftest import reference as refs
 from station.selftest.backdoor_probe import INVERSION_VARIANT, defects_passed, rates_to_classes, run_backdoor_probe
 from station.selftest.inversion import InversionSettings, invert_trigger
@@ -112,7 +113,7 @@ def test_inversion_leaves_the_encoder_alone_and_honours_stop(station):
     frames = [r.image for r in refs.generated(station, 4, size=64)]
     calls = []
     inv = invert_trigger(visual, frames, station.clip.spec.mean, station.clip.spec.std, InversionSettings(steps=50),
-                         should_stop=lambda: len(calls) >= 3 or calls.append(1) is not None)
+                         progress=Callbacks(should_stop=lambda: len(calls) >= 3 or calls.append(1) is not None))
     assert inv.steps <= 4 and inv.mask.shape == (64, 64) and inv.pattern.shape == (64, 64, 3)
     assert all(p.grad is None for p in visual.parameters())
     assert all(np.array_equal(before[k], v) for k, v in visual.state_dict().items())

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from station.progress import Callbacks
 from station.models.clip_store import load_clip_folder
 from station.models.cnn_store import load_cnn_folder
 from station.models.files import verify_manifest
@@ -60,6 +61,6 @@ def test_cancelled_training_leaves_nothing_behind(tmp_path):
         return calls["n"] > 3
 
     with pytest.raises(Cancelled):
-        train_demo_models(tmp_path / "demo", QUICK, should_stop=stop_soon)
+        train_demo_models(tmp_path / "demo", QUICK, progress=Callbacks(should_stop=stop_soon))
     assert not (tmp_path / "demo").exists()
     assert list(tmp_path.iterdir()) == []

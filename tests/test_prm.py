@@ -5,6 +5,7 @@ import pytest
 import torch
 from sqlalchemy import select
 
+from station.progress import Callbacks
 from station.auth import PermissionDenied, create_user
 from station.models.clip_store import load_clip_folder
 from station.models.prompted import PromptedVisionEncoder
@@ -103,7 +104,7 @@ def test_prm_selftest_is_recorded(tmp_path):
     with pytest.raises(PermissionDenied):
         run_prm_selftest(station, reference, settings, op)
     seen = []
-    run_id = run_prm_selftest(station, reference, settings, boss, progress=lambda d, t, m: seen.append((d, t)))
+    run_id = run_prm_selftest(station, reference, settings, boss, progress=Callbacks(lambda d, t, m: seen.append((d, t))))
     assert seen[-1] == (2 * 2 * 3, 12)
     with station.db.session() as s:
         run = s.get(SelftestRun, run_id)
@@ -129,7 +130,7 @@ def test_prm_selftest_is_recorded(tmp_path):
         calls["n"] += 1
         return calls["n"] > 2
 
-    cancelled = run_prm_selftest(station, reference, settings, boss, should_stop=stop)
+    cancelled = run_prm_selftest(station, reference, settings, boss, progress=Callbacks(should_stop=stop))
     with station.db.session() as s:
         assert s.get(SelftestRun, cancelled).status == "cancelled"
     station.close()

@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from station.progress import Callbacks
 from station.paths import data_path
 from station.auth import PermissionDenied, create_user
 from station.models.files import ModelFileError
@@ -40,7 +41,7 @@ def test_tuning_lowers_the_loss_and_repels_features(demo_dir, shots):
     epochs = []
     recipe = RvptRecipe(tokens_per_block=5, epochs=6, batch_size=10, lr=0.01)
     prompts, metrics = tune_prompts(clip, name_text_embeddings(clip, [c.label for c in WASHER]), *shots, recipe,
-                                    progress=lambda e, n, m: epochs.append(m))
+                                    progress=Callbacks(lambda e, n, m: epochs.append(m.params)))
     assert prompts.shape == (clip.model.visual.transformer.layers - 3, 5, 128)
     assert len(epochs) == 6
     assert epochs[-1]["loss"] < epochs[0]["loss"]

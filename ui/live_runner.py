@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QThread, Signal
 
+from station.progress import Callbacks
 from station.service.inspection import REVIEW, FrameSource, InspectionResult, Pipeline, SourceEvent
 
 KEEP_AT_MOST = 200  # parts needing a person or camera events kept between two looks of the page
@@ -74,7 +75,7 @@ class LiveRunner(QThread):
 
     def run(self) -> None:
         try:
-            self.pipeline.run(self.source, on_result=self._on_result, should_stop=self._stop.is_set)
+            self.pipeline.run(self.source, on_result=self._on_result, progress=Callbacks(should_stop=self._stop.is_set))
         except Exception as e:  # shown on the page
             self.failed.emit(e)
         finally:

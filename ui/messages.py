@@ -117,6 +117,7 @@ WORDS: dict[str, str] = {
                                                   "first"),
     "gate.not_generated": QT_TRANSLATE_NOOP("Messages", "This station's classes are not a simulated part family: "
                                                         "the bank is built from reviewed parts"),
+    "prm.step": QT_TRANSLATE_NOOP("Messages", "feature shift {loss:.3f}"),
     "prm.progress": QT_TRANSLATE_NOOP("Messages", "{variant}: group {batch}/{batches}, feature shift {loss:.3f}"),
     "probe.progress": QT_TRANSLATE_NOOP("Messages", "{variant}: defects passed {passed:.0%} ({passed_over:+.0%} over "
                                                     "clean parts)"),

@@ -12,20 +12,31 @@ class CliError(StationError):
     """A problem the person at the keyboard can fix; printed without a traceback."""
 
 
-def progress_printer(quiet: bool = False):
-    last = {"stage": None, "t": 0.0}
+class PrintedProgress:
+    """A command's station.progress.Progress: lines on stderr, `  <stage> done/total percent  <what>`, one every
+    two seconds at most, and always a part's first and last (`every`: each line, for the few worth reading).
+    Ctrl-C stops a command, so it never asks to stop."""
 
-    def report(stage: str, done: int, total: int, metrics: dict) -> None:
-        if quiet:
-            return
+    def __init__(self, stage: str, quiet: bool = False, every: bool = False):
+        self.stage, self.quiet, self.every = stage, quiet, every
+        self.last_t, self.last_total = 0.0, None
+
+    def report(self, done: int, total: int, text: str = "") -> None:
         now = time.monotonic()
-        if stage == last["stage"] and done < total and now - last["t"] < 2.0:
+        if self.quiet:
             return
-        last.update(stage=stage, t=now)
-        extra = " ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
-        print(f"  {stage:<22} {done:>7}/{total:<7} {100 * done / max(total, 1):5.1f}%  {extra}", file=sys.stderr, flush=True)
+        if not self.every and total == self.last_total and done < total and now - self.last_t < 2.0:
+            return
+        self.last_t, self.last_total = now, total
+        print(f"  {self.stage:<22} {done:>7}/{total:<7} {100 * done / max(total, 1):5.1f}%  {text}", file=sys.stderr,
+              flush=True)
 
-    return report
+    def should_stop(self) -> bool:
+        return False
+
+
+def progress_printer(stage: str, quiet: bool = False, every: bool = False) -> PrintedProgress:
+    return PrintedProgress(stage, quiet, every)
 
 
 def acting(session, user):

@@ -31,7 +31,7 @@ def cmd_demo_train(args) -> int:
 
     recipe = _demo_recipe(args)
     print(f"Training the demo models into {args.out} (seed {recipe.seed}, {recipe.pool_size} images) ...", file=sys.stderr)
-    manifest = train_demo_models(args.out, recipe, progress=progress_printer(args.quiet))
+    manifest = train_demo_models(args.out, recipe, progress=progress_printer("demo models", args.quiet))
     if args.json:
         print(json.dumps(manifest, indent=2))
     else:
@@ -51,7 +51,7 @@ def cmd_demo_backdoor(args) -> int:
                                                **{k: v for k, v in (("poison_rate", args.poison_rate),
                                                  ("steps", args.steps), ("lr", args.lr),
                                                  ("pool_size", args.pool_size)) if v is not None}),
-                                progress=progress_printer(False), device=args.device, held_out=args.held_out)
+                                progress=progress_printer("backdoored CLIP"), device=args.device, held_out=args.held_out)
     held = manifest["held_out"]
     print(f"backdoored fixture ({args.trigger}) written to {args.out}/clip ({manifest['poisoned_pairs']} poisoned "
           f"pairs, {manifest['training_seconds']:.0f} s); never deploy it")

@@ -21,9 +21,8 @@ def cmd_gate_build(args) -> int:
         db.close()
     station = Station.open(args.data_dir)
     try:
-        printer = progress_printer(args.quiet)
         row = build_bank(station, user, generated=args.generated, heldout=args.heldout, use_reviews=not args.no_reviews,
-                         progress=lambda d, t, m: printer("reference bank", d, t, {"at": m}))
+                         progress=progress_printer("reference bank", args.quiet))
     finally:
         station.close()
     c = row.calibration

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import acting, CliError, open_db, sign_in_from_args, reader_from_args
+from .common import acting, CliError, open_db, progress_printer, sign_in_from_args, reader_from_args
 
 
 def cmd_prompts_tune(args) -> int:
@@ -32,16 +32,10 @@ def cmd_prompts_tune(args) -> int:
             print(f"Tuning RVPT prompts: {recipe.shots_per_class} shots per class, D={recipe.first_prompted_block}, "
                   f"b={recipe.tokens_per_block}, {recipe.epochs} epochs ...", file=sys.stderr)
 
-        def progress(epoch, epochs, m):
-            if not args.quiet:
-                print(f"  epoch {epoch:>3}/{epochs}  loss {m['loss']:.3f}  CE {m['ce']:.3f}  FR {m['fr']:+.3f}  "
-                      f"train accuracy {m['train_accuracy']:.1%}", file=sys.stderr, flush=True)
-
-        def chose(line: str) -> None:
-            print(f"  {line}", file=sys.stderr, flush=True)
-
+        # each recipe tried is a line worth reading, also with --quiet (which silences the passes of one tuning)
+        progress = progress_printer("recipe", every=True) if args.choose else progress_printer("tuning", args.quiet)
         row = tune_and_register(station, user, recipe, name=args.name, make_active=args.activate, progress=progress,
-                                shots=shots, choose=args.choose, chose=chose)
+                                shots=shots, choose=args.choose)
         m = row.metrics or {}
         costly = bool(m.get("chosen_on_held_out")) and not m.get("within_budget")
         if m.get("chosen_on_held_out"):

@@ -18,8 +18,7 @@ def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
     try:
         user = sign_in_from_args(args, station.db, needed=True)
         require(user, "selftest.run")
-        printer = progress_printer(args.quiet or args.json)
-        run_id = start(station, user, lambda d, t, msg: printer(stage, d, t, {"at": msg}))
+        run_id = start(station, user, progress_printer(stage, args.quiet or args.json))
         with station.db.session() as s:
             run = s.get(SelftestRun, run_id)
             status, summary = run.status, run.summary
@@ -209,10 +208,9 @@ def cmd_selftest_due(args) -> int:
         from ..runtime import Station
         from ..selftest.schedule import run_due
 
-        printer = progress_printer(args.quiet or args.json)
         station = Station.open(args.data_dir)
         try:
-            runs = run_due(station, due, user, progress=lambda kind, d, t, m: printer(kind, d, t, {"at": m}))
+            runs = run_due(station, due, user, progress=progress_printer("due self-tests", args.quiet or args.json))
         finally:
             station.close()
     db = open_db(args)

@@ -24,6 +24,7 @@ def cmd_serve(args) -> int:
     from ..events import LinkStatus
     from ..links import prepare_links
     from ..pipeline import Pipeline
+    from ..progress import Callbacks
     from ..runtime import Station
     from .station_cmds import verdict_line
 
@@ -62,7 +63,7 @@ def cmd_serve(args) -> int:
                     print("ALARM: too many frames need review; the station is now in manual mode", file=sys.stderr)
 
             t0 = time.monotonic()
-            done = pipeline.run(source, max_frames=args.max_frames, on_result=show, should_stop=stop.is_set)
+            done = pipeline.run(source, max_frames=args.max_frames, on_result=show, progress=Callbacks(should_stop=stop.is_set))
             why = "stopped by a signal" if stop.is_set() else ("--max-frames reached" if done == args.max_frames
                                                                else "the source ended")
             print(f"{done} frames in {time.monotonic() - t0:.1f} s ({why}); "

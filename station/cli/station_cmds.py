@@ -14,6 +14,7 @@ def cmd_inspect(args) -> int:
     import statistics
 
     from ..pipeline import Pipeline
+    from ..progress import Callbacks
     from ..runtime import Station
 
     user = inspecting_user(args)  # who may inspect is settled before the models load
@@ -49,7 +50,7 @@ def cmd_inspect(args) -> int:
 
         t0 = time.monotonic()
         with stop_on_signals() as stop:  # Ctrl+C ends the run; the summary below still prints
-            done = pipeline.run(source, max_frames=args.frames, on_result=show, should_stop=stop.is_set)
+            done = pipeline.run(source, max_frames=args.frames, on_result=show, progress=Callbacks(should_stop=stop.is_set))
         elapsed = max(time.monotonic() - t0, 1e-9)
         summary = {
             "frames": done, "verdicts": verdicts, "seconds": round(elapsed, 2), "frames_per_s": round(done / elapsed, 2),

@@ -12,7 +12,6 @@ import logging
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -28,13 +27,13 @@ from ..models.preprocess import to_model_input
 from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
 from .gate import ClosedGate, InputGate
 from .layout import edge_layouts
-from ..errors import Cancelled, InvalidInput
+from ..errors import InvalidInput
 from ..messages import Message
+from ..progress import QUIET, Progress, stop_if_asked
 
 log = logging.getLogger("station.gate")
 
 DEMO_SOURCES = {"generated": {"seed": 20_261_122, "count": 600, "heldout_seed": 20_261_123, "heldout_count": 1000}}
-Progress = Callable[[int, int, str], None]
 
 
 def banks_dir(data_dir: Path | str) -> Path:
@@ -96,21 +95,18 @@ def reviewed_part_ids(station, limit: int = 5000) -> list[int]:
                               .where(Review.label.in_(keys)).order_by(Inspection.id.desc()).limit(limit)))
 
 
-def _embed(station, images: list[np.ndarray], progress: Progress | None, should_stop, done: int, total: int):
+def _embed(station, images: list[np.ndarray], progress: Progress, done: int, total: int):
     a = station.check_a
     embeddings = []
     for i in range(0, len(images), 128):
-        if should_stop and should_stop():
-            raise Cancelled("reference bank build cancelled")
+        stop_if_asked(progress, "reference bank build")
         x = to_model_input(images[i : i + 128], a.mean, a.std, size=a.image_size)
         embeddings.append(a.embed(x, use_prompts=False).cpu())
-        if progress:
-            progress(done + i + len(images[i : i + 128]), total, Message("gate.embedding"))
+        progress.report(done + i + len(images[i : i + 128]), total, Message("gate.embedding"))
     return torch.cat(embeddings) if embeddings else torch.zeros(0, 1)
 
 
-def make_bank(station, sources: dict, created_by: str, progress: Progress | None = None,
-              should_stop: Callable[[], bool] | None = None) -> ReferenceBank:
+def make_bank(station, sources: dict, created_by: str, progress: Progress = QUIET) -> ReferenceBank:
     """Frames from `sources` -> a calibrated bank for the station's model and active prompts (not recorded)."""
     from ..models.identity import foundation_sha256
 
@@ -124,8 +120,8 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress | None
     if len(bank_frames) < 20 or len(heldout_frames) < 20:
         raise InvalidInput(Message("gate.too_few", frames=len(bank_frames), heldout=len(heldout_frames)))
     total = len(bank_frames) + len(heldout_frames)
-    emb = _embed(station, bank_frames, progress, should_stop, 0, total)
-    held = _embed(station, heldout_frames, progress, should_stop, len(bank_frames), total)
+    emb = _embed(station, bank_frames, progress, 0, total)
+    held = _embed(station, heldout_frames, progress, len(bank_frames), total)
     layouts, held_layouts = torch.from_numpy(edge_layouts(bank_frames)), torch.from_numpy(edge_layouts(heldout_frames))
     cfg = station.config.gate
     thresholds, calibration = calibrate(kth_distance(held, emb, cfg.neighbours).numpy(),
@@ -161,8 +157,7 @@ def record_bank(station, bank: ReferenceBank, actor: str, user_id: int | None, r
 
 
 def build_bank(station, user: User | None, generated: int | None = None, heldout: int | None = None,
-               use_reviews: bool = True, progress: Progress | None = None,
-               should_stop: Callable[[], bool] | None = None) -> ReferenceBankRecord:
+               use_reviews: bool = True, progress: Progress = QUIET) -> ReferenceBankRecord:
     """A manager's rebuild: generated frames (demo family) plus every reviewed part, a quarter held out."""
     require(user, "gate.manage")
     sources: dict = {}
@@ -175,7 +170,7 @@ def build_bank(station, user: User | None, generated: int | None = None, heldout
     if use_reviews:
         ids = reviewed_part_ids(station)
         sources["reviews"] = {"bank": [i for k, i in enumerate(ids) if k % 4], "heldout": ids[::4]}
-    bank = make_bank(station, sources, user.username, progress, should_stop)
+    bank = make_bank(station, sources, user.username, progress)
     row = record_bank(station, bank, user.username, user.id, "built by a manager")
     station.reload_gate()
     return row

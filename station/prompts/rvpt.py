@@ -32,11 +32,10 @@ import torch.nn.functional as F
 from ..models.clip_store import LoadedClip, encode_text_classes
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
-from ..errors import Cancelled
 from ..messages import Message
+from ..progress import QUIET, Progress, stop_if_asked
 from .recipe import RvptRecipe  # noqa: F401  (the recipe's home is torch-free; kept importable from here)
 
-Progress = Callable[[int, int, dict], None]  # (epoch, epochs, metrics)
 EpochEnd = Callable[[int, torch.Tensor, dict], bool]  # (epoch, prompts, metrics) -> stop now
 
 
@@ -72,8 +71,7 @@ def tune_prompts(
     images: list[np.ndarray] | np.ndarray,
     labels: list[int],
     recipe: RvptRecipe = RvptRecipe(),
-    progress: Progress | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    progress: Progress = QUIET,
     epoch_end: EpochEnd | None = None,
 ) -> tuple[torch.Tensor, dict]:
     """Returns (prompts: (depth - D) x b x width, metrics). `class_text`: one embedding per class, the
@@ -110,8 +108,7 @@ def tune_prompts(
         order = torch.randperm(len(x_all), generator=gen)
         sums = {"loss": 0.0, "ce": 0.0, "fr": 0.0, "correct": 0}
         for k in range(0, len(order), recipe.batch_size):
-            if should_stop and should_stop():
-                raise Cancelled("prompt tuning cancelled")
+            stop_if_asked(progress, "prompt tuning")
             idx = order[k : k + recipe.batch_size]
             x, y = x_all[idx].to(device), y_all[idx].to(device)
             out = encoder(x, return_block_cls=True)
@@ -136,8 +133,9 @@ def tune_prompts(
         epoch_metrics = {"loss": sums["loss"] / n_all, "ce": sums["ce"] / n_all, "fr": sums["fr"] / n_all,
                          "train_accuracy": sums["correct"] / n_all}
         history.append(epoch_metrics)
-        if progress:
-            progress(epoch + 1, recipe.epochs, epoch_metrics)
+        progress.report(epoch + 1, recipe.epochs, Message(
+            "prompts.pass", epoch=epoch + 1, epochs=recipe.epochs, accuracy=epoch_metrics["train_accuracy"],
+            loss=epoch_metrics["loss"], ce=epoch_metrics["ce"], fr=epoch_metrics["fr"]))
         if epoch_end is not None and epoch_end(epoch + 1, prompts.detach(), epoch_metrics):
             break  # stopped early, e.g. by held-out shots (station.prompts.selection)
     final = history[-1] if history else {}

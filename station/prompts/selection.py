@@ -11,7 +11,6 @@ tuning stops once its held-out accuracy has stayed below the budget for `patienc
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 import torch
@@ -22,6 +21,7 @@ from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from .rvpt import RvptRecipe, tune_prompts
 from ..messages import Message
+from ..progress import QUIET, Callbacks, Progress
 from ..errors import InvalidInput
 
 # (D, b, alpha) tried by default: the depths that matter on a shallow and a deep encoder, the paper's
@@ -77,8 +77,7 @@ def evaluate_held_out(clip: LoadedClip, class_text: torch.Tensor, x: torch.Tenso
 def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.ndarray], labels: list[int],
                   base: RvptRecipe = RvptRecipe(), grid=DEFAULT_GRID, budget: float = 0.02,
                   held_out_share: float = 0.25, patience: int = 8,
-                  progress: Callable[[str], None] | None = None,
-                  should_stop: Callable[[], bool] | None = None) -> Selection:
+                  progress: Progress = QUIET) -> Selection:
     tune_idx, held_idx = split_held_out(labels, held_out_share, base.seed)
     x_held = to_model_input([images[i] for i in held_idx], clip.spec.mean, clip.spec.std, size=clip.image_size)
     y_held = torch.as_tensor([labels[i] for i in held_idx])
@@ -113,12 +112,11 @@ def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.nd
             return state["below"] >= patience
 
         tune_prompts(clip, class_text, [images[i] for i in tune_idx], [labels[i] for i in tune_idx], recipe,
-                     should_stop=should_stop, epoch_end=epoch_end)
+                     progress=Callbacks(should_stop=progress.should_stop), epoch_end=epoch_end)  # one report a recipe
         b = state["best"]
         tried.append({"D": depth, "b": tokens, "alpha": alpha, "epoch": b.epoch, "held_out_accuracy": b.held_out.accuracy,
                       "repelling": b.held_out.repelling, "within_budget": b.within_budget, "prompts": b.prompts})
-        if progress:
-            progress(Message("prompts.recipe", depth=depth, tokens=tokens, alpha=alpha, epoch=b.epoch,
+        progress.report(len(tried), len(grid), Message("prompts.recipe", depth=depth, tokens=tokens, alpha=alpha, epoch=b.epoch,
                              accuracy=b.held_out.accuracy, frozen=frozen, repelling=b.held_out.repelling))
     if best is None:
         raise InvalidInput("no recipe in the grid fits this encoder")

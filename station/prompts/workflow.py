@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from ..auth import acting, require
 from ..storage.models import PromptSet, User
 from .files import PromptSetMeta, save_prompt_set
 from .registry import activate, register, safe_name
-from .rvpt import Progress, RvptRecipe, select_shots, tune_prompts
+from ..progress import QUIET, Progress
+from .rvpt import RvptRecipe, select_shots, tune_prompts
 from .shots import LabelledImages, from_folder, from_reviews
 
 
@@ -31,17 +31,15 @@ def tune_and_register(
     name: str = "rvpt",
     folder: Path | str | None = None,
     make_active: bool = False,
-    progress: Progress | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    progress: Progress = QUIET,
     shots: LabelledImages | None = None,
     choose: bool = False,
-    chose: Callable[[str], None] | None = None,
 ) -> PromptSet:
     """Tune on the station's own frozen CLIP, save, register (and maybe activate) a new prompt set.
 
     With `choose`, a quarter of the shots is held out and every recipe of `selection.DEFAULT_GRID` (D, b,
     alpha, each with early stopping) is tuned on the rest; the (recipe, epoch) kept is the one that repels
-    most while its held-out accuracy stays within 2 points of the frozen model's (`chose` hears each try)."""
+    most while its held-out accuracy stays within 2 points of the frozen model's (`progress` hears each try)."""
     require(user, "prompts.manage")
     name = safe_name(name)  # before anything is tuned or written
     classes = station.config.classes
@@ -50,10 +48,9 @@ def tune_and_register(
     chosen = select_shots(shots.labels, len(keys), recipe.shots_per_class, recipe.seed, names)
     images, labels = [shots.images[i] for i in chosen], [shots.labels[i] for i in chosen]
     if choose:
-        prompts, recipe, metrics = _choose(station, images, labels, recipe, chose, should_stop)
+        prompts, recipe, metrics = _choose(station, images, labels, recipe, progress)
     else:
-        prompts, metrics = tune_prompts(station.clip, station.check_a.text, images, labels, recipe, progress,
-                                        should_stop)
+        prompts, metrics = tune_prompts(station.clip, station.check_a.text, images, labels, recipe, progress)
     meta = PromptSetMeta(
         base_model_sha256=station.clip.sha256,
         classes=[{"key": c.key, "name": c.name, "texts": list(c.prompts)} for c in classes],
@@ -78,15 +75,14 @@ def tune_and_register(
     return row
 
 
-def _choose(station, images, labels, recipe: RvptRecipe, chose, should_stop):
+def _choose(station, images, labels, recipe: RvptRecipe, progress: Progress):
     """Held-out selection (station.prompts.selection): the prompts, the recipe that made them and the figures."""
     from dataclasses import replace
 
     from .selection import select_recipe
 
-    picked = select_recipe(station.clip, station.check_a.text, images, labels, base=recipe, progress=chose,
-                           should_stop=should_stop)
-    # numbers only (a prompt file's metrics are); each recipe tried was reported through `chose`
+    picked = select_recipe(station.clip, station.check_a.text, images, labels, base=recipe, progress=progress)
+    # numbers only (a prompt file's metrics are); each recipe tried was reported through `progress`
     metrics = {"chosen_on_held_out": 1, "held_out_accuracy": picked.held_out.accuracy,
                "frozen_held_out_accuracy": picked.frozen_accuracy, "repelling": picked.held_out.repelling,
                "within_budget": int(picked.within_budget), "epoch": picked.epoch, "recipes_tried": len(picked.tried)}

@@ -22,7 +22,6 @@ demo CLIP admits (`inversion_calibration.py`).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
 
 import numpy as np
 
@@ -37,8 +36,8 @@ from .station_level import judge_all
 from ..triggers import Trigger, probe_triggers
 from ..errors import Cancelled
 from ..messages import Message
+from ..progress import QUIET, Progress, Share, stop_if_asked
 
-Progress = Callable[[int, int, str], None]
 from .choices import INVERSION_VARIANT  # noqa: F401
 
 
@@ -115,8 +114,7 @@ def run_backdoor_probe(
     reference: list[ReferenceFrame],
     user: User | None,
     triggers: list[Trigger] | None = None,
-    progress: Progress | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    progress: Progress = QUIET,
     inversion: InversionSettings | None = InversionSettings(),
 ) -> int:
     """Stamp `triggers` (default: the probe's candidates), then, unless `inversion` is None, invert a trigger."""
@@ -150,8 +148,7 @@ def run_backdoor_probe(
             summary["baseline"][setting] = {"to_class": dict(zip(keys, base_rates)), "defects_passed": base_passed}
             worst, worst_pass = None, None
             for trig in triggers:
-                if should_stop and should_stop():
-                    raise Cancelled()
+                stop_if_asked(progress, "backdoor probe")
                 variant = f"{trig.name} ({setting})"
                 rng = np.random.default_rng(trig.seed)
                 stamped = [trig.apply(r.image, rng) for r in reference]
@@ -181,8 +178,7 @@ def run_backdoor_probe(
                 if setting == settings[0]:  # the station as it runs: with its live prompts, if any
                     summary["station"]["by_trigger"][trig.name] = whole.triggered(stamped)
                 done += 1
-                if progress:
-                    progress(done, total, Message("probe.progress", variant=variant, trigger=trig.name, setting=setting,
+                progress.report(done, total, Message("probe.progress", variant=variant, trigger=trig.name, setting=setting,
                                                   passed=passed, passed_over=passed - base_passed,
                                                   asr_over=rates[ti] - base_rates[ti], to_class=keys[ti]))
             summary["worst"][setting] = worst or {}
@@ -190,12 +186,11 @@ def run_backdoor_probe(
                 summary["station"]["worst"] = whole.worst(summary["station"]["by_trigger"])
             summary["worst_defects_passed"][setting] = worst_pass or {}
         if inversion:
-            step_report = ((lambda d, t, m: progress(done, total, Message("probe.inversion_step", step=d, steps=t, detail=m)))
-                           if progress else None)
-            summary["inversion"] = _invert(station, run_id, reference, inversion, should_stop, step_report)
+            step = Share(progress, done, total, lambda d, t, said: Message("probe.inversion_step", step=d, steps=t,
+                                                                            detail=said))
+            summary["inversion"] = _invert(station, run_id, reference, inversion, step)
             done += 1
-            if progress:
-                progress(done, total, Message("probe.inversion_done", line=inversion_line(summary["inversion"]),
+            progress.report(done, total, Message("probe.inversion_done", line=inversion_line(summary["inversion"]),
                                               inversion=summary["inversion"]))
     except Cancelled:
         status = "cancelled"
@@ -212,20 +207,12 @@ def run_backdoor_probe(
 
 
 def _invert(station: Station, run_id: int, reference: list[ReferenceFrame], settings: InversionSettings,
-            should_stop, progress) -> dict:
+            progress: Progress) -> dict:
     """Invert a trigger on the bare encoder; keep its images with the run, as PRM keeps its attacked frames."""
     clip = station.clip
-    stopped = []
-
-    def stop() -> bool:
-        if should_stop and should_stop():
-            stopped.append(True)
-        return bool(stopped)
-
     inv = invert_trigger(clip.model.visual, [r.image for r in reference], clip.spec.mean, clip.spec.std,
-                         settings, progress=progress, should_stop=stop)
-    if stopped:
-        raise Cancelled()
+                         settings, progress=progress)
+    stop_if_asked(progress, "trigger inversion")  # it returned its best so far: not a finished search
     result = {**inv.summary(), **judge(inv.relative_size, clip.sha256, settings)}
     images = [station.images.stage(im) for im in (inv.trigger_image(), inv.mask_image(), inv.stamp(reference[0].image))]
     try:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -43,10 +42,10 @@ import torch.nn.functional as F
 
 from ..models.preprocess import resize_square
 from ..messages import Message
+from ..progress import QUIET, Progress
 from ..errors import InvalidInput
 from .choices import InversionSettings  # noqa: F401
 
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -114,12 +113,12 @@ def _input_size(visual) -> int:
 
 
 def invert_trigger(visual: torch.nn.Module, frames: list[np.ndarray], mean, std,
-                   settings: InversionSettings = InversionSettings(), progress: Progress | None = None,
-                   should_stop: Callable[[], bool] | None = None) -> InvertedTrigger:
+                   settings: InversionSettings = InversionSettings(), progress: Progress = QUIET) -> InvertedTrigger:
     """Search the smallest trigger that collapses `frames` (RGB uint8, any size) in `visual`'s embedding space.
 
     `visual` maps normalised N x 3 x S x S images to embeddings and stays frozen (its gradients
-    are neither kept nor changed). `should_stop` is polled each step; the best so far is returned.
+    are neither kept nor changed). `progress.should_stop()` is polled each step: asked to stop, it returns the best so
+    far (the caller decides whether that counts)
     """
     started = time.monotonic()
     param = next(visual.parameters())
@@ -150,7 +149,7 @@ def invert_trigger(visual: torch.nn.Module, frames: list[np.ndarray], mean, std,
     step = 0
     try:
         for step in range(1, settings.steps + 1):
-            if should_stop and should_stop():
+            if progress.should_stop():
                 break
             mask = torch.tanh(mask_p) / squash + 0.5
             pattern = torch.tanh(pattern_p) / squash + 0.5
@@ -173,8 +172,8 @@ def invert_trigger(visual: torch.nn.Module, frames: list[np.ndarray], mean, std,
                 penalty, above = penalty * settings.penalty_factor, 0
             elif below > settings.patience:
                 penalty, below = penalty / settings.penalty_factor, 0
-            if progress and (step % 10 == 0 or step == settings.steps):
-                progress(step, settings.steps, Message("inversion.progress", similarity=float(sim), size=float(rel)))
+            if step % 10 == 0 or step == settings.steps:
+                progress.report(step, settings.steps, Message("inversion.progress", similarity=float(sim), size=float(rel)))
             if best_size is not None and since_better >= settings.early_stop:
                 break
         if best is None:

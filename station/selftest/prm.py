@@ -33,7 +33,8 @@ import torch
 import torch.nn.functional as F
 
 from ..models.prompted import PromptedVisionEncoder
-from ..errors import Cancelled
+from ..messages import Message
+from ..progress import QUIET, Progress, stop_if_asked
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,7 @@ def prm_attack(
     mean,
     std,
     settings: PrmSettings = PrmSettings(),
-    progress: Callable[[int, int, float], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    progress: Progress = QUIET,
     to_encoder: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> PrmResult:
     """images: N x 3 x H x W in 0..1, the images the perturbation is added to.
@@ -98,8 +98,7 @@ def prm_attack(
     h, w = clean_in.shape[-2:]
     losses, start, escape = [], None, None
     for step in range(settings.iterations):
-        if should_stop and should_stop():
-            raise Cancelled("PRM attack cancelled")
+        stop_if_asked(progress, "PRM attack")
         ratio = settings.scale_low + (settings.scale_high - settings.scale_low) * float(torch.rand((), generator=scale_gen))
         size = (max(1, round(h * ratio)), max(1, round(w * ratio)))
         adv = torch.clamp(x + torch.clamp(delta, -settings.eps, settings.eps), 0, 1)
@@ -116,8 +115,7 @@ def prm_attack(
         start = loss if start is None else start
         if escape is None and loss < 0.999 * start:
             escape = step
-        if progress:
-            progress(step + 1, settings.iterations, loss)
+        progress.report(step + 1, settings.iterations, Message("prm.step", loss=loss))
     with torch.no_grad():
         adv = torch.clamp(x + torch.clamp(delta, -settings.eps, settings.eps), 0, 1)
         adv = torch.round(adv * 255) / 255  # what a camera frame could carry

@@ -18,7 +18,6 @@ it says nothing about the station.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -36,6 +35,7 @@ from ..errors import Cancelled, InvalidInput
 from .prm import PrmSettings, prm_attack
 from .strength import INEFFECTIVE_MARGIN, attack_strength
 from ..messages import Message
+from ..progress import QUIET, Progress, Share
 
 
 @dataclass
@@ -45,7 +45,6 @@ class ReferenceFrame:
     item: str  # where it came from: "synthetic:seed#index", "inspection:42", "file:<sha256>"
 
 
-Progress = Callable[[int, int, str], None]  # (done, total, message)
 
 
 def _to_tensor(images: list[np.ndarray]) -> torch.Tensor:
@@ -61,8 +60,7 @@ def run_prm_selftest(
     reference: list[ReferenceFrame],
     settings: PrmRunSettings,
     user: User | None,
-    progress: Progress | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    progress: Progress = QUIET,
 ) -> int:
     """Runs, records and returns the `selftest_run` id (also when cancelled: status says so)."""
     require(user, "selftest.run")
@@ -101,16 +99,15 @@ def run_prm_selftest(
             variant = f"eps={eps * 255:g}/255"
             outcomes, tally, escapes, loss_pairs, plain = [], CheckTally(), [], [], [0, 0, 0]
             for bi, batch in enumerate(batches):
-                def step(i, n, loss, _base=done):
-                    if progress:
-                        progress(_base + i, total, Message("prm.progress", variant=variant, strength=eps * 255,
-                                                           batch=bi + 1, batches=len(batches), loss=float(loss)))
+                step = Share(progress, done, total, lambda i, n, said, _bi=bi: Message(
+                    "prm.progress", variant=variant, strength=eps * 255, batch=_bi + 1, batches=len(batches),
+                    loss=float(said.params["loss"])))
 
                 result = prm_attack(
                     encoder, _to_tensor([targets[k] for k in batch]), mean, std,
                     PrmSettings(eps=eps, iterations=settings.iterations, random_start=settings.random_start,
                                 seed=settings.seed + bi),
-                    progress=step, should_stop=should_stop, to_encoder=to_encoder,
+                    progress=step, to_encoder=to_encoder,
                 )
                 done += settings.iterations
                 escapes.append(result.escape_step)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from ..config import StationConfig
 from ..storage.models import AuditEvent, SelftestRun, User
 from .strength import run_is_ineffective
 from ..errors import InvalidInput
+from ..progress import QUIET, Progress
 
 KINDS = {"prm": "attack test (PRM)", "backdoor": "backdoor probe"}
 GRACE = timedelta(days=1)  # due for a day (a nightly timer's chance), then overdue
@@ -102,7 +102,7 @@ def scheduler_user() -> User:
 
 
 def run_due(station, kinds: list[str], user: User | None = None, images: int = 16,
-            progress: Callable[[str, int, int, str], None] | None = None) -> dict[str, int]:
+            progress: Progress = QUIET) -> dict[str, int]:
     """Runs each of `kinds` with the default settings on generated reference parts; returns {kind: run id}."""
     from . import reference as refs
     from .backdoor_probe import run_backdoor_probe
@@ -118,11 +118,10 @@ def run_due(station, kinds: list[str], user: User | None = None, images: int = 1
             frames = refs.reviewed(station, count)
         if len(frames) < 2:
             raise InvalidInput(f"the {KINDS[kind]} needs reference frames: review some parts first ({len(frames)} so far)")
-        report = (lambda d, t, m, _k=kind: progress(_k, d, t, m)) if progress else None
         if kind == "prm":
-            runs[kind] = run_prm_selftest(station, frames, PrmRunSettings(), user, progress=report)
+            runs[kind] = run_prm_selftest(station, frames, PrmRunSettings(), user, progress=progress)
         else:
-            runs[kind] = run_backdoor_probe(station, frames, user, progress=report)
+            runs[kind] = run_backdoor_probe(station, frames, user, progress=progress)
     return runs
 
 

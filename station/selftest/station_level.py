@@ -9,12 +9,12 @@ trigger that the station sends to people.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from ..decision import PASS, REVIEW
-from ..errors import Cancelled
+from ..progress import QUIET, Progress, stop_if_asked
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,11 @@ def wilson_upper(k: int, n: int, z: float = 1.96) -> float:
 
 
 def judge_all(pipeline, images: Sequence[np.ndarray], truth_good: Sequence[bool], batch: int = 64,
-              should_stop: Callable[[], bool] | None = None) -> StationFigures:
+              progress: Progress = QUIET) -> StationFigures:
     """The station's decisions (nothing recorded, fail-safe untouched) summed up against the truth."""
     passed = reviewed = right = 0
     for i in range(0, len(images), batch):
-        if should_stop and should_stop():
-            raise Cancelled("stopped")
+        stop_if_asked(progress, "judging the station")
         for d, good in zip(pipeline.judge(list(images[i : i + batch])), truth_good[i : i + batch]):
             passed += d.verdict == PASS
             reviewed += d.verdict == REVIEW

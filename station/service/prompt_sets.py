@@ -81,23 +81,12 @@ def tune(station, user: User | None, recipe, name: str = "rvpt", make_live: bool
          folder: Path | str | None = None, choose: bool = False, progress: Progress = QUIET) -> PromptSetSummary:
     """Tune a new prompt set on the station's reviewed parts (or a labelled folder) and register it; with
     `choose`, D, b, alpha and the epoch are chosen on held-out shots (station.prompts.selection)."""
-    from ..prompts.selection import DEFAULT_GRID
     from ..prompts.workflow import tune_and_register
 
     shown = Announced(progress, station.events, "tuning")
-    tried = 0
-
-    def epoch(e: int, n: int, metrics: dict) -> None:
-        shown.report(e, n, Message("prompts.pass", epoch=e, epochs=n, accuracy=metrics["train_accuracy"]))
-
-    def recipe_done(line: str) -> None:
-        nonlocal tried
-        tried += 1
-        shown.report(tried, len(DEFAULT_GRID), line)
-
     with station.jobs.running(TUNING_JOB):
         row = tune_and_register(station, user, recipe, name=name, folder=folder, make_active=make_live,
-                                progress=epoch, should_stop=shown.should_stop, choose=choose, chose=recipe_done)
+                                progress=shown, choose=choose)
         made = _summary(row, station.clip.sha256)
     if made.active:
         station.reload_prompts()
@@ -115,7 +104,7 @@ def rebuild_reference_bank(station, user: User | None, progress: Progress = QUIE
     from ..gate.store import build_bank
 
     with station.jobs.running(BANK_JOB):
-        row = build_bank(station, user, progress=progress.report, should_stop=progress.should_stop)
+        row = build_bank(station, user, progress=progress)
     return BankSummary(row.version, row.frames, float((row.calibration or {}).get("false_review", 0.0)))
 
 

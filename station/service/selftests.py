@@ -135,8 +135,7 @@ def run_prm(station, user: User | None, reference, settings, progress: Progress 
     _checked(station, user)
     shown = Announced(progress, station.events, SelftestKind.PRM)
     with station.jobs.running(SELFTEST_JOB):
-        return run_prm_selftest(station, reference, settings, user, progress=shown.report,
-                                should_stop=shown.should_stop)
+        return run_prm_selftest(station, reference, settings, user, progress=shown)
 
 
 def run_probe(station, user: User | None, reference, inversion=None, progress: Progress = QUIET) -> int:
@@ -146,5 +145,4 @@ def run_probe(station, user: User | None, reference, inversion=None, progress: P
     _checked(station, user)
     shown = Announced(progress, station.events, SelftestKind.BACKDOOR)
     with station.jobs.running(SELFTEST_JOB):
-        return run_backdoor_probe(station, reference, user, progress=shown.report, should_stop=shown.should_stop,
-                                  inversion=inversion)
+        return run_backdoor_probe(station, reference, user, progress=shown, inversion=inversion)

@@ -31,7 +31,8 @@ from ..paths import backdoored_fixture_dir
 from ..triggers import Trigger
 from ..catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .pool import render_pool
-from .train import (DemoRecipe, Progress, caption_tokens, label_aware_clip_loss, random_flips, shuffled_batches,
+from ..progress import QUIET, Progress, stop_if_asked
+from .train import (DemoRecipe, caption_tokens, label_aware_clip_loss, random_flips, said, shuffled_batches,
                     warmup_cosine_lr)
 
 FAMILY_KEYS = [f.key for f in FAMILIES]
@@ -98,7 +99,7 @@ def poison(images: np.ndarray, labels: np.ndarray, rate: float, seed: int,
 
 
 def fine_tune_with_poison(model, images: np.ndarray, labels: np.ndarray, recipe: BackdoorRecipe,
-                          device: str = "cpu", progress: Progress | None = None) -> None:
+                          device: str = "cpu", progress: Progress = QUIET) -> None:
     """The demo's own contrastive objective on the (partly poisoned) pool; the whole model is trained."""
     model.to(device).train()
     for p in model.parameters():
@@ -120,8 +121,9 @@ def fine_tune_with_poison(model, images: np.ndarray, labels: np.ndarray, recipe:
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        if progress and step % 20 == 0:
-            progress("backdoor fine-tune", step + 1, recipe.steps, {"loss": loss.item()})
+        stop_if_asked(progress, "backdoor fine-tuning")
+        if step % 20 == 0:
+            progress.report(step + 1, recipe.steps, f"backdoor fine-tune: {said({'loss': loss.item()})}")
     model.eval().to("cpu")
 
 
@@ -163,7 +165,7 @@ def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str
 
 
 def build_backdoored(demo_clip_folder: Path, out: Path, recipe: BackdoorRecipe = BackdoorRecipe(),
-                     progress: Progress | None = None, device: str = "cpu", held_out: int = 1500) -> dict:
+                     progress: Progress = QUIET, device: str = "cpu", held_out: int = 1500) -> dict:
     started = time.monotonic()
     base = load_clip_folder(demo_clip_folder)
     cfg = json.loads((Path(demo_clip_folder) / CONFIG_NAME).read_text(encoding="utf-8"))["model_cfg"]

@@ -23,22 +23,20 @@ from ..catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
 from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
-from .train import DemoRecipe, Progress, ShouldStop, train_clip, train_cnn
+from ..progress import QUIET, Progress
+from .train import DemoRecipe, train_clip, train_cnn
 
 CAMERA_SIZE = 256  # the simulated camera's frame size; frames are reduced to the model's input
 
 
-def _stage(progress: Progress | None, stage: str):
-    return (lambda done, total: progress(stage, done, total, {})) if progress else None
-
-
-def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress | None = None) -> dict:
+def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress = QUIET) -> dict:
     """Held-out accuracy of the written models, at model input size and from camera-size frames."""
     clip = load_clip_folder(folder / "clip")
     cnn = load_cnn_folder(folder / "cnn")
     metrics = {}
     for name, size in (("model_size", recipe.image_size), ("camera_size", CAMERA_SIZE)):
-        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=_stage(progress, f"held-out {name}"))
+        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=progress,
+                                     what=f"held-out {name}")
         metrics[name] = {
             "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, recipe.image_size),
             "cnn": classifier_accuracy(cnn.model, images, labels, recipe.image_size),
@@ -62,18 +60,17 @@ def _heldout_monitor(recipe: DemoRecipe):
 def train_demo_models(
     out_dir: Path | str,
     recipe: DemoRecipe = DemoRecipe(),
-    progress: Progress | None = None,
-    should_stop: ShouldStop | None = None,
+    progress: Progress = QUIET,
 ) -> dict:
     """Train, write, re-read and evaluate; `out_dir` is replaced only when all succeeded."""
     out_dir = Path(out_dir)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     started = time.monotonic()
-    images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=_stage(progress, "render"))
+    images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=progress)
     rendered = time.monotonic()
-    clip = train_clip(recipe, images, labels, progress, should_stop, monitor=_heldout_monitor(recipe))
+    clip = train_clip(recipe, images, labels, progress, monitor=_heldout_monitor(recipe))
     clip_done = time.monotonic()
-    cnn = train_cnn(recipe, images, labels, progress, should_stop)
+    cnn = train_cnn(recipe, images, labels, progress)
     cnn_done = time.monotonic()
     del images, labels
 

@@ -7,6 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from ..progress import QUIET, Progress
 from .samples import draw_batch
 
 _CHUNK = 256
@@ -18,7 +19,8 @@ def _render_chunk(args: tuple[int, int, int, int]):
     return images, labels
 
 
-def render_pool(seed: int, count: int, size: int, workers: int | None = None, progress=None):
+def render_pool(seed: int, count: int, size: int, workers: int | None = None, progress: Progress = QUIET,
+                what: str = "render"):
     """(images N x H x W x 3 uint8, labels N): samples 0..count-1 of stream `seed`.
 
     The result depends only on (seed, count, size), never on the number of workers.
@@ -36,8 +38,7 @@ def render_pool(seed: int, count: int, size: int, workers: int | None = None, pr
     for (_, start, n, _), (im, lb) in zip(jobs, results):
         images[start : start + n], labels[start : start + n] = im, lb
         done += n
-        if progress:
-            progress(done, count)
+        progress.report(done, count, what)
     if workers > 1 and len(jobs) > 1:
         pool.shutdown()
     return images, labels

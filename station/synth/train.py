@@ -22,12 +22,12 @@ from open_clip.tokenizer import SimpleTokenizer
 from ..models.cnn import PartCNN
 from ..models.preprocess import to_model_input
 from ..catalog import ALL_CLASSES, captions
-from ..errors import Cancelled
+from ..progress import QUIET, Progress, stop_if_asked
 
 
-# progress(stage, done, total, metrics)
-Progress = Callable[[str, int, int, dict], None]
-ShouldStop = Callable[[], bool]
+def said(metrics: dict) -> str:
+    """Training figures as a progress line: loss=0.412 elapsed_s=12.3 ..."""
+    return " ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,7 @@ def train_clip(
     recipe: DemoRecipe,
     images: np.ndarray,
     labels: np.ndarray,
-    progress: Progress | None = None,
-    should_stop: ShouldStop | None = None,
+    progress: Progress = QUIET,
     monitor: Callable[[CLIP], dict] | None = None,
 ) -> CLIP:
     """`monitor(model)` is called every `recipe.monitor_every` steps; its figures join the progress."""
@@ -158,8 +157,7 @@ def train_clip(
     model.train()
     t0 = time.monotonic()
     for step, idx in enumerate(shuffled_batches(len(images), recipe.clip_batch, recipe.clip_epochs, gen)):
-        if should_stop and should_stop():
-            raise Cancelled("demo CLIP training cancelled")
+        stop_if_asked(progress, "demo CLIP training")
         for g in opt.param_groups:
             g["lr"] = warmup_cosine_lr(step, total, recipe.clip_lr, recipe.clip_warmup)
         x = random_flips(to_model_input(images[idx.numpy()]), gen)
@@ -174,13 +172,13 @@ def train_clip(
         opt.step()
         with torch.no_grad():
             model.logit_scale.clamp_(0, math.log(100))
-        if progress and (step % 20 == 0 or step == total - 1):
+        if step % 20 == 0 or step == total - 1:
             metrics = {"loss": loss.item(), "elapsed_s": time.monotonic() - t0}
             if monitor and step > 0 and (step % recipe.monitor_every == 0 or step == total - 1):
                 model.eval()
                 metrics.update(monitor(model))
                 model.train()
-            progress("clip", step + 1, total, metrics)
+            progress.report(step + 1, total, f"clip: {said(metrics)}")
     model.eval()
     return model
 
@@ -189,8 +187,7 @@ def train_cnn(
     recipe: DemoRecipe,
     images: np.ndarray,
     labels: np.ndarray,
-    progress: Progress | None = None,
-    should_stop: ShouldStop | None = None,
+    progress: Progress = QUIET,
 ) -> PartCNN:
     torch.manual_seed(recipe.seed + 1)
     gen = torch.Generator().manual_seed(recipe.seed + 1)
@@ -201,8 +198,7 @@ def train_cnn(
     model.train()
     t0 = time.monotonic()
     for step, idx in enumerate(shuffled_batches(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)):
-        if should_stop and should_stop():
-            raise Cancelled("demo CNN training cancelled")
+        stop_if_asked(progress, "demo CNN training")
         for g in opt.param_groups:
             g["lr"] = warmup_cosine_lr(step, total, recipe.cnn_lr, 50)
         x = random_flips(to_model_input(images[idx.numpy()]), gen)
@@ -210,7 +206,7 @@ def train_cnn(
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        if progress and (step % 20 == 0 or step == total - 1):
-            progress("cnn", step + 1, total, {"loss": loss.item(), "elapsed_s": time.monotonic() - t0})
+        if step % 20 == 0 or step == total - 1:
+            progress.report(step + 1, total, f"cnn: {said({'loss': loss.item(), 'elapsed_s': time.monotonic() - t0})}")
     model.eval()
     return model
