@@ -34,6 +34,7 @@ from .config_schema import (  # noqa: F401  (re-exported: callers import these f
     family_classes,
     unknown_keys,
 )
+from .config_migrations import SCHEMA_VERSION, migrate
 from .fileio import write_bytes_atomic
 
 CONFIG_NAME = "station.toml"
@@ -84,8 +85,10 @@ def _classes(raw: dict, family: str, path: Path) -> list[ClassSpec]:
 
 
 def parse(raw: dict, path: Path | str = CONFIG_NAME) -> StationConfig:
-    """The settings in `raw` (a parsed TOML document); ConfigError naming the file and key if anything is wrong."""
+    """The settings in `raw` (a parsed TOML document, of this or an older schema version); ConfigError naming the
+    file and key if anything is wrong."""
     path = Path(path)
+    raw = migrate(raw, path)
     _check_top_level(raw, path)
     sections = {}
     for name, cls in SECTIONS.items():
@@ -120,7 +123,18 @@ def load(data_dir: Path) -> StationConfig:
         raise ConfigError(f"{path}: not valid TOML ({e}); fix the file or delete it to start from defaults") from e
     if has_records(data_dir):
         _require_every_table(raw, path)
-    return parse(raw, path)
+    cfg = parse(raw, path)
+    return with_environment(cfg, raw, path)
+
+
+def with_environment(cfg: StationConfig, raw: dict, path: Path) -> StationConfig:
+    """`cfg` (read from `raw`) with the STATION_* variables over it, checked as the file is (station.environment)."""
+    from .environment import merged, overrides
+
+    document, names = overrides()
+    if not document:
+        return cfg
+    return parse(merged(raw, document), f"{path} with {', '.join(sorted(names.values()))} from the environment")
 
 
 def has_records(data_dir: Path | str) -> bool:
@@ -139,8 +153,35 @@ def _require_every_table(raw: dict, path: Path) -> None:
             "the settings last recorded (station audit verify names what differs)")
 
 
+def to_toml(cfg: StationConfig) -> bytes:
+    """The settings file's bytes, stamped with the schema version that wrote it (station.toml, a pack's)."""
+    return tomli_w.dumps({"schema_version": SCHEMA_VERSION, **cfg.to_dict()}).encode("utf-8")
+
+
 def save(cfg: StationConfig, data_dir: Path) -> Path:
+    """Write `cfg` as station.toml; a key the environment sets keeps the file's own value (or stays out of it)."""
     path = Path(data_dir) / CONFIG_NAME
     validate(cfg, path)
-    write_bytes_atomic(path, tomli_w.dumps(cfg.to_dict()).encode("utf-8"))
+    write_bytes_atomic(path, to_toml(_without_environment(cfg, path)))
     return path
+
+
+def _without_environment(cfg: StationConfig, path: Path) -> StationConfig:
+    from .environment import overrides
+
+    _, names = overrides()
+    if not names:
+        return cfg
+    try:
+        on_disk = migrate(tomllib.loads(path.read_text(encoding="utf-8")), path) if path.exists() else {}
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, ConfigError):
+        on_disk = {}
+    document = cfg.to_dict()
+    for key in names:
+        table, _, name = key.rpartition(".")
+        into, there = (document[table], on_disk.get(table, {})) if table else (document, on_disk)
+        if name in there:
+            into[name] = there[name]
+        else:
+            into.pop(name, None)
+    return parse(document, path)

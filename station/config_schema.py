@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import asdict, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import urlparse
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationError, model_validator
@@ -45,6 +45,18 @@ class ConfigError(StationError):
 
 
 # ------------------------------------------------------------------ field types
+
+
+class ReadAtStart:
+    """Field metadata: the running station reads this key once, when it starts; a change waits for a restart."""
+
+    def __repr__(self) -> str:
+        return "READ_AT_START"
+
+
+READ_AT_START = ReadAtStart()
+T = TypeVar("T")
+AtStart = Annotated[T, READ_AT_START]  # `window: AtStart[Frames] = 50`
 
 
 def _g(v: float) -> str:
@@ -228,9 +240,9 @@ class Thresholds:
 @explained("[failsafe]")
 @dataclass(config=STRICT)
 class FailSafe:
-    window: Frames = 50  # frames considered
-    max_review_share: ReviewShare = 0.6  # above this share of REVIEW the station goes to manual mode
-    min_frames: Frames = 20  # no trip before this many frames in the window
+    window: AtStart[Frames] = 50  # frames considered
+    max_review_share: AtStart[ReviewShare] = 0.6  # above this share of REVIEW the station goes to manual mode
+    min_frames: AtStart[Frames] = 20  # no trip before this many frames in the window
 
     @model_validator(mode="after")
     def _fits_window(self):
@@ -261,12 +273,12 @@ class SourceSpec:
 @explained("[model]")
 @dataclass(config=STRICT)
 class ModelSpec:
-    clip: Text = "demo"  # "demo", a model folder, or a checkpoint file (then clip_arch)
-    clip_arch: Text = ""
-    clip_quick_gelu: Flag = False
-    check_b: CheckBKind = "demo_cnn"
-    check_b_path: Text = ""  # for linear_probe / torchscript / onnx
-    device: Device = "auto"
+    clip: AtStart[Text] = "demo"  # "demo", a model folder, or a checkpoint file (then clip_arch)
+    clip_arch: AtStart[Text] = ""
+    clip_quick_gelu: AtStart[Flag] = False
+    check_b: AtStart[CheckBKind] = "demo_cnn"
+    check_b_path: AtStart[Text] = ""  # for linear_probe / torchscript / onnx
+    device: AtStart[Device] = "auto"
 
     @model_validator(mode="after")
     def _has_path(self):
@@ -281,7 +293,7 @@ class UiSpec:
     # the station application signs a user out after this long untouched
     idle_signout_minutes: Minutes = 15.0
     # the window's language, from the next start: auto (the system's: Japanese on a Japanese system), en, ja
-    language: one_of(("auto", "en", "ja")) = "auto"
+    language: AtStart[one_of(("auto", "en", "ja"))] = "auto"
     # a part that needs a person holds the live page's banner this long, or until the operator confirms it
     # was taken off the line (0: until confirmed)
     review_hold_seconds: HoldSeconds = 10.0
@@ -302,12 +314,12 @@ class ScheduleSpec:
 class GateSpec:
     """The input gate (station.gate): no part, no pass."""
 
-    enabled: Flag = True
-    neighbours: Neighbours = 5  # k of the k-th nearest neighbour distance
+    enabled: AtStart[Flag] = True
+    neighbours: AtStart[Neighbours] = 5  # k of the k-th nearest neighbour distance
     # share of clean held-out frames the calibration may send to review
-    false_review_target: ReviewTarget = 0.01
-    max_appearance_distance: CosineDistance = 0.0  # 0: the reference bank's calibrated threshold
-    max_layout_distance: CosineDistance = 0.0  # 0: the reference bank's calibrated threshold
+    false_review_target: AtStart[ReviewTarget] = 0.01
+    max_appearance_distance: AtStart[CosineDistance] = 0.0  # 0: the reference bank's calibrated threshold
+    max_layout_distance: AtStart[CosineDistance] = 0.0  # 0: the reference bank's calibrated threshold
 
 
 @explained("[links]")
@@ -316,23 +328,27 @@ class LinksSpec:
     """Plant links (station.links): a PLC triggers inspections and reads the verdict back. All off by default;
     `station serve` starts the enabled ones."""
 
-    opcua_enabled: Flag = False
-    opcua_endpoint: OpcEndpoint = "opc.tcp://0.0.0.0:4840/station/"
-    opcua_anonymous: Flag = False  # anyone who reaches the port may read and trigger: only on a closed cell network
-    opcua_user: Text = ""  # the one account a PLC signs in with
-    opcua_password_file: Text = ""  # a file (0600) holding that account's password: never the password itself here
-    opcua_certificate: Text = ""  # the server's certificate: Basic256Sha256 SignAndEncrypt instead of plain text
-    opcua_private_key: Text = ""
-    opcua_trusted_clients: Text = ""  # a folder of client certificates allowed to connect (and to sign in by them)
-    modbus_enabled: Flag = False
-    modbus_host: Name = "0.0.0.0"
-    modbus_port: Port = 5020
-    hardware_trigger: Flag = False  # `station serve` inspects one frame per trigger instead of every frame
+    opcua_enabled: AtStart[Flag] = False
+    opcua_endpoint: AtStart[OpcEndpoint] = "opc.tcp://0.0.0.0:4840/station/"
+    # anyone who reaches the port may read and trigger: only on a closed cell network
+    opcua_anonymous: AtStart[Flag] = False
+    opcua_user: AtStart[Text] = ""  # the one account a PLC signs in with
+    # a file (0600) holding that account's password: never the password itself here
+    opcua_password_file: AtStart[Text] = ""
+    # the server's certificate: Basic256Sha256 SignAndEncrypt instead of plain text
+    opcua_certificate: AtStart[Text] = ""
+    opcua_private_key: AtStart[Text] = ""
+    # a folder of client certificates allowed to connect (and to sign in by them)
+    opcua_trusted_clients: AtStart[Text] = ""
+    modbus_enabled: AtStart[Flag] = False
+    modbus_host: AtStart[Name] = "0.0.0.0"
+    modbus_port: AtStart[Port] = 5020
+    hardware_trigger: AtStart[Flag] = False  # `station serve` inspects one frame per trigger instead of every frame
     # who may connect: PLC addresses or networks, comma-separated ("192.168.10.0/24, 10.1.2.3"); empty: any
-    allowed_clients: Networks = ""
-    connections_per_client: PerClient = 4  # one address cannot take all of a link's 16 connections
+    allowed_clients: AtStart[Networks] = ""
+    connections_per_client: AtStart[PerClient] = 4  # one address cannot take all of a link's 16 connections
     # a Modbus connection without a request, or an OPC UA one not signed in, is closed after this long
-    idle_timeout_seconds: IdleSeconds = 10.0
+    idle_timeout_seconds: AtStart[IdleSeconds] = 10.0
 
     @model_validator(mode="after")
     def _opcua_is_secured(self):
@@ -366,9 +382,10 @@ def family_classes(family: str) -> list[ClassSpec]:
 @explained("")
 @dataclass(config=STRICT)
 class StationConfig:
-    name: Text = "Inspection station"
-    database_url: Text = ""  # empty: SQLite in the data directory
-    classes: list[ClassSpec] = field(default_factory=lambda: family_classes("washer"))
+    name: AtStart[Text] = "Inspection station"
+    database_url: AtStart[Text] = ""  # empty: SQLite in the data directory; its password: station.environment
+    database_password_file: AtStart[Text] = ""  # a file (0600) holding the database password, if not in the environment
+    classes: AtStart[list[ClassSpec]] = field(default_factory=lambda: family_classes("washer"))
     thresholds: Thresholds = field(default_factory=Thresholds)
     failsafe: FailSafe = field(default_factory=FailSafe)
     source: SourceSpec = field(default_factory=SourceSpec)
@@ -395,6 +412,15 @@ class StationConfig:
         return asdict(self)
 
 
+def read_at_start(key: str) -> bool:
+    """Whether the running station uses a changed `key` ('thresholds.conf_a', 'classes') only from its next start:
+    the READ_AT_START mark on its field (a section's sub-key, or a top-level key)."""
+    section, _, name = key.partition(".")
+    cls, name = (SECTIONS[section], name) if name and section in SECTIONS else (StationConfig, section)
+    info = _fields(cls).get(name)
+    return info is not None and any(isinstance(m, ReadAtStart) for m in info.metadata)
+
+
 SECTIONS = {"thresholds": Thresholds, "failsafe": FailSafe, "source": SourceSpec, "model": ModelSpec,
             "ui": UiSpec, "schedule": ScheduleSpec, "gate": GateSpec, "links": LinksSpec}
-TOP_KEYS = ("name", "database_url")
+TOP_KEYS = ("name", "database_url", "database_password_file")

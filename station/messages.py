@@ -72,6 +72,8 @@ ENGLISH: dict[str, str] = {
     "settings.no_good_class": "no class is marked good = true; the station could never PASS a part",
     "settings.all_good": "every class is marked good; the station could never FAIL a part",
     "settings.blank": "blank text",
+    "settings.from_environment": "{keys} set by the station's environment ({variables}): change it there, where the "
+                                 "station is started",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
     "review.unknown_class": "unknown class '{label}'; choose one of {classes}",

@@ -14,3 +14,14 @@ def open_records(url: str, data_dir: Path | str | None = None, migrate: bool = F
     """`migrate`: upgrade an older schema (the station that owns the database, `station db upgrade`); otherwise a
     new database is created and an older one refused with the way to upgrade it."""
     return attach(Database(url, migrate=migrate, data_dir=data_dir), recover=recover)
+
+
+def database_url(config, data_dir: Path | str) -> str:
+    """The database `config` names: the data folder's own SQLite file, or the shared server's URL with its
+    password from the environment or its private file (station.environment), which station.toml never holds."""
+    from .environment import database_url as with_password
+    from .storage.db import sqlite_url
+
+    if not config.database_url:
+        return sqlite_url(data_dir)
+    return with_password(config.database_url, config.database_password_file)

@@ -25,8 +25,8 @@ from .plugins import load
 from .models.identity import model_location
 from .models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from .paths import demo_models_dir
-from .records import open_records
-from .storage.db import Database, sqlite_url
+from .records import database_url, open_records
+from .storage.db import Database
 from .storage.images import DAY, ImageStore
 from .storage.models import Alarm, Inspection, ModelRecord, SelftestResult
 
@@ -95,7 +95,7 @@ class Station:
     def _open(cls, data_dir: Path, config: StationConfig | None, lock: DataFolderLock) -> Station:
         cfg = config or config_mod.load(data_dir)
         # a station that keeps its own database upgrades it; a shared one is upgraded by `station db upgrade`
-        db = open_records(cfg.database_url or sqlite_url(data_dir), data_dir, migrate=not cfg.database_url)
+        db = open_records(database_url(cfg, data_dir), data_dir, migrate=not cfg.database_url)
         images = ImageStore(data_dir / "images")
         _recover_images(db, images)
         outside = {} if config is not None else settings_mod.record_outside_changes(

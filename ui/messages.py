@@ -92,6 +92,8 @@ WORDS: dict[str, str] = {
                                                        "part"),
     "settings.blank": QT_TRANSLATE_NOOP("Messages", "A class's key, name or prompt text is empty: fill it in on the "
                                                     "Classes tab"),
+    "settings.from_environment": QT_TRANSLATE_NOOP("Messages", "{keys}: set where the station is started ({variables}), "
+                                                               "not here. Ask IT to change it there."),
     "review.no_such_part": QT_TRANSLATE_NOOP("Messages", "Part no. {id} does not exist"),
     "review.unknown_class": QT_TRANSLATE_NOOP("Messages", "'{label}' is not one of this station's classes"),
     "review.decided_automatically": QT_TRANSLATE_NOOP("Messages", "Part no. {id} was decided automatically "

@@ -7,6 +7,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 NAMES = {
     "name": QT_TRANSLATE_NOOP("SettingNames", "station name"),
     "database_url": QT_TRANSLATE_NOOP("SettingNames", "database"),
+    "database_password_file": QT_TRANSLATE_NOOP("SettingNames", "database password file"),
     "classes": QT_TRANSLATE_NOOP("SettingNames", "classes"),
     "thresholds.conf_a": QT_TRANSLATE_NOOP("SettingNames", "vision model's confidence needed"),
     "thresholds.conf_b": QT_TRANSLATE_NOOP("SettingNames", "second check's confidence needed"),

@@ -706,6 +706,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>分類のキー・名前・プロンプト文のどれかが空です。「分類」タブで入力してください</translation>
     </message>
     <message>
+        <source>{keys}: set where the station is started ({variables}), not here. Ask IT to change it there.</source>
+        <translation>{keys}: この画面ではなく、ステーションの起動環境（{variables}）で設定されています。変更は IT 担当に依頼してください。</translation>
+    </message>
+    <message>
         <source>Part no. {id} does not exist</source>
         <translation>部品番号 {id} はありません</translation>
     </message>
@@ -760,6 +764,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>This station&apos;s classes are not a simulated part family: the bank is built from reviewed parts</source>
         <translation>このステーションの分類は模擬部品の品種ではありません。参照データはレビュー済みの部品から作ります</translation>
+    </message>
+    <message>
+        <source>feature shift {loss:.3f}</source>
+        <translation>特徴のずれ {loss:.3f}</translation>
     </message>
     <message>
         <source>{variant}: group {batch}/{batches}, feature shift {loss:.3f}</source>
@@ -1880,6 +1888,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>database</source>
         <translation>データベース</translation>
+    </message>
+    <message>
+        <source>database password file</source>
+        <translation>データベースのパスワードファイル</translation>
     </message>
     <message>
         <source>classes</source>

@@ -49,12 +49,11 @@ def acting(session, user):
 def open_db(args):
     from ..config import load
     from ..datalock import make_private
-    from ..records import open_records
-    from ..storage.db import sqlite_url
+    from ..records import database_url, open_records
 
     make_private(args.data_dir)  # every command, not only the station: the folder holds password hashes
     cfg = load(args.data_dir)
-    return open_records(cfg.database_url or sqlite_url(args.data_dir), args.data_dir)
+    return open_records(database_url(cfg, args.data_dir), args.data_dir)
 
 
 def open_db_to_read(args):
@@ -62,15 +61,15 @@ def open_db_to_read(args):
     the settings cannot be read (the check then reports the settings file as one of its findings)."""
     from ..config import ConfigError, load
     from ..datalock import make_private
-    from ..records import open_records
+    from ..records import database_url, open_records
     from ..storage.db import sqlite_url
 
     make_private(args.data_dir)
     try:
-        url = load(args.data_dir).database_url
+        url = database_url(load(args.data_dir), args.data_dir)
     except ConfigError:
-        url = ""
-    return open_records(url or sqlite_url(args.data_dir), args.data_dir, recover=False)
+        url = sqlite_url(args.data_dir)
+    return open_records(url, args.data_dir, recover=False)
 
 
 def sign_in_from_args(args, db, needed: bool = False):

@@ -240,10 +240,10 @@ def cmd_db_upgrade(args) -> int:
     reach the database runs it, before anyone could sign in; the change is audited."""
     from .. import audit
     from ..config import load
-    from ..records import open_records
-    from ..storage.db import head_revision, make_engine, schema_revision, sqlite_url
+    from ..records import database_url, open_records
+    from ..storage.db import head_revision, make_engine, schema_revision
 
-    url = load(args.data_dir).database_url or sqlite_url(args.data_dir)
+    url = database_url(load(args.data_dir), args.data_dir)
     engine = make_engine(url)  # the revision before anything else runs
     try:
         before = schema_revision(engine)

@@ -8,7 +8,6 @@ station.toml, which is copied into packs and shown on the Settings page. It is c
 from __future__ import annotations
 
 import hmac
-import stat
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from asyncua.server.internal_session import InternalSession, SessionState
 from asyncua.server.user_managers import UserManager
 from cryptography import x509
 
+from .. import secrets
 from ..config_schema import LinksSpec
 from ..sign_in_throttle import wait_after
 from .base import LinkError
@@ -33,22 +33,13 @@ MAX_UNACTIVATED_SESSIONS = 16  # created, not yet signed in: a PLC needs one for
 
 def private_file(path: str | Path, setting: str, what: str) -> Path:
     """`path`, checked to exist and to be readable by the station's account alone; LinkError naming the fix."""
-    p = Path(path).expanduser()
-    if not p.is_file():
-        raise LinkError(f"[links] {setting}: {p} does not exist. Put {what} in it, make it private "
-                        f"(chmod 600 {p}) and set {setting} to its path")
-    if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise LinkError(f"[links] {setting}: other accounts can read {p}; make it private: chmod 600 {p}")
-    return p
+    return secrets.private_file(path, f"[links] {setting}", what, LinkError)
 
 
 def read_password_file(path: str | Path) -> str:
     """The first line of the password file (the password is never written in station.toml)."""
-    p = private_file(path, "opcua_password_file", "the PLC account's password (one line; never in station.toml)")
-    lines = p.read_text(encoding="utf-8").splitlines()
-    if not lines or not lines[0]:
-        raise LinkError(f"[links] opcua_password_file: {p} is empty; write the PLC account's password on its first line")
-    return lines[0]
+    return secrets.read_private_line(path, "[links] opcua_password_file",
+                                     "the PLC account's password", LinkError)
 
 
 def _load_certificate(path: Path) -> x509.Certificate:

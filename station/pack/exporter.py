@@ -10,8 +10,6 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import tomli_w
-
 from .. import __version__, audit
 from .. import config as config_mod
 from ..auth import require
@@ -94,7 +92,7 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     _checked(files)
     # the plant's wiring (database, PLC links) and the screen's language stay on the station: a receiver keeps its own
     local = replace(cfg, database_url="", links=config_mod.LinksSpec(), ui=replace(cfg.ui, language="auto"))
-    settings = tomli_w.dumps(local.to_dict()).encode("utf-8")
+    settings = config_mod.to_toml(local)
     hashes = {name: sha256_file(path) for name, path in files} | {SETTINGS: hashlib.sha256(settings).hexdigest()}
     manifest = parse_manifest({  # the exporter's manifest passes the same checks as an importer's
         "format": FORMAT, "station_version": __version__, "created_by": user.username,
