@@ -151,6 +151,7 @@ def test_reviewer_clears_the_queue_with_number_keys_and_notes(qtbot, window, sta
     assert pending == 10
 
     sign_in_as(window, "rita")
+    wait_for_reads(qtbot, window)
     assert visible_pages(window) == ["Live inspection", "Review queue (10)"]  # the page list counts what waits
     window.show_page("ReviewPage")
     page = window.page("ReviewPage")
@@ -317,6 +318,7 @@ def test_manager_tunes_activates_and_rolls_back_a_prompt_set(qtbot, window, stat
     assert count(station, Review) == 10
     qtbot.mouseClick(page.tune_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+    wait_for_reads(qtbot, window)
     with station.db.session() as s:
         row = s.scalar(select(PromptSet))
     assert row is not None and row.active and row.name == "line-3" and row.first_prompted_block == 1
@@ -325,6 +327,7 @@ def test_manager_tunes_activates_and_rolls_back_a_prompt_set(qtbot, window, stat
 
     page.rollback()
     assert station.check_a.prompt_set_id is None
+    wait_for_reads(qtbot, window)
     page.table.setCurrentCell(0, 0)
     page.activate_selected()
     assert station.check_a.prompt_set_id == row.id
@@ -438,9 +441,11 @@ def test_manager_rebuilds_the_input_gate_bank_from_the_prompts_page(qtbot, windo
     sign_in_as(window, "boss")
     window.show_page("PromptsPage")
     page = window.page("PromptsPage")
+    wait_for_reads(qtbot, window)
     assert "Input gate</b>: on: reference bank of 600 frames" in page.gate_label.text()
     qtbot.mouseClick(page.gate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.job is None, timeout=120_000)
+    wait_for_reads(qtbot, window)
     with station.db.session() as s:
         assert store.active_record(s).version == 2
     assert "reference bank of 30 frames" in page.gate_label.text()

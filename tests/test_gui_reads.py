@@ -1,12 +1,12 @@
 """The window reads records off the GUI thread: the users page, the self-test page (history, schedule, one run's
-results) and the live page's schedule. What a person sees is the newest answer, never a stale one."""
+results), the prompt sets, the review count in the page list and the live page's schedule. What a person sees is the newest answer, never a stale one."""
 
 from __future__ import annotations
 
 import threading
 
 from station.auth import sign_in
-from station.service import accounts, selftests
+from station.service import accounts, prompt_sets, review_queue, selftests
 from station.storage.models import SelftestRun, utcnow
 from ui.app import build_window
 from ui.pages.selftests import RunDialog
@@ -34,6 +34,8 @@ def test_pages_read_the_records_on_a_job_thread_and_show_them(qtbot, station, mo
     calls: list[tuple[str, bool]] = []
     watch(monkeypatch, accounts, ["accounts", "audit_lines"], calls)
     watch(monkeypatch, selftests, ["history", "schedule", "results"], calls)
+    watch(monkeypatch, prompt_sets, ["prompt_sets"], calls)
+    watch(monkeypatch, review_queue, ["pending"], calls)
     opened = []
     monkeypatch.setattr(RunDialog, "exec", lambda dialog: opened.append(dialog))
     window = build_window(station)
@@ -55,10 +57,14 @@ def test_pages_read_the_records_on_a_job_thread_and_show_them(qtbot, station, mo
     page.open_run()
     qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
 
+    window.show_page("PromptsPage")
+    wait_for_reads(qtbot, window)
+    assert window.page("PromptsPage").rows == [] and "none" in window.page("PromptsPage").live_label.text()
+
     window.page("LivePage").refresh_schedule()
     wait_for_reads(qtbot, window)
     read = {name for name, _ in calls}
-    assert read == {"accounts", "audit_lines", "history", "schedule", "results"}
+    assert read == {"accounts", "audit_lines", "history", "schedule", "results", "prompt_sets", "pending"}
     assert [c for c in calls if c[1]] == [], "read on the GUI thread"
     window.close()
 

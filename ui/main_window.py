@@ -20,6 +20,7 @@ from .pages.review import ReviewPage
 from .pages.selftests import SelftestPage
 from .pages.settings import SettingsPage
 from .pages.users import UsersPage, role_words
+from .reads import PageRead
 from .signin import SignInDialog
 from .touch import STYLE, touch_lists
 
@@ -116,6 +117,9 @@ class MainWindow(QMainWindow):
         self.queue_timer = QTimer(self)  # the page list says how many parts wait, also while on another page
         self.queue_timer.setInterval(QUEUE_POLL_MS)
         self.queue_timer.timeout.connect(self._poll_queue_length)
+        # the count is a convenience: a failed read is logged, the review page itself says what is wrong
+        self.queue_reads = PageRead(self, "review count", self._show_queue_length,
+                                    lambda message: log.debug("review count not read: %s", message))
         self._apply_role()  # nobody signed in yet: no page list
         touch_lists(self)
 
@@ -187,10 +191,8 @@ class MainWindow(QMainWindow):
     def _poll_queue_length(self) -> None:
         if self.ctx.user is None or not self.ctx.can(ReviewPage.permission):
             return
-        try:
-            self._show_queue_length(review_queue.pending(self.ctx.station))
-        except Exception:  # the count is a convenience: the page itself reports a database that cannot be read
-            log.debug("review count not read", exc_info=True)
+        station = self.ctx.station
+        self.queue_reads.request(lambda: review_queue.pending(station))  # off the GUI thread, as every read
 
     def _show_queue_length(self, pending: int) -> None:
         row = PAGES.index(ReviewPage)

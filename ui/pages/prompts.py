@@ -17,6 +17,7 @@ from ..context import AppContext
 from ..messages import error_words
 from ..messages import words as station_words
 from ..jobs import start_job
+from ..reads import PageRead
 from ..pack_import import PackImporter
 from ..record_table import RecordTable
 from ..touch import touch_lists
@@ -139,14 +140,21 @@ class PromptsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
         ctx.events.prompts_changed.connect(self.refresh)
+        self.reads = PageRead(self, "prompt sets", self._show,
+                              lambda message: QMessageBox.warning(self, self.tr("Prompt sets"), message))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the prompt sets off the GUI thread; shown when they arrive."""
         st = self.ctx.station
-        self.rows = prompt_sets.prompt_sets(st)
+        self.reads.request(lambda: prompt_sets.prompt_sets(st))
+
+    def _show(self, rows) -> None:
+        st = self.ctx.station
+        self.rows = rows
         live = next((r for r in self.rows if r.active), None)
         live_words = (self.tr("{name} v{version} (id {id})").format(name=live.name, version=live.version, id=live.id)
                       if live else self.tr("none: the vision model runs without a defence"))
