@@ -11,8 +11,19 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel
 
 from .jobs import start_job
+
+
+class ReadProblem(QLabel):
+    """Where a page says that a read failed (the database busy or gone): said, not hidden; gone once one works."""
+
+    def __init__(self, parent=None):
+        super().__init__("", parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("color:#b3261e;")
+        self.setVisible(False)
 
 
 class PageRead(QObject):

@@ -20,7 +20,7 @@ from station.service.selftests import (
 from ..context import AppContext
 from ..messages import error_words
 from ..jobs import start_job
-from ..reads import PageRead
+from ..reads import PageRead, ReadProblem
 from ..record_table import RecordTable
 from ..selftest_words import (
     OUTCOME_WORDS, STATUS_WORDS, _words, ineffective_words, inversion_words, run_row_summary, variant_words,
@@ -132,10 +132,7 @@ class SelftestPage(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.report_button)
         self.schedule_notice = ScheduleNotice()
-        self.read_problem = QLabel("")  # a read that failed (the database busy or gone): said, not hidden
-        self.read_problem.setWordWrap(True)
-        self.read_problem.setStyleSheet("color:#b3261e;")
-        self.read_problem.setVisible(False)
+        self.read_problem = ReadProblem()
         self.reads = PageRead(self, "self-test history", self._show_history, self._read_failed)
         self.result_reads = PageRead(self, "self-test run", self._open_read_run, self._read_failed)
         layout = QVBoxLayout(self)

@@ -15,7 +15,7 @@ from ..audit_words import audit_sentence
 from ..context import AppContext
 from ..messages import error_words
 from ..jobs import start_job
-from ..reads import PageRead
+from ..reads import PageRead, ReadProblem
 from ..record_table import RecordTable
 from ..touch import touch_lists
 from ..widgets import list_table
@@ -77,10 +77,7 @@ class UsersPage(QWidget):
         row.addWidget(self.more_button)
         al.addLayout(row)
 
-        self.read_problem = QLabel("")  # a read that failed (the database busy or gone): said, not hidden
-        self.read_problem.setWordWrap(True)
-        self.read_problem.setStyleSheet("color:#b3261e;")
-        self.read_problem.setVisible(False)
+        self.read_problem = ReadProblem()
         self.reads = PageRead(self, "accounts read", self._show, self._read_failed)
         self.older_reads = PageRead(self, "older audit events", self._show_older, self._read_failed)
 
