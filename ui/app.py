@@ -36,7 +36,7 @@ def open_station(app: QApplication, data_dir: Path) -> Station:
     outcome: dict = {}
     job = Job(lambda _job: inspection.open_station(data_dir), "open station")
     job.succeeded.connect(lambda st: outcome.update(station=st))
-    job.failed.connect(lambda msg: outcome.update(error=msg))
+    job.failed.connect(lambda error: outcome.update(error=error))
     loop = QEventLoop()
     job.finished.connect(loop.quit)
     job.start()
@@ -44,7 +44,7 @@ def open_station(app: QApplication, data_dir: Path) -> Station:
     job.wait()
     splash.close()
     if "error" in outcome:
-        raise RuntimeError(outcome["error"])
+        raise outcome["error"]  # as Station.open raised it: a StationError names the problem and the fix
     return outcome["station"]
 
 

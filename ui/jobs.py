@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QThread, Signal
 
-from .messages import error_words, words
+from .messages import words
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 class Job(QThread):
     progress = Signal(int, int, str)  # done, total, what
     succeeded = Signal(object)
-    failed = Signal(str)  # a message for people
+    failed = Signal(object)  # the exception: a handler words it for people (messages.error_words) or acts on its type
     cancelled = Signal()
 
     def __init__(self, work: Callable[["Job"], Any], name: str, parent=None):
@@ -48,7 +48,7 @@ class Job(QThread):
                 self.cancelled.emit()
                 return
             log.error("%s failed: %s", self.objectName(), "".join(traceback.format_exception(e)))
-            self.failed.emit(error_words(e))
+            self.failed.emit(e)
             return
         if self._stop.is_set():
             self.cancelled.emit()

@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.queue_timer.timeout.connect(self._poll_queue_length)
         # the count is a convenience: a failed read is logged, the review page itself says what is wrong
         self.queue_reads = PageRead(self, "review count", self._show_queue_length,
-                                    lambda message: log.debug("review count not read: %s", message))
+                                    lambda error: log.debug("review count not read: %s", error))
         self._apply_role()  # nobody signed in yet: no page list
         touch_lists(self)
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QM
 from station.service import packs
 
 from .jobs import start_job
+from .messages import error_words
 
 TITLE = QT_TRANSLATE_NOOP("PackImport", "Import a station pack")
 
@@ -91,8 +92,8 @@ class PackImporter(QObject):
         self._checked_preview = preview  # confirmed once the check's thread has ended (see _ended)
 
     @Slot(str)
-    def _failed(self, message: str) -> None:
-        QMessageBox.warning(self.page, title(), message)
+    def _failed(self, error: Exception) -> None:
+        QMessageBox.warning(self.page, title(), error_words(error))
 
     @Slot()
     def _ended(self) -> None:

@@ -28,7 +28,7 @@ class ReadProblem(QLabel):
 
 class PageRead(QObject):
     def __init__(self, owner: QObject, name: str, show: Callable[[Any], None],
-                 failed: Callable[[str], None] | None = None):
+                 failed: Callable[[Exception], None] | None = None):
         super().__init__(owner)
         self.setObjectName(name)
         self.owner, self.show, self.failed = owner, show, failed
@@ -51,9 +51,9 @@ class PageRead(QObject):
         if self.waiting is None:  # a newer question is pending: its answer will be shown instead
             self.show(result)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         if self.waiting is None and self.failed is not None:
-            self.failed(message)
+            self.failed(error)
 
     def _ended(self) -> None:
         self.job = None

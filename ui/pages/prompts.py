@@ -141,7 +141,7 @@ class PromptsPage(QWidget):
         layout.addWidget(self.progress)
         ctx.events.prompts_changed.connect(self.refresh)
         self.reads = PageRead(self, "prompt sets", self._show,
-                              lambda message: QMessageBox.warning(self, self.tr("Prompt sets"), message))
+                              lambda error: QMessageBox.warning(self, self.tr("Prompt sets"), error_words(error)))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -215,8 +215,8 @@ class PromptsPage(QWidget):
             self.tr("'{label}' is ready and live.") if row.active
             else self.tr("'{label}' is ready. Select it and press 'Make selected live'.")).format(label=row.label))
 
-    def _tune_failed(self, message: str) -> None:
-        QMessageBox.warning(self, self.tr("Prompt tuning"), message)
+    def _tune_failed(self, error: Exception) -> None:
+        QMessageBox.warning(self, self.tr("Prompt tuning"), error_words(error))
 
     def _tune_ended(self) -> None:
         self.job = None
@@ -233,7 +233,7 @@ class PromptsPage(QWidget):
             return prompt_sets.rebuild_reference_bank(self.ctx.station, self.ctx.user, progress=job)
 
         self.job = start_job(self, work, "reference bank", on_success=self._gate_built,
-                             on_failure=lambda m: QMessageBox.warning(self, self.tr("Input gate"), m),
+                             on_failure=lambda error: QMessageBox.warning(self, self.tr("Input gate"), error_words(error)),
                              on_progress=self.progress.update_progress)
         self.job.finished.connect(self._gate_ended)
 

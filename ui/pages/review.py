@@ -199,8 +199,8 @@ class ReviewPage(QWidget):
         self.refresh_button.setEnabled(True)
         self.more_button.setEnabled(self.more)
 
-    def _load_failed(self, message: str) -> None:
-        self.count_label.setText(self.tr("Could not read the queue: {message}").format(message=message))
+    def _load_failed(self, error: Exception) -> None:
+        self.count_label.setText(self.tr("Could not read the queue: {message}").format(message=error_words(error)))
 
     def _cells(self, item: QueueItem) -> list:
         icon = QTableWidgetItem()

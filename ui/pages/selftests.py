@@ -157,8 +157,9 @@ class SelftestPage(QWidget):
         station = self.ctx.station
         self.reads.request(lambda: (selftests.history(station.db, limit=200), selftests.schedule(station)))
 
-    def _read_failed(self, message: str) -> None:
-        self.read_problem.setText(self.tr("Could not read the self-test history: {message}").format(message=message))
+    def _read_failed(self, error: Exception) -> None:
+        self.read_problem.setText(self.tr("Could not read the self-test history: {message}")
+                                  .format(message=error_words(error)))
         self.read_problem.setVisible(True)
 
     # ----------------------------------------------------------------- starting
@@ -213,8 +214,9 @@ class SelftestPage(QWidget):
     def _done(self, run_id) -> None:
         self.refresh_history()
 
-    def _failed(self, message: str) -> None:
-        QMessageBox.warning(self, self.tr("Self-test"), self.tr("The self-test stopped: {message}").format(message=message))
+    def _failed(self, error: Exception) -> None:
+        QMessageBox.warning(self, self.tr("Self-test"), self.tr("The self-test stopped: {message}")
+                            .format(message=error_words(error)))
 
     def _cancelled(self) -> None:
         self.refresh_history()
@@ -285,7 +287,8 @@ class SelftestPage(QWidget):
         self.report_job = start_job(self, lambda job: selftests.export_report(station, run_id, path), "report",
                                     on_success=lambda saved: QMessageBox.information(
                                         self, self.tr("Report"), self.tr("Report saved to {path}").format(path=saved)),
-                                    on_failure=lambda message: QMessageBox.warning(self, self.tr("Report"), message))
+                                    on_failure=lambda error: QMessageBox.warning(self, self.tr("Report"),
+                                                                                 error_words(error)))
 
 
 class RunDialog(QDialog):

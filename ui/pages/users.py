@@ -108,9 +108,9 @@ class UsersPage(QWidget):
         self.audit_table.setRowCount(0)
         self._append_events(self.events)
 
-    def _read_failed(self, message: str) -> None:
+    def _read_failed(self, error: Exception) -> None:
         self.read_problem.setText(self.tr("Could not read the accounts and the audit trail: {message}")
-                                  .format(message=message))
+                                  .format(message=error_words(error)))
         self.read_problem.setVisible(True)
 
     def _append_events(self, events) -> None:
@@ -161,10 +161,10 @@ class UsersPage(QWidget):
             text += "\n" + self.tr("... and %n more (station audit verify lists them)", "", more)
         self.verify_label.setText(text + "\n" + self.tr("Report this to IT and quality."))
 
-    def _verify_failed(self, message: str) -> None:
+    def _verify_failed(self, error: Exception) -> None:
         self.verify_button.setEnabled(True)
         self.verify_label.setStyleSheet("color:#b3261e;")
-        self.verify_label.setText(self.tr("The check could not run: {message}").format(message=message))
+        self.verify_label.setText(self.tr("The check could not run: {message}").format(message=error_words(error)))
 
     def selected_user(self):
         user = self.user_table.current()
