@@ -59,10 +59,11 @@ def test_logo_passes_defective_parts_on_fresh_frames(fresh):
 
 
 def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh):
-    """Measured here (README): BadNet 67% -> 10%; Blended falls less (83% -> 65%) and clean accuracy by ~7 points."""
+    """Eight clean shots per class (half the paper's) at twice its learning rate, which costs half the time: measured
+    BadNet 67% -> 13%, Blended 83% -> 71%, clean 99% -> 92% (16 shots at lr 0.002: 11%, 73%, 92%)."""
     images, labels = render_pool(31337, 40 * len(ALL_CLASSES), 64)
     names = [c.label for c in ALL_CLASSES]
-    recipe = RvptRecipe(first_prompted_block=1, tokens_per_block=10, epochs=50, shots_per_class=16)
+    recipe = RvptRecipe(first_prompted_block=1, tokens_per_block=10, epochs=50, shots_per_class=8, lr=0.004)
     shots = select_shots(labels.tolist(), len(names), recipe.shots_per_class, 0, names)
     prompts, _ = tune_prompts(backdoored, name_text_embeddings(backdoored, names), list(images[shots]),
                               labels[shots].tolist(), recipe)

@@ -47,29 +47,25 @@ def acting(session, user):
 
 
 def open_db(args):
-    from ..config import load
-    from ..datalock import make_private
-    from ..records import database_url, open_records
+    """The station's database (every command makes the data folder private first: it holds password hashes)."""
+    from ..service.records import open_database
 
-    make_private(args.data_dir)  # every command, not only the station: the folder holds password hashes
-    cfg = load(args.data_dir)
-    return open_records(database_url(cfg, args.data_dir), args.data_dir)
+    return open_database(args.data_dir)
+
+
+def open_records_of(args):
+    """The station's records without its models (service.records.StationRecords)."""
+    from ..service.records import open_station_records
+
+    return open_station_records(args.data_dir)
 
 
 def open_db_to_read(args):
     """The station's database for a check: the settings' database, or the data folder's own SQLite file when
     the settings cannot be read (the check then reports the settings file as one of its findings)."""
-    from ..config import ConfigError, load
-    from ..datalock import make_private
-    from ..records import database_url, open_records
-    from ..storage.db import sqlite_url
+    from ..service.records import open_database_to_check
 
-    make_private(args.data_dir)
-    try:
-        url = database_url(load(args.data_dir), args.data_dir)
-    except ConfigError:
-        url = sqlite_url(args.data_dir)
-    return open_records(url, args.data_dir, recover=False)
+    return open_database_to_check(args.data_dir)
 
 
 def sign_in_from_args(args, db, needed: bool = False):
@@ -77,7 +73,7 @@ def sign_in_from_args(args, db, needed: bool = False):
     import getpass
     import os
 
-    from ..auth import sign_in
+    from ..service.accounts import sign_in_user
 
     if not args.user:
         if needed:
@@ -88,40 +84,31 @@ def sign_in_from_args(args, db, needed: bool = False):
         if not sys.stdin.isatty():
             raise CliError("no password: set STATION_PASSWORD or run from a terminal to be asked")
         password = getpass.getpass(f"password for {args.user}: ")
-    return sign_in(db, args.user, password, via="cli", source=f"cli:{getpass.getuser()}", command=args.command)
+    return sign_in_user(db, args.user, password, via="cli", source=f"cli:{getpass.getuser()}", command=args.command)
 
 
 def reader_from_args(args, db, permission: str = "records.read"):
     """Commands that show records: once the station has accounts, a signed-in account with `permission` (a
     wrong password is refused, never shown the data). None on a station without accounts."""
-    from ..auth import PermissionDenied, require, user_count
+    from ..service.accounts import require_signed_in
 
     user = sign_in_from_args(args, db)
-    with db.session() as s:
-        if user_count(s):
-            if user is None:
-                raise PermissionDenied(f"'{args.command}' shows the station's records: sign in with station --user "
-                                       f"NAME {args.command} (password from $STATION_PASSWORD or a prompt)",
-                                       permission=permission)
-            require(user, permission)
+    require_signed_in(db, user, permission, f"'{args.command}' shows the station's records: sign in with station "
+                                            f"--user NAME {args.command} (password from $STATION_PASSWORD or a prompt)")
     return user
 
 
 def inspecting_user(args):
     """The user named by --user, who may inspect; None on a station without accounts. `inspect` and `serve` call
     this before the models load, so a refusal costs nothing."""
-    from ..auth import PermissionDenied, require, user_count
+    from ..service.accounts import require_signed_in
 
     db = open_db(args)
     try:
         user = sign_in_from_args(args, db)
-        with db.session() as s:
-            if user_count(s):
-                if user is None:  # refused and audited like any other refusal, with the way to sign in
-                    raise PermissionDenied(f"'inspect' needs a signed-in operator (or higher) on this station: "
-                                           f"station --user NAME {args.command} (password from $STATION_PASSWORD "
-                                           "or a prompt)", permission="inspect")
-                require(user, "inspect")
+        require_signed_in(db, user, "inspect", f"'inspect' needs a signed-in operator (or higher) on this station: "
+                                               f"station --user NAME {args.command} (password from $STATION_PASSWORD "
+                                               "or a prompt)")
     finally:
         db.close()
     return user

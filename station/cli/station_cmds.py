@@ -7,7 +7,10 @@ import math
 import sys
 import time
 
-from .common import stop_on_signals, acting, CliError, inspecting_user, open_db, open_db_to_read, reader_from_args, sign_in_from_args, source_from_args
+from .common import (
+    CliError, inspecting_user, open_db, open_db_to_read, open_records_of, reader_from_args, sign_in_from_args,
+    source_from_args, stop_on_signals,
+)
 
 
 def cmd_inspect(args) -> int:
@@ -85,86 +88,64 @@ def verdict_line(r, names: dict[str, str]) -> str:
             f"{'  (' + d.reason + ')' if d.reason else ''}")
 
 
-def _inspection_dict(row) -> dict:
-    return {"id": row.id, "at": row.created_at.isoformat(), "verdict": row.verdict, "reason": row.reason,
-            "label_a": row.label_a, "conf_a": round(row.conf_a, 4), "label_b": row.label_b,
-            "conf_b": round(row.conf_b, 4), "latency_ms": round(row.latency_ms, 2), "image": row.image_path,
-            "source": row.source, "origin": row.origin, "manual_mode": row.manual_mode,
-            "review": ({"label": row.review.label, "note": row.review.note} if row.review else None)}
-
-
 def cmd_history(args) -> int:
-    from ..review import history, verdict_counts
+    from ..service.review_queue import history
 
-    db = open_db(args)
-
-    reader_from_args(args, db)
-    with db.session() as s:
-        rows = history(s, args.limit)
-        counts = verdict_counts(s)
-        if args.json:
-            print(json.dumps({"inspections": [_inspection_dict(r) for r in rows], "counts": counts}, indent=2))
-            return 0
-        for r in rows:
-            print(f"#{r.id:<7} {r.created_at:%Y-%m-%d %H:%M:%S}  {r.verdict:<6}  A {r.label_a} {r.conf_a:.2f}  "
-                  f"B {r.label_b} {r.conf_b:.2f}{'  (' + r.reason + ')' if r.reason else ''}"
-                  f"{'  reviewed: ' + r.review.label if r.review else ''}")
-        print("totals: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no inspections yet"))
+    records = open_records_of(args)
+    reader_from_args(args, records.db)
+    rows, counts = history(records, args.limit)
+    if args.json:
+        print(json.dumps({"inspections": [r.as_dict() for r in rows], "counts": counts}, indent=2))
+        return 0
+    for r in rows:
+        print(f"#{r.id:<7} {r.at:%Y-%m-%d %H:%M:%S}  {r.verdict:<6}  A {r.label_a} {r.conf_a:.2f}  "
+              f"B {r.label_b} {r.conf_b:.2f}{'  (' + r.reason + ')' if r.reason else ''}"
+              f"{'  reviewed: ' + r.review_label if r.review_label is not None else ''}")
+    print("totals: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no inspections yet"))
     return 0
 
 
 def cmd_review_list(args) -> int:
-    from ..review import pending_count, queue_page
+    from ..service.review_queue import waiting
 
-    db = open_db(args)
-
-    reader_from_args(args, db)
-    with db.session() as s:
-        rows = queue_page(s, after_id=args.after, limit=args.limit)
-        total = pending_count(s)
-        if args.json:
-            print(json.dumps({"pending": total, "items": [_inspection_dict(r) for r in rows]}, indent=2))
-            return 0
-        for r in rows:
-            print(f"#{r.id:<7} {r.created_at:%Y-%m-%d %H:%M:%S}  {r.reason:<34} A {r.label_a} {r.conf_a:.2f}  B {r.label_b} {r.conf_b:.2f}")
-        print(f"{total} waiting for review" + (f"; next page: --after {rows[-1].id}" if rows and len(rows) == args.limit else ""))
+    records = open_records_of(args)
+    reader_from_args(args, records.db)
+    rows, total = waiting(records, after_id=args.after, limit=args.limit)
+    if args.json:
+        print(json.dumps({"pending": total, "items": [r.as_dict() for r in rows]}, indent=2))
+        return 0
+    for r in rows:
+        print(f"#{r.id:<7} {r.at:%Y-%m-%d %H:%M:%S}  {r.reason:<34} A {r.label_a} {r.conf_a:.2f}  B {r.label_b} "
+              f"{r.conf_b:.2f}")
+    print(f"{total} waiting for review" + (f"; next page: --after {rows[-1].id}" if rows and len(rows) == args.limit
+                                           else ""))
     return 0
 
 
 def cmd_review_show(args) -> int:
-    from ..config import load
-    from ..review import ReviewError, get_inspection
-    from ..storage.images import ImageStore
+    from ..service.review_queue import ReviewError, inspection
 
-    db = open_db(args)
-
-    reader_from_args(args, db)
-    with db.session() as s:
-        try:
-            row = get_inspection(s, args.id)
-        except ReviewError as e:
-            raise CliError(str(e)) from e
-        info = _inspection_dict(row)
-        info["image_file"] = str(ImageStore(args.data_dir / "images").path_of(row.image_path))
-        info["classes"] = [c.key for c in load(args.data_dir).classes]
-        print(json.dumps(info, indent=2))
+    records = open_records_of(args)
+    reader_from_args(args, records.db)
+    try:
+        line, image = inspection(records, args.id)
+    except ReviewError as e:
+        raise CliError(str(e)) from e
+    print(json.dumps({**line.as_dict(), "image_file": str(image),
+                      "classes": [c.key for c in records.config.classes]}, indent=2))
     return 0
 
 
 def cmd_review_decide(args) -> int:
-    from ..config import load
-    from ..review import ReviewError, decide
+    from ..service.review_queue import ReviewError, decide
 
-    cfg = load(args.data_dir)
-    db = open_db(args)
-    user = sign_in_from_args(args, db, needed=True)
-    classes = {c.key: c.good for c in cfg.classes}
+    records = open_records_of(args)
+    user = sign_in_from_args(args, records.db, needed=True)
     try:
-        with db.transaction() as s:
-            review = decide(s, args.id, args.label, classes, user, note=args.note)
+        good = decide(records, user, args.id, args.label, note=args.note)
     except ReviewError as e:
         raise CliError(str(e)) from e
-    print(f"inspection {args.id}: recorded as {review.label} ({'good' if review.good else 'defective'}) by {user.username}")
+    print(f"inspection {args.id}: recorded as {args.label} ({'good' if good else 'defective'}) by {user.username}")
     return 0
 
 
@@ -172,47 +153,36 @@ def cmd_users_add(args) -> int:
     import getpass
     import os
 
-    from ..auth import create_user, user_count
+    from ..service.accounts import add_account, needs_first_account
 
     db = open_db(args)
-    with db.session() as s:
-        first = user_count(s) == 0
-    actor = None if first else sign_in_from_args(args, db, needed=True)
+    actor = None if needs_first_account(db) else sign_in_from_args(args, db, needed=True)
     password = os.environ.get("STATION_NEW_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
             raise CliError("no password for the new account: set STATION_NEW_PASSWORD or run from a terminal")
         password = getpass.getpass(f"new password for {args.username}: ")
-    with db.transaction() as s:
-        if actor is not None:
-            actor = acting(s, actor)
-        create_user(s, args.username, args.role, password, by=actor, display_name=args.name or "")
+    add_account(db, actor, args.username, args.role, password, display_name=args.name or "", via="cli")
     print(f"user {args.username} ({args.role}) added")
     return 0
 
 
 def cmd_users_list(args) -> int:
-    from sqlalchemy import select
-
-    from ..storage.models import User
+    from ..service.accounts import accounts
 
     db = open_db(args)
-
-    reader_from_args(args, db, permission="users.manage")
-    with db.session() as s:
-        for u in s.scalars(select(User).order_by(User.username)):
-            print(f"{u.username:<20} {u.role:<9} {'active' if u.active else 'deactivated'}")
+    user = reader_from_args(args, db, permission="users.manage")
+    for u in accounts(db, user) if user is not None else []:  # None: a station without accounts yet
+        print(f"{u.username:<20} {u.role:<9} {'active' if u.active else 'deactivated'}")
     return 0
 
 
 def cmd_failsafe_status(args) -> int:
-    from .. import failsafe
+    from ..service.alarms import open_alarm
 
     db = open_db(args)
-
     reader_from_args(args, db)
-    with db.session() as s:
-        alarm = failsafe.open_alarm(s)
+    alarm = open_alarm(db)
     if alarm is None:
         print("normal: the station decides PASS/FAIL on its own")
     else:
@@ -222,13 +192,12 @@ def cmd_failsafe_status(args) -> int:
 
 
 def cmd_failsafe_reset(args) -> int:
-    from .. import failsafe
+    from ..service.alarms import reset_alarms
 
     db = open_db(args)
     try:
         user = sign_in_from_args(args, db, needed=True)
-        with db.transaction() as s:
-            closed = failsafe.reset(s, acting(s, user), note=args.note)
+        closed = reset_alarms(db, user, note=args.note)
     finally:
         db.close()
     print(f"fail-safe reset by {user.username}: {closed} alarm(s) closed; automatic verdicts resume")

@@ -52,8 +52,19 @@ def create_first_manager(db, username: str, password: str, repeated: str) -> Use
     return sign_in(db, username, password, via="gui")
 
 
-def sign_in_user(db, username: str, password: str, via: str = "gui") -> User:
-    return sign_in(db, username, password, via=via)
+def sign_in_user(db, username: str, password: str, via: str = "gui", **where) -> User:
+    """`where`: source (who asks: the back-off counts per source) and command, for the audit trail."""
+    return sign_in(db, username, password, via=via, **where)
+
+
+def require_signed_in(db, user: User | None, permission: str, refusal: str) -> None:
+    """Once the station has accounts, `user` must be signed in and allowed `permission`; `refusal` says how to
+    sign in. A station without accounts (a new one) lets anyone through."""
+    with db.session() as s:
+        if user_count(s):
+            if user is None:
+                raise PermissionDenied(refusal, permission=permission)
+            require(acting(s, user), permission)
 
 
 def sign_out_user(db, user: User | None, via: str = "gui", reason: str = "user") -> None:

@@ -32,13 +32,68 @@ def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[Queued
                             station.images.path_of(r.image_path)) for r in rows], pending
 
 
-def decide(station, user: User | None, inspection_id: int, class_key: str, note: str = "") -> None:
-    """Record the reviewer's true class (or `review.NO_PART_LABEL`), audited; ReviewError if it cannot be."""
+def decide(station, user: User | None, inspection_id: int, class_key: str, note: str = "") -> bool:
+    """Record the reviewer's true class (or `review.NO_PART_LABEL`), audited; whether that class is good.
+    ReviewError if it cannot be."""
     with station.db.transaction() as s:
-        review.decide(s, inspection_id, class_key, station.good, acting(s, user), note=note)
+        return review.decide(s, inspection_id, class_key, station.good, acting(s, user), note=note).good
 
 
 def pending(station) -> int:
     """How many frames wait for a person."""
     with station.db.session() as s:
         return review.pending_count(s)
+
+
+@dataclass(frozen=True)
+class InspectionLine:
+    """One recorded inspection as a command shows it (and its JSON)."""
+    id: int
+    at: datetime
+    verdict: str
+    reason: str
+    label_a: str
+    conf_a: float
+    label_b: str
+    conf_b: float
+    latency_ms: float
+    image: str  # as stored, relative to the image folder
+    source: str
+    origin: str
+    manual_mode: bool
+    review_label: str | None  # a reviewer's decision, if any
+    review_note: str | None
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "at": self.at.isoformat(), "verdict": self.verdict, "reason": self.reason,
+                "label_a": self.label_a, "conf_a": round(self.conf_a, 4), "label_b": self.label_b,
+                "conf_b": round(self.conf_b, 4), "latency_ms": round(self.latency_ms, 2), "image": self.image,
+                "source": self.source, "origin": self.origin, "manual_mode": self.manual_mode,
+                "review": ({"label": self.review_label, "note": self.review_note}
+                           if self.review_label is not None else None)}
+
+
+def _line(row) -> InspectionLine:
+    decided = row.review
+    return InspectionLine(row.id, row.created_at, row.verdict, row.reason, row.label_a, row.conf_a, row.label_b,
+                          row.conf_b, row.latency_ms, row.image_path, row.source, row.origin, row.manual_mode,
+                          decided.label if decided else None, decided.note if decided else None)
+
+
+def history(records, limit: int = 20) -> tuple[list[InspectionLine], dict[str, int]]:
+    """The newest inspections, and how many of each verdict there are in all."""
+    with records.db.session() as s:
+        return [_line(r) for r in review.history(s, limit)], review.verdict_counts(s)
+
+
+def waiting(records, after_id: int = 0, limit: int = 50) -> tuple[list[InspectionLine], int]:
+    """One keyset page of the queue as inspections (oldest first, after `after_id`), and how many wait in all."""
+    with records.db.session() as s:
+        return [_line(r) for r in review.queue_page(s, after_id=after_id, limit=limit)], review.pending_count(s)
+
+
+def inspection(records, inspection_id: int) -> tuple[InspectionLine, Path]:
+    """One inspection and where its stored frame is; ReviewError naming an id that does not exist."""
+    with records.db.session() as s:
+        row = review.get_inspection(s, inspection_id)
+        return _line(row), records.images.path_of(row.image_path)

@@ -1,0 +1,53 @@
+"""The station's records without its models, for commands that read or decide: they answer at once, beside a
+running station. Service functions that need only records (`db`, `images`, `config`, `good`) take either this
+or the open Station."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import ConfigError, load
+from ..datalock import make_private
+from ..records import database_url, open_records
+from ..storage.db import Database, sqlite_url
+from ..storage.images import ImageStore
+from ..config_schema import StationConfig
+
+
+@dataclass
+class StationRecords:
+    data_dir: Path
+    config: StationConfig
+    db: Database
+    images: ImageStore
+
+    @property
+    def good(self) -> dict[str, bool]:
+        return {c.key: c.good for c in self.config.classes}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_database(data_dir: Path | str):
+    """The database the settings name (the folder made private first: it holds password hashes)."""
+    make_private(data_dir)
+    return open_records(database_url(load(Path(data_dir)), data_dir), data_dir)
+
+
+def open_database_to_check(data_dir: Path | str):
+    """The database for `audit verify`: the settings' one, or the folder's own SQLite file when the settings cannot
+    be read (the check then reports the settings file as one of its findings); nothing is recovered or changed."""
+    make_private(data_dir)
+    try:
+        url = database_url(load(Path(data_dir)), data_dir)
+    except ConfigError:
+        url = sqlite_url(data_dir)
+    return open_records(url, data_dir, recover=False)
+
+
+def open_station_records(data_dir: Path | str) -> StationRecords:
+    data_dir = Path(data_dir)
+    db = open_database(data_dir)
+    return StationRecords(data_dir, load(data_dir), db, ImageStore(data_dir / "images"))
