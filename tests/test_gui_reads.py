@@ -98,3 +98,16 @@ def test_a_signed_out_person_s_answer_is_not_shown_to_the_next(qtbot, station):
     owner.set_user(None)  # signed out before the answer arrived
     wait_for_reads(qtbot, owner)
     assert users.users == [] and users.user_table.rowCount() == 0
+
+
+def test_a_read_that_ends_at_once_still_ends(qtbot, station):
+    """Work that is done before start_job returns still reaches its end handler (it is connected before the thread
+    starts): a page never waits for ever on a read that finished first."""
+    owner = build_window(station)
+    qtbot.addWidget(owner)
+    shown = []
+    reads = PageRead(owner, "instant read", shown.append)
+    for i in range(100):
+        reads.request(lambda i=i: i)
+        qtbot.waitUntil(lambda: not reads.busy, timeout=5_000)
+    assert shown == list(range(100))

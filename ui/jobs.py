@@ -57,11 +57,12 @@ class Job(QThread):
 
 
 def start_job(owner, work: Callable[[Job], Any], name: str, on_success=None, on_failure=None, on_progress=None,
-              on_cancel=None) -> Job:
-    """Start `work` on its own thread; the owner keeps the job alive until it ends."""
+              on_cancel=None, on_end=None) -> Job:
+    """Start `work` on its own thread; the owner keeps the job alive until it ends. Every slot is connected before
+    the thread starts: work that ends at once still reaches `on_end` (connected afterwards, it could be missed)."""
     job = Job(work, name, owner)
     for signal, slot in ((job.succeeded, on_success), (job.failed, on_failure), (job.progress, on_progress),
-                         (job.cancelled, on_cancel)):
+                         (job.cancelled, on_cancel), (job.finished, on_end)):
         if slot is not None:
             signal.connect(slot)
     job.finished.connect(job.deleteLater)

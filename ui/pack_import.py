@@ -84,8 +84,7 @@ class PackImporter(QObject):
     def _start(self, work, name: str, words: str, on_success, cancellable: bool = True) -> None:
         self.page.progress.begin(words)
         self.page.progress.cancel_button.setEnabled(cancellable)  # an import is not undone half way: it runs to its end
-        self.page.job = start_job(self, work, name, on_success=on_success, on_failure=self._failed)
-        self.page.job.finished.connect(self._ended)
+        self.page.job = start_job(self, work, name, on_success=on_success, on_failure=self._failed, on_end=self._ended)
 
     @Slot(object)
     def _checked(self, preview) -> None:

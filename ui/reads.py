@@ -44,8 +44,7 @@ class PageRead(QObject):
             self.waiting = read
             return
         self.job = start_job(self.owner, lambda _job: read(), self.objectName(), on_success=self._answered,
-                             on_failure=self._failed)
-        self.job.finished.connect(self._ended)
+                             on_failure=self._failed, on_end=self._ended)
 
     def _answered(self, result) -> None:
         if self.waiting is None:  # a newer question is pending: its answer will be shown instead

@@ -206,8 +206,8 @@ class PromptsPage(QWidget):
             return prompt_sets.tune(self.ctx.station, self.ctx.user, recipe, name=name, make_live=make_live,
                                     choose=choose, progress=job)
 
-        self.job = start_job(self, work, "prompt tuning", on_success=self._tuned, on_failure=self._tune_failed)
-        self.job.finished.connect(self._tune_ended)
+        self.job = start_job(self, work, "prompt tuning", on_success=self._tuned, on_failure=self._tune_failed,
+                             on_end=self._tune_ended)
 
     def _tuned(self, row) -> None:
         self.ctx.events.prompts_changed.emit()
@@ -234,8 +234,7 @@ class PromptsPage(QWidget):
 
         self.job = start_job(self, work, "reference bank", on_success=self._gate_built,
                              on_failure=lambda error: QMessageBox.warning(self, self.tr("Input gate"), error_words(error)),
-                             on_progress=self.progress.update_progress)
-        self.job.finished.connect(self._gate_ended)
+                             on_progress=self.progress.update_progress, on_end=self._gate_ended)
 
     def _gate_built(self, row) -> None:
         QMessageBox.information(self, self.tr("Input gate"), self.tr(

@@ -191,8 +191,7 @@ class ReviewPage(QWidget):
         self.count_label.setText(self.tr("Loading ..."))
         self.loading = start_job(self, lambda job: load_queue_page(self.ctx, after), "review page",
                                  on_success=lambda result: self._page_loaded(result, fresh),
-                                 on_failure=self._load_failed)
-        self.loading.finished.connect(self._load_done)
+                                 on_failure=self._load_failed, on_end=self._load_done)
 
     def _load_done(self) -> None:
         self.loading = None

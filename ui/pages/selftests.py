@@ -204,8 +204,8 @@ class SelftestPage(QWidget):
         self.prm_button.setEnabled(False)
         self.probe_button.setEnabled(False)
         self.job = start_job(self, work, name, on_success=self._done, on_failure=self._failed,
-                             on_progress=self.progress.update_progress, on_cancel=self._cancelled)
-        self.job.finished.connect(self._ended)
+                             on_progress=self.progress.update_progress, on_cancel=self._cancelled,
+                             on_end=self._ended)
 
     def cancel(self) -> None:
         if self.job is not None:
