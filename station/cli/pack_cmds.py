@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import acting, CliError, open_db, sign_in_from_args, reader_from_args
+from .common import CliError, open_db, open_records_of, reader_from_args, sign_in_from_args
 
 
 def cmd_pack_keygen(args) -> int:
-    from ..signing import generate_key_pair
+    from ..service.keys import generate_key_pair
 
     private, public, fp = generate_key_pair(args.out)
     print(f"private key: {private} (only this account can read it: keep it on the machine that exports packs)")
@@ -20,13 +20,11 @@ def cmd_pack_keygen(args) -> int:
 
 
 def cmd_pack_export(args) -> int:
-    from ..config import load
     from ..service.packs import export_pack
 
-    cfg = load(args.data_dir)
-    db = open_db(args)
-    user = sign_in_from_args(args, db, needed=True)
-    manifest = export_pack(db, cfg, args.out, user, args.sign_key)
+    records = open_records_of(args)
+    user = sign_in_from_args(args, records.db, needed=True)
+    manifest = export_pack(records.db, records.config, args.out, user, args.sign_key)
     prompt = manifest.prompt_set
     print(f"station pack written to {args.out}: model {manifest.model.kind} ({manifest.foundation_sha256[:12]}), "
           f"prompt set {f'{prompt.name} v{prompt.version}' if prompt else 'none'}, {len(manifest.files)} files with "
@@ -45,14 +43,9 @@ def _print_preview(preview) -> None:
 
 
 def cmd_pack_show(args) -> int:
-    from ..config import load
-    from ..service.packs import read_pack
+    from ..service.packs import show_pack
 
-    cfg = load(args.data_dir)
-    db = open_db(args)
-    with db.session() as s:
-        preview = read_pack(s, cfg, args.file, args.data_dir)
-    _print_preview(preview)
+    _print_preview(show_pack(open_records_of(args), args.file))
     return 0
 
 
@@ -65,11 +58,10 @@ def _confirmed(preview) -> bool:
 
 
 def cmd_pack_import(args) -> int:
-    from ..config import load
     from ..service.packs import import_pack, preview_import
 
-    cfg = load(args.data_dir)
-    db = open_db(args)
+    records = open_records_of(args)
+    db, cfg = records.db, records.config
     user = sign_in_from_args(args, db, needed=True)
     preview = preview_import(db, args.data_dir, cfg, args.file, user)
     _print_preview(preview)
@@ -83,32 +75,22 @@ def cmd_pack_import(args) -> int:
 
 
 def cmd_keys_trust(args) -> int:
-    from ..signing import SigningError
-    from ..trusted_keys import trust_key
+    from ..service.keys import trust
 
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
-    try:
-        with open(args.file, "rb") as f:
-            pem = f.read(64 * 1024)
-    except OSError as e:
-        raise SigningError(f"{args.file}: cannot read the public key ({e.strerror})") from None
-    with db.transaction() as s:
-        row = trust_key(s, pem, args.name, acting(s, user), origin=args.file, expected_fingerprint=args.fingerprint)
-        name, fp = row.name, row.fingerprint
-    print(f"trusted '{name}': packs signed by key {fp} are accepted here")
+    key = trust(db, user, args.file, args.name, fingerprint=args.fingerprint)
+    print(f"trusted '{key.name}': packs signed by key {key.fingerprint} are accepted here")
     return 0
 
 
 def cmd_keys_list(args) -> int:
-    from ..trusted_keys import list_keys
+    from ..service.keys import plant_keys
 
     db = open_db(args)
-
     reader_from_args(args, db)
-    with db.session() as s:
-        rows = [{"fingerprint": r.fingerprint, "name": r.name, "added_at": r.added_at.isoformat(timespec="seconds"),
-                 "trusted": r.active} for r in list_keys(s, include_removed=args.all)]
+    rows = [{"fingerprint": k.fingerprint, "name": k.name, "added_at": k.added_at.isoformat(timespec="seconds"),
+             "trusted": k.trusted} for k in plant_keys(db, include_removed=args.all)]
     if args.json:
         print(json.dumps(rows, indent=2))
     elif not rows:
@@ -119,12 +101,10 @@ def cmd_keys_list(args) -> int:
 
 
 def cmd_keys_remove(args) -> int:
-    from ..trusted_keys import remove_key
+    from ..service.keys import remove
 
     db = open_db(args)
     user = sign_in_from_args(args, db, needed=True)
-    with db.transaction() as s:
-        row = remove_key(s, args.fingerprint, acting(s, user))
-        name, fp = row.name, row.fingerprint
-    print(f"removed '{name}' ({fp}): packs it signs are refused from now on")
+    key = remove(db, user, args.fingerprint)
+    print(f"removed '{key.name}' ({key.fingerprint}): packs it signs are refused from now on")
     return 0

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..pack import PackPreview, read_pack  # noqa: F401  (read_pack: `pack show`, with no account)
+from ..pack import PackPreview, read_pack
 from ..pack.summary import change_lines, describe
+
+
+def show_pack(records, pack: Path | str) -> PackPreview:
+    """What `pack` holds and would change here, checked like an import but taking nothing (no account needed)."""
+    with records.db.session() as s:
+        return read_pack(s, records.config, pack, records.data_dir)
 
 
 def preview_lines(preview: PackPreview) -> tuple[list[str], list[str]]:
