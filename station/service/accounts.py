@@ -57,6 +57,12 @@ def sign_in_user(db, username: str, password: str, via: str = "gui", **where) ->
     return sign_in(db, username, password, via=via, **where)
 
 
+def check_permission(db, user: User | None, permission: str) -> None:
+    """PermissionDenied unless `user`, as the database has them now, may `permission` (before slow work starts)."""
+    with db.session() as s:
+        require(acting(s, user), permission)
+
+
 def require_signed_in(db, user: User | None, permission: str, refusal: str) -> None:
     """Once the station has accounts, `user` must be signed in and allowed `permission`; `refusal` says how to
     sign in. A station without accounts (a new one) lets anyone through."""

@@ -98,14 +98,72 @@ class BankSummary:
     version: int
     frames: int
     false_review: float  # share of held-out clean frames the new bank sends to review
+    calibration: dict = field(default_factory=dict)  # target, measured share, held-out frames
+    thresholds: dict = field(default_factory=dict)  # appearance and layout distances
 
 
-def rebuild_reference_bank(station, user: User | None, progress: Progress = QUIET) -> BankSummary:
+def rebuild_reference_bank(station, user: User | None, progress: Progress = QUIET, generated: int | None = None,
+                           heldout: int | None = None, use_reviews: bool = True) -> BankSummary:
+    """A manager's rebuild of the input gate's bank (generated parts on a demo station, every reviewed part), a
+    quarter held out for its calibration; active at once."""
     from ..gate.store import build_bank
 
     with station.jobs.running(BANK_JOB):
-        row = build_bank(station, user, progress=progress)
-    return BankSummary(row.version, row.frames, float((row.calibration or {}).get("false_review", 0.0)))
+        row = build_bank(station, user, generated=generated, heldout=heldout, use_reviews=use_reviews,
+                         progress=progress)
+    calibration = dict(row.calibration or {})
+    return BankSummary(row.version, row.frames, float(calibration.get("false_review", 0.0)), calibration,
+                       dict(row.thresholds or {}))
+
+
+@dataclass(frozen=True)
+class BankLine:
+    version: int
+    active: bool
+    frames: int
+    created_at: datetime
+    thresholds: dict
+    calibration: dict
+    sha256: str
+    base_model_sha256: str
+    path: str
+
+    def as_dict(self) -> dict:
+        return {"version": self.version, "active": self.active, "frames": self.frames,
+                "created_at": self.created_at.isoformat(), "thresholds": self.thresholds,
+                "calibration": self.calibration, "sha256": self.sha256, "base_model_sha256": self.base_model_sha256,
+                "path": self.path}
+
+
+def reference_banks(records) -> list[BankLine]:
+    """Every bank version, oldest first."""
+    from ..storage.models import ReferenceBankRecord
+
+    with records.db.session() as s:
+        return [BankLine(r.version, r.active, r.frames, r.created_at, dict(r.thresholds or {}),
+                         dict(r.calibration or {}), r.sha256, r.base_model_sha256, r.path)
+                for r in s.scalars(select(ReferenceBankRecord).order_by(ReferenceBankRecord.version))]
+
+
+def gate_state_on_disk(records, active: BankLine | None) -> tuple[str, str]:
+    """As the station would open its gate: 'off', 'closed' (with why) or 'on', reading the bank file without the
+    models (its hash and its model's fingerprint are checked, as at start)."""
+    from ..gate.bank import load_bank
+    from ..models.files import ModelFileError
+    from ..models.identity import foundation_sha256
+    from ..paths import data_path
+
+    cfg = records.config
+    if not cfg.gate.enabled:
+        return "off", ""
+    if active is None:
+        return ("on", "") if cfg.model.clip == "demo" else ("closed", "no reference bank yet: station gate build")
+    try:
+        load_bank(data_path(records.data_dir, active.path), expected_sha256=active.sha256,
+                  model_sha256=foundation_sha256(cfg, records.data_dir))
+    except ModelFileError as e:
+        return "closed", f"reference bank refused: {e}"
+    return "on", ""
 
 
 def import_model(station, user: User | None, path: str, arch: str, expected_sha256: str = "",
