@@ -5,23 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import open_db, progress_printer, reader_from_args, sign_in_from_args
+from .common import open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
 
 
 def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
     """Open the station, sign in a manager, run `start(station, user, progress)`; returns (run, status, summary)."""
-    from ..auth import require
-    from ..runtime import Station
-    from ..storage.models import SelftestRun
+    from ..service.accounts import check_permission
+    from ..service.inspection import open_station
+    from ..service.selftests import stored_outcome
 
-    station = Station.open(args.data_dir)
+    station = open_station(args.data_dir)
     try:
         user = sign_in_from_args(args, station.db, needed=True)
-        require(user, "selftest.run")
+        check_permission(station.db, user, "selftest.run")
         run_id = start(station, user, progress_printer(stage, args.quiet or args.json))
-        with station.db.session() as s:
-            run = s.get(SelftestRun, run_id)
-            status, summary = run.status, run.summary
+        status, summary = stored_outcome(station.db, run_id)
     finally:
         station.close()
     if args.json:
@@ -31,20 +29,20 @@ def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
 
 
 def cmd_selftest_prm(args) -> int:
-    from ..selftest.prm_runner import PrmRunSettings, parse_strengths, run_prm_selftest
+    from ..service.selftests import PrmRunSettings, parse_strengths, run_prm
 
     eps = parse_strengths(args.eps)  # the GUI's rule too; a StrengthError is a StationError, shown without traceback
     settings = PrmRunSettings(eps=eps, iterations=args.iters, batch_size=args.batch, random_start=args.random_start / 255,
                               seed=args.seed, keep_images=not args.no_images, mode=args.mode)
-    result = _run_selftest(args, "prm", lambda st, user, progress: run_prm_selftest(
-        st, _reference_frames(args, st), settings, user, progress=progress))
+    result = _run_selftest(args, "prm", lambda st, user, progress: run_prm(
+        st, user, _reference_frames(args, st), settings, progress=progress))
     if result:
         print(_prm_table(*result))
     return 0
 
 
 def _prm_table(run_id: int, status: str, summary: dict) -> str:
-    from ..selftest.strength import INEFFECTIVE_TEXT, strength_line
+    from ..service.selftests import INEFFECTIVE_TEXT, strength_line
 
     lines = [f"PRM self-test run {run_id} ({summary.get('mode', 'frame')} mode): {status}",
              f"{'attack':<14}{'images':>7}{'correct':>9}{'caught':>8}{'silent':>8}{'escape':>8}"
@@ -76,13 +74,12 @@ def _reference_frames(args, station):
 
 
 def cmd_selftest_backdoor(args) -> int:
-    from ..selftest.backdoor_probe import run_backdoor_probe
-    from ..selftest.inversion import InversionSettings
+    from ..service.selftests import InversionSettings, run_probe
 
     inversion = None if args.no_inversion else InversionSettings(
         **{k: v for k, v in (("steps", args.inversion_steps), ("seed", args.seed)) if v is not None})
-    result = _run_selftest(args, "backdoor probe", lambda st, user, progress: run_backdoor_probe(
-        st, _reference_frames(args, st), user, progress=progress, inversion=inversion))
+    result = _run_selftest(args, "backdoor probe", lambda st, user, progress: run_probe(
+        st, user, _reference_frames(args, st), inversion, progress=progress))
     if result is None:
         return 0
     print(_probe_table(*result))
@@ -91,7 +88,7 @@ def cmd_selftest_backdoor(args) -> int:
 
 def _probe_table(run_id: int, status: str, summary: dict) -> str:
     """Per trigger: raw rates and what the trigger adds above the clean frames' own rates."""
-    from ..selftest.backdoor_probe import inversion_line, station_line
+    from ..service.selftests import inversion_line, station_line
 
     lines = [f"Backdoor probe run {run_id}: {status}"]
     if station_line(summary):
@@ -139,16 +136,11 @@ def _probe_note(summary: dict) -> str:
 
 
 def cmd_selftest_report(args) -> int:
-    from ..selftest.report import write_report
-    from ..storage.images import ImageStore
+    from ..service.selftests import export_report
 
-    db = open_db(args)
-    reader_from_args(args, db)
-    out = Path(args.out or f"selftest-{args.run}.html")
-    from ..config import load
-
-    with db.session() as s:
-        write_report(s, ImageStore(args.data_dir / "images"), args.run, out, load(args.data_dir))
+    records = open_records_of(args)
+    reader_from_args(args, records.db)
+    out = export_report(records, args.run, Path(args.out or f"selftest-{args.run}.html"))
     print(f"report written to {out}")
     return 0
 
@@ -166,7 +158,7 @@ def cmd_selftest_history(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from ..selftest.strength import run_is_ineffective
+    from ..service.selftests import run_is_ineffective
 
     for r in rows:
         worst = max((m.get("defect_escape", 0) for m in r["summary"].get("by_eps", {}).values()), default=None)
@@ -185,41 +177,31 @@ def cmd_selftest_history(args) -> int:
 
 def cmd_selftest_due(args) -> int:
     """The schedule; with --run, the due tests, run as a signed-in manager or, unattended, as the scheduler."""
-    from datetime import datetime, timezone
+    from ..service.accounts import check_permission
+    from ..service.selftests import due_now, run_due
 
-    from ..config import load
-    from ..selftest.schedule import due_kinds, schedule_state
-
-    from ..auth import require
-
-    cfg = load(args.data_dir)
-    db = open_db(args)
+    records = open_records_of(args)
     try:
-        user = sign_in_from_args(args, db)
+        user = sign_in_from_args(args, records.db)
         if args.run and not (user is None and args.unattended):
-            require(user, "selftest.run")  # by hand: a manager; unattended only when asked for by name
-        now = datetime.now(timezone.utc)
-        with db.session() as s:
-            due = due_kinds(s, cfg, now)
+            check_permission(records.db, user, "selftest.run")  # by hand: a manager; unattended only when asked
+        _, due, now = due_now(records)
     finally:
-        db.close()
+        records.close()
     runs = {}
     if args.run and due:
-        from ..runtime import Station
-        from ..selftest.schedule import run_due
+        from ..service.inspection import open_station
 
-        station = Station.open(args.data_dir)
+        station = open_station(args.data_dir)
         try:
             runs = run_due(station, due, user, progress=progress_printer("due self-tests", args.quiet or args.json))
         finally:
             station.close()
-    db = open_db(args)
+    records = open_records_of(args)
     try:
-        with db.session() as s:  # after the runs: what is due now
-            states = schedule_state(s, cfg)
-            due = due_kinds(s, cfg)
+        states, due, now = due_now(records)  # after the runs: what is due now
     finally:
-        db.close()
+        records.close()
     if args.json:
         print(json.dumps({"now": now.isoformat(), "due": due, "ran": runs,
                           "schedule": [{"kind": x.kind, "every_days": x.every_days, "status": x.status(now),

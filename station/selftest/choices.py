@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from ..errors import InvalidInput, StationError
 
 INVERSION_VARIANT = "inverted trigger (without prompts)"  # the probe's result rows of trigger inversion
+ESCAPE_GOAL = 0.005  # at most 0.5% of triggered defective parts may pass the whole station
 
 MODES = ("input", "frame")
 MAX_STRENGTH = 64  # in 1/255 brightness steps: beyond this a perturbation is no longer a subtle attack

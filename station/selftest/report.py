@@ -223,7 +223,7 @@ only finds triggers of these families; the inversion below looks for others.</p>
 
 def _station_html(s: dict) -> str:
     """The figure a quality manager needs: triggered defective parts the whole station passes automatically."""
-    from .backdoor_probe import station_line
+    from .wording import station_line
 
     st = s.get("station") or {}
     if not st.get("by_trigger"):
@@ -244,7 +244,7 @@ reference parts the bound stays high even at 0 escapes, so probe with more image
 
 
 def _inversion_html(inv: dict | None, store: ImageStore | None) -> str:
-    from .backdoor_probe import inversion_line
+    from .wording import inversion_line
 
     if not inv:
         return '<h2>Trigger inversion</h2><p class="note">Not run in this probe.</p>'

@@ -14,7 +14,8 @@ from ..progress import QUIET, Announced, Progress
 from ..selftest.choices import (  # noqa: F401  (re-exported: what the window builds and checks)
     INVERSION_VARIANT, InversionSettings, PrmRunSettings, StrengthError, parse_strengths,
 )
-from ..selftest.strength import run_is_ineffective
+from ..selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective, strength_line  # noqa: F401  (the CLI's words)
+from ..selftest.wording import inversion_line, station_line  # noqa: F401
 from ..storage.models import SelftestResult, SelftestRun
 from ..jobs import Job
 
@@ -121,6 +122,30 @@ def reference_frames(station, kind: ReferenceKind | str, count: int, folder: Pat
     if kind is ReferenceKind.REVIEWS:
         return refs.reviewed(station, count)
     return refs.labelled_folder(station, folder, count)
+
+
+def stored_outcome(db, run_id: int) -> tuple[str, dict]:
+    """A run's status as the database keeps it ('done' also for an ineffective attack) and its summary."""
+    with db.session() as s:
+        run = s.get(SelftestRun, run_id)
+        return run.status, dict(run.summary or {})
+
+
+def due_now(records) -> tuple[list, list[str], datetime]:
+    """Each self-test's DueState, the kinds due or overdue now, and that moment."""
+    from datetime import timezone
+
+    now = datetime.now(timezone.utc)
+    states, _ = schedule(records)
+    return states, [st.kind for st in states if st.status(now) in ("due", "overdue")], now
+
+
+def run_due(station, kinds: list[str], user: User | None, progress: Progress = QUIET) -> dict[str, int]:
+    """Run the due `kinds` on default settings, as `user` or (None) unattended as the scheduler; {kind: run id}."""
+    from ..selftest.schedule import run_due as run
+
+    with station.jobs.running(SELFTEST_JOB):
+        return run(station, kinds, user, progress=progress)
 
 
 def _checked(station, user: User | None) -> None:
