@@ -29,6 +29,8 @@ class PromptSetSummary:
     metrics: dict = field(default_factory=dict)
     active: bool = False
     usable: bool = True  # made for the vision model the station runs now
+    recipe: dict = field(default_factory=dict)  # how it was tuned (D, b, alpha, epochs, ...)
+    base_model_sha256: str = ""
 
     @property
     def label(self) -> str:
@@ -38,7 +40,100 @@ class PromptSetSummary:
 def _summary(row: PromptSet, model_sha256: str) -> PromptSetSummary:
     return PromptSetSummary(row.id, row.name, row.version, row.created_at, row.tokens_per_block,
                             row.first_prompted_block, dict(row.metrics or {}), bool(row.active),
-                            row.base_model_sha256 == model_sha256)
+                            row.base_model_sha256 == model_sha256, dict((row.meta or {}).get("recipe") or {}),
+                            row.base_model_sha256)
+
+
+def _model_sha(records) -> str:
+    """The configured vision model's fingerprint, from its manifest (no model loaded)."""
+    from ..models.identity import foundation_sha256
+
+    return foundation_sha256(records.config, records.data_dir)
+
+
+def _files_fit(records) -> tuple[str, dict]:
+    """The vision model's fingerprint and what a set must fit, read from the files (no model loaded)."""
+    from ..models.identity import encoder_shape, station_texts_sha256
+
+    cfg = records.config
+    return _model_sha(records), {"encoder_shape": encoder_shape(cfg, records.data_dir),
+                                 "texts_sha256": station_texts_sha256(cfg)}
+
+
+def prompt_sets_on_disk(records) -> list[PromptSetSummary]:
+    """Every prompt set, oldest first, judged usable against the model the settings name (nothing loaded; a model
+    that cannot be read makes none usable, and the list is still shown)."""
+    from ..errors import StationError
+
+    try:
+        model_sha = _model_sha(records)
+    except StationError:
+        model_sha = ""
+    with records.db.session() as s:
+        return [_summary(r, model_sha) for r in s.scalars(select(PromptSet).order_by(PromptSet.id))]
+
+
+def _row(session, prompt_set_id: int) -> PromptSet:
+    from ..prompts.registry import PromptSetError
+
+    row = session.get(PromptSet, prompt_set_id)
+    if row is None:
+        raise PromptSetError(f"prompt set {prompt_set_id} does not exist (see: station prompts list)")
+    return row
+
+
+def prompt_set_details(records, prompt_set_id: int) -> dict:
+    """Everything recorded of one prompt set, as plain values."""
+    with records.db.session() as s:
+        r = _row(s, prompt_set_id)
+        return {"id": r.id, "name": r.name, "version": r.version, "active": r.active, "path": r.path,
+                "sha256": r.sha256, "base_model_sha256": r.base_model_sha256, "D": r.first_prompted_block,
+                "b": r.tokens_per_block, "classes": r.classes, "metrics": r.metrics, "meta": r.meta}
+
+
+def export_prompt_set(records, prompt_set_id: int, out: Path | str) -> PromptSetSummary:
+    """Copy a prompt set's file to `out`, checked against its recorded sha256 first."""
+    import shutil
+
+    from ..prompts.files import load_prompt_set
+    from ..prompts.registry import file_of
+
+    model_sha = _model_sha(records)
+    with records.db.session() as s:
+        r = _row(s, prompt_set_id)
+        load_prompt_set(file_of(r, records.data_dir), expected_sha256=r.sha256)
+        shutil.copyfile(file_of(r, records.data_dir), out)
+        return _summary(r, model_sha)
+
+
+def import_prompt_set(records, user: User | None, path: Path | str, name: str = "") -> PromptSetSummary:
+    """Register a prompt set file (a manager; checked, copied into the station, audited); not live yet."""
+    from ..prompts.registry import register
+
+    model_sha = _model_sha(records)
+    with records.db.transaction() as s:
+        return _summary(register(s, records.data_dir, Path(path), acting(s, user), name=name), model_sha)
+
+
+def activate_on_disk(records, user: User | None, prompt_set_id: int | None, reason: str = "") -> PromptSetSummary | None:
+    """From the command line, beside a running station: make a set live (None: roll back to the one before),
+    checked against the model files; a running station takes it at its next start or reload."""
+    from ..prompts.registry import activate, rollback
+
+    model_sha, fit_files = _files_fit(records)
+    with records.db.transaction() as s:
+        by = acting(s, user)
+        row = (rollback(s, model_sha, by, **fit_files) if prompt_set_id is None
+               else activate(s, prompt_set_id, model_sha, by, reason=reason, **fit_files))
+        return _summary(row, model_sha) if row is not None else None
+
+
+def collect_shots(station, folder: Path | str | None = None):
+    """The labelled examples tuning would use: a folder's `<class>/*.png`, or else the reviewers' decisions (with
+    what was skipped and why)."""
+    from ..prompts.workflow import collect_shots as collect
+
+    return collect(station, folder)
 
 
 def prompt_sets(station) -> list[PromptSetSummary]:
@@ -78,15 +173,17 @@ def roll_back_prompt_set(station, user: User | None) -> PromptSetSummary | None:
 
 
 def tune(station, user: User | None, recipe, name: str = "rvpt", make_live: bool = False,
-         folder: Path | str | None = None, choose: bool = False, progress: Progress = QUIET) -> PromptSetSummary:
-    """Tune a new prompt set on the station's reviewed parts (or a labelled folder) and register it; with
-    `choose`, D, b, alpha and the epoch are chosen on held-out shots (station.prompts.selection)."""
+         folder: Path | str | None = None, choose: bool = False, progress: Progress = QUIET,
+         shots=None) -> PromptSetSummary:
+    """Tune a new prompt set on the station's reviewed parts (or a labelled folder, or `shots` collected already)
+    and register it; with `choose`, D, b, alpha and the epoch are chosen on held-out shots
+    (station.prompts.selection)."""
     from ..prompts.workflow import tune_and_register
 
     shown = Announced(progress, station.events, "tuning")
     with station.jobs.running(TUNING_JOB):
         row = tune_and_register(station, user, recipe, name=name, folder=folder, make_active=make_live,
-                                progress=shown, choose=choose)
+                                progress=shown, choose=choose, shots=shots)
         made = _summary(row, station.clip.sha256)
     if made.active:
         station.reload_prompts()
