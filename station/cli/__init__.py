@@ -18,7 +18,7 @@ __all__ = ["main", "build_parser", "CliError"]
 
 
 def _audit_refusal(args, error: Exception) -> None:
-    from ..auth import PermissionDenied, record_refusal
+    from ..service.accounts import PermissionDenied, record_refusal
 
     if not isinstance(error, PermissionDenied):
         return

@@ -20,16 +20,13 @@ def _link_line(event) -> None:
 
 
 def cmd_serve(args) -> int:
-    from ..capture.triggered import TriggeredSource
     from ..events import LinkStatus
-    from ..links import prepare_links
-    from ..pipeline import Pipeline
     from ..progress import Callbacks
-    from ..runtime import Station
+    from ..service.inspection import Pipeline, TriggeredSource, open_station, prepare_links
     from .station_cmds import verdict_line
 
     user = inspecting_user(args)  # settled before the models load, as for `inspect`
-    station = Station.open(args.data_dir)
+    station = open_station(args.data_dir)
     running, source = None, None
     try:
         with stop_on_signals() as stop:

@@ -16,12 +16,11 @@ from .common import (
 def cmd_inspect(args) -> int:
     import statistics
 
-    from ..pipeline import Pipeline
     from ..progress import Callbacks
-    from ..runtime import Station
+    from ..service.inspection import Pipeline, open_station
 
     user = inspecting_user(args)  # who may inspect is settled before the models load
-    station = Station.open(args.data_dir)
+    station = open_station(args.data_dir)
     try:
         source = source_from_args(args, station.config)
         pipeline = Pipeline(station, operator=user, source_name=source.description)
@@ -205,27 +204,10 @@ def cmd_failsafe_reset(args) -> int:
 
 
 def cmd_db_upgrade(args) -> int:
-    """The one command (besides a station starting on its own database) that changes the schema. Whoever can
-    reach the database runs it, before anyone could sign in; the change is audited."""
-    from .. import audit
-    from ..config import load
-    from ..records import database_url, open_records
-    from ..storage.db import head_revision, make_engine, schema_revision
+    """The one command (besides a station starting on its own database) that changes the schema."""
+    from ..service.records import upgrade_database
 
-    url = database_url(load(args.data_dir), args.data_dir)
-    engine = make_engine(url)  # the revision before anything else runs
-    try:
-        before = schema_revision(engine)
-    finally:
-        engine.dispose()
-    db = open_records(url, args.data_dir, migrate=True)
-    try:
-        after = head_revision()
-        if before != after:
-            with db.transaction() as s:
-                audit.record(s, "system", "db.upgrade", before=before, after=after)
-    finally:
-        db.close()
+    before, after = upgrade_database(args.data_dir)
     print(f"database schema {before or 'none'} -> {after}" if before != after else f"database schema {after}: current")
     return 0
 
@@ -233,11 +215,11 @@ def cmd_db_upgrade(args) -> int:
 def cmd_audit_verify(args) -> int:
     """A read-only check for whoever can read the data folder: no sign-in, so it runs when accounts, the trail or
     the key are the very things that were damaged."""
-    from ..audit.station_check import check_station
+    from ..service.records import check_station_records
 
     db = open_db_to_read(args)
     try:
-        report = check_station(db, args.data_dir)
+        report = check_station_records(db, args.data_dir)
     finally:
         db.close()
     for note in report.notes:

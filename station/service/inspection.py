@@ -13,7 +13,7 @@ from ..capture.base import SourceEvent  # noqa: F401
 from ..capture.triggered import Trigger, TriggeredSource  # noqa: F401
 from ..decision import REVIEW  # noqa: F401
 from ..jobs import Job, StationBusy  # noqa: F401
-from ..links import RunningLinks, start_links  # noqa: F401
+from ..links import RunningLinks, prepare_links, start_links  # noqa: F401
 from ..pipeline import InspectionResult, Pipeline  # noqa: F401
 from ..runtime import Station
 

@@ -47,6 +47,37 @@ def open_database_to_check(data_dir: Path | str):
     return open_records(url, data_dir, recover=False)
 
 
+def upgrade_database(data_dir: Path | str) -> tuple[str | None, str]:
+    """`station db upgrade`: bring the database the settings name to this version's schema (audited when it
+    changed); (revision before, revision now). Whoever can reach the database runs it, before anyone signs in."""
+    from .. import audit
+    from ..storage.db import head_revision, make_engine, schema_revision
+
+    url = database_url(load(Path(data_dir)), data_dir)
+    engine = make_engine(url)  # the revision before anything else runs
+    try:
+        before = schema_revision(engine)
+    finally:
+        engine.dispose()
+    db = open_records(url, data_dir, migrate=True)
+    try:
+        after = head_revision()
+        if before != after:
+            with db.transaction() as s:
+                audit.record(s, "system", "db.upgrade", before=before, after=after)
+    finally:
+        db.close()
+    return before, after
+
+
+def check_station_records(db, data_dir: Path | str):
+    """`station audit verify`: every event and every sealed record, one snapshot, read-only and without a
+    sign-in (accounts, the trail or the key may be the very things that were damaged)."""
+    from ..audit.station_check import check_station
+
+    return check_station(db, data_dir)
+
+
 def open_station_records(data_dir: Path | str) -> StationRecords:
     data_dir = Path(data_dir)
     db = open_database(data_dir)
