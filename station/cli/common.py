@@ -39,13 +39,6 @@ def progress_printer(stage: str, quiet: bool = False, every: bool = False) -> Pr
     return PrintedProgress(stage, quiet, every)
 
 
-def acting(session, user):
-    """station.auth.acting, imported when a command runs (the parser stays light)."""
-    from ..auth import acting as fresh
-
-    return fresh(session, user)
-
-
 def open_db(args):
     """The station's database (every command makes the data folder private first: it holds password hashes)."""
     from ..service.records import open_database

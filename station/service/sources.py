@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..capture import FrameSource, open_source
+from ..capture import FrameSource, open_source  # noqa: F401  (open_source: `capture check`)
 from ..config import StationConfig
 from ..errors import StationError
 from ..messages import Message
