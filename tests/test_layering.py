@@ -28,7 +28,7 @@ def lint(root: Path) -> subprocess.CompletedProcess:
 def test_the_import_contracts_hold():
     out = lint(REPO)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "0 broken" in out.stdout and "7 kept" in out.stdout, out.stdout
+    assert "0 broken" in out.stdout and "8 kept" in out.stdout, out.stdout
 
 
 def test_every_core_module_is_named_in_the_contracts():
@@ -61,6 +61,7 @@ def test_the_contracts_bite(tmp_path):
                                "station.runtime is not allowed to import station.service"),
         "station/cli/pack_cmds.py": ("from ..review import history\n",
                                      "station.cli is not allowed to import station.review"),
+        "ui/widgets.py": ("import sqlalchemy\n", "ui is not allowed to import sqlalchemy"),
     }
     for path, (line, _) in breaches.items():
         with open(tmp_path / path, "a", encoding="utf-8") as f:
