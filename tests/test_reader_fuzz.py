@@ -112,7 +112,7 @@ def prompt_set_files(draw) -> bytes:
     raw = bytearray(safetensors_bytes({tensor_name: (dtype, shape, data)}, metadata))
     if "truncate" in faults:
         raw = raw[: draw(st.integers(0, len(raw) - 1))]
-    if "flip" in faults:
+    if "flip" in faults and raw:  # truncation may have left nothing to flip
         for _ in range(draw(st.integers(1, 4))):
             raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
     if "length" in faults:
