@@ -21,7 +21,7 @@ def _demo_recipe(args):
     recipe = DemoRecipe(seed=args.seed)
     if args.quick:  # the recipe's code path at a size that runs in seconds
         recipe = replace(recipe, pool_size=1536, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=5,
-                         vision_layers=2, text_layers=1, heldout_size=256)
+                         vision_layers=2, text_layers=1, heldout_size=128)
     overrides = {k: getattr(args, k) for k in ("pool_size", "clip_epochs", "cnn_epochs") if getattr(args, k) is not None}
     return replace(recipe, **overrides)
 
