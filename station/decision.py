@@ -22,6 +22,7 @@ class Reason(StrEnum):
     DISAGREEMENT = "disagreement"
     LOW_CONFIDENCE_A = "low confidence A"
     LOW_CONFIDENCE_B = "low confidence B"
+    UNUSUAL_B = "unlike the good parts"  # check B: no good part it learned looks like this one (an unseen defect?)
     INVALID_A = "no valid output A"  # check A gave no probability (NaN, infinite, out of 0..1): a broken model
     INVALID_B = "no valid output B"
     ERROR = "inspection error"  # the checks could not run on the frame; the error follows after ': '
@@ -67,8 +68,9 @@ def error_reason(error: BaseException) -> str:
 
 
 def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b: float,
-           manual_mode: bool = False, part_in_view: bool = True) -> Decision:
+           manual_mode: bool = False, part_in_view: bool = True, unusual_b: bool = False) -> Decision:
     """PASS or FAIL only when the input gate saw a part and both checks name its class with enough confidence.
+    A part check B calls good but finds unlike every good part it learned (`unusual_b`) is never passed.
 
     A confidence that is not a probability (NaN, infinite, outside 0..1) never counts: the frame goes to review
     with the check named as giving no valid output."""
@@ -87,6 +89,8 @@ def decide(a: Opinion, b: Opinion, good: dict[str, bool], conf_a: float, conf_b:
         reasons.append(Reason.INVALID_B)
     elif not b.confidence >= conf_b:
         reasons.append(Reason.LOW_CONFIDENCE_B)
+    if unusual_b and good.get(b.label, False):
+        reasons.append(Reason.UNUSUAL_B)
     if reasons:
         return Decision(REVIEW, ", ".join(r.value for r in reasons), a, b)
     return Decision(PASS if good[a.label] else FAIL, "", a, b)

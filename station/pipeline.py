@@ -21,9 +21,9 @@ from . import audit, failsafe
 from .auth import acting, require, user_count
 from .capture.base import Frame, FrameSource
 from .events import AlarmChanged, DecisionMade
-from .decision import REVIEW, Decision, Opinion, Reason, ReviewRateMonitor, decide, error_reason, valid_confidence
+from .decision import REVIEW, Decision, Opinion, Reason, ReviewRateMonitor, error_reason, valid_confidence
+from .judging import Judge, Opinions
 from .gate.store import active_record
-from .models.preprocess import resize_square, to_model_input
 from .runtime import Station
 from .storage.models import Alarm, Inspection, User
 from .progress import QUIET, Progress
@@ -53,24 +53,6 @@ class InspectionResult:
         return self.decision.verdict
 
 
-def preprocess(frames: list[np.ndarray], models: Iterable) -> dict[tuple, torch.Tensor]:
-    """One input tensor per distinct (size, mean, std) among `models`; each frame resized once per size."""
-    tensors, resized = {}, {}
-    for m in models:
-        key = (m.image_size, tuple(m.mean), tuple(m.std))
-        if key in tensors:
-            continue
-        if m.image_size not in resized:
-            resized[m.image_size] = np.stack([resize_square(f, m.image_size) for f in frames])
-        tensors[key] = to_model_input(resized[m.image_size], m.mean, m.std)
-    return tensors
-
-
-def _opinions(probs: torch.Tensor, keys: list[str]) -> list[Opinion]:
-    conf, idx = probs.max(dim=1)
-    return [Opinion(keys[i], float(c)) for c, i in zip(conf.tolist(), idx.tolist())]
-
-
 class Pipeline:
     def __init__(self, station: Station, operator: User | None = None, source_name: str = ""):
         self.station = station
@@ -85,28 +67,20 @@ class Pipeline:
         self._line_running = False  # inside run(), started by a permitted operator
         self._lock = threading.Lock()
 
-    def opinions(self, images: list[np.ndarray]) -> tuple[list[Opinion], list[Opinion], list[bool]]:
+    @property
+    def judge_with(self) -> Judge:
+        """The station's checks, gate and thresholds as they are now."""
+        st, cfg = self.station, self.station.config
+        return Judge(st.check_a, st.check_b, st.gate if cfg.gate.enabled else None, self.keys, st.good,
+                     cfg.thresholds.conf_a, cfg.thresholds.conf_b)
+
+    def opinions(self, images: list[np.ndarray]) -> Opinions:
         """Both checks' opinions on RGB frames and the input gate's word on each, nothing recorded."""
-        st = self.station
-        a, b = st.check_a, st.check_b
-        tensors = preprocess(images, (a, b))
-        xa = tensors[(a.image_size, tuple(a.mean), tuple(a.std))]
-        embeddings = a.embed(xa)
-        xb = tensors[(b.image_size, tuple(b.mean), tuple(b.std))]
-        if st.config.gate.enabled:
-            # the bank holds the frozen encoder's embeddings: check A's own when no prompts are active (no second
-            # run), else one run without them
-            bare = embeddings if a.encoder.prompts is None else a.embed(xa, use_prompts=False)
-            parts = [g.ok for g in st.gate.check(bare, images)]
-        else:
-            parts = [True] * len(images)
-        return _opinions(a.probabilities_of(embeddings), self.keys), _opinions(b.probabilities(xb), self.keys), parts
+        return self.judge_with.opinions(images)
 
     def judge(self, images: list[np.ndarray], manual_mode: bool = False) -> list[Decision]:
         """The station's decisions on frames without recording them or touching the fail-safe."""
-        cfg = self.station.config
-        return [decide(a, b, self.station.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, manual_mode, part)
-                for a, b, part in zip(*self.opinions(images))]
+        return self.judge_with.decisions(images, manual_mode)
 
     def _follow_database(self, operator: User | None) -> None:
         """Manual mode and the gate's bank are the database's state: an alarm raised or reset, or a bank built,
@@ -210,17 +184,14 @@ class Pipeline:
     def _decisions(self, frames: list[Frame]) -> list[Decision]:
         """Both checks and the gate on the batch. A batch the checks cannot run on is not lost: each frame becomes
         a REVIEW naming the error (and then, one frame at a time, so one bad frame does not take the others)."""
-        st, cfg = self.station, self.station.config
         try:
-            opinions_a, opinions_b, parts = self.opinions([f.image for f in frames])
+            return self.judge([f.image for f in frames])
         except Exception as e:  # a broken model or prompt set, a frame the model cannot take
             if len(frames) > 1:
                 return [d for f in frames for d in self._decisions([f])]
             log.warning("inspection error on %s: %s", frames[0].origin, e, exc_info=True)
             none = Opinion("", float("nan"))
             return [Decision(REVIEW, error_reason(e), none, none)]
-        return [decide(a, b, st.good, cfg.thresholds.conf_a, cfg.thresholds.conf_b, False, part)
-                for a, b, part in zip(opinions_a, opinions_b, parts)]
 
     def _announce(self, r: InspectionResult, alarm_detail: dict | None) -> None:
         self.counts[r.verdict] += 1

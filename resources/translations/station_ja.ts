@@ -1243,6 +1243,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>第2判定の確信度が低い</translation>
     </message>
     <message>
+        <source>the second check finds it unlike every good part it learned (a defect it has not seen?)</source>
+        <translation>第二検査が学習したどの良品とも似ていません（未知の不良の可能性）</translation>
+    </message>
+    <message>
         <source>no whole part like this station&apos;s is in view (no part / unfamiliar frame)</source>
         <translation>このステーションの部品が丸ごと写っていない（部品なし／見慣れない画像）</translation>
     </message>
@@ -1273,6 +1277,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>second check unsure</source>
         <translation>第2判定の確信度不足</translation>
+    </message>
+    <message>
+        <source>unlike good parts</source>
+        <translation>良品と異なる</translation>
     </message>
     <message>
         <source>no whole part in view</source>

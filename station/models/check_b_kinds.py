@@ -18,5 +18,7 @@ KINDS = {k.name: k for k in (
     CheckBKind("linear_probe", "station.models.second_check:open_linear_probe", needs_path=True),
     CheckBKind("torchscript", "station.models.second_check:open_torchscript", needs_path=True),
     CheckBKind("onnx", "station.models.second_check:open_onnx", needs_path=True),
+    # a product's own CNN with its good-parts memory (station.products): path, the product's check_b folder
+    CheckBKind("product_cnn", "station.products.check_b:open_product_cnn", needs_path=True),
 )}
 NAMES = tuple(KINDS)

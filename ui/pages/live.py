@@ -469,6 +469,8 @@ _REASON_WORDS = {  # the decision's reason codes (data) and their words, transla
     "disagreement": QT_TRANSLATE_NOOP("Reasons", "the two checks disagree"),
     "low confidence A": QT_TRANSLATE_NOOP("Reasons", "the vision model is unsure"),
     "low confidence B": QT_TRANSLATE_NOOP("Reasons", "the second check is unsure"),
+    "unlike the good parts": QT_TRANSLATE_NOOP(
+        "Reasons", "the second check finds it unlike every good part it learned (a defect it has not seen?)"),
     "no part / unfamiliar frame": QT_TRANSLATE_NOOP(
         "Reasons", "no whole part like this station's is in view (no part / unfamiliar frame)"),
     "no valid output A": QT_TRANSLATE_NOOP("Reasons", "the vision model gave no valid answer"),
@@ -482,6 +484,7 @@ _SHORT_REASONS = {  # for the live page, where a glance must do
     "disagreement": QT_TRANSLATE_NOOP("Reasons", "checks disagree"),
     "low confidence A": QT_TRANSLATE_NOOP("Reasons", "vision model unsure"),
     "low confidence B": QT_TRANSLATE_NOOP("Reasons", "second check unsure"),
+    "unlike the good parts": QT_TRANSLATE_NOOP("Reasons", "unlike good parts"),
     "no part / unfamiliar frame": QT_TRANSLATE_NOOP("Reasons", "no whole part in view"),
     "no valid output A": QT_TRANSLATE_NOOP("Reasons", "vision model broken"),
     "no valid output B": QT_TRANSLATE_NOOP("Reasons", "second check broken"),

@@ -1,0 +1,230 @@
+"""Check B for a product: a CNN trained on the product's own photos, with a good-parts anomaly score.
+
+Independent of check A by construction: its weights start from the demo CNN (never from CLIP), it sees pixels
+only, and nothing of CLIP (weights, features, embeddings) enters its training. The anomaly score is a patch
+memory over this CNN's own mid-level features of good training photos (as PatchCore does): a part whose worst
+patch lies far from every good patch seen is unusual, so a defect kind without photos goes to review, not PASS.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+from ..models.cnn import PartCNN
+from ..models.cnn_store import load_cnn_folder, save_cnn_folder
+from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_file, write_manifest
+from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square
+from ..paths import demo_models_dir
+from ..progress import QUIET, Progress, stop_if_asked
+
+ANOMALY_NAME = "anomaly.safetensors"
+ANOMALY_FORMAT = "station-anomaly/1"
+PATCH_BLOCKS = 3  # features after the third block: 1/8 of the input per side, small enough to see a thin scratch
+
+
+@dataclass(frozen=True)
+class CheckBRecipe:
+    image_size: int = 128  # twice the demo CNN's: a scratch one pixel wide on a 256 px frame survives
+    epochs: int = 40
+    batch: int = 32
+    lr: float = 3e-3
+    seed: int = 0
+    start_from_demo: bool = True  # the demo CNN's convolutions as the start (sizes of any input fit them)
+    shift: float = 0.06  # augmentation: random shift of up to this share of the side
+    rotate_degrees: float = 10.0
+    light: float = 0.15  # brightness and contrast jitter
+    flips: bool = False  # off: a mirrored part may itself be a defect (wrong way round)
+    memory_patches: int = 20_000  # the anomaly memory's size cap
+    anomaly_false_review: float = 0.05  # share of good calibration photos the anomaly threshold may call unusual
+
+
+def model_inputs(images: list[np.ndarray], size: int) -> torch.Tensor:
+    """Photos as the station will see them: the same square resize, then 0..1 floats N x 3 x S x S."""
+    return torch.from_numpy(np.stack([resize_square(im, size) for im in images])).permute(0, 3, 1, 2).float() / 255
+
+
+def _augment(x: torch.Tensor, recipe: CheckBRecipe, gen: torch.Generator) -> torch.Tensor:
+    """Random shift, rotation, light and (if allowed) flips, each photo its own, in one batched resample."""
+    n = x.shape[0]
+    angle = (torch.rand(n, generator=gen) * 2 - 1) * math.radians(recipe.rotate_degrees)
+    shift = (torch.rand(n, 2, generator=gen) * 2 - 1) * recipe.shift * 2  # grid units span -1..1
+    cos, sin = torch.cos(angle), torch.sin(angle)
+    theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    if recipe.flips:
+        theta[:, 0, :2] *= torch.where(torch.rand(n, generator=gen) < 0.5, -1.0, 1.0).view(n, 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+    gain = 1 + (torch.rand(n, 1, 1, 1, generator=gen) * 2 - 1) * recipe.light
+    offset = (torch.rand(n, 1, 1, 1, generator=gen) * 2 - 1) * recipe.light / 2
+    return (x * gain + offset).clamp(0, 1)
+
+
+def _normalised(x: torch.Tensor) -> torch.Tensor:
+    return (x - torch.tensor(OPENAI_MEAN).view(1, 3, 1, 1)) / torch.tensor(OPENAI_STD).view(1, 3, 1, 1)
+
+
+def _start(num_classes: int, recipe: CheckBRecipe) -> PartCNN:
+    demo = load_cnn_folder(demo_models_dir() / "cnn").model if recipe.start_from_demo else None
+    model = PartCNN(num_classes, demo.config["width"] if demo else 16, recipe.image_size)
+    if demo is not None:
+        model.features.load_state_dict(demo.features.state_dict())
+    return model
+
+
+def train_classifier(images: list[np.ndarray], labels: list[int], num_classes: int, recipe: CheckBRecipe,
+                     progress: Progress = QUIET) -> PartCNN:
+    """The product's CNN, trained on `images` (the training part only) with class-balanced loss."""
+    torch.manual_seed(recipe.seed)
+    gen = torch.Generator().manual_seed(recipe.seed)
+    x_all = model_inputs(images, recipe.image_size)
+    y_all = torch.as_tensor(labels, dtype=torch.long)
+    counts = torch.bincount(y_all, minlength=num_classes).clamp(min=1).float()
+    weights = counts.sum() / (num_classes * counts)
+    model = _start(num_classes, recipe)
+    for p in model.parameters():
+        p.requires_grad_(True)
+    steps_per_epoch = max(1, math.ceil(len(x_all) / recipe.batch))
+    total = recipe.epochs * steps_per_epoch
+    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=total, pct_start=0.15)
+    model.train()
+    step = 0
+    for epoch in range(recipe.epochs):
+        order = torch.randperm(len(x_all), generator=gen)
+        for k in range(0, len(order), recipe.batch):
+            stop_if_asked(progress, "check B training")
+            idx = order[k : k + recipe.batch]
+            loss = F.cross_entropy(model(_normalised(_augment(x_all[idx], recipe, gen))), y_all[idx], weight=weights)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            step += 1
+        progress.report(epoch + 1, recipe.epochs, f"check B: pass {epoch + 1} of {recipe.epochs}, loss {loss.item():.3f}")
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model
+
+
+def patch_features(model: PartCNN, x: torch.Tensor) -> torch.Tensor:
+    """N x 3 x S x S normalised -> N x P x C: each patch's mid-level feature, averaged with its neighbours."""
+    f = model.features[:PATCH_BLOCKS](x)
+    f = F.avg_pool2d(f, 3, stride=1, padding=1)
+    return f.flatten(2).transpose(1, 2)
+
+
+@torch.inference_mode()
+def unusualness(model: PartCNN, memory: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Per image: the distance of its least familiar patch to the nearest good patch in `memory`."""
+    feats = patch_features(model, x)
+    scores = []
+    for f in feats:
+        d = torch.cdist(f, memory).min(dim=1).values
+        scores.append(d.max())
+    return torch.stack(scores) if scores else torch.zeros(0)
+
+
+@dataclass
+class AnomalyModel:
+    memory: torch.Tensor  # M x C
+    threshold: float  # scores above it are unusual
+    calibration: dict
+
+    def save(self, path: Path) -> str:
+        save_file({"memory": self.memory.contiguous()}, str(path),
+                  metadata={"format": ANOMALY_FORMAT, "threshold": repr(self.threshold),
+                            "calibration": json.dumps(self.calibration, sort_keys=True)})
+        return sha256_file(path)
+
+
+def fit_anomaly(model: PartCNN, good_train: list[np.ndarray], good_calibration: list[np.ndarray],
+                recipe: CheckBRecipe) -> AnomalyModel:
+    """The memory from good training photos; the threshold from good calibration photos (never held-out ones)."""
+    with torch.inference_mode():
+        feats = torch.cat([patch_features(model, _normalised(model_inputs(good_train[i : i + 64], recipe.image_size)))
+                           .flatten(0, 1) for i in range(0, len(good_train), 64)])
+    if feats.shape[0] > recipe.memory_patches:
+        keep = torch.randperm(feats.shape[0], generator=torch.Generator().manual_seed(recipe.seed))[: recipe.memory_patches]
+        feats = feats[keep]
+    scores = unusualness(model, feats, _normalised(model_inputs(good_calibration, recipe.image_size))).numpy()
+    threshold = float(np.quantile(scores, 1 - recipe.anomaly_false_review)) if len(scores) else float("inf")
+    calibration = {"good_photos": int(len(scores)), "target_false_review": recipe.anomaly_false_review,
+                   "false_review": float((scores > threshold).mean()) if len(scores) else 0.0,
+                   "scores": [round(float(s), 4) for s in sorted(scores)]}
+    return AnomalyModel(feats.contiguous(), threshold, calibration)
+
+
+def save_check_b(model: PartCNN, anomaly: AnomalyModel, class_keys: list[str], folder: Path,
+                 recipe: CheckBRecipe) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    anomaly.save(folder / ANOMALY_NAME)
+    save_cnn_folder(model, class_keys, OPENAI_MEAN, OPENAI_STD, folder, recipe=asdict(recipe))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return write_manifest(folder, [*manifest["files"], ANOMALY_NAME], kind="product_cnn", recipe=asdict(recipe))
+
+
+def load_anomaly(folder: Path, channels: int) -> AnomalyModel:
+    path = require_file(Path(folder) / ANOMALY_NAME, "check B's good-parts memory")
+    with read_or_refuse(path, "check B's good-parts memory"):
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="pt") as f:
+            meta = f.metadata() or {}
+        memory = load_file(str(path))["memory"].float()
+        threshold = float(meta.get("threshold", "nan"))
+        calibration = json.loads(meta.get("calibration", "{}"))
+    if meta.get("format") != ANOMALY_FORMAT:
+        raise ModelFileError(path, f"unknown format {meta.get('format')!r}", f"Expected {ANOMALY_FORMAT}; "
+                             "onboard the product again (station product new).")
+    if memory.ndim != 2 or memory.shape[1] != channels or not 0 < memory.shape[0] <= 200_000 \
+            or not bool(torch.isfinite(memory).all()) or not math.isfinite(threshold) or threshold < 0:
+        raise ModelFileError(path, f"the good-parts memory is damaged (shape {tuple(memory.shape)}, threshold "
+                             f"{threshold})", "Onboard the product again (station product new).")
+    return AnomalyModel(memory, threshold, calibration)
+
+
+class ProductCnnCheck:
+    """Check B of a product: class probabilities, and whether each part is unlike every good part it learned."""
+
+    kind = "product_cnn"
+
+    def __init__(self, folder: Path | str, station_keys: list[str], device="cpu"):
+        from ..models.second_check import _class_columns
+
+        loaded = load_cnn_folder(folder)  # checks every file of the manifest, the memory included
+        self.device = torch.device(device)
+        self.model = loaded.model.to(self.device)
+        self.sha256, self.path = loaded.sha256, loaded.path
+        self.mean, self.std = loaded.mean, loaded.std
+        self.image_size = loaded.model.image_size
+        self.columns = _class_columns(loaded.class_keys, station_keys, loaded.path)
+        channels = self.model.features[PATCH_BLOCKS - 1][4].num_features  # the block's last batch norm
+        self.anomaly = load_anomaly(folder, channels)
+        self.anomaly.memory = self.anomaly.memory.to(self.device)
+
+    @torch.inference_mode()
+    def probabilities(self, x: torch.Tensor) -> torch.Tensor:
+        return self.assess(x)[0]
+
+    @torch.inference_mode()
+    def assess(self, x: torch.Tensor) -> tuple[torch.Tensor, list[bool]]:
+        """(probabilities over the station's classes, unusual per image)."""
+        x = x.to(self.device)
+        logits = self.model(x).float()
+        scores = unusualness(self.model, self.anomaly.memory, x)
+        unusual = [bool(not math.isfinite(s) or s > self.anomaly.threshold) for s in scores.tolist()]
+        return logits[:, self.columns].softmax(dim=-1).cpu(), unusual
+
+
+def open_product_cnn(path, clip, class_keys, device) -> ProductCnnCheck:
+    """The check-B kind "product_cnn" (station.models.check_b_kinds): a product's check_b folder."""
+    return ProductCnnCheck(path, class_keys, device)
