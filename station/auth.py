@@ -27,6 +27,7 @@ PERMISSIONS = {
     "models.import": {"manager"},
     "selftest.run": {"manager"},
     "gate.manage": {"manager"},
+    "products.manage": {"manager"},  # onboard, accept (sign) and switch the live product
     "settings.change": {"manager"},
     "keys.manage": {"manager"},  # which plant keys may sign the packs this station imports
     "users.manage": {"manager"},

@@ -69,7 +69,10 @@ class Judge:
         return Opinions(_opinions(a.probabilities_of(embeddings), self.keys), _opinions(probs_b, self.keys), parts,
                         list(unusual))
 
+    def decisions_from(self, o: Opinions, i: int, manual_mode: bool = False) -> Decision:
+        """The policy's decision on frame `i` of `o`."""
+        return decide(o.a[i], o.b[i], self.good, self.conf_a, self.conf_b, manual_mode, o.part_in_view[i], o.unusual_b[i])
+
     def decisions(self, images: list[np.ndarray], manual_mode: bool = False) -> list[Decision]:
         o = self.opinions(images)
-        return [decide(a, b, self.good, self.conf_a, self.conf_b, manual_mode, part, unusual)
-                for a, b, part, unusual in zip(o.a, o.b, o.part_in_view, o.unusual_b)]
+        return [self.decisions_from(o, i, manual_mode) for i in range(len(images))]

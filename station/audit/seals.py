@@ -15,14 +15,14 @@ from datetime import datetime
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..storage.models import (Alarm, AuditEvent, Inspection, ModelRecord, PromptSet, ReferenceBankRecord, Review, SelftestResult,
-                              SelftestRun, TrustedKey, User)
+from ..storage.models import (Alarm, AuditEvent, Inspection, ModelRecord, Product, PromptSet, ReferenceBankRecord, Review,
+                              SelftestResult, SelftestRun, TrustedKey, User)
 from . import chain
 
 # What a plant audits: decisions, people and their roles, the models, prompts and gate in use,
 # self-test evidence, fail-safe alarms and the keys packs are trusted by.
 PROTECTED = (Inspection, Review, User, ModelRecord, PromptSet, ReferenceBankRecord, SelftestRun, SelftestResult,
-             Alarm, TrustedKey)
+             Alarm, TrustedKey, Product)
 TABLES = {cls.__tablename__: cls for cls in PROTECTED}
 SEAL = "seal"  # the action of a seal event
 DELETED = "deleted"  # the digest a deletion leaves

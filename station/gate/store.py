@@ -108,8 +108,6 @@ def _embed(station, images: list[np.ndarray], progress: Progress, done: int, tot
 
 def make_bank(station, sources: dict, created_by: str, progress: Progress = QUIET) -> ReferenceBank:
     """Frames from `sources` -> a calibrated bank for the station's model and active prompts (not recorded)."""
-    from ..models.identity import foundation_sha256
-
     gen, rev = sources.get("generated"), sources.get("reviews", {})
     bank_frames, heldout_frames = [], []
     if gen:
@@ -117,6 +115,14 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress = QUIE
         heldout_frames += _generated(station, gen["heldout_seed"], gen["heldout_count"])
     bank_frames += _reviewed(station, rev.get("bank", []))
     heldout_frames += _reviewed(station, rev.get("heldout", []))
+    return bank_from_frames(station, bank_frames, heldout_frames, sources, created_by, progress)
+
+
+def bank_from_frames(station, bank_frames: list[np.ndarray], heldout_frames: list[np.ndarray], sources: dict,
+                     created_by: str, progress: Progress = QUIET) -> ReferenceBank:
+    """A calibrated bank from frames known to show the station's parts (`heldout_frames` set the thresholds)."""
+    from ..models.identity import foundation_sha256
+
     if len(bank_frames) < 20 or len(heldout_frames) < 20:
         raise InvalidInput(Message("gate.too_few", frames=len(bank_frames), heldout=len(heldout_frames)))
     total = len(bank_frames) + len(heldout_frames)
@@ -203,7 +209,12 @@ def open_gate(station):
         bank = load_bank(data_path(station.data_dir, row.path), expected_sha256=row.sha256, model_sha256=model_sha)
     except ModelFileError as e:
         return ClosedGate(Message("gate.bank_refused", problem=str(e)))
-    gate = InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],
-                     cfg.max_layout_distance or bank.meta.thresholds["layout"])
+    gate = gate_of(bank, cfg)
     gate.record_sha256 = row.sha256
     return gate
+
+
+def gate_of(bank: ReferenceBank, cfg) -> InputGate:
+    """The gate on `bank` under the settings' [gate] (a threshold of 0 there: the bank's calibrated one)."""
+    return InputGate(bank, cfg.neighbours, cfg.max_appearance_distance or bank.meta.thresholds["appearance"],
+                     cfg.max_layout_distance or bank.meta.thresholds["layout"])

@@ -100,6 +100,26 @@ class ReferenceBankRecord(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
 
 
+class Product(Base):
+    """A version of a product (see station.products): its folder, sealed by the sha256 of its manifest."""
+
+    __tablename__ = "product"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)  # the version's folder, relative to the data folder
+    sha256: Mapped[str] = mapped_column(String(64))  # of the folder's manifest.json
+    base_model_sha256: Mapped[str] = mapped_column(String(64))  # the CLIP it was onboarded on
+    spec: Mapped[dict] = mapped_column(JSON, default=dict)  # names, classes, thresholds
+    acceptance: Mapped[dict] = mapped_column(JSON, default=dict)  # the acceptance report's figures
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    live: Mapped[bool] = mapped_column(Boolean, default=False)  # the one product the station inspects
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+
 class Inspection(Base):
     __tablename__ = "inspection"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,6 +143,7 @@ class Inspection(Base):
     check_b_model_id: Mapped[int | None] = mapped_column(ForeignKey("model.id"), nullable=True)
     prompt_set_id: Mapped[int | None] = mapped_column(ForeignKey("prompt_set.id"), nullable=True)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), nullable=True)  # the version that judged it
     review: Mapped[Review | None] = relationship(back_populates="inspection", uselist=False)
 
     __table_args__ = (Index("ix_inspection_verdict_id", "verdict", "id"),)

@@ -1,0 +1,77 @@
+"""What a product is: its name, its names for people, its classes (with check A's texts) and its thresholds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from ..errors import InvalidInput
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def product_name(name: str) -> str:
+    """A product's name is part of folder names and PLC recipes: letters, digits, '.', '_' and '-'."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or ".." in name:
+        raise InvalidInput(f"product name {str(name)[:80]!r} is not allowed: use 1 to 64 letters, digits, '.', '_' "
+                           "or '-', starting with a letter or digit (e.g. bracket-a7)")
+    return name
+
+
+def class_key(folder_name: str) -> str:
+    if not _KEY.fullmatch(folder_name) or ".." in folder_name:
+        raise InvalidInput(f"class folder {folder_name[:80]!r}: a class folder's name becomes the class key; use "
+                           "1 to 64 letters, digits, '.', '_' or '-' (e.g. good, scratch, missing_clip)")
+    return folder_name
+
+
+@dataclass(frozen=True)
+class ProductClass:
+    key: str  # the photo folder's name, e.g. "scratch"
+    name: str  # for people, e.g. "scratch"
+    good: bool
+    prompts: tuple[str, ...]  # check A's texts
+    name_ja: str = ""
+    learned: bool = True  # False: too few photos to learn; held out whole (see products.photos)
+
+
+def default_prompts(product: str, key: str, good: bool) -> tuple[str, ...]:
+    """Check A's texts for a class of a product it has never been told about."""
+    part, words = product.replace("_", " ").replace("-", " "), key.replace("_", " ").replace("-", " ")
+    if good:
+        return (f"a photo of a good {part}.", f"a photo of a {part} with no defects.")
+    return (f"a photo of a {part} with {words}.", f"a photo of a defective {part}: {words}.")
+
+
+@dataclass
+class ProductSpec:
+    name: str
+    version: int
+    classes: list[ProductClass]
+    name_en: str = ""
+    name_ja: str = ""
+    conf_a: float = 0.5
+    conf_b: float = 0.7
+    details: dict = field(default_factory=dict)  # photo check, split, training and calibration figures
+
+    @property
+    def learned(self) -> list[ProductClass]:
+        """The classes both checks answer with (a class held out whole is not one of them)."""
+        return [c for c in self.classes if c.learned]
+
+    @property
+    def good(self) -> dict[str, bool]:
+        return {c.key: c.good for c in self.classes}
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["classes"] = [{**asdict(c), "prompts": list(c.prompts)} for c in self.classes]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ProductSpec:
+        classes = [ProductClass(c["key"], c["name"], bool(c["good"]), tuple(c["prompts"]), c.get("name_ja", ""),
+                                bool(c.get("learned", True))) for c in d["classes"]]
+        return cls(d["name"], int(d["version"]), classes, d.get("name_en", ""), d.get("name_ja", ""),
+                   float(d["conf_a"]), float(d["conf_b"]), d.get("details", {}))

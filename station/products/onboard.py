@@ -1,0 +1,201 @@
+"""Onboarding: a folder of labelled photos -> a product version with its acceptance report, not live yet.
+
+Steps (each reports progress and can be stopped; a stopped onboarding leaves no version behind):
+1. check the photos (station.products.photos) and refuse with the reasons when they cannot make a product;
+2. split them (station.products.split): training, calibration, held-out;
+3. check B: a CNN on the training photos and a good-parts memory (station.products.check_b);
+4. check A: the station's CLIP with the product's class texts, RVPT prompts tuned on the training photos with the
+   held-out selection rule (station.prompts.selection);
+5. the input gate's bank from the training photos, calibrated on the calibration photos;
+6. thresholds (conf_a, conf_b) chosen on the calibration photos (station.products.calibration);
+7. the acceptance report on the held-out photos (station.products.acceptance), then the version is sealed and
+   recorded. It goes live only when a manager signs its acceptance.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ..auth import acting, require
+from ..errors import InvalidInput
+from ..judging import Judge
+from ..models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
+from ..progress import QUIET, Progress, Share, stop_if_asked
+from ..storage.models import Product, User
+from . import acceptance as acceptance_mod
+from . import store
+from .calibration import choose_thresholds
+from .check_b import CheckBRecipe, ProductCnnCheck, fit_anomaly, save_check_b, train_classifier
+from .definition import ProductClass, ProductSpec, class_key, default_prompts, product_name
+from .photos import PhotoCheck, check_photos
+from .split import split_photos
+
+STEPS = ("photos", "check_b", "check_a", "gate", "thresholds", "acceptance")
+SHOTS_PER_CLASS = 16  # RVPT's shots per class, from the training part
+
+
+@dataclass(frozen=True)
+class OnboardingChoices:
+    good: str  # the class folder of good parts
+    name_en: str = ""
+    name_ja: str = ""
+    seed: int = 0
+    tune_prompts: bool = True  # check A's RVPT prompts (minutes on 2 cores); off: the plain CLIP
+    check_b: CheckBRecipe = field(default_factory=CheckBRecipe)
+    max_escapes: int = 0  # thresholds: defective calibration photos that may pass
+    max_false_fail: float = 0.05  # thresholds: share of good calibration photos that may fail
+
+
+def _step(progress: Progress, n: int, what: str) -> Share:
+    """Step n of STEPS: its own count lands on 0..100 within the step's slot of the whole."""
+    return Share(progress, base=n * 100, total=len(STEPS) * 100,
+                 word=lambda done, total, text: f"{n + 1}/{len(STEPS)} {what}: {text}" if text else what)
+
+
+def _scaled(progress: Share) -> Progress:
+    class Scaled:
+        def report(self, done: int, total: int, text: str = "") -> None:
+            progress.report(int(100 * done / max(total, 1)), 100, text)
+
+        def should_stop(self) -> bool:
+            return progress.should_stop()
+
+    return Scaled()
+
+
+def product_classes(name: str, check: PhotoCheck) -> list[ProductClass]:
+    learned = set(check.learned)
+    return [ProductClass(class_key(k), k.replace("_", " "), k == check.good, default_prompts(name, k, k == check.good),
+                         learned=k in learned) for k in check.class_keys]
+
+
+def _tune(station, check_a: ZeroShotCheck, images: list[np.ndarray], labels: list[int], seed: int,
+          progress: Progress):
+    """RVPT prompts by the held-out selection rule, from up to SHOTS_PER_CLASS training photos per class."""
+    from ..prompts.rvpt import RvptRecipe
+    from ..prompts.selection import select_recipe
+
+    rng = np.random.default_rng(seed)
+    chosen = [i for c in sorted(set(labels)) for i in
+              rng.permutation([j for j, lb in enumerate(labels) if lb == c])[:SHOTS_PER_CLASS].tolist()]
+    picked = select_recipe(station.clip, check_a.text, [images[i] for i in chosen], [labels[i] for i in chosen],
+                           base=RvptRecipe(shots_per_class=SHOTS_PER_CLASS, seed=seed), progress=progress)
+    recipe = replace(picked.recipe, epochs=picked.epoch)
+    figures = {"held_out_accuracy": picked.held_out.accuracy, "frozen_held_out_accuracy": picked.frozen_accuracy,
+               "repelling": picked.held_out.repelling, "within_budget": picked.within_budget,
+               "shots": len(chosen)}
+    return picked.prompts, recipe, figures
+
+
+def _save_prompts(station, folder: Path, prompts, recipe, check_a: ZeroShotCheck, spec: ProductSpec,
+                  figures: dict, user: User) -> None:
+    from ..prompts.files import PromptSetMeta, save_prompt_set
+
+    meta = PromptSetMeta(
+        base_model_sha256=station.clip.sha256,
+        classes=[{"key": c.key, "name": c.name, "texts": list(c.prompts)} for c in spec.learned],
+        class_texts_sha256=check_a.texts_sha256, first_prompted_block=recipe.first_prompted_block,
+        tokens_per_block=recipe.tokens_per_block, seed=recipe.seed, recipe=recipe.as_dict(),
+        metrics={k: float(v) for k, v in figures.items()}, created_by=user.username,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), name=f"{spec.name}-prompts")
+    save_prompt_set(folder / store.PROMPTS_NAME, prompts, meta)
+
+
+def onboard(station, user: User, name: str, folder: Path | str, choices: OnboardingChoices,
+            progress: Progress = QUIET, check: PhotoCheck | None = None) -> Product:
+    """A new version of product `name` from `folder/<class>/*` (module docstring). Returns its record."""
+    from ..gate.bank import load_bank
+    from ..gate.store import bank_from_frames, gate_of
+
+    name = product_name(name)
+    with station.db.session() as s:
+        require(acting(s, user), "products.manage")
+    started = time.monotonic()
+    check = check or check_photos(folder, choices.good, _scaled(_step(progress, 0, "checking the photos")))
+    problems = check.blocking()
+    if problems:
+        raise InvalidInput("these photos cannot make a product yet:\n- " + "\n- ".join(problems) +
+                           "\n\n" + "\n".join(check.lines()))
+    split = split_photos(check, choices.seed)
+    classes = product_classes(name, check)
+    spec = ProductSpec(name, 0, classes, choices.name_en or name, choices.name_ja)
+    keys = [c.key for c in spec.learned]
+    index = {k: i for i, k in enumerate(keys)}
+    photos = check.photos
+
+    def part(which: str, learned_only: bool = True) -> list[int]:
+        return [i for i in split.part(which) if not learned_only or photos[i].class_key in index]
+
+    store.check_name_free_of_staging(station.data_dir, name)
+    staged = store.staging_dir(station.data_dir, name)
+    try:
+        # check B: the product's CNN and its good-parts memory
+        step = _step(progress, 1, "training check B")
+        train = part("train")
+        model = train_classifier([photos[i].image for i in train], [index[photos[i].class_key] for i in train],
+                                 len(keys), choices.check_b, _scaled(step))
+        good_of = lambda ids: [photos[i].image for i in ids if photos[i].class_key == choices.good]  # noqa: E731
+        anomaly = fit_anomaly(model, good_of(train), good_of(part("calibration")), choices.check_b)
+        save_check_b(model, anomaly, keys, staged / store.CHECK_B, choices.check_b)
+        check_b = ProductCnnCheck(staged / store.CHECK_B, keys, "cpu")
+
+        # check A: the station's CLIP with the product's texts, and its prompts
+        step = _step(progress, 2, "tuning check A's prompts")
+        check_a = ZeroShotCheck(station.clip, [ClassPrompt(c.key, c.prompts) for c in spec.learned],
+                                TextEmbeddingCache(station.data_dir / "cache" / "text"), station.check_a.device)
+        prompt_figures = {}
+        if choices.tune_prompts:
+            prompts, recipe, prompt_figures = _tune(station, check_a, [photos[i].image for i in train],
+                                                    [index[photos[i].class_key] for i in train], choices.seed,
+                                                    _scaled(step))
+            _save_prompts(station, staged, prompts, recipe, check_a, spec, prompt_figures, user)
+            check_a.set_prompts(prompts, recipe.first_prompted_block)
+        stop_if_asked(progress, "onboarding")
+
+        # the input gate: every training photo shows a part; the calibration photos set its thresholds
+        step = _step(progress, 3, "building the input gate's bank")
+        bank = bank_from_frames(station, [photos[i].image for i in part("train", False)],
+                                [photos[i].image for i in part("calibration", False)],
+                                {"product": name, "photos": str(folder)}, user.username, _scaled(step))
+        bank.save(staged / store.BANK_NAME)
+        gate = gate_of(load_bank(staged / store.BANK_NAME), station.config.gate) if station.config.gate.enabled else None
+
+        # thresholds on the calibration photos (every class: a defect kind too small to learn must not pass either)
+        step = _step(progress, 4, "choosing thresholds")
+        judge = Judge(check_a, check_b, gate, keys, spec.good, 0.5, 0.5)
+        calibration = part("calibration", False)
+        opinions = judge.opinions([photos[i].image for i in calibration])
+        spec.conf_a, spec.conf_b, threshold_figures = choose_thresholds(
+            opinions, [spec.good[photos[i].class_key] for i in calibration], spec.good, choices.max_escapes,
+            choices.max_false_fail)
+        step.report(100, 100, "done")
+
+        # the acceptance report on the held-out photos
+        step = _step(progress, 5, "the acceptance report")
+        judge = replace(judge, conf_a=spec.conf_a, conf_b=spec.conf_b)
+        accepted = acceptance_mod.measure(judge, spec, [photos[i] for i in split.held_out], staged, _scaled(step))
+        (staged / store.ACCEPTANCE_NAME).write_text(json.dumps(accepted, indent=1), encoding="utf-8")
+        spec.details = {
+            "photos": check.as_dict(), "split": split.counts(check), "split_seed": split.seed,
+            "split_files": {p: [str(photos[i].path) for i in split.part(p)] for p in ("train", "calibration", "held_out")},
+            "check_b": {"recipe": asdict(choices.check_b), "anomaly": anomaly.calibration},
+            "check_a": {"prompts": choices.tune_prompts, **prompt_figures},
+            "gate": {"thresholds": bank.meta.thresholds, "calibration": bank.meta.calibration},
+            "thresholds": threshold_figures, "seconds": round(time.monotonic() - started, 1),
+        }
+        with station.db.transaction() as s:
+            row = store.record_version(s, station.data_dir, staged, spec, accepted, station.clip.sha256,
+                                       acting(s, user))
+            s.flush()
+            s.expunge(row)
+        return row
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise

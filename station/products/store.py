@@ -1,0 +1,180 @@
+"""Product versions on disk and in the records: a sealed folder per version, one row each, one live.
+
+    <data>/products/<name>/v<version>/
+        product.json        the ProductSpec (classes, check A's texts, thresholds, figures)
+        check_b/            the product's CNN and its good-parts memory (station.products.check_b)
+        bank.safetensors    the input gate's reference bank, from the product's photos
+        prompts.safetensors check A's RVPT prompts (when tuned)
+        acceptance.json, acceptance.html, gallery/   the acceptance report
+        manifest.json       the sha256 of every file above; its own sha256 is the row's `sha256`
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..auth import require
+from ..errors import StationError
+from ..fileio import write_json_atomic
+from ..models.files import MANIFEST_NAME, ModelFileError, sha256_file, verify_manifest, write_manifest
+from ..paths import data_path, stored_path
+from ..storage.models import Product, User
+from .definition import ProductSpec, product_name
+
+SPEC_NAME = "product.json"
+ACCEPTANCE_NAME = "acceptance.json"
+BANK_NAME = "bank.safetensors"
+PROMPTS_NAME = "prompts.safetensors"
+CHECK_B = "check_b"
+
+
+class ProductError(StationError):
+    """A product that cannot be used as asked: unknown, not accepted, changed on disk."""
+
+
+def products_dir(data_dir: Path | str) -> Path:
+    return Path(data_dir) / "products"
+
+
+def staging_dir(data_dir: Path | str, name: str) -> Path:
+    """Where a new version is built; it becomes a version only when it is complete (`record_version`)."""
+    folder = products_dir(data_dir) / name / f".new-{uuid.uuid4().hex[:12]}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_spec(folder: Path, spec: ProductSpec) -> None:
+    write_json_atomic(folder / SPEC_NAME, spec.as_dict())
+
+
+def read_spec(folder: Path) -> ProductSpec:
+    try:
+        return ProductSpec.from_dict(json.loads((folder / SPEC_NAME).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ModelFileError(folder / SPEC_NAME, f"not a readable product description ({e})"[:300],
+                             "Onboard the product again (station product new), or restore its folder.") from e
+
+
+def seal(folder: Path) -> str:
+    """Write the manifest of every file in `folder`; returns the manifest's sha256 (what the record keeps)."""
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p != folder / MANIFEST_NAME)
+    write_manifest(folder, files, kind="product")
+    return sha256_file(folder / MANIFEST_NAME)
+
+
+def verified_folder(data_dir: Path | str, row: Product) -> Path:
+    """The version's folder, every file checked against the manifest the record names."""
+    folder = data_path(data_dir, row.path)
+    if not (folder / MANIFEST_NAME).is_file():
+        raise ModelFileError(folder, f"product {row.name} v{row.version}: its folder is missing",
+                             "Restore the data folder from a backup, or onboard the product again.")
+    if sha256_file(folder / MANIFEST_NAME) != row.sha256:
+        raise ModelFileError(folder / MANIFEST_NAME, f"product {row.name} v{row.version} was changed after it was "
+                             "recorded", "Restore its folder from a backup, or onboard the product again.")
+    verify_manifest(folder)
+    return folder
+
+
+def next_version(session: Session, name: str) -> int:
+    return (session.scalar(select(func.max(Product.version)).where(Product.name == name)) or 0) + 1
+
+
+def record_version(session: Session, data_dir: Path, staged: Path, spec: ProductSpec, acceptance: dict,
+                   base_model_sha256: str, user: User) -> Product:
+    """Seal the staged folder, move it to its version's place, record and audit it."""
+    require(user, "products.manage")
+    spec.version = next_version(session, spec.name)
+    write_spec(staged, spec)
+    sha = seal(staged)
+    final = products_dir(data_dir) / spec.name / f"v{spec.version}"
+    if final.exists():  # left by an onboarding that stopped before its record was committed
+        shutil.rmtree(final)
+    staged.replace(final)
+    row = Product(name=spec.name, version=spec.version, path=stored_path(data_dir, final), sha256=sha,
+                  base_model_sha256=base_model_sha256, spec=_summary(spec), acceptance=_figures(acceptance),
+                  created_by=user.id, live=False)
+    session.add(row)
+    session.flush()
+    audit.record(session, user.username, "product.created", name=spec.name, version=spec.version, sha256=sha,
+                 acceptance=_figures(acceptance))
+    return row
+
+
+def _summary(spec: ProductSpec) -> dict:
+    return {"name_en": spec.name_en, "name_ja": spec.name_ja, "conf_a": spec.conf_a, "conf_b": spec.conf_b,
+            "classes": [{"key": c.key, "good": c.good, "learned": c.learned} for c in spec.classes]}
+
+
+def _figures(acceptance: dict) -> dict:
+    """The report's numbers (the gallery stays in the folder)."""
+    return {k: v for k, v in acceptance.items() if k not in ("gallery", "confusion_a", "confusion_b")}
+
+
+def find(session: Session, name: str, version: int | None = None) -> Product:
+    product_name(name)
+    q = select(Product).where(Product.name == name)
+    q = q.where(Product.version == version) if version else q.order_by(Product.version.desc())
+    row = session.scalar(q.limit(1))
+    if row is None:
+        known = sorted(set(session.scalars(select(Product.name))))
+        raise ProductError(f"no product {name}" + (f" v{version}" if version else "") +
+                           (f"; this station has: {', '.join(known)}" if known else "; this station has none yet: "
+                            "onboard one with `station product new NAME --from DIR --good CLASS`"))
+    return row
+
+
+def accept(session: Session, name: str, version: int | None, user: User) -> Product:
+    """A manager signs the version's acceptance report: named and audited. Only then may it go live."""
+    require(user, "products.manage")
+    row = find(session, name, version)
+    if row.accepted_at is not None:
+        return row
+    row.accepted_at, row.accepted_by = datetime.now(timezone.utc), user.id
+    audit.record(session, user.username, "product.accepted", name=row.name, version=row.version, sha256=row.sha256,
+                 acceptance=row.acceptance)
+    return row
+
+
+def make_live(session: Session, name: str, version: int | None, user: User | None, actor: str = "") -> Product:
+    """Switch the live product (audited). Refused for a version whose acceptance nobody signed."""
+    if actor != "plc":
+        require(user, "products.manage")
+    row = find(session, name, version)
+    if row.accepted_at is None:
+        raise ProductError(f"{row.name} v{row.version} has no signed acceptance: a manager reads its report "
+                           f"(station product show {row.name}) and signs it (station product accept {row.name}) first")
+    before = live(session)
+    for other in session.scalars(select(Product).where(Product.live.is_(True))):
+        other.live = False
+    row.live = True
+    audit.record(session, user.username if user else actor, "product.live", name=row.name, version=row.version,
+                 before=f"{before.name} v{before.version}" if before else None)
+    return row
+
+
+def live(session: Session) -> Product | None:
+    return session.scalar(select(Product).where(Product.live.is_(True)).limit(1))
+
+
+def versions(session: Session) -> list[Product]:
+    return list(session.scalars(select(Product).order_by(Product.name, Product.version)))
+
+
+def check_name_free_of_staging(data_dir: Path, name: str) -> None:
+    """Leftover staging folders of `name` (an onboarding that was stopped) are removed before a new one starts."""
+    for old in (products_dir(data_dir) / name).glob(".new-*"):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def refuse_foreign_model(row: Product, model_sha256: str) -> None:
+    if row.base_model_sha256 != model_sha256:
+        raise ProductError(f"{row.name} v{row.version} was onboarded on CLIP {row.base_model_sha256[:12]}; this station "
+                           f"runs {model_sha256[:12]}: onboard it again on this model")
