@@ -17,6 +17,7 @@ class Job(StrEnum):
     SELFTEST = "self-test"
     TUNING = "prompt tuning"
     BANK = "reference bank build"
+    ONBOARDING = "product onboarding"
 
 
 class StationBusy(StationError):

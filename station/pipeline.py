@@ -94,7 +94,7 @@ class Pipeline:
         if alarmed != self.manual_mode:  # raised or reset by another process
             self.station.events.publish(AlarmChanged(alarmed, {"by": "another process"}))
         self.manual_mode = alarmed
-        if bank is not None and bank.sha256 != self.station.gate.record_sha256:
+        if bank is not None and self.station.product is None and bank.sha256 != self.station.gate.record_sha256:
             self.station.reload_gate()
 
     def _check_operator(self, session, operator: User | None, starting: bool = True) -> None:
@@ -157,6 +157,7 @@ class Pipeline:
                         clip_model_id=st.clip_model_id, check_b_model_id=st.check_b_model_id,
                         prompt_set_id=st.check_a.prompt_set_id,
                         operator_id=operator.id if operator else None,
+                        product_id=st.product.id if st.product else None,
                     )
                     s.add(row)
                     rows.append(row)

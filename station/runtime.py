@@ -74,6 +74,7 @@ class Station:
     gate: object = None  # station.gate: InputGate, or ClosedGate when no usable reference bank exists
     lock: DataFolderLock | None = None  # this process is the data folder's one writer until close()
     settings_changed_outside: dict = field(default_factory=dict)  # {key: [old, new]} found (and audited) at start
+    product: object = None  # station.products.live.LiveProduct: the live product, or None (the settings' classes)
     events: EventStream = field(default_factory=EventStream)  # decisions, alarms, progress: see station.events
     jobs: JobSlot = field(default_factory=JobSlot)  # one long job at a time
 
@@ -102,17 +103,31 @@ class Station:
             db, cfg, data_dir / config_mod.CONFIG_NAME)
         if outside:
             log.warning("station.toml was changed outside the station (recorded in the audit trail): %s", outside)
+        from .products.live import applied, live_product
+
+        product = live_product(db, data_dir)
+        if product is not None:
+            cfg = applied(cfg, product)
         device = pick_device(cfg.model.device)
         clip = load_foundation(cfg, data_dir)
         clip.model.to(device)
+        if product is not None and product.base_model_sha256 != clip.sha256:
+            from .products.store import ProductError
+
+            raise ProductError(f"the live product {product.label} was onboarded on CLIP {product.base_model_sha256[:12]}"
+                               f", this station runs {clip.sha256[:12]}: onboard it again on this model, or make "
+                               "another product live (station product use NAME)")
         classes = [ClassPrompt(c.key, tuple(c.prompts)) for c in cfg.classes]
         check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
         check_b = load_second_check(cfg, clip, device, data_dir)
-        _apply_active_prompts(db, clip, check_a)
+        if product is None:
+            _apply_active_prompts(db, clip, check_a)
+        else:
+            _apply_product_prompts(product, check_a)
         clip_id = _model_id(db, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
         b_id = _model_id(db, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
         station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id,
-                      settings_changed_outside=outside)
+                      settings_changed_outside=outside, product=product)
         station.lock = lock
         follow_links(station.events, db)  # the audit trail subscribes to the PLC links' state
         station.reload_gate()
@@ -121,6 +136,12 @@ class Station:
     def reload_gate(self) -> None:
         from .gate.store import open_gate
 
+        if self.product is not None:  # the live product's own bank, sealed with it
+            from .products.live import gate_of_product
+
+            self.gate = gate_of_product(self.product, self)
+            self.gate.record_sha256 = None
+            return
         self.gate = open_gate(self)
 
     def open_alarm(self) -> Alarm | None:
@@ -136,7 +157,11 @@ class Station:
         return {c.key: c.name for c in self.config.classes}
 
     def reload_prompts(self) -> None:
-        """Apply whatever prompt set is active now (after an activation or rollback), or none."""
+        """Apply whatever prompt set is active now (after an activation or rollback), or none; with a live
+        product, its own prompts."""
+        if self.product is not None:
+            _apply_product_prompts(self.product, self.check_a)
+            return
         _apply_active_prompts(self.db, self.clip, self.check_a)
 
     def close(self) -> None:
@@ -191,6 +216,13 @@ def _apply_active_prompts(db: Database, clip: LoadedClip, check_a: ZeroShotCheck
                              "'station prompts rollback' (it does not load the models)") from e
     prompts, meta = load_prompt_set(file_of(row, db.data_dir), expected_sha256=row.sha256)
     check_a.set_prompts(prompts, meta.first_prompted_block, prompt_set_id=row.id)
+
+
+def _apply_product_prompts(product, check_a: ZeroShotCheck) -> None:
+    from .products.live import prompts_of
+
+    found = prompts_of(product)
+    check_a.set_prompts(*found) if found else check_a.set_prompts(None)
 
 
 def _recover_images(db: Database, images: ImageStore) -> None:

@@ -1,4 +1,4 @@
-"""Frames from a folder of image files, in name order."""
+"""Frames from a folder of image files, in name order: DIR/* or, when DIR holds only sub-folders, DIR/<class>/*."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ class FolderSource(FrameSource):
             raise SourceUnavailable(Message("source.folder_missing", folder=str(self.folder)))
         pattern = "**/*" if recursive else "*"
         found = sorted(p for p in self.folder.glob(pattern) if p.is_file())
+        if not recursive and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in found):
+            # a labelled folder, DIR/<class>/*: each frame's origin is its path, which names its class folder
+            found = sorted(p for p in self.folder.glob("*/*") if p.is_file() and not p.parent.name.startswith("."))
         self.files = [p for p in found if p.suffix.lower() in IMAGE_SUFFIXES]
         # named at the first read, when every listener is attached
         self._not_images = [p for p in found if p.suffix.lower() not in IMAGE_SUFFIXES]

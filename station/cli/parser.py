@@ -9,6 +9,8 @@ from .. import __version__
 from ..paths import default_data_dir, demo_models_dir
 from .demo_cmds import cmd_demo, cmd_demo_backdoor, cmd_demo_train, cmd_gui, cmd_synth_frames, cmd_synth_sheet
 from .gate_cmds import cmd_gate_build, cmd_gate_show
+from .product_cmds import (cmd_product_accept, cmd_product_check, cmd_product_list, cmd_product_new, cmd_product_show,
+                           cmd_product_use)
 from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify
 from .pack_cmds import cmd_keys_list, cmd_keys_remove, cmd_keys_trust, cmd_pack_export, cmd_pack_import, cmd_pack_keygen, cmd_pack_show
 from .station_cmds import cmd_audit_verify, cmd_db_upgrade, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
@@ -175,6 +177,43 @@ def build_parser() -> argparse.ArgumentParser:
     gs = gt.add_parser("show", help="the gate's settings and its reference bank versions")
     gs.add_argument("--json", action="store_true")
     gs.set_defaults(func=cmd_gate_show)
+
+    pr = sub.add_parser("product", help="a factory's own part: onboard it from photos, sign its acceptance, make it live")
+    pr = pr.add_subparsers(dest="product_command", metavar="ACTION", required=True)
+    pc = pr.add_parser("check", help="check a folder of photos DIR/<class>/* before onboarding (no models loaded)")
+    pc.add_argument("folder", type=Path)
+    pc.add_argument("--good", required=True, help="the class folder of good parts")
+    pc.add_argument("--json", action="store_true")
+    pc.add_argument("--quiet", action="store_true")
+    pc.set_defaults(func=cmd_product_check)
+    pn = pr.add_parser("new", help="onboard a product (a new version of it) from DIR/<class>/* photos; manager")
+    pn.add_argument("name", help="the product's name (letters, digits, '.', '_', '-')")
+    pn.add_argument("--from", dest="source_folder", type=Path, required=True, help="folder with one sub-folder of photos per class")
+    pn.add_argument("--good", required=True, help="the class folder of good parts")
+    pn.add_argument("--name-en", default=None, help="the product's name for people, in English")
+    pn.add_argument("--name-ja", default=None, help="the product's name for people, in Japanese")
+    pn.add_argument("--no-prompts", action="store_true", help="skip tuning check A's prompts (faster; check A is the plain CLIP)")
+    pn.add_argument("--epochs", type=int, default=40, help="check B's training passes (default 40)")
+    pn.add_argument("--seed", type=int, default=0, help="the split's and the training's seed")
+    pn.add_argument("--json", action="store_true")
+    pn.add_argument("--quiet", action="store_true")
+    pn.set_defaults(func=cmd_product_new)
+    pl = pr.add_parser("list", help="the station's products and their versions")
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=cmd_product_list)
+    ps = pr.add_parser("show", help="a product version's acceptance report")
+    ps.add_argument("name")
+    ps.add_argument("--version", type=int, default=None, help="default: the newest")
+    ps.add_argument("--json", action="store_true")
+    ps.set_defaults(func=cmd_product_show)
+    pa = pr.add_parser("accept", help="sign a version's acceptance report (named, audited); manager")
+    pa.add_argument("name")
+    pa.add_argument("--version", type=int, default=None, help="default: the newest")
+    pa.set_defaults(func=cmd_product_accept)
+    pu = pr.add_parser("use", help="make a signed version the live product (from the station's next start); manager")
+    pu.add_argument("name")
+    pu.add_argument("--version", type=int, default=None, help="default: the newest")
+    pu.set_defaults(func=cmd_product_use)
 
     c = sub.add_parser("capture", help="frame sources").add_subparsers(dest="capture_command", metavar="ACTION", required=True)
     cc = c.add_parser("check", help="read frames from a source and report")

@@ -79,6 +79,16 @@ def check_station_records(db, data_dir: Path | str):
 
 
 def open_station_records(data_dir: Path | str) -> StationRecords:
+    """The records alone (no models): with a live product, its classes are the station's (the review queue's
+    labels); a product whose folder fails its seal leaves the settings' classes, and the station's start says why."""
+    from ..models.files import ModelFileError
+    from ..products.live import applied, live_product
+
     data_dir = Path(data_dir)
     db = open_database(data_dir)
-    return StationRecords(data_dir, load(data_dir), db, ImageStore(data_dir / "images"))
+    cfg = load(data_dir)
+    try:
+        product = live_product(db, data_dir)
+    except ModelFileError:
+        product = None
+    return StationRecords(data_dir, applied(cfg, product) if product else cfg, db, ImageStore(data_dir / "images"))

@@ -1,0 +1,139 @@
+"""Products: check a folder of photos, onboard a product, read and sign its acceptance report, make it live."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .common import open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
+
+
+def _pct(x) -> str:
+    return "not measured" if x is None else f"{x:.1%}"
+
+
+def acceptance_lines(a: dict) -> list[str]:
+    lines = [f"  defective parts passed (escapes): {a['escapes']} of {a['defects']} ({_pct(a['escape_rate'])}), "
+             f"95% upper bound {_pct(a['escape_rate_upper_95'])}",
+             f"  good parts failed: {a['false_fails']} of {a['goods']} ({_pct(a['false_fail_rate'])})",
+             f"  sent to review: {a['reviews']} of {a['photos']} ({_pct(a['review_share'])})"]
+    lines += [f"  not measured: {n}" for n in a.get("not_measured", [])]
+    return lines
+
+
+def cmd_product_check(args) -> int:
+    from ..service.products import check_photos
+
+    check = check_photos(args.folder, args.good, progress_printer("photo check", args.quiet))
+    if args.json:
+        print(json.dumps({**check.as_dict(), "blocking": check.blocking()}, indent=2))
+        return 0 if not check.blocking() else 2
+    print("\n".join(check.lines()))
+    for problem in check.blocking():
+        print(f"cannot onboard yet: {problem}")
+    return 0 if not check.blocking() else 2
+
+
+def cmd_product_new(args) -> int:
+    from ..service.accounts import check_permission
+    from ..service.inspection import open_station
+    from ..service.products import CheckBRecipe, OnboardingChoices, check_photos, onboard_product
+
+    db = open_db(args)  # who may onboard is settled before anything is read or loaded
+    try:
+        user = sign_in_from_args(args, db, needed=True)
+        check_permission(db, user, "products.manage")
+    finally:
+        db.close()
+    check = check_photos(args.source_folder, args.good, progress_printer("photo check", args.quiet))
+    if not args.json:
+        print("\n".join(check.lines()), flush=True)
+    choices = OnboardingChoices(good=args.good, name_en=args.name_en or "", name_ja=args.name_ja or "", seed=args.seed,
+                                tune_prompts=not args.no_prompts,
+                                check_b=CheckBRecipe(epochs=args.epochs, seed=args.seed))
+    station = open_station(args.data_dir)
+    try:
+        line = onboard_product(station, user, args.name, args.source_folder, choices,
+                               progress_printer("onboarding", args.quiet))
+    finally:
+        station.close()
+    if args.json:
+        print(json.dumps(line.as_dict(), indent=2))
+        return 0
+    print(f"{line.label} onboarded (not live). Acceptance on held-out photos:")
+    print("\n".join(acceptance_lines(line.acceptance)))
+    print(f"  report: {Path(line.folder) / 'acceptance.html'}")
+    print(f"Read it, then sign it: station --user NAME product accept {line.name}; then: product use {line.name}")
+    return 0
+
+
+def cmd_product_list(args) -> int:
+    from ..service.products import products_on_disk
+
+    records = open_records_of(args)
+    try:
+        reader_from_args(args, records.db)
+        lines = products_on_disk(records)
+    finally:
+        records.close()
+    if args.json:
+        print(json.dumps([p.as_dict() for p in lines], indent=2))
+        return 0
+    if not lines:
+        print("no products yet: the station inspects the classes of its settings. Onboard one with: "
+              "station --user NAME product new NAME --from DIR --good CLASS")
+    for p in lines:
+        state = "LIVE" if p.live else ("signed" if p.accepted else "not signed")
+        a = p.acceptance
+        print(f"{'*' if p.live else ' '} {p.label:<24} {state:<11} escapes {a.get('escapes')}/{a.get('defects')} "
+              f"(bound {_pct(a.get('escape_rate_upper_95'))}), review {_pct(a.get('review_share'))}")
+    return 0
+
+
+def cmd_product_show(args) -> int:
+    from ..service.products import product_details
+
+    records = open_records_of(args)
+    try:
+        reader_from_args(args, records.db)
+        d = product_details(records, args.name, args.version)
+    finally:
+        records.close()
+    if args.json:
+        print(json.dumps(d, indent=2, default=str))
+        return 0
+    state = "LIVE" if d["live"] else (f"signed by {d['accepted_by']}" if d["accepted"] else "not signed")
+    print(f"{d['name']} v{d['version']} ({state}); classes: "
+          + ", ".join(f"{c['key']}{' (good)' if c['good'] else ''}{'' if c['learned'] else ' (held out whole)'}"
+                      for c in d["spec"]["classes"]))
+    print(f"thresholds: conf_a {d['spec']['conf_a']:.2f}, conf_b {d['spec']['conf_b']:.2f}")
+    print("acceptance on held-out photos:")
+    print("\n".join(acceptance_lines(d["acceptance"])))
+    print(f"report with every escape, false fail and review: {d['report']}")
+    return 0
+
+
+def cmd_product_accept(args) -> int:
+    from ..service.products import accept_product
+
+    records = open_records_of(args)
+    try:
+        user = sign_in_from_args(args, records.db, needed=True)
+        line = accept_product(records, user, args.name, args.version)
+    finally:
+        records.close()
+    print(f"{line.label}: acceptance signed by {line.accepted_by}; make it live with: product use {line.name}")
+    return 0
+
+
+def cmd_product_use(args) -> int:
+    from ..service.products import use_product
+
+    records = open_records_of(args)
+    try:
+        user = sign_in_from_args(args, records.db, needed=True)
+        line = use_product(records, user, args.name, args.version)
+    finally:
+        records.close()
+    print(f"{line.label} is the live product: the station inspects with it from its next start")
+    return 0

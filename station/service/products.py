@@ -1,0 +1,96 @@
+"""Products for managers, in the CLI and the window: check photos, onboard, read the acceptance report, sign it,
+make a version live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..auth import User, acting
+from ..jobs import Job
+from ..progress import QUIET, Progress
+from ..products import store
+from ..products.check_b import CheckBRecipe  # noqa: F401  (re-exported: the choices' parts)
+from ..products.onboard import OnboardingChoices, onboard  # noqa: F401
+from ..products.photos import PhotoCheck, check_photos  # noqa: F401
+from ..products.store import ProductError  # noqa: F401
+
+ONBOARDING_JOB = Job.ONBOARDING
+
+
+@dataclass(frozen=True)
+class ProductLine:
+    id: int
+    name: str
+    version: int
+    created_at: datetime
+    accepted: bool
+    accepted_by: str | None
+    live: bool
+    classes: list[dict] = field(default_factory=list)
+    acceptance: dict = field(default_factory=dict)
+    folder: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "version": self.version, "created_at": self.created_at.isoformat(),
+                "accepted": self.accepted, "accepted_by": self.accepted_by, "live": self.live,
+                "classes": self.classes, "acceptance": self.acceptance, "folder": self.folder}
+
+
+def _line(session, row, data_dir: Path) -> ProductLine:
+    from ..storage.models import User as UserRow
+
+    signer = session.get(UserRow, row.accepted_by) if row.accepted_by else None
+    return ProductLine(row.id, row.name, row.version, row.created_at, row.accepted_at is not None,
+                       signer.username if signer else None, bool(row.live), list((row.spec or {}).get("classes", [])),
+                       dict(row.acceptance or {}), str(Path(data_dir) / row.path))
+
+
+def onboard_product(station, user: User | None, name: str, folder: Path | str, choices: OnboardingChoices,
+                    progress: Progress = QUIET) -> ProductLine:
+    """A new version of `name` from `folder/<class>/*`, measured, recorded, not live (see products.onboard)."""
+    with station.jobs.running(ONBOARDING_JOB):
+        row = onboard(station, user, name, folder, choices, progress)
+    with station.db.session() as s:
+        return _line(s, s.get(type(row), row.id), station.data_dir)
+
+
+def products_on_disk(records) -> list[ProductLine]:
+    with records.db.session() as s:
+        return [_line(s, r, records.data_dir) for r in store.versions(s)]
+
+
+def product_details(records, name: str, version: int | None = None) -> dict:
+    """Everything the version's report says, with its file's place and whether it is signed and live."""
+    import json
+
+    with records.db.session() as s:
+        row = store.find(s, name, version)
+        line = _line(s, row, records.data_dir)
+    folder = store.verified_folder(records.data_dir, row)
+    spec = store.read_spec(folder)
+    acceptance = json.loads((folder / store.ACCEPTANCE_NAME).read_text(encoding="utf-8"))
+    return {**line.as_dict(), "spec": spec.as_dict(), "acceptance": acceptance,
+            "report": str(folder / "acceptance.html")}
+
+
+def accept_product(records, user: User | None, name: str, version: int | None = None) -> ProductLine:
+    with records.db.transaction() as s:
+        row = store.accept(s, name, version, acting(s, user))
+        s.flush()
+        return _line(s, row, records.data_dir)
+
+
+def use_product(records, user: User | None, name: str, version: int | None = None) -> ProductLine:
+    """Make a signed version live: the station inspects with it from its next start."""
+    with records.db.transaction() as s:
+        row = store.find(s, name, version)
+        store.verified_folder(records.data_dir, row)  # a version whose files changed never goes live
+        row = store.make_live(s, name, row.version, acting(s, user))
+        s.flush()
+        return _line(s, row, records.data_dir)
