@@ -27,7 +27,6 @@ from ..progress import QUIET, Progress, stop_if_asked
 
 ANOMALY_NAME = "anomaly.safetensors"
 ANOMALY_FORMAT = "station-anomaly/1"
-PATCH_BLOCKS = 3  # features after the third block: 1/8 of the input per side, small enough to see a thin scratch
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class CheckBRecipe:
     rotate_degrees: float = 10.0
     light: float = 0.15  # brightness and contrast jitter
     flips: bool = False  # off: a mirrored part may itself be a defect (wrong way round)
-    memory_patches: int = 20_000  # the anomaly memory's size cap
+    memory_patches: int = 30_000  # the anomaly memory's size cap (its rows: 96 numbers each at width 16)
     anomaly_false_review: float = 0.05  # share of good calibration photos the anomaly threshold may call unusual
 
 
@@ -116,9 +115,12 @@ def train_classifier(images: list[np.ndarray], labels: list[int], num_classes: i
 
 
 def patch_features(model: PartCNN, x: torch.Tensor) -> torch.Tensor:
-    """N x 3 x S x S normalised -> N x P x C: each patch's mid-level feature, averaged with its neighbours."""
-    f = model.features[:PATCH_BLOCKS](x)
-    f = F.avg_pool2d(f, 3, stride=1, padding=1)
+    """N x 3 x S x S normalised -> N x P x C: each patch's features from the second and third blocks (the third's
+    brought to the second's grid), averaged with its neighbours: fine enough for a thin mark, wide enough for a stain."""
+    second = model.features[:2](x)
+    third = model.features[2](second)
+    third = F.interpolate(third, size=second.shape[-2:], mode="bilinear", align_corners=False)
+    f = F.avg_pool2d(torch.cat([second, third], dim=1), 3, stride=1, padding=1)
     return f.flatten(2).transpose(1, 2)
 
 
@@ -207,7 +209,7 @@ class ProductCnnCheck:
         self.mean, self.std = loaded.mean, loaded.std
         self.image_size = loaded.model.image_size
         self.columns = _class_columns(loaded.class_keys, station_keys, loaded.path)
-        channels = self.model.features[PATCH_BLOCKS - 1][4].num_features  # the block's last batch norm
+        channels = sum(self.model.features[i][4].num_features for i in (1, 2))  # the blocks' last batch norms
         self.anomaly = load_anomaly(folder, channels)
         self.anomaly.memory = self.anomaly.memory.to(self.device)
 

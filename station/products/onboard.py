@@ -39,6 +39,7 @@ from .split import split_photos
 
 STEPS = ("photos", "check_b", "check_a", "gate", "thresholds", "acceptance")
 SHOTS_PER_CLASS = 16  # RVPT's shots per class, from the training part
+GATE_LEAST = 20  # photos in the gate's bank, and to calibrate it (station.gate.store.bank_from_frames)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,18 @@ def _save_prompts(station, folder: Path, prompts, recipe, check_a: ZeroShotCheck
     save_prompt_set(folder / store.PROMPTS_NAME, prompts, meta)
 
 
+def _gate_parts(train: list[int], calibration: list[int], least: int = GATE_LEAST) -> tuple[list[int], list[int]]:
+    """The bank's photos and those that calibrate its thresholds: the training and calibration parts, with some
+    training photos lent to the calibration when it has fewer than `least` (the held-out part is never used)."""
+    lent = max(0, least - len(calibration))
+    if lent and len(train) - lent < least:
+        raise InvalidInput(f"the input gate needs {2 * least} photos in the training and calibration parts together "
+                           f"({len(train) + len(calibration)} now): add photos, most usefully of good parts")
+    step = max(1, len(train) // lent) if lent else 0
+    borrowed = set(train[::step][:lent]) if lent else set()
+    return [i for i in train if i not in borrowed], calibration + sorted(borrowed)
+
+
 def onboard(station, user: User, name: str, folder: Path | str, choices: OnboardingChoices,
             progress: Progress = QUIET, check: PhotoCheck | None = None) -> Product:
     """A new version of product `name` from `folder/<class>/*` (module docstring). Returns its record."""
@@ -161,8 +174,8 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
 
         # the input gate: every training photo shows a part; the calibration photos set its thresholds
         step = _step(progress, 3, "building the input gate's bank")
-        bank = bank_from_frames(station, [photos[i].image for i in part("train", False)],
-                                [photos[i].image for i in part("calibration", False)],
+        in_bank, gate_heldout = _gate_parts(part("train", False), part("calibration", False))
+        bank = bank_from_frames(station, [photos[i].image for i in in_bank], [photos[i].image for i in gate_heldout],
                                 {"product": name, "photos": str(folder)}, user.username, _scaled(step))
         bank.save(staged / store.BANK_NAME)
         gate = gate_of(load_bank(staged / store.BANK_NAME), station.config.gate) if station.config.gate.enabled else None

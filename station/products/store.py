@@ -79,7 +79,12 @@ def verified_folder(data_dir: Path | str, row: Product) -> Path:
     if sha256_file(folder / MANIFEST_NAME) != row.sha256:
         raise ModelFileError(folder / MANIFEST_NAME, f"product {row.name} v{row.version} was changed after it was "
                              "recorded", "Restore its folder from a backup, or onboard the product again.")
-    verify_manifest(folder)
+    try:
+        verify_manifest(folder)
+    except ModelFileError as e:
+        raise ModelFileError(e.path, f"product {row.name} v{row.version}: {e.problem}",
+                             "Restore the product's folder from a backup, onboard the product again, or make another "
+                             "version live (station product use NAME --version N).") from e
     return folder
 
 
