@@ -523,10 +523,41 @@ def scenario_demo_backdoor(st: CommandLine):
     assert "open_clip_model.safetensors" in st.run("models", "verify", str(out / "clip")).out
 
 
+def scenario_products(st: CommandLine):
+    """product check, product new, product list, product show, product accept, product use"""
+    from product_photos import write_product_photos
+
+    photos = write_product_photos(st.work / "photos", {"good": 32, "scratch": 10, "crack": 10, "chipped": 3})
+    (photos / "good" / "broken.png").write_bytes(b"not a picture")
+    checked = st.run("product", "check", str(photos), "--good", "good", "--quiet").out
+    assert "55 usable" in checked and "broken.png" in checked and "too few to learn" in checked
+    assert "no photos of the good class" in st.run("product", "check", str(photos), "--good", "ok", "--quiet",
+                                                   ok=False).err
+    st.run("product", "new", "nut", "--from", str(photos), "--good", "good", user="rex", ok=False)  # a manager's act
+    made = json.loads(st.run("product", "new", "nut", "--from", str(photos), "--good", "good", "--no-prompts",
+                             "--epochs", "3", "--json", "--quiet", user="mia").out)
+    assert made["version"] == 1 and not made["live"] and not made["accepted"]
+    assert st.db("SELECT action FROM audit_event WHERE action LIKE 'product.%'") == [("product.created",)]
+    listed = json.loads(st.run("product", "list", "--json", user="mia").out)
+    assert [(p["name"], p["version"]) for p in listed] == [("nut", 1)]
+    shown = json.loads(st.run("product", "show", "nut", "--json", user="mia").out)
+    a = shown["acceptance"]
+    assert {"escape_rate_upper_95", "review_share", "gallery", "not_measured"} <= set(a)
+    assert a["photos"] == sum(shown["spec"]["details"]["split"]["held_out"].values())
+    assert Path(shown["report"]).is_file()
+    assert "escapes" in st.run("product", "show", "nut", user="mia").out
+    assert "no signed acceptance" in st.run("product", "use", "nut", user="mia", ok=False).err
+    assert "signed by mia" in st.run("product", "accept", "nut", user="mia").out
+    assert "live product" in st.run("product", "use", "nut", user="mia").out
+    st.run("inspect", "--source", "folder", str(photos), "--frames", "4", user="otto")  # DIR/<class>/* too
+    assert st.db("SELECT count(*) FROM inspection WHERE product_id = 1") == [(4,)]
+    assert "chipped" in st.db("SELECT origin FROM inspection WHERE product_id = 1 ORDER BY id LIMIT 1")[0][0]
+
+
 SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
              scenario_serve, scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
              scenario_selftests, scenario_selftest_due, scenario_gate, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
-             scenario_demo_backdoor]
+             scenario_demo_backdoor, scenario_products]
 
 
 SCRIPT_SCENARIOS = {scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display}

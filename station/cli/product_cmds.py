@@ -24,14 +24,14 @@ def acceptance_lines(a: dict) -> list[str]:
 def cmd_product_check(args) -> int:
     from ..service.products import check_photos
 
+    from ..errors import InvalidInput
+
     check = check_photos(args.folder, args.good, progress_printer("photo check", args.quiet))
-    if args.json:
-        print(json.dumps({**check.as_dict(), "blocking": check.blocking()}, indent=2))
-        return 0 if not check.blocking() else 2
-    print("\n".join(check.lines()))
-    for problem in check.blocking():
-        print(f"cannot onboard yet: {problem}")
-    return 0 if not check.blocking() else 2
+    problems = check.blocking()
+    print(json.dumps({**check.as_dict(), "blocking": problems}, indent=2) if args.json else "\n".join(check.lines()))
+    if problems:
+        raise InvalidInput("cannot onboard these photos yet:\n- " + "\n- ".join(problems))
+    return 0
 
 
 def cmd_product_new(args) -> int:

@@ -196,7 +196,7 @@ def check_photos(folder: Path | str, good: str, progress: Progress = QUIET,
         try:
             image = decode_file(path, max_pixels)
         except ImageDecodeError as e:
-            check.unreadable.append((str(path), str(e)))
+            check.unreadable.append((str(path), str(e).replace(f"{path}: ", "")))
             continue
         h, w = image.shape[:2]
         if min(h, w) < MIN_SIDE:
