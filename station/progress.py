@@ -54,11 +54,13 @@ class Share:
     outer job's."""
 
     def __init__(self, outer: Progress, base: int = 0, total: int | None = None,
-                 word: Callable[[int, int, str], str] | None = None):
-        self.outer, self.base, self.total, self.word = outer, base, total, word
+                 word: Callable[[int, int, str], str] | None = None, span: int | None = None):
+        # span: the part fills this many of the outer steps whatever its own count (its done/total scaled to it)
+        self.outer, self.base, self.total, self.word, self.span = outer, base, total, word, span
 
     def report(self, done: int, total: int, text: str = "") -> None:
-        self.outer.report(self.base + done, total if self.total is None else self.total,
+        step = done if self.span is None else int(self.span * done / max(total, 1))
+        self.outer.report(self.base + step, total if self.total is None else self.total,
                           self.word(done, total, text) if self.word else text)
 
     def should_stop(self) -> bool:

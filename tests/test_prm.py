@@ -248,9 +248,14 @@ def test_with_prompts_active_the_bite_is_judged_on_the_plain_encoder(demo_statio
     'ineffective' (the schedule would then never be kept)."""
     from station.selftest.strength import attack_strength
 
-    steady = {"check_a_clean": 1.0, "check_a_attacked": 1.0}
+    steady = {"check_a_clean": 1.0, "check_a_attacked": 1.0, "check_b_clean": 1.0, "check_b_attacked": 1.0}
     assert attack_strength(steady, [(7.0, 5.0, 4)], plain=(1.0, 0.25))["attack_effective"]
     assert not attack_strength(steady, [(7.0, 7.0, 4)], plain=(1.0, 1.0))["attack_effective"]
+    # check B falling counts; with check A steady it is a finding of its own (a linear probe on CLIP's features)
+    b_fell = attack_strength({**steady, "check_b_attacked": 0.06}, [(7.0, 6.9, 4)])
+    assert b_fell["attack_effective"] and b_fell["check_b_not_independent"]
+    both = attack_strength({**steady, "check_a_attacked": 0.3, "check_b_attacked": 0.5}, [(7.0, 5.0, 4)])
+    assert both["attack_effective"] and not both["check_b_not_independent"]
 
     station, boss, reference = demo_station
     enc = station.check_a.encoder

@@ -110,6 +110,10 @@ def run_row_summary(run: RunSummary) -> str:
                      unnoticed=f"{m['silent_failure']:.0%}", passed=f"{m['defect_escape']:.0%}")
             if not m.get("attack_effective", True):
                 text = f"{variant_words(variant)}: {ineffective_words()}"
+            if m.get("check_b_not_independent"):
+                text += " " + QCoreApplication.translate(
+                    "Selftests", "FINDING: the second check fell under an attack on the vision model while the vision "
+                                 "model held: it is not independent")
             parts.append(text)
         mode = s.get("mode") or ""
         mode = tr_(MODE_NAMES[mode]) if mode in MODE_NAMES else (f"{mode}. " if mode else "")

@@ -1871,6 +1871,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>{variant}: 正解 {correct}、レビュー回付 {caught}、見逃し {unnoticed}、不良品の合格 {passed}</translation>
     </message>
     <message>
+        <source>FINDING: the second check fell under an attack on the vision model while the vision model held: it is not independent</source>
+        <translation>所見: 画像モデルへの攻撃で画像モデルは持ちこたえたのに第二検査が崩れました。第二検査は独立していません</translation>
+    </message>
+    <message>
         <source>whole station: {rate} of triggered defective parts passed (95% upper bound {upper}, goal 0.5%), {review} of clean parts sent to review</source>
         <translation>ステーション全体: トリガー付き不良品の合格 {rate}（95% 上限 {upper}、目標 0.5%）、正常品のレビュー回付 {review}</translation>
     </message>

@@ -61,8 +61,13 @@ def _prm_table(run_id: int, status: str, summary: dict) -> str:
     for variant, m in summary.get("by_eps", {}).items():
         lines.append(f"{variant}: {strength_line(m)}")
     if summary.get("by_eps") and not summary.get("attack_effective", True):
-        lines.append(f"\nWARNING -- {INEFFECTIVE_TEXT} (check A fell by less than "
-                     f"{summary.get('ineffective_margin', 0):.0%}); raise --eps or --iters, or try --mode input")
+        lines.append(f"\nWARNING -- {INEFFECTIVE_TEXT} (neither check fell by "
+                     f"{summary.get('ineffective_margin', 0):.0%} or more); raise --eps or --iters, or try --mode input")
+    if summary.get("check_b_not_independent"):
+        from ..service.selftests import NOT_INDEPENDENT_TEXT
+
+        lines.append(f"\nFINDING -- {NOT_INDEPENDENT_TEXT}: a second check trained on CLIP's features falls with "
+                     "CLIP; use one that sees pixels only (a product's own check B, or the demo CNN)")
     return "\n".join(lines)
 
 

@@ -55,20 +55,9 @@ class OnboardingChoices:
 
 
 def _step(progress: Progress, n: int, what: str) -> Share:
-    """Step n of STEPS: its own count lands on 0..100 within the step's slot of the whole."""
-    return Share(progress, base=n * 100, total=len(STEPS) * 100,
+    """Step n of STEPS: its own count fills the step's hundred of the whole's len(STEPS) hundreds."""
+    return Share(progress, base=n * 100, total=len(STEPS) * 100, span=100,
                  word=lambda done, total, text: f"{n + 1}/{len(STEPS)} {what}: {text}" if text else what)
-
-
-def _scaled(progress: Share) -> Progress:
-    class Scaled:
-        def report(self, done: int, total: int, text: str = "") -> None:
-            progress.report(int(100 * done / max(total, 1)), 100, text)
-
-        def should_stop(self) -> bool:
-            return progress.should_stop()
-
-    return Scaled()
 
 
 def product_classes(name: str, check: PhotoCheck) -> list[ProductClass]:
@@ -131,7 +120,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
     with station.db.session() as s:
         require(acting(s, user), "products.manage")
     started = time.monotonic()
-    check = check or check_photos(folder, choices.good, _scaled(_step(progress, 0, "checking the photos")))
+    check = check or check_photos(folder, choices.good, _step(progress, 0, "checking the photos"))
     problems = check.blocking()
     if problems:
         raise InvalidInput("these photos cannot make a product yet:\n- " + "\n- ".join(problems) +
@@ -153,7 +142,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         step = _step(progress, 1, "training check B")
         train = part("train")
         model = train_classifier([photos[i].image for i in train], [index[photos[i].class_key] for i in train],
-                                 len(keys), choices.check_b, _scaled(step))
+                                 len(keys), choices.check_b, step)
         good_of = lambda ids: [photos[i].image for i in ids if photos[i].class_key == choices.good]  # noqa: E731
         anomaly = fit_anomaly(model, good_of(train), good_of(part("calibration")), choices.check_b)
         save_check_b(model, anomaly, keys, staged / store.CHECK_B, choices.check_b)
@@ -167,7 +156,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         if choices.tune_prompts:
             prompts, recipe, prompt_figures = _tune(station, check_a, [photos[i].image for i in train],
                                                     [index[photos[i].class_key] for i in train], choices.seed,
-                                                    _scaled(step))
+                                                    step)
             _save_prompts(station, staged, prompts, recipe, check_a, spec, prompt_figures, user)
             check_a.set_prompts(prompts, recipe.first_prompted_block)
         stop_if_asked(progress, "onboarding")
@@ -176,7 +165,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         step = _step(progress, 3, "building the input gate's bank")
         in_bank, gate_heldout = _gate_parts(part("train", False), part("calibration", False))
         bank = bank_from_frames(station, [photos[i].image for i in in_bank], [photos[i].image for i in gate_heldout],
-                                {"product": name, "photos": str(folder)}, user.username, _scaled(step))
+                                {"product": name, "photos": str(folder)}, user.username, step)
         bank.save(staged / store.BANK_NAME)
         gate = gate_of(load_bank(staged / store.BANK_NAME), station.config.gate) if station.config.gate.enabled else None
 
@@ -193,7 +182,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         # the acceptance report on the held-out photos
         step = _step(progress, 5, "the acceptance report")
         judge = replace(judge, conf_a=spec.conf_a, conf_b=spec.conf_b)
-        accepted = acceptance_mod.measure(judge, spec, [photos[i] for i in split.held_out], staged, _scaled(step))
+        accepted = acceptance_mod.measure(judge, spec, [photos[i] for i in split.held_out], staged, step)
         (staged / store.ACCEPTANCE_NAME).write_text(json.dumps(accepted, indent=1), encoding="utf-8")
         spec.details = {
             "photos": check.as_dict(), "split": split.counts(check), "split_seed": split.seed,

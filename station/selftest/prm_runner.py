@@ -136,6 +136,7 @@ def run_prm_selftest(
         raise
     finally:
         summary["attack_effective"] = any(m["attack_effective"] for m in summary["by_eps"].values())
+        summary["check_b_not_independent"] = any(m.get("check_b_not_independent") for m in summary["by_eps"].values())
         with station.db.transaction() as s:
             run = s.get(SelftestRun, run_id)
             run.status, run.finished_at, run.summary = status, utcnow(), summary

@@ -175,7 +175,7 @@ MODE_MEANING = {
 def _ineffective_banner(summary: dict) -> str:
     if not run_is_ineffective(summary):
         return ""
-    return (f'<p class="banner bad"><b>{html.escape(INEFFECTIVE_TEXT.capitalize())}.</b> Check A lost less than '
+    return (f'<p class="banner bad"><b>{html.escape(INEFFECTIVE_TEXT.capitalize())}.</b> Neither check lost '
             f'{_pct(summary.get("ineffective_margin"))} of its accuracy, so the outcomes below are not evidence that '
             "the station resists this attack. Run it again stronger (a larger budget, more iterations, input mode).</p>")
 

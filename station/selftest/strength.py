@@ -1,10 +1,13 @@
-"""Did the attack bite? A self-test whose attack barely moved check A says nothing about the station,
-however good its outcomes look (AutoAttack's lesson: a weak attack looks like a robust model)."""
+"""Did the attack bite? A self-test whose attack barely moved either check says nothing about the station,
+however good its outcomes look (AutoAttack's lesson: a weak attack looks like a robust model). An attack on
+CLIP that takes check B down counts as biting too; and check B falling while check A holds is itself a finding:
+check B leans on CLIP (a linear probe on its features does), so it is no independent second opinion."""
 
 from __future__ import annotations
 
 INEFFECTIVE_MARGIN = 0.10  # check A must lose at least this share of accuracy for the run to count
 INEFFECTIVE_TEXT = "attack ineffective: this run says nothing about the station"
+NOT_INDEPENDENT_TEXT = "check B fell under an attack on CLIP while check A held: check B is not independent of CLIP"
 
 
 def attack_strength(tally: dict, loss_pairs: list[tuple[float, float, int]], plain: tuple[float, float] | None = None) -> dict:
@@ -15,11 +18,12 @@ def attack_strength(tally: dict, loss_pairs: list[tuple[float, float, int]], pla
     start = sum(a * k for a, _, k in loss_pairs) / n if n else None
     final = sum(b * k for _, b, k in loss_pairs) / n if n else None
     drop = tally["check_a_clean"] - tally["check_a_attacked"]
-    out = {"check_a_drop": drop, "loss_start": start, "loss_final": final}
+    drop_b = tally["check_b_clean"] - tally["check_b_attacked"]
+    out = {"check_a_drop": drop, "check_b_drop": drop_b, "loss_start": start, "loss_final": final}
     if plain is not None:
         out["plain_clip_clean"], out["plain_clip_attacked"] = plain
-        drop = max(drop, plain[0] - plain[1])
-    out["attack_effective"] = drop >= INEFFECTIVE_MARGIN
+    out["attack_effective"] = max(drop, drop_b, plain[0] - plain[1] if plain else 0.0) >= INEFFECTIVE_MARGIN
+    out["check_b_not_independent"] = drop_b >= INEFFECTIVE_MARGIN and drop < INEFFECTIVE_MARGIN
     return out
 
 
@@ -33,6 +37,8 @@ def strength_line(m: dict) -> str:
         text += f"; loss {m['loss_start']:.2f} -> {m['loss_final']:.2f}"
     if not m.get("attack_effective", True):
         text += f" -- {INEFFECTIVE_TEXT}"
+    if m.get("check_b_not_independent"):
+        text += f" -- FINDING: {NOT_INDEPENDENT_TEXT}"
     return text
 
 

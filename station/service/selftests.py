@@ -14,7 +14,7 @@ from ..progress import QUIET, Announced, Progress
 from ..selftest.choices import (  # noqa: F401  (re-exported: what the window builds and checks)
     INVERSION_VARIANT, InversionSettings, PrmRunSettings, StrengthError, parse_strengths,
 )
-from ..selftest.strength import INEFFECTIVE_TEXT, run_is_ineffective, strength_line  # noqa: F401  (the CLI's words)
+from ..selftest.strength import INEFFECTIVE_TEXT, NOT_INDEPENDENT_TEXT, run_is_ineffective, strength_line  # noqa: F401
 from ..selftest.wording import inversion_line, station_line  # noqa: F401
 from ..storage.models import SelftestResult, SelftestRun
 from ..jobs import Job
