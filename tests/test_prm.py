@@ -281,3 +281,29 @@ def test_one_strength_rule_for_the_cli_and_the_gui():
             parse_strengths(bad)
     with pytest.raises(StationError, match="from 0 to 64"):
         PrmRunSettings(eps=[100 / 255])
+
+
+def test_a_second_check_on_clip_features_falls_with_clip_and_the_run_says_so(demo_station, tmp_path):
+    """Independence is measured, not named: a linear probe on CLIP's features as check B falls under PRM with
+    CLIP, which makes the attack count and shows in check B's drop; the demo CNN (pixels only) barely moves."""
+    from station.models.preprocess import to_model_input
+    from station.models.second_check import LinearProbeCheck, save_linear_probe, train_linear_probe
+
+    station, boss, reference = demo_station
+    keys = [c.key for c in station.config.classes]
+    frames = [draw_sample(505, i, 64, defect_rate=0.5, family="washer") for i in range(160)]
+    labels = torch.tensor([keys.index(f.part_class.key) for f in frames])
+    probe = train_linear_probe(station.clip, to_model_input([f.image for f in frames]), labels, keys)
+    save_linear_probe(probe, tmp_path / "probe.safetensors")
+    own = station.check_b
+    station.check_b = LinearProbeCheck(tmp_path / "probe.safetensors", station.clip, keys)
+    try:
+        run_id = run_prm_selftest(station, reference[:8], PrmRunSettings(eps=[8 / 255], iterations=120, batch_size=8), boss)
+    finally:
+        station.check_b = own
+    m = _summary(station, run_id)["by_eps"]["eps=8/255"]
+    assert m["check_b_clean"] >= 0.75 and m["check_b_drop"] >= 0.4, m
+    assert m["attack_effective"]
+    cnn_run = run_prm_selftest(station, reference[:8], PrmRunSettings(eps=[8 / 255], iterations=120, batch_size=8), boss)
+    cnn = _summary(station, cnn_run)["by_eps"]["eps=8/255"]
+    assert cnn["check_b_drop"] <= 0.125 and not cnn["check_b_not_independent"], cnn  # at most 1 of 8 frames
