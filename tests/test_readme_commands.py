@@ -425,6 +425,14 @@ def scenario_gate(st: CommandLine):
     cv2.imwrite(str(blank / "empty.png"), np.full((256, 256, 3), 128, np.uint8))
     line = json_lines(st.run("inspect", "--source", "folder", str(blank), "--json", user="otto").out)[0]
     assert line["verdict"] == "REVIEW" and "no part / unfamiliar frame" in line["reason"]
+    # from photos of the station's parts alone (DIR/<class>/* or DIR/*); a file that is no picture is named
+    write_frames(st.work / "parts" / "good", 48, seed=21)
+    (st.work / "parts" / "good" / "note.txt").write_text("shift 2")
+    built = st.run("gate", "build", "--folder", str(st.work / "parts"), "--generated", "0", "--no-reviews", user="mia")
+    assert "reference bank v3: 28 frames" in built.out  # 20 of the 48 calibrate it
+    assert "note.txt" in built.out + built.err
+    sources = json.loads(st.db("SELECT sources FROM reference_bank WHERE version = 3")[0][0])
+    assert sources["photos"]["count"] == 48 and "generated" not in sources
 
 
 def scenario_synth(st: CommandLine):

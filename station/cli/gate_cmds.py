@@ -21,7 +21,8 @@ def cmd_gate_build(args) -> int:
     station = open_station(args.data_dir)
     try:
         bank = rebuild_reference_bank(station, user, progress_printer("reference bank", args.quiet),
-                                      generated=args.generated, heldout=args.heldout, use_reviews=not args.no_reviews)
+                                      generated=args.generated, heldout=args.heldout, use_reviews=not args.no_reviews,
+                                      folder=args.folder)
     finally:
         station.close()
     c = bank.calibration

@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     gb.add_argument("--generated", type=int, default=None, help="generated frames of the station's family (default: 600 on the demo model, else 0)")
     gb.add_argument("--heldout", type=int, default=None, help="generated held-out frames for the calibration (default 1000)")
     gb.add_argument("--no-reviews", action="store_true", help="leave reviewed frames out")
+    gb.add_argument("--folder", type=Path, default=None, help="photos of the station's parts, DIR/* or DIR/<class>/*")
     gb.add_argument("--quiet", action="store_true")
     gb.set_defaults(func=cmd_gate_build)
     gs = gt.add_parser("show", help="the gate's settings and its reference bank versions")

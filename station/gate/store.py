@@ -106,10 +106,22 @@ def _embed(station, images: list[np.ndarray], progress: Progress, done: int, tot
     return torch.cat(embeddings) if embeddings else torch.zeros(0, 1)
 
 
-def make_bank(station, sources: dict, created_by: str, progress: Progress = QUIET) -> ReferenceBank:
-    """Frames from `sources` -> a calibrated bank for the station's model and active prompts (not recorded)."""
+def _held_out_share(n: int, least: int = 20) -> set[int]:
+    """Which of n photos calibrate the bank: a quarter, but `least` when there are twice that (spread evenly)."""
+    k = max(n // 4, min(least, n // 2))
+    step = max(1, n // k) if k else 1
+    return set(list(range(0, n, step))[:k])
+
+
+def make_bank(station, sources: dict, created_by: str, progress: Progress = QUIET,
+              photos: list[np.ndarray] | None = None) -> ReferenceBank:
+    """Frames from `sources` (and `photos`, some held out: `_held_out_share`) -> a calibrated bank for the station's
+    model (not recorded)."""
     gen, rev = sources.get("generated"), sources.get("reviews", {})
-    bank_frames, heldout_frames = [], []
+    photos = photos or []
+    held = _held_out_share(len(photos))
+    bank_frames = [p for i, p in enumerate(photos) if i not in held]
+    heldout_frames = [p for i, p in enumerate(photos) if i in held]
     if gen:
         bank_frames += _generated(station, gen["seed"], gen["count"])
         heldout_frames += _generated(station, gen["heldout_seed"], gen["heldout_count"])
@@ -163,10 +175,12 @@ def record_bank(station, bank: ReferenceBank, actor: str, user_id: int | None, r
 
 
 def build_bank(station, user: User | None, generated: int | None = None, heldout: int | None = None,
-               use_reviews: bool = True, progress: Progress = QUIET) -> ReferenceBankRecord:
-    """A manager's rebuild: generated frames (demo family) plus every reviewed part, a quarter held out."""
+               use_reviews: bool = True, progress: Progress = QUIET, photos: list[np.ndarray] | None = None,
+               photos_from: str = "") -> ReferenceBankRecord:
+    """A manager's rebuild: generated frames (demo family), photos of the station's parts and every reviewed part,
+    a quarter of each held out."""
     require(user, "gate.manage")
-    sources: dict = {}
+    sources: dict = {"photos": {"folder": photos_from, "count": len(photos)}} if photos else {}
     demo = DEMO_SOURCES["generated"]
     if generated is None:
         generated = demo["count"] if station.config.model.clip == "demo" else 0
@@ -176,7 +190,7 @@ def build_bank(station, user: User | None, generated: int | None = None, heldout
     if use_reviews:
         ids = reviewed_part_ids(station)
         sources["reviews"] = {"bank": [i for k, i in enumerate(ids) if k % 4], "heldout": ids[::4]}
-    bank = make_bank(station, sources, user.username, progress)
+    bank = make_bank(station, sources, user.username, progress, photos)
     row = record_bank(station, bank, user.username, user.id, "built by a manager")
     station.reload_gate()
     return row

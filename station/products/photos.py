@@ -222,3 +222,24 @@ def check_photos(folder: Path | str, good: str, progress: Progress = QUIET,
         check.groups += [[members[j] for j in g]
                          for g in near_duplicate_groups([check.photos[i].thumbnail for i in members])]
     return check
+
+
+def part_photos(folder: Path | str, max_pixels: int = MAX_PIXELS) -> tuple[list[np.ndarray], list[tuple[str, str]]]:
+    """Every readable photo of `folder/*` or `folder/<class>/*` (each shows a part, whatever its class), kept small,
+    and the files left out with why: the input gate's bank from photos (`station gate build --folder`)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InvalidInput(f"no folder {folder}: give a folder of photos of the station's parts")
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    if not any(p.suffix.lower() in IMAGE_SUFFIXES for p in files):
+        files = sorted(p for sub in class_folders(folder) for p in sub.iterdir() if p.is_file())
+    images, skipped = [], []
+    for path in files:
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            skipped.append((str(path), f"not an image file ({path.suffix or 'no suffix'})"))
+            continue
+        try:
+            images.append(_kept(decode_file(path, max_pixels)))
+        except ImageDecodeError as e:
+            skipped.append((str(path), str(e).replace(f"{path}: ", "")))
+    return images, skipped

@@ -200,14 +200,26 @@ class BankSummary:
 
 
 def rebuild_reference_bank(station, user: User | None, progress: Progress = QUIET, generated: int | None = None,
-                           heldout: int | None = None, use_reviews: bool = True) -> BankSummary:
-    """A manager's rebuild of the input gate's bank (generated parts on a demo station, every reviewed part), a
-    quarter held out for its calibration; active at once."""
+                           heldout: int | None = None, use_reviews: bool = True,
+                           folder: Path | str | None = None) -> BankSummary:
+    """A manager's rebuild of the input gate's bank (generated parts on a demo station, photos of the station's
+    parts from `folder`, every reviewed part), a quarter held out for its calibration; active at once."""
+    from ..errors import InvalidInput
     from ..gate.store import build_bank
 
+    if station.product is not None:
+        raise InvalidInput(f"the live product {station.product.label} carries its own input gate bank, built from its "
+                           "photos: onboard a new version of it (station product new) to change it")
+    photos = None
+    if folder is not None:
+        from ..products.photos import part_photos
+
+        photos, skipped = part_photos(folder)
+        for path, why in skipped:
+            progress.report(0, 1, f"left out {path}: {why}")
     with station.jobs.running(BANK_JOB):
         row = build_bank(station, user, generated=generated, heldout=heldout, use_reviews=use_reviews,
-                         progress=progress)
+                         progress=progress, photos=photos, photos_from=str(folder or ""))
     calibration = dict(row.calibration or {})
     return BankSummary(row.version, row.frames, float(calibration.get("false_review", 0.0)), calibration,
                        dict(row.thresholds or {}))
