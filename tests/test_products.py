@@ -160,7 +160,7 @@ def test_onboarding_records_a_sealed_version_whose_report_adds_up(onboarded):
     assert any("too few to bound" in n for n in a["not_measured"])  # 16 held-out defects cannot bound it at 10%
     assert any("'chipped' had too few photos to learn" in n for n in a["not_measured"])
     page = (folder / "acceptance.html").read_text()
-    assert "Every escape, false fail and review" in page and "could not measure" in page
+    assert "Every escape, false fail and review" in page and "could not measure" in page and "nut v1" in page
     # the check-B model is the product's own: no tensor of CLIP in it
     from safetensors import safe_open
 

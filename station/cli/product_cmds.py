@@ -113,15 +113,20 @@ def cmd_product_show(args) -> int:
     return 0
 
 
-def cmd_product_accept(args) -> int:
-    from ..service.products import accept_product
-
+def _signed_act(args, act):
+    """A manager's act on a version, by the records alone (no models loaded)."""
     records = open_records_of(args)
     try:
         user = sign_in_from_args(args, records.db, needed=True)
-        line = accept_product(records, user, args.name, args.version)
+        return act(records, user, args.name, args.version)
     finally:
         records.close()
+
+
+def cmd_product_accept(args) -> int:
+    from ..service.products import accept_product
+
+    line = _signed_act(args, accept_product)
     print(f"{line.label}: acceptance signed by {line.accepted_by}; make it live with: product use {line.name}")
     return 0
 
@@ -129,11 +134,6 @@ def cmd_product_accept(args) -> int:
 def cmd_product_use(args) -> int:
     from ..service.products import use_product
 
-    records = open_records_of(args)
-    try:
-        user = sign_in_from_args(args, records.db, needed=True)
-        line = use_product(records, user, args.name, args.version)
-    finally:
-        records.close()
+    line = _signed_act(args, use_product)
     print(f"{line.label} is the live product: the station inspects with it from its next start")
     return 0

@@ -20,6 +20,7 @@ from safetensors.torch import load_file, save_file
 
 from ..models.cnn import PartCNN
 from ..models.cnn_store import load_cnn_folder, save_cnn_folder
+from ..models.second_check import CnnCheck
 from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_file, write_manifest
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square
 from ..paths import demo_models_dir
@@ -194,21 +195,13 @@ def load_anomaly(folder: Path, channels: int) -> AnomalyModel:
     return AnomalyModel(memory, threshold, calibration)
 
 
-class ProductCnnCheck:
+class ProductCnnCheck(CnnCheck):
     """Check B of a product: class probabilities, and whether each part is unlike every good part it learned."""
 
     kind = "product_cnn"
 
     def __init__(self, folder: Path | str, station_keys: list[str], device="cpu"):
-        from ..models.second_check import _class_columns
-
-        loaded = load_cnn_folder(folder)  # checks every file of the manifest, the memory included
-        self.device = torch.device(device)
-        self.model = loaded.model.to(self.device)
-        self.sha256, self.path = loaded.sha256, loaded.path
-        self.mean, self.std = loaded.mean, loaded.std
-        self.image_size = loaded.model.image_size
-        self.columns = _class_columns(loaded.class_keys, station_keys, loaded.path)
+        super().__init__(folder, station_keys, device)  # checks every file of the manifest, the memory included
         channels = sum(self.model.features[i][4].num_features for i in (1, 2))  # the blocks' last batch norms
         self.anomaly = load_anomaly(folder, channels)
         self.anomaly.memory = self.anomaly.memory.to(self.device)

@@ -127,7 +127,9 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
                            "\n\n" + "\n".join(check.lines()))
     split = split_photos(check, choices.seed)
     classes = product_classes(name, check)
-    spec = ProductSpec(name, 0, classes, choices.name_en or name, choices.name_ja)
+    with station.db.session() as s:
+        version = store.next_version(s, name)
+    spec = ProductSpec(name, version, classes, choices.name_en or name, choices.name_ja)
     keys = [c.key for c in spec.learned]
     index = {k: i for i, k in enumerate(keys)}
     photos = check.photos

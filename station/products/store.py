@@ -96,7 +96,8 @@ def record_version(session: Session, data_dir: Path, staged: Path, spec: Product
                    base_model_sha256: str, user: User) -> Product:
     """Seal the staged folder, move it to its version's place, record and audit it."""
     require(user, "products.manage")
-    spec.version = next_version(session, spec.name)
+    if spec.version != next_version(session, spec.name):  # its report already names the version it measured
+        raise ProductError(f"another onboarding of {spec.name} recorded v{spec.version} first: onboard again")
     write_spec(staged, spec)
     sha = seal(staged)
     final = products_dir(data_dir) / spec.name / f"v{spec.version}"
