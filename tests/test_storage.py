@@ -173,3 +173,23 @@ def test_a_reader_never_upgrades_the_schema_and_says_how(tmp_path, capsys):
     assert schema_revision(engine) == head_revision()
     engine.dispose()
     Database(sqlite_url(tmp_path)).close()
+
+
+def test_a_command_that_starts_the_station_upgrades_its_own_database_and_a_reader_does_not(tmp_path):
+    """After a software update: `inspect`, `serve` and the demo start the station, which upgrades the SQLite
+    database it owns (as Station.open does); a command that only reads refuses the older schema and says how."""
+    from station import config
+    from station.errors import StationError
+    from station.service.records import open_database
+    from station.storage.db import head_revision, make_engine, schema_revision, upgrade
+
+    config.save(config.default_config("washer"), tmp_path)
+    engine = make_engine(sqlite_url(tmp_path))
+    upgrade(engine, "0006_pack_sequences")
+    engine.dispose()
+    with pytest.raises(StationError, match="station db upgrade"):
+        open_database(tmp_path).close()
+    open_database(tmp_path, starting=True).close()
+    engine = make_engine(sqlite_url(tmp_path))
+    assert schema_revision(engine) == head_revision()
+    engine.dispose()

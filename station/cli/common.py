@@ -39,11 +39,12 @@ def progress_printer(stage: str, quiet: bool = False, every: bool = False) -> Pr
     return PrintedProgress(stage, quiet, every)
 
 
-def open_db(args):
-    """The station's database (every command makes the data folder private first: it holds password hashes)."""
+def open_db(args, starting: bool = False):
+    """The station's database (every command makes the data folder private first: it holds password hashes);
+    `starting`: the command starts the station (service.records.open_database)."""
     from ..service.records import open_database
 
-    return open_database(args.data_dir)
+    return open_database(args.data_dir, starting)
 
 
 def open_records_of(args):
@@ -96,7 +97,7 @@ def inspecting_user(args):
     this before the models load, so a refusal costs nothing."""
     from ..service.accounts import require_signed_in
 
-    db = open_db(args)
+    db = open_db(args, starting=True)
     try:
         user = sign_in_from_args(args, db)
         require_signed_in(db, user, "inspect", f"'inspect' needs a signed-in operator (or higher) on this station: "

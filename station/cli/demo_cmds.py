@@ -119,7 +119,7 @@ def cmd_demo(args) -> int:
 
         print(f"\nThe station on {args.inspect} simulated washers, recorded under {demo_dir}, "
               "inspected by the demo operator:")
-        db = open_db(argparse.Namespace(data_dir=demo_dir))
+        db = open_db(argparse.Namespace(data_dir=demo_dir), starting=True)
         try:
             print(ensure_demo_accounts(db))  # the same accounts as the demo window's
         finally:

@@ -30,10 +30,13 @@ class StationRecords:
         self.db.close()
 
 
-def open_database(data_dir: Path | str):
-    """The database the settings name (the folder made private first: it holds password hashes)."""
+def open_database(data_dir: Path | str, starting: bool = False):
+    """The database the settings name (the folder made private first: it holds password hashes). `starting`: for
+    a command that starts the station (inspect, serve, the demo), which upgrades a SQLite database it owns, as
+    the station itself does when it opens; a shared database is upgraded only by `station db upgrade`."""
     make_private(data_dir)
-    return open_records(database_url(load(Path(data_dir)), data_dir), data_dir)
+    cfg = load(Path(data_dir))
+    return open_records(database_url(cfg, data_dir), data_dir, migrate=starting and not cfg.database_url)
 
 
 def open_database_to_check(data_dir: Path | str):
