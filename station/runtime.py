@@ -75,6 +75,7 @@ class Station:
     lock: DataFolderLock | None = None  # this process is the data folder's one writer until close()
     settings_changed_outside: dict = field(default_factory=dict)  # {key: [old, new]} found (and audited) at start
     product: object = None  # station.products.live.LiveProduct: the live product, or None (the settings' classes)
+    own_config: StationConfig | None = None  # the settings' own values (`config` is them with the product applied)
     events: EventStream = field(default_factory=EventStream)  # decisions, alarms, progress: see station.events
     jobs: JobSlot = field(default_factory=JobSlot)  # one long job at a time
 
@@ -106,6 +107,7 @@ class Station:
         from .products.live import applied, live_product
 
         product = live_product(db, data_dir)
+        own = cfg
         if product is not None:
             cfg = applied(cfg, product)
         device = pick_device(cfg.model.device)
@@ -127,7 +129,7 @@ class Station:
         clip_id = _model_id(db, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
         b_id = _model_id(db, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
         station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id,
-                      settings_changed_outside=outside, product=product)
+                      settings_changed_outside=outside, product=product, own_config=own)
         station.lock = lock
         follow_links(station.events, db)  # the audit trail subscribes to the PLC links' state
         station.reload_gate()

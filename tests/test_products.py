@@ -203,11 +203,57 @@ def test_a_product_goes_live_only_signed_and_judges_with_its_own_classes(onboard
         assert all(r.verdict != PASS for r in results)  # a kind it never learned
     finally:
         station.close()
+    # with the product live, the settings keep their own classes and thresholds: the product's are not editable
+    # there, and a change of anything else is saved without them
+    from dataclasses import replace as changed
+
+    from station import config
+    from station.service.settings import apply_settings
+
+    station = Station.open(data)
+    try:
+        with pytest.raises(InvalidInput, match="live product nut v1 sets thresholds.conf_a"):
+            apply_settings(station, boss, changed(station.config, thresholds=changed(station.config.thresholds,
+                                                                                     conf_a=0.3)))
+        apply_settings(station, boss, changed(station.config, ui=changed(station.config.ui, idle_signout_minutes=7.0)))
+        saved = config.load(data)
+        assert saved.ui.idle_signout_minutes == 7.0 and saved.model.check_b == "demo_cnn"
+        assert [c.key for c in saved.classes] == [c.key for c in config.default_config("washer").classes]
+        assert station.config.thresholds.conf_a == row.spec["conf_a"]
+    finally:
+        station.close()
     # a file of the live product changed on disk: the station refuses to start, naming it and the fix
     (data / row.path / "check_b" / "anomaly.safetensors").write_bytes(b"changed")
     with pytest.raises(ModelFileError, match="anomaly.safetensors") as e:
         Station.open(data)
-    assert "Restore" in str(e.value) or "onboard" in str(e.value).lower()
+    assert "Restore" in str(e.value) and "product use" in str(e.value)
+    # the way back without loading the product: none live, the settings' classes again
+    from station.service.products import use_no_product
+    from station.service.records import open_station_records
+
+    records = open_station_records(data)
+    try:
+        assert use_no_product(records, boss) == "nut v1"
+    finally:
+        records.close()
+    station = Station.open(data)
+    try:
+        assert station.product is None and station.check_b.kind == "demo_cnn"
+    finally:
+        station.close()
+
+
+def test_a_product_row_edited_in_the_database_is_refused(onboarded, tmp_path):
+    """Signed and made live by hand in the database: its seal no longer matches, so the station does not use it."""
+    import sqlite3
+
+    root, photos, boss, otto, row = onboarded
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    with sqlite3.connect(data / "station.db") as con:
+        con.execute("UPDATE product SET live = 1, accepted_at = '2026-12-05 00:00:00'")
+    with pytest.raises(store.ProductError, match="changed outside the station"):
+        Station.open(data)
 
 
 def test_the_good_parts_memory_stops_a_defect_kind_check_b_never_saw(tmp_path):

@@ -19,6 +19,18 @@ from .serve_cmd import cmd_serve
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _not_negative(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
 def _source_options(p: argparse.ArgumentParser) -> None:
     """Where frames come from, for the commands that inspect (`inspect`, `serve`)."""
     p.add_argument("--source", nargs="+", metavar="KIND [TARGET]",
@@ -194,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--name-en", default=None, help="the product's name for people, in English")
     pn.add_argument("--name-ja", default=None, help="the product's name for people, in Japanese")
     pn.add_argument("--no-prompts", action="store_true", help="skip tuning check A's prompts (faster; check A is the plain CLIP)")
-    pn.add_argument("--epochs", type=int, default=40, help="check B's training passes (default 40)")
-    pn.add_argument("--seed", type=int, default=0, help="the split's and the training's seed")
+    pn.add_argument("--epochs", type=_positive, default=40, help="check B's training passes (default 40)")
+    pn.add_argument("--seed", type=_not_negative, default=0, help="the split's and the training's seed")
     pn.add_argument("--json", action="store_true")
     pn.add_argument("--quiet", action="store_true")
     pn.set_defaults(func=cmd_product_new)
@@ -212,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--version", type=int, default=None, help="default: the newest")
     pa.set_defaults(func=cmd_product_accept)
     pu = pr.add_parser("use", help="make a signed version the live product (from the station's next start); manager")
-    pu.add_argument("name")
+    pu.add_argument("name", nargs="?")
+    pu.add_argument("--none", action="store_true", help="no product live: back to the classes of the settings "
+                    "(also when the live version cannot load)")
     pu.add_argument("--version", type=int, default=None, help="default: the newest")
     pu.set_defaults(func=cmd_product_use)
 

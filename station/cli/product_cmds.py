@@ -132,8 +132,21 @@ def cmd_product_accept(args) -> int:
 
 
 def cmd_product_use(args) -> int:
-    from ..service.products import use_product
+    from ..errors import InvalidInput
+    from ..service.products import use_no_product, use_product
 
+    if args.none or not args.name:
+        if not args.none:
+            raise InvalidInput("name the product to make live (station product list shows them), or --none to go "
+                               "back to the classes of the settings")
+        records = open_records_of(args)
+        try:
+            before = use_no_product(records, sign_in_from_args(args, records.db, needed=True))
+        finally:
+            records.close()
+        print(f"no product live ({before or 'none was'}): the station inspects the classes of its settings from "
+              "its next start")
+        return 0
     line = _signed_act(args, use_product)
     print(f"{line.label} is the live product: the station inspects with it from its next start")
     return 0

@@ -31,6 +31,7 @@ def live_product(db, data_dir: Path) -> LiveProduct | None:
         row = store.live(s)
         if row is None:
             return None
+        store.refuse_unsealed(s, row)
         folder = store.verified_folder(data_dir, row)
         return LiveProduct(row.id, row.name, row.version, folder, store.read_spec(folder), row.base_model_sha256)
 

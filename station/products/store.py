@@ -124,6 +124,17 @@ def _figures(acceptance: dict) -> dict:
     return {k: v for k, v in acceptance.items() if k not in ("gallery", "confusion_a", "confusion_b")}
 
 
+def refuse_unsealed(session: Session, row: Product) -> None:
+    """A product row edited outside the station (made live or signed by hand in the database) does not match its
+    audit seal: it is never used, as the active prompt set's is not."""
+    from ..audit.seals import matches_seal
+
+    if not matches_seal(session, row):
+        raise ProductError(f"the record of product {row.name} v{row.version} was changed outside the station (it does "
+                           "not match its audit seal): run `station audit verify` and report it; make a version live "
+                           "again with `station product use NAME`")
+
+
 def find(session: Session, name: str, version: int | None = None) -> Product:
     product_name(name)
     q = select(Product).where(Product.name == name)
@@ -141,6 +152,7 @@ def accept(session: Session, name: str, version: int | None, user: User) -> Prod
     """A manager signs the version's acceptance report: named and audited. Only then may it go live."""
     require(user, "products.manage")
     row = find(session, name, version)
+    refuse_unsealed(session, row)
     if row.accepted_at is not None:
         return row
     row.accepted_at, row.accepted_by = datetime.now(timezone.utc), user.id
@@ -149,11 +161,11 @@ def accept(session: Session, name: str, version: int | None, user: User) -> Prod
     return row
 
 
-def make_live(session: Session, name: str, version: int | None, user: User | None, actor: str = "") -> Product:
+def make_live(session: Session, name: str, version: int | None, user: User | None) -> Product:
     """Switch the live product (audited). Refused for a version whose acceptance nobody signed."""
-    if actor != "plc":
-        require(user, "products.manage")
+    require(user, "products.manage")
     row = find(session, name, version)
+    refuse_unsealed(session, row)
     if row.accepted_at is None:
         raise ProductError(f"{row.name} v{row.version} has no signed acceptance: a manager reads its report "
                            f"(station product show {row.name}) and signs it (station product accept {row.name}) first")
@@ -161,7 +173,7 @@ def make_live(session: Session, name: str, version: int | None, user: User | Non
     for other in session.scalars(select(Product).where(Product.live.is_(True))):
         other.live = False
     row.live = True
-    audit.record(session, user.username if user else actor, "product.live", name=row.name, version=row.version,
+    audit.record(session, user.username, "product.live", name=row.name, version=row.version,
                  before=f"{before.name} v{before.version}" if before else None)
     return row
 
@@ -184,3 +196,15 @@ def refuse_foreign_model(row: Product, model_sha256: str) -> None:
     if row.base_model_sha256 != model_sha256:
         raise ProductError(f"{row.name} v{row.version} was onboarded on CLIP {row.base_model_sha256[:12]}; this station "
                            f"runs {model_sha256[:12]}: onboard it again on this model")
+
+
+def settings_live(session: Session, user: User | None) -> Product | None:
+    """No product live: the station inspects the classes of its settings again (audited). The way back when the
+    live version cannot be used (its files changed, or the station's CLIP did)."""
+    require(user, "products.manage")
+    before = live(session)
+    if before is not None:
+        before.live = False
+        audit.record(session, user.username, "product.live", name=None, version=None,
+                     before=f"{before.name} v{before.version}")
+    return before

@@ -94,3 +94,11 @@ def use_product(records, user: User | None, name: str, version: int | None = Non
         row = store.make_live(s, name, row.version, acting(s, user))
         s.flush()
         return _line(s, row, records.data_dir)
+
+
+def use_no_product(records, user: User | None) -> str | None:
+    """No product live: the station inspects its settings' classes from its next start. The label of the version
+    that was live, or None. Works when the live version cannot load (its files or the station's CLIP changed)."""
+    with records.db.transaction() as s:
+        before = store.settings_live(s, acting(s, user))
+        return f"{before.name} v{before.version}" if before else None

@@ -36,8 +36,46 @@ def apply_settings(station, user: User | None, new: StationConfig) -> AppliedSet
     if fixed:  # saved, it would not be used: the environment's value wins at every start
         raise InvalidInput(Message("settings.from_environment", keys=", ".join(fixed),
                                    variables=", ".join(variables[k] for k in fixed)))
-    changed = change_settings(station.db, station.data_dir, station.config, new, user)
+    old = station.config
+    if station.product is not None:  # the settings' own values are edited; the product's stay the product's
+        new, old = _onto_own_settings(station, new), station.own_config
+    changed = change_settings(station.db, station.data_dir, old, new, user)
+    if station.product is not None:
+        new = _product_applied(station, new)
     for section in SECTIONS:
         if not all(read_at_start(f"{section}.{name}") for name in getattr(new, section).__pydantic_fields__):
             setattr(station.config, section, getattr(new, section))
     return AppliedSettings(changed, [k for k in changed if read_at_start(k)])
+
+
+PRODUCT_KEYS = ("classes", "thresholds.conf_a", "thresholds.conf_b", "model.check_b", "model.check_b_path")
+
+
+def _onto_own_settings(station, new: StationConfig) -> StationConfig:
+    """`new` (edited from what the running station shows) as a change of the settings' own values: refused for
+    what the live product sets (PRODUCT_KEYS), every other change carried over."""
+    import copy
+
+    from ..settings import changed_keys
+
+    changes = changed_keys(station.config, new)
+    owned = [k for k in changes if k in PRODUCT_KEYS]
+    if owned:
+        raise InvalidInput(f"the live product {station.product.label} sets {', '.join(owned)}: they change with a "
+                           "new version of the product (station product new), or with no product live "
+                           "(station product use --none)")
+    own = copy.deepcopy(station.own_config)
+    for key in changes:
+        section, _, name = key.partition(".")
+        if name:
+            setattr(getattr(own, section), name, copy.deepcopy(getattr(getattr(new, section), name)))
+        else:
+            setattr(own, section, copy.deepcopy(getattr(new, section)))
+    return own
+
+
+def _product_applied(station, own: StationConfig) -> StationConfig:
+    from ..products.live import applied
+
+    station.own_config = own
+    return applied(own, station.product)
