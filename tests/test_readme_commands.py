@@ -557,6 +557,7 @@ def scenario_products(st: CommandLine):
     assert "no signed acceptance" in st.run("product", "use", "nut", user="mia", ok=False).err
     assert "signed by mia" in st.run("product", "accept", "nut", user="mia").out
     assert "live product" in st.run("product", "use", "nut", user="mia").out
+    assert "--none" in st.run("product", "use", user="mia", ok=False).err  # which one?
     st.run("inspect", "--source", "folder", str(photos), "--frames", "4", user="otto")  # DIR/<class>/* too
     assert st.db("SELECT count(*) FROM inspection WHERE product_id = 1") == [(4,)]
     assert "chipped" in st.db("SELECT origin FROM inspection WHERE product_id = 1 ORDER BY id LIMIT 1")[0][0]

@@ -77,6 +77,11 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
 def not_measured(spec: ProductSpec, rows: list[dict], bound: float | None) -> list[str]:
     """What the report could not measure, in plain words."""
     out = []
+    limits = spec.details.get("thresholds", {})
+    if limits and not limits.get("met_limits", True):
+        out.append(f"No thresholds kept the calibration photos within the limits ({limits.get('escapes')} defects "
+                   f"passed, {limits.get('false_fails')} good failed at the strictest pair): check A or check B "
+                   "cannot tell these classes apart yet. Do not sign before more photos are onboarded.")
     defects = sum(not r["good"] for r in rows)
     if not defects:
         out.append("No defect photos were held out: the escape rate is not measured. Add defect photos and onboard again.")

@@ -22,8 +22,15 @@ def escape_upper_bound(escapes: int, defects: int, confidence: float = 0.95) -> 
         return 1.0
     alpha = 1 - confidence
 
-    def cdf(p: float) -> float:  # P(X <= escapes) for X ~ Binomial(defects, p)
-        return sum(math.comb(defects, i) * p**i * (1 - p) ** (defects - i) for i in range(escapes + 1))
+    def cdf(p: float) -> float:  # P(X <= escapes) for X ~ Binomial(defects, p), summed in logs (no overflow)
+        if p <= 0:
+            return 1.0
+        if p >= 1:
+            return 0.0
+        logs = [math.lgamma(defects + 1) - math.lgamma(i + 1) - math.lgamma(defects - i + 1)
+                + i * math.log(p) + (defects - i) * math.log1p(-p) for i in range(escapes + 1)]
+        top = max(logs)
+        return math.exp(top) * sum(math.exp(v - top) for v in logs)
 
     lo, hi = escapes / defects, 1.0
     for _ in range(60):

@@ -31,6 +31,7 @@ MIN_PHOTOS = 10
 # The good class needs more: the anomaly score and the input gate learn what a good part looks like from it.
 MIN_GOOD_PHOTOS = 20
 MIN_SIDE = 64  # pixels: below the models' own input
+MIN_ALL_PHOTOS = 50  # in the learned classes: 40 outside the held-out fifth, the input gate's bank and calibration
 # Two photos are one shot when their grey 32 x 32 thumbnails (mean removed) have a cosine of at least this: measured
 # on generated parts, a re-encoded JPEG, sensor noise, a 10% brighter copy or a 2-pixel nudge stay above 0.99,
 # while two different shots of a part reach at most 0.98.
@@ -75,9 +76,31 @@ class PhotoCheck:
         """Defect classes too small to learn: every photo of theirs is held out, to measure the anomaly score."""
         return [k for k in self.class_keys if k != self.good and k not in self.learned]
 
+    def units(self, key: str) -> int:
+        """Distinct shots of the class: near-duplicate groups count once."""
+        grouped = {i for g in self.groups for i in g}
+        return (sum(self.photos[g[0]].class_key == key for g in self.groups)
+                + sum(p.class_key == key and i not in grouped for i, p in enumerate(self.photos)))
+
     def blocking(self) -> list[str]:
         """Problems that stop onboarding, each with what to do."""
+        from .definition import class_key
+
         out = []
+        for key in self.class_keys:
+            try:
+                class_key(key)
+            except InvalidInput as e:
+                out.append(str(e))
+        for key in self.learned:
+            if self.units(key) < 3:
+                out.append(f"the {self.count(key)} photos of '{key}' are {self.units(key)} distinct shot(s) and near "
+                           "copies of them: each part of the split needs its own; photograph more parts of that class")
+        outside_held_out = sum(self.count(k) for k in self.learned) * 0.8
+        if self.good in self.learned and outside_held_out < MIN_ALL_PHOTOS * 0.8:
+            out.append(f"{sum(self.count(k) for k in self.learned)} photos in the classes to learn; the station needs at "
+                       f"least {MIN_ALL_PHOTOS}: the input gate learns what a part looks like from 20 of those not held "
+                       "out and calibrates on 20 more")
         if self.good not in self.class_keys:
             out.append(f"no photos of the good class '{self.good}': put them in {self.folder / self.good}/ "
                        f"(the folder's classes are: {', '.join(self.class_keys) or 'none'})")
@@ -144,26 +167,23 @@ def _kept(image: np.ndarray) -> np.ndarray:
 
 
 def near_duplicate_groups(thumbnails: list[np.ndarray], near: float = NEAR) -> list[list[int]]:
-    """Indices joined whenever two thumbnails' cosine reaches `near` (transitively)."""
+    """Groups of two or more: each photo joins the group of the first photo (a group's first member) it repeats.
+    Not transitive: a slow drift (a fixed camera, light changing over a shift) does not chain a whole class
+    into one group."""
     n = len(thumbnails)
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     rows = np.stack(thumbnails) if n else np.zeros((0, 1), np.float32)
+    leader = list(range(n))
     for start in range(0, n, 512):
         sims = rows[start : start + 512] @ rows.T
-        for i, j in zip(*np.nonzero(sims >= near)):
-            a, b = root(start + int(i)), root(int(j))
-            if a != b:
-                parent[b] = a
+        for i in range(sims.shape[0]):
+            me = start + i
+            earlier = np.flatnonzero(sims[i, :me] >= near)
+            firsts = [j for j in earlier if leader[j] == j]
+            if firsts:
+                leader[me] = int(firsts[0])
     groups: dict[int, list[int]] = {}
     for i in range(n):
-        groups.setdefault(root(i), []).append(i)
+        groups.setdefault(leader[i], []).append(i)
     return [g for g in groups.values() if len(g) > 1]
 
 
@@ -216,11 +236,16 @@ def check_photos(folder: Path | str, good: str, progress: Progress = QUIET,
         image, w, h = decoded[first]
         check.photos.append(Photo(first, key, digest, w, h, thumbnail(image), image))
     check.photos.sort(key=lambda p: (p.class_key, str(p.path)))
+    groups = near_duplicate_groups([p.thumbnail for p in check.photos])
+    mixed = {i for g in groups if len({check.photos[j].class_key for j in g}) > 1 for i in g}
+    for i in sorted(mixed):  # the same shot filed under two classes, re-encoded or nudged: a labelling conflict
+        keys = sorted({check.photos[j].class_key for g in groups if i in g for j in g})
+        check.conflicts.append((str(check.photos[i].path), keys))
+    keep = [i for i in range(len(check.photos)) if i not in mixed]
+    renumber = {old: new for new, old in enumerate(keep)}
+    check.photos = [check.photos[i] for i in keep]
+    check.groups = [[renumber[i] for i in g] for g in groups if not set(g) & mixed]
     check.class_keys = sorted({p.class_key for p in check.photos})
-    for key in check.class_keys:
-        members = [i for i, p in enumerate(check.photos) if p.class_key == key]
-        check.groups += [[members[j] for j in g]
-                         for g in near_duplicate_groups([check.photos[i].thumbnail for i in members])]
     return check
 
 
