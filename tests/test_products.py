@@ -276,7 +276,7 @@ def test_the_good_parts_memory_stops_a_defect_kind_check_b_never_saw(tmp_path):
     """Trained on good, scratched and chipped nuts; stained ones are new to it. The classifier alone calls many of
     them good, which the policy would pass when check A agrees; the memory of good patches calls a share of those
     unusual, and `decide` sends them to review. Measured: 7 of 24 called good, all 7 unusual (all 24 stains are);
-    0 of 20 fresh good nuts unusual. What the memory misses (a chipped corner, on parts that turn: its patches look
+    1 of 20 fresh good nuts unusual. What the memory misses (a chipped corner, on parts that turn: its patches look
     like any edge) is what the acceptance report's held-out-whole classes show."""
     import torch
 
