@@ -77,6 +77,10 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
 def not_measured(spec: ProductSpec, rows: list[dict], bound: float | None) -> list[str]:
     """What the report could not measure, in plain words."""
     out = []
+    if spec.details.get("near_copies_split"):
+        out.append(f"{spec.details['near_copies_split']} photos are near copies of others in their class (a fixtured "
+                   "part looks the same every time, or one part was shot many times) and were split across training "
+                   "and held-out: the held-out figures may be better than fresh parts will give.")
     limits = spec.details.get("thresholds", {})
     if limits and not limits.get("met_limits", True):
         out.append(f"No thresholds kept the calibration photos within the limits ({limits.get('escapes')} defects "

@@ -180,6 +180,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
             opinions, [spec.good[photos[i].class_key] for i in calibration], spec.good, choices.max_escapes,
             choices.max_false_fail)
         spec.details["thresholds"] = threshold_figures  # the report says when they could not meet the limits
+        spec.details["near_copies_split"] = split.loose
         step.report(100, 100, "done")
 
         # the acceptance report on the held-out photos

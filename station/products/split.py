@@ -23,6 +23,7 @@ class Split:
     train: list[int] = field(default_factory=list)  # indices into PhotoCheck.photos
     calibration: list[int] = field(default_factory=list)
     held_out: list[int] = field(default_factory=list)
+    loose: int = 0  # photos of near-duplicate groups too large to keep together (split photo by photo)
 
     def part(self, name: str) -> list[int]:
         return getattr(self, name)
@@ -32,11 +33,16 @@ class Split:
                 for name in PARTS}
 
 
-def _units(check: PhotoCheck, key: str) -> list[list[int]]:
-    """The class's photos as units that stay together: near-duplicate groups and single photos."""
-    grouped = {i for g in check.groups for i in g}
+def _units(check: PhotoCheck, key: str, split: Split) -> list[list[int]]:
+    """The class's photos as units that stay together: near-duplicate groups and single photos. A group of more
+    than a tenth of its class (a fixtured part looks the same every time, or one part was shot many times) cannot
+    stay together without emptying a part of the split: it is split photo by photo, and the report says so."""
     members = [i for i, p in enumerate(check.photos) if p.class_key == key]
-    return [g for g in check.groups if check.photos[g[0]].class_key == key] + [[i] for i in members if i not in grouped]
+    groups = [g for g in check.groups if check.photos[g[0]].class_key == key]
+    kept = [g for g in groups if len(g) <= max(2, len(members) // 10)]
+    split.loose += sum(len(g) for g in groups if g not in kept)
+    grouped = {i for g in kept for i in g}
+    return kept + [[i] for i in members if i not in grouped]
 
 
 def split_photos(check: PhotoCheck, seed: int = 0, calibration: float = 0.2, held_out: float = 0.2) -> Split:
@@ -45,7 +51,7 @@ def split_photos(check: PhotoCheck, seed: int = 0, calibration: float = 0.2, hel
     split = Split(seed)
     learned = set(check.learned)
     for key in check.class_keys:
-        units = _units(check, key)
+        units = _units(check, key, split)
         order = rng.permutation(len(units))
         units = [units[i] for i in order]
         if key not in learned:
