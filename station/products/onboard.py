@@ -189,6 +189,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         accepted = acceptance_mod.measure(judge, spec, [photos[i] for i in split.held_out], staged, step)
         (staged / store.ACCEPTANCE_NAME).write_text(json.dumps(accepted, indent=1), encoding="utf-8")
         spec.details = {
+            **spec.details,
             "photos": check.as_dict(), "split": split.counts(check), "split_seed": split.seed,
             "split_files": {p: [str(photos[i].path) for i in split.part(p)] for p in ("train", "calibration", "held_out")},
             "check_b": {"recipe": asdict(choices.check_b), "anomaly": anomaly.calibration},
