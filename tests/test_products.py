@@ -214,6 +214,13 @@ def test_a_product_goes_live_only_signed_and_judges_with_its_own_classes(onboard
             rows = s.scalars(select(Inspection).where(Inspection.id.in_([r.inspection_id for r in results]))).all()
             assert {r.product_id for r in rows} == {row.id}
         assert all(r.verdict != PASS for r in results)  # a kind it never learned
+        # the self-tests' frames on this station: the product's held-out photos, sealed with it
+        from station.selftest import reference as refs
+
+        frames = refs.product_held_out(station, 100)
+        spec = json.loads((data / row.path / "product.json").read_text())
+        learned_held_out = [p for p in spec["details"]["split_files"]["held_out"] if "/chipped/" not in p]
+        assert len(frames) == len(learned_held_out) and {f.truth for f in frames} == {"crack", "good", "scratch"}
     finally:
         station.close()
     # with the product live, the settings keep their own classes and thresholds: the product's are not editable

@@ -98,6 +98,17 @@ def _save_prompts(station, folder: Path, prompts, recipe, check_a: ZeroShotCheck
     save_prompt_set(folder / store.PROMPTS_NAME, prompts, meta)
 
 
+def _keep_held_out(folder: Path, held_out: list) -> None:
+    """The held-out photos of the learned classes, sealed with the version (PNG, as kept in memory): the frames
+    the self-tests attack and probe on this product (`held_out/<class>/*`, a labelled folder)."""
+    import cv2
+
+    for n, photo in enumerate(held_out):
+        sub = folder / store.HELD_OUT / photo.class_key
+        sub.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(sub / f"{n:04d}.png"), cv2.cvtColor(photo.image, cv2.COLOR_RGB2BGR))
+
+
 def _gate_parts(train: list[int], calibration: list[int], least: int = GATE_LEAST) -> tuple[list[int], list[int]]:
     """The bank's photos and those that calibrate its thresholds: the training and calibration parts, with some
     training photos lent to the calibration when it has fewer than `least` (the held-out part is never used)."""
@@ -188,6 +199,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         judge = replace(judge, conf_a=spec.conf_a, conf_b=spec.conf_b)
         accepted = acceptance_mod.measure(judge, spec, [photos[i] for i in split.held_out], staged, step)
         (staged / store.ACCEPTANCE_NAME).write_text(json.dumps(accepted, indent=1), encoding="utf-8")
+        _keep_held_out(staged, [photos[i] for i in part("held_out")])
         spec.details = {
             **spec.details,
             "photos": check.as_dict(), "split": split.counts(check), "split_seed": split.seed,

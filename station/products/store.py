@@ -6,6 +6,7 @@
         bank.safetensors    the input gate's reference bank, from the product's photos
         prompts.safetensors check A's RVPT prompts (when tuned)
         acceptance.json, acceptance.html, gallery/   the acceptance report
+        held_out/<class>/   the held-out photos of the learned classes: the self-tests' frames
         manifest.json       the sha256 of every file above; its own sha256 is the row's `sha256`
 """
 
@@ -34,6 +35,7 @@ ACCEPTANCE_NAME = "acceptance.json"
 BANK_NAME = "bank.safetensors"
 PROMPTS_NAME = "prompts.safetensors"
 CHECK_B = "check_b"
+HELD_OUT = "held_out"  # the held-out photos of the learned classes, <class>/*.png: the self-tests' frames
 
 
 class ProductError(StationError):

@@ -41,3 +41,10 @@ def labelled_folder(station: Station, folder: Path | str, count: int) -> list[Re
     shots = from_folder(folder, [c.key for c in classes], [c.name for c in classes])
     return [ReferenceFrame(im, classes[lb].key, f"file:{src['file_sha256']}")
             for im, lb, src in zip(shots.images, shots.labels, shots.sources)][:count]
+
+
+def product_held_out(station: Station, count: int) -> list[ReferenceFrame]:
+    """The live product's held-out photos (never trained on), as its acceptance report judged them."""
+    from ..products.store import HELD_OUT
+
+    return labelled_folder(station, station.product.folder / HELD_OUT, count)

@@ -112,10 +112,13 @@ def run_due(station, kinds: list[str], user: User | None = None, images: int = 1
     runs = {}
     for kind in kinds:
         count = images if kind == "prm" else max(images, 30)
-        try:
-            frames = refs.generated(station, count)
-        except ValueError:  # the station's classes are not generated parts: its own reviewed frames
-            frames = refs.reviewed(station, count)
+        if station.product is not None:  # the live product's own held-out photos, sealed with it
+            frames = refs.product_held_out(station, count)
+        else:
+            try:
+                frames = refs.generated(station, count)
+            except ValueError:  # the station's classes are not generated parts: its own reviewed frames
+                frames = refs.reviewed(station, count)
         if len(frames) < 2:
             raise InvalidInput(f"the {KINDS[kind]} needs reference frames: review some parts first ({len(frames)} so far)")
         if kind == "prm":
