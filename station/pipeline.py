@@ -12,10 +12,9 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
-import torch
 
 from . import audit, failsafe
 from .auth import acting, require, user_count
@@ -297,4 +296,4 @@ class Pipeline:
         return done
 
 
-__all__ = ["Pipeline", "InspectionResult", "preprocess", "REVIEW"]
+__all__ = ["Pipeline", "InspectionResult", "REVIEW"]
