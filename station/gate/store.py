@@ -23,7 +23,7 @@ from ..auth import require
 from ..models.files import ModelFileError
 from ..paths import data_path, resources_dir, stored_path
 from ..storage.models import Inspection, ReferenceBankRecord, Review, User
-from ..models.preprocess import to_model_input
+from ..models.preprocess import shrink, to_model_input
 from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
 from .gate import ClosedGate, InputGate
 from .layout import edge_layouts
@@ -71,20 +71,10 @@ def _reviewed(station, ids: list[int]) -> list[np.ndarray]:
     out = []
     for path, sha in rows:
         try:  # kept small: thousands of full camera frames would not fit in memory
-            out.append(_shrunk(station.images.read(path, sha)))
+            out.append(shrink(station.images.read(path, sha), 256))  # both signals work on far smaller images
         except (OSError, ValueError) as e:
             log.warning("reference bank: skipped %s (%s)", path, e)
     return out
-
-
-def _shrunk(image: np.ndarray, side: int = 256) -> np.ndarray:
-    """At most `side` pixels on the long side: both signals work on far smaller images."""
-    import cv2
-
-    h, w = image.shape[:2]
-    scale = side / max(h, w)
-    return image if scale >= 1 else cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))),
-                                               interpolation=cv2.INTER_AREA)
 
 
 def reviewed_part_ids(station, limit: int = 5000) -> list[int]:

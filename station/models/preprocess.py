@@ -23,6 +23,15 @@ def resize_square(image: np.ndarray, size: int) -> np.ndarray:
     return resized[top : top + size, left : left + size]
 
 
+def shrink(image: np.ndarray, side: int) -> np.ndarray:
+    """At most `side` pixels on the long side (area averaging), the aspect kept; a smaller image as it is."""
+    h, w = image.shape[:2]
+    scale = side / max(h, w)
+    if scale >= 1:
+        return image
+    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+
 def to_model_input(images, mean=OPENAI_MEAN, std=OPENAI_STD, size: int | None = None) -> torch.Tensor:
     """uint8 N x H x W x 3 (array, tensor or list of frames) -> normalised float N x 3 x S x S."""
     if size is not None:

@@ -22,6 +22,7 @@ import numpy as np
 from ..capture.decode import MAX_PIXELS, ImageDecodeError, decode_file
 from ..capture.folder import IMAGE_SUFFIXES
 from ..errors import InvalidInput
+from ..models.preprocess import shrink
 from ..progress import QUIET, Progress, stop_if_asked
 
 # A class needs this many distinct photos to be learned and measured: about 6 to train on, 2 to calibrate the
@@ -154,14 +155,6 @@ def thumbnail(image: np.ndarray, side: int = 32) -> np.ndarray:
     return small / max(float(np.linalg.norm(small)), 1e-6)
 
 
-def _kept(image: np.ndarray) -> np.ndarray:
-    h, w = image.shape[:2]
-    scale = KEEP_SIDE / max(h, w)
-    if scale >= 1:
-        return image
-    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-
-
 def near_duplicate_groups(thumbnails: list[np.ndarray], near: float = NEAR) -> list[list[int]]:
     """Groups of two or more: each photo joins the group of the first photo (a group's first member) it repeats.
     Not transitive: a slow drift (a fixed camera, light changing over a shift) does not chain a whole class
@@ -220,7 +213,7 @@ def check_photos(folder: Path | str, good: str, progress: Progress = QUIET,
             continue
         digest = hashlib.sha256(image.tobytes() + bytes(f"{w}x{h}", "ascii")).hexdigest()
         by_pixels.setdefault(digest, []).append((key, path))
-        decoded[path] = (_kept(image), w, h)
+        decoded[path] = (shrink(image, KEEP_SIDE), w, h)
     progress.report(len(files), len(files), "photos read")
     for digest, copies in by_pixels.items():
         keys = sorted({k for k, _ in copies})
@@ -256,7 +249,7 @@ def part_photos(folder: Path | str, max_pixels: int = MAX_PIXELS) -> tuple[list[
             skipped.append((str(path), f"not an image file ({path.suffix or 'no suffix'})"))
             continue
         try:
-            images.append(_kept(decode_file(path, max_pixels)))
+            images.append(shrink(decode_file(path, max_pixels), KEEP_SIDE))
         except ImageDecodeError as e:
             skipped.append((str(path), str(e).replace(f"{path}: ", "")))
     return images, skipped
