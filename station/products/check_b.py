@@ -22,7 +22,7 @@ from ..models.cnn import PartCNN
 from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..models.second_check import CnnCheck
 from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_file, write_manifest
-from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square
+from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square, to_model_input
 from ..paths import demo_models_dir
 from ..progress import QUIET, Progress, stop_if_asked
 
@@ -68,6 +68,7 @@ def _augment(x: torch.Tensor, recipe: CheckBRecipe, gen: torch.Generator) -> tor
 
 
 def _normalised(x: torch.Tensor) -> torch.Tensor:
+    """0..1 photos after augmentation -> the model's input (what `to_model_input` does to unaugmented ones)."""
     return (x - torch.tensor(OPENAI_MEAN).view(1, 3, 1, 1)) / torch.tensor(OPENAI_STD).view(1, 3, 1, 1)
 
 
@@ -115,25 +116,39 @@ def train_classifier(images: list[np.ndarray], labels: list[int], num_classes: i
     return model
 
 
+def _patches(second: torch.Tensor, third: torch.Tensor) -> torch.Tensor:
+    f = F.avg_pool2d(torch.cat([F.avg_pool2d(second, 2), third], dim=1), 3, stride=1, padding=1)
+    return f.flatten(2).transpose(1, 2)
+
+
 def patch_features(model: PartCNN, x: torch.Tensor) -> torch.Tensor:
     """N x 3 x S x S normalised -> N x P x C: each patch's features from the second and third blocks on the third's
     grid (1/8 of the side: 256 patches at 128 px), averaged with its neighbours. Few patches and a capped memory
     keep the score to milliseconds a frame on a line."""
     second = model.features[:2](x)
-    third = model.features[2](second)
-    f = F.avg_pool2d(torch.cat([F.avg_pool2d(second, 2), third], dim=1), 3, stride=1, padding=1)
-    return f.flatten(2).transpose(1, 2)
+    return _patches(second, model.features[2](second))
+
+
+def _least_familiar(feats: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
+    """Per image (N x P x C): the distance of its least familiar patch to the nearest row of `memory`."""
+    scores = [torch.cdist(f, memory).min(dim=1).values.max() for f in feats]
+    return torch.stack(scores) if scores else torch.zeros(0)
 
 
 @torch.inference_mode()
 def unusualness(model: PartCNN, memory: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Per image: the distance of its least familiar patch to the nearest good patch in `memory`."""
-    feats = patch_features(model, x)
-    scores = []
-    for f in feats:
-        d = torch.cdist(f, memory).min(dim=1).values
-        scores.append(d.max())
-    return torch.stack(scores) if scores else torch.zeros(0)
+    return _least_familiar(patch_features(model, x), memory)
+
+
+@torch.inference_mode()
+def logits_and_unusualness(model: PartCNN, memory: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The classifier's logits and `unusualness` from one pass through the blocks (the memory reads the second
+    and third blocks on the way to the head)."""
+    second = model.features[:2](x)
+    third = model.features[2](second)
+    logits = model.head(model.features[3](third).mean(dim=(2, 3)))
+    return logits, _least_familiar(_patches(second, third), memory)
 
 
 @dataclass
@@ -153,12 +168,12 @@ def fit_anomaly(model: PartCNN, good_train: list[np.ndarray], good_calibration: 
                 recipe: CheckBRecipe) -> AnomalyModel:
     """The memory from good training photos; the threshold from good calibration photos (never held-out ones)."""
     with torch.inference_mode():
-        feats = torch.cat([patch_features(model, _normalised(model_inputs(good_train[i : i + 64], recipe.image_size)))
+        feats = torch.cat([patch_features(model, to_model_input(good_train[i : i + 64], size=recipe.image_size))
                            .flatten(0, 1) for i in range(0, len(good_train), 64)])
     if feats.shape[0] > recipe.memory_patches:
         keep = torch.randperm(feats.shape[0], generator=torch.Generator().manual_seed(recipe.seed))[: recipe.memory_patches]
         feats = feats[keep]
-    scores = unusualness(model, feats, _normalised(model_inputs(good_calibration, recipe.image_size))).numpy()
+    scores = unusualness(model, feats, to_model_input(good_calibration, size=recipe.image_size)).numpy()
     threshold = float(np.quantile(scores, 1 - recipe.anomaly_false_review)) if len(scores) else float("inf")
     calibration = {"good_photos": int(len(scores)), "target_false_review": recipe.anomaly_false_review,
                    "false_review": float((scores > threshold).mean()) if len(scores) else 0.0,
@@ -213,9 +228,8 @@ class ProductCnnCheck(CnnCheck):
     @torch.inference_mode()
     def assess(self, x: torch.Tensor) -> tuple[torch.Tensor, list[bool]]:
         """(probabilities over the station's classes, unusual per image)."""
-        x = x.to(self.device)
-        logits = self.model(x).float()
-        scores = unusualness(self.model, self.anomaly.memory, x)
+        logits, scores = logits_and_unusualness(self.model, self.anomaly.memory, x.to(self.device))
+        logits = logits.float()
         unusual = [bool(not math.isfinite(s) or s > self.anomaly.threshold) for s in scores.tolist()]
         return logits[:, self.columns].softmax(dim=-1).cpu(), unusual
 
