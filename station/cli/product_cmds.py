@@ -54,7 +54,7 @@ def cmd_product_new(args) -> int:
     station = open_station(args.data_dir)
     try:
         line = onboard_product(station, user, args.name, args.source_folder, choices,
-                               progress_printer("onboarding", args.quiet))
+                               progress_printer("onboarding", args.quiet), check)
     finally:
         station.close()
     if args.json:

@@ -148,7 +148,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
     def part(which: str, learned_only: bool = True) -> list[int]:
         return [i for i in split.part(which) if not learned_only or photos[i].class_key in index]
 
-    store.check_name_free_of_staging(station.data_dir, name)
+    store.remove_stale_staging(station.data_dir, name)
     staged = store.staging_dir(station.data_dir, name)
     try:
         # check B: the product's CNN and its good-parts memory
@@ -156,8 +156,10 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         train = part("train")
         model = train_classifier([photos[i].image for i in train], [index[photos[i].class_key] for i in train],
                                  len(keys), choices.check_b, step)
-        good_of = lambda ids: [photos[i].image for i in ids if photos[i].class_key == choices.good]  # noqa: E731
-        anomaly = fit_anomaly(model, good_of(train), good_of(part("calibration")), choices.check_b)
+        def good_images(ids: list[int]) -> list[np.ndarray]:
+            return [photos[i].image for i in ids if photos[i].class_key == choices.good]
+
+        anomaly = fit_anomaly(model, good_images(train), good_images(part("calibration")), choices.check_b)
         save_check_b(model, anomaly, keys, staged / store.CHECK_B, choices.check_b)
         check_b = ProductCnnCheck(staged / store.CHECK_B, keys, "cpu")
 

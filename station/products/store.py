@@ -188,7 +188,7 @@ def versions(session: Session) -> list[Product]:
     return list(session.scalars(select(Product).order_by(Product.name, Product.version)))
 
 
-def check_name_free_of_staging(data_dir: Path, name: str) -> None:
+def remove_stale_staging(data_dir: Path, name: str) -> None:
     """Leftover staging folders of `name` (an onboarding that was stopped) are removed before a new one starts."""
     for old in (products_dir(data_dir) / name).glob(".new-*"):
         shutil.rmtree(old, ignore_errors=True)

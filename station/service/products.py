@@ -52,10 +52,11 @@ def _line(session, row, data_dir: Path) -> ProductLine:
 
 
 def onboard_product(station, user: User | None, name: str, folder: Path | str, choices: OnboardingChoices,
-                    progress: Progress = QUIET) -> ProductLine:
-    """A new version of `name` from `folder/<class>/*`, measured, recorded, not live (see products.onboard)."""
+                    progress: Progress = QUIET, check: PhotoCheck | None = None) -> ProductLine:
+    """A new version of `name` from `folder/<class>/*`, measured, recorded, not live (see products.onboard);
+    `check`: the photos as `check_photos` already read them, not read again."""
     with station.jobs.running(ONBOARDING_JOB):
-        row = onboard(station, user, name, folder, choices, progress)
+        row = onboard(station, user, name, folder, choices, progress, check)
     with station.db.session() as s:
         return _line(s, s.get(type(row), row.id), station.data_dir)
 
