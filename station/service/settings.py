@@ -41,7 +41,9 @@ def apply_settings(station, user: User | None, new: StationConfig) -> AppliedSet
         new, old = _onto_own_settings(station, new), station.own_config
     changed = change_settings(station.db, station.data_dir, old, new, user)
     if station.product is not None:
-        new = _product_applied(station, new)
+        from ..products.live import applied
+
+        station.own_config, new = new, applied(new, station.product)
     for section in SECTIONS:
         if not all(read_at_start(f"{section}.{name}") for name in getattr(new, section).__pydantic_fields__):
             setattr(station.config, section, getattr(new, section))
@@ -72,10 +74,3 @@ def _onto_own_settings(station, new: StationConfig) -> StationConfig:
         else:
             setattr(own, section, copy.deepcopy(getattr(new, section)))
     return own
-
-
-def _product_applied(station, own: StationConfig) -> StationConfig:
-    from ..products.live import applied
-
-    station.own_config = own
-    return applied(own, station.product)
