@@ -37,9 +37,16 @@ def closed_by_peer(s: socket.socket) -> bool:
         return True
 
 
-def modbus_served(client: ModbusTcpClient) -> bool:
-    reply = client.read_holding_registers(0, count=8)
-    return not reply.isError() and len(reply.registers) == 8
+def modbus_served(port: int) -> bool:
+    """A PLC at HOST connects and reads the station's registers."""
+    client = ModbusTcpClient(HOST, port=port, timeout=GUARD_S)
+    try:
+        if not client.connect():
+            return False
+        reply = client.read_holding_registers(0, count=8)
+        return not reply.isError() and len(reply.registers) == 8
+    finally:
+        client.close()
 
 
 def opcua_served(url: str) -> bool:
@@ -69,12 +76,7 @@ def test_a_plc_is_served_while_a_stranger_holds_100_idle_sockets(station, kind):
             wait_until(lambda: sum(closed_by_peer(s) for s in idle) >= 100 - spec.connections_per_client,
                        "the sockets beyond the stranger's share to be closed")
             if kind == "modbus":
-                client = ModbusTcpClient(HOST, port=port, timeout=GUARD_S)
-                assert client.connect()
-                try:
-                    assert modbus_served(client)
-                finally:
-                    client.close()
+                assert modbus_served(port)
             else:
                 assert opcua_served(spec.opcua_endpoint)
         finally:
@@ -97,12 +99,7 @@ def test_the_allow_list_keeps_every_other_address_out_and_silence_is_let_go(stat
             wait_until(lambda: all(closed_by_peer(s) for s in strangers), "every stranger to be turned away")
             silent = idle_sockets(port, 1, HOST)[0]  # allowed, but it never asks for anything
             wait_until(lambda: closed_by_peer(silent), "the silent connection to be closed after the idle timeout")
-            client = ModbusTcpClient(HOST, port=port, timeout=GUARD_S)
-            assert client.connect()
-            try:
-                assert modbus_served(client)
-            finally:
-                client.close()
+            assert modbus_served(port)
         finally:
             for s in strangers:
                 s.close()
