@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
 from ui.touch import TOUCH_PX
 
 PANEL = (1024, 768)
-LONGEST_REASON = "manual mode, disagreement, low confidence A, low confidence B, no part / unfamiliar frame"
+LONGEST_REASON = ("manual mode, disagreement, low confidence A, low confidence B, unlike the good parts, "
+                  "no part / unfamiliar frame")
 
 
 def fake_result(verdict: str, inspection_id: int, reason: str = "", label_a: str = "washer/good",

@@ -128,8 +128,8 @@ class LivePage(QWidget):
             lbl.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for lbl in (self.check_a_label, self.check_b_label):
             lbl.setFont(big)
-        # fixed room for the longest reasons (three lines at 1024x768): a verdict never moves the sign
-        self.reason_label.setFixedHeight(3 * self.reason_label.fontMetrics().lineSpacing() + 4)
+        # fixed room for the longest reasons (four lines in Japanese at 1024x768): a verdict never moves the sign
+        self.reason_label.setFixedHeight(4 * self.reason_label.fontMetrics().lineSpacing() + 4)
         checks = QGroupBox(self.tr("What the two checks see"))
         grid = QGridLayout(checks)
         grid.addWidget(QLabel(self.tr("Vision model:")), 0, 0)
