@@ -344,6 +344,8 @@ class LinksSpec:
     modbus_host: AtStart[Name] = "0.0.0.0"
     modbus_port: AtStart[Port] = 5020
     hardware_trigger: AtStart[Flag] = False  # `station serve` inspects one frame per trigger instead of every frame
+    # a PLC may switch the live product by its recipe number (changeover; see `station product recipe`)
+    recipe_select: AtStart[Flag] = False
     # who may connect: PLC addresses or networks, comma-separated ("192.168.10.0/24, 10.1.2.3"); empty: any
     allowed_clients: AtStart[Networks] = ""
     connections_per_client: AtStart[PerClient] = 4  # one address cannot take all of a link's 16 connections

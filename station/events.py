@@ -73,7 +73,19 @@ class LinkSignInFailed:
     timestamp: float = field(default_factory=time.time)
 
 
-Event = DecisionMade | AlarmChanged | SelftestProgress | LinkStatus | LinkSignInFailed
+@dataclass(frozen=True)
+class ProductChanged:
+    """A changeover: the station now judges frames with `product` (a label such as "hex-nut v2"; empty: the
+    settings' classes), PLCs select it by `recipe` (0: none). `refused` says why a switch did not happen; `product`
+    is then the one that goes on judging."""
+
+    product: str
+    recipe: int
+    refused: str = ""
+    timestamp: float = field(default_factory=time.time)
+
+
+Event = DecisionMade | AlarmChanged | SelftestProgress | LinkStatus | LinkSignInFailed | ProductChanged
 Handler = Callable[[Event], None]
 
 

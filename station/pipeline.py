@@ -23,7 +23,7 @@ from .events import AlarmChanged, DecisionMade
 from .decision import REVIEW, Decision, Opinion, Reason, ReviewRateMonitor, error_reason, valid_confidence
 from .judging import Judge, Opinions
 from .gate.store import active_record
-from .runtime import Station
+from .runtime import Inspecting, Station
 from .storage.models import Alarm, Inspection, User
 from .progress import QUIET, Progress
 
@@ -52,13 +52,20 @@ class InspectionResult:
         return self.decision.verdict
 
 
+def judge_of(inspecting: Inspecting) -> Judge:
+    """The Judge for what judges frames: checks, gate (when on), classes and thresholds."""
+    cfg = inspecting.config
+    return Judge(inspecting.check_a, inspecting.check_b, inspecting.gate if cfg.gate.enabled else None,
+                 [c.key for c in cfg.classes], {c.key: c.good for c in cfg.classes},
+                 cfg.thresholds.conf_a, cfg.thresholds.conf_b)
+
+
 class Pipeline:
     def __init__(self, station: Station, operator: User | None = None, source_name: str = ""):
         self.station = station
         self.operator = operator
         self.source_name = source_name
         cfg = station.config
-        self.keys = [c.key for c in cfg.classes]
         self.monitor = ReviewRateMonitor(cfg.failsafe.window, cfg.failsafe.max_review_share, cfg.failsafe.min_frames)
         self.manual_mode = station.open_alarm() is not None
         self.counts: Counter = Counter()  # verdict -> frames this pipeline decided
@@ -69,9 +76,7 @@ class Pipeline:
     @property
     def judge_with(self) -> Judge:
         """The station's checks, gate and thresholds as they are now."""
-        st, cfg = self.station, self.station.config
-        return Judge(st.check_a, st.check_b, st.gate if cfg.gate.enabled else None, self.keys, st.good,
-                     cfg.thresholds.conf_a, cfg.thresholds.conf_b)
+        return judge_of(self.station.inspecting())
 
     def opinions(self, images: list[np.ndarray]) -> Opinions:
         """Both checks' opinions on RGB frames and the input gate's word on each, nothing recorded."""
@@ -95,6 +100,7 @@ class Pipeline:
         self.manual_mode = alarmed
         if bank is not None and self.station.product is None and bank.sha256 != self.station.gate.record_sha256:
             self.station.reload_gate()
+        self.station.follow_live_product()  # a changeover by the window, the CLI or a PLC
 
     def _check_operator(self, session, operator: User | None, starting: bool = True) -> None:
         """Once a station has accounts, frames are recorded only for an operator the database allows to inspect
@@ -121,7 +127,12 @@ class Pipeline:
         st, cfg = self.station, self.station.config
         operator = self.operator  # read once: a sign-in or sign-out on the GUI thread applies from the next batch
         self._follow_database(operator)
-        decisions = self._decisions(frames)
+        judged_by = self._captured_under(frames)
+        decisions = [None] * len(frames)
+        for inspecting in {id(j): j for j in judged_by}.values():
+            at = [i for i, j in enumerate(judged_by) if j is inspecting]
+            for i, d in zip(at, self._decisions([frames[i] for i in at], judge_of(inspecting))):
+                decisions[i] = d
 
         manual_flags, trip_at, trip_detail = [], None, None
         for i, d in enumerate(decisions):
@@ -147,16 +158,15 @@ class Pipeline:
         try:
             with st.db.transaction() as s:
                 rows = []
-                for f, d, img, manual in zip(frames, decisions, staged, manual_flags):
+                for f, d, img, manual, j in zip(frames, decisions, staged, manual_flags, judged_by):
                     row = Inspection(
                         source=self.source_name[:256], origin=f.origin, image_path=img.relative_path,
                         image_sha256=img.sha256, width=img.width, height=img.height, verdict=d.verdict,
                         reason=d.reason, label_a=d.a.label, conf_a=storable(d.a.confidence), label_b=d.b.label,
                         conf_b=storable(d.b.confidence), latency_ms=(written - f.timestamp) * 1000.0, manual_mode=manual, truth=f.truth,
-                        clip_model_id=st.clip_model_id, check_b_model_id=st.check_b_model_id,
-                        prompt_set_id=st.check_a.prompt_set_id,
-                        operator_id=operator.id if operator else None,
-                        product_id=st.product.id if st.product else None,
+                        clip_model_id=st.clip_model_id, check_b_model_id=j.check_b_model_id,
+                        prompt_set_id=j.check_a.prompt_set_id, operator_id=operator.id if operator else None,
+                        product_id=j.product_id,
                     )
                     s.add(row)
                     rows.append(row)
@@ -181,14 +191,20 @@ class Pipeline:
             self._announce(r, trip_detail if r.alarm_raised else None)
         return results
 
-    def _decisions(self, frames: list[Frame]) -> list[Decision]:
+    def _captured_under(self, frames: list[Frame]) -> list[Inspecting]:
+        """What judges each frame: the product live when it was captured (a frame taken before a changeover is
+        judged by the product before it)."""
+        now, before = self.station.inspecting(), self.station.previous
+        return [before if before is not None and f.timestamp < now.since else now for f in frames]
+
+    def _decisions(self, frames: list[Frame], judge: Judge) -> list[Decision]:
         """Both checks and the gate on the batch. A batch the checks cannot run on is not lost: each frame becomes
         a REVIEW naming the error (and then, one frame at a time, so one bad frame does not take the others)."""
         try:
-            return self.judge([f.image for f in frames])
+            return judge.decisions([f.image for f in frames])
         except Exception as e:  # a broken model or prompt set, a frame the model cannot take
             if len(frames) > 1:
-                return [d for f in frames for d in self._decisions([f])]
+                return [d for f in frames for d in self._decisions([f], judge)]
             log.warning("inspection error on %s: %s", frames[0].origin, e, exc_info=True)
             none = Opinion("", float("nan"))
             return [Decision(REVIEW, error_reason(e), none, none)]

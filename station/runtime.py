@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from . import audit, failsafe
 from . import config as config_mod
 from . import settings as settings_mod
 from .audit.link_log import follow_links
-from .events import EventStream
+from .events import EventStream, ProductChanged
 from .jobs import JobSlot
 from .datalock import DataFolderLock, make_private, tighten_files
 from .config import StationConfig
@@ -60,6 +63,43 @@ def load_second_check(cfg: StationConfig, clip: LoadedClip, device: str,
         return load(kind.loader)(path, clip, keys, device)
 
 
+@dataclass(frozen=True)
+class Inspecting:
+    """What judges a frame and what its record names: the live product's classes and checks (or the settings')."""
+
+    config: StationConfig
+    product: object  # LiveProduct or None
+    check_a: ZeroShotCheck
+    check_b: SecondCheck
+    check_b_model_id: int
+    gate: object
+    since: float  # frames captured from then on (epoch seconds)
+
+    @property
+    def product_id(self) -> int | None:
+        return self.product.id if self.product is not None else None
+
+
+@dataclass(frozen=True)
+class ProductSwitch:
+    before: object  # LiveProduct or None (the settings' classes)
+    after: object  # the same; None also when refused
+    refused: str = ""  # why the records' live product could not be loaded (it is no longer live)
+
+
+def _epoch(at: datetime) -> float:
+    """Seconds since the epoch of a recorded time; SQLite gives it back without its zone, which is UTC."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _label(product) -> str:
+    return product.label if product is not None else ""
+
+
+def _recipe(product) -> int:
+    return (product.recipe or 0) if product is not None else 0
+
+
 @dataclass
 class Station:
     data_dir: Path
@@ -76,6 +116,9 @@ class Station:
     settings_changed_outside: dict = field(default_factory=dict)  # {key: [old, new]} found (and audited) at start
     product: object = None  # station.products.live.LiveProduct: the live product, or None (the settings' classes)
     own_config: StationConfig | None = None  # the settings' own values (`config` is them with the product applied)
+    live_since: float = 0.0  # frames captured from then on are judged by the live product (epoch seconds)
+    previous: Inspecting | None = None  # what judged before the last changeover: frames captured before it
+    _switching: threading.RLock = field(default_factory=threading.RLock, repr=False)
     events: EventStream = field(default_factory=EventStream)  # decisions, alarms, progress: see station.events
     jobs: JobSlot = field(default_factory=JobSlot)  # one long job at a time
 
@@ -104,30 +147,14 @@ class Station:
             db, cfg, data_dir / config_mod.CONFIG_NAME)
         if outside:
             log.warning("station.toml was changed outside the station (recorded in the audit trail): %s", outside)
-        from .products.live import applied, live_product
+        from .products.live import live_product
 
         product = live_product(db, data_dir)
-        own = cfg
-        if product is not None:
-            cfg = applied(cfg, product)
-        device = pick_device(cfg.model.device)
+        own, device = cfg, pick_device(cfg.model.device)
         clip = load_foundation(cfg, data_dir)
         clip.model.to(device)
-        if product is not None and product.base_model_sha256 != clip.sha256:
-            from .products.store import ProductError
-
-            raise ProductError(f"the live product {product.label} was onboarded on CLIP {product.base_model_sha256[:12]}"
-                               f", this station runs {clip.sha256[:12]}: onboard it again on this model, or make "
-                               "another product live (station product use NAME)")
-        classes = [ClassPrompt(c.key, tuple(c.prompts)) for c in cfg.classes]
-        check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
-        check_b = load_second_check(cfg, clip, device, data_dir)
-        if product is None:
-            _apply_active_prompts(db, clip, check_a)
-        else:
-            _apply_product_prompts(product, check_a)
         clip_id = _model_id(db, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
-        b_id = _model_id(db, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
+        cfg, check_a, check_b, b_id = _checks(own, product, clip, device, db, data_dir)
         station = cls(data_dir, cfg, db, images, clip, check_a, check_b, clip_id, b_id,
                       settings_changed_outside=outside, product=product, own_config=own)
         station.lock = lock
@@ -136,15 +163,58 @@ class Station:
         return station
 
     def reload_gate(self) -> None:
-        from .gate.store import open_gate
+        self.gate = self._gate_for(self.product)
 
-        if self.product is not None:  # the live product's own bank, sealed with it
-            from .products.live import gate_of_product
+    def _gate_for(self, product):
+        if product is None:
+            from .gate.store import open_gate
 
-            self.gate = gate_of_product(self.product, self)
-            self.gate.record_sha256 = None
-            return
-        self.gate = open_gate(self)
+            return open_gate(self)
+        from .products.live import gate_of_product
+
+        gate = gate_of_product(product, self)  # the product's own bank, sealed with it
+        gate.record_sha256 = None
+        return gate
+
+    def inspecting(self) -> Inspecting:
+        """What judges frames now, taken together (a changeover swaps it whole)."""
+        with self._switching:
+            return Inspecting(self.config, self.product, self.check_a, self.check_b, self.check_b_model_id, self.gate,
+                              self.live_since)
+
+    def follow_live_product(self) -> ProductSwitch | None:
+        """Load the product the records make live, when it is not the one judging: a changeover by the window, the
+        CLI or a PLC. Frames captured before the switch keep being judged by `previous`. A product that cannot load
+        is refused: the one judging is made live again (audited) and the switch says why. None: nothing changed."""
+        from .products import store
+        from .products.live import live_product
+
+        with self._switching:
+            with self.db.session() as s:
+                row, since = store.live(s), store.live_since(s)
+            wanted, have = (row.id if row else None), (self.product.id if self.product else None)
+            if wanted == have:
+                return None
+            before = Inspecting(self.config, self.product, self.check_a, self.check_b, self.check_b_model_id,
+                                self.gate, self.live_since)
+            try:
+                product = live_product(self.db, self.data_dir)
+                cfg, check_a, check_b, b_id = _checks(self.own_config, product, self.clip, self.check_a.device,
+                                                       self.db, self.data_dir)
+                gate = self._gate_for(product)
+            except Exception as e:  # a changed folder, another CLIP, a broken model: the line stays on what it has
+                log.warning("changeover refused: %s", e, exc_info=True)
+                with self.db.transaction() as s:
+                    store.restore_live(s, have, str(e))
+                switch = ProductSwitch(before.product, None, refused=str(e))
+                self.events.publish(ProductChanged(_label(before.product), _recipe(before.product), switch.refused))
+                return switch
+            self.config, self.product, self.check_a, self.check_b, self.check_b_model_id, self.gate = (
+                cfg, product, check_a, check_b, b_id, gate)
+            self.live_since = _epoch(since) if since is not None else time.time()
+            self.previous = before
+        self.events.publish(ProductChanged(_label(product), _recipe(product)))
+        return ProductSwitch(before.product, product)
 
     def open_alarm(self) -> Alarm | None:
         with self.db.session() as s:
@@ -170,6 +240,29 @@ class Station:
         self.db.close()
         if self.lock is not None:
             self.lock.release()
+
+
+def _checks(own: StationConfig, product, clip: LoadedClip, device: str, db: Database, data_dir: Path):
+    """(settings as the product makes them, check A with its prompts, check B, check B's model record) for the live
+    product, or for the settings' own classes when `product` is None."""
+    from .products.live import applied
+
+    cfg = own if product is None else applied(own, product)
+    if product is not None and product.base_model_sha256 != clip.sha256:
+        from .products.store import ProductError
+
+        raise ProductError(f"the live product {product.label} was onboarded on CLIP {product.base_model_sha256[:12]}"
+                           f", this station runs {clip.sha256[:12]}: onboard it again on this model, or make "
+                           "another product live (station product use NAME)")
+    classes = [ClassPrompt(c.key, tuple(c.prompts)) for c in cfg.classes]
+    check_a = ZeroShotCheck(clip, classes, TextEmbeddingCache(data_dir / "cache" / "text"), device)
+    check_b = load_second_check(cfg, clip, device, data_dir)
+    if product is None:
+        _apply_active_prompts(db, clip, check_a)
+    else:
+        _apply_product_prompts(product, check_a)
+    b_id = _model_id(db, check_b.kind, check_b.kind, str(getattr(check_b, "path", "")), check_b.sha256, {})
+    return cfg, check_a, check_b, b_id
 
 
 def _model_id(db: Database, kind: str, name: str, path: str, sha256: str, spec: dict) -> int:

@@ -117,6 +117,25 @@ def module_station(station_templates, tmp_path_factory):
     st.close()
 
 
+@pytest.fixture(scope="session")
+def onboarded(station_templates, tmp_path_factory):
+    """(root, photos, boss, otto, row): a staffed station at root/"data" whose manager onboarded the product "nut"
+    from photos (small: 6 passes of check B, no prompts), not signed, not live. Tests copy root/"data"."""
+    from product_photos import write_product_photos
+    from station.products.check_b import CheckBRecipe
+    from station.products.onboard import OnboardingChoices, onboard
+
+    root = tmp_path_factory.mktemp("product")
+    photos = write_product_photos(root / "photos", {"good": 32, "scratch": 12, "crack": 12, "chipped": 6})
+    station = open_copy(station_templates["staffed"], root / "data")
+    try:
+        row = onboard(station, station.boss, "nut", photos, OnboardingChoices(good="good", tune_prompts=False,
+                                                                              check_b=CheckBRecipe(epochs=6)))
+        return root, photos, station.boss, station.otto, row
+    finally:
+        station.close()
+
+
 def wait_for_reads(qtbot, widget, timeout: int = 20_000) -> None:
     """Until every read `widget` and its pages started has been shown (the window reads records off the GUI
     thread, ui/reads.py): what a person would see once the page has filled in."""

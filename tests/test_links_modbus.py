@@ -74,7 +74,7 @@ def reject_coil(client: ModbusTcpClient) -> bool:
 def test_the_map_is_documented_in_one_table():
     assert [(table, address) for table, address, _, _ in REGISTERS] == [
         ("holding", 0), ("holding", 1), ("holding", 2), ("holding", 3), ("holding", 4), ("holding", 5), ("holding", 6),
-        ("holding", 7), ("coil", 0)]
+        ("holding", 7), ("holding", 8), ("holding", 9), ("holding", 10), ("coil", 0)]
 
 
 def test_the_plc_reads_verdict_count_and_reject_after_real_inspections(served, plc, station):

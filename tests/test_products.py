@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from product_photos import write_product_photos
-from station.auth import create_user
 from station.decision import PASS, REVIEW, Opinion, Reason, decide
 from station.auth import PermissionDenied
 from station.errors import InvalidInput
@@ -23,7 +22,6 @@ from station.capture.folder import FolderSource
 from station.products import store
 from station.products.calibration import choose_thresholds, escape_upper_bound, outcome
 from station.products.check_b import CheckBRecipe, fit_anomaly, model_inputs, train_classifier, unusualness, _normalised
-from station.products.onboard import OnboardingChoices, onboard
 from station.products.photos import MIN_GOOD_PHOTOS, check_photos
 from station.products.split import split_photos
 from station.runtime import Station
@@ -135,22 +133,6 @@ def test_a_part_check_b_finds_unlike_every_good_part_is_never_passed():
 
 
 # ---------------------------------------------------------------- onboarding on the real station
-
-
-@pytest.fixture(scope="module")
-def onboarded(tmp_path_factory):
-    """A station with a manager and one product onboarded from photos (small: 6 passes of check B, no prompts)."""
-    root = tmp_path_factory.mktemp("product")
-    photos = write_product_photos(root / "photos", {"good": 32, "scratch": 12, "crack": 12, "chipped": 6})
-    station = Station.open(root / "data")
-    with station.db.transaction() as s:
-        boss = create_user(s, "boss", "manager", PW, by=None)
-        otto = create_user(s, "otto", "operator", PW, by=boss)
-        s.expunge_all()
-    row = onboard(station, boss, "nut", photos, OnboardingChoices(good="good", tune_prompts=False,
-                                                                 check_b=CheckBRecipe(epochs=6)))
-    station.close()
-    return root, photos, boss, otto, row
 
 
 def test_onboarding_records_a_sealed_version_whose_report_adds_up(onboarded):

@@ -532,7 +532,7 @@ def scenario_demo_backdoor(st: CommandLine):
 
 
 def scenario_products(st: CommandLine):
-    """product check, product new, product list, product show, product accept, product use"""
+    """product check, product new, product list, product show, product accept, product use, product recipe"""
     from product_photos import write_product_photos
 
     photos = write_product_photos(st.work / "photos", {"good": 32, "scratch": 10, "crack": 10, "chipped": 3})
@@ -558,6 +558,10 @@ def scenario_products(st: CommandLine):
     assert "signed by mia" in st.run("product", "accept", "nut", user="mia").out
     assert "live product" in st.run("product", "use", "nut", user="mia").out
     assert "--none" in st.run("product", "use", user="mia", ok=False).err  # which one?
+    assert "holding register 8" in st.run("product", "recipe", "nut", "3", user="mia").out
+    assert "recipe 3" in st.run("product", "list", user="mia").out
+    assert "--none" in st.run("product", "recipe", "nut", user="mia", ok=False).err
+    assert st.db("SELECT actor FROM audit_event WHERE action = 'product.recipe'") == [("mia",)]
     st.run("inspect", "--source", "folder", str(photos), "--frames", "4", user="otto")  # DIR/<class>/* too
     assert st.db("SELECT count(*) FROM inspection WHERE product_id = 1") == [(4,)]
     assert "chipped" in st.db("SELECT origin FROM inspection WHERE product_id = 1 ORDER BY id LIMIT 1")[0][0]

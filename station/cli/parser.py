@@ -10,7 +10,7 @@ from ..paths import default_data_dir, demo_models_dir
 from .demo_cmds import cmd_demo, cmd_demo_backdoor, cmd_demo_train, cmd_gui, cmd_synth_frames, cmd_synth_sheet
 from .gate_cmds import cmd_gate_build, cmd_gate_show
 from .product_cmds import (cmd_product_accept, cmd_product_check, cmd_product_list, cmd_product_new, cmd_product_show,
-                           cmd_product_use)
+                           cmd_product_recipe, cmd_product_use)
 from .model_cmds import cmd_capture_check, cmd_models_check, cmd_models_import, cmd_models_train_probe, cmd_models_verify
 from .pack_cmds import cmd_keys_list, cmd_keys_remove, cmd_keys_trust, cmd_pack_export, cmd_pack_import, cmd_pack_keygen, cmd_pack_show
 from .station_cmds import cmd_audit_verify, cmd_db_upgrade, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
@@ -223,12 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("name")
     pa.add_argument("--version", type=int, default=None, help="default: the newest")
     pa.set_defaults(func=cmd_product_accept)
-    pu = pr.add_parser("use", help="make a signed version the live product (from the station's next start); manager")
+    pu = pr.add_parser("use", help="make a signed version the live product (a running line switches at its next "
+                       "frame); manager")
     pu.add_argument("name", nargs="?")
     pu.add_argument("--none", action="store_true", help="no product live: back to the classes of the settings "
                     "(also when the live version cannot load)")
     pu.add_argument("--version", type=int, default=None, help="default: the newest")
     pu.set_defaults(func=cmd_product_use)
+    pn = pr.add_parser("recipe", help="the number a PLC selects a product by (changeover, [links] recipe_select); "
+                       "manager")
+    pn.add_argument("name")
+    pn.add_argument("number", nargs="?", type=_positive, help="1 to 65535")
+    pn.add_argument("--none", action="store_true", help="take the product's number away")
+    pn.set_defaults(func=cmd_product_recipe)
 
     c = sub.add_parser("capture", help="frame sources").add_subparsers(dest="capture_command", metavar="ACTION", required=True)
     cc = c.add_parser("check", help="read frames from a source and report")

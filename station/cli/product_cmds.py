@@ -85,8 +85,9 @@ def cmd_product_list(args) -> int:
     for p in lines:
         state = "LIVE" if p.live else ("signed" if p.accepted else "not signed")
         a = p.acceptance
-        print(f"{'*' if p.live else ' '} {p.label:<24} {state:<11} escapes {a.get('escapes')}/{a.get('defects')} "
-              f"(bound {_pct(a.get('escape_rate_upper_95'))}), review {_pct(a.get('review_share'))}")
+        recipe = f"recipe {p.recipe}" if p.recipe else ""
+        print(f"{'*' if p.live else ' '} {p.label:<24} {state:<11} {recipe:<12} escapes {a.get('escapes')}/"
+              f"{a.get('defects')} (bound {_pct(a.get('escape_rate_upper_95'))}), review {_pct(a.get('review_share'))}")
     return 0
 
 
@@ -145,8 +146,29 @@ def cmd_product_use(args) -> int:
         finally:
             records.close()
         print(f"no product live ({before or 'none was'}): the station inspects the classes of its settings from "
-              "its next start")
+              f"its next frame{NEXT_FRAME}")
         return 0
     line = _signed_act(args, use_product)
-    print(f"{line.label} is the live product: the station inspects with it from its next start")
+    print(f"{line.label} is the live product: the station inspects with it from its next frame{NEXT_FRAME}")
+    return 0
+
+
+NEXT_FRAME = " (a running line switches at once; frames already taken are judged by the product before)"
+
+
+def cmd_product_recipe(args) -> int:
+    from ..errors import InvalidInput
+    from ..service.products import set_product_recipe
+
+    if args.none == (args.number is not None):
+        raise InvalidInput("give a recipe number (1 to 65535) or --none to take the product's number away")
+    records = open_records_of(args)
+    try:
+        before = set_product_recipe(records, sign_in_from_args(args, records.db, needed=True), args.name, args.number)
+    finally:
+        records.close()
+    was = f" (was {before})" if before is not None else ""
+    print(f"{args.name}: recipe {args.number}{was}; a PLC selects it by writing {args.number} to RecipeRequest (OPC UA) "
+          "or holding register 8 (Modbus), with [links] recipe_select = true" if args.number is not None
+          else f"{args.name}: no recipe number{was}")
     return 0

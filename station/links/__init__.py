@@ -4,6 +4,7 @@
 - `selftest_watch`: the self-test flags, from the schedule, about once a minute
 - `opcua_server`, `opcua_security`: the OPC UA server and who may use it
 - `modbus_server`: the Modbus TCP server and its register map
+- `recipes`: changeover by a PLC's recipe number
 - `base`: a link's own thread and event loop, start and stop, LinkStatus events
 
 `start_links(station)` starts whatever `[links]` enables; `station serve` and the window call it.
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from ..capture.triggered import Trigger
 from .base import Link, LinkError
 from .line_state import LineSnapshot, LineState
+from .recipes import RecipeRequests
 from .selftest_watch import SelftestWatch
 
 
@@ -25,6 +27,7 @@ class RunningLinks:
     watch: SelftestWatch
     trigger: Trigger | None = None  # hardware-trigger mode: what the PLCs fire; wrap the source with it
     links: list[Link] = field(default_factory=list)
+    recipes: RecipeRequests | None = None  # with [links] recipe_select: PLCs switch the live product
 
     def start(self) -> None:
         """Listen: from now on PLCs may connect (and fire the trigger)."""
@@ -35,6 +38,8 @@ class RunningLinks:
     def stop(self) -> None:
         for link in self.links:
             link.stop()
+        if self.recipes is not None:
+            self.recipes.close()
         self.watch.stop()
         self.line.close()
 
@@ -58,15 +63,16 @@ def prepare_links(station) -> RunningLinks:
         _more_open_files()
     trigger = Trigger() if cfg.hardware_trigger else None
     line = LineState.of_station(station)
-    running = RunningLinks(line, SelftestWatch(station, line), trigger)
+    recipes = RecipeRequests(station, line) if cfg.recipe_select else None
+    running = RunningLinks(line, SelftestWatch(station, line), trigger, recipes=recipes)
     if cfg.opcua_enabled:
         from .opcua_server import OpcUaLink
 
-        running.links.append(OpcUaLink(station.events, cfg, line, trigger))
+        running.links.append(OpcUaLink(station.events, cfg, line, trigger, recipes))
     if cfg.modbus_enabled:
         from .modbus_server import ModbusLink
 
-        running.links.append(ModbusLink(station.events, cfg, line, trigger))
+        running.links.append(ModbusLink(station.events, cfg, line, trigger, recipes))
     return running
 
 

@@ -1,7 +1,7 @@
 """What a PLC may read about the line, in one thread-safe object built from the station's event stream.
 
 The pipeline publishes DecisionMade after each committed inspection and AlarmChanged when the fail-safe
-trips or is reset; LineState subscribes and keeps the latest values. Links read `snapshot()` (an immutable
+trips or is reset, the station ProductChanged at a changeover; LineState subscribes and keeps the latest values. Links read `snapshot()` (an immutable
 copy) and may ask to be told of changes: listeners run on the publisher's thread, so a link's listener only
 hands the snapshot to its own event loop. Nothing here reads the pipeline or the database per frame; the
 self-test schedule is set from outside (station.links.selftest_watch) about once a minute.
@@ -14,7 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..decision import PASS
-from ..events import AlarmChanged, DecisionMade, EventStream, Subscription
+from ..events import AlarmChanged, DecisionMade, EventStream, ProductChanged, Subscription
+
+
+RECIPE_DONE, RECIPE_SWITCHING, RECIPE_REFUSED = 0, 1, 2  # how a PLC's last recipe request stands
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,13 @@ class LineSnapshot:
     # until trigger_answered is its own request's number before it reads the verdict)
     trigger_received: int = 0
     trigger_answered: int = 0
+    # changeover: the product judging now ("hex-nut v2"; empty: the settings' classes), its recipe number (0: none),
+    # the last number a PLC asked for and how that request stands (RECIPE_DONE, _SWITCHING or _REFUSED, and why)
+    product: str = ""
+    recipe_live: int = 0
+    recipe_requested: int = 0
+    recipe_state: int = 0
+    recipe_refused: str = ""
 
     @property
     def reject(self) -> bool:
@@ -58,12 +68,15 @@ class LineState:
     @classmethod
     def of_station(cls, station) -> LineState:
         """Starting from what the station knows now (manual mode survives restarts), following its events."""
-        state = cls(LineSnapshot(manual_mode=station.open_alarm() is not None))
+        product = station.product
+        state = cls(LineSnapshot(manual_mode=station.open_alarm() is not None,
+                                 product=product.label if product is not None else "",
+                                 recipe_live=(product.recipe or 0) if product is not None else 0))
         state.follow(station.events)
         return state
 
     def follow(self, events: EventStream) -> None:
-        self._subscription = events.subscribe(self._on_event, DecisionMade, AlarmChanged)
+        self._subscription = events.subscribe(self._on_event, DecisionMade, AlarmChanged, ProductChanged)
 
     def close(self) -> None:
         if self._subscription is not None:
@@ -86,6 +99,12 @@ class LineState:
     def set_trigger_received(self, number: int) -> None:
         self._update(trigger_received=number)
 
+    def set_recipe_requested(self, number: int) -> None:
+        self._update(recipe_requested=number, recipe_state=RECIPE_SWITCHING, recipe_refused="")
+
+    def set_recipe_state(self, state: int, why: str = "") -> None:
+        self._update(recipe_state=state, recipe_refused=why)
+
     def set_selftests(self, due: list[str] | tuple[str, ...], overdue: bool) -> None:
         self._update(selftests_due=tuple(due), selftests_overdue=overdue)
 
@@ -97,6 +116,9 @@ class LineState:
                          **({} if event.trigger is None else {"trigger_answered": event.trigger}))
         elif isinstance(event, AlarmChanged):
             self._update(manual_mode=event.raised)
+        elif isinstance(event, ProductChanged):
+            self._update(product=event.product, recipe_live=event.recipe,
+                         recipe_state=RECIPE_REFUSED if event.refused else RECIPE_DONE, recipe_refused=event.refused)
 
     def _update(self, **changes) -> None:
         with self._lock:

@@ -23,6 +23,7 @@ from .base import Link
 from .guard import ConnectionGuard, parse_networks
 from ..decision import FAIL, PASS, REVIEW
 from .line_state import LineSnapshot, LineState
+from .recipes import RecipeRequests
 
 # (table, address, name, what it says): the register map, in one place
 REGISTERS: tuple[tuple[str, int, str, str], ...] = (
@@ -38,30 +39,39 @@ REGISTERS: tuple[tuple[str, int, str, str], ...] = (
                                        "verdict answers; read the verdict once this equals your request's number"),
     ("holding", 7, "trigger received", "the number (low 16 bits) of the newest trigger request the station accepted: "
                                        "read it right after writing the trigger to learn your request's number"),
+    ("holding", 8, "recipe request", "with [links] recipe_select: write a product's recipe number to make it live "
+                                     "(0: the settings' own classes); reads the last number asked for"),
+    ("holding", 9, "recipe live", "the recipe number of the product judging now (0: none, the settings' classes)"),
+    ("holding", 10, "recipe state", "the last request: 0 done (recipe live is the product now judging), 1 switching, "
+                                    "2 refused (an unknown or unsigned number, or a product that cannot load)"),
     ("coil", 0, "reject", "1 when the last verdict is not PASS (also before the first): the part must not go on"),
 )
-# input registers 1-7 and discrete input 0 mirror holding registers 1-7 and coil 0, for PLCs that read those
+# input registers 1-10 and discrete input 0 mirror holding registers 1-10 and coil 0, for PLCs that read those
 VERDICT_CODES = {"": 0, PASS: 1, FAIL: 2, REVIEW: 3}
-TRIGGER_REGISTER = 0
+TRIGGER_REGISTER, RECIPE_REGISTER = 0, 8
 MAX_CONNECTIONS = 16  # clients at once; more are closed at once
-REGISTER_COUNT = 8
+REGISTER_COUNT = 11
 COIL_CODES, DISCRETE_CODES = (1, 5, 15), (2,)
 
 logging.getLogger("pymodbus").setLevel(logging.WARNING)
 
 
 def register_values(s: LineSnapshot) -> list[int]:
-    """Holding (and input) registers 0-7 for a line state."""
+    """Holding (and input) registers 0-10 for a line state."""
     due = 2 if s.selftests_overdue else (1 if s.selftests_due else 0)
     decided = s.decided % 2**32
     return [0, VERDICT_CODES.get(s.verdict, 0), decided >> 16, decided & 0xFFFF, int(s.manual_mode), due,
-            s.trigger_answered & 0xFFFF, s.trigger_received & 0xFFFF]
+            s.trigger_answered & 0xFFFF, s.trigger_received & 0xFFFF, s.recipe_requested & 0xFFFF,
+            s.recipe_live & 0xFFFF, s.recipe_state]
 
 
-def _device(writable_trigger: bool, action) -> SimDevice:
+def _device(writable_trigger: bool, writable_recipe: bool, action) -> SimDevice:
     bit = [SimData(0, values=False, datatype=DataType.BITS, readonly=True)]
     registers = [SimData(TRIGGER_REGISTER, values=0, datatype=DataType.REGISTERS, readonly=not writable_trigger),
-                 SimData(1, count=REGISTER_COUNT - 1, values=0, datatype=DataType.REGISTERS, readonly=True)]
+                 SimData(1, count=RECIPE_REGISTER - 1, values=0, datatype=DataType.REGISTERS, readonly=True),
+                 SimData(RECIPE_REGISTER, values=0, datatype=DataType.REGISTERS, readonly=not writable_recipe),
+                 SimData(RECIPE_REGISTER + 1, count=REGISTER_COUNT - RECIPE_REGISTER - 1, values=0,
+                         datatype=DataType.REGISTERS, readonly=True)]
     inputs = [SimData(0, count=REGISTER_COUNT, values=0, datatype=DataType.REGISTERS, readonly=True)]
     # (coils, discrete inputs, holding registers, input registers): four separate tables, as PLCs expect
     return SimDevice(id=0, simdata=(bit, list(bit), registers, inputs), action=action)
@@ -71,8 +81,10 @@ class ModbusLink(Link):
     name = "modbus"
     setting = "[links] modbus_port"
 
-    def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None):
+    def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None,
+                 recipes: RecipeRequests | None = None):
         super().__init__(events)
+        self.recipes = recipes  # None: the recipe register is read-only
         self.host, self.port = links.modbus_host, links.modbus_port
         self.guard = ConnectionGuard("modbus", MAX_CONNECTIONS, links.connections_per_client,
                                      parse_networks(links.allowed_clients), links.idle_timeout_seconds)
@@ -89,7 +101,8 @@ class ModbusLink(Link):
         return f"set [links] modbus_port (now {self.port}) or modbus_host in station.toml"
 
     async def _open(self) -> None:
-        server = _GuardedTcpServer(_device(self.trigger is not None, self._on_access), address=(self.host, self.port))
+        server = _GuardedTcpServer(_device(self.trigger is not None, self.recipes is not None, self._on_access),
+                                   address=(self.host, self.port))
         server.guard = self.guard
         self.server = server
         if not await server.listen():  # pymodbus logs the reason and returns False: find it again, for people
@@ -106,16 +119,22 @@ class ModbusLink(Link):
         if written is not None:
             if func_code in COIL_CODES:  # pymodbus keeps no read-only flag for bits
                 return ExcCodes.ILLEGAL_ADDRESS
-            if self.trigger is not None and written[TRIGGER_REGISTER - address]:
+            at = dict(zip(range(address, address + len(written)), written))
+            if self.trigger is not None and at.get(TRIGGER_REGISTER):
                 self.trigger.fire()
                 # taken: 0 again once this write has landed (its reply echoes what the PLC wrote, as Modbus says)
                 asyncio.get_running_loop().call_soon(_clear, registers, TRIGGER_REGISTER - start)
+            if self.recipes is not None and RECIPE_REGISTER in at:
+                self.recipes.request(int(at[RECIPE_REGISTER]), self.name)
             return None
         s = self.line.snapshot()
         if func_code in COIL_CODES or func_code in DISCRETE_CODES:
             registers[0] = (registers[0] & ~1) | int(s.reject)  # bit 0 of the first 16
         else:
-            registers[1 - start:REGISTER_COUNT - start] = register_values(s)[1:]
+            values = register_values(s)
+            for i in range(len(registers)):  # the trigger register keeps what pymodbus holds (a write lands there)
+                if start + i != TRIGGER_REGISTER and start + i < REGISTER_COUNT:
+                    registers[i] = values[start + i]
         return None
 
 

@@ -24,6 +24,7 @@ from ..events import EventStream, LinkSignInFailed
 from .base import Link, LinkError
 from ..decision import FAIL, PASS, REVIEW
 from .line_state import LineSnapshot, LineState
+from .recipes import RecipeRequests
 from .guard import ConnectionGuard, parse_networks
 from .opcua_transport import GuardedServer
 from .opcua_security import Access, SignInBackoff, StationInternalServer, StationUserManager, certificate_uri, private_file
@@ -32,6 +33,7 @@ NAMESPACE_URI = "urn:inspection-station"
 APPLICATION_URI = "urn:inspection-station:server"  # unless the server certificate names its own
 OBJECT = "Station"
 TRIGGER = "Trigger"
+RECIPE = "RecipeRequest"
 MAX_CONNECTIONS = 16  # per link: more are closed at once, so open files stay for the station's own work
 
 V = ua.VariantType
@@ -57,6 +59,13 @@ NODES: tuple[tuple[str, ua.VariantType, str], ...] = (
                                    "writing Trigger to learn your request's number"),
     ("AnsweredTrigger", V.UInt32, "the number of the trigger request the Last* values answer: read the verdict once "
                                   "this equals your request's number"),
+    (RECIPE, V.UInt16, "writable with [links] recipe_select: write a product's recipe number to make it live (0: the "
+                       "settings' own classes); reads the last number asked for"),
+    ("RecipeLive", V.UInt16, "the recipe number of the product judging now (0: none, the settings' classes)"),
+    ("ProductLive", V.String, "the product judging now, with its version (\"hex-nut v2\"); empty: the settings' classes"),
+    ("RecipeState", V.UInt16, "the last recipe request: 0 done (RecipeLive is the product now judging), 1 switching, "
+                              "2 refused"),
+    ("RecipeRefused", V.String, "why the last recipe request was refused (empty unless RecipeState is 2)"),
 )
 TYPES = {name: vtype for name, vtype, _ in NODES}
 
@@ -84,6 +93,8 @@ def node_values(s: LineSnapshot) -> dict[str, object]:
         "ManualMode": s.manual_mode, "SelftestsDue": ",".join(s.selftests_due),
         "SelftestsOverdue": s.selftests_overdue, "Reject": s.reject,
         "TriggersReceived": _u32(s.trigger_received), "AnsweredTrigger": _u32(s.trigger_answered),
+        RECIPE: s.recipe_requested & 0xFFFF, "RecipeLive": s.recipe_live & 0xFFFF, "ProductLive": s.product,
+        "RecipeState": s.recipe_state, "RecipeRefused": s.recipe_refused,
     }
 
 
@@ -91,9 +102,11 @@ class OpcUaLink(Link):
     name = "opcua"
     setting = "[links] opcua_endpoint"
 
-    def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None):
+    def __init__(self, events: EventStream, links: LinksSpec, line: LineState, trigger: Trigger | None = None,
+                 recipes: RecipeRequests | None = None):
         super().__init__(events)
         self.links, self.line, self.trigger = links, line, trigger
+        self.recipes = recipes  # None: RecipeRequest is read-only
         if trigger is not None:
             trigger.add_listener(line.set_trigger_received)
         self.server: Server | None = None
@@ -159,6 +172,9 @@ class OpcUaLink(Link):
             self._nodes[name] = nid
         if self.trigger is not None:  # not writable when nothing would take the request
             await server.get_node(self._nodes[TRIGGER]).set_writable()
+        if self.recipes is not None:
+            await server.get_node(self._nodes[RECIPE]).set_writable()
+        if self.trigger is not None or self.recipes is not None:
             server.subscribe_server_callback(CallbackType.PostWrite, self._after_write)
 
     async def _close(self) -> None:
@@ -197,17 +213,19 @@ class OpcUaLink(Link):
                 log.exception("OPC UA link: could not write the line state")
 
     async def _after_write(self, event, _dispatcher) -> None:
-        """A client wrote Trigger = true: one frame is requested, and Trigger reads false again."""
+        """A client wrote Trigger = true (one frame is requested, and Trigger reads false again) or a recipe number."""
         if not event.is_external:
             return
-        trigger_id = self._nodes[TRIGGER]
+        trigger_id, recipe_id, fired = self._nodes[TRIGGER], self._nodes[RECIPE], False
         for item, status in zip(event.request_params.NodesToWrite, event.response_params):
-            if item.NodeId != trigger_id or item.AttributeId != ua.AttributeIds.Value or not status.is_good():
+            if item.AttributeId != ua.AttributeIds.Value or not status.is_good():
                 continue
-            if item.Value.Value.Value is True:
+            if item.NodeId == recipe_id and self.recipes is not None:
+                self.recipes.request(int(item.Value.Value.Value), self.name)
+            elif item.NodeId == trigger_id and item.Value.Value.Value is True and not fired:
                 self.trigger.fire()  # one request per write request, however many times it names Trigger
+                fired = True
                 await self.server.write_attribute_value(trigger_id, ua.DataValue(ua.Variant(False, V.Boolean)))
-                return
 
 
 def _only_trusted(trusted: set[bytes]):

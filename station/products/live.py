@@ -19,6 +19,7 @@ class LiveProduct:
     folder: Path
     spec: ProductSpec
     base_model_sha256: str
+    recipe: int | None = None  # the number a PLC selects it by
 
     @property
     def label(self) -> str:
@@ -33,7 +34,8 @@ def live_product(db, data_dir: Path) -> LiveProduct | None:
             return None
         store.refuse_unsealed(s, row)
         folder = store.verified_folder(data_dir, row)
-        return LiveProduct(row.id, row.name, row.version, folder, store.read_spec(folder), row.base_model_sha256)
+        return LiveProduct(row.id, row.name, row.version, folder, store.read_spec(folder), row.base_model_sha256,
+                           row.recipe)
 
 
 def applied(cfg: StationConfig, product: LiveProduct) -> StationConfig:

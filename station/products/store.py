@@ -27,7 +27,7 @@ from ..errors import StationError
 from ..fileio import write_json_atomic
 from ..models.files import MANIFEST_NAME, ModelFileError, sha256_file, verify_manifest, write_manifest
 from ..paths import data_path, stored_path
-from ..storage.models import Product, User
+from ..storage.models import AuditEvent, Product, User
 from .definition import ProductSpec, product_name
 
 SPEC_NAME = "product.json"
@@ -35,6 +35,8 @@ ACCEPTANCE_NAME = "acceptance.json"
 BANK_NAME = "bank.safetensors"
 PROMPTS_NAME = "prompts.safetensors"
 CHECK_B = "check_b"
+LIVE_ACTION = "product.live"  # the audit event of every switch of the live product
+MAX_RECIPE = 65535  # a recipe number fits one Modbus register
 HELD_OUT = "held_out"  # the held-out photos of the learned classes, <class>/*.png: the self-tests' frames
 
 
@@ -108,7 +110,7 @@ def record_version(session: Session, data_dir: Path, staged: Path, spec: Product
     staged.replace(final)
     row = Product(name=spec.name, version=spec.version, path=stored_path(data_dir, final), sha256=sha,
                   base_model_sha256=base_model_sha256, spec=_summary(spec), acceptance=_figures(acceptance),
-                  created_by=user.id, live=False)
+                  created_by=user.id, live=False, recipe=recipe_of(session, spec.name))
     session.add(row)
     session.flush()
     audit.record(session, user.username, "product.created", name=spec.name, version=spec.version, sha256=sha,
@@ -166,7 +168,10 @@ def accept(session: Session, name: str, version: int | None, user: User) -> Prod
 def make_live(session: Session, name: str, version: int | None, user: User | None) -> Product:
     """Switch the live product (audited). Refused for a version whose acceptance nobody signed."""
     require(user, "products.manage")
-    row = find(session, name, version)
+    return _switch(session, find(session, name, version), user.username)
+
+
+def _switch(session: Session, row: Product, actor: str) -> Product:
     refuse_unsealed(session, row)
     if row.accepted_at is None:
         raise ProductError(f"{row.name} v{row.version} has no signed acceptance: a manager reads its report "
@@ -175,9 +180,59 @@ def make_live(session: Session, name: str, version: int | None, user: User | Non
     for other in session.scalars(select(Product).where(Product.live.is_(True))):
         other.live = False
     row.live = True
-    audit.record(session, user.username, "product.live", name=row.name, version=row.version,
+    audit.record(session, actor, LIVE_ACTION, name=row.name, version=row.version, recipe=row.recipe,
                  before=f"{before.name} v{before.version}" if before else None)
     return row
+
+
+def recipe_of(session: Session, name: str) -> int | None:
+    return session.scalar(select(Product.recipe).where(Product.name == name, Product.recipe.is_not(None)).limit(1))
+
+
+def set_recipe(session: Session, name: str, number: int | None, user: User | None) -> None:
+    """Give product `name` (every version) the recipe number a PLC selects it by; None takes it away. Audited."""
+    require(user, "products.manage")
+    find(session, name)
+    if number is not None:
+        if not 1 <= number <= MAX_RECIPE:
+            raise ProductError(f"recipe number {number}: use 1 to {MAX_RECIPE} (0 is what a PLC reads while the "
+                               "station inspects its settings' classes)")
+        taken = session.scalar(select(Product.name).where(Product.recipe == number, Product.name != name).limit(1))
+        if taken:
+            raise ProductError(f"recipe number {number} is {taken}'s: choose another, or take it from {taken} first "
+                               f"(station product recipe {taken} --none)")
+    before = recipe_of(session, name)
+    for row in session.scalars(select(Product).where(Product.name == name)):
+        row.recipe = number
+    audit.record(session, user.username, "product.recipe", name=name, recipe=number, before=before)
+
+
+def switch_by_recipe(session: Session, number: int, actor: str) -> Product:
+    """A PLC's changeover: the newest signed version of the product with recipe `number` goes live, audited under
+    `actor` (the link). Refused, saying why, for a number no product has or one whose versions nobody signed."""
+    rows = list(session.scalars(select(Product).where(Product.recipe == number).order_by(Product.version.desc())))
+    if not rows:
+        raise ProductError(f"no product has recipe number {number}")
+    signed = [r for r in rows if r.accepted_at is not None]
+    if not signed:
+        raise ProductError(f"{rows[0].name} (recipe {number}) has no signed version")
+    return _switch(session, signed[0], actor)
+
+
+def live_since(session: Session):
+    """When the live product was last switched (the audit event's time), or None when it never was."""
+    return session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == LIVE_ACTION))
+
+
+def restore_live(session: Session, product_id: int | None, reason: str) -> None:
+    """After a switch the running station could not load: the product that still judges is live again (audited)."""
+    for other in session.scalars(select(Product).where(Product.live.is_(True))):
+        other.live = False
+    row = session.get(Product, product_id) if product_id is not None else None
+    if row is not None:
+        row.live = True
+    audit.record(session, "system", LIVE_ACTION, name=row.name if row else None, version=row.version if row else None,
+                 recipe=row.recipe if row else None, refused=reason[:300])
 
 
 def live(session: Session) -> Product | None:
@@ -200,13 +255,15 @@ def refuse_foreign_model(row: Product, model_sha256: str) -> None:
                            f"runs {model_sha256[:12]}: onboard it again on this model")
 
 
-def settings_live(session: Session, user: User | None) -> Product | None:
+def settings_live(session: Session, user: User | None, actor: str = "") -> Product | None:
     """No product live: the station inspects the classes of its settings again (audited). The way back when the
-    live version cannot be used (its files changed, or the station's CLIP did)."""
-    require(user, "products.manage")
+    live version cannot be used (its files changed, or the station's CLIP did). `actor`: a PLC link ("plc:modbus"),
+    instead of a manager."""
+    if not actor:
+        require(user, "products.manage")
     before = live(session)
     if before is not None:
         before.live = False
-        audit.record(session, user.username, "product.live", name=None, version=None,
+        audit.record(session, actor or user.username, LIVE_ACTION, name=None, version=None, recipe=0,
                      before=f"{before.name} v{before.version}")
     return before

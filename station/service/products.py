@@ -31,6 +31,7 @@ class ProductLine:
     classes: list[dict] = field(default_factory=list)
     acceptance: dict = field(default_factory=dict)
     folder: str = ""
+    recipe: int | None = None  # the number a PLC selects the product by
 
     @property
     def label(self) -> str:
@@ -39,7 +40,7 @@ class ProductLine:
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "version": self.version, "created_at": self.created_at.isoformat(),
                 "accepted": self.accepted, "accepted_by": self.accepted_by, "live": self.live,
-                "classes": self.classes, "acceptance": self.acceptance, "folder": self.folder}
+                "classes": self.classes, "acceptance": self.acceptance, "folder": self.folder, "recipe": self.recipe}
 
 
 def _line(session, row, data_dir: Path) -> ProductLine:
@@ -48,7 +49,7 @@ def _line(session, row, data_dir: Path) -> ProductLine:
     signer = session.get(UserRow, row.accepted_by) if row.accepted_by else None
     return ProductLine(row.id, row.name, row.version, row.created_at, row.accepted_at is not None,
                        signer.username if signer else None, bool(row.live), list((row.spec or {}).get("classes", [])),
-                       dict(row.acceptance or {}), str(Path(data_dir) / row.path))
+                       dict(row.acceptance or {}), str(Path(data_dir) / row.path), row.recipe)
 
 
 def onboard_product(station, user: User | None, name: str, folder: Path | str, choices: OnboardingChoices,
@@ -88,13 +89,22 @@ def accept_product(records, user: User | None, name: str, version: int | None = 
 
 
 def use_product(records, user: User | None, name: str, version: int | None = None) -> ProductLine:
-    """Make a signed version live: the station inspects with it from its next start."""
+    """Make a signed version live: a running line switches at its next frame (`Station.follow_live_product`),
+    a stopped station when it next inspects or starts."""
     with records.db.transaction() as s:
         row = store.find(s, name, version)
         store.verified_folder(records.data_dir, row)  # a version whose files changed never goes live
         row = store.make_live(s, name, row.version, acting(s, user))
         s.flush()
         return _line(s, row, records.data_dir)
+
+
+def set_product_recipe(records, user: User | None, name: str, number: int | None) -> int | None:
+    """Give `name` the recipe number a PLC selects it by (None: take it away); returns the number it had."""
+    with records.db.transaction() as s:
+        before = store.recipe_of(s, name)
+        store.set_recipe(s, name, number, acting(s, user))
+        return before
 
 
 def use_no_product(records, user: User | None) -> str | None:

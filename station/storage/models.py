@@ -117,6 +117,7 @@ class Product(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     live: Mapped[bool] = mapped_column(Boolean, default=False)  # the one product the station inspects
+    recipe: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a PLC selects the product by it (all versions)
     __table_args__ = (UniqueConstraint("name", "version"),)
 
 
