@@ -61,10 +61,20 @@ def record_outside_changes(db: Database, cfg: config_mod.StationConfig, path: Pa
             seal(s, cfg, "system", "settings.recorded", file=str(path))
             return {}
         changes = unrecorded_changes(s, cfg)
+        added = _new_at_default(last.detail.get("settings", {}), changes)
+        if added and len(added) == len(changes):  # a newer version's settings, at their defaults: nobody's edit
+            seal(s, cfg, "system", "settings.recorded", file=str(path), new_keys=sorted(added))
+            return {}
         if not changes:
             return {}
         seal(s, cfg, "system", "settings.changed_outside", file=str(path), changes=changes)
         return changes
+
+
+def _new_at_default(recorded: dict, changes: dict) -> set[str]:
+    """The changed keys the recorded settings did not have at all and whose value is this version's default."""
+    defaults = snapshot(config_mod.StationConfig())
+    return {k for k, (_, new) in changes.items() if k not in recorded and k in defaults and defaults[k] == new}
 
 
 def unrecorded_changes(session: Session, cfg: config_mod.StationConfig) -> dict:

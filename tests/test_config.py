@@ -186,3 +186,13 @@ def test_family_switch(tmp_path):
     assert {c.key.split("/")[0] for c in cfg.classes} == {"pcb_tile"}
     with pytest.raises(ConfigError, match="unknown part family"):
         config.default_config("bolt")
+
+
+def test_a_setting_new_in_this_version_at_its_default_is_no_edit_outside_the_station():
+    """An upgrade adds a setting at its default: the next start records it quietly; set to anything else, or a
+    setting the record had and the file changed, it is an edit outside the station."""
+    from station.settings import _new_at_default
+
+    assert _new_at_default({"name": "x"}, {"links.recipe_select": [None, False]}) == {"links.recipe_select"}
+    assert _new_at_default({"name": "x"}, {"links.recipe_select": [None, True]}) == set()
+    assert _new_at_default({"links.recipe_select": False}, {"links.recipe_select": [False, True]}) == set()

@@ -192,7 +192,7 @@ def test_reviewer_clears_the_queue_with_number_keys_and_notes(qtbot, window, sta
 def test_manager_changes_settings_and_users_and_verifies_the_audit_trail(qtbot, window, station, messages,
                                                                            monkeypatch):
     sign_in_as(window, "boss")
-    assert len(visible_pages(window)) == 6
+    assert len(visible_pages(window)) == 7
     window.show_page("SettingsPage")
     settings = window.page("SettingsPage")
     settings.conf_b.setValue(0.8)

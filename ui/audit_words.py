@@ -51,6 +51,14 @@ SENTENCES = {
     "link.connected": QT_TRANSLATE_NOOP("Audit", "PLC link {link}: connected"),
     "link.failed": QT_TRANSLATE_NOOP("Audit", "PLC link {link}: failed"),
     "link.off": QT_TRANSLATE_NOOP("Audit", "PLC link {link}: off"),
+    "product.created": QT_TRANSLATE_NOOP("Audit", "onboarded product {name} v{version}"),
+    "product.accepted": QT_TRANSLATE_NOOP("Audit", "signed the acceptance report of product {name} v{version}"),
+    "product.live": QT_TRANSLATE_NOOP("Audit", "changeover: product {name} v{version} is live (before: {before})"),
+    "product.live.none": QT_TRANSLATE_NOOP("Audit", "changeover: no product live, the settings' classes (before: "
+                                                    "{before})"),
+    "product.live.refused": QT_TRANSLATE_NOOP("Audit", "changeover refused, the product judging stays live: "
+                                                       "{refused}"),
+    "product.recipe": QT_TRANSLATE_NOOP("Audit", "product {name}: recipe number {recipe} (before: {before})"),
 }
 VIA = {"cli": QT_TRANSLATE_NOOP("Audit", "command line"), "gui": QT_TRANSLATE_NOOP("Audit", "window"),
        "test": QT_TRANSLATE_NOOP("Audit", "test")}
@@ -115,6 +123,9 @@ def audit_sentence(action: str, detail: dict, names: dict[str, str] | None = Non
     fields = _Fields({k: _value(k, v, names) for k, v in (detail or {}).items()})
     if action == "failsafe.trip" and detail and detail.get("kind") == "errors":
         action = "failsafe.trip.errors"
+    if action == "product.live" and detail:
+        action = "product.live.refused" if detail.get("refused") else (
+            "product.live.none" if detail.get("name") is None else action)
     if action in SENTENCES:
         return tr_(SENTENCES[action]).format_map(fields)
     listed = "; ".join(f"{k}: {v}" for k, v in fields.items())  # a kind of event this version does not know

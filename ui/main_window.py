@@ -15,6 +15,7 @@ from station.service import accounts, review_queue
 
 from .context import AppContext
 from .pages.live import LivePage
+from .pages.products import ProductsPage
 from .pages.prompts import PromptsPage
 from .pages.review import ReviewPage
 from .pages.selftests import SelftestPage
@@ -25,7 +26,7 @@ from .signin import SignInDialog
 from .touch import STYLE, touch_lists
 
 log = logging.getLogger(__name__)
-PAGES = (LivePage, ReviewPage, SelftestPage, PromptsPage, SettingsPage, UsersPage)
+PAGES = (LivePage, ReviewPage, SelftestPage, PromptsPage, SettingsPage, UsersPage, ProductsPage)
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 QUEUE_POLL_MS = 5_000  # how often the page list's review count is read while nobody is on that page
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AcceptanceDialog</name>
+    <message>
+        <source>Acceptance report: {label}</source>
+        <translation>受け入れ報告書: {label}</translation>
+    </message>
+    <message>
+        <source>signed by {name}</source>
+        <translation>{name} が署名済み</translation>
+    </message>
+    <message>
+        <source>not signed: it cannot go live until a manager signs it</source>
+        <translation>未署名: 管理者が署名するまで検査に使えません</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{label}&lt;/b&gt;, {state}. Measured on held-out photos the product never learned from, through the whole station:</source>
+        <translation>&lt;b&gt;{label}&lt;/b&gt;、{state}。学習に使っていない評価用の写真で、ステーション全体を通して測った結果:</translation>
+    </message>
+    <message>
+        <source>Open the full report</source>
+        <translation>報告書全体を開く</translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
         <source>Add user</source>
@@ -206,6 +229,30 @@ Fix this, then start the station again.</source>
     <message>
         <source>PLC link {link}: off</source>
         <translation>PLC 接続 {link}: 停止</translation>
+    </message>
+    <message>
+        <source>onboarded product {name} v{version}</source>
+        <translation>製品 {name} v{version} を登録しました</translation>
+    </message>
+    <message>
+        <source>signed the acceptance report of product {name} v{version}</source>
+        <translation>製品 {name} v{version} の受け入れ報告書に署名しました</translation>
+    </message>
+    <message>
+        <source>changeover: product {name} v{version} is live (before: {before})</source>
+        <translation>品種切替: 製品 {name} v{version} で検査します（切替前: {before}）</translation>
+    </message>
+    <message>
+        <source>changeover: no product live, the settings&apos; classes (before: {before})</source>
+        <translation>品種切替: 製品なし、設定のクラスで検査します（切替前: {before}）</translation>
+    </message>
+    <message>
+        <source>changeover refused, the product judging stays live: {refused}</source>
+        <translation>品種切替を拒否しました。検査中の製品のまま続けます: {refused}</translation>
+    </message>
+    <message>
+        <source>product {name}: recipe number {recipe} (before: {before})</source>
+        <translation>製品 {name}: レシピ番号 {recipe}（変更前: {before}）</translation>
     </message>
     <message>
         <source>command line</source>
@@ -968,6 +1015,252 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Users and audit</source>
         <translation>利用者と監査ログ</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>製品</translation>
+    </message>
+</context>
+<context>
+    <name>Products</name>
+    <message>
+        <source>not measured</source>
+        <translation>測定なし</translation>
+    </message>
+    <message>
+        <source>no acceptance report</source>
+        <translation>受け入れ報告書なし</translation>
+    </message>
+    <message>
+        <source>Defective parts passed: {escapes} of {defects} (95% upper bound {bound})</source>
+        <translation>合格にした不良品: {defects} 個中 {escapes} 個（95% 上限 {bound}）</translation>
+    </message>
+    <message>
+        <source>Good parts failed: {fails} of {goods} ({share})</source>
+        <translation>不合格にした良品: {goods} 個中 {fails} 個（{share}）</translation>
+    </message>
+    <message>
+        <source>Sent to review: {reviews} of {photos} ({share})</source>
+        <translation>目視確認へ: {photos} 枚中 {reviews} 枚（{share}）</translation>
+    </message>
+    <message>
+        <source>Not measured: {what}</source>
+        <translation>測定できなかったもの: {what}</translation>
+    </message>
+</context>
+<context>
+    <name>ProductsPage</name>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>レシピ</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>署名者</translation>
+    </message>
+    <message>
+        <source>Passed defects</source>
+        <translation>見逃した不良</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>目視確認へ</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Acceptance report ...</source>
+        <translation>受け入れ報告書 ...</translation>
+    </message>
+    <message>
+        <source>Sign the acceptance ...</source>
+        <translation>受け入れに署名 ...</translation>
+    </message>
+    <message>
+        <source>Make live (changeover) ...</source>
+        <translation>使用開始（品種切替） ...</translation>
+    </message>
+    <message>
+        <source>No product ...</source>
+        <translation>製品なし ...</translation>
+    </message>
+    <message>
+        <source>Back to the classes of the settings</source>
+        <translation>設定のクラスに戻す</translation>
+    </message>
+    <message>
+        <source>Recipe number ...</source>
+        <translation>レシピ番号 ...</translation>
+    </message>
+    <message>
+        <source>The number a PLC selects the product by</source>
+        <translation>PLC が製品を選ぶ番号</translation>
+    </message>
+    <message>
+        <source>a folder with one sub-folder of photos per class</source>
+        <translation>クラスごとに写真のサブフォルダーがあるフォルダー</translation>
+    </message>
+    <message>
+        <source>Browse ...</source>
+        <translation>参照 ...</translation>
+    </message>
+    <message>
+        <source>letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;</source>
+        <translation>英字・数字・&apos;.&apos;・&apos;_&apos;・&apos;-&apos;</translation>
+    </message>
+    <message>
+        <source>Tune the vision model&apos;s prompts for it (slower)</source>
+        <translation>この製品用に画像モデルのプロンプトを調整する（時間がかかります）</translation>
+    </message>
+    <message>
+        <source>1. Check the photos</source>
+        <translation>1. 写真を確認</translation>
+    </message>
+    <message>
+        <source>2. Onboard</source>
+        <translation>2. 登録</translation>
+    </message>
+    <message>
+        <source>What the photo check finds shows here, before anything is trained.</source>
+        <translation>写真の確認結果は、学習の前にここに表示されます。</translation>
+    </message>
+    <message>
+        <source>A new product, or a new version of one, from labelled photos. The photos are checked first; the acceptance report comes at the end.</source>
+        <translation>ラベル付きの写真から新しい製品（または新しい版）を登録します。まず写真を確認し、最後に受け入れ報告書を作ります。</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>Good parts&apos; folder</source>
+        <translation>良品のフォルダー</translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation>製品名</translation>
+    </message>
+    <message>
+        <source>in English</source>
+        <translation>英語</translation>
+    </message>
+    <message>
+        <source>in Japanese</source>
+        <translation>日本語</translation>
+    </message>
+    <message>
+        <source>Names for people</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <source>Versions and changeover</source>
+        <translation>版と品種切替</translation>
+    </message>
+    <message>
+        <source>Second check&apos;s training passes</source>
+        <translation>第二検査の学習回数</translation>
+    </message>
+    <message>
+        <source>Onboard a product</source>
+        <translation>製品の登録</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Live product&lt;/b&gt;: {label}</source>
+        <translation>&lt;b&gt;使用中の製品&lt;/b&gt;: {label}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Live product&lt;/b&gt;: none, the classes of the settings</source>
+        <translation>&lt;b&gt;使用中の製品&lt;/b&gt;: なし（設定のクラス）</translation>
+    </message>
+    <message>
+        <source>not signed</source>
+        <translation>未署名</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Pick a product version in the list first.</source>
+        <translation>先に一覧から製品の版を選んでください。</translation>
+    </message>
+    <message>
+        <source>Sign the acceptance</source>
+        <translation>受け入れに署名</translation>
+    </message>
+    <message>
+        <source>Sign the acceptance report of {label} in your name? Read it first (Acceptance report ...): only a signed version can go live.</source>
+        <translation>{label} の受け入れ報告書にあなたの名前で署名しますか？ 先に報告書（受け入れ報告書 ...）を読んでください。署名済みの版だけが検査に使えます。</translation>
+    </message>
+    <message>
+        <source>{result}: signed.</source>
+        <translation>{result}: 署名しました。</translation>
+    </message>
+    <message>
+        <source>Changeover</source>
+        <translation>品種切替</translation>
+    </message>
+    <message>
+        <source>Make {label} the live product? From the next part on, the station judges with its classes, checks and thresholds; parts already taken are judged by the product before.</source>
+        <translation>{label} を使用中の製品にしますか？ 次の部品からこの製品のクラス・検査・しきい値で判定します。撮影済みの部品は切替前の製品で判定します。</translation>
+    </message>
+    <message>
+        <source>{result} is live.</source>
+        <translation>{result} で検査しています。</translation>
+    </message>
+    <message>
+        <source>Inspect the classes of the settings again, with no product live?</source>
+        <translation>製品を使わず、設定のクラスで検査に戻しますか？</translation>
+    </message>
+    <message>
+        <source>No product is live.</source>
+        <translation>使用中の製品はありません。</translation>
+    </message>
+    <message>
+        <source>Recipe number</source>
+        <translation>レシピ番号</translation>
+    </message>
+    <message>
+        <source>The number a PLC writes to select {name} (0: none):</source>
+        <translation>PLC が {name} を選ぶときに書き込む番号（0: なし）:</translation>
+    </message>
+    <message>
+        <source>Folder of photos</source>
+        <translation>写真のフォルダー</translation>
+    </message>
+    <message>
+        <source>Choose the folder of photos first: one sub-folder per class, one of them the good parts.</source>
+        <translation>先に写真のフォルダーを選んでください。クラスごとのサブフォルダーで、そのひとつが良品です。</translation>
+    </message>
+    <message>
+        <source>Checking the photos ...</source>
+        <translation>写真を確認しています ...</translation>
+    </message>
+    <message>
+        <source>Cannot onboard these photos yet:</source>
+        <translation>この写真ではまだ登録できません:</translation>
+    </message>
+    <message>
+        <source>Ready: press Onboard.</source>
+        <translation>準備完了: 「登録」を押してください。</translation>
+    </message>
+    <message>
+        <source>Onboarding {name} ...</source>
+        <translation>{name} を登録しています ...</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was recorded.</source>
+        <translation>中止しました。何も記録していません。</translation>
     </message>
 </context>
 <context>

@@ -113,3 +113,17 @@ def use_no_product(records, user: User | None) -> str | None:
     with records.db.transaction() as s:
         before = store.settings_live(s, acting(s, user))
         return f"{before.name} v{before.version}" if before else None
+
+
+def change_over(station, user: User | None, name: str | None, version: int | None = None) -> str:
+    """A manager's changeover in the window: `name` live (None: the settings' classes), loaded now, so the next
+    frame is judged by it (a running line would load it before its next frame anyway). The label now judging;
+    ProductError when the station could not load it (the one judging before stays live)."""
+    if name is None:
+        use_no_product(station, user)
+    else:
+        use_product(station, user, name, version)
+    switch = station.follow_live_product()
+    if switch is not None and switch.refused:
+        raise ProductError(f"the station could not load it and stays on what it had: {switch.refused}")
+    return station.product.label if station.product is not None else ""

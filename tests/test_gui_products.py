@@ -1,0 +1,109 @@
+"""The Products page as a manager uses it: check a folder of photos, onboard with progress, cancel, read the
+acceptance report, sign it and change over; what the page says and what the records hold, together."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from conftest import PW, open_copy, wait_for_reads
+from product_photos import write_product_photos
+from station.auth import sign_in
+from station.products import store
+from station.storage.models import AuditEvent, Product
+from ui.app import build_window
+from ui.pages.products import AcceptanceDialog
+
+
+def _window(qtbot, station):
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.show()
+    window.set_user(sign_in(station.db, "boss", PW, via="test"))
+    window.show_page("ProductsPage")
+    wait_for_reads(qtbot, window)
+    return window, window.page("ProductsPage")
+
+
+def _no_job(page):
+    return page.job is None
+
+
+def test_a_manager_checks_photos_onboards_and_can_cancel(qtbot, station, tmp_path, monkeypatch):
+    photos = write_product_photos(tmp_path / "bracket", {"good": 32, "scratch": 12, "crack": 12, "chipped": 3})
+    (photos / "good" / "broken.png").write_bytes(b"not a picture")
+    shown = []
+    monkeypatch.setattr(AcceptanceDialog, "exec", lambda dialog: shown.append(dialog))
+    window, page = _window(qtbot, station)
+    page.tabs.setCurrentIndex(1)
+    page.folder_edit.setText(str(photos))
+    page._folder_changed()
+    assert page.good_box.currentText() == "good" and page.name_edit.text() == "bracket"
+    assert not page.onboard_button.isEnabled()  # nothing is trained before the photos are checked
+    page.check_button.click()
+    qtbot.waitUntil(lambda: _no_job(page), timeout=60_000)
+    findings = page.findings.toPlainText()
+    assert "broken.png" in findings and "too few to learn" in findings and page.onboard_button.isEnabled()
+
+    # Cancel while it trains: nothing recorded, the page says so
+    page.epochs_spin.setValue(500)
+    page.prompts_check.setChecked(False)
+    page.onboard_button.click()
+    qtbot.waitUntil(lambda: page.progress.bar.maximum() > 0 and page.progress.bar.value() > 0, timeout=60_000)
+    page.progress.cancel_button.click()
+    qtbot.waitUntil(lambda: _no_job(page), timeout=60_000)
+    assert "Cancelled" in page.findings.toPlainText()
+    with station.db.session() as s:
+        assert s.scalars(select(Product)).all() == []
+
+    # onboarded: the list shows the new version, not signed, with the figures of its report
+    page.epochs_spin.setValue(3)
+    page.onboard_button.click()
+    qtbot.waitUntil(lambda: _no_job(page) and bool(shown), timeout=240_000)
+    wait_for_reads(qtbot, window)
+    with station.db.session() as s:
+        row = s.scalar(select(Product))
+        assert (row.name, row.version, row.accepted_at, row.live) == ("bracket", 1, None, False)
+    assert page.table.rowCount() == 1 and page.table.item(0, 0).text() == "bracket v1"
+    assert page.table.item(0, 2).text() == "not signed"
+    assert page.table.item(0, 3).text() == f"{row.acceptance['escapes']} / {row.acceptance['defects']}"
+    window.close()
+
+
+def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarded, tmp_path, monkeypatch):
+    root, photos, boss, otto, row = onboarded
+    station = open_copy(root / "data", tmp_path / "data")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
+    try:
+        window, page = _window(qtbot, station)
+        assert "none, the classes of the settings" in page.live_label.text()
+        page.table.setCurrentCell(0, 0)
+        page.make_live()  # refused: nobody signed it
+        qtbot.waitUntil(lambda: _no_job(page) and bool(told), timeout=30_000)
+        assert "no signed acceptance" in told[-1] and station.product is None
+        page.sign()
+        qtbot.waitUntil(lambda: _no_job(page) and len(told) == 2, timeout=30_000)
+        wait_for_reads(qtbot, window)
+        assert page.table.item(0, 2).text() == "boss"
+        page.table.setCurrentCell(0, 0)
+        page.make_live()
+        qtbot.waitUntil(lambda: _no_job(page) and len(told) == 3, timeout=60_000)
+        wait_for_reads(qtbot, window)
+        assert told[-1] == "nut v1 is live."
+        assert station.product.label == "nut v1" and station.check_b.kind == "product_cnn"
+        assert "nut v1" in page.live_label.text() and page.table.item(0, 5).text() == "LIVE"
+        page.make_none_live()
+        qtbot.waitUntil(lambda: _no_job(page) and len(told) == 4, timeout=60_000)
+        assert station.product is None
+        with station.db.session() as s:
+            actions = [e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.action.like("product.%")))]
+            assert actions[-3:] == ["product.accepted", store.LIVE_ACTION, store.LIVE_ACTION]
+        window.close()
+    finally:
+        station.close()
+    shutil.rmtree(tmp_path / "data", ignore_errors=True)
