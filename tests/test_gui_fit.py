@@ -3,6 +3,8 @@ clipped or off the screen, every control tall enough for a finger; and the windo
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
@@ -11,6 +13,7 @@ from conftest import PW, wait_for_reads
 from station.auth import create_user, sign_in
 from station.messages import Message
 from station.service import selftests
+from station.service.products import ProductLine
 from station.capture import Frame
 from station.pipeline import Pipeline
 from station.storage.models import SelftestRun, utcnow
@@ -18,6 +21,7 @@ from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui import i18n
 from ui.app import build_window
+from ui.pages.products import AcceptanceDialog
 from ui.messages import words
 from ui.pages.prompts import ImportModelDialog
 from ui.pages.selftests import RunDialog
@@ -117,11 +121,15 @@ def test_every_dialog_fits_the_panel(qtbot, station, language):
     page.refresh_history()
     wait_for_reads(qtbot, page)
     run = page.runs[0]
+    report = {"escapes": 1, "defects": 18, "escape_rate_upper_95": 0.153, "false_fails": 0, "goods": 20,
+              "false_fail_rate": 0.0, "reviews": 13, "photos": 38, "review_share": 0.342,
+              "not_measured": ["18 defect photos held out: too few for an escape bound under 10% (29 with no escape "
+                               "make one)", "chipped: 6 photos, too few to learn; all held out"]}
+    line = ProductLine(1, "a-product-with-a-long-name", 12, datetime.now(), False, None, False, [], report, "/nowhere")
     dialogs = [SignInDialog(station, "", window), AddUserDialog(window), ImportModelDialog(window),
-               RunDialog(window.ctx, run, selftests.results(station.db, run.id), window)]
+               RunDialog(window.ctx, run, selftests.results(station.db, run.id), window), AcceptanceDialog(line, window)]
     problems = []
-    for dialog in dialogs:
-        qtbot.addWidget(dialog)
+    for dialog in dialogs:  # children of the window: deleted with it, so not given to qtbot as well
         dialog.show()
         qtbot.wait(20)
         name = type(dialog).__name__

@@ -196,8 +196,7 @@ def test_every_text_a_manager_sees_is_japanese(qtbot, japanese, station, message
     dialogs = [SignInDialog(station, accounts.ensure_demo_accounts(station.db), window), AddUserDialog(window),
                ImportModelDialog(window)] + [RunDialog(window.ctx, run, selftests.results(station.db, run.id), window)
                                           for run in selftest.runs]
-    for dialog in dialogs:
-        qtbot.addWidget(dialog)
+    for dialog in dialogs:  # children of the window, deleted with it (given to qtbot too, they were deleted twice)
         texts += visible_texts(dialog)
 
     data = station_data(station)

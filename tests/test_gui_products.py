@@ -4,6 +4,7 @@ acceptance report, sign it and change over; what the page says and what the reco
 from __future__ import annotations
 
 import shutil
+import threading
 
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from conftest import PW, open_copy, wait_for_reads
 from product_photos import write_product_photos
 from station.auth import sign_in
 from station.products import store
+from station.service import products
 from station.storage.models import AuditEvent, Product
 from ui.app import build_window
 from ui.pages.products import AcceptanceDialog
@@ -97,12 +99,18 @@ def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarde
         assert told[-1] == "nut v1 is live."
         assert station.product.label == "nut v1" and station.check_b.kind == "product_cnn"
         assert "nut v1" in page.live_label.text() and page.table.item(0, 5).text() == "LIVE"
+        assert "product nut v1" in window.status_label.text()  # what an operator sees in the header
         page.make_none_live()
         qtbot.waitUntil(lambda: _no_job(page) and len(told) == 4, timeout=60_000)
-        assert station.product is None
+        assert station.product is None and "product" not in window.status_label.text()
+        # a changeover from elsewhere (a PLC, on a link's thread) reaches the header too
+        plc = threading.Thread(target=lambda: products.change_over(station, boss, "nut"))
+        plc.start()
+        qtbot.waitUntil(lambda: "product nut v1" in window.status_label.text(), timeout=60_000)
+        plc.join()
         with station.db.session() as s:
             actions = [e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.action.like("product.%")))]
-            assert actions[-3:] == ["product.accepted", store.LIVE_ACTION, store.LIVE_ACTION]
+            assert actions[-4:] == ["product.accepted", store.LIVE_ACTION, store.LIVE_ACTION, store.LIVE_ACTION]
         window.close()
     finally:
         station.close()

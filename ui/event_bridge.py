@@ -1,6 +1,7 @@
 """The station's event stream as Qt signals: handlers run on the publisher's thread, Qt delivers to the GUI's.
 
-Only what the window shows from the stream: alarms (from any page or process) and the PLC links' state. Each
+Only what the window shows from the stream: alarms (from any page or process), the PLC links' state and
+changeovers. Each
 decision reaches the live page through its runner, latest frame wins, so the line's thread does no work per
 frame for the window here."""
 
@@ -8,22 +9,25 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from station.events import AlarmChanged, EventStream, LinkStatus
+from station.events import AlarmChanged, EventStream, LinkStatus, ProductChanged
 
 
 class StationEvents(QObject):
     alarm = Signal(object)  # AlarmChanged
     link = Signal(object)  # LinkStatus
+    product = Signal(object)  # ProductChanged
 
     def __init__(self, stream: EventStream, parent=None):
         super().__init__(parent)
         self.links: dict[str, LinkStatus] = {}  # each link's newest state
-        self._subscription = stream.subscribe(self._forward, AlarmChanged, LinkStatus)
+        self._subscription = stream.subscribe(self._forward, AlarmChanged, LinkStatus, ProductChanged)
 
     def _forward(self, event) -> None:
         if isinstance(event, LinkStatus):
             self.links[event.link] = event
             self.link.emit(event)
+        elif isinstance(event, ProductChanged):
+            self.product.emit(event)
         else:
             self.alarm.emit(event)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from station.service import accounts, review_queue
 
 from .context import AppContext
+from .jobs import Job
 from .pages.live import LivePage
 from .pages.products import ProductsPage
 from .pages.prompts import PromptsPage
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.links_label = QLabel()  # each PLC link's state; hidden while no link has reported
         self.links_label.setVisible(False)
         ctx.station_events.link.connect(lambda _event: self._update_links())
+        ctx.station_events.product.connect(lambda _event: self._update_status())  # a changeover, from anywhere
         header.addWidget(self.links_label)
         header.addWidget(self.user_label)
         header.addWidget(self.sign_out_button)
@@ -204,9 +206,12 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         st = self.ctx.station
         prompts = (self.tr("prompt set {id}").format(id=st.check_a.prompt_set_id) if st.check_a.prompt_set_id
+                   else self.tr("the product's prompts") if st.check_a.encoder.prompts is not None
                    else self.tr("no prompt set"))
-        self.status_label.setText("   " + self.tr("vision model {fingerprint}, {prompts}").format(
-            fingerprint=st.clip.sha256[:8], prompts=prompts))
+        text = self.tr("vision model {fingerprint}, {prompts}").format(fingerprint=st.clip.sha256[:8], prompts=prompts)
+        if st.product is not None:  # an operator sees which product the station judges by
+            text = self.tr("product {label}, {rest}").format(label=st.product.label, rest=text)
+        self.status_label.setText("   " + text)
 
     def _update_links(self) -> None:
         states = self.ctx.station_events.links
@@ -275,11 +280,11 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         live.stop_and_wait()
-        for page in self.pages.values():
-            job = getattr(page, "job", None)
-            if job is not None:
-                job.cancel()
-                job.wait(30_000)
+        for timer in self.findChildren(QTimer):  # a closed window asks the records nothing more
+            timer.stop()
+        for job in self.findChildren(Job):  # page work and reads alike: a thread must not outlive its window
+            job.cancel()
+            job.wait(30_000)
         if self.ctx.user is not None:
             accounts.sign_out_user(self.ctx.station.db, self.ctx.user, reason="closed")
             self.ctx.user = None

@@ -514,12 +514,20 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>プロンプトセット {id}</translation>
     </message>
     <message>
+        <source>the product&apos;s prompts</source>
+        <translation>製品のプロンプト</translation>
+    </message>
+    <message>
         <source>no prompt set</source>
         <translation>プロンプトセットなし</translation>
     </message>
     <message>
         <source>vision model {fingerprint}, {prompts}</source>
         <translation>画像モデル {fingerprint}、{prompts}</translation>
+    </message>
+    <message>
+        <source>product {label}, {rest}</source>
+        <translation>製品 {label}、{rest}</translation>
     </message>
     <message>
         <source>{name} ({role})</source>
