@@ -58,10 +58,10 @@ class Judge:
         embeddings = a.embed(xa)
         xb = tensors[(b.image_size, tuple(b.mean), tuple(b.std))]
         if self.gate is not None:
-            # the bank holds the frozen encoder's embeddings: check A's own when no prompts are active (no second
-            # run), else one run without them
-            bare = embeddings if a.encoder.prompts is None else a.embed(xa, use_prompts=False)
-            parts = [g.ok for g in self.gate.check(bare, images)]
+            # the bank holds the frozen encoder's embeddings (one run without the prompts when they are active), or
+            # a product's prompted ones, sealed with its prompts: then check A's own, and the encoder runs once
+            rerun = a.encoder.prompts is not None and getattr(self.gate, "wants_bare_features", True)
+            parts = [g.ok for g in self.gate.check(a.embed(xa, use_prompts=False) if rerun else embeddings, images)]
         else:
             parts = [True] * len(images)
         assess = getattr(b, "assess", None)

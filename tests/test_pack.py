@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import sqlite3
 import stat
 import sys
@@ -573,3 +574,68 @@ def test_export_numbers_its_packs_upward(tmp_path):
     key = tmp_path / "plant.key"
     first, second = next_sequence(key), next_sequence(key)
     assert second == first + 1 and (tmp_path / "plant.key.sequence").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_signed_product_travels_whole_and_arrives_unsigned_and_a_damaged_one_is_refused(
+        tmp_path, monkeypatch, capsys, manager, plant, onboarded):
+    from conftest import PW as STATION_PW
+
+    key, pub, fp = plant
+    root = onboarded[0]
+    a = tmp_path / "a"
+    shutil.copytree(root / "data", a)
+    monkeypatch.setenv("STATION_DATA_DIR", str(a))
+    monkeypatch.setenv("STATION_PASSWORD", STATION_PW)
+    pack = tmp_path / "nut.stationpack"
+    assert main(["--user", "boss", "pack", "export", str(pack), "--sign-key", str(key)]) == 0
+    assert not [n for n in zipfile.ZipFile(pack).namelist() if n.startswith("products/")]  # not signed: not sent
+    assert main(["--user", "boss", "product", "accept", "nut"]) == 0
+    assert main(["--user", "boss", "pack", "export", str(pack), "--sign-key", str(key)]) == 0
+    sent = {n for n in zipfile.ZipFile(pack).namelist() if n.startswith("products/nut/v1/")}
+    assert {"products/nut/v1/manifest.json", "products/nut/v1/bank.safetensors", "products/nut/v1/product.json",
+            "products/nut/v1/acceptance.html"} <= sent and any("/check_b/" in n for n in sent)
+    assert any("/held_out/" in n for n in sent)  # the self-tests' photos travel with it
+    capsys.readouterr()
+
+    monkeypatch.setenv("STATION_PASSWORD", PW)
+    b = station_dir(tmp_path, "b", monkeypatch, capsys)
+    trust(pub)
+    assert main(["pack", "show", str(pack)]) == 0
+    assert "nut v1 (signed there by boss; arrives unsigned)" in capsys.readouterr().out
+    assert import_(pack, "--yes") == 0
+    capsys.readouterr()
+    assert main(["--user", "mia", "product", "list", "--json"]) == 0
+    [line] = json.loads(capsys.readouterr().out)
+    assert (line["name"], line["version"], line["accepted"], line["live"]) == ("nut", 1, False, False)
+    assert main(["--user", "mia", "product", "show", "nut", "--json"]) == 0  # its folder checks out against its seal
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["acceptance"]["photos"] == onboarded[4].acceptance["photos"]
+    [(actor, detail)] = audit_events(b, "product.imported")
+    assert actor == "mia" and detail["accepted_there_by"] == "boss" and detail["source_sha256"] == onboarded[4].sha256
+    assert main(["--user", "mia", "product", "use", "nut"]) == 2  # a manager here signs it first
+    assert "no signed acceptance" in capsys.readouterr().err
+
+    # one file of the product changed in the pack (the pack re-signed by someone holding the key): refused whole
+    damaged = tmp_path / "damaged.stationpack"
+    with zipfile.ZipFile(pack) as src, zipfile.ZipFile(damaged, "w") as dst:
+        manifest = json.loads(src.read(MANIFEST))
+        for item in src.infolist():
+            if item.filename in (MANIFEST, SIGNATURE):
+                continue
+            data = src.read(item)
+            if item.filename == "products/nut/v1/bank.safetensors":
+                data = data[:-1] + bytes([data[-1] ^ 1])
+                manifest["files"][item.filename] = hashlib.sha256(data).hexdigest()
+            dst.writestr(item, data)
+        body = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        dst.writestr(MANIFEST, body)
+        from station.signing import sign
+        dst.writestr(SIGNATURE, sign(load_private_key(key), body))
+    c = station_dir(tmp_path, "c", monkeypatch, capsys)
+    trust(pub)
+    assert import_(damaged, "--yes") == 2
+    err = capsys.readouterr().err
+    assert "product nut v1 is damaged" in err and "bank.safetensors" in err
+    assert not (c / "products").exists() or not list((c / "products").rglob("*.safetensors"))
+    assert main(["--user", "mia", "product", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

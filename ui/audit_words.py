@@ -58,6 +58,8 @@ SENTENCES = {
                                                     "{before})"),
     "product.live.refused": QT_TRANSLATE_NOOP("Audit", "changeover refused, the product judging stays live: "
                                                        "{refused}"),
+    "product.imported": QT_TRANSLATE_NOOP("Audit", "product {name} v{version} arrived in a station pack (v"
+                                                   "{source_version} there, signed there by {accepted_there_by})"),
     "product.recipe": QT_TRANSLATE_NOOP("Audit", "product {name}: recipe number {recipe} (before: {before})"),
 }
 VIA = {"cli": QT_TRANSLATE_NOOP("Audit", "command line"), "gui": QT_TRANSLATE_NOOP("Audit", "window"),

@@ -77,7 +77,8 @@ class PackImporter(QObject):
 
     def check(self, path: str) -> None:
         st, user = self.page.ctx.station, self.page.ctx.user
-        self._start(lambda job: packs.preview_import(st.db, st.data_dir, st.config, path, user), "pack check",
+        own = st.own_config or st.config  # the settings' own values: a live product's are not the station's settings
+        self._start(lambda job: packs.preview_import(st.db, st.data_dir, own, path, user), "pack check",
                     self.tr("Checking the pack's signature and every file's sha256: {path}").format(path=path),
                     self._checked)
 
@@ -106,7 +107,8 @@ class PackImporter(QObject):
         if PackConfirmDialog(preview, self.page).exec() != QDialog.DialogCode.Accepted:
             return
         st, user = self.page.ctx.station, self.page.ctx.user
-        self._start(lambda job: packs.import_pack(st.db, st.data_dir, st.config, preview, user,
+        own = st.own_config or st.config
+        self._start(lambda job: packs.import_pack(st.db, st.data_dir, own, preview, user,
                                                   allow_older=preview.older),  # the person confirmed going back
                     "pack import", self.tr("Importing {file} ...").format(file=preview.path.name), self._imported,
                     cancellable=False)

@@ -21,13 +21,16 @@ MAX_FRAMES = 20_000  # a bank is read whole into memory; this caps a hostile or 
 
 @dataclass
 class BankMeta:
-    base_model_sha256: str  # embeddings are this frozen CLIP's, without RVPT prompts
+    base_model_sha256: str  # embeddings are this frozen CLIP's (without RVPT prompts unless `prompted`)
     neighbours: int  # k of the k-th nearest neighbour distance
     thresholds: dict  # {"appearance": float, "layout": float}
     calibration: dict  # target, held-out frames, false-review share per signal and together
     sources: dict  # how to make the same bank again: generated frames and reviewed inspection ids
     created_by: str = ""
     created_at: str = ""
+    # the embeddings are the prompted encoder's: a product's bank, built with the prompts sealed beside it, so a
+    # frame runs the encoder once for check A and the gate (False: the frozen CLIP's, without prompts)
+    prompted: bool = False
 
 
 @dataclass

@@ -30,6 +30,11 @@ class InputGate:
         self.neighbours = neighbours
         self.max_appearance, self.max_layout = max_appearance, max_layout
 
+    @property
+    def wants_bare_features(self) -> bool:
+        """Its bank holds the frozen CLIP's embeddings without prompts (a prompted product bank does not)."""
+        return not self.bank.meta.prompted
+
     def check(self, embeddings: torch.Tensor, images: list[np.ndarray]) -> list[GateResult]:
         """embeddings: check A's unit image embeddings of the same frames (reused, not recomputed)."""
         bank = self.bank
@@ -50,6 +55,7 @@ class ClosedGate:
     """No usable bank: every frame goes to review, with the fix in the reason."""
 
     record_sha256: str | None = None
+    wants_bare_features = False  # it reads no embeddings
 
     def __init__(self, why: str):
         self.why = why

@@ -85,13 +85,12 @@ def reviewed_part_ids(station, limit: int = 5000) -> list[int]:
                               .where(Review.label.in_(keys)).order_by(Inspection.id.desc()).limit(limit)))
 
 
-def _embed(station, images: list[np.ndarray], progress: Progress, done: int, total: int):
-    a = station.check_a
+def _embed(a, images: list[np.ndarray], progress: Progress, done: int, total: int, prompted: bool = False):
     embeddings = []
     for i in range(0, len(images), 128):
         stop_if_asked(progress, "reference bank build")
         x = to_model_input(images[i : i + 128], a.mean, a.std, size=a.image_size)
-        embeddings.append(a.embed(x, use_prompts=False).cpu())
+        embeddings.append(a.embed(x, use_prompts=prompted).cpu())
         progress.report(done + i + len(images[i : i + 128]), total, Message("gate.embedding"))
     return torch.cat(embeddings) if embeddings else torch.zeros(0, 1)
 
@@ -121,15 +120,17 @@ def make_bank(station, sources: dict, created_by: str, progress: Progress = QUIE
 
 
 def bank_from_frames(station, bank_frames: list[np.ndarray], heldout_frames: list[np.ndarray], sources: dict,
-                     created_by: str, progress: Progress = QUIET) -> ReferenceBank:
-    """A calibrated bank from frames known to show the station's parts (`heldout_frames` set the thresholds)."""
+                     created_by: str, progress: Progress = QUIET, prompted_check=None) -> ReferenceBank:
+    """A calibrated bank from frames known to show the station's parts (`heldout_frames` set the thresholds).
+    `prompted_check`: a check A with prompts whose prompted embeddings make the bank (a product's, see BankMeta)."""
     from ..models.identity import foundation_sha256
 
     if len(bank_frames) < 20 or len(heldout_frames) < 20:
         raise InvalidInput(Message("gate.too_few", frames=len(bank_frames), heldout=len(heldout_frames)))
     total = len(bank_frames) + len(heldout_frames)
-    emb = _embed(station, bank_frames, progress, 0, total)
-    held = _embed(station, heldout_frames, progress, len(bank_frames), total)
+    a, prompted = prompted_check or station.check_a, prompted_check is not None
+    emb = _embed(a, bank_frames, progress, 0, total, prompted)
+    held = _embed(a, heldout_frames, progress, len(bank_frames), total, prompted)
     layouts, held_layouts = torch.from_numpy(edge_layouts(bank_frames)), torch.from_numpy(edge_layouts(heldout_frames))
     cfg = station.config.gate
     thresholds, calibration = calibrate(kth_distance(held, emb, cfg.neighbours).numpy(),
@@ -137,7 +138,7 @@ def bank_from_frames(station, bank_frames: list[np.ndarray], heldout_frames: lis
                                         cfg.false_review_target)
     meta = BankMeta(base_model_sha256=foundation_sha256(station.config, station.data_dir), neighbours=cfg.neighbours,
                     thresholds=thresholds, calibration=calibration, sources=sources, created_by=created_by,
-                    created_at=datetime.now(timezone.utc).isoformat())
+                    created_at=datetime.now(timezone.utc).isoformat(), prompted=prompted)
     return ReferenceBank(emb, layouts, meta)
 
 

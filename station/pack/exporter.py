@@ -1,4 +1,5 @@
-"""Writing a signed pack of this station: its model, live prompt set, classes and settings."""
+"""Writing a signed pack of this station: its model, live prompt set, classes and settings, and its signed
+products (station.pack.products)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from . import limits
 from .errors import PackError
 from .manifest import FORMAT, Manifest, manifest_bytes, parse_manifest
 from .names import MANIFEST, SETTINGS, SIGNATURE, name_problem
+from .products import products_to_send
 
 
 def _part_files(source: Path, root: str) -> tuple[list[tuple[str, Path]], str]:
@@ -74,8 +76,10 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     out = Path(out)
     data_dir = db.data_dir
     key = load_private_key(sign_key)
+    foundation = foundation_sha256(cfg, data_dir)
     with db.session() as s:
         prompt_row = active(s)
+        products = products_to_send(s, data_dir, foundation)
     files: list[tuple[str, Path]] = []
     model = {"kind": "demo"}
     if cfg.model.clip != "demo":
@@ -89,6 +93,8 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     if prompt_row is not None:
         part, stored = _part_files(data_path(data_dir, prompt_row.path), "prompts")
         files, prompt_set = files + part, {"name": prompt_row.name, "version": prompt_row.version, "stored": stored}
+    for entry, folder in products:
+        files += _part_files(folder, entry.stored)[0]
     _checked(files)
     # the plant's wiring (database, PLC links) and the screen's language stay on the station: a receiver keeps its own
     local = replace(cfg, database_url="", links=config_mod.LinksSpec(), ui=replace(cfg.ui, language="auto"))
@@ -97,9 +103,10 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     manifest = parse_manifest({  # the exporter's manifest passes the same checks as an importer's
         "format": FORMAT, "station_version": __version__, "created_by": user.username,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "foundation_sha256": foundation_sha256(cfg, data_dir), "signer": fingerprint(key.public_key()),
+        "foundation_sha256": foundation, "signer": fingerprint(key.public_key()),
         "model": model, "files": hashes, "sequence": next_sequence(sign_key),
         **({"check_b": check_b} if check_b else {}), **({"prompt_set": prompt_set} if prompt_set else {}),
+        **({"products": [e.model_dump() for e, _ in products]} if products else {}),
     }, str(out))
     data = manifest_bytes(manifest)
     tmp = out.with_name(out.name + ".part")
@@ -116,5 +123,6 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
         raise
     with db.transaction() as s:
         audit.record(s, user.username, "pack.export", file=str(out), foundation=manifest.foundation_sha256,
-                     signer=manifest.signer, prompt_set=prompt_set)
+                     signer=manifest.signer, prompt_set=prompt_set,
+                     products=[f"{e.name} v{e.version}" for e, _ in products])
     return manifest

@@ -24,6 +24,7 @@ from .archive import PackArchive, ReadBudget
 from .errors import PackError
 from .names import SETTINGS
 from ..trusted_keys import find_key
+from .products import install_products
 from .reader import PackPreview, open_verified
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def _refusals_recorded(db: Database, user: User | None, pack: Path):
 def _may_import(user: User | None) -> None:
     require(user, "models.import")
     require(user, "settings.change")
+    require(user, "products.manage")
 
 
 def preview_import(db: Database, data_dir: Path | str, current: config_mod.StationConfig, pack: Path | str,
@@ -145,6 +147,7 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                                   prompt_set=row.id if row else None, created_by=manifest.created_by,
                                   settings_changed=preview.changes, sequence=manifest.sequence,
                                   older_than=preview.last_sequence if preview.older else None)
+                    install_products(s, data_dir, manifest, unpacked, found, acting(s, user), pack)
                     signer = find_key(s, preview.signer)
                     signer.last_sequence = max(signer.last_sequence, manifest.sequence)
                     config_mod.save(preview.settings, data_dir)

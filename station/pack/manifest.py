@@ -55,6 +55,21 @@ class PromptEntry(_Strict):
     _name = field_validator("stored")(_checked_name)
 
 
+class ProductEntry(_Strict):
+    """A signed product version: its sealed folder, stored as products/<name>/v<version>/."""
+
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    version: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    sha256: str  # of the folder's manifest.json, as the sending station recorded it
+    accepted_by: Short  # who signed its acceptance there
+
+    _sha = field_validator("sha256")(lambda v: _checked_sha(v, "a product's sha256"))
+
+    @property
+    def stored(self) -> str:
+        return f"products/{self.name}/v{self.version}"
+
+
 class Manifest(_Strict):
     format: int
     station_version: Short
@@ -65,6 +80,7 @@ class Manifest(_Strict):
     model: ModelEntry
     check_b: StoredEntry | None = None
     prompt_set: PromptEntry | None = None
+    products: Annotated[list[ProductEntry], Field(max_length=100)] | None = None  # None: none (older packs)
     files: dict[str, str]
     # counts up with each pack a plant key signs: a station refuses one not newer than the last it took from that
     # key unless told (`--allow-older`), so an old pack cannot be replayed over a newer one (0: before sequences)
@@ -104,10 +120,21 @@ class Manifest(_Strict):
             raise ValueError("model of kind 'file' must name where it is stored")
         if self.model.kind == "demo" and self.model.stored is not None:
             raise ValueError("the demo model is not stored in a pack")
+        folders = [p.stored + "/" for p in self.products or []]
+        if len(set(folders)) != len(folders):
+            raise ValueError("a product version is listed twice")
+        for folder in folders:
+            if folder + "manifest.json" not in files:
+                raise ValueError(f"product {folder[:-1]!r} has no manifest.json among the files")
         for name in files:
             root = name.split("/", 1)[0]
+            if root == "products":
+                if not any(name.startswith(f) for f in folders):
+                    raise ValueError(f"file {name!r} belongs to no product the manifest lists")
+                continue
             if name != SETTINGS and (root not in PART_ROOTS or "/" not in name or parts[root] is None):
-                raise ValueError(f"file {name!r} belongs to no part of the pack (model, check_b, prompts, {SETTINGS})")
+                raise ValueError(f"file {name!r} belongs to no part of the pack (model, check_b, prompts, products, "
+                                 f"{SETTINGS})")
             for i in range(len(name)):  # a name that is also another's folder could not be unpacked
                 if name[i] == "/" and name[:i] in files:
                     raise ValueError(f"{name[:i]!r} is both a file and a folder")

@@ -7,7 +7,7 @@ import re
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SETTINGS = "settings.toml"
-PART_ROOTS = ("model", "check_b", "prompts")  # every other file lives under one of these
+PART_ROOTS = ("model", "check_b", "prompts", "products")  # every other file lives under one of these
 
 MAX_NAME_CHARS = 255
 MAX_PART_CHARS = 128

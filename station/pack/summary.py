@@ -54,6 +54,8 @@ def describe(preview: PackPreview) -> list[str]:
         f"model:       {model}, fingerprint {m.foundation_sha256[:12]}",
         f"check B:     {preview.settings.model.check_b}" + (f", {m.check_b.stored} (in the pack)" if m.check_b else ""),
         f"prompt set:  {prompt}",
+        f"products:    " + (", ".join(f"{p.name} v{p.version} (signed there by {p.accepted_by}; arrives unsigned)"
+                                     for p in m.products) if m.products else "none"),
         f"files:       {len(m.files)}, every one matching its sha256",
         f"sequence:    {m.sequence}" + (f" -- OLDER than the pack {preview.last_sequence} this station took from this "
                                         "key: importing it goes back (--allow-older)" if preview.older else ""),

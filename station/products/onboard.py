@@ -180,7 +180,8 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         step = _step(progress, 3, "building the input gate's bank")
         in_bank, gate_heldout = _gate_parts(part("train", False), part("calibration", False))
         bank = bank_from_frames(station, [photos[i].image for i in in_bank], [photos[i].image for i in gate_heldout],
-                                {"product": name, "photos": str(folder)}, user.username, step)
+                                {"product": name, "photos": str(folder)}, user.username, step,
+                                prompted_check=check_a if choices.tune_prompts else None)
         bank.save(staged / store.BANK_NAME)
         gate = gate_of(load_bank(staged / store.BANK_NAME), station.config.gate) if station.config.gate.enabled else None
 
