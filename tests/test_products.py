@@ -22,6 +22,7 @@ from station.capture.folder import FolderSource
 from station.products import store
 from station.products.calibration import choose_thresholds, escape_upper_bound, outcome
 from station.products.check_b import CheckBRecipe, fit_anomaly, model_inputs, train_classifier, unusualness, _normalised
+from station.products.onboard import OnboardingChoices, onboard
 from station.products.photos import MIN_GOOD_PHOTOS, check_photos
 from station.products.split import split_photos
 from station.runtime import Station
@@ -288,3 +289,36 @@ def test_the_good_parts_memory_stops_a_defect_kind_check_b_never_saw(tmp_path):
     flagged = unusualness(model, memory.memory, _normalised(model_inputs(fresh_good, recipe.image_size))) > memory.threshold
     assert float(flagged.float().mean()) <= 0.1  # and it does not send every good part to review
     assert np.isfinite(memory.threshold)
+
+
+def test_a_product_with_prompts_runs_the_encoder_once_and_its_gate_still_stops_frames_without_a_part(station, tmp_path):
+    """The product's bank holds its prompted features (sealed with its prompts): check A's embeddings serve the gate,
+    so a frame runs the encoder once, and frames without a whole part still never pass."""
+    from station.decision import NO_PART
+    from station.gate.bank import load_bank
+    from station.synth.unfamiliar import frames_of_kind
+
+    photos = write_product_photos(tmp_path / "photos", {"good": 32, "scratch": 12, "crack": 12})
+    row = onboard(station, station.boss, "nut", photos, OnboardingChoices(good="good", tune_prompts=True,
+                                                                          check_b=CheckBRecipe(epochs=6)))
+    assert load_bank(station.data_dir / row.path / store.BANK_NAME).meta.prompted
+    with station.db.transaction() as s:
+        store.accept(s, "nut", None, station.boss)
+        store.make_live(s, "nut", None, station.boss)
+    assert station.follow_live_product().after.label == "nut v1"
+    assert station.check_a.encoder.prompts is not None
+    runs = []
+    encoder = station.check_a.encoder
+    real = encoder.forward
+    encoder.forward = lambda *a, **k: runs.append(k.get("use_prompts", True)) or real(*a, **k)
+    try:
+        held_out = [cv2.cvtColor(cv2.imread(str(p)), cv2.COLOR_BGR2RGB)
+                    for p in sorted((station.data_dir / row.path / store.HELD_OUT / "good").glob("*.png"))]
+        opinions = Pipeline(station).opinions(held_out)
+        assert runs == [True]  # one run of the encoder, with the prompts, for the whole batch
+        assert sum(opinions.part_in_view) >= len(held_out) - 1  # the product's own parts are in view
+        no_part = [f for kind in ("blank", "empty", "partial") for f in frames_of_kind(kind, 6, 11, "hex_nut", 160)]
+        decisions = Pipeline(station).judge(no_part)
+    finally:
+        encoder.forward = real
+    assert all(d.verdict == REVIEW and NO_PART in d.reason for d in decisions)
