@@ -152,9 +152,10 @@ def _summary(station, run_id):
 
 
 def test_input_mode_attack_bites_on_the_demo_station(demo_station):
-    """The paper's setting, crafted on the 64 px input check A sees. Measured: check A 100% -> 25%, 12 of 16 caught."""
+    """The paper's setting, crafted on the 64 px input check A sees. Measured at 120 steps: check A 100% -> 25%, the
+    misalignment loss 7.0 -> 5.4 (250 steps: the same 25%, 5.4)."""
     station, boss, reference = demo_station
-    run_id = run_prm_selftest(station, reference, PrmRunSettings(eps=[8 / 255], iterations=250, batch_size=16), boss)
+    run_id = run_prm_selftest(station, reference, PrmRunSettings(eps=[8 / 255], iterations=120, batch_size=16), boss)
     summary = _summary(station, run_id)
     m = summary["by_eps"]["eps=8/255"]
     assert summary["mode"] == "input" and summary["attack_effective"] and m["attack_effective"]
