@@ -100,6 +100,13 @@ def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarde
         assert station.product.label == "nut v1" and station.check_b.kind == "product_cnn"
         assert "nut v1" in page.live_label.text() and page.table.item(0, 5).text() == "LIVE"
         assert "product nut v1" in window.status_label.text()  # what an operator sees in the header
+        # the self-tests offer the live product's held-out photos first, and those are what they read
+        window.show_page("SelftestPage")
+        box = window.page("SelftestPage").prm_reference
+        assert box.currentData() == "product" and "nut v1" in box.currentText()
+        frames = window.page("SelftestPage").reference(box, 100)()
+        assert {f.truth for f in frames} == {"good", "scratch", "crack"} and len(frames) >= 6
+        window.show_page("ProductsPage")
         page.make_none_live()
         qtbot.waitUntil(lambda: _no_job(page) and len(told) == 4, timeout=60_000)
         assert station.product is None and "product" not in window.status_label.text()

@@ -505,7 +505,7 @@ def test_the_window_shows_a_packs_settings_changes_and_imports_it_off_the_gui_th
 
     pack = hand_made_pack(tmp_path / "weak.pack", plant[0], files={"settings.toml": settings_toml(thresholds={"conf_a": 0.05})})
     db = open_records(sqlite_url(receiver), receiver)
-    station = SimpleNamespace(db=db, data_dir=receiver, config=load(receiver))
+    station = SimpleNamespace(db=db, data_dir=receiver, config=load(receiver), own_config=None)
     page = QWidget()
     qtbot.addWidget(page)
     page.ctx = SimpleNamespace(station=station, user=sign_in(db, "mia", PW, via="test"),

@@ -251,6 +251,10 @@ Fix this, then start the station again.</source>
         <translation>品種切替を拒否しました。検査中の製品のまま続けます: {refused}</translation>
     </message>
     <message>
+        <source>product {name} v{version} arrived in a station pack (v{source_version} there, signed there by {accepted_there_by})</source>
+        <translation>製品 {name} v{version} をステーションパックで受け取りました（送り元では v{source_version}、送り元の署名者 {accepted_there_by}）</translation>
+    </message>
+    <message>
         <source>product {name}: recipe number {recipe} (before: {before})</source>
         <translation>製品 {name}: レシピ番号 {recipe}（変更前: {before}）</translation>
     </message>
@@ -1903,6 +1907,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>History (double-click a run to open it)</source>
         <translation>履歴（ダブルクリックで実行結果を開く）</translation>
+    </message>
+    <message>
+        <source>Held-out photos of {product}</source>
+        <translation>{product} の評価用写真（学習に使っていないもの）</translation>
     </message>
     <message>
         <source>Could not read the self-test history: {message}</source>

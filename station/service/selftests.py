@@ -17,6 +17,7 @@ from ..selftest.choices import (  # noqa: F401  (re-exported: what the window bu
 from ..selftest.strength import INEFFECTIVE_TEXT, NOT_INDEPENDENT_TEXT, run_is_ineffective, strength_line  # noqa: F401
 from ..selftest.wording import inversion_line, station_line  # noqa: F401
 from ..storage.models import SelftestResult, SelftestRun
+from ..errors import InvalidInput
 from ..jobs import Job
 
 SELFTEST_JOB = Job.SELFTEST
@@ -109,6 +110,7 @@ class ReferenceKind(StrEnum):
     GENERATED = "generated"  # the demo generator's parts (a demo station)
     REVIEWS = "reviews"  # frames people decided in the review queue
     FOLDER = "folder"  # a folder of labelled images (one sub-folder per class)
+    PRODUCT = "product"  # the live product's held-out photos (sealed with it, never trained on)
 
 
 def reference_frames(station, kind: ReferenceKind | str, count: int, folder: Path | str | None = None,
@@ -121,6 +123,11 @@ def reference_frames(station, kind: ReferenceKind | str, count: int, folder: Pat
         return refs.generated(station, count, seed=seed)
     if kind is ReferenceKind.REVIEWS:
         return refs.reviewed(station, count)
+    if kind is ReferenceKind.PRODUCT:
+        if station.product is None:
+            raise InvalidInput("no product is live, so there are no held-out photos of one: choose other parts, or "
+                               "make a product live first")
+        return refs.product_held_out(station, count)
     return refs.labelled_folder(station, folder, count)
 
 

@@ -94,9 +94,8 @@ class SelftestPage(QWidget):
         pform.addRow(self.probe_invert)
         pform.addRow(self.probe_button)
         for box in (self.prm_reference, self.probe_reference):
-            for key, words in REFERENCES:
-                box.addItem(tr_(words), key)
             box.activated.connect(lambda _i, b=box: self._reference_chosen(b))
+        self._fill_references()
         self.tests = QTabWidget()
         self.tests.addTab(prm_tab, self.tr("Attack test (PRM)"))
         self.tests.addTab(probe_tab, self.tr("Backdoor probe"))
@@ -150,7 +149,23 @@ class SelftestPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._fill_references()
         self.refresh_history()
+
+    def _fill_references(self) -> None:
+        """The sources of parts; with a product live, its held-out photos first (what its acceptance measured)."""
+        product = self.ctx.station.product
+        for box in (self.prm_reference, self.probe_reference):
+            chosen, label = box.currentData(), box.currentText()
+            box.clear()
+            if product is not None:
+                box.addItem(self.tr("Held-out photos of {product}").format(product=product.label), "product")
+            for key, words in REFERENCES:
+                box.addItem(tr_(words), key)
+            if chosen == "folder" and self.folder:
+                box.setItemText(box.findData("folder"), label)
+            if chosen is not None and box.findData(chosen) >= 0 and chosen != "generated":
+                box.setCurrentIndex(box.findData(chosen))
 
     def refresh_history(self) -> None:
         """Read the runs and the schedule off the GUI thread; shown when they arrive."""
