@@ -7,6 +7,7 @@ import asyncio
 import shutil
 import time
 from dataclasses import replace
+from datetime import timezone
 
 import pytest
 from asyncua import Client
@@ -181,3 +182,48 @@ def _u16(number: int):
     from asyncua import ua
 
     return ua.DataValue(ua.Variant(number, ua.VariantType.UInt16))
+
+
+class _Stamped:
+    """A camera whose frames say when they were taken, slow enough that a switch lands mid-run."""
+
+    def __init__(self, frames, taken: dict):
+        self.frames, self.taken, self.i = frames, taken, 0
+
+    def read(self):
+        if self.i >= len(self.frames):
+            return None
+        time.sleep(0.05)
+        frame = replace(self.frames[self.i], index=self.i, origin=f"cam#{self.i}", timestamp=time.time())
+        self.taken[frame.origin] = frame.timestamp
+        self.i += 1
+        return frame
+
+    def stop(self):
+        pass
+
+
+def test_on_a_running_line_every_frame_is_judged_by_the_product_live_when_it_was_taken(signed):
+    import threading
+
+    from station.products.store import live_since
+
+    station, photos, boss, otto, row = signed
+    good = FolderSource(photos / "good")
+    frames = [good.read() for _ in range(24)]
+    taken: dict[str, float] = {}
+    pipeline = Pipeline(station, otto, "camera")
+    done = []
+    line = threading.Thread(target=lambda: done.append(pipeline.run(_Stamped(frames, taken), max_batch=4)))
+    line.start()
+    wait_until(lambda: len(taken) >= 8, "the line running")
+    use_product(station, boss, "nut")  # the manager switches while parts keep coming
+    line.join(GUARD_S)
+    assert done == [24]
+    with station.db.session() as s:
+        switched = live_since(s)  # the switch's record (SQLite gives it back without its zone: UTC)
+        rows = {r.origin: r.product_id for r in s.scalars(select(Inspection).where(Inspection.source == "camera"))}
+    switch = (switched if switched.tzinfo else switched.replace(tzinfo=timezone.utc)).timestamp()
+    expected = {origin: (None if at < switch else row.id) for origin, at in taken.items()}
+    assert rows == expected
+    assert None in rows.values() and row.id in rows.values()  # the switch really landed mid-run
