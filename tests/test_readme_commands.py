@@ -563,6 +563,9 @@ def scenario_products(st: CommandLine):
     assert "--none" in st.run("product", "recipe", "nut", user="mia", ok=False).err
     assert st.db("SELECT actor FROM audit_event WHERE action = 'product.recipe'") == [("mia",)]
     st.run("inspect", "--source", "folder", str(photos), "--frames", "4", user="otto")  # DIR/<class>/* too
+    attacked = json.loads(st.run("selftest", "prm", "--reference", "product", "--images", "3", "--iters", "2",
+                                 "--batch", "3", "--json", "--quiet", user="mia").out)  # its held-out photos
+    assert st.db(f"SELECT count(*) FROM selftest_result WHERE run_id = {attacked['run']}") == [(3,)]
     assert st.db("SELECT count(*) FROM inspection WHERE product_id = 1") == [(4,)]
     assert "chipped" in st.db("SELECT origin FROM inspection WHERE product_id = 1 ORDER BY id LIMIT 1")[0][0]
 

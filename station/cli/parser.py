@@ -341,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--eps", default="8", help="L-inf budgets in 0..255 pixel units, comma separated (default 8)")
     sp.add_argument("--iters", type=int, default=250, help="attack iterations (official: 250)")
     sp.add_argument("--images", type=int, default=30, help="reference frames")
-    sp.add_argument("--reference", default="generated", help="generated | reviews | a labelled FOLDER/<class>/*.png")
+    sp.add_argument("--reference", default="generated", help="generated | reviews | product (the live product's "
+                    "held-out photos) | a labelled FOLDER/<class>/*.png")
     sp.add_argument("--batch", type=int, default=8)
     sp.add_argument("--mode", choices=["input", "frame"], default="input",
                     help="input: attack the encoder's input after the station's resize (the paper's setting); "
@@ -354,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_selftest_prm)
     sb = st.add_parser("backdoor", help="probe the foundation model for backdoor triggers")
     sb.add_argument("--images", type=int, default=60, help="reference frames")
-    sb.add_argument("--reference", default="generated", help="generated | reviews | a labelled FOLDER/<class>/*.png")
+    sb.add_argument("--reference", default="generated", help="generated | reviews | product (the live product's "
+                    "held-out photos) | a labelled FOLDER/<class>/*.png")
     sb.add_argument("--seed", type=int, default=0)
     sb.add_argument("--no-inversion", action="store_true",
                     help="stamp the candidate triggers only; skip the trigger inversion (DECREE-style)")

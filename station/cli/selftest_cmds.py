@@ -74,7 +74,8 @@ def _prm_table(run_id: int, status: str, summary: dict) -> str:
 def _reference_frames(args, station):
     from ..service.selftests import ReferenceKind, reference_frames
 
-    kind = args.reference if args.reference in (ReferenceKind.GENERATED, ReferenceKind.REVIEWS) else ReferenceKind.FOLDER
+    named = (ReferenceKind.GENERATED, ReferenceKind.REVIEWS, ReferenceKind.PRODUCT)
+    kind = args.reference if args.reference in named else ReferenceKind.FOLDER
     return reference_frames(station, kind, args.images, folder=args.reference, seed=args.seed + 4242)
 
 
