@@ -179,6 +179,10 @@ def scenario_demo_headless(st: CommandLine):
     out = st.run("demo", "--no-gui", "--frames", "30", "--inspect", "3", "--seed", "5").out
     assert "CLIP zero-shot" in out and "3 frames from simulated camera" in out
     assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(3,)]
+    # the washer is a product: measured once, signed by the demo manager, live, named by every record
+    assert re.search(r"washer v1: 0 of \d+ defects passed, .* signed by the demo manager, live", out), out
+    assert st.db("SELECT p.name, p.live, count(i.id) FROM inspection i JOIN product p ON p.id = i.product_id",
+                 st.data / "demo" / "station.db") == [("washer", 1, 3)]
     # with no display at all, the same command says so and still runs the station
     out = st.run("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
     assert "No display found" in out

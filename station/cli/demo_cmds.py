@@ -101,6 +101,7 @@ def cmd_demo(args) -> int:
         print(f"{args.frames} frames through both models in {elapsed:.1f} s ({args.frames / elapsed:.0f} frames/s)")
     demo_dir = args.data_dir / "demo"
     _demo_settings(demo_dir)
+    _demo_product(demo_dir)
     if not args.no_gui:
         if display_available():
             print(f"Starting the station window (data in {demo_dir}) ...")
@@ -130,6 +131,37 @@ def cmd_demo(args) -> int:
                                           "password": DEMO_PASSWORD, "command": "inspect"})
         return cmd_inspect(demo_args)
     return 0
+
+
+def _demo_product(demo_dir: Path) -> None:
+    """The demo's accounts, and the washer as a product (its acceptance measured once, on the first demo start)."""
+    from ..service.accounts import ensure_demo_accounts
+    from ..service.inspection import open_station
+    from ..service.products import bundled_demo_product, has_product
+    from ..service.records import open_station_records
+
+    db = open_db(argparse.Namespace(data_dir=demo_dir), starting=True)
+    try:
+        ensure_demo_accounts(db)
+    finally:
+        db.close()
+    records = open_station_records(demo_dir)
+    try:
+        if has_product(records, "washer"):
+            return
+    finally:
+        records.close()
+    print("Recording the demo washer as a product: thresholds and its acceptance report on generated washers ...")
+    station = open_station(demo_dir)
+    try:
+        line = bundled_demo_product(station)
+    finally:
+        station.close()
+    if line is not None:
+        a = line.acceptance
+        print(f"{line.label}: {a['escapes']} of {a['defects']} defects passed, {a['false_fails']} of {a['goods']} good "
+              f"parts failed, {a['review_share']:.0%} to review; signed by the demo manager"
+              + (", live" if line.live else ""))
 
 
 def display_available() -> bool:

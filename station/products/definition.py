@@ -54,6 +54,7 @@ class ProductSpec:
     conf_a: float = 0.5
     conf_b: float = 0.7
     details: dict = field(default_factory=dict)  # photo check, split, training and calibration figures
+    check_b_kind: str = "product_cnn"  # check B's kind (station.models.check_b_kinds); the bundled demo: demo_cnn
 
     @property
     def learned(self) -> list[ProductClass]:
@@ -71,7 +72,11 @@ class ProductSpec:
 
     @classmethod
     def from_dict(cls, d: dict) -> ProductSpec:
+        from ..models.check_b_kinds import KINDS
+
+        if d.get("check_b_kind", "product_cnn") not in KINDS:
+            raise ValueError(f"check B of kind {d.get('check_b_kind')!r} is none this station knows")
         classes = [ProductClass(c["key"], c["name"], bool(c["good"]), tuple(c["prompts"]), c.get("name_ja", ""),
                                 bool(c.get("learned", True))) for c in d["classes"]]
         return cls(d["name"], int(d["version"]), classes, d.get("name_en", ""), d.get("name_ja", ""),
-                   float(d["conf_a"]), float(d["conf_b"]), d.get("details", {}))
+                   float(d["conf_a"]), float(d["conf_b"]), d.get("details", {}), d.get("check_b_kind", "product_cnn"))

@@ -44,7 +44,7 @@ def applied(cfg: StationConfig, product: LiveProduct) -> StationConfig:
     classes = [ClassSpec(c.key, c.name, list(c.prompts), c.good, c.name_ja) for c in spec.learned]
     return replace(cfg, classes=classes,
                    thresholds=replace(cfg.thresholds, conf_a=spec.conf_a, conf_b=spec.conf_b),
-                   model=replace(cfg.model, check_b="product_cnn", check_b_path=str(product.folder / store.CHECK_B)))
+                   model=replace(cfg.model, check_b=spec.check_b_kind, check_b_path=str(product.folder / store.CHECK_B)))
 
 
 def prompts_of(product: LiveProduct):

@@ -127,3 +127,37 @@ def change_over(station, user: User | None, name: str | None, version: int | Non
     if switch is not None and switch.refused:
         raise ProductError(f"the station could not load it and stays on what it had: {switch.refused}")
     return station.product.label if station.product is not None else ""
+
+
+def bundled_demo_product(station, progress: Progress = QUIET) -> ProductLine | None:
+    """On a demo station (the bundled CLIP) that has no washer product yet: record the bundled one, signed by the
+    demo manager and live unless another product is (products.bundled). None when there is nothing to do."""
+    from sqlalchemy import select
+
+    from ..products.bundled import NAME, record_washer
+    from ..storage.models import Product, User as UserRow
+
+    if (station.own_config or station.config).model.clip != "demo":
+        return None
+    with station.db.session() as s:
+        if s.scalar(select(Product.id).where(Product.name == NAME).limit(1)) is not None:
+            return None
+        manager = s.scalar(select(UserRow).where(UserRow.username == "manager", UserRow.role == "manager",
+                                                 UserRow.active.is_(True)))  # the demo's manager account
+        if manager is None:
+            return None
+        s.expunge(manager)
+    row = record_washer(station, manager, progress)
+    station.follow_live_product()
+    with station.db.session() as s:
+        return _line(s, s.get(type(row), row.id), station.data_dir)
+
+
+def has_product(records, name: str) -> bool:
+    """Whether any version of `name` is recorded (reads the records only)."""
+    from sqlalchemy import select
+
+    from ..storage.models import Product
+
+    with records.db.session() as s:
+        return s.scalar(select(Product.id).where(Product.name == name).limit(1)) is not None
