@@ -190,11 +190,12 @@ class Station:
         from .products.live import live_product
 
         with self._switching:
-            with self.db.session() as s:
-                row, since = store.live(s), store.live_since(s)
-            wanted, have = (row.id if row else None), (self.product.id if self.product else None)
-            if wanted == have:
-                return None
+            with self.db.session() as s:  # every batch: one look at the small product table
+                row = store.live(s)
+                wanted, have = (row.id if row else None), (self.product.id if self.product else None)
+                if wanted == have:
+                    return None
+                since = store.live_since(s)  # the switch's time, read only when there is one
             before = Inspecting(self.config, self.product, self.check_a, self.check_b, self.check_b_model_id,
                                 self.gate, self.live_since)
             try:

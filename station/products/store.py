@@ -220,8 +220,10 @@ def switch_by_recipe(session: Session, number: int, actor: str) -> Product:
 
 
 def live_since(session: Session):
-    """When the live product was last switched (the audit event's time), or None when it never was."""
-    return session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == LIVE_ACTION))
+    """When the live product was last switched (the audit event's time), or None when it never was. Read from the
+    newest event back: a switch just happened, so this stays quick however long the trail is."""
+    return session.scalar(select(AuditEvent.at).where(AuditEvent.action == LIVE_ACTION)
+                          .order_by(AuditEvent.id.desc()).limit(1))
 
 
 def restore_live(session: Session, product_id: int | None, reason: str) -> None:
