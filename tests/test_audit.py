@@ -369,3 +369,30 @@ def test_a_trusted_key_swapped_with_sqlite3_is_refused_when_a_pack_names_it(data
             find_key(s, plant_fp)
     finally:
         db.close()
+
+
+def test_a_row_sealed_before_a_later_column_existed_still_matches_its_seal_and_nothing_else_does():
+    """Migrations 0007 and 0008 added inspection.product_id and product.recipe. A row sealed before then was sealed
+    without the key; upgraded, the column reads empty. Its old seal still vouches for it; the same seal does not
+    vouch for the row once that column or any other is changed."""
+    from datetime import datetime
+
+    from station.audit import seals
+    from station.storage.models import Inspection, Product
+
+    inspection = Inspection(id=7, created_at=datetime(2026, 12, 1), source="s", origin="o", image_path="d/x.png",
+                            image_sha256="ab", width=1, height=1, verdict="PASS", reason="", label_a="a", conf_a=0.9,
+                            label_b="a", conf_b=0.9, latency_ms=1.0, manual_mode=False, product_id=None)
+    product = Product(id=3, name="nut", version=1, path="products/nut/v1", sha256="c" * 64, base_model_sha256="d" * 64,
+                      spec={}, acceptance={}, created_at=datetime(2026, 12, 2), live=True, recipe=None)
+    for row, later in ((inspection, "product_id"), (product, "recipe")):
+        before = seals._digest_of({k: v for k, v in seals.row_content(row).items() if k != later})
+        assert seals.matches(row, before) and seals.matches(row, seals.digest(row))
+        setattr(row, later, 5)  # given a value after the upgrade: the old seal no longer covers it
+        assert not seals.matches(row, before)
+        setattr(row, later, None)
+    inspection.verdict = "FAIL"
+    product.live = False
+    assert not seals.matches(inspection, seals._digest_of(
+        {k: v for k, v in seals.row_content(inspection).items() if k != "product_id"} | {"verdict": "PASS"}))
+    assert not seals.matches(product, None)

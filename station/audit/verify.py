@@ -141,7 +141,7 @@ def _check_table(session: Session, report: AuditReport, table: str) -> None:
                 report.add(where, f"was added outside the station (no seal): {_describe(row)}")
             elif row is not None and sealed == seals.DELETED:
                 report.add(where, f"was deleted by the station but is back: {_describe(row)}")
-            elif row is not None and sealed != seals.digest(row):
+            elif row is not None and not seals.matches(row, sealed):
                 report.add(where, f"was changed outside the station; it now reads {_describe(row)}")
         session.expunge_all()  # keeps memory flat over a large table
 
