@@ -61,8 +61,12 @@ def judge_of(inspecting: Inspecting) -> Judge:
 
 
 class Pipeline:
-    def __init__(self, station: Station, operator: User | None = None, source_name: str = ""):
+    def __init__(self, station: Station, operator: User | None = None, source_name: str = "", pinned: bool = False):
+        """`pinned`: `judge` and `opinions` keep to what judged frames when the pipeline was made, whatever
+        changeover comes meanwhile (a self-test records one product's models and classes for its whole run)."""
         self.station = station
+        self.pinned = station.inspecting() if pinned else None  # what a pinned pipeline judges by
+        self._pinned = judge_of(self.pinned) if pinned else None
         self.operator = operator
         self.source_name = source_name
         cfg = station.config
@@ -75,8 +79,8 @@ class Pipeline:
 
     @property
     def judge_with(self) -> Judge:
-        """The station's checks, gate and thresholds as they are now."""
-        return judge_of(self.station.inspecting())
+        """The station's checks, gate and thresholds as they are now (or when the pipeline was made, pinned)."""
+        return self._pinned or judge_of(self.station.inspecting())
 
     def opinions(self, images: list[np.ndarray]) -> Opinions:
         """Both checks' opinions on RGB frames and the input gate's word on each, nothing recorded."""
@@ -194,8 +198,8 @@ class Pipeline:
     def _captured_under(self, frames: list[Frame]) -> list[Inspecting]:
         """What judges each frame: the product live when it was captured (a frame taken before a changeover is
         judged by the product before it)."""
-        now, before = self.station.inspecting(), self.station.previous
-        return [before if before is not None and f.timestamp < now.since else now for f in frames]
+        history = self.station.judging_history()  # newest first, taken together
+        return [next((j for j in history if j.since <= f.timestamp), history[-1]) for f in frames]
 
     def _decisions(self, frames: list[Frame], judge: Judge) -> list[Decision]:
         """Both checks and the gate on the batch. A batch the checks cannot run on is not lost: each frame becomes

@@ -34,6 +34,7 @@ from .storage.images import DAY, ImageStore
 from .storage.models import Alarm, Inspection, ModelRecord, SelftestResult
 
 log = logging.getLogger("station")
+KEPT_EARLIER = 3  # changeovers remembered for frames still queued from before them (a queue holds a few frames)
 
 
 def pick_device(preference: str) -> str:
@@ -117,7 +118,7 @@ class Station:
     product: object = None  # station.products.live.LiveProduct: the live product, or None (the settings' classes)
     own_config: StationConfig | None = None  # the settings' own values (`config` is them with the product applied)
     live_since: float = 0.0  # frames captured from then on are judged by the live product (epoch seconds)
-    previous: Inspecting | None = None  # what judged before the last changeover: frames captured before it
+    earlier: tuple = ()  # Inspecting before each of the last changeovers, newest first: frames captured then
     _switching: threading.RLock = field(default_factory=threading.RLock, repr=False)
     events: EventStream = field(default_factory=EventStream)  # decisions, alarms, progress: see station.events
     jobs: JobSlot = field(default_factory=JobSlot)  # one long job at a time
@@ -163,7 +164,8 @@ class Station:
         return station
 
     def reload_gate(self) -> None:
-        self.gate = self._gate_for(self.product)
+        with self._switching:  # the gate of the product judging, never one a changeover just replaced
+            self.gate = self._gate_for(self.product)
 
     def _gate_for(self, product):
         if product is None:
@@ -184,7 +186,7 @@ class Station:
 
     def follow_live_product(self) -> ProductSwitch | None:
         """Load the product the records make live, when it is not the one judging: a changeover by the window, the
-        CLI or a PLC. Frames captured before the switch keep being judged by `previous`. A product that cannot load
+        CLI or a PLC. Frames captured before the switch keep being judged by what was live then (`earlier`). A product that cannot load
         is refused: the one judging is made live again (audited) and the switch says why. None: nothing changed."""
         from .products import store
         from .products.live import live_product
@@ -213,9 +215,14 @@ class Station:
             self.config, self.product, self.check_a, self.check_b, self.check_b_model_id, self.gate = (
                 cfg, product, check_a, check_b, b_id, gate)
             self.live_since = _epoch(since) if since is not None else time.time()
-            self.previous = before
-        self.events.publish(ProductChanged(_label(product), _recipe(product)))
+            self.earlier = (before, *self.earlier)[:KEPT_EARLIER]
+            self.events.publish(ProductChanged(_label(product), _recipe(product)))  # in order, switch by switch
         return ProductSwitch(before.product, product)
+
+    def judging_history(self) -> tuple[Inspecting, ...]:
+        """What judges frames now, then what judged before each of the last changeovers, newest first."""
+        with self._switching:
+            return (self.inspecting(), *self.earlier)
 
     def open_alarm(self) -> Alarm | None:
         with self.db.session() as s:

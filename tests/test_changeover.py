@@ -25,7 +25,7 @@ from station.links.recipes import RecipeRequests
 from station.pipeline import Pipeline
 from station.products import store
 from station.runtime import Station
-from station.service.products import accept_product, set_product_recipe, use_product
+from station.service.products import accept_product, change_over, set_product_recipe, use_product
 from station.storage.models import AuditEvent, Inspection
 
 
@@ -78,6 +78,20 @@ def test_frames_taken_before_a_switch_are_judged_by_the_product_before_it(signed
     back = _rows(station, pipeline.inspect([replace(source.read(), timestamp=time.time() + 1)]))
     assert back[0].product_id is None and back[0].label_b in washer
 
+    # two changeovers while frames wait in the queue: each frame still goes with what was live when it was taken;
+    # a self-test's pinned pipeline keeps the product it started with throughout
+    pinned = Pipeline(station, pinned=True)
+    under_settings = [source.read()]
+    time.sleep(0.01)
+    change_over(station, boss, "nut")
+    under_nut = [replace(source.read(), timestamp=time.time() + 0.001)]
+    time.sleep(0.01)
+    change_over(station, boss, None)
+    under_settings_again = [replace(source.read(), timestamp=time.time() + 0.001)]
+    rows = _rows(station, pipeline.inspect(under_settings + under_nut + under_settings_again))
+    assert [r.product_id for r in rows] == [None, row.id, None]
+    assert pinned.judge([under_nut[0].image])[0].b.label in washer and pinned.pinned.product is None
+
 
 class Plc:
     """Both links on one station, with recipe selection on, and a client for each."""
@@ -126,6 +140,8 @@ def test_a_plc_selects_the_product_by_recipe_number_over_modbus(signed):
         assert not client.write_register(8, 7).isError()
         wait_until(lambda: _recipe_registers(client) == (7, 7, RECIPE_DONE), "recipe 7 live")
         assert station.product.label == "nut v1" and plc.line.snapshot().product == "nut v1"
+        assert not client.write_register(8, 7).isError()  # a PLC repeating its number changes nothing
+        wait_until(lambda: _recipe_registers(client) == (7, 7, RECIPE_DONE), "recipe 7 again")
         results = Pipeline(station, otto, "folder").inspect([FolderSource(photos / "good").read()])
         assert _rows(station, results)[0].product_id == row.id
         # 0: the settings' classes again

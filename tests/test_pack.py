@@ -615,27 +615,39 @@ def test_a_signed_product_travels_whole_and_arrives_unsigned_and_a_damaged_one_i
     assert main(["--user", "mia", "product", "use", "nut"]) == 2  # a manager here signs it first
     assert "no signed acceptance" in capsys.readouterr().err
 
-    # one file of the product changed in the pack (the pack re-signed by someone holding the key): refused whole
-    damaged = tmp_path / "damaged.stationpack"
-    with zipfile.ZipFile(pack) as src, zipfile.ZipFile(damaged, "w") as dst:
-        manifest = json.loads(src.read(MANIFEST))
-        for item in src.infolist():
-            if item.filename in (MANIFEST, SIGNATURE):
-                continue
-            data = src.read(item)
-            if item.filename == "products/nut/v1/bank.safetensors":
-                data = data[:-1] + bytes([data[-1] ^ 1])
-                manifest["files"][item.filename] = hashlib.sha256(data).hexdigest()
-            dst.writestr(item, data)
-        body = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        dst.writestr(MANIFEST, body)
-        from station.signing import sign
-        dst.writestr(SIGNATURE, sign(load_private_key(key), body))
-    c = station_dir(tmp_path, "c", monkeypatch, capsys)
-    trust(pub)
-    assert import_(damaged, "--yes") == 2
-    err = capsys.readouterr().err
-    assert "product nut v1 is damaged" in err and "bank.safetensors" in err
-    assert not (c / "products").exists() or not list((c / "products").rglob("*.safetensors"))
-    assert main(["--user", "mia", "product", "list", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    # the pack re-signed by someone holding the key: a product file changed, or one its seal never listed added (a
+    # prompts file check A would load): refused whole, before anything is written, and nothing is recorded
+    def resigned(name: str, change=None, extra: dict | None = None):
+        out = tmp_path / name
+        with zipfile.ZipFile(pack) as src, zipfile.ZipFile(out, "w") as dst:
+            manifest = json.loads(src.read(MANIFEST))
+            for item in src.infolist():
+                if item.filename in (MANIFEST, SIGNATURE):
+                    continue
+                data = src.read(item)
+                if change and item.filename == change:
+                    data = data[:-1] + bytes([data[-1] ^ 1])
+                    manifest["files"][item.filename] = hashlib.sha256(data).hexdigest()
+                dst.writestr(item, data)
+            for added, data in (extra or {}).items():
+                dst.writestr(added, data)
+                manifest["files"][added] = hashlib.sha256(data).hexdigest()
+            body = json.dumps(manifest, indent=2, sort_keys=True).encode()
+            dst.writestr(MANIFEST, body)
+            from station.signing import sign
+            dst.writestr(SIGNATURE, sign(load_private_key(key), body))
+        return out
+
+    for n, (bad, said) in enumerate([
+            (resigned("damaged.stationpack", change="products/nut/v1/bank.safetensors"), "is damaged"),
+            (resigned("extra.stationpack", extra={"products/nut/v1/prompts.safetensors": b"x" * 64}),
+             "holds files its seal does not list")]):
+        c = station_dir(tmp_path, f"c{n}", monkeypatch, capsys)
+        trust(pub)
+        assert import_(bad, "--yes") == 2
+        err = capsys.readouterr().err
+        assert f"product nut v1 {said}" in err, err
+        assert not (c / "products").exists() or not list((c / "products").rglob("*.safetensors"))
+        assert not (c / "packs").exists() or not list((c / "packs").rglob("*"))  # the model parts not moved in
+        assert main(["--user", "mia", "product", "list", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == []

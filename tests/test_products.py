@@ -322,3 +322,19 @@ def test_a_product_with_prompts_runs_the_encoder_once_and_its_gate_still_stops_f
     finally:
         encoder.forward = real
     assert all(d.verdict == REVIEW and NO_PART in d.reason for d in decisions)
+
+
+def test_a_product_description_naming_a_path_or_an_unknown_check_is_refused(tmp_path):
+    """product.json names the product's folder and check B's kind: a path or an unknown kind is refused as a damaged
+    description (a pack signed by a trusted key could otherwise write outside the data folder)."""
+    from station.products.definition import ProductClass, ProductSpec
+
+    spec = ProductSpec("nut", 1, [ProductClass("good", "good", True, ("a good nut",))])
+    for bad in ({"name": "../../elsewhere"}, {"name": "a/b"}, {"check_b_kind": "anything"}):
+        store.write_spec(tmp_path, spec)
+        described = json.loads((tmp_path / store.SPEC_NAME).read_text()) | bad
+        (tmp_path / store.SPEC_NAME).write_text(json.dumps(described))
+        with pytest.raises(ModelFileError, match="not a readable product description"):
+            store.read_spec(tmp_path)
+    store.write_spec(tmp_path, spec)
+    assert store.read_spec(tmp_path).name == "nut"

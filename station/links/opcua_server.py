@@ -221,7 +221,9 @@ class OpcUaLink(Link):
             if item.AttributeId != ua.AttributeIds.Value or not status.is_good():
                 continue
             if item.NodeId == recipe_id and self.recipes is not None:
-                self.recipes.request(int(item.Value.Value.Value), self.name)
+                number = getattr(item.Value.Value, "Value", None)
+                if isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= 0xFFFF:
+                    self.recipes.request(number, self.name)  # anything else is not a recipe number: ignored
             elif item.NodeId == trigger_id and item.Value.Value.Value is True and not fired:
                 self.trigger.fire()  # one request per write request, however many times it names Trigger
                 fired = True

@@ -35,9 +35,15 @@ class RecipeRequests:
                     store.settings_live(s, None, actor=f"plc:{link}")
                 else:
                     store.switch_by_recipe(s, number, f"plc:{link}")
-            if self.station.follow_live_product() is None:  # it was live already: nothing to load
+            switch = self.station.follow_live_product()
+            if switch is not None and switch.refused:
+                return  # the station's ProductChanged said so, with the reason
+            product = self.station.product  # what judges now, whoever loaded it (the line may have, first)
+            if ((product.recipe or 0) if product is not None else 0) == number:
                 self.line.set_recipe_state(RECIPE_DONE)
-            # else the station's ProductChanged says how it went
+            elif self.line.snapshot().recipe_state != RECIPE_REFUSED:
+                self.line.set_recipe_state(RECIPE_REFUSED, "the station could not load it and stays on "
+                                           f"{product.label if product is not None else 'the classes of its settings'}")
         except StationError as e:
             log.warning("recipe %d from %s refused: %s", number, link, e)
             self.line.set_recipe_state(RECIPE_REFUSED, str(e))

@@ -24,7 +24,7 @@ from .archive import PackArchive, ReadBudget
 from .errors import PackError
 from .names import SETTINGS
 from ..trusted_keys import find_key
-from .products import install_products
+from .products import check_products, install_products
 from .reader import PackPreview, open_verified
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,7 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                     raise PackError(f"{pack}: the vision model ({where}) has fingerprint {found[:12]}, the pack was "
                                     f"made with {manifest.foundation_sha256[:12]}; install the same station version "
                                     "or send the model", signer=preview.signer)
+                arriving = check_products(manifest, unpacked, pack)  # all of them, before anything is moved in
                 with db.transaction() as s:
                     _move_in(unpacked, data_dir / preview.home, trash)
                     row = None
@@ -147,7 +148,7 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                                   prompt_set=row.id if row else None, created_by=manifest.created_by,
                                   settings_changed=preview.changes, sequence=manifest.sequence,
                                   older_than=preview.last_sequence if preview.older else None)
-                    install_products(s, data_dir, manifest, unpacked, found, acting(s, user), pack)
+                    install_products(s, data_dir, arriving, found, acting(s, user), pack)
                     signer = find_key(s, preview.signer)
                     signer.last_sequence = max(signer.last_sequence, manifest.sequence)
                     config_mod.save(preview.settings, data_dir)

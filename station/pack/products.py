@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..models.files import MANIFEST_NAME, ModelFileError, sha256_file, verify_manifest
 from ..products import store
+from ..products.definition import ProductSpec
 from ..storage.models import Product, User
 from .errors import PackError
 from .manifest import Manifest, ProductEntry
@@ -41,28 +42,52 @@ def products_to_send(session: Session, data_dir: Path, foundation: str) -> list[
     return out
 
 
-def install_products(session: Session, data_dir: Path, manifest: Manifest, unpacked: Path, foundation: str,
-                     user: User, pack: Path) -> list[str]:
-    """Record each product of the pack as a new version here (not signed, not live); the labels given."""
-    labels = []
+@dataclass(frozen=True)
+class ArrivingProduct:
+    entry: ProductEntry
+    folder: Path  # unpacked, checked
+    spec: ProductSpec
+    acceptance: dict
+
+
+def check_products(manifest: Manifest, unpacked: Path, pack: Path) -> list[ArrivingProduct]:
+    """Every product of the unpacked pack, checked before anything is written: its files exactly those its own seal
+    lists (no file it does not vouch for), each matching its sha256, the seal the one the manifest names, its
+    name the manifest's (the name makes its folder here), its report readable."""
+    out = []
     for entry in manifest.products or []:
-        folder = unpacked / entry.stored
+        folder, label = unpacked / entry.stored, f"{pack}: product {entry.name} v{entry.version}"
         try:
-            verify_manifest(folder)  # every file against the folder's own seal
-        except ModelFileError as e:
-            raise PackError(f"{pack}: product {entry.name} v{entry.version} is damaged ({e.problem})") from None
+            listed = set(verify_manifest(folder)["files"])  # every file against the folder's own seal
+            spec = store.read_spec(folder)
+            acceptance = json.loads((folder / store.ACCEPTANCE_NAME).read_text(encoding="utf-8"))
+        except (ModelFileError, OSError, ValueError) as e:
+            raise PackError(f"{label} is damaged ({getattr(e, 'problem', e)})") from None
+        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST_NAME}
+        if present != listed:
+            raise PackError(f"{label} holds files its seal does not list: {sorted(present - listed)[:3]}")
         if sha256_file(folder / MANIFEST_NAME) != entry.sha256:
-            raise PackError(f"{pack}: product {entry.name} v{entry.version} is not the version its manifest names")
-        spec = store.read_spec(folder)
-        acceptance = json.loads((folder / store.ACCEPTANCE_NAME).read_text(encoding="utf-8"))
-        store.remove_stale_staging(data_dir, entry.name)
-        staged = store.staging_dir(data_dir, entry.name)
+            raise PackError(f"{label} is not the version its manifest names")
+        if spec.name != entry.name or not isinstance(acceptance, dict):
+            raise PackError(f"{label}: its description names another product ({spec.name[:64]!r})")
+        out.append(ArrivingProduct(entry, folder, spec, acceptance))
+    return out
+
+
+def install_products(session: Session, data_dir: Path, arriving: list[ArrivingProduct], foundation: str,
+                     user: User, pack: Path) -> list[str]:
+    """Record each checked product as a new version here (not signed, not live); the labels given."""
+    labels = []
+    for p in arriving:
+        store.remove_stale_staging(data_dir, p.entry.name)
+        staged = store.staging_dir(data_dir, p.entry.name)
         shutil.rmtree(staged)
-        shutil.copytree(folder, staged)
+        shutil.copytree(p.folder, staged)
         (staged / MANIFEST_NAME).unlink()  # sealed again here, with this station's version number
-        local = replace(spec, version=store.next_version(session, entry.name))
-        row = store.record_version(session, data_dir, staged, local, acceptance, foundation, user)
+        local = replace(p.spec, version=store.next_version(session, p.entry.name))
+        row = store.record_version(session, data_dir, staged, local, p.acceptance, foundation, user)
         audit.record(session, user.username, "product.imported", name=row.name, version=row.version, file=str(pack),
-                     source_version=entry.version, source_sha256=entry.sha256, accepted_there_by=entry.accepted_by)
+                     source_version=p.entry.version, source_sha256=p.entry.sha256,
+                     accepted_there_by=p.entry.accepted_by)
         labels.append(f"{row.name} v{row.version}")
     return labels

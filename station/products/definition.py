@@ -74,6 +74,7 @@ class ProductSpec:
     def from_dict(cls, d: dict) -> ProductSpec:
         from ..models.check_b_kinds import KINDS
 
+        product_name(d["name"])  # it names the product's folder: never a path
         if d.get("check_b_kind", "product_cnn") not in KINDS:
             raise ValueError(f"check B of kind {d.get('check_b_kind')!r} is none this station knows")
         classes = [ProductClass(c["key"], c["name"], bool(c["good"]), tuple(c["prompts"]), c.get("name_ja", ""),

@@ -209,10 +209,13 @@ def set_recipe(session: Session, name: str, number: int | None, user: User | Non
 
 def switch_by_recipe(session: Session, number: int, actor: str) -> Product:
     """A PLC's changeover: the newest signed version of the product with recipe `number` goes live, audited under
-    `actor` (the link). Refused, saying why, for a number no product has or one whose versions nobody signed."""
+    `actor` (the link); when a version of it is live already, nothing changes. Refused, saying why, for a number no product has or one whose versions nobody signed."""
     rows = list(session.scalars(select(Product).where(Product.recipe == number).order_by(Product.version.desc())))
     if not rows:
         raise ProductError(f"no product has recipe number {number}")
+    already = next((r for r in rows if r.live), None)
+    if already is not None:  # a PLC repeating its number changes nothing (nor a manager's choice of version)
+        return already
     signed = [r for r in rows if r.accepted_at is not None]
     if not signed:
         raise ProductError(f"{rows[0].name} (recipe {number}) has no signed version")

@@ -67,10 +67,11 @@ class StationLevel:
     def __init__(self, station: Station, reference: list[ReferenceFrame]):
         from ..pipeline import Pipeline  # the station's own decision path, nothing recorded
 
-        self.pipeline = Pipeline(station)
+        self.pipeline = Pipeline(station, pinned=True)  # one product for the whole run
+        good = self.pipeline.judge_with.good
         self.reference = reference
-        self.defective = [i for i, r in enumerate(reference) if not station.good[r.truth]]
-        self.good = [i for i, r in enumerate(reference) if station.good[r.truth]]
+        self.defective = [i for i, r in enumerate(reference) if not good[r.truth]]
+        self.good = [i for i, r in enumerate(reference) if good[r.truth]]
 
     def _judged(self, images, indices: list[int], good: bool):
         return judge_all(self.pipeline, [images[i] for i in indices], [good] * len(indices))
@@ -107,28 +108,29 @@ def run_backdoor_probe(
     """Stamp `triggers` (default: the probe's candidates), then, unless `inversion` is None, invert a trigger."""
     require(user, "selftest.run")
     triggers = triggers or probe_triggers()
-    keys = [c.key for c in station.config.classes]
+    whole = StationLevel(station, reference)  # pinned: one product for the whole run, whatever changeover comes
+    now = whole.pipeline.pinned
+    keys = [c.key for c in now.config.classes]
     truth = [keys.index(r.truth) for r in reference]
-    settings = ["with prompts", "without prompts"] if station.check_a.encoder.prompts is not None else ["without prompts"]
+    settings = ["with prompts", "without prompts"] if now.check_a.encoder.prompts is not None else ["without prompts"]
     params = {"triggers": [t.name for t in triggers], "images": len(reference),
               "inversion": inversion.as_dict() if inversion else None}
     with station.db.transaction() as s:
         run = SelftestRun(kind="backdoor", params=params,
-                          clip_model_id=station.clip_model_id, check_b_model_id=station.check_b_model_id,
-                          prompt_set_id=station.check_a.prompt_set_id, started_by=user.id)
+                          clip_model_id=station.clip_model_id, check_b_model_id=now.check_b_model_id,
+                          prompt_set_id=now.check_a.prompt_set_id, started_by=user.id)
         s.add(run)
         s.flush()
         run_id = run.id
         audit.record(s, user.username, "selftest.start", run=run_id, kind="backdoor")
-    good = [station.good[k] for k in keys]
-    whole = StationLevel(station, reference)
+    good = [{c.key: c.good for c in now.config.classes}[k] for k in keys]
     summary: dict = {"station": {"clean": whole.clean(), "by_trigger": {}, "goal": ESCAPE_GOAL},
                      "clean_accuracy": {}, "baseline": {}, "asr": defaultdict(dict), "asr_above_baseline": defaultdict(dict),
                      "worst": {}, "defects_passed": {}, "defects_passed_above_baseline": {}, "worst_defects_passed": {}}
     status, total, done = "done", len(triggers) * len(settings) + (1 if inversion else 0), 0
     try:
         for setting in settings:
-            clean = station.check_a.classify([r.image for r in reference], setting == "with prompts")
+            clean = now.check_a.classify([r.image for r in reference], setting == "with prompts")
             summary["clean_accuracy"][setting] = float(np.mean([p == t for p, t in zip(clean, truth)]))
             base_rates = rates_to_classes(clean, truth, len(keys))
             base_passed = defects_passed(clean, truth, good)
@@ -139,7 +141,7 @@ def run_backdoor_probe(
                 variant = f"{trig.name} ({setting})"
                 rng = np.random.default_rng(trig.seed)
                 stamped = [trig.apply(r.image, rng) for r in reference]
-                pred = station.check_a.classify(stamped, setting == "with prompts")
+                pred = now.check_a.classify(stamped, setting == "with prompts")
                 rates = rates_to_classes(pred, truth, len(keys))
                 summary["asr"][variant] = dict(zip(keys, rates))
                 summary["asr_above_baseline"][variant] = {k: r - b for k, r, b in zip(keys, rates, base_rates)}

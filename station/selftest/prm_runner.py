@@ -66,20 +66,20 @@ def run_prm_selftest(
     require(user, "selftest.run")
     if not reference:
         raise InvalidInput("the reference set is empty: review some frames first, or use generated parts")
-    good = station.good
+    pipeline = Pipeline(station, pinned=True)  # one product for the whole run, whatever changeover comes
+    good, check_a = pipeline.judge_with.good, pipeline.judge_with.check_a
     unknown = sorted({r.truth for r in reference} - set(good))
     if unknown:
         raise InvalidInput(f"reference labels {unknown} are not classes of this station")
     with station.db.transaction() as s:
         run = SelftestRun(kind="prm", params=settings.as_dict() | {"images": len(reference)},
-                          clip_model_id=station.clip_model_id, check_b_model_id=station.check_b_model_id,
-                          prompt_set_id=station.check_a.prompt_set_id, started_by=user.id)
+                          clip_model_id=station.clip_model_id, check_b_model_id=pipeline.pinned.check_b_model_id,
+                          prompt_set_id=check_a.prompt_set_id, started_by=user.id)
         s.add(run)
         s.flush()
         run_id = run.id
         audit.record(s, user.username, "selftest.start", run=run_id, kind="prm", params=run.params)
 
-    pipeline = Pipeline(station)
     encoder = PromptedVisionEncoder(station.clip.model.visual)
     mean, std, size = station.clip.spec.mean, station.clip.spec.std, station.clip.image_size
     if settings.mode == "input":  # what the encoder sees: the station's own resize, done first
@@ -87,8 +87,8 @@ def run_prm_selftest(
     else:
         targets, to_encoder = [r.image for r in reference], (lambda x: resize_square_torch(x, size))
     clean = pipeline.judge(targets)
-    prompted = station.check_a.encoder.prompts is not None
-    plain_clean = _plain_labels(station, targets) if prompted else []
+    prompted = check_a.encoder.prompts is not None
+    plain_clean = _plain_labels(pipeline.judge_with, targets) if prompted else []
     batches = [range(i, min(i + settings.batch_size, len(reference))) for i in range(0, len(reference), settings.batch_size)]
     total = len(settings.eps) * len(batches) * settings.iterations
     done, status, summary = 0, "done", {"by_eps": {}, "mode": settings.mode, "ineffective_margin": INEFFECTIVE_MARGIN}
@@ -118,7 +118,7 @@ def run_prm_selftest(
                 if prompted:  # the attack aims at the plain encoder: how far did it move that?
                     truth = [reference[k].truth for k in batch]
                     plain[0] += sum(t == p for t, p in zip(truth, [plain_clean[k] for k in batch]))
-                    plain[1] += sum(t == p for t, p in zip(truth, _plain_labels(station, attacked)))
+                    plain[1] += sum(t == p for t, p in zip(truth, _plain_labels(pipeline.judge_with, attacked)))
                     plain[2] += len(batch)
                 _record_batch(station, run_id, settings, variant, reference, targets, list(batch), clean,
                               attacked, decisions, result, clean_paths, outcomes, tally, good)
@@ -145,10 +145,9 @@ def run_prm_selftest(
     return run_id
 
 
-def _plain_labels(station: Station, images: list[np.ndarray]) -> list[str]:
+def _plain_labels(judge, images: list[np.ndarray]) -> list[str]:
     """Check A's classes from the frozen encoder without RVPT prompts."""
-    keys = [c.key for c in station.config.classes]
-    return [keys[i] for i in station.check_a.classify(images, use_prompts=False)]
+    return [judge.keys[i] for i in judge.check_a.classify(images, use_prompts=False)]
 
 
 def _record_batch(station, run_id, settings, variant, reference, targets, indices, clean, attacked, decisions, result,

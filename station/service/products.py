@@ -126,7 +126,11 @@ def change_over(station, user: User | None, name: str | None, version: int | Non
     switch = station.follow_live_product()
     if switch is not None and switch.refused:
         raise ProductError(f"the station could not load it and stays on what it had: {switch.refused}")
-    return station.product.label if station.product is not None else ""
+    now = station.product  # whoever loaded it (a running line may have, first)
+    if (now.name if now is not None else None) != name:
+        raise ProductError("the station could not load it and stays on "
+                           f"{now.label if now is not None else 'the classes of its settings'} (the audit trail says why)")
+    return now.label if now is not None else ""
 
 
 def bundled_demo_product(station, progress: Progress = QUIET) -> ProductLine | None:
