@@ -189,19 +189,25 @@ class Station:
         CLI or a PLC. Frames captured before the switch keep being judged by what was live then (`earlier`). A product that cannot load
         is refused: the one judging is made live again (audited) and the switch says why. None: nothing changed."""
         from .products import store
-        from .products.live import live_product
+        from .products.live import loaded
 
         with self._switching:
-            with self.db.session() as s:  # every batch: one look at the small product table
-                row = store.live(s)
-                wanted, have = (row.id if row else None), (self.product.id if self.product else None)
-                if wanted == have:
-                    return None
-                since = store.live_since(s)  # the switch's time, read only when there is one
             before = Inspecting(self.config, self.product, self.check_a, self.check_b, self.check_b_model_id,
                                 self.gate, self.live_since)
+            have = self.product.id if self.product else None
+            problem = None
+            with self.db.session() as s:  # every batch: one look at the small product table
+                row = store.live(s)
+                if (row.id if row else None) == have:
+                    return None
+                since = store.live_since(s)  # the switch's time, read only when there is one
+                try:
+                    product = loaded(s, row, self.data_dir)  # the very record read, with its time
+                except Exception as e:  # its record or folder changed: refused below, as a model that fails
+                    problem = e
             try:
-                product = live_product(self.db, self.data_dir)
+                if problem is not None:
+                    raise problem
                 cfg, check_a, check_b, b_id = _checks(self.own_config, product, self.clip, self.check_a.device,
                                                        self.db, self.data_dir)
                 gate = self._gate_for(product)

@@ -29,13 +29,17 @@ class LiveProduct:
 def live_product(db, data_dir: Path) -> LiveProduct | None:
     """The live version, its folder verified against its record; None when the station runs its settings' classes."""
     with db.session() as s:
-        row = store.live(s)
-        if row is None:
-            return None
-        store.refuse_unsealed(s, row)
-        folder = store.verified_folder(data_dir, row)
-        return LiveProduct(row.id, row.name, row.version, folder, store.read_spec(folder), row.base_model_sha256,
-                           row.recipe)
+        return loaded(s, store.live(s), data_dir)
+
+
+def loaded(session, row, data_dir: Path) -> LiveProduct | None:
+    """Version `row` (a record read in `session`), its record against its seal and its folder against the record."""
+    if row is None:
+        return None
+    store.refuse_unsealed(session, row)
+    folder = store.verified_folder(data_dir, row)
+    return LiveProduct(row.id, row.name, row.version, folder, store.read_spec(folder), row.base_model_sha256,
+                       row.recipe)
 
 
 def applied(cfg: StationConfig, product: LiveProduct) -> StationConfig:
