@@ -1,0 +1,134 @@
+"""What every part family draws with: masks of lines, discs and polygons on a supersampled float canvas, blending,
+machined-metal shading, the backgrounds, and the defects that recur across families (scratch, crack, stain).
+
+Every random choice comes from the `numpy.random.Generator` passed in: the same generator state always gives the
+same image. Coordinates are in frame units (0..1); `n` is the canvas side in pixels.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+
+def line_mask(canvas: int, points: np.ndarray, width: float) -> np.ndarray:
+    mask = np.zeros((canvas, canvas), np.float32)
+    pts = np.round(points * canvas * 16).astype(np.int32)  # 4 fractional bits
+    cv2.polylines(mask, [pts], False, 1.0, max(1, int(round(width * canvas))), cv2.LINE_AA, 4)
+    return mask
+
+
+def blend(img: np.ndarray, mask: np.ndarray, colour) -> None:
+    """Paint `colour` through `mask`, touching only the mask's bounding box (outside it the mask is 0 and the
+    image would not change): most strokes are small, and this is most of the time a frame takes to draw."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return
+    cols = np.flatnonzero(mask.any(axis=0))
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    m = mask[box][..., None]
+    region = img[box]
+    region *= 1.0 - m
+    region += m * np.asarray(colour, np.float32)
+
+
+def background(rng: np.random.Generator, n: int) -> np.ndarray:
+    yy = np.linspace(0, 1, n, dtype=np.float32)[:, None]
+    if rng.random() < 0.5:  # rubber conveyor belt with transverse ribs
+        base = rng.uniform(0.10, 0.24)
+        period = rng.uniform(0.03, 0.06)
+        ribs = 0.03 * np.sign(np.sin(2 * math.pi * (yy / period + rng.random())))
+        grain = rng.normal(0, 0.025, (n, n)).astype(np.float32)
+        bg = base + ribs + cv2.GaussianBlur(grain, (0, 0), 1.5)
+    else:  # brushed steel fixture plate
+        base = rng.uniform(0.32, 0.50)
+        streaks = rng.normal(0, 0.05, (n, n)).astype(np.float32)
+        streaks = cv2.GaussianBlur(streaks, (0, 0), sigmaX=n / 12, sigmaY=0.8)
+        bg = base + streaks + 0.0 * yy
+    bg = np.repeat(bg[..., None], 3, axis=2)
+    bg *= np.asarray(rng.uniform(0.92, 1.08, 3), np.float32)
+    return bg.astype(np.float32)
+
+
+def disc(n: int, cx: float, cy: float, r: float) -> np.ndarray:
+    m = np.zeros((n, n), np.float32)
+    cv2.circle(m, (int(cx * n * 16), int(cy * n * 16)), int(r * n * 16), 1.0, -1, cv2.LINE_AA, 4)
+    return m
+
+
+def poly(n: int, pts: np.ndarray) -> np.ndarray:
+    m = np.zeros((n, n), np.float32)
+    cv2.fillPoly(m, [np.round(pts * n * 16).astype(np.int32)], 1.0, cv2.LINE_AA, 4)
+    return m
+
+
+def radial(n: int, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
+    g = (np.arange(n, dtype=np.float32) + 0.5) / n
+    dx, dy = g[None, :] - cx, g[:, None] - cy
+    return np.sqrt(dx * dx + dy * dy), np.arctan2(dy, dx)
+
+
+def metal(rng, n, cx, cy, radius, tint) -> np.ndarray:
+    """Machined metal: concentric tool marks and a soft highlight."""
+    r, theta = radial(n, cx, cy)
+    base = rng.uniform(0.55, 0.72)
+    light_dir = rng.uniform(0, 2 * math.pi)
+    shade = base + 0.12 * np.cos(theta - light_dir) * (r / radius) + 0.02 * np.sin(r * n / 1.7)
+    img = np.repeat(shade[..., None], 3, axis=2) * np.asarray(tint, np.float32)
+    return img.astype(np.float32)
+
+
+def point_on_part(rng, cx, cy, r_in, r_out):
+    rr = rng.uniform(r_in + 0.25 * (r_out - r_in), r_in + 0.75 * (r_out - r_in))
+    a = rng.uniform(0, 2 * math.pi)
+    return cx + rr * math.cos(a), cy + rr * math.sin(a)
+
+
+def scratch(rng, n, surface, part_mask, cx, cy, s, radii):
+    for _ in range(rng.integers(1, 3)):
+        x, y = point_on_part(rng, cx, cy, *radii)
+        a, half = rng.uniform(0, math.pi), rng.uniform(0.14, 0.24) * s
+        pts = np.array([(x - half * math.cos(a), y - half * math.sin(a)), (x + half * math.cos(a), y + half * math.sin(a))])
+        line = line_mask(n, pts, rng.uniform(0.018, 0.026) * s) * part_mask
+        brighter = np.clip(surface.mean(axis=2, keepdims=True) + 0.4, 0.8, 1.0)
+        blend(surface, line, 0.0)
+        surface += line[..., None] * np.repeat(brighter, 3, axis=2)
+
+
+def crack(rng, n, surface, part_mask, cx, cy, s, radii):
+    r_in, r_out = radii
+    a = rng.uniform(0, 2 * math.pi)
+    r0 = r_out * 1.02
+    steps = int(rng.integers(5, 8))
+    length = rng.uniform(0.75, 1.0) * (r_out - r_in if r_in > 0 else 0.6 * r_out) + 0.02 * s
+    pts, jag = [], 0.02 * s
+    for k in range(steps + 1):
+        rr = r0 - length * k / steps
+        aa = a + rng.normal(0, jag / max(rr, 1e-3))
+        pts.append((cx + rr * math.cos(aa), cy + rr * math.sin(aa)))
+    pts = np.array(pts)
+    width = rng.uniform(0.022, 0.03) * s
+    crack = line_mask(n, pts, width)
+    branch_at = pts[steps // 2]
+    b_end = branch_at + rng.normal(0, 0.08 * s, 2)
+    crack = np.maximum(crack, line_mask(n, np.array([branch_at, b_end]), width * 0.7))
+    blend(surface, crack * part_mask, (0.03, 0.03, 0.03))
+
+
+def stain(rng, n, surface, part_mask, cx, cy, s, radii):
+    x, y = point_on_part(rng, cx, cy, *radii)
+    blob = np.zeros((n, n), np.float32)
+    for _ in range(rng.integers(3, 7)):
+        ox, oy = rng.normal(0, 0.03 * s, 2)
+        axes = (int(rng.uniform(0.035, 0.065) * s * n * 16), int(rng.uniform(0.035, 0.065) * s * n * 16))
+        centre = (int((x + ox) * n * 16), int((y + oy) * n * 16))
+        cv2.ellipse(blob, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1, cv2.LINE_AA, 4)
+    blob = cv2.GaussianBlur(blob, (0, 0), 0.01 * n) * part_mask
+    # rust or blue-green corrosion: coloured, so a stain never looks like a (black) crack
+    colour = ((0.55, 0.26, 0.05), (0.45, 0.18, 0.04), (0.10, 0.42, 0.52))[rng.integers(3)]
+    blend(surface, np.clip(blob * 1.3, 0, 1) * rng.uniform(0.85, 0.95), colour)
+
+
+DEFECTS = {"scratch": scratch, "crack": crack, "stain": stain}

@@ -1,0 +1,9 @@
+"""One module per part family: `draw(rng, n, cx, cy, s, angle, condition)` returns the part's mask, its surface and
+the radii its defects are drawn between. Adding a family is a module here, a line below and its `Family` in
+station.catalog (with `trained=False` it is drawn but kept out of the demo models' training)."""
+
+from __future__ import annotations
+
+from . import hex_nut, pcb_tile, washer
+
+DRAW = {"washer": washer.draw, "hex_nut": hex_nut.draw, "pcb_tile": pcb_tile.draw}
