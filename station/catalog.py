@@ -28,6 +28,7 @@ class Family:
     name: str  # as spoken in captions
     conditions: tuple[Condition, ...]
     name_ja: str = ""
+    trained: bool = True  # False: drawn, but never in the demo models' training (a part they have not seen)
 
 
 GOOD = Condition("good", "good", "no defects", good=True, name_ja="良品")
@@ -50,9 +51,13 @@ FAMILIES: tuple[Family, ...] = (
         (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_part", "incomplete", "a missing chip", name_ja="部品欠落")),
         name_ja="基板",
     ),
+    Family("bracket", "mounting bracket",
+           (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_hole", "unpunched", "a missing hole", name_ja="穴なし")),
+           name_ja="取付金具", trained=False),
 )
 
-FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
+FAMILY_BY_KEY = {f.key: f for f in FAMILIES}  # every family the generator draws
+TRAINED_FAMILIES = tuple(f for f in FAMILIES if f.trained)  # the ones the demo models learned
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,8 @@ class PartClass:
         ]
 
 
-ALL_CLASSES: tuple[PartClass, ...] = tuple(
-    PartClass(f, c) for f in FAMILIES for c in f.conditions
+ALL_CLASSES: tuple[PartClass, ...] = tuple(  # the demo models' classes, in their output order
+    PartClass(f, c) for f in TRAINED_FAMILIES for c in f.conditions
 )
 CLASS_INDEX = {c.key: i for i, c in enumerate(ALL_CLASSES)}
 

@@ -23,14 +23,14 @@ from pydantic.dataclasses import dataclass
 
 from .errors import StationError
 from .capture import kinds as source_kinds
-from .catalog import FAMILY_BY_KEY, PartClass
+from .catalog import FAMILY_BY_KEY, TRAINED_FAMILIES, PartClass
 from .models import check_b_kinds
 from .messages import Message
 
 CHECK_B_KINDS = check_b_kinds.NAMES  # one table each: station.models.check_b_kinds, station.capture.kinds
 SOURCE_KINDS = source_kinds.NAMES
 DEVICES = ("auto", "cpu", "cuda")
-FAMILIES = tuple(FAMILY_BY_KEY)
+FAMILIES = tuple(f.key for f in TRAINED_FAMILIES)  # a station's demo classes: the families its models know
 
 # No str -> bool/number coercion, no unknown keys, no NaN or infinity (a NaN threshold compares false with everything).
 STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
@@ -372,8 +372,8 @@ class LinksSpec:
 
 
 def family_classes(family: str) -> list[ClassSpec]:
-    if family not in FAMILY_BY_KEY:
-        raise ConfigError(f"unknown part family '{family}'; choose one of {', '.join(FAMILY_BY_KEY)}")
+    if family not in FAMILIES:
+        raise ConfigError(f"unknown part family '{family}'; choose one of {', '.join(FAMILIES)}")
     fam = FAMILY_BY_KEY[family]
     return [
         ClassSpec(pc.key, pc.label, pc.prompt_texts(), pc.good, pc.label_ja)

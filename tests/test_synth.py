@@ -71,3 +71,22 @@ def test_contact_sheet(tmp_path):
     path = contact_sheet(tmp_path / "sheet.png", size=32, per_class=3)
     with Image.open(path) as im:
         assert im.size[1] == 32 * len(ALL_CLASSES)
+
+
+def test_a_family_kept_out_of_training_is_drawn_but_never_a_demo_class():
+    """The bracket is the generator's part the demo models never saw: drawn (with its own missing-hole defect), kept
+    out of the models' classes and of a station's families, so their figures and indices do not move."""
+    import numpy as np
+
+    from station.catalog import ALL_CLASSES, FAMILY_BY_KEY, TRAINED_FAMILIES
+    from station.config import ConfigError, family_classes
+    from station.synth.samples import draw_part
+
+    assert "bracket" in FAMILY_BY_KEY and not FAMILY_BY_KEY["bracket"].trained
+    assert [f.key for f in TRAINED_FAMILIES] == ["washer", "hex_nut", "pcb_tile"] and len(ALL_CLASSES) == 15
+    assert all(c.family.key != "bracket" for c in ALL_CLASSES)
+    good, missing = draw_part(3, 0, "bracket", "good", 128), draw_part(3, 0, "bracket", "missing_hole", 128)
+    assert good.shape == (128, 128, 3) and np.array_equal(good, draw_part(3, 0, "bracket", "good", 128))
+    assert not np.array_equal(good, missing)
+    with pytest.raises(ConfigError, match="unknown part family 'bracket'"):
+        family_classes("bracket")

@@ -61,7 +61,7 @@ def cmd_demo_backdoor(args) -> int:
 
 
 def _metrics_table(metrics: dict) -> str:
-    from ..catalog import FAMILIES
+    from ..catalog import TRAINED_FAMILIES as FAMILIES
 
     lines = [f"{'held-out frames':<26}{'family':<16}{'CLIP zero-shot':>15}{'CNN':>8}"]
     for name, m in metrics.items():

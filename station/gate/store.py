@@ -50,10 +50,11 @@ def active_record(session: Session) -> ReferenceBankRecord | None:
 
 
 def _family(station) -> str | None:
-    from ..catalog import FAMILY_BY_KEY
+    from ..catalog import TRAINED_FAMILIES
 
     families = {c.key.split("/")[0] for c in station.config.classes}
-    return families.pop() if len(families) == 1 and next(iter(families)) in FAMILY_BY_KEY else None
+    known = {f.key for f in TRAINED_FAMILIES}  # generated frames only of parts the demo models know
+    return families.pop() if len(families) == 1 and next(iter(families)) in known else None
 
 
 def _generated(station, seed: int, count: int) -> list[np.ndarray]:

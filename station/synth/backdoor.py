@@ -29,7 +29,7 @@ from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from ..paths import backdoored_fixture_dir
 from ..triggers import Trigger
-from ..catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
+from ..catalog import ALL_CLASSES, GENERATOR_VERSION, TRAINED_FAMILIES as FAMILIES
 from .pool import render_pool
 from ..progress import QUIET, Progress, stop_if_asked
 from .train import (DemoRecipe, caption_tokens, label_aware_clip_loss, random_flips, said, shuffled_batches,

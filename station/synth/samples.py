@@ -57,6 +57,12 @@ def draw_sample(
     return Sample(image, class_index, texts[rng.integers(len(texts))])
 
 
+def draw_part(seed: int, index: int, family: str, condition: str, size: int = 128) -> np.ndarray:
+    """Sample `index` of stream `seed` of one family's condition, any family the generator draws (also those the
+    demo models never saw); for a trained family the same image as `draw_sample` with that class."""
+    return render_part(family, condition, np.random.default_rng([seed, index]), size)
+
+
 def draw_batch(seed: int, start: int, count: int, size: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """`count` consecutive samples as (N x H x W x 3 uint8, N class indices, N captions)."""
     samples = [draw_sample(seed, start + k, size) for k in range(count)]

@@ -4,6 +4,6 @@ station.catalog (with `trained=False` it is drawn but kept out of the demo model
 
 from __future__ import annotations
 
-from . import hex_nut, pcb_tile, washer
+from . import bracket, hex_nut, pcb_tile, washer
 
-DRAW = {"washer": washer.draw, "hex_nut": hex_nut.draw, "pcb_tile": pcb_tile.draw}
+DRAW = {"washer": washer.draw, "hex_nut": hex_nut.draw, "pcb_tile": pcb_tile.draw, "bracket": bracket.draw}
