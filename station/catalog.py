@@ -36,7 +36,7 @@ SCRATCH = Condition("scratch", "scratched", "a scratch", name_ja="傷")
 CRACK = Condition("crack", "cracked", "a crack", name_ja="割れ")
 STAIN = Condition("stain", "stained", "a stain", name_ja="汚れ")
 
-FAMILIES: tuple[Family, ...] = (
+DRAWN_FAMILIES: tuple[Family, ...] = (  # every family the generator draws
     Family("washer", "washer", (GOOD, SCRATCH, CRACK, STAIN, Condition("dent", "dented", "a dent", name_ja="打痕")),
            name_ja="座金"),
     Family(
@@ -56,8 +56,8 @@ FAMILIES: tuple[Family, ...] = (
            name_ja="取付金具", trained=False),
 )
 
-FAMILY_BY_KEY = {f.key: f for f in FAMILIES}  # every family the generator draws
-TRAINED_FAMILIES = tuple(f for f in FAMILIES if f.trained)  # the ones the demo models learned
+FAMILY_BY_KEY = {f.key: f for f in DRAWN_FAMILIES}
+FAMILIES = TRAINED_FAMILIES = tuple(f for f in DRAWN_FAMILIES if f.trained)  # the ones the demo models learned
 
 
 @dataclass(frozen=True)
