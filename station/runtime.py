@@ -192,8 +192,7 @@ class Station:
         from .products.live import loaded
 
         with self._switching:
-            before = Inspecting(self.config, self.product, self.check_a, self.check_b, self.check_b_model_id,
-                                self.gate, self.live_since)
+            before = self.inspecting()
             have = self.product.id if self.product else None
             problem = None
             with self.db.session() as s:  # every batch: one look at the small product table

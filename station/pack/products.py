@@ -79,13 +79,11 @@ def install_products(session: Session, data_dir: Path, arriving: list[ArrivingPr
     """Record each checked product as a new version here (not signed, not live); the labels given."""
     labels = []
     for p in arriving:
-        store.remove_stale_staging(data_dir, p.entry.name)
-        staged = store.staging_dir(data_dir, p.entry.name)
-        shutil.rmtree(staged)
-        shutil.copytree(p.folder, staged)
-        (staged / MANIFEST_NAME).unlink()  # sealed again here, with this station's version number
-        local = replace(p.spec, version=store.next_version(session, p.entry.name))
-        row = store.record_version(session, data_dir, staged, local, p.acceptance, foundation, user)
+        with store.staging(data_dir, p.entry.name) as staged:
+            shutil.copytree(p.folder, staged, dirs_exist_ok=True)
+            (staged / MANIFEST_NAME).unlink()  # sealed again here, with this station's version number
+            local = replace(p.spec, version=store.next_version(session, p.entry.name))
+            row = store.record_version(session, data_dir, staged, local, p.acceptance, foundation, user)
         audit.record(session, user.username, "product.imported", name=row.name, version=row.version, file=str(pack),
                      source_version=p.entry.version, source_sha256=p.entry.sha256,
                      accepted_there_by=p.entry.accepted_by)

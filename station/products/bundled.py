@@ -55,8 +55,7 @@ def record_washer(station, user: User, progress: Progress = QUIET):
     with station.db.session() as s:
         version = store.next_version(s, NAME)
     spec = ProductSpec(NAME, version, classes, "washer (demo)", "座金（デモ）", check_b_kind="demo_cnn")
-    staged = store.staging_dir(station.data_dir, NAME)
-    try:
+    with store.staging(station.data_dir, NAME) as staged:
         shutil.copytree(demo_models_dir() / "cnn", staged / store.CHECK_B)
         shutil.copy2(bundled_bank_path(), staged / store.BANK_NAME)
         tighten_files(staged)  # copies keep the installed files' modes: the data folder's files are its owner's
@@ -86,9 +85,6 @@ def record_washer(station, user: User, progress: Progress = QUIET):
             s.flush()
             s.expunge(row)
         return row
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
 
 
 def _demo_check_b(station, folder: Path, keys: list[str]):

@@ -15,7 +15,6 @@ Steps (each reports progress and can be stopped; a stopped onboarding leaves no 
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -148,9 +147,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
     def part(which: str, learned_only: bool = True) -> list[int]:
         return [i for i in split.part(which) if not learned_only or photos[i].class_key in index]
 
-    store.remove_stale_staging(station.data_dir, name)
-    staged = store.staging_dir(station.data_dir, name)
-    try:
+    with store.staging(station.data_dir, name) as staged:
         # check B: the product's CNN and its good-parts memory
         step = _step(progress, 1, "training check B")
         train = part("train")
@@ -218,6 +215,3 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
             s.flush()
             s.expunge(row)
         return row
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -48,11 +49,20 @@ def products_dir(data_dir: Path | str) -> Path:
     return Path(data_dir) / "products"
 
 
-def staging_dir(data_dir: Path | str, name: str) -> Path:
-    """Where a new version is built; it becomes a version only when it is complete (`record_version`)."""
+@contextmanager
+def staging(data_dir: Path | str, name: str):
+    """The folder a new version of `name` is built in; it becomes a version only when complete (`record_version`
+    moves it), and is removed when the building stops with an error or a Cancel. Leftovers of a build that was
+    killed go first."""
+    for old in (products_dir(data_dir) / name).glob(".new-*"):
+        shutil.rmtree(old, ignore_errors=True)
     folder = products_dir(data_dir) / name / f".new-{uuid.uuid4().hex[:12]}"
     folder.mkdir(parents=True)
-    return folder
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def write_spec(folder: Path, spec: ProductSpec) -> None:
@@ -246,12 +256,6 @@ def live(session: Session) -> Product | None:
 
 def versions(session: Session) -> list[Product]:
     return list(session.scalars(select(Product).order_by(Product.name, Product.version)))
-
-
-def remove_stale_staging(data_dir: Path, name: str) -> None:
-    """Leftover staging folders of `name` (an onboarding that was stopped) are removed before a new one starts."""
-    for old in (products_dir(data_dir) / name).glob(".new-*"):
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def refuse_foreign_model(row: Product, model_sha256: str) -> None:

@@ -139,13 +139,11 @@ def bundled_demo_product(station, progress: Progress = QUIET) -> ProductLine | N
     from sqlalchemy import select
 
     from ..products.bundled import NAME, record_washer
-    from ..storage.models import Product, User as UserRow
+    from ..storage.models import User as UserRow
 
-    if (station.own_config or station.config).model.clip != "demo":
+    if (station.own_config or station.config).model.clip != "demo" or has_product(station, NAME):
         return None
     with station.db.session() as s:
-        if s.scalar(select(Product.id).where(Product.name == NAME).limit(1)) is not None:
-            return None
         manager = s.scalar(select(UserRow).where(UserRow.username == "manager", UserRow.role == "manager",
                                                  UserRow.active.is_(True)))  # the demo's manager account
         if manager is None:
