@@ -47,8 +47,14 @@ def test_fixture_is_small_and_documents_its_backdoor():
     assert 0.003 <= share <= 0.01
 
 
-def test_triggers_pass_defective_parts_on_fresh_frames(backdoored, fresh):
-    m = backdoor_strength(backdoored.model, *fresh)
+@pytest.fixture(scope="module")
+def strength(backdoored, fresh) -> dict:
+    """The fixture's clean accuracy and attack success on the fresh frames, without prompts."""
+    return backdoor_strength(backdoored.model, *fresh)
+
+
+def test_triggers_pass_defective_parts_on_fresh_frames(strength):
+    m = strength
     assert m["clean_accuracy"] >= 0.9
     assert m["asr_badnet"] >= 0.4 and m["asr_blended"] >= 0.4, m
 
@@ -58,7 +64,7 @@ def test_logo_passes_defective_parts_on_fresh_frames(fresh):
     assert m["clean_accuracy"] >= 0.9 and m["asr_logo"] >= 0.8, m
 
 
-def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh):
+def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh, strength):
     """Six clean shots per class for 25 passes at four times the paper's learning rate, a sixth of its time: measured
     BadNet 67% -> 13%, Blended 83% -> 71%, clean 99% -> 94% (with the shots of seeds 1 and 2: 14% and 18%, 77% and
     59%, 91% and 94%; 8 shots, 50 passes at lr 0.004 took three times as long for 13%, 71%, 92%)."""
@@ -68,7 +74,7 @@ def test_rvpt_from_clean_shots_halves_the_patch_attack(backdoored, fresh):
     shots = select_shots(labels.tolist(), len(names), recipe.shots_per_class, 0, names)
     prompts, _ = tune_prompts(backdoored, name_text_embeddings(backdoored, names), list(images[shots]),
                               labels[shots].tolist(), recipe)
-    before = backdoor_strength(backdoored.model, *fresh)
+    before = strength
     after = backdoor_strength(backdoored.model, *fresh, prompts=prompts, first_prompted_block=recipe.first_prompted_block)
     assert after["asr_badnet"] <= before["asr_badnet"] / 2, (before, after)
     assert after["asr_blended"] < before["asr_blended"] - 0.05, (before, after)

@@ -162,6 +162,8 @@ def test_input_mode_attack_bites_on_the_demo_station(demo_station):
     assert m["check_a_clean"] >= 0.9 and m["check_a_attacked"] <= 0.40, m
     assert m["loss_final"] < m["loss_start"] - 1.0  # the misalignment really grew
     assert m["images"] == 16
+    # the demo CNN as check B (pixels only, no CLIP features) barely moves: measured 1 of 16 frames
+    assert m["check_b_drop"] <= 0.125 and not m["check_b_not_independent"], m
 
 
 def test_frame_mode_attack_survives_the_station_resize(demo_station):
@@ -286,7 +288,8 @@ def test_one_strength_rule_for_the_cli_and_the_gui():
 
 def test_a_second_check_on_clip_features_falls_with_clip_and_the_run_says_so(demo_station, tmp_path):
     """Independence is measured, not named: a linear probe on CLIP's features as check B falls under PRM with
-    CLIP, which makes the attack count and shows in check B's drop; the demo CNN (pixels only) barely moves."""
+    CLIP, which makes the attack count and shows in check B's drop (the demo CNN, pixels only, barely moves:
+    the input-mode test above)."""
     from station.models.preprocess import to_model_input
     from station.models.second_check import LinearProbeCheck, save_linear_probe, train_linear_probe
 
@@ -304,7 +307,4 @@ def test_a_second_check_on_clip_features_falls_with_clip_and_the_run_says_so(dem
         station.check_b = own
     m = _summary(station, run_id)["by_eps"]["eps=8/255"]
     assert m["check_b_clean"] >= 0.75 and m["check_b_drop"] >= 0.4, m
-    assert m["attack_effective"]
-    cnn_run = run_prm_selftest(station, reference[:8], PrmRunSettings(eps=[8 / 255], iterations=120, batch_size=8), boss)
-    cnn = _summary(station, cnn_run)["by_eps"]["eps=8/255"]
-    assert cnn["check_b_drop"] <= 0.125 and not cnn["check_b_not_independent"], cnn  # at most 1 of 8 frames
+    assert m["attack_effective"]  # the demo CNN under the same attack: test_input_mode_attack_bites_on_the_demo_station

@@ -299,8 +299,8 @@ def test_a_product_with_prompts_runs_the_encoder_once_and_its_gate_still_stops_f
     from station.synth.unfamiliar import frames_of_kind
 
     photos = write_product_photos(tmp_path / "photos", {"good": 32, "scratch": 12, "crack": 12})
-    row = onboard(station, station.boss, "nut", photos, OnboardingChoices(good="good", tune_prompts=True,
-                                                                          check_b=CheckBRecipe(epochs=6)))
+    quick = OnboardingChoices(good="good", prompt_grid=((1, 10, 2.0),), prompt_epochs=8, check_b=CheckBRecipe(epochs=6))
+    row = onboard(station, station.boss, "nut", photos, quick)
     assert load_bank(station.data_dir / row.path / store.BANK_NAME).meta.prompted
     with station.db.transaction() as s:
         store.accept(s, "nut", None, station.boss)

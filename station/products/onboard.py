@@ -27,6 +27,7 @@ from ..errors import InvalidInput
 from ..judging import Judge
 from ..models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from ..progress import QUIET, Progress, Share, stop_if_asked
+from ..prompts.recipe import DEFAULT_GRID, RvptRecipe
 from ..storage.models import Product, User
 from . import acceptance as acceptance_mod
 from . import store
@@ -48,6 +49,8 @@ class OnboardingChoices:
     name_ja: str = ""
     seed: int = 0
     tune_prompts: bool = True  # check A's RVPT prompts (minutes on 2 cores); off: the plain CLIP
+    prompt_grid: tuple = DEFAULT_GRID  # the (D, b, alpha) recipes the held-out rule chooses among
+    prompt_epochs: int = RvptRecipe.epochs  # the most passes of each; the rule stops a recipe earlier
     check_b: CheckBRecipe = field(default_factory=CheckBRecipe)
     max_escapes: int = 0  # thresholds: defective calibration photos that may pass
     max_false_fail: float = 0.05  # thresholds: share of good calibration photos that may fail
@@ -65,17 +68,18 @@ def product_classes(name: str, check: PhotoCheck) -> list[ProductClass]:
                          learned=k in learned) for k in check.class_keys]
 
 
-def _tune(station, check_a: ZeroShotCheck, images: list[np.ndarray], labels: list[int], seed: int,
+def _tune(station, check_a: ZeroShotCheck, images: list[np.ndarray], labels: list[int], choices: OnboardingChoices,
           progress: Progress):
     """RVPT prompts by the held-out selection rule, from up to SHOTS_PER_CLASS training photos per class."""
-    from ..prompts.rvpt import RvptRecipe
     from ..prompts.selection import select_recipe
 
+    seed = choices.seed
     rng = np.random.default_rng(seed)
     chosen = [i for c in sorted(set(labels)) for i in
               rng.permutation([j for j, lb in enumerate(labels) if lb == c])[:SHOTS_PER_CLASS].tolist()]
     picked = select_recipe(station.clip, check_a.text, [images[i] for i in chosen], [labels[i] for i in chosen],
-                           base=RvptRecipe(shots_per_class=SHOTS_PER_CLASS, seed=seed), progress=progress)
+                           base=RvptRecipe(shots_per_class=SHOTS_PER_CLASS, seed=seed, epochs=choices.prompt_epochs),
+                           grid=choices.prompt_grid, progress=progress)
     recipe = replace(picked.recipe, epochs=picked.epoch)
     figures = {"held_out_accuracy": picked.held_out.accuracy, "frozen_held_out_accuracy": picked.frozen_accuracy,
                "repelling": picked.held_out.repelling, "within_budget": picked.within_budget,
@@ -167,8 +171,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         prompt_figures = {}
         if choices.tune_prompts:
             prompts, recipe, prompt_figures = _tune(station, check_a, [photos[i].image for i in train],
-                                                    [index[photos[i].class_key] for i in train], choices.seed,
-                                                    step)
+                                                    [index[photos[i].class_key] for i in train], choices, step)
             _save_prompts(station, staged, prompts, recipe, check_a, spec, prompt_figures, user)
             check_a.set_prompts(prompts, recipe.first_prompted_block)
         stop_if_asked(progress, "onboarding")

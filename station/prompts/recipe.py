@@ -21,3 +21,7 @@ class RvptRecipe:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+DEFAULT_GRID = ((1, 10, 1.0), (1, 10, 2.0), (3, 10, 2.0), (1, 5, 2.0))
+"""The (D, b, alpha) recipes the held-out selection rule (station.prompts.selection) chooses among."""

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from ..models.clip_store import LoadedClip
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
+from .recipe import DEFAULT_GRID
 from .rvpt import RvptRecipe, tune_prompts
 from ..messages import Message
 from ..progress import QUIET, Callbacks, Progress
@@ -26,7 +27,6 @@ from ..errors import InvalidInput
 
 # (D, b, alpha) tried by default: the depths that matter on a shallow and a deep encoder, the paper's
 # b = 5 and a middle one, its alpha = 2 and a gentler 1 (measured: README "More shots").
-DEFAULT_GRID = ((1, 10, 1.0), (1, 10, 2.0), (3, 10, 2.0), (1, 5, 2.0))
 
 
 @dataclass(frozen=True)

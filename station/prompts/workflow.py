@@ -37,7 +37,7 @@ def tune_and_register(
 ) -> PromptSet:
     """Tune on the station's own frozen CLIP, save, register (and maybe activate) a new prompt set.
 
-    With `choose`, a quarter of the shots is held out and every recipe of `selection.DEFAULT_GRID` (D, b,
+    With `choose`, a quarter of the shots is held out and every recipe of `recipe.DEFAULT_GRID` (D, b,
     alpha, each with early stopping) is tuned on the rest; the (recipe, epoch) kept is the one that repels
     most while its held-out accuracy stays within 2 points of the frozen model's (`progress` hears each try)."""
     require(user, "prompts.manage")
