@@ -20,6 +20,11 @@ class Condition:
     noun: str  # "a scratch" -> "a washer with a scratch"
     good: bool = False
     name_ja: str = ""  # for the Japanese window: 傷 -> 座金（傷）
+    kind: str = ""  # the defect kind it is an instance of (KINDS), shared across families; "" for its key
+
+    @property
+    def defect_kind(self) -> str:
+        return "" if self.good else (self.kind or self.key)
 
 
 @dataclass(frozen=True)
@@ -28,36 +33,72 @@ class Family:
     name: str  # as spoken in captions
     conditions: tuple[Condition, ...]
     name_ja: str = ""
-    trained: bool = True  # False: drawn, but never in the demo models' training (a part they have not seen)
+    trained: bool = True  # in the bundled demo models' training (their classes, ALL_CLASSES)
+    unseen: bool = False  # kept out of every demo training: a part the foundation model has never seen
 
+
+KINDS = ("missing_feature", "scratch", "crack", "stain", "deformation", "chip", "contamination", "misprint", "porosity")
+"""Defect kinds that recur across families: a foundation model that learned a kind on some parts may know it on a
+part it never saw."""
 
 GOOD = Condition("good", "good", "no defects", good=True, name_ja="良品")
 SCRATCH = Condition("scratch", "scratched", "a scratch", name_ja="傷")
 CRACK = Condition("crack", "cracked", "a crack", name_ja="割れ")
 STAIN = Condition("stain", "stained", "a stain", name_ja="汚れ")
+CONTAMINATION = Condition("contamination", "contaminated", "contamination", name_ja="異物")
+MISPRINT = Condition("misprint", "misprinted", "a misprint", name_ja="印刷不良")
 
 DRAWN_FAMILIES: tuple[Family, ...] = (  # every family the generator draws
-    Family("washer", "washer", (GOOD, SCRATCH, CRACK, STAIN, Condition("dent", "dented", "a dent", name_ja="打痕")),
+    Family("washer", "washer", (GOOD, SCRATCH, CRACK, STAIN, Condition("dent", "dented", "a dent", name_ja="打痕", kind="deformation")),
            name_ja="座金"),
     Family(
         "hex_nut",
         "hex nut",
-        (GOOD, SCRATCH, CRACK, STAIN, Condition("chipped", "chipped", "a chipped corner", name_ja="欠け")),
+        (GOOD, SCRATCH, CRACK, STAIN, Condition("chipped", "chipped", "a chipped corner", name_ja="欠け", kind="chip")),
         name_ja="六角ナット",
     ),
     Family(
         "pcb_tile",
         "circuit board",
-        (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_part", "incomplete", "a missing chip", name_ja="部品欠落")),
+        (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_part", "incomplete", "a missing chip", name_ja="部品欠落",
+                                                kind="missing_feature")),
         name_ja="基板",
     ),
     Family("bracket", "mounting bracket",
-           (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_hole", "unpunched", "a missing hole", name_ja="穴なし")),
-           name_ja="取付金具", trained=False),
+           (GOOD, SCRATCH, CRACK, STAIN, Condition("missing_hole", "unpunched", "a missing hole", name_ja="穴なし",
+                                                     kind="missing_feature")),
+           name_ja="取付金具", trained=False, unseen=True),
+    # the wider generator's families (drawn; not yet in the bundled models)
+    Family("spring", "coil spring", (GOOD, STAIN, Condition("deformed", "deformed", "a deformation", name_ja="変形", kind="deformation"),
+                                     Condition("broken", "broken", "a broken coil", name_ja="折損", kind="missing_feature")),
+           name_ja="コイルばね", trained=False),
+    Family("bolt", "hex bolt", (GOOD, SCRATCH, STAIN, Condition("deformed", "bent", "a bent shank", name_ja="曲がり", kind="deformation")),
+           name_ja="六角ボルト", trained=False),
+    Family("gear", "spur gear", (GOOD, SCRATCH, CRACK, Condition("missing_tooth", "damaged", "a missing tooth",
+                                                                 name_ja="歯欠け", kind="missing_feature")),
+           name_ja="平歯車", trained=False),
+    Family("bearing", "ball bearing", (GOOD, SCRATCH, STAIN, CONTAMINATION,
+                                       Condition("missing_ball", "incomplete", "a missing ball", name_ja="玉欠落",
+                                                 kind="missing_feature")),
+           name_ja="玉軸受", trained=False),
+    Family("bottle_cap", "bottle cap", (GOOD, SCRATCH, MISPRINT, Condition("dent", "dented", "a dent", name_ja="打痕", kind="deformation")),
+           name_ja="キャップ", trained=False),
+    Family("label", "product label", (GOOD, STAIN, MISPRINT, Condition("torn", "torn", "a torn corner", name_ja="破れ", kind="chip")),
+           name_ja="ラベル", trained=False),
+    Family("casting", "aluminium casting", (GOOD, CRACK, Condition("chipped", "chipped", "a chipped edge", name_ja="欠け", kind="chip"),
+                                            Condition("porosity", "porous", "porosity", name_ja="巣")),
+           name_ja="鋳物", trained=False),
+    Family("connector", "connector", (GOOD, CRACK, CONTAMINATION,
+                                      Condition("missing_pin", "incomplete", "a missing pin", name_ja="ピン欠落",
+                                                kind="missing_feature"),
+                                      Condition("bent_pin", "bent", "a bent pin", name_ja="ピン曲がり", kind="deformation")),
+           name_ja="コネクタ", trained=False, unseen=True),
 )
 
 FAMILY_BY_KEY = {f.key: f for f in DRAWN_FAMILIES}
 FAMILIES = TRAINED_FAMILIES = tuple(f for f in DRAWN_FAMILIES if f.trained)  # the ones the demo models learned
+SEEN_FAMILIES = tuple(f for f in DRAWN_FAMILIES if not f.unseen)  # what a demo foundation model may learn from
+UNSEEN_FAMILIES = tuple(f for f in DRAWN_FAMILIES if f.unseen)  # kept back to measure it on parts it never saw
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,26 @@ def metal(rng, n, cx, cy, radius, tint) -> np.ndarray:
     return img.astype(np.float32)
 
 
+def placer(cx: float, cy: float, angle: float):
+    """Part coordinates -> frame coordinates: the part's own axes turned by `angle` about its centre."""
+    c, si = math.cos(angle), math.sin(angle)
+
+    def at(points) -> np.ndarray:
+        p = np.asarray(points, np.float64).reshape(-1, 2)
+        return np.stack([cx + p[:, 0] * c - p[:, 1] * si, cy + p[:, 0] * si + p[:, 1] * c], axis=1)
+
+    return at
+
+
+def plastic(rng, n: int, colour, cx: float, cy: float) -> np.ndarray:
+    """Moulded plastic or paper: a flat colour, a soft light from one side and a faint grain."""
+    g = (np.arange(n, dtype=np.float32) + 0.5) / n
+    a = rng.uniform(0, 2 * math.pi)
+    light = 1.0 + 0.10 * ((g[None, :] - cx) * math.cos(a) + (g[:, None] - cy) * math.sin(a))
+    grain = cv2.GaussianBlur(rng.normal(0, 0.02, (n, n)).astype(np.float32), (0, 0), 0.6)
+    return (light + grain)[..., None] * np.asarray(colour, np.float32)
+
+
 def point_on_part(rng, cx, cy, r_in, r_out):
     rr = rng.uniform(r_in + 0.25 * (r_out - r_in), r_in + 0.75 * (r_out - r_in))
     a = rng.uniform(0, 2 * math.pi)
@@ -131,4 +151,26 @@ def stain(rng, n, surface, part_mask, cx, cy, s, radii):
     blend(surface, np.clip(blob * 1.3, 0, 1) * rng.uniform(0.85, 0.95), colour)
 
 
-DEFECTS = {"scratch": scratch, "crack": crack, "stain": stain}
+def contamination(rng, n, surface, part_mask, cx, cy, s, radii):
+    """Foreign matter lying on the part: a few specks of grit, a fibre, sometimes a drop of oil; dark on a light
+    part, pale (dust, lint) on a dark one."""
+    dark = float(surface[int(cy * n) % n, int(cx * n) % n].mean()) > 0.4 if surface.ndim == 3 else True
+    speck, fibre = ((0.09, 0.08, 0.07), (0.15, 0.13, 0.12)) if dark else ((0.80, 0.78, 0.74), (0.88, 0.86, 0.82))
+    for _ in range(rng.integers(2, 5)):
+        x, y = point_on_part(rng, cx, cy, *radii)
+        blend(surface, disc(n, x, y, rng.uniform(0.010, 0.018) * s) * part_mask, speck)
+    x, y = point_on_part(rng, cx, cy, *radii)
+    a, length = rng.uniform(0, math.pi), rng.uniform(0.08, 0.16) * s
+    bend = rng.normal(0, 0.03 * s, 2)
+    pts = np.array([(x - length * math.cos(a), y - length * math.sin(a)), (x + bend[0], y + bend[1]),
+                    (x + length * math.cos(a), y + length * math.sin(a))])
+    blend(surface, line_mask(n, pts, 0.009 * s) * part_mask, fibre)
+    if rng.random() < 0.5:
+        x, y = point_on_part(rng, cx, cy, *radii)
+        drop = cv2.GaussianBlur(disc(n, x, y, rng.uniform(0.03, 0.05) * s), (0, 0), 0.006 * n) * part_mask
+        blend(surface, drop * 0.55, (0.30, 0.24, 0.10))
+
+
+DEFECTS = {"scratch": scratch, "crack": crack, "stain": stain, "contamination": contamination}
+"""Defects any family can show, drawn on its surface after the family drew its part (a family's own kinds, such
+as a missing feature or a deformation, are drawn by the family)."""

@@ -4,6 +4,8 @@ station.catalog (with `trained=False` it is drawn but kept out of the demo model
 
 from __future__ import annotations
 
-from . import bracket, hex_nut, pcb_tile, washer
+from . import bearing, bolt, bottle_cap, bracket, casting, connector, gear, hex_nut, label, pcb_tile, spring, washer
 
-DRAW = {"washer": washer.draw, "hex_nut": hex_nut.draw, "pcb_tile": pcb_tile.draw, "bracket": bracket.draw}
+DRAW = {"washer": washer.draw, "hex_nut": hex_nut.draw, "pcb_tile": pcb_tile.draw, "bracket": bracket.draw,
+        "spring": spring.draw, "bolt": bolt.draw, "gear": gear.draw, "bearing": bearing.draw,
+        "bottle_cap": bottle_cap.draw, "label": label.draw, "casting": casting.draw, "connector": connector.draw}
