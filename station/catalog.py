@@ -136,9 +136,14 @@ class PartClass:
         ]
 
 
-ALL_CLASSES: tuple[PartClass, ...] = tuple(  # the demo models' classes, in their output order
-    PartClass(f, c) for f in TRAINED_FAMILIES for c in f.conditions
-)
+def classes_of(family_keys) -> tuple[PartClass, ...]:
+    """The classes of these families, in order: a model's outputs, a training pool's labels."""
+    return tuple(PartClass(FAMILY_BY_KEY[k], c) for k in family_keys for c in FAMILY_BY_KEY[k].conditions)
+
+
+TRAINED_KEYS = tuple(f.key for f in TRAINED_FAMILIES)
+SEEN_KEYS = tuple(f.key for f in SEEN_FAMILIES)
+ALL_CLASSES: tuple[PartClass, ...] = classes_of(TRAINED_KEYS)  # the bundled demo models' classes, in their output order
 CLASS_INDEX = {c.key: i for i, c in enumerate(ALL_CLASSES)}
 
 

@@ -19,7 +19,7 @@ from ..models.clip_store import ClipSpec, load_clip_folder, save_clip_folder
 from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..fileio import write_json_atomic
 from ..models.files import sha256_file
-from ..catalog import ALL_CLASSES, FAMILIES, GENERATOR_VERSION
+from ..catalog import GENERATOR_VERSION, UNSEEN_FAMILIES, classes_of
 from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
@@ -33,26 +33,54 @@ def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress = 
     """Held-out accuracy of the written models, at model input size and from camera-size frames."""
     clip = load_clip_folder(folder / "clip")
     cnn = load_cnn_folder(folder / "cnn")
+    classes = recipe.classes
     metrics = {}
     for name, size in (("model_size", recipe.image_size), ("camera_size", CAMERA_SIZE)):
         images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=progress,
-                                     what=f"held-out {name}")
+                                     what=f"held-out {name}", families=recipe.families)
         metrics[name] = {
-            "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, recipe.image_size),
-            "cnn": classifier_accuracy(cnn.model, images, labels, recipe.image_size),
+            "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, recipe.image_size,
+                                                      classes),
+            "cnn": classifier_accuracy(cnn.model, images, labels, recipe.image_size, classes),
             "frames": int(len(labels)),
             "frame_size": size,
+        }
+    unseen = unseen_keys(recipe)
+    if unseen:  # parts it never saw, named only by their class texts
+        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, recipe.image_size, progress=progress,
+                                     what="unseen families", families=unseen)
+        metrics["unseen_families"] = {
+            "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, recipe.image_size,
+                                                      classes_of(unseen)),
+            "frames": int(len(labels)), "frame_size": recipe.image_size,
         }
     return metrics
 
 
+def unseen_keys(recipe: DemoRecipe) -> tuple[str, ...]:
+    """The families kept out of every demo training that this recipe indeed never saw."""
+    return tuple(f.key for f in UNSEEN_FAMILIES if f.key not in recipe.families)
+
+
 def _heldout_monitor(recipe: DemoRecipe):
-    """Zero-shot accuracy on a small held-out set, to watch the curve while training."""
-    images, labels = render_pool(recipe.heldout_seed + 1, min(300, recipe.heldout_size), recipe.image_size)
+    """Zero-shot accuracy on a small held-out set (and on the unseen families), to watch the curves while training."""
+    count = min(300, recipe.heldout_size)
+    images, labels = render_pool(recipe.heldout_seed + 1, count, recipe.image_size, families=recipe.families)
+    unseen = unseen_keys(recipe)
+    if unseen:
+        u_images, u_labels = render_pool(recipe.heldout_seed + 1, count, recipe.image_size, families=unseen)
+
+    def mean_over_families(acc: dict, keys) -> float:
+        return sum(acc[k] for k in keys) / len(keys)
 
     def monitor(model) -> dict:
-        acc = clip_zero_shot_accuracy(model, images, labels, recipe.context_length, recipe.image_size)
-        return {"heldout_zero_shot": sum(acc[f.key] for f in FAMILIES) / len(FAMILIES)}
+        acc = clip_zero_shot_accuracy(model, images, labels, recipe.context_length, recipe.image_size, recipe.classes)
+        out = {"heldout_zero_shot": mean_over_families(acc, [k for k in recipe.families if k in acc])}
+        if unseen:
+            acc = clip_zero_shot_accuracy(model, u_images, u_labels, recipe.context_length, recipe.image_size,
+                                          classes_of(unseen))
+            out["unseen_zero_shot"] = mean_over_families(acc, [k for k in unseen if k in acc])
+        return out
 
     return monitor
 
@@ -66,7 +94,8 @@ def train_demo_models(
     out_dir = Path(out_dir)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     started = time.monotonic()
-    images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=progress)
+    images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=progress,
+                                 families=recipe.families)
     rendered = time.monotonic()
     clip = train_clip(recipe, images, labels, progress, monitor=_heldout_monitor(recipe))
     clip_done = time.monotonic()
@@ -79,7 +108,7 @@ def train_demo_models(
     staging.chmod(0o755)  # a shipped folder, readable by the station's service user
     try:
         common = {"seed": recipe.seed, "generator_version": GENERATOR_VERSION, "station_version": __version__}
-        class_keys = [c.key for c in ALL_CLASSES]
+        class_keys = [c.key for c in recipe.classes]
         save_clip_folder(clip, recipe.clip_model_cfg(), ClipSpec(arch="demo-vit"), staging / "clip", half=True,
                          name="demo CLIP", class_keys=class_keys, **common)
         save_cnn_folder(cnn, class_keys, OPENAI_MEAN, OPENAI_STD, staging / "cnn", name="demo CNN", **common)

@@ -14,7 +14,7 @@ from open_clip.tokenizer import SimpleTokenizer
 
 from ..models.clip_store import class_text_embeddings
 from ..models.preprocess import to_model_input
-from ..catalog import ALL_CLASSES, FAMILIES
+from ..catalog import ALL_CLASSES, PartClass
 
 
 @torch.no_grad()
@@ -24,26 +24,29 @@ def _scores(encode, images: np.ndarray, size: int, batch: int = 256) -> torch.Te
     )
 
 
-def _per_family(scores: torch.Tensor, labels: np.ndarray) -> dict:
+def _per_family(scores: torch.Tensor, labels: np.ndarray, classes: tuple[PartClass, ...]) -> dict:
     labels_t = torch.as_tensor(labels)
-    result = {"all_15way": float((scores.argmax(1) == labels_t).float().mean())}
-    for fam in FAMILIES:
-        idx = [i for i, c in enumerate(ALL_CLASSES) if c.family.key == fam.key]
+    result = {f"all_{len(classes)}way": float((scores.argmax(1) == labels_t).float().mean())}
+    for key in dict.fromkeys(c.family.key for c in classes):
+        idx = [i for i, c in enumerate(classes) if c.family.key == key]
         rows = torch.isin(labels_t, torch.tensor(idx))
         if rows.any():
             pred = torch.tensor(idx)[scores[rows][:, idx].argmax(1)]
-            result[fam.key] = float((pred == labels_t[rows]).float().mean())
+            result[key] = float((pred == labels_t[rows]).float().mean())
     return result
 
 
-def clip_zero_shot_accuracy(model, images: np.ndarray, labels: np.ndarray, context_length: int, size: int) -> dict:
+def clip_zero_shot_accuracy(model, images: np.ndarray, labels: np.ndarray, context_length: int, size: int,
+                            classes: tuple[PartClass, ...] = ALL_CLASSES) -> dict:
+    """`labels` index `classes`; each class is named by its prompt texts (a family the model never saw too)."""
     model.eval()
     tokenizer = SimpleTokenizer(context_length=context_length)
-    text = class_text_embeddings(model, tokenizer, [part.prompt_texts() for part in ALL_CLASSES])
+    text = class_text_embeddings(model, tokenizer, [part.prompt_texts() for part in classes])
     scores = _scores(lambda x: F.normalize(model.encode_image(x), dim=-1) @ text.T, images, size)
-    return _per_family(scores, labels)
+    return _per_family(scores, labels, classes)
 
 
-def classifier_accuracy(model: torch.nn.Module, images: np.ndarray, labels: np.ndarray, size: int) -> dict:
+def classifier_accuracy(model: torch.nn.Module, images: np.ndarray, labels: np.ndarray, size: int,
+                        classes: tuple[PartClass, ...] = ALL_CLASSES) -> dict:
     model.eval()
-    return _per_family(_scores(model, images, size), labels)
+    return _per_family(_scores(model, images, size), labels, classes)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import ALL_CLASSES, PartClass, captions
+from ..catalog import ALL_CLASSES, TRAINED_KEYS, PartClass, captions, classes_of
 from .render import render_part
 from ..errors import InvalidInput
 
@@ -15,12 +15,9 @@ from ..errors import InvalidInput
 @dataclass(frozen=True)
 class Sample:
     image: np.ndarray  # H x W x 3 RGB uint8
-    class_index: int  # index into ALL_CLASSES
+    class_index: int  # index into the classes drawn from (ALL_CLASSES unless told)
     caption: str
-
-    @property
-    def part_class(self) -> PartClass:
-        return ALL_CLASSES[self.class_index]
+    part_class: PartClass
 
 
 def draw_sample(
@@ -30,31 +27,33 @@ def draw_sample(
     class_index: int | None = None,
     defect_rate: float | None = None,
     family: str | None = None,
+    classes: tuple[PartClass, ...] = ALL_CLASSES,
 ) -> Sample:
     """Sample `index` of the stream `seed`: the same pair always gives the same sample.
 
     With neither `class_index` nor `defect_rate`, classes are uniform. With
     `defect_rate`, a part is good with probability 1 - defect_rate and otherwise
-    has one of its family's defects, as on a production line.
+    has one of its family's defects, as on a production line. `classes`: the classes drawn from (a wider set than the
+    bundled models' for training another foundation model).
     """
     rng = np.random.default_rng([seed, index])
     if class_index is None:
         candidates = [
-            i for i, c in enumerate(ALL_CLASSES) if family is None or c.family.key == family
+            i for i, c in enumerate(classes) if family is None or c.family.key == family
         ]
         if not candidates:
             raise InvalidInput(f"unknown part family {family!r}")
         if defect_rate is None:
             class_index = candidates[rng.integers(len(candidates))]
         else:
-            good = [i for i in candidates if ALL_CLASSES[i].good]
-            bad = [i for i in candidates if not ALL_CLASSES[i].good]
+            good = [i for i in candidates if classes[i].good]
+            bad = [i for i in candidates if not classes[i].good]
             pool = bad if rng.random() < defect_rate else good
             class_index = pool[rng.integers(len(pool))]
-    part = ALL_CLASSES[class_index]
+    part = classes[class_index]
     image = render_part(part.family.key, part.condition.key, rng, size)
     texts = captions(part)
-    return Sample(image, class_index, texts[rng.integers(len(texts))])
+    return Sample(image, class_index, texts[rng.integers(len(texts))], part)
 
 
 def draw_part(seed: int, index: int, family: str, condition: str, size: int = 128) -> np.ndarray:
@@ -63,9 +62,11 @@ def draw_part(seed: int, index: int, family: str, condition: str, size: int = 12
     return render_part(family, condition, np.random.default_rng([seed, index]), size)
 
 
-def draw_batch(seed: int, start: int, count: int, size: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """`count` consecutive samples as (N x H x W x 3 uint8, N class indices, N captions)."""
-    samples = [draw_sample(seed, start + k, size) for k in range(count)]
+def draw_batch(seed: int, start: int, count: int, size: int, families: tuple[str, ...] = TRAINED_KEYS,
+               ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """`count` consecutive samples of these families' classes as (N x H x W x 3 uint8, N class indices, N captions)."""
+    classes = ALL_CLASSES if tuple(families) == TRAINED_KEYS else classes_of(families)
+    samples = [draw_sample(seed, start + k, size, classes=classes) for k in range(count)]
     images = np.stack([s.image for s in samples])
     labels = np.array([s.class_index for s in samples], np.int64)
     return images, labels, [s.caption for s in samples]
