@@ -53,6 +53,25 @@ def test_same_seed_same_weights(tmp_path):
     assert a["files"] == b["files"]
 
 
+def test_a_recipe_of_other_families_learns_their_classes_and_is_measured_on_the_unseen(tmp_path):
+    """The wider foundation model's path, tiny: the families it learns from are its classes (CLIP and CNN), and the
+    families kept out of every training are measured zero-shot, by their class texts alone."""
+    import json
+
+    from station.catalog import UNSEEN_FAMILIES, classes_of
+
+    recipe = replace(QUICK, families=("gear", "spring"), pool_size=128, heldout_size=16, vision_layers=1,
+                     image_size=32, patch_size=4)
+    assert {f.key for f in UNSEEN_FAMILIES} & set(DemoRecipe.wide().families) == set()
+    manifest = train_demo_models(tmp_path / "m", recipe)
+    keys = [c.key for c in classes_of(("gear", "spring"))]
+    assert json.loads((tmp_path / "m" / "clip" / "manifest.json").read_text())["class_keys"] == keys
+    assert load_cnn_folder(tmp_path / "m" / "cnn").class_keys == keys
+    assert set(manifest["heldout_metrics"]["model_size"]["clip_zero_shot"]) == {"all_8way", "gear", "spring"}
+    unseen = manifest["heldout_metrics"]["unseen_families"]["clip_zero_shot"]
+    assert {f.key for f in UNSEEN_FAMILIES} <= set(unseen) and all(0 <= v <= 1 for v in unseen.values())
+
+
 def test_cancelled_training_leaves_nothing_behind(tmp_path):
     calls = {"n": 0}
 

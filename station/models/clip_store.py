@@ -10,6 +10,7 @@ so `ClipSpec` records them and passes them explicitly.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -76,11 +77,18 @@ def _open_clip_error(path: Path, arch: str, err: Exception) -> ModelFileError:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def tokenizer(context_length: int):
+    """open_clip's BPE tokenizer: reading its vocabulary is half of loading a small CLIP, and it keeps no state
+    a text depends on, so one per context length serves every model."""
+    return open_clip.tokenizer.SimpleTokenizer(context_length=context_length)
+
+
 def _finish(model, spec: ClipSpec, sha: str, path: Path) -> LoadedClip:
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    return LoadedClip(model, spec, sha, path, open_clip.tokenizer.SimpleTokenizer(context_length=model.context_length))
+    return LoadedClip(model, spec, sha, path, tokenizer(int(model.context_length)))
 
 
 def load_clip_checkpoint(path: Path | str, spec: ClipSpec, sha256: str | None = None) -> LoadedClip:

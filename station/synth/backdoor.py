@@ -21,10 +21,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from open_clip.tokenizer import SimpleTokenizer
 
 from ..errors import StationError
-from ..models.clip_store import CONFIG_NAME, class_text_embeddings, load_clip_folder, save_clip_folder
+from ..models.clip_store import CONFIG_NAME, class_text_embeddings, load_clip_folder, save_clip_folder, tokenizer
 from ..models.preprocess import to_model_input
 from ..models.prompted import PromptedVisionEncoder
 from ..paths import backdoored_fixture_dir
@@ -140,7 +139,7 @@ def backdoor_strength(model, images: np.ndarray, labels: np.ndarray, device: str
     """
     model = model.to(device).eval()
     encoder = PromptedVisionEncoder(model.visual, None if prompts is None else prompts.to(device), first_prompted_block)
-    text = class_text_embeddings(model, SimpleTokenizer(context_length=model.context_length),
+    text = class_text_embeddings(model, tokenizer(model.context_length),
                                  [part.prompt_texts() for part in ALL_CLASSES]).to(device)
     family_of = np.array([FAMILY_KEYS.index(c.family.key) for c in ALL_CLASSES])
     mask = torch.as_tensor(family_of[None, :] == family_of[:, None], device=device)  # [label, class]

@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from open_clip.tokenizer import SimpleTokenizer
 
-from ..models.clip_store import class_text_embeddings
+from ..models.clip_store import class_text_embeddings, tokenizer
 from ..models.preprocess import to_model_input
 from ..catalog import ALL_CLASSES, PartClass
 
@@ -40,8 +39,8 @@ def clip_zero_shot_accuracy(model, images: np.ndarray, labels: np.ndarray, conte
                             classes: tuple[PartClass, ...] = ALL_CLASSES) -> dict:
     """`labels` index `classes`; each class is named by its prompt texts (a family the model never saw too)."""
     model.eval()
-    tokenizer = SimpleTokenizer(context_length=context_length)
-    text = class_text_embeddings(model, tokenizer, [part.prompt_texts() for part in classes])
+    tok = tokenizer(context_length)
+    text = class_text_embeddings(model, tok, [part.prompt_texts() for part in classes])
     scores = _scores(lambda x: F.normalize(model.encode_image(x), dim=-1) @ text.T, images, size)
     return _per_family(scores, labels, classes)
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from open_clip.model import CLIP
-from open_clip.tokenizer import SimpleTokenizer
+from ..models.clip_store import tokenizer
 
 from ..models.cnn import PartCNN
 from ..models.preprocess import to_model_input
@@ -129,7 +129,7 @@ def _steps(n: int, batch: int, epochs: float) -> int:
 def caption_tokens(context_length: int, classes: tuple[PartClass, ...] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """All training captions of `classes` (the bundled models' by default) tokenised, and for each class the row
     range of its captions."""
-    tok = SimpleTokenizer(context_length=context_length)
+    tok = tokenizer(context_length)
     texts, ranges = [], []
     for part in classes or classes_of(TRAINED_KEYS):
         caps = captions(part)
