@@ -173,10 +173,23 @@ _TEMPLATES_GOOD = (
 )
 
 
-def captions(part_class: PartClass) -> list[str]:
-    """Every caption template filled in for one class (several per class)."""
+KIND_WORDS = {"missing_feature": "a missing feature", "scratch": "a scratch", "crack": "a crack",
+              "stain": "a stain or corrosion", "deformation": "a deformation", "chip": "a chipped edge",
+              "contamination": "contamination", "misprint": "a misprint", "porosity": "porosity"}
+_TEMPLATES_KIND = (
+    "a photo of a {part} with {kind}.",
+    "a {part} with {kind}: {noun}.",
+    "an inspection image showing {kind} on a {part}.",
+)
+
+
+def captions(part_class: PartClass, kinds: bool = False) -> list[str]:
+    """Every caption template filled in for one class (several per class). With `kinds`, defect captions also name
+    the defect's kind ("a spur gear with a missing feature: a missing tooth"), which recurs across families: what a
+    foundation model needs to know a defect on a part it never saw."""
     templates = _TEMPLATES_GOOD if part_class.good else _TEMPLATES_DEFECT
     c = part_class.condition
-    return [
-        t.format(adj=c.adjective, noun=c.noun, part=part_class.family.name) for t in templates
-    ]
+    out = [t.format(adj=c.adjective, noun=c.noun, part=part_class.family.name) for t in templates]
+    if kinds and not c.good:
+        out += [t.format(kind=KIND_WORDS[c.defect_kind], noun=c.noun, part=part_class.family.name) for t in _TEMPLATES_KIND]
+    return out

@@ -150,3 +150,16 @@ def test_defect_kinds_recur_and_the_unseen_families_show_only_kinds_seen_elsewhe
     for fam in UNSEEN_FAMILIES:
         assert kinds_of[fam.key] <= seen_kinds, fam.key
         assert not fam.trained
+
+
+def test_captions_can_name_the_defect_kind_a_part_never_seen_shares_with_seen_ones():
+    """The wider model's captions name each defect's kind; every kind of an unseen family is named in some seen
+    family's captions, the words a foundation model could carry over. The bundled recipe's captions stay as they were."""
+    from station.catalog import KIND_WORDS, SEEN_KEYS, UNSEEN_FAMILIES, classes_of
+
+    seen_text = " ".join(t for c in classes_of(SEEN_KEYS) for t in captions(c, kinds=True))
+    for part in classes_of(tuple(f.key for f in UNSEEN_FAMILIES)):
+        if not part.good:
+            words = KIND_WORDS[part.condition.defect_kind]
+            assert any(words in t for t in captions(part, kinds=True)) and words in seen_text, part.key
+    assert all(captions(c) == captions(c, kinds=False) and len(captions(c)) == 8 for c in ALL_CLASSES)

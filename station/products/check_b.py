@@ -38,6 +38,7 @@ class CheckBRecipe:
     lr: float = 3e-3
     seed: int = 0
     start_from_demo: bool = True  # the demo CNN's convolutions as the start (sizes of any input fit them)
+    start_folder: str = ""  # another part CNN folder to start from (e.g. one trained with a wider demo CLIP); "": bundled
     shift: float = 0.06  # augmentation: random shift of up to this share of the side
     rotate_degrees: float = 10.0
     light: float = 0.15  # brightness and contrast jitter
@@ -73,7 +74,8 @@ def _normalised(x: torch.Tensor) -> torch.Tensor:
 
 
 def _start(num_classes: int, recipe: CheckBRecipe) -> PartCNN:
-    demo = load_cnn_folder(demo_models_dir() / "cnn").model if recipe.start_from_demo else None
+    folder = Path(recipe.start_folder) if recipe.start_folder else demo_models_dir() / "cnn"
+    demo = load_cnn_folder(folder).model if recipe.start_from_demo else None
     model = PartCNN(num_classes, demo.config["width"] if demo else 16, recipe.image_size)
     if demo is not None:
         model.features.load_state_dict(demo.features.state_dict())

@@ -56,12 +56,13 @@ class DemoRecipe:
     cnn_lr: float = 2e-3
     heldout_size: int = 1500
     families: tuple[str, ...] = TRAINED_KEYS  # what it learns from (catalog.classes_of): its classes, in order
+    kind_captions: bool = False  # captions that name the defect's kind too (catalog.captions)
 
     @classmethod
     def wide(cls, seed: int = 0) -> "DemoRecipe":
         """The wider demo foundation model: every family but the unseen ones, at 128 px in 16 px patches (the same
         64 tokens as 64 px in 8 px patches, so a thin scratch is 4 px wide instead of 2 for the same compute)."""
-        return cls(seed=seed, families=SEEN_KEYS, image_size=128, patch_size=16, pool_size=120_000, clip_epochs=3.0,
+        return cls(seed=seed, families=SEEN_KEYS, kind_captions=True, image_size=128, patch_size=16, pool_size=120_000, clip_epochs=3.0,
                    clip_batch=128, clip_lr=1e-3, clip_warmup=500, monitor_every=250, vision_width=192,
                    vision_head_width=32, embed_dim=192, text_width=192, cnn_width=24, cnn_epochs=1.0)
 
@@ -126,13 +127,14 @@ def _steps(n: int, batch: int, epochs: float) -> int:
     return max(1, int(n * epochs) // batch)
 
 
-def caption_tokens(context_length: int, classes: tuple[PartClass, ...] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """All training captions of `classes` (the bundled models' by default) tokenised, and for each class the row
-    range of its captions."""
+def caption_tokens(context_length: int, classes: tuple[PartClass, ...] | None = None, kinds: bool = False,
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    """All training captions of `classes` (the bundled models' by default; with `kinds`, naming defect kinds too)
+    tokenised, and for each class the row range of its captions."""
     tok = tokenizer(context_length)
     texts, ranges = [], []
     for part in classes or classes_of(TRAINED_KEYS):
-        caps = captions(part)
+        caps = captions(part, kinds)
         ranges.append((len(texts), len(caps)))
         texts.extend(caps)
     return tok(texts), torch.tensor(ranges)
@@ -165,7 +167,7 @@ def train_clip(
         lr=recipe.clip_lr,
         betas=(0.9, 0.98),
     )
-    tokens, ranges = caption_tokens(recipe.context_length, recipe.classes)
+    tokens, ranges = caption_tokens(recipe.context_length, recipe.classes, recipe.kind_captions)
     labels_t = torch.as_tensor(labels)
     total = _steps(len(images), recipe.clip_batch, recipe.clip_epochs)
     model.train()
