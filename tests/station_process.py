@@ -12,8 +12,24 @@ import multiprocessing
 import os
 import sys
 
+# what the commands import lazily, imported once in the server (each child would otherwise spend most of a
+# second importing them): the service layer, the database's migrations, products, links, the simulated camera
 PRELOAD = ["station.cli", "station.cli.station_cmds", "station.runtime", "station.pipeline", "station.pack",
-           "station.selftest.prm_runner", __name__]
+           "station.selftest.prm_runner", "station.service.inspection", "station.service.accounts",
+           "station.service.products", "station.service.records", "station.service.selftests",
+           "station.service.review_queue", "station.service.models", "station.service.prompt_sets", "station.links",
+           "station.products.onboard", "station.prompts.registry", "station.synth.camera", "station.audit.station_check",
+           "station.review", "alembic.command", "alembic.runtime.migration", "pydantic_settings", __name__]
+
+
+def _warm() -> None:
+    """The CLIP tokenizer's vocabulary read once, in the server (every child that loads a CLIP needs it)."""
+    from station.models.clip_store import tokenizer
+
+    tokenizer(32)  # the demo CLIP's context length
+
+
+_warm()
 
 
 def station_main(args: list[str], env: dict, cwd: str, out: str, err: str) -> None:

@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pytest
 
+from station_process import PRELOAD  # what the commands import, imported once in the server
+
 STATION = Path(sys.executable).with_name("station")  # the console script pip installed
 PASSWORDS = {"mia": "manager-pass", "otto": "operator-pass"}
 BUSY = "another station process is using the data folder"
 WAIT_S = 180  # for one process to reach a state, on a machine busy with other work
-PRELOAD = ["station.cli", "station.cli.station_cmds", "station.runtime", "station.pipeline"]
 
 
 def _station_main(args: list[str], env: dict, cwd: str, out: str, err: str) -> None:
