@@ -506,7 +506,7 @@ def scenario_pack(st: CommandLine):
 
 
 def scenario_demo_train(st: CommandLine):
-    """demo-train"""
+    """demo-train"""  # and demo-train --wide
     from station.models.clip_store import load_clip_folder
     from station.models.cnn_store import load_cnn_folder
     from station.catalog import FAMILIES
@@ -523,6 +523,11 @@ def scenario_demo_train(st: CommandLine):
     assert len(load_cnn_folder(out / "cnn").class_keys) == 15
     for size in ("model_size", "camera_size"):
         assert set(manifest["heldout_metrics"][size]["clip_zero_shot"]) >= {f.key for f in FAMILIES}
+    # the wider foundation model's recipe (here tiny): every family but the unseen ones, measured on those too
+    wide = st.run("demo-train", "--quick", "--wide", "--image-size", "32", "--patch-size", "8", "--pool-size", "128",
+                  "--out", str(st.work / "wide"), "--quiet")
+    assert "connector" in wide.out and "mounting bracket" in wide.out and "spur gear" in wide.out
+    assert len(load_cnn_folder(st.work / "wide" / "cnn").class_keys) > 40
 
 
 def scenario_demo_backdoor(st: CommandLine):
