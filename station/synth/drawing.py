@@ -152,19 +152,23 @@ def stain(rng, n, surface, part_mask, cx, cy, s, radii):
 
 
 def contamination(rng, n, surface, part_mask, cx, cy, s, radii):
-    """Foreign matter lying on the part: a few specks of grit, a fibre, sometimes a drop of oil; dark on a light
-    part, pale (dust, lint) on a dark one."""
-    dark = float(surface[int(cy * n) % n, int(cx * n) % n].mean()) > 0.4 if surface.ndim == 3 else True
-    speck, fibre = ((0.09, 0.08, 0.07), (0.15, 0.13, 0.12)) if dark else ((0.80, 0.78, 0.74), (0.88, 0.86, 0.82))
+    """Foreign matter lying on the part: a few specks of grit, a fibre, sometimes a drop of oil; each dark where it
+    lands on a light surface, pale (dust, lint) on a dark one."""
+
+    def against(x: float, y: float, dark, pale):
+        here = surface[min(n - 1, max(0, int(y * n))), min(n - 1, max(0, int(x * n)))]
+        return dark if float(here.mean()) > 0.4 else pale
+
     for _ in range(rng.integers(2, 5)):
         x, y = point_on_part(rng, cx, cy, *radii)
-        blend(surface, disc(n, x, y, rng.uniform(0.010, 0.018) * s) * part_mask, speck)
+        blend(surface, disc(n, x, y, rng.uniform(0.010, 0.018) * s) * part_mask,
+              against(x, y, (0.09, 0.08, 0.07), (0.80, 0.78, 0.74)))
     x, y = point_on_part(rng, cx, cy, *radii)
     a, length = rng.uniform(0, math.pi), rng.uniform(0.08, 0.16) * s
     bend = rng.normal(0, 0.03 * s, 2)
     pts = np.array([(x - length * math.cos(a), y - length * math.sin(a)), (x + bend[0], y + bend[1]),
                     (x + length * math.cos(a), y + length * math.sin(a))])
-    blend(surface, line_mask(n, pts, 0.009 * s) * part_mask, fibre)
+    blend(surface, line_mask(n, pts, 0.009 * s) * part_mask, against(x, y, (0.15, 0.13, 0.12), (0.88, 0.86, 0.82)))
     if rng.random() < 0.5:
         x, y = point_on_part(rng, cx, cy, *radii)
         drop = cv2.GaussianBlur(disc(n, x, y, rng.uniform(0.03, 0.05) * s), (0, 0), 0.006 * n) * part_mask

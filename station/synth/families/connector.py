@@ -9,7 +9,7 @@ import numpy as np
 
 from ..drawing import blend, disc, line_mask, placer, plastic, poly
 
-HOUSINGS = ((0.92, 0.90, 0.84), (0.12, 0.12, 0.13), (0.85, 0.78, 0.55), (0.30, 0.45, 0.75))
+HOUSINGS = ((0.92, 0.90, 0.84), (0.26, 0.26, 0.28), (0.85, 0.78, 0.55), (0.30, 0.45, 0.75))  # the dark one: a crack shows
 PLATING = ((0.90, 0.75, 0.35), (0.82, 0.82, 0.80))  # gold, tin
 
 
