@@ -444,6 +444,10 @@ def scenario_synth(st: CommandLine):
     """synth sheet, synth frames"""
     st.run("synth", "sheet", "--out", str(st.work / "sheet.png"), "--per-class", "1")
     assert cv2.imread(str(st.work / "sheet.png")) is not None
+    st.run("synth", "sheet", "--out", str(st.work / "all.png"), "--per-class", "1", "--size", "32", "--all-families")
+    from station.catalog import DRAWN_FAMILIES
+
+    assert cv2.imread(str(st.work / "all.png")).shape[0] == 32 * sum(len(f.conditions) for f in DRAWN_FAMILIES)
     st.run("synth", "frames", str(st.work / "frames"), "--count", "3")
     assert len(list((st.work / "frames").glob("*.png"))) == 3
 

@@ -228,7 +228,10 @@ def cmd_gui(args) -> int:
 def cmd_synth_sheet(args) -> int:
     from ..synth.samples import contact_sheet
 
-    path = contact_sheet(Path(args.out), seed=args.seed, size=args.size, per_class=args.per_class)
+    from ..catalog import DRAWN_FAMILIES, classes_of
+
+    classes = classes_of(tuple(f.key for f in DRAWN_FAMILIES)) if args.all_families else None
+    path = contact_sheet(Path(args.out), seed=args.seed, size=args.size, per_class=args.per_class, classes=classes)
     print(f"contact sheet written to {path}")
     return 0
 

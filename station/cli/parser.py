@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--seed", type=int, default=0)
     sh.add_argument("--size", type=int, default=64)
     sh.add_argument("--per-class", type=int, default=8)
+    sh.add_argument("--all-families", action="store_true", help="every family the generator draws, not only the demo's")
     sh.set_defaults(func=cmd_synth_sheet)
     fr = s.add_parser("frames", help="write generated frames as PNG files")
     fr.add_argument("out")

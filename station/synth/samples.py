@@ -72,14 +72,17 @@ def draw_batch(seed: int, start: int, count: int, size: int, families: tuple[str
     return images, labels, [s.caption for s in samples]
 
 
-def contact_sheet(path: Path, seed: int = 0, size: int = 64, per_class: int = 4) -> Path:
-    """A grid: one row per class, `per_class` examples, labelled; for looking at the data."""
+def contact_sheet(path: Path, seed: int = 0, size: int = 64, per_class: int = 4,
+                  classes: tuple[PartClass, ...] | None = None) -> Path:
+    """A grid: one row per class (the bundled models' unless told), `per_class` examples, labelled; for looking at
+    the data."""
     import cv2
 
     label_w = 170
     rows = []
-    for ci, part in enumerate(ALL_CLASSES):
-        tiles = [draw_sample(seed, k, size, class_index=ci).image for k in range(per_class)]
+    classes = classes or ALL_CLASSES
+    for ci, part in enumerate(classes):
+        tiles = [draw_sample(seed, k, size, class_index=ci, classes=classes).image for k in range(per_class)]
         label = np.full((size, label_w, 3), 255, np.uint8)
         cv2.putText(label, part.label, (4, size // 2 + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 1, cv2.LINE_AA)
         rows.append(np.concatenate([label, *tiles], axis=1))
