@@ -506,3 +506,28 @@ def test_the_window_runs_the_plc_links_and_shows_their_state(qtbot, window, stat
         live.stop_and_wait()
     finally:
         window.ctx.stop_links()
+
+
+def test_a_second_stop_while_the_window_ends_does_not_kill_it():
+    """A service manager signals every process of the station, and the demo's launcher passes its own stop on: the
+    window's process gets SIGTERM twice. The second, arriving while the first's clean end runs, must not kill it
+    half way (run in a process of its own: the signal is real)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from ui.app import StopFromOutside\n"
+        "app = QApplication([])\n"
+        "with StopFromOutside() as stop:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    app.processEvents()\n"
+        "assert stop.asked\n"
+        "os.kill(os.getpid(), signal.SIGTERM)  # the second stop, after the first's handler is gone\n"
+        "print('ended cleanly', flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0 and "ended cleanly" in done.stdout, (done.returncode, done.stderr[-2000:])

@@ -120,4 +120,7 @@ class StopFromOutside:
     def __exit__(self, *exc) -> None:
         self._wake.stop()
         for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
+            # once stopped, a second stop is ignored while the process ends: a service manager signals every
+            # process of the station and the demo's launcher passes its own on, and the default action would kill
+            # the window's process half way through its clean end
+            signal.signal(sig, signal.SIG_IGN if self.asked else handler)
