@@ -3,8 +3,9 @@
 The photos are hex nuts from the part generator at 256 px (100 good, 34 scratched, 33 cracked, 33 chipped), or
 with `--family` any family the generator draws (half good, the rest shared among its defect kinds), e.g. a
 mounting bracket or a connector, the parts every demo CLIP is kept from seeing; `--photos 100` takes half as many,
-written as PNG files like a quality engineer's folder. `--models DIR` runs the station on another demo models folder
-(DIR/clip, and DIR/cnn as check B's start), e.g. one `station demo-train --wide` wrote. The whole `product new` path runs: photo check, split,
+written as PNG files like a quality engineer's folder. `--models DIR` runs the station on another demo models
+folder (DIR/clip, and DIR/cnn as check B's start), e.g. one `station demo-train --wide` wrote. The whole
+`product new` path runs: photo check, split,
 check B's training and good-parts memory, check A's prompts by the held-out rule, the gate's bank, the
 thresholds and the acceptance report. Printed: each step's share, the total against the budget, and the report.
 The baseline in the same run is reading and checking the photos (the part that does not depend on models).
@@ -20,9 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,7 +48,8 @@ def main() -> int:
     ap.add_argument("--no-prompts", action="store_true")
     ap.add_argument("--family", default="hex_nut", choices=sorted(FAMILY_BY_KEY))
     ap.add_argument("--photos", type=int, default=200)
-    ap.add_argument("--models", type=lambda p: Path(p).resolve(), default=None, help="a demo models folder (clip/, cnn/)")
+    ap.add_argument("--models", type=lambda p: Path(p).resolve(), default=None,
+                    help="a demo models folder (clip/, cnn/)")
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="onboarding-bench-"))
@@ -81,7 +83,8 @@ def main() -> int:
     fresh = _fresh(station, boss, work, counts, args.family, name) if args.fresh else None
     a = json.loads((station.data_dir / row.path / store.ACCEPTANCE_NAME).read_text())  # the whole report
     station.close()
-    print(f"onboarding {sum(counts.values())} {args.family} photos ({args.models or 'bundled models'}): {total:.1f} s of a {BUDGET_S} s budget ({total / BUDGET_S:.0%}); "
+    print(f"onboarding {sum(counts.values())} {args.family} photos ({args.models or 'bundled models'}): "
+          f"{total:.1f} s of a {BUDGET_S} s budget ({total / BUDGET_S:.0%}); "
           f"reading and checking the photos alone {check_s:.1f} s ({total / max(check_s, 1e-6):.0f}x that)")
     for name in STEPS:
         print(f"  {name:<11} about {spent.get(name, 0.0):6.1f} s")
@@ -94,8 +97,8 @@ def main() -> int:
     print(f"  check A zero-shot (the plain CLIP, the product's class texts) right on {zero_shot:.1%} of them")
     if fresh:
         print(f"fresh photos ({fresh['photos']}): {fresh['escape']} of {fresh['defects']} defects passed, "
-              f"{fresh['false_fail']} of {fresh['goods']} good failed, review share {fresh['review'] / fresh['photos']:.1%} "
-              f"(the report predicted {a['review_share']:.1%})")
+              f"{fresh['false_fail']} of {fresh['goods']} good failed, "
+              f"review share {fresh['review'] / fresh['photos']:.1%} (the report predicted {a['review_share']:.1%})")
     return 0
 
 
@@ -114,12 +117,12 @@ def _zero_shot(station, row) -> float:
     import cv2
 
     from station.models.zero_shot import ClassPrompt, ZeroShotCheck
-    from station.products import store
 
     folder = station.data_dir / row.path
     spec = store.read_spec(folder)
     classes = [c for c in spec.classes if c.learned]
-    check = ZeroShotCheck(station.clip, [ClassPrompt(c.key, c.prompts) for c in classes], device=station.check_a.device)
+    check = ZeroShotCheck(station.clip, [ClassPrompt(c.key, c.prompts) for c in classes],
+                          device=station.check_a.device)
     images, truth = [], []
     for i, c in enumerate(classes):
         for f in sorted((folder / store.HELD_OUT / c.key).glob("*.png")):
@@ -138,7 +141,6 @@ def product_name(family: str) -> str:
 def _fresh(station, boss, work: Path, counts: dict, family: str, name: str) -> dict:
     """The product live, 200 photos of another seed judged as the line would (nothing recorded)."""
     from station.pipeline import Pipeline
-    from station.products import store
 
     with station.db.transaction() as s:
         store.accept(s, name, None, boss)

@@ -18,12 +18,12 @@ def _demo_recipe(args):
 
     from ..synth.train import DemoRecipe
 
-    recipe = DemoRecipe.wide(args.seed) if getattr(args, "wide", False) else DemoRecipe(seed=args.seed)
+    recipe = DemoRecipe.wide(args.seed) if args.wide else DemoRecipe(seed=args.seed)
     if args.quick:  # the recipe's code path at a size that runs in seconds
         recipe = replace(recipe, pool_size=1536, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=5,
                          vision_layers=2, text_layers=1, heldout_size=128)
     overrides = {k: getattr(args, k) for k in ("pool_size", "clip_epochs", "cnn_epochs", "image_size", "patch_size")
-                 if getattr(args, k, None) is not None}
+                 if getattr(args, k) is not None}
     return replace(recipe, **overrides)
 
 
@@ -71,7 +71,8 @@ def _metrics_table(metrics: dict) -> str:
             if key not in FAMILY_BY_KEY:
                 continue  # the all-classes figure
             cnn = f"{m['cnn'][key]:>8.1%}" if "cnn" in m else f"{'-':>8}"
-            lines.append(f"{name + ' (' + str(m['frame_size']) + ' px)':<26}{FAMILY_BY_KEY[key].name:<20}{acc:>14.1%}{cnn}")
+            frames = f"{name} ({m['frame_size']} px)"
+            lines.append(f"{frames:<26}{FAMILY_BY_KEY[key].name:<20}{acc:>14.1%}{cnn}")
     return "\n".join(lines)
 
 
@@ -226,9 +227,8 @@ def cmd_gui(args) -> int:
 
 
 def cmd_synth_sheet(args) -> int:
-    from ..synth.samples import contact_sheet
-
     from ..catalog import DRAWN_FAMILIES, classes_of
+    from ..synth.samples import contact_sheet
 
     classes = classes_of(tuple(f.key for f in DRAWN_FAMILIES)) if args.all_families else None
     path = contact_sheet(Path(args.out), seed=args.seed, size=args.size, per_class=args.per_class, classes=classes)

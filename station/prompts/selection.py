@@ -25,9 +25,6 @@ from ..messages import Message
 from ..progress import QUIET, Callbacks, Progress
 from ..errors import InvalidInput
 
-# (D, b, alpha) tried by default: the depths that matter on a shallow and a deep encoder, the paper's
-# b = 5 and a middle one, its alpha = 2 and a gentler 1 (measured: README "More shots").
-
 
 @dataclass(frozen=True)
 class HeldOut:

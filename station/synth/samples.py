@@ -65,7 +65,7 @@ def draw_part(seed: int, index: int, family: str, condition: str, size: int = 12
 def draw_batch(seed: int, start: int, count: int, size: int, families: tuple[str, ...] = TRAINED_KEYS,
                ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """`count` consecutive samples of these families' classes as (N x H x W x 3 uint8, N class indices, N captions)."""
-    classes = ALL_CLASSES if tuple(families) == TRAINED_KEYS else classes_of(families)
+    classes = classes_of(families)
     samples = [draw_sample(seed, start + k, size, classes=classes) for k in range(count)]
     images = np.stack([s.image for s in samples])
     labels = np.array([s.class_index for s in samples], np.int64)

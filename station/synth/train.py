@@ -17,11 +17,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from open_clip.model import CLIP
-from ..models.clip_store import tokenizer
 
+from ..models.clip_store import tokenizer
 from ..models.cnn import PartCNN
 from ..models.preprocess import to_model_input
-from ..catalog import SEEN_KEYS, TRAINED_KEYS, PartClass, captions, classes_of
+from ..catalog import ALL_CLASSES, SEEN_KEYS, TRAINED_KEYS, PartClass, captions, classes_of
 from ..progress import QUIET, Progress, stop_if_asked
 
 
@@ -62,8 +62,8 @@ class DemoRecipe:
     def wide(cls, seed: int = 0) -> "DemoRecipe":
         """The wider demo foundation model: every family but the unseen ones, at 128 px in 16 px patches (the same
         64 tokens as 64 px in 8 px patches, so a thin scratch is 4 px wide instead of 2 for the same compute)."""
-        return cls(seed=seed, families=SEEN_KEYS, kind_captions=True, image_size=128, patch_size=16, pool_size=120_000, clip_epochs=3.0,
-                   clip_batch=128, clip_lr=1e-3, clip_warmup=500, monitor_every=250, vision_width=192,
+        return cls(seed=seed, families=SEEN_KEYS, kind_captions=True, image_size=128, patch_size=16, pool_size=120_000,
+                   clip_epochs=3.0, clip_batch=128, clip_lr=1e-3, clip_warmup=500, monitor_every=250, vision_width=192,
                    vision_head_width=32, embed_dim=192, text_width=192, cnn_width=24, cnn_epochs=1.0)
 
     @property
@@ -133,7 +133,7 @@ def caption_tokens(context_length: int, classes: tuple[PartClass, ...] | None = 
     tokenised, and for each class the row range of its captions."""
     tok = tokenizer(context_length)
     texts, ranges = [], []
-    for part in classes or classes_of(TRAINED_KEYS):
+    for part in classes or ALL_CLASSES:
         caps = captions(part, kinds)
         ranges.append((len(texts), len(caps)))
         texts.extend(caps)

@@ -1,6 +1,7 @@
 """One module per part family: `draw(rng, n, cx, cy, s, angle, condition)` returns the part's mask, its surface and
 the radii its defects are drawn between. Adding a family is a module here, a line below and its `Family` in
-station.catalog (with `trained=False` it is drawn but kept out of the demo models' training)."""
+station.catalog (`trained=False`: not among the bundled demo models' classes; `unseen=True`: kept out of every demo
+training)."""
 
 from __future__ import annotations
 

@@ -8,28 +8,23 @@ import math
 
 import numpy as np
 
-from ..drawing import blend, disc, metal, poly
+from ..drawing import blend, disc, metal, placer, poly
 
 COATS = ((1.0, 1.0, 1.0), (0.92, 0.95, 1.0), (0.35, 0.45, 0.75), (0.25, 0.25, 0.27))  # bare, zinc, blue, black
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
-    a = angle + rng.uniform(0, math.pi)  # either way up on the belt
-    c, si = math.cos(a), math.sin(a)
-
-    def at(x, y):
-        return cx + x * c - y * si, cy + x * si + y * c
-
+    at = placer(cx, cy, angle + rng.uniform(0, math.pi))  # either way up on the belt
     half_l, half_w = 0.36 * s, rng.uniform(0.19, 0.22) * s
     corner = 0.05 * s
     outline = []
     for qx, qy in ((1, 1), (-1, 1), (-1, -1), (1, -1)):  # a rounded rectangle: each corner an arc
         ox, oy = qx * (half_l - corner), qy * (half_w - corner)
         start = math.atan2(qy, qx) - math.pi / 4
-        outline += [at(ox + corner * math.cos(start + t), oy + corner * math.sin(start + t))
+        outline += [(ox + corner * math.cos(start + t), oy + corner * math.sin(start + t))
                     for t in np.linspace(0, math.pi / 2, 5)]
-    mask = poly(n, np.array(outline))
-    holes = [at(qx * half_l * 0.72, qy * half_w * 0.5) for qx, qy in ((1, 1), (-1, 1), (-1, -1), (1, -1))]
+    mask = poly(n, at(outline))
+    holes = at([(qx * half_l * 0.72, qy * half_w * 0.5) for qx, qy in ((1, 1), (-1, 1), (-1, -1), (1, -1))])
     missing = int(rng.integers(4)) if condition == "missing_hole" else -1
     radius = rng.uniform(0.040, 0.048) * s
     for i, (hx, hy) in enumerate(holes):

@@ -28,8 +28,8 @@ def draw(rng, n, cx, cy, s, angle, condition):
     mask = poly(n, np.array(outline))
     bore = rng.uniform(0.07, 0.09) * s
     mask = mask - disc(n, cx, cy, bore)
-    key = np.array([(cx + bore * 0.9 * math.cos(turn + d) + 0.0, cy + bore * 0.9 * math.sin(turn + d)) for d in (-0.35, 0.35)]
-                   + [(cx + bore * 1.35 * math.cos(turn + d), cy + bore * 1.35 * math.sin(turn + d)) for d in (0.25, -0.25)])
+    key = np.array([(cx + r * math.cos(turn + d), cy + r * math.sin(turn + d))  # the keyway: a notch in the bore
+                    for r, d in ((bore * 0.9, -0.35), (bore * 0.9, 0.35), (bore * 1.35, 0.25), (bore * 1.35, -0.25))])
     mask = mask - poly(n, key)
     holes = int(rng.integers(0, 7)) if rng.random() < 0.6 else 0
     for k in range(holes if holes >= 3 else 0):

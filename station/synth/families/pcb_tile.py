@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..drawing import blend, disc, line_mask, poly
+from ..drawing import blend, disc, line_mask, placer, poly
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
     half = 0.33 * s
-    c, si = math.cos(angle), math.sin(angle)
-
-    def rot(points):
-        p = np.asarray(points, np.float64)
-        return np.stack([cx + p[:, 0] * c - p[:, 1] * si, cy + p[:, 0] * si + p[:, 1] * c], axis=1)
+    rot = placer(cx, cy, angle)
 
     mask = poly(n, rot([(-half, -half), (half, -half), (half, half), (-half, half)]))
     green = np.asarray((rng.uniform(0.05, 0.12), rng.uniform(0.35, 0.5), rng.uniform(0.15, 0.25)))
