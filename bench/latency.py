@@ -41,23 +41,41 @@ from station.storage.images import ImageStore  # noqa: E402
 from station.synth.samples import draw_sample  # noqa: E402
 
 
-def median_ms(fn, n: int, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+def timed_ms(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1000
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    q1, q2, q3 = statistics.quantiles(values, n=4)
+    return q1, q2, q3
+
+
+def interleaved(bare, variants: dict, n: int, warmup: int = 3) -> dict:
+    """Each round times the bare encoder, then every variant (name -> (set-up, frame)): per-round ratios,
+    so that drift on a busy machine hits the baseline and the pipeline alike."""
+    times = {name: [] for name in variants}
+    ratios = {name: [] for name in variants}
+    bare_times = []
+    for i in range(n + warmup):
+        base = timed_ms(bare)
+        for name, (setup, frame) in variants.items():
+            setup()
+            ms = timed_ms(frame)
+            if i >= warmup:
+                times[name].append(ms)
+                ratios[name].append(ms / base)
+        if i >= warmup:
+            bare_times.append(base)
+    return {name: {"ms": statistics.median(times[name]), "bare_ms": statistics.median(bare_times),
+                   "ratio": quartiles(ratios[name])} for name in variants}
 
 
 def measure(station: Station, frames_png: list[bytes], n: int, prompt_tokens: list[int]) -> dict:
     clip = station.clip.model
     size = station.clip.image_size
     x = to_model_input([decode_bytes(frames_png[0])], station.clip.spec.mean, station.clip.spec.std, size=size)
-    with torch.inference_mode():
-        bare = median_ms(lambda: clip.encode_image(x), n)
     pipeline = Pipeline(station, source_name="bench")
     counter = iter(range(10**9))
 
@@ -66,41 +84,35 @@ def measure(station: Station, frames_png: list[bytes], n: int, prompt_tokens: li
         image = decode_bytes(frames_png[i % len(frames_png)])
         pipeline.inspect([Frame(image, i, "bench")])
 
-    rows = {}
+    def bare():
+        with torch.inference_mode():
+            clip.encode_image(x)
+
     enc = station.check_a.encoder
-
-    def gate(on: bool):
-        station.config.gate = replace(station.config.gate, enabled=on)
-
-    # gate off and on, interleaved frame by frame so that drift on a busy machine hits both alike
-    off, on = [], []
-    for i in range(n + 3):
-        for enabled, times in ((False, off), (True, on)):
-            gate(enabled)
-            t0 = time.perf_counter()
-            one_frame()
-            if i >= 3:
-                times.append((time.perf_counter() - t0) * 1000)
-    rows["0, gate off"], rows["0, gate on"] = statistics.median(off), statistics.median(on)
     meta = station.gate.bank.meta
+
+    def gate(on: bool, prompted_bank: bool = False):
+        def setup():
+            station.config.gate = replace(station.config.gate, enabled=on)
+            meta.prompted = prompted_bank
+        return setup
+
+    rows = interleaved(bare, {"0, gate off": (gate(False), one_frame), "0, gate on": (gate(True), one_frame)}, n)
     for b in prompt_tokens[1:]:
         prompts = None if b == 0 else PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, b, enc.width)
         station.check_a.set_prompts(prompts, 3 if enc.depth > 3 else 1)
+
+        def prompted_alone():
+            with torch.inference_mode():  # the floor: the prompted encoder alone (b more tokens per prompted block)
+                enc(x)
+
         # the station's bank holds bare CLIP features (a second encoder run); a product's, its prompted ones (none)
-        station_bank, product_bank = [], []
-        for i in range(n + 3):
-            for prompted, times in ((False, station_bank), (True, product_bank)):
-                meta.prompted = prompted
-                t0 = time.perf_counter()
-                one_frame()
-                if i >= 3:
-                    times.append((time.perf_counter() - t0) * 1000)
-        rows[f"{b}"], rows[f"{b}, product bank"] = statistics.median(station_bank), statistics.median(product_bank)
-        with torch.inference_mode():  # the floor: the prompted encoder alone (b more tokens in every prompted block)
-            rows[f"{b}, prompted encoder"] = median_ms(lambda: enc(x), n)
+        rows.update(interleaved(bare, {f"{b}": (gate(True), one_frame),
+                                       f"{b}, product bank": (gate(True, prompted_bank=True), one_frame),
+                                       f"{b}, prompted encoder": (gate(True), prompted_alone)}, n))
     meta.prompted = False
     station.check_a.set_prompts(None)
-    return {"bare_ms": bare, "pipeline_ms": rows}
+    return rows
 
 
 def open_station(data: Path, clip: str = "demo", arch: str = "") -> Station:
@@ -116,10 +128,10 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=40, help="timed frames per row")
     ap.add_argument("--skip-vit", action="store_true", help="only the demo model")
     args = ap.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     frames = [ImageStore.encode(draw_sample(99, i, 256).image) for i in range(16)]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, frames 256x256 PNG, batch 1, medians")
-    print(f"{'model':<12}{'bare encode_image':>19}{'b':>22}{'pipeline':>11}{'ratio':>8}")
+    print(f"torch {torch.__version__}, frames 256x256 PNG, batch 1, medians; each ratio is the median of "
+          "per-frame ratios to the bare encoder timed just before, with its quartiles")
+    print(f"{'model':<12}{'bare encode_image':>19}{'b':>22}{'pipeline':>11}{'ratio':>8}{'quartiles':>15}")
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("demo", open_station(Path(tmp) / "demo"))]
         if not args.skip_vit:
@@ -135,9 +147,12 @@ def main() -> int:
                                          neighbours=5, max_appearance=2.0, max_layout=2.0)
             cases.append(("ViT-B-32", vit_station))
         for name, station in cases:
-            result = measure(station, frames, args.frames, [0, 5, 10, 50])  # b = 0 is the gate off/on pair
-            for b, ms in result["pipeline_ms"].items():
-                print(f"{name:<12}{result['bare_ms']:>16.1f} ms{b!s:>22}{ms:>8.1f} ms{ms / result['bare_ms']:>7.2f}x")
+            print(f"{name}: {torch.get_num_threads()} thread(s), as the station chose")
+            rows = measure(station, frames, args.frames, [0, 5, 10, 50])  # b = 0 is the gate off/on pair
+            for b, row in rows.items():
+                q1, ratio, q3 = row["ratio"]
+                print(f"{name:<12}{row['bare_ms']:>16.1f} ms{b!s:>22}{row['ms']:>8.1f} ms{ratio:>7.2f}x"
+                      f"{f'{q1:.2f}-{q3:.2f}':>15}")
             station.close()
     return 0
 

@@ -123,6 +123,7 @@ HoldSeconds = number(0, 600, description="a number of seconds from 0 (until the 
 Neighbours = whole(1, 50)
 PerClient = whole(1, 16, "a whole number of connections")
 IdleSeconds = number(2.0, 3600.0, description="a number of seconds from 2 to 3600")
+Threads = whole(0, 256, "a whole number of threads (0: chosen by the station)")
 
 
 def _networks(text: str) -> str:
@@ -279,6 +280,7 @@ class ModelSpec:
     check_b: AtStart[CheckBKind] = "demo_cnn"
     check_b_path: AtStart[Text] = ""  # for linear_probe / torchscript / onnx
     device: AtStart[Device] = "auto"
+    threads: AtStart[Threads] = 0  # torch's threads for the checks; 0: half the cores (station.threads)
 
     @model_validator(mode="after")
     def _has_path(self):

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from sqlalchemy import func, select
 
-from . import audit, failsafe
+from . import audit, failsafe, threads
 from . import config as config_mod
 from . import settings as settings_mod
 from .audit.link_log import follow_links
@@ -152,6 +152,7 @@ class Station:
 
         product = live_product(db, data_dir)
         own, device = cfg, pick_device(cfg.model.device)
+        threads.apply(cfg.model.threads)
         clip = load_foundation(cfg, data_dir)
         clip.model.to(device)
         clip_id = _model_id(db, "clip", clip.spec.arch, str(clip.path), clip.sha256, clip.spec.as_dict())
