@@ -17,6 +17,13 @@ from .messages import Message
 
 NO_PART_LABEL = "no-part"  # a reviewer's answer for an empty fixture, half a part or something else in view
 
+# The queue is counted up to this many and no further: past it, only "more than COUNT_LIMIT" is known. Counting
+# every waiting row grew with the queue (0.2 ms at 1,000, 6.7 ms at 100,000: bench/review_queue.py); a count
+# that stops at COUNT_LIMIT + 1 costs the same however long the queue is. Chosen over a maintained counter: it
+# costs nothing on the write path (each frame's commit) and needs no shared counter row when many stations
+# share one PostgreSQL database.
+COUNT_LIMIT = 1_000
+
 
 class ReviewError(StationError):
     """The inspection cannot be decided as asked (unknown, not in the queue, decided already)."""
@@ -30,8 +37,10 @@ def _pending():
     )
 
 
-def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(_pending().subquery())) or 0
+def pending_count(session: Session, limit: int = COUNT_LIMIT) -> int:
+    """How many frames wait, counted up to `limit` + 1 at most: a result above `limit` means "more than `limit`"."""
+    capped = _pending().with_only_columns(Inspection.id).limit(limit + 1).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0
 
 
 def queue_page(session: Session, after_id: int = 0, limit: int = 50) -> list[Inspection]:

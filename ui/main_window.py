@@ -154,13 +154,15 @@ class MainWindow(QMainWindow):
         raise PermissionError(f"{name} is not open to {self.ctx.user.role if self.ctx.user else 'nobody'}")
 
     def _fit_nav(self) -> None:
-        """As wide as its longest entry (with a queue count of four digits), and no wider: the pages need the room."""
+        """As wide as its longest entry (with the longest queue count, "1,000+"), and no wider: the pages need the
+        room."""
         font = self.nav.font()
         font.setPixelSize(15)
         metrics = QFontMetrics(font)
         longest = max(metrics.horizontalAdvance(page_title(cls)) for cls in PAGES)
-        counted = metrics.horizontalAdvance(self.tr("{title} ({count})").format(title=page_title(ReviewPage),
-                                                                                count=9999))
+        widest = (review_queue.QueueLength(review_queue.COUNT_LIMIT, more=True),
+                  review_queue.QueueLength(review_queue.COUNT_LIMIT))  # no exact count goes past the limit
+        counted = max(metrics.horizontalAdvance(self._queue_entry(n)) for n in widest)
         self.nav.setFixedWidth(min(240, max(longest, counted) + 40))
 
     def _go_if_open(self, name: str) -> None:
@@ -197,11 +199,14 @@ class MainWindow(QMainWindow):
         station = self.ctx.station
         self.queue_reads.request(lambda: review_queue.pending(station))  # off the GUI thread, as every read
 
-    def _show_queue_length(self, pending: int) -> None:
-        row = PAGES.index(ReviewPage)
+    def _queue_entry(self, pending: review_queue.QueueLength) -> str:
         title = page_title(ReviewPage)
-        self.nav.item(row).setText(self.tr("{title} ({count})").format(title=title, count=pending) if pending
-                                   else title)
+        if pending.more:  # counting stopped at its limit: "1,000+", not a made-up exact number
+            return self.tr("{title} ({count}+)").format(title=title, count=f"{pending.count:,}")
+        return self.tr("{title} ({count})").format(title=title, count=pending.count) if pending.count else title
+
+    def _show_queue_length(self, pending: review_queue.QueueLength) -> None:
+        self.nav.item(PAGES.index(ReviewPage)).setText(self._queue_entry(pending))
 
     def _update_status(self) -> None:
         st = self.ctx.station

@@ -510,6 +510,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>サインアウト</translation>
     </message>
     <message>
+        <source>{title} ({count}+)</source>
+        <translation>{title}（{count}+）</translation>
+    </message>
+    <message>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
@@ -1685,6 +1689,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Could not read the queue: {message}</source>
         <translation>レビュー待ちを読み込めませんでした: {message}</translation>
+    </message>
+    <message>
+        <source>More than {count} parts waiting</source>
+        <translation>レビュー待ち {count} 件超</translation>
     </message>
     <message numerus="yes">
         <source>%n part(s) waiting</source>

@@ -110,14 +110,15 @@ def cmd_review_list(args) -> int:
     records = open_records_of(args)
     reader_from_args(args, records.db)
     rows, total = waiting(records, after_id=args.after, limit=args.limit)
-    if args.json:
-        print(json.dumps({"pending": total, "items": [r.as_dict() for r in rows]}, indent=2))
+    if args.json:  # counting stops at a limit: past it, "pending" is that limit and "pending_more" says more wait
+        print(json.dumps({"pending": total.count, "pending_more": total.more, "items": [r.as_dict() for r in rows]},
+                         indent=2))
         return 0
     for r in rows:
         print(f"#{r.id:<7} {r.at:%Y-%m-%d %H:%M:%S}  {r.reason:<34} A {r.label_a} {r.conf_a:.2f}  B {r.label_b} "
               f"{r.conf_b:.2f}")
-    print(f"{total} waiting for review" + (f"; next page: --after {rows[-1].id}" if rows and len(rows) == args.limit
-                                           else ""))
+    print(f"{'more than ' if total.more else ''}{total.count:,} waiting for review"
+          + (f"; next page: --after {rows[-1].id}" if rows and len(rows) == args.limit else ""))
     return 0
 
 

@@ -7,8 +7,26 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import review
-from ..review import NO_PART_LABEL, ReviewError  # noqa: F401  (re-exported for the window)
+from ..review import COUNT_LIMIT, NO_PART_LABEL, ReviewError  # noqa: F401  (re-exported for the window)
 from ..auth import User, acting
+
+
+@dataclass(frozen=True)
+class QueueLength:
+    """How many frames wait: exact up to `COUNT_LIMIT`; past it, counting stopped and only a lower bound is
+    known (`more`: more than `count` wait, and `count` is the limit)."""
+    count: int
+    more: bool = False
+
+    @classmethod
+    def counted(cls, n: int, limit: int = COUNT_LIMIT) -> QueueLength:
+        """From `review.pending_count`, which stops at `limit` + 1."""
+        return cls(limit, True) if n > limit else cls(n)
+
+    def less_one(self) -> QueueLength:
+        """After one decision: one fewer when exact; "more than the limit" stays so until the next count (it is
+        not known how far past the limit the queue was)."""
+        return self if self.more else QueueLength(max(0, self.count - 1))
 
 
 @dataclass(frozen=True)
@@ -23,11 +41,11 @@ class QueuedFrame:
     image: Path  # the stored frame
 
 
-def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[QueuedFrame], int]:
+def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[QueuedFrame], QueueLength]:
     """One keyset page of the queue (oldest first, after `after_id`) and how many frames wait in all."""
     with station.db.session() as s:
         rows = review.queue_page(s, after_id=after_id, limit=limit)
-        pending = review.pending_count(s)
+        pending = QueueLength.counted(review.pending_count(s))
         return [QueuedFrame(r.id, r.created_at, r.label_a, r.conf_a, r.label_b, r.conf_b, r.reason,
                             station.images.path_of(r.image_path)) for r in rows], pending
 
@@ -39,10 +57,10 @@ def decide(station, user: User | None, inspection_id: int, class_key: str, note:
         return review.decide(s, inspection_id, class_key, station.good, acting(s, user), note=note).good
 
 
-def pending(station) -> int:
-    """How many frames wait for a person."""
+def pending(station) -> QueueLength:
+    """How many frames wait for a person (up to the count's limit)."""
     with station.db.session() as s:
-        return review.pending_count(s)
+        return QueueLength.counted(review.pending_count(s))
 
 
 @dataclass(frozen=True)
@@ -86,10 +104,11 @@ def history(records, limit: int = 20) -> tuple[list[InspectionLine], dict[str, i
         return [_line(r) for r in review.history(s, limit)], review.verdict_counts(s)
 
 
-def waiting(records, after_id: int = 0, limit: int = 50) -> tuple[list[InspectionLine], int]:
+def waiting(records, after_id: int = 0, limit: int = 50) -> tuple[list[InspectionLine], QueueLength]:
     """One keyset page of the queue as inspections (oldest first, after `after_id`), and how many wait in all."""
     with records.db.session() as s:
-        return [_line(r) for r in review.queue_page(s, after_id=after_id, limit=limit)], review.pending_count(s)
+        return ([_line(r) for r in review.queue_page(s, after_id=after_id, limit=limit)],
+                QueueLength.counted(review.pending_count(s)))
 
 
 def inspection(records, inspection_id: int) -> tuple[InspectionLine, Path]:

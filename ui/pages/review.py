@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.service.review_queue import NO_PART_LABEL, ReviewError
+from station.service.review_queue import NO_PART_LABEL, QueueLength, ReviewError
 from station.service import review_queue
 
 from ..context import AppContext
@@ -46,7 +46,7 @@ class QueueItem:
     thumbnail: QImage
 
 
-def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], int]:
+def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], QueueLength]:
     """Runs on a worker thread: one keyset page of the queue and its thumbnails, and the queue's length."""
     frames, pending = review_queue.queue_page(ctx.station, after_id=after_id, limit=PAGE_SIZE)
     items = []
@@ -63,7 +63,7 @@ def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], in
 class ReviewPage(QWidget):
     title = QT_TRANSLATE_NOOP("Pages", "Review queue")
     permission = "review"
-    pending_changed = Signal(int)  # how many parts wait, for the page list's entry
+    pending_changed = Signal(object)  # how many parts wait (a QueueLength), for the page list's entry
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -74,7 +74,7 @@ class ReviewPage(QWidget):
         self.loading = None
         self.decided = 0
         self.decided_ids: set[int] = set()  # decided from this page (or found decided elsewhere)
-        self.pending = 0
+        self.pending = QueueLength(0)
 
         self.count_label = QLabel("")
         self.count_label.setWordWrap(True)
@@ -227,7 +227,8 @@ class ReviewPage(QWidget):
             self._show(self.table.current())
 
     def _update_count(self) -> None:
-        text = self.tr("%n part(s) waiting", "", self.pending)
+        text = (self.tr("More than {count} parts waiting").format(count=f"{self.pending.count:,}") if self.pending.more
+                else self.tr("%n part(s) waiting", "", self.pending.count))
         if self.decided:
             text += self.tr(" - %n decided now", "", self.decided)
         self.count_label.setText(text)
@@ -272,7 +273,7 @@ class ReviewPage(QWidget):
             return
         else:
             self.decided += 1
-            self.pending = max(0, self.pending - 1)
+            self.pending = self.pending.less_one()  # "more than 1,000" stays so: never a made-up exact number
         self.decided_ids.add(item.id)
         self._remove(item)
 
