@@ -30,8 +30,11 @@ test: $(STAMP)
 test-installer:
 	bash tests/installer/offline_install.sh
 
+# Every benchmark, then one table of their headline figures, goals and measurements.
+FIGURES := $(CURDIR)/.bench-figures.jsonl
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@rm -f $(FIGURES); for b in bench/*.py; do echo "== $$b"; BENCH_FIGURES=$(FIGURES) $(BIN)/python $$b || exit 1; done; \
+	echo "== figures"; $(BIN)/python bench/headline $(FIGURES)
 
 # The Japanese window: lupdate collects every tr() string of ui/ into the .ts (translations kept; new ones
 # come out unfinished: fill them in, e.g. with Qt Linguist), lrelease compiles it to the .qm that is shipped

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from headline import record  # noqa: E402
+
 STATION = Path(sys.executable).with_name("station")
 
 
@@ -33,15 +35,18 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     bare = median_s([sys.executable, "-c", "pass"], args.repeat)
+    version = bare
     print(f"{'command':<40}{'median s':>10}{'x bare python':>15}")
     print(f"{'python -c pass (baseline)':<40}{bare:>10.3f}{1.0:>15.1f}")
     for words in (["--version"], ["--help"]):
         t = median_s([str(STATION), *words], args.repeat)
+        version = t if words == ["--version"] else version
         print(f"{'station ' + ' '.join(words):<40}{t:>10.3f}{t / bare:>15.1f}")
     with tempfile.TemporaryDirectory() as d:
         words = ["--data-dir", d, "inspect", "--source", "synthetic", "--frames", "1"]
         t = median_s([str(STATION), *words], max(1, args.repeat // 3))
         print(f"{'station inspect --frames 1 (loads models)':<40}{t:>10.3f}{t / bare:>15.1f}")
+    record("station --version over bare python", "", f"{version / bare:.1f}x")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station.synth.camera import SyntheticSource  # noqa: E402
 from station.pipeline import Pipeline  # noqa: E402
 from station.runtime import Station  # noqa: E402
@@ -47,6 +48,7 @@ def main() -> int:
     normal, full = (statistics.median(per_frame[s]) for s in ("NORMAL", "FULL"))
     print(f"per frame, median of {args.rounds} rounds of {args.frames}: NORMAL {normal:.2f} ms, FULL {full:.2f} ms; "
           f"FULL/NORMAL = {full / normal:.2f}")
+    record("per-frame time, synchronous=FULL over NORMAL", "", f"{full / normal:.2f}x")
     return 0
 
 

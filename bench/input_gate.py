@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station import config  # noqa: E402
 from station.auth import create_user  # noqa: E402
 from station.decision import FAIL, NO_PART, PASS, REVIEW  # noqa: E402
@@ -117,6 +118,10 @@ def main() -> int:
         on, off = s[True], s[False]
         print(f"{name:<40}{station:<12}{count:>6}{on[PASS]:>9.1%}{on[REVIEW]:>9.1%}{on[FAIL]:>9.1%}{on['gate']:>9.1%}"
               f"{on[REVIEW] - off[REVIEW]:>8.1%}{off[PASS]:>17.1%}")
+        if "clean" not in name:  # no whole good part in view: none may pass
+            record(f"{name} passed ({station} CLIP, gate on)", "0%", f"{on[PASS]:.1%}", on[PASS] == 0)
+        else:
+            record(f"{name}: reviews the gate added ({station} CLIP)", "", f"{on[REVIEW] - off[REVIEW]:.1%}")
     print("by gate: frames whose reasons include 'no part / unfamiliar frame'; extra: reviews the gate added over the "
           "same station without it (on clean frames, the gate's false-review rate)")
     return 0

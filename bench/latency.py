@@ -28,6 +28,7 @@ from dataclasses import replace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station import config  # noqa: E402
 from station.capture.base import Frame  # noqa: E402
 from station.capture.decode import decode_bytes  # noqa: E402
@@ -153,6 +154,8 @@ def main() -> int:
                 q1, ratio, q3 = row["ratio"]
                 print(f"{name:<12}{row['bare_ms']:>16.1f} ms{b!s:>22}{row['ms']:>8.1f} ms{ratio:>7.2f}x"
                       f"{f'{q1:.2f}-{q3:.2f}':>15}")
+            for b in ("0, gate on", "5"):
+                record(f"station over bare encode_image, {name}, b = {b}", "", f"{rows[b]['ratio'][1]:.2f}x")
             station.close()
     return 0
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from product_photos import write_product_photos  # noqa: E402
+from headline import record  # noqa: E402
 from station import config  # noqa: E402
 from station.auth import create_user  # noqa: E402
 from station.catalog import FAMILY_BY_KEY  # noqa: E402
@@ -95,6 +96,11 @@ def main() -> int:
         right = sum(n for truth, row in table.items() for said, n in row.items() if said == truth)
         print(f"  check {check.upper()} right on {right} of {a['photos']} held-out photos")
     print(f"  check A zero-shot (the plain CLIP, the product's class texts) right on {zero_shot:.1%} of them")
+    right_a = sum(n for truth, row in a["confusion_a"].items() for said, n in row.items() if said == truth) / a["photos"]
+    record(f"onboarding {args.family} from {sum(counts.values())} photos: check A on held-out photos", ">= 85%",
+           f"{right_a:.1%}", right_a >= 0.85)
+    record(f"onboarding {args.family}: escapes / review share in acceptance", "0 / <= 25%",
+           f"{a['escapes']} / {a['review_share']:.1%}", a["escapes"] == 0 and a["review_share"] <= 0.25)
     if fresh:
         print(f"fresh photos ({fresh['photos']}): {fresh['escape']} of {fresh['defects']} defects passed, "
               f"{fresh['false_fail']} of {fresh['goods']} good failed, "

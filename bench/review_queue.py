@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station import review  # noqa: E402
 from station.decision import REVIEW  # noqa: E402
 from station.storage.db import Database, sqlite_url  # noqa: E402
@@ -104,6 +105,8 @@ def main() -> int:
     for k, r in enumerate(READS):
         q1, q2, q3 = quartiles([big[k] / small[k] for small, big in zip(times["small"], times["large"])])
         print(f"  {r:<16}{q2:.2f}x  [{q1:.2f}x - {q3:.2f}x]")
+        if r in ("first page", "queue length"):
+            record(f"review queue: {r}, {sizes['large']:,} against 1,000 waiting", "<= 1.5x", f"{q2:.2f}x", q2 <= 1.5)
     return 0
 
 

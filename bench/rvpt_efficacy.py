@@ -31,6 +31,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station.models.clip_store import encode_text_classes, load_clip_folder  # noqa: E402
 from station.models.preprocess import to_model_input  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
@@ -105,6 +106,8 @@ def model_table(args) -> None:
         clean = float((predict(test_images) == test_labels).mean())
         asr = {k: float((predict(v) == target).mean()) for k, v in triggered.items()}
         print(f"{name:<22}{clean:>10.1%}{asr['badnet']:>12.1%}{asr['blended']:>12.1%}{seconds:>12.1f}")
+        record(f"backdoor attack success BadNet / Blended, clean accuracy: {name}", "",
+               f"{asr['badnet']:.1%} / {asr['blended']:.1%}, {clean:.1%}")
 
     print(f"backdoored model: {args.model}; {len(names)} classes, {args.shots} shots per class, "
           f"{len(test_labels)} clean test frames, {len(defective)} triggered defective frames per trigger")

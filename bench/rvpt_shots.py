@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rvpt_efficacy import predict_zero_shot  # noqa: E402
 
+from headline import record  # noqa: E402
 from station.models.clip_store import encode_text_classes, load_clip_folder  # noqa: E402
 from station.paths import backdoored_fixture_dir  # noqa: E402
 from station.prompts.rvpt import RvptRecipe, select_shots  # noqa: E402
@@ -79,6 +80,10 @@ def main() -> int:
             recipe = f"{mark}D={row['D']} b={row['b']} a={row['alpha']:g}"
             print(f"{shots:>5} {recipe:<22}{row['epoch']:>6}{row['held_out_accuracy']:>9.1%}{sel.frozen_accuracy:>8.1%}"
                   f"{clean:>8.1%}{asr['badnet']:>8.1%}{asr['blended']:>9.1%}{seconds:>7.0f}", flush=True)
+            if mark == "*":
+                worst = max(asr.values())
+                record(f"RVPT with {shots} shots a class, the chosen recipe: worst ASR, clean accuracy", "<= 5%, within 2 points",
+                       f"{worst:.1%}, {clean:.1%} (none {clean0:.1%})", worst <= 0.05 and clean >= clean0 - 0.02)
     print("* the recipe the held-out rule chose; the others are shown to answer whether any setting reaches the "
           "goal (ASR at most 5% with clean accuracy within 2 points)")
     return 0

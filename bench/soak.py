@@ -1,16 +1,19 @@
 """A shift in miniature: resident memory over thousands of frames, latency against database size.
 
-1. Runs the demo station over N simulated frames and prints resident memory
-   (RSS) after the warm-up and at the end: the growth per 1,000 frames.
+1. Runs the demo station over N simulated frames with torch on 1 thread, then on 2, and
+   prints resident memory (RSS) after each warm-up and at the end, and its growth per 1,000
+   frames: the slope of a line fitted to RSS read every 100 frames after the warm-up (a
+   high-water mark reached once, a full camera queue, is not growth; a leak is).
 2. Measures per-frame latency on a fresh database, then after adding M rows,
    and prints the ratio (it should stay near 1).
 
-    python bench/soak.py [--frames 3000] [--rows 100000]
+    python bench/soak.py [--frames 3000] [--rows 100000] [--busy-core]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import sys
 import tempfile
@@ -18,8 +21,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import torch
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station import config  # noqa: E402
 from station.synth.camera import SyntheticSource  # noqa: E402
 from station.pipeline import Pipeline  # noqa: E402
@@ -33,6 +39,35 @@ def rss_mib() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def slope_per_k(points: list[tuple[int, float]]) -> float:
+    """Least-squares MiB per 1,000 frames."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return 1000 * sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def soak(pipeline: Pipeline, frames: int, seed: int) -> tuple[float, float, float, float]:
+    """RSS after a warm-up, at the end, its slope per 1,000 frames, and frames a second."""
+    warm = min(500, frames // 4)
+    pipeline.run(SyntheticSource(seed=seed, size=128), max_frames=warm)
+    points = [(0, rss_mib())]
+
+    def sample(result) -> None:
+        n = result.frame.index + 1
+        if n % 100 == 0:
+            points.append((n, rss_mib()))
+
+    t0 = time.monotonic()
+    pipeline.run(SyntheticSource(seed=seed + 1, size=128), max_frames=frames - warm, on_result=sample)
+    elapsed = time.monotonic() - t0
+    return points[0][1], rss_mib(), slope_per_k(points), (frames - warm) / elapsed
+
+
+def burn(stop) -> None:
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
 
 
 def latency_ms(pipeline: Pipeline, n: int, seed: int) -> float:
@@ -62,7 +97,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=3000)
     ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--busy-core", action="store_true", help="beside a process that keeps one core busy")
     args = ap.parse_args()
+    stop = multiprocessing.Event()
+    if args.busy_core:
+        multiprocessing.Process(target=burn, args=(stop,), daemon=True).start()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         cfg = config.default_config()
@@ -71,21 +110,24 @@ def main() -> int:
         station = Station.open(data, config=cfg)
         pipeline = Pipeline(station, source_name="soak")
 
-        warm = min(500, args.frames // 4)
-        pipeline.run(SyntheticSource(seed=1, size=128), max_frames=warm)
-        before, t0 = rss_mib(), time.monotonic()
-        pipeline.run(SyntheticSource(seed=2, size=128), max_frames=args.frames - warm)
-        after, elapsed = rss_mib(), time.monotonic() - t0
-        per_k = (after - before) / max(1, args.frames - warm) * 1000
-        print(f"memory: {before:.0f} MiB after {warm} frames, {after:.0f} MiB after {args.frames} "
-              f"({per_k:+.2f} MiB per 1,000 frames); {(args.frames - warm) / elapsed:.1f} frames/s")
+        for n in (1, 2):
+            torch.set_num_threads(n)
+            before, after, per_k, rate = soak(pipeline, args.frames, seed=10 * n)
+            print(f"memory, {n} thread(s){', one core busy' if args.busy_core else ''}: {before:.0f} MiB after the "
+                  f"warm-up, {after:.0f} MiB after {args.frames} frames ({per_k:+.2f} MiB per 1,000 frames); "
+                  f"{rate:.1f} frames/s")
+            record(f"resident memory per 1,000 frames, {n} thread(s){', one core busy' if args.busy_core else ''}",
+                   "<= 1 MiB", f"{per_k:+.2f} MiB", per_k <= 1.0)
 
         small = latency_ms(pipeline, 60, seed=3)
         add_rows(station, args.rows)
         large = latency_ms(pipeline, 60, seed=4)
         print(f"latency: {small:.1f} ms per frame with {args.frames} rows, {large:.1f} ms with "
               f"{args.frames + args.rows} rows: ratio {large / small:.2f}")
+        record(f"latency with {args.rows:,} more rows in the database", "<= 1.2x", f"{large / small:.2f}x",
+               large / small <= 1.2)
         station.close()
+    stop.set()
     return 0
 
 

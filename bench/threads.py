@@ -25,6 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from headline import record  # noqa: E402
 from station import config, threads  # noqa: E402
 from station.pipeline import Pipeline  # noqa: E402
 from station.runtime import Station  # noqa: E402
@@ -116,6 +117,11 @@ def main() -> int:
         m = median_of(rows)
         print(f"{n:<9}{'one core busy' if load else 'idle':<16}{m['latency']:>7.1f} ms{m['waiting']:>7.1f} ms"
               f"{m['service']:>7.1f} ms{m['latency'] / m['service']:>16.2f}x{m['busy']:>7.0%}")
+        if n == threads.chosen(0):
+            ratio = m["latency"] / m["service"]
+            record(f"latency / service, camera at 80% of the sustainable rate, {n} thread(s) (the default), "
+                   f"{'one core busy' if load else 'idle'}", "<= 2x", f"{ratio:.2f}x", ratio <= 2)
+    record("sustainable frames/s, 1 thread against 2", "", f"{sustained[1]:.1f} / {sustained[2]:.1f}")
     return 0
 
 

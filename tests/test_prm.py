@@ -66,6 +66,27 @@ def test_batching_gives_the_single_image_result(clip, frames):
     assert (both[0] - first_alone[0]).abs().mean() < 0.5 / 255
 
 
+def test_clean_features_are_computed_once_per_size_and_change_nothing(clip, frames):
+    """Kept clean features are the ones the official loop recomputes: same adversarial images, fewer runs."""
+    enc = PromptedVisionEncoder(clip.model.visual)
+    runs = []
+    forward = enc.forward
+
+    def counted(*args, **kwargs):
+        runs.append(torch.is_grad_enabled())
+        return forward(*args, **kwargs)
+
+    enc.forward = counted
+    settings = PrmSettings(iterations=24, random_start=2 / 255, seed=4)
+    kept = prm_attack(enc, frames[:2], clip.spec.mean, clip.spec.std, settings)
+    clean_runs_kept = runs.count(False)
+    runs.clear()
+    official = prm_attack(enc, frames[:2], clip.spec.mean, clip.spec.std, settings, keep_clean_features=False)
+    assert runs.count(False) == 24 and runs.count(True) == 24  # the official loop: both images every iteration
+    assert clean_runs_kept < 24  # 128 px in 8 px patches: 24 ratios land on fewer distinct sizes
+    assert torch.equal(kept.adversarial, official.adversarial) and kept.losses == official.losses
+
+
 def test_pgd_matches_torchattacks(clip):
     import torchattacks  # a test dependency: its absence is a failure, not a skip
 
