@@ -157,7 +157,7 @@ class Pipeline:
                 trip_detail = {"review_share": round(self.monitor.share, 3), "window": cfg.failsafe.window,
                                "limit": cfg.failsafe.max_review_share, "source": self.source_name}
 
-        staged = [st.images.stage(f.image) for f in frames]
+        staged = st.images.stage_batch([f.image for f in frames])  # durable, files and names, before the commit
         written = time.time()  # the row's own latency stops here, as it is sealed once, complete
         try:
             with st.db.transaction() as s:

@@ -13,6 +13,8 @@ import hmac
 import json
 import os
 import secrets
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,9 @@ class AuditKeys:
         self.key_path = Path(os.environ.get(KEY_ENV) or data_dir / KEY_NAME)
         self.head_path = data_dir / HEAD_NAME
         self._key: bytes | None = None
+        self._lock_fd: tuple[int, int] | None = None  # (process id, descriptor): the lock file, opened once
+        self._threads = threading.Lock()  # flock is per open file: the threads of this process queue here
+        self._parsed: tuple[bytes, tuple[Checkpoint | None, str]] | None = None  # the last bytes read or written
 
     def key(self) -> bytes | None:
         if self._key is None and self.key_path.exists():
@@ -77,32 +82,67 @@ class AuditKeys:
         return self.mac(f"head:{event_id}:{event_hash}")
 
     def read_head(self) -> tuple[Checkpoint | None, str]:
-        """The checkpoint and a problem ('' when none, or when there is no checkpoint yet)."""
+        """The checkpoint and a problem ('' when none, or when there is no checkpoint yet). The file is read every
+        time; only bytes identical to the ones last parsed (or written) here skip the parse and the MAC check."""
         try:
-            data = json.loads(self.head_path.read_text(encoding="utf-8"))
-            head = Checkpoint(int(data["event_id"]), str(data["event_hash"]))
-            mac = str(data["mac"])
+            raw = self.head_path.read_bytes()
         except FileNotFoundError:
             return None, ""
-        except (ValueError, KeyError, TypeError, OSError) as e:
+        except OSError as e:
+            return None, f"the checkpoint file {self.head_path} is unreadable ({e})"
+        parsed = self._parsed
+        if parsed is not None and parsed[0] == raw:
+            return parsed[1]
+        result = self._parse_head(raw)
+        if result[0] is not None and not result[1] and self._key is not None:
+            self._parsed = (raw, result)  # only a checked result with the key loaded (its MAC depends on it)
+        return result
+
+    def _parse_head(self, raw: bytes) -> tuple[Checkpoint | None, str]:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            head = Checkpoint(int(data["event_id"]), str(data["event_hash"]))
+            mac = str(data["mac"])
+        except (ValueError, KeyError, TypeError) as e:
             return None, f"the checkpoint file {self.head_path} is unreadable ({e})"
         if self.key() is not None and not hmac.compare_digest(mac, self._head_mac(head.event_id, head.event_hash)):
             return head, f"the checkpoint file {self.head_path} was altered (its MAC does not match)"
         return head, ""
 
+    def _lock(self) -> int:
+        """The lock file's descriptor, opened once per process (a forked child opens its own: a descriptor
+        inherited across fork shares its parent's lock)."""
+        if self._lock_fd is None or self._lock_fd[0] != os.getpid():
+            fd = os.open(self.head_path.with_name(HEAD_NAME + ".lock"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            weakref.finalize(self, os.close, fd)
+            self._lock_fd = (os.getpid(), fd)
+        return self._lock_fd[1]
+
     def write_head(self, event_id: int, event_hash: str, back: bool = False) -> None:
         """Moves the checkpoint forward (never back: another process may have committed a later event), or,
         with `back`, to an event before it (only after a lost tail was recorded: station.audit.tail)."""
-        lock_path = self.head_path.with_name(HEAD_NAME + ".lock")
-        with open(lock_path, "a") as lock:
+        with self._threads:
+            lock = self._lock()
             fcntl.flock(lock, fcntl.LOCK_EX)
-            current, problem = self.read_head()
-            if current is not None and not problem and current.event_id >= event_id and not back:
-                return
-            tmp = self.head_path.with_name(HEAD_NAME + ".tmp")
-            body = {"event_id": event_id, "event_hash": event_hash, "mac": self._head_mac(event_id, event_hash)}
-            tmp.write_text(json.dumps(body), encoding="utf-8")
-            os.replace(tmp, self.head_path)
+            try:
+                current, problem = self.read_head()
+                if current is not None and not problem and current.event_id >= event_id and not back:
+                    return
+                head = Checkpoint(event_id, event_hash)
+                raw = json.dumps({"event_id": event_id, "event_hash": event_hash,
+                                  "mac": self._head_mac(event_id, event_hash)}).encode("utf-8")
+                tmp = self.head_path.with_name(HEAD_NAME + ".tmp")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+                try:
+                    view = memoryview(raw)
+                    while view:
+                        view = view[os.write(fd, view):]
+                finally:
+                    os.close(fd)
+                os.replace(tmp, self.head_path)
+                self._parsed = (raw, (head, ""))
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def rewind_head(self, event_id: int, event_hash: str) -> None:
         self.write_head(event_id, event_hash, back=True)
