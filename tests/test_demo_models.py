@@ -46,11 +46,27 @@ def test_bundled_models_recognise_fresh_parts(demo_dir):
 # tests/test_readme_commands.py (scenario_demo_train).
 
 
-def test_same_seed_same_weights(tmp_path):
-    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1)
+def test_same_seed_same_weights_even_when_stopped_twice_on_the_way(tmp_path):
+    """A run stopped (a reboot, Cancel) is taken up where it stopped and ends with the very weights of a run never
+    stopped: the pool, the optimiser, the batch order and every random stream come back from its checkpoint."""
+    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16, cnn_batch=32)
     a = train_demo_models(tmp_path / "a", tiny)
-    b = train_demo_models(tmp_path / "b", tiny)
-    assert a["files"] == b["files"]
+    calls = {"n": 0}
+
+    def stop_at_the_sixth_step():  # asked once before each training step
+        calls["n"] += 1
+        return calls["n"] % 6 == 0
+
+    stopping = Callbacks(should_stop=stop_at_the_sixth_step)
+    with pytest.raises(Cancelled, match="CLIP"):  # 5 of the CLIP's 8 steps done
+        train_demo_models(tmp_path / "b", tiny, progress=stopping, checkpoint_every_s=0)
+    assert not (tmp_path / "b").exists()  # nothing half made where the models go
+    with pytest.raises(Cancelled, match="CNN"):  # the CLIP's last 3, then 2 of the CNN's 4
+        train_demo_models(tmp_path / "b", tiny, progress=stopping, checkpoint_every_s=0)
+    b = train_demo_models(tmp_path / "b", tiny, checkpoint_every_s=0)
+    assert b["resumed"] == {"render": "done", "clip": "done", "cnn": 2}
+    assert a["files"] == b["files"]  # every file's sha256, the fp16 weights included
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # the saved progress goes once it is used
 
 
 def test_a_recipe_of_other_families_learns_their_classes_and_is_measured_on_the_unseen(tmp_path):
@@ -72,14 +88,16 @@ def test_a_recipe_of_other_families_learns_their_classes_and_is_measured_on_the_
     assert {f.key for f in UNSEEN_FAMILIES} <= set(unseen) and all(0 <= v <= 1 for v in unseen.values())
 
 
-def test_cancelled_training_leaves_nothing_behind(tmp_path):
+def test_another_recipe_does_not_take_up_a_stopped_run(tmp_path):
     calls = {"n": 0}
 
     def stop_soon():
         calls["n"] += 1
         return calls["n"] > 3
 
+    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16)
     with pytest.raises(Cancelled):
-        train_demo_models(tmp_path / "demo", QUICK, progress=Callbacks(should_stop=stop_soon))
-    assert not (tmp_path / "demo").exists()
-    assert list(tmp_path.iterdir()) == []
+        train_demo_models(tmp_path / "demo", tiny, progress=Callbacks(should_stop=stop_soon), checkpoint_every_s=0)
+    other = train_demo_models(tmp_path / "demo", replace(tiny, seed=1))
+    assert other["resumed"] == {}
+    assert [p.name for p in tmp_path.iterdir()] == ["demo"]  # the stopped run would have replaced it: gone too

@@ -24,6 +24,7 @@ from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
 from ..progress import QUIET, Progress
+from .run_state import CHECKPOINT_EVERY_S, RunState
 from .train import DemoRecipe, train_clip, train_cnn
 
 CAMERA_SIZE = 256  # the simulated camera's frame size; frames are reduced to the model's input
@@ -92,17 +93,20 @@ def train_demo_models(
     out_dir: Path | str,
     recipe: DemoRecipe = DemoRecipe(),
     progress: Progress = QUIET,
+    checkpoint_every_s: float = CHECKPOINT_EVERY_S,
 ) -> dict:
-    """Train, write, re-read and evaluate; `out_dir` is replaced only when all succeeded."""
+    """Train, write, re-read and evaluate; `out_dir` is replaced only when all succeeded. An earlier run of the same
+    recipe into the same folder that was stopped is taken up where it stopped (station.synth.run_state)."""
     out_dir = Path(out_dir)
     torch.set_num_threads(max(1, torch.get_num_threads()))
+    run = RunState(out_dir, {**recipe.as_dict(), "generator_version": GENERATOR_VERSION}, checkpoint_every_s)
     started = time.monotonic()
-    images, labels = render_pool(recipe.seed, recipe.pool_size, recipe.image_size, progress=progress,
-                                 families=recipe.families)
+    images, labels = run.pool(lambda: render_pool(recipe.seed, recipe.pool_size, recipe.image_size,
+                                                  progress=progress, families=recipe.families))
     rendered = time.monotonic()
-    clip = train_clip(recipe, images, labels, progress, monitor=_heldout_monitor(recipe))
+    clip = train_clip(recipe, images, labels, progress, monitor=_heldout_monitor(recipe), saved=run.part("clip"))
     clip_done = time.monotonic()
-    cnn = train_cnn(recipe, images, labels, progress)
+    cnn = train_cnn(recipe, images, labels, progress, saved=run.part("cnn"))
     cnn_done = time.monotonic()
     del images, labels
 
@@ -129,6 +133,7 @@ def train_demo_models(
                 "cnn": round(cnn_done - clip_done, 1),
                 "total": round(time.monotonic() - started, 1),
             },
+            "resumed": run.resumed,  # part -> the step an earlier, stopped run had reached (this run's time only)
             "machine": {"cpu_threads": torch.get_num_threads(), "platform": platform.platform(),
                         "torch": torch.__version__},
             "heldout_metrics": metrics,
@@ -138,6 +143,7 @@ def train_demo_models(
         if out_dir.exists():
             shutil.rmtree(out_dir)
         staging.rename(out_dir)
+        run.clear()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -23,6 +23,7 @@ from ..models.cnn import PartCNN
 from ..models.preprocess import to_model_input
 from ..catalog import ALL_CLASSES, SEEN_KEYS, TRAINED_KEYS, PartClass, captions, classes_of
 from ..progress import QUIET, Progress, stop_if_asked
+from .run_state import Checkpoints
 
 
 def said(metrics: dict) -> str:
@@ -113,14 +114,55 @@ def warmup_cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
 
 def shuffled_batches(n: int, batch: int, epochs: float, gen: torch.Generator):
     """Indices of shuffled batches over `epochs` passes of n items."""
-    total_steps = max(1, int(n * epochs) // batch)
-    order = torch.randperm(n, generator=gen)
-    pos = 0
-    for _ in range(total_steps):
-        if pos + batch > n:
-            order, pos = torch.randperm(n, generator=gen), 0
-        yield order[pos : pos + batch]
-        pos += batch
+    for _, idx in BatchOrder(n, batch, epochs, gen):
+        yield idx
+
+
+class BatchOrder:
+    """(step, indices) of shuffled batches over `epochs` passes of n items, drawn from `gen`; `state()` with
+    the generator's state resumes the sequence exactly where it was."""
+
+    def __init__(self, n: int, batch: int, epochs: float, gen: torch.Generator):
+        self.n, self.batch, self.gen = n, batch, gen
+        self.total = _steps(n, batch, epochs)
+        self.order, self.pos, self.step = torch.randperm(n, generator=gen), 0, 0
+
+    def __iter__(self):
+        while self.step < self.total:
+            if self.pos + self.batch > self.n:
+                self.order, self.pos = torch.randperm(self.n, generator=self.gen), 0
+            idx = self.order[self.pos : self.pos + self.batch]
+            self.pos += self.batch
+            self.step += 1
+            yield self.step - 1, idx
+
+    def state(self) -> dict:
+        return {"order": self.order, "pos": self.pos, "step": self.step}
+
+    def restore(self, state: dict) -> None:
+        self.order, self.pos, self.step = state["order"], int(state["pos"]), int(state["step"])
+
+
+def _resume(saved: Checkpoints | None, model, opt, gen: torch.Generator, batches: BatchOrder,
+            progress: Progress) -> None:
+    """Continue from the part's newest checkpoint, if it has one."""
+    state = saved.latest() if saved else None
+    if state is None:
+        return
+    progress.report(int(state["batches"]["step"]), batches.total,
+                    f"{saved.name}: resumed where a stopped run left it (step {int(state['batches']['step'])})")
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    gen.set_state(state["gen"])
+    torch.set_rng_state(state["rng"])
+    batches.restore(state["batches"])
+
+
+def _checkpoint(saved: Checkpoints | None, model, opt, gen: torch.Generator, batches: BatchOrder) -> None:
+    """Save after a whole step (every `RunState.every_s`), so a resumed run repeats nothing."""
+    if saved and saved.due():
+        saved.save({"model": model.state_dict(), "opt": opt.state_dict(), "gen": gen.get_state(),
+                    "rng": torch.get_rng_state(), "batches": batches.state()})
 
 
 def _steps(n: int, batch: int, epochs: float) -> int:
@@ -155,11 +197,16 @@ def train_clip(
     labels: np.ndarray,
     progress: Progress = QUIET,
     monitor: Callable[[CLIP], dict] | None = None,
+    saved: Checkpoints | None = None,
 ) -> CLIP:
-    """`monitor(model)` is called every `recipe.monitor_every` steps; its figures join the progress."""
+    """`monitor(model)` is called every `recipe.monitor_every` steps; its figures join the progress. With `saved`,
+    a finished or interrupted earlier run of the same recipe is taken up (station.synth.run_state)."""
     torch.manual_seed(recipe.seed)
     gen = torch.Generator().manual_seed(recipe.seed)
     model = CLIP(**recipe.clip_model_cfg())
+    if saved and (weights := saved.finished()) is not None:
+        model.load_state_dict(weights)
+        return model.eval()
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "embedding" not in n)]
     opt = torch.optim.AdamW(
@@ -169,10 +216,12 @@ def train_clip(
     )
     tokens, ranges = caption_tokens(recipe.context_length, recipe.classes, recipe.kind_captions)
     labels_t = torch.as_tensor(labels)
-    total = _steps(len(images), recipe.clip_batch, recipe.clip_epochs)
+    batches = BatchOrder(len(images), recipe.clip_batch, recipe.clip_epochs, gen)
+    total = batches.total
+    _resume(saved, model, opt, gen, batches, progress)
     model.train()
     t0 = time.monotonic()
-    for step, idx in enumerate(shuffled_batches(len(images), recipe.clip_batch, recipe.clip_epochs, gen)):
+    for step, idx in batches:
         stop_if_asked(progress, "demo CLIP training")
         for g in opt.param_groups:
             g["lr"] = warmup_cosine_lr(step, total, recipe.clip_lr, recipe.clip_warmup)
@@ -188,6 +237,7 @@ def train_clip(
         opt.step()
         with torch.no_grad():
             model.logit_scale.clamp_(0, math.log(100))
+        _checkpoint(saved, model, opt, gen, batches)
         if step % 20 == 0 or step == total - 1:
             metrics = {"loss": loss.item(), "elapsed_s": time.monotonic() - t0}
             if monitor and step > 0 and (step % recipe.monitor_every == 0 or step == total - 1):
@@ -196,6 +246,8 @@ def train_clip(
                 model.train()
             progress.report(step + 1, total, f"clip: {said(metrics)}")
     model.eval()
+    if saved:
+        saved.finish(model.state_dict())
     return model
 
 
@@ -204,16 +256,22 @@ def train_cnn(
     images: np.ndarray,
     labels: np.ndarray,
     progress: Progress = QUIET,
+    saved: Checkpoints | None = None,
 ) -> PartCNN:
     torch.manual_seed(recipe.seed + 1)
     gen = torch.Generator().manual_seed(recipe.seed + 1)
     model = PartCNN(len(recipe.classes), recipe.cnn_width, recipe.image_size)
+    if saved and (weights := saved.finished()) is not None:
+        model.load_state_dict(weights)
+        return model.eval()
     opt = torch.optim.AdamW(model.parameters(), lr=recipe.cnn_lr, weight_decay=1e-4)
     labels_t = torch.as_tensor(labels)
-    total = _steps(len(images), recipe.cnn_batch, recipe.cnn_epochs)
+    batches = BatchOrder(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)
+    total = batches.total
+    _resume(saved, model, opt, gen, batches, progress)
     model.train()
     t0 = time.monotonic()
-    for step, idx in enumerate(shuffled_batches(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)):
+    for step, idx in batches:
         stop_if_asked(progress, "demo CNN training")
         for g in opt.param_groups:
             g["lr"] = warmup_cosine_lr(step, total, recipe.cnn_lr, 50)
@@ -222,7 +280,10 @@ def train_cnn(
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        _checkpoint(saved, model, opt, gen, batches)
         if step % 20 == 0 or step == total - 1:
             progress.report(step + 1, total, f"cnn: {said({'loss': loss.item(), 'elapsed_s': time.monotonic() - t0})}")
     model.eval()
+    if saved:
+        saved.finish(model.state_dict())
     return model
