@@ -9,38 +9,28 @@ from station import config, threads
 from station.runtime import Station
 
 
-@pytest.fixture
-def torch_threads():
-    before = torch.get_num_threads()
-    torch.set_num_threads(3)  # what torch took by chance before the station opened
-    yield
-    torch.set_num_threads(before)
-
-
-def open_with(template, data, setting: int | None = None) -> int:
-    shutil.copytree(template, data)
-    if setting is not None:
-        cfg = config.load(data)
-        cfg.model.threads = setting
-        config.save(cfg, data)
-    Station.open(data).close()
-    return torch.get_num_threads()
-
-
-def test_a_station_computes_with_half_the_cores_unless_told(station_templates, tmp_path, monkeypatch,
-                                                             torch_threads):
+def test_by_default_half_the_cores_or_the_operator_s_omp_num_threads(monkeypatch):
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    monkeypatch.setattr(threads, "cores", lambda: 4)
-    assert open_with(station_templates["new"], tmp_path / "default") == 2
-    assert open_with(station_templates["new"], tmp_path / "set", setting=1) == 1
-    monkeypatch.setattr(threads, "cores", lambda: 1)
-    assert open_with(station_templates["new"], tmp_path / "one core") == 1  # never none
-
-
-def test_an_operator_s_omp_num_threads_is_kept_by_default(station_templates, tmp_path, monkeypatch, torch_threads):
+    for cores, expected in ((4, 2), (2, 1), (1, 1), (16, 8)):  # never none
+        monkeypatch.setattr(threads, "cores", lambda n=cores: n)
+        assert threads.chosen(0) == expected
+    assert threads.chosen(3) == 3  # the setting wins
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    monkeypatch.setattr(threads, "cores", lambda: 8)
-    assert open_with(station_templates["new"], tmp_path / "env") == 2
+    assert threads.chosen(0) == 2
+
+
+def test_a_station_opens_with_the_threads_it_chose(station_templates, tmp_path):
+    before = torch.get_num_threads()
+    shutil.copytree(station_templates["new"], tmp_path / "data")
+    cfg = config.load(tmp_path / "data")
+    cfg.model.threads = 1
+    config.save(cfg, tmp_path / "data")
+    try:
+        torch.set_num_threads(3)  # what torch took by chance before the station opened
+        Station.open(tmp_path / "data").close()
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_threads_outside_the_range_are_refused_with_the_key_named(tmp_path):
