@@ -1,14 +1,14 @@
 """PRM attack throughput: the station's batched attack against the official procedure, in one run.
 
-The official script attacks one image at a time, reloads the model for every
-image and recomputes the clean image's features every iteration. Both variants
-here use the same model file, settings and images; the figure is images per
-second (of CPU time, and of wall time) and their ratio, measured in rounds that alternate the two (each round:
-one batch's images the official way, then the same images as one batch), so a
-load swing on a busy machine hits both alike; the ratio's range over rounds is printed. For the demo model in both threat
-modes (input: the 64 px image the encoder sees; frame: the 256 px camera frame
-through the station's resize) and a random-init ViT-B-32 at its 224 px input
-(with fewer iterations, to keep the run short on a CPU).
+The official script attacks one image at a time, reloads the model for every image and
+recomputes the clean image's features every iteration. Both variants here use the same model
+file, settings and images, at the thread count the station would choose. The figure is images
+a second of this process's CPU time (and of wall time, in brackets) and their ratio, in rounds
+that alternate the two (each round: one batch's images the official way, then the same images
+as one batch); the ratio's range over rounds is printed. For the demo model in both threat
+modes (input: the 64 px image the encoder sees; frame: the 256 px camera frame through the
+station's resize) and a random-init ViT-B-32 at its 224 px input (with fewer iterations, to
+keep the run short on a CPU).
 
     python bench/prm_throughput.py [--batch 16] [--rounds 2]
 """
