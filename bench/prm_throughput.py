@@ -95,8 +95,8 @@ def main() -> int:
             settings = PrmSettings(iterations=iters)
             rounds = [(official(load, images, settings, to_encoder), batched(load, images, settings, to_encoder))
                       for _ in range(args.rounds)]
-            (slow_wall, slow), (fast_wall, fast) = ((statistics.median(r[k][c] for r in rounds) for c in (0, 1))
-                                                    for k in (0, 1))
+            slow_wall, slow, fast_wall, fast = (statistics.median(r[k][c] for r in rounds)
+                                                for k, c in ((0, 0), (0, 1), (1, 0), (1, 1)))
             ratios = [f[1] / s[1] for s, f in rounds]
             ratio = statistics.median(ratios)
             wall_ratio = statistics.median(f[0] / s[0] for s, f in rounds)
