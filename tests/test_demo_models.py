@@ -101,3 +101,16 @@ def test_another_recipe_does_not_take_up_a_stopped_run(tmp_path):
     other = train_demo_models(tmp_path / "demo", replace(tiny, seed=1))
     assert other["resumed"] == {}
     assert [p.name for p in tmp_path.iterdir()] == ["demo"]  # the stopped run would have replaced it: gone too
+
+
+def test_saved_progress_goes_even_when_the_output_s_name_reads_as_a_pattern(tmp_path):
+    """Folder names may hold "[" and "]": the run folders are found by name, not read as a glob pattern."""
+    from station.synth.run_state import RunState
+
+    out = tmp_path / "models[1]"
+    run, other = RunState(out, {"seed": 0}), RunState(out, {"seed": 1})
+    run.dir.mkdir()
+    other.dir.mkdir()
+    (tmp_path / "models1").mkdir()  # what "models[1]" as a pattern would match instead
+    run.clear()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["models1"]

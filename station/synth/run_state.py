@@ -9,6 +9,7 @@ Every file is written under a temporary name and renamed: a kill mid-write leave
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -61,7 +62,7 @@ class RunState:
     def clear(self) -> None:
         """Once the models are written: this run's saved progress, and any other recipe's stopped run into the
         same folder (it would replace these models; its pool alone can be gigabytes)."""
-        for stale in self.dir.parent.glob(self.dir.name.rsplit("-", 1)[0] + "-*"):
+        for stale in self.dir.parent.glob(glob.escape(self.dir.name.rsplit("-", 1)[0]) + "-*"):  # "[" in a name
             shutil.rmtree(stale, ignore_errors=True)
 
 
