@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 
 
 def cores() -> int:
-    """The cores this process may run on (a container's or a service's CPU limit, not the machine's)."""
+    """The cores this process may run on: its CPU affinity (a cpuset such as docker --cpuset-cpus or systemd's
+    AllowedCPUs=), not the machine's. A CPU quota (docker --cpus, systemd's CPUQuota=) is not seen here: under
+    one, set `[model] threads`."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
