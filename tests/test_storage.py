@@ -193,3 +193,69 @@ def test_a_command_that_starts_the_station_upgrades_its_own_database_and_a_reade
     engine = make_engine(sqlite_url(tmp_path))
     assert schema_revision(engine) == head_revision()
     engine.dispose()
+
+
+def _inspection(c, row_id: int, verdict: str) -> None:
+    c.execute(text("INSERT INTO inspection (id, created_at, source, origin, image_path, image_sha256, width, height, "
+                   "verdict, reason, label_a, conf_a, label_b, conf_b, latency_ms, manual_mode) VALUES "
+                   f"({row_id}, '2026-12-01 00:00:00', 's', 'o', 'd/{row_id}.png', 'ab', 1, 1, '{verdict}', '', "
+                   "'a', 0.5, 'b', 0.5, 1.0, false)"))
+
+
+def _queue(c) -> list[int]:
+    return [r[0] for r in c.execute(text("SELECT inspection_id FROM review_waiting ORDER BY 1"))]
+
+
+def test_the_database_keeps_the_review_queue_whatever_writes(db):
+    """Frames join the queue and leave it by the database's own triggers, on SQLite and on PostgreSQL, for any
+    writer (a bulk insert, the CLI, sqlite3): the queue the Review page reads is the frames that wait."""
+    with db.engine.begin() as c:
+        _inspection(c, 1, "REVIEW")
+        _inspection(c, 2, "PASS")
+        _inspection(c, 3, "REVIEW")
+        assert _queue(c) == [1, 3]
+        c.execute(text("INSERT INTO review (inspection_id, label, good, note, decided_at) "
+                       "VALUES (1, 'a', true, '', '2026-12-01 00:00:00')"))
+        assert _queue(c) == [3]  # decided: out
+        c.execute(text("DELETE FROM review WHERE inspection_id = 1"))
+        assert _queue(c) == [1, 3]  # its decision gone: waiting again
+        c.execute(text("UPDATE inspection SET verdict = 'REVIEW' WHERE id = 2"))
+        c.execute(text("UPDATE inspection SET verdict = 'FAIL' WHERE id = 3"))
+        assert _queue(c) == [1, 2]
+        c.execute(text("DELETE FROM inspection WHERE id = 1"))
+        assert _queue(c) == [2]
+
+
+def test_upgrading_puts_the_frames_that_wait_in_the_queue(tmp_path):
+    from station.storage.db import make_engine, upgrade
+
+    engine = make_engine(sqlite_url(tmp_path))
+    upgrade(engine, "0008_recipe_numbers")
+    with engine.begin() as c:
+        for row_id, verdict in ((1, "REVIEW"), (2, "REVIEW"), (3, "PASS"), (4, "REVIEW")):
+            _inspection(c, row_id, verdict)
+        c.execute(text("INSERT INTO review (inspection_id, label, good, note, decided_at) "
+                       "VALUES (2, 'a', 1, '', '2026-12-01 00:00:00')"))
+    upgrade(engine)
+    with engine.begin() as c:
+        assert _queue(c) == [1, 4]
+        _inspection(c, 5, "REVIEW")  # and the triggers keep it from then on
+        assert _queue(c) == [1, 4, 5]
+    engine.dispose()
+
+
+def test_a_frame_taken_out_of_the_review_queue_is_reported(db, tmp_path):
+    """The queue is the Review page's only way to a frame: one deleted from it outside the station would never be
+    seen by a person, and `station audit verify` says which."""
+    store = ImageStore(tmp_path / "images")
+    image = np.zeros((8, 8, 3), np.uint8)
+    with db.transaction() as s:
+        rows = [_row(store.stage(image), verdict="REVIEW") for _ in range(2)]
+        s.add_all(rows)
+    with db.session() as s:
+        assert audit.verify(s).ok
+    with db.transaction() as s:
+        s.execute(text("DELETE FROM review_waiting WHERE inspection_id = :i"), {"i": rows[1].id})
+    with db.session() as s:
+        check = audit.verify(s)
+    assert not check.ok and f"inspection {rows[1].id}" in str(check) and "missing from the review queue" in str(check)

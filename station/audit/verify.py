@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..storage.models import AuditEvent
+from ..decision import REVIEW
+from ..storage.models import AuditEvent, Inspection, Review, ReviewWaiting
 from . import chain, seals
 from .keying import KEYED
 from .tail import lost_tail_notes
@@ -146,6 +147,24 @@ def _check_table(session: Session, report: AuditReport, table: str) -> None:
         session.expunge_all()  # keeps memory flat over a large table
 
 
+def _check_review_queue(session: Session, report: AuditReport) -> None:
+    """The queue the Review page reads (review_waiting, kept by triggers) against what it stands for: a frame
+    missing from it would never be shown to a person; one in it that waits no more would be counted."""
+    waiting = (select(Inspection.id).outerjoin(Review, Review.inspection_id == Inspection.id)
+               .where(Inspection.verdict == REVIEW, Review.id.is_(None)))
+    queued = select(ReviewWaiting.inspection_id)
+    def first_ids(difference):
+        ids = difference.subquery()
+        return session.scalars(select(ids.c[0]).order_by(ids.c[0]).limit(20))
+
+    for row_id in first_ids(waiting.except_(queued)):
+        report.add(f"inspection {row_id}", "waits for review but is missing from the review queue, so no person "
+                                           "would see it (the queue was changed outside the station)")
+    for row_id in first_ids(queued.except_(waiting)):
+        report.add(f"inspection {row_id}", "is in the review queue but waits no more (the queue was changed "
+                                           "outside the station)")
+
+
 def _read_one_snapshot(session: Session) -> None:
     """Every query of the check sees the same committed state, so a station inspecting meanwhile is not
     reported as a tampered one."""
@@ -165,4 +184,5 @@ def verify(session: Session) -> AuditReport:
     report.notes = lost_tail_notes(session)
     for table in seals.TABLES:
         _check_table(session, report, table)
+    _check_review_queue(session, report)
     return report

@@ -162,6 +162,15 @@ class Review(Base):
     inspection: Mapped[Inspection] = relationship(back_populates="review")
 
 
+class ReviewWaiting(Base):
+    """A frame waiting in the review queue. Kept by the database's own triggers (migration 0009) on every write of
+    an inspection or a review, whatever wrote it, so the queue's reads touch the waiting frames only, however long
+    the decided history grows (a plain anti-join scanned every decided frame)."""
+
+    __tablename__ = "review_waiting"
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True)
+
+
 class SelftestRun(Base):
     __tablename__ = "selftest_run"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
