@@ -114,3 +114,43 @@ def test_saved_progress_goes_even_when_the_output_s_name_reads_as_a_pattern(tmp_
     (tmp_path / "models1").mkdir()  # what "models[1]" as a pattern would match instead
     run.clear()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["models1"]
+
+
+def test_saved_progress_that_cannot_be_trusted_is_set_aside_and_said(tmp_path):
+    """A checkpoint cut short, progress saved by another version of the station or torch, or --restart: that part
+    starts afresh, and the progress says why, instead of a raw torch error or a run mixing two versions."""
+    import json
+
+    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16)
+    said: list[str] = []
+    calls = {"n": 0}
+
+    def stop_at_the_fourth_step():
+        calls["n"] += 1
+        return calls["n"] % 4 == 0
+
+    def stopped_run():
+        with pytest.raises(Cancelled):
+            train_demo_models(tmp_path / "m", tiny, progress=Callbacks(should_stop=stop_at_the_fourth_step),
+                              checkpoint_every_s=0)
+        [saved] = tmp_path.glob(".m.run-*")
+        return saved
+
+    def finished_run(**kw):
+        said.clear()
+        return train_demo_models(tmp_path / "m", tiny, progress=Callbacks(report=lambda d, t, text: said.append(text)),
+                                 **kw)["resumed"]
+
+    saved = stopped_run()
+    (saved / "clip-checkpoint.pt").write_bytes((saved / "clip-checkpoint.pt").read_bytes()[:100])
+    assert finished_run() == {"render": "done"}  # the pool is taken up, the CLIP starts afresh
+    assert any("clip: the saved file could not be read" in t for t in said)
+
+    saved = stopped_run()
+    (saved / "made-with.json").write_text(json.dumps({"station": "0.1", "torch": "2.4.0"}))
+    assert finished_run() == {}
+    assert any("set aside: made by" in t and "0.1" in t for t in said)
+
+    stopped_run()
+    assert finished_run(restart=True) == {}
+    assert any("set aside: --restart" in t for t in said)

@@ -32,7 +32,8 @@ def cmd_demo_train(args) -> int:
 
     recipe = _demo_recipe(args)
     print(f"Training the demo models into {args.out} (seed {recipe.seed}, {recipe.pool_size} images) ...", file=sys.stderr)
-    manifest = train_demo_models(args.out, recipe, progress=progress_printer("demo models", args.quiet))
+    manifest = train_demo_models(args.out, recipe, progress=progress_printer("demo models", args.quiet),
+                                 restart=args.restart)
     if args.json:
         print(json.dumps(manifest, indent=2))
     else:

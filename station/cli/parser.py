@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the wider foundation model: every family but the unseen ones, 128 px (hours on 2 cores)")
     t.add_argument("--image-size", type=int, default=None, help="the models' input size in pixels")
     t.add_argument("--patch-size", type=int, default=None, help="the CLIP's patch size (tokens: (size/patch)^2)")
+    t.add_argument("--restart", action="store_true",
+                   help="discard what a stopped run of the same recipe saved (it is taken up otherwise)")
     t.add_argument("--json", action="store_true", help="print the manifest as JSON")
     t.add_argument("--quiet", action="store_true", help="no progress lines")
     t.set_defaults(func=cmd_demo_train)

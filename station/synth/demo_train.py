@@ -94,12 +94,15 @@ def train_demo_models(
     recipe: DemoRecipe = DemoRecipe(),
     progress: Progress = QUIET,
     checkpoint_every_s: float = CHECKPOINT_EVERY_S,
+    restart: bool = False,
 ) -> dict:
     """Train, write, re-read and evaluate; `out_dir` is replaced only when all succeeded. An earlier run of the same
-    recipe into the same folder that was stopped is taken up where it stopped (station.synth.run_state)."""
+    recipe into the same folder that was stopped is taken up where it stopped, unless `restart`
+    (station.synth.run_state)."""
     out_dir = Path(out_dir)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    run = RunState(out_dir, {**recipe.as_dict(), "generator_version": GENERATOR_VERSION}, checkpoint_every_s)
+    run = RunState(out_dir, {**recipe.as_dict(), "generator_version": GENERATOR_VERSION}, checkpoint_every_s,
+                   progress, restart)
     started = time.monotonic()
     images, labels = run.pool(lambda: render_pool(recipe.seed, recipe.pool_size, recipe.image_size,
                                                   progress=progress, families=recipe.families))

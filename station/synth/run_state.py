@@ -4,7 +4,9 @@ stopped instead of starting again, which matters when the run takes hours on a s
 Kept in a hidden folder beside the output, named after the recipe (another recipe starts afresh): the rendered
 pool, each training's newest checkpoint and each finished model. A checkpoint holds the weights, the optimiser,
 the batch order and every random stream, so a resumed run ends with the same weights as one never stopped.
-Every file is written under a temporary name and renamed: a kill mid-write leaves the previous one.
+Every file is written under a temporary name and renamed: a kill mid-write leaves the previous one. A file
+that cannot be read back, or progress saved by another version of the station or of torch (whose arithmetic
+may differ), is set aside and that part starts afresh, said in the progress; `restart` discards it all.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from typing import Callable
 import numpy as np
 import torch
 
+from .. import __version__
+from ..progress import QUIET, Progress
+
 CHECKPOINT_EVERY_S = 120.0  # at most this much training is lost to a kill
+MADE_WITH = {"station": __version__, "torch": torch.__version__}
 
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -32,26 +38,60 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     os.replace(tmp, path)
 
 
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def _save_array(path: Path, array: np.ndarray) -> None:
     with open(path, "wb") as f:  # a file object: np.save would add ".npy" to the temporary name
         np.save(f, array)
 
 
 class RunState:
-    def __init__(self, out_dir: Path, recipe: dict, every_s: float = CHECKPOINT_EVERY_S):
+    def __init__(self, out_dir: Path, recipe: dict, every_s: float = CHECKPOINT_EVERY_S, progress: Progress = QUIET,
+                 restart: bool = False):
         digest = hashlib.sha256(json.dumps(recipe, sort_keys=True, default=str).encode()).hexdigest()[:12]
         self.dir = out_dir.parent / f".{out_dir.name}.run-{digest}"
-        self.every_s = every_s
+        self.every_s, self.progress = every_s, progress
         self.resumed: dict[str, int | str] = {}  # what an earlier run had done: "render", "clip", "cnn" -> a step or "done"
+        made_with = self.dir / "made-with.json"
+        if self.dir.exists() and (restart or _read_json(made_with) not in (None, MADE_WITH)):
+            self.say(f"saved progress in {self.dir} set aside: "
+                     + ("--restart" if restart else f"made by {_read_json(made_with)}, this is {MADE_WITH}"))
+            shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.dir.exists():
+            self.dir.mkdir(parents=True)
+            _replace_atomically(made_with, lambda p: p.write_text(json.dumps(MADE_WITH), encoding="utf-8"))
+
+    def say(self, text: str) -> None:
+        self.progress.report(0, 0, text)
+
+    def read_back(self, what: str, paths: list[Path], read: Callable[[], object]):
+        """What an earlier run saved, or None (nothing saved, or saved but unreadable: then set aside, said)."""
+        if not all(p.exists() for p in paths):
+            return None
+        try:
+            value = read()
+        except Exception as e:  # a disk error, a file cut short outside the station: that part starts afresh
+            self.say(f"{what}: the saved file could not be read ({e}); starting it afresh")
+            for p in paths:
+                p.unlink(missing_ok=True)
+            return None
+        self.say(f"{what}: taken up from a stopped run ({self.dir})")
+        return value
 
     def pool(self, render: Callable[[], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """The rendered training pool: read back (memory-mapped) when an earlier run rendered it."""
         images_path, labels_path = self.dir / "pool-images.npy", self.dir / "pool-labels.npy"
-        if labels_path.exists() and images_path.exists():  # labels are written last
+        saved = self.read_back("render", [images_path, labels_path],  # labels are written last
+                               lambda: (np.load(images_path, mmap_mode="r"), np.load(labels_path)))
+        if saved is not None and len(saved[0]) == len(saved[1]):
             self.resumed["render"] = "done"
-            return np.load(images_path, mmap_mode="r"), np.load(labels_path)
+            return saved
         images, labels = render()
-        self.dir.mkdir(parents=True, exist_ok=True)
         _replace_atomically(images_path, lambda p: _save_array(p, images))
         _replace_atomically(labels_path, lambda p: _save_array(p, labels))
         return images, labels
@@ -77,29 +117,26 @@ class Checkpoints:
         return self.run.dir / f"{self.name}-{what}.pt"
 
     def finished(self) -> dict | None:
-        path = self._path("finished")
-        if not path.exists():
-            return None
-        self.run.resumed[self.name] = "done"
-        return torch.load(path, weights_only=True)
+        weights = self.run.read_back(self.name, [self._path("finished")],
+                                     lambda: torch.load(self._path("finished"), weights_only=True))
+        if weights is not None:
+            self.run.resumed[self.name] = "done"
+        return weights
 
     def finish(self, weights: dict) -> None:
-        self.run.dir.mkdir(parents=True, exist_ok=True)
         _replace_atomically(self._path("finished"), lambda p: torch.save(weights, p))
         self._path("checkpoint").unlink(missing_ok=True)
 
     def latest(self) -> dict | None:
-        path = self._path("checkpoint")
-        if not path.exists():
-            return None
-        state = torch.load(path, weights_only=True)
-        self.run.resumed[self.name] = int(state["batches"]["step"])
+        state = self.run.read_back(self.name, [self._path("checkpoint")],
+                                   lambda: torch.load(self._path("checkpoint"), weights_only=True))
+        if state is not None:
+            self.run.resumed[self.name] = int(state["batches"]["step"])
         return state
 
     def due(self) -> bool:
         return time.monotonic() - self._saved_at >= self.run.every_s
 
     def save(self, state: dict) -> None:
-        self.run.dir.mkdir(parents=True, exist_ok=True)
         _replace_atomically(self._path("checkpoint"), lambda p: torch.save(state, p))
         self._saved_at = time.monotonic()

@@ -143,14 +143,11 @@ class BatchOrder:
         self.order, self.pos, self.step = state["order"], int(state["pos"]), int(state["step"])
 
 
-def _resume(saved: Checkpoints | None, model, opt, gen: torch.Generator, batches: BatchOrder,
-            progress: Progress) -> None:
+def _resume(saved: Checkpoints | None, model, opt, gen: torch.Generator, batches: BatchOrder) -> None:
     """Continue from the part's newest checkpoint, if it has one."""
     state = saved.latest() if saved else None
     if state is None:
         return
-    progress.report(int(state["batches"]["step"]), batches.total,
-                    f"{saved.name}: resumed where a stopped run left it (step {int(state['batches']['step'])})")
     model.load_state_dict(state["model"])
     opt.load_state_dict(state["opt"])
     gen.set_state(state["gen"])
@@ -218,7 +215,7 @@ def train_clip(
     labels_t = torch.as_tensor(labels)
     batches = BatchOrder(len(images), recipe.clip_batch, recipe.clip_epochs, gen)
     total = batches.total
-    _resume(saved, model, opt, gen, batches, progress)
+    _resume(saved, model, opt, gen, batches)
     model.train()
     t0 = time.monotonic()
     for step, idx in batches:
@@ -268,7 +265,7 @@ def train_cnn(
     labels_t = torch.as_tensor(labels)
     batches = BatchOrder(len(images), recipe.cnn_batch, recipe.cnn_epochs, gen)
     total = batches.total
-    _resume(saved, model, opt, gen, batches, progress)
+    _resume(saved, model, opt, gen, batches)
     model.train()
     t0 = time.monotonic()
     for step, idx in batches:
