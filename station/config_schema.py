@@ -280,7 +280,7 @@ class ModelSpec:
     check_b: AtStart[CheckBKind] = "demo_cnn"
     check_b_path: AtStart[Text] = ""  # for linear_probe / torchscript / onnx
     device: AtStart[Device] = "auto"
-    threads: AtStart[Threads] = 0  # torch's threads for the checks; 0: half the cores (station.threads)
+    threads: AtStart[Threads] = 0  # torch's threads for the checks; 0: OMP_NUM_THREADS, else half the cores
 
     @model_validator(mode="after")
     def _has_path(self):

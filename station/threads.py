@@ -8,21 +8,35 @@ waiting. Half the cores leaves the other half to them (measured with `python ben
 from __future__ import annotations
 
 import logging
+import math
 import os
+from pathlib import Path
 
 import torch
 
 log = logging.getLogger(__name__)
 
 
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" in microseconds, or "max <period>"
+
+
 def cores() -> int:
-    """The cores this process may run on: its CPU affinity (a cpuset such as docker --cpuset-cpus or systemd's
-    AllowedCPUs=), not the machine's. A CPU quota (docker --cpus, systemd's CPUQuota=) is not seen here: under
-    one, set `[model] threads`."""
+    """The cores this process may use: its CPU affinity (a cpuset such as docker --cpuset-cpus or systemd's
+    AllowedCPUs=), and fewer under a CPU quota (docker --cpus, systemd's CPUQuota=), not the machine's."""
     try:
-        return len(os.sched_getaffinity(0))
+        n = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        n = os.cpu_count() or 1
+    quota = _quota_cores()
+    return min(n, quota) if quota else n
+
+
+def _quota_cores() -> int | None:
+    try:
+        quota, period = CPU_MAX.read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):  # no cgroup v2 file (cgroup v1, not Linux) or one not as documented
+        return None
 
 
 def chosen(setting: int) -> int:

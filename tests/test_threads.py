@@ -19,6 +19,17 @@ def test_by_default_half_the_cores_or_the_operator_s_omp_num_threads(monkeypatch
     assert threads.chosen(0) == 2
 
 
+def test_a_cpu_quota_counts_as_fewer_cores(tmp_path, monkeypatch):
+    cpu_max = tmp_path / "cpu.max"
+    monkeypatch.setattr(threads, "CPU_MAX", cpu_max)
+    monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: set(range(16)))
+    for text, expected in (("150000 100000\n", 2), ("max 100000\n", 16), ("50000 100000", 1), ("garbled", 16)):
+        cpu_max.write_text(text)
+        assert threads.cores() == expected
+    cpu_max.unlink()
+    assert threads.cores() == 16  # no cgroup v2 file: the affinity alone
+
+
 def test_a_station_opens_with_the_threads_it_chose(station_templates, tmp_path):
     before = torch.get_num_threads()
     shutil.copytree(station_templates["new"], tmp_path / "data")
