@@ -104,7 +104,7 @@ def prm_attack(
         clean_in = to_encoder(x) if to_encoder else x
     h, w = clean_in.shape[-2:]
     clean_at: dict[tuple[int, int], list[torch.Tensor]] = {}  # size -> the clean image's features there
-    cached_bytes = 0 if keep_clean_features else CLEAN_CACHE_BYTES
+    cached_bytes = 0
     losses, start, escape = [], None, None
     for step in range(settings.iterations):
         stop_if_asked(progress, "PRM attack")
@@ -118,7 +118,7 @@ def prm_attack(
                 clean_s = F.interpolate(clean_in, size=size, mode="bicubic", align_corners=False)
                 clean_feats = prm_features(encoder, clean_s, mean, std)
             nbytes = sum(t.numel() * t.element_size() for t in clean_feats)
-            if cached_bytes + nbytes <= CLEAN_CACHE_BYTES and nbytes:
+            if keep_clean_features and cached_bytes + nbytes <= CLEAN_CACHE_BYTES:
                 clean_at[size], cached_bytes = clean_feats, cached_bytes + nbytes
         per_image = prm_loss(prm_features(encoder, adv_s, mean, std), clean_feats)
         opt.zero_grad(set_to_none=True)
