@@ -112,3 +112,41 @@ def test_a_missing_or_unreadable_head_reads_as_before(keys):
     assert head is None and "unreadable" in problem
     keys.head_path.unlink()
     assert keys.read_head() == (None, "")
+
+
+def test_a_child_forked_while_a_thread_writes_the_head_writes_its_own(keys):
+    """A process forked while one of its parent's threads held the head's thread lock (a render worker, a job
+    runner) must not inherit that lock held: its own write goes through instead of waiting forever."""
+    keys.write_head(1, digest(1))
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with keys._threads[1]:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    pid = os.fork()
+    if pid == 0:  # the child: write, and say how it went by its exit code
+        try:
+            keys.write_head(2, digest(2))
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    try:
+        for _ in range(300):  # a hang guard (30 s), not a timing: the write takes milliseconds
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child waited on its parent's lock")
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        release.set()
+        holder.join()
+    assert keys.read_head()[0].event_id == 2

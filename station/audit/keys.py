@@ -42,7 +42,9 @@ class AuditKeys:
         self.head_path = data_dir / HEAD_NAME
         self._key: bytes | None = None
         self._lock_fd: tuple[int, int] | None = None  # (process id, descriptor): the lock file, opened once
-        self._threads = threading.Lock()  # flock is per open file: the threads of this process queue here
+        # flock is per open file: the threads of this process queue here. (process id, lock): a child forked while
+        # a thread of its parent held it would wait forever on the copy, so each process makes its own.
+        self._threads: tuple[int, threading.Lock] = (os.getpid(), threading.Lock())
         self._parsed: tuple[bytes, tuple[Checkpoint | None, str]] | None = None  # the last bytes read or written
 
     def key(self) -> bytes | None:
@@ -121,7 +123,9 @@ class AuditKeys:
     def write_head(self, event_id: int, event_hash: str, back: bool = False) -> None:
         """Moves the checkpoint forward (never back: another process may have committed a later event), or,
         with `back`, to an event before it (only after a lost tail was recorded: station.audit.tail)."""
-        with self._threads:
+        if self._threads[0] != os.getpid():
+            self._threads = (os.getpid(), threading.Lock())
+        with self._threads[1]:
             lock = self._lock()
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:

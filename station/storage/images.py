@@ -52,8 +52,9 @@ _sync_pool_lock = threading.Lock()
 
 
 def _forget_sync_pool() -> None:
-    global _sync_pool
+    global _sync_pool, _sync_pool_lock
     _sync_pool = None  # a forked child has none of its parent's threads
+    _sync_pool_lock = threading.Lock()  # nor the lock one of them may have held when it forked
 
 
 os.register_at_fork(after_in_child=_forget_sync_pool)
