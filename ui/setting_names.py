@@ -21,6 +21,7 @@ NAMES = {
     "model.clip": QT_TRANSLATE_NOOP("SettingNames", "vision model"),
     "model.check_b": QT_TRANSLATE_NOOP("SettingNames", "second check"),
     "model.check_b_path": QT_TRANSLATE_NOOP("SettingNames", "second check's file"),
+    "model.threads": QT_TRANSLATE_NOOP("SettingNames", "threads the checks compute with"),
     "ui.idle_signout_minutes": QT_TRANSLATE_NOOP("SettingNames", "sign-out time"),
     "ui.language": QT_TRANSLATE_NOOP("SettingNames", "window language"),
     "ui.review_hold_seconds": QT_TRANSLATE_NOOP("SettingNames", "hold of a part to check by hand"),

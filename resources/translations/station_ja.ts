@@ -2275,6 +2275,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>第2判定のファイル</translation>
     </message>
     <message>
+        <source>threads the checks compute with</source>
+        <translation>検査の計算スレッド数</translation>
+    </message>
+    <message>
         <source>sign-out time</source>
         <translation>サインアウトまでの時間</translation>
     </message>
