@@ -102,8 +102,10 @@ def main() -> int:
             wall_ratio = statistics.median(f[0] / s[0] for s, f in rounds)
             print(f"{name:<10}{mode:<7}{iters:>6}{slow:>12.3f} ({slow_wall:.3f}){fast:>12.3f} ({fast_wall:.3f})"
                   f"{ratio:>7.2f}x ({wall_ratio:.2f}x){f'{min(ratios):.2f}-{max(ratios):.2f}':>13}", flush=True)
-            record(f"PRM batched over the official procedure, {name} {mode} mode, batch {args.batch}", ">= 3x",
-                   f"{ratio:.2f}x", ratio >= 3)
+            # CPU time is the fair clock at one thread; with more, OpenMP's waiting threads spin and count in it
+            headline, clock = (ratio, "CPU") if torch.get_num_threads() == 1 else (wall_ratio, "wall")
+            record(f"PRM batched over the official procedure, {name} {mode} mode, batch {args.batch} ({clock} time)",
+                   ">= 3x", f"{headline:.2f}x", headline >= 3)
     return 0
 
 
