@@ -88,6 +88,17 @@ def test_clean_features_are_computed_once_per_size_and_change_nothing(clip, fram
     assert torch.equal(kept.adversarial, official.adversarial) and kept.losses == official.losses
 
 
+def test_the_station_resize_by_a_whole_factor_is_the_area_resize_bit_for_bit():
+    """256 -> 64 px goes through avg_pool2d (faster both ways): the same values and gradients as the area resize."""
+    from station.models.preprocess import resize_square_torch
+
+    frames = torch.rand(2, 3, 256, 256, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    area = torch.nn.functional.interpolate(frames, size=(64, 64), mode="area")
+    assert torch.equal(resize_square_torch(frames, 64), area)
+    assert torch.equal(*(torch.autograd.grad(r.square().sum(), frames)[0]
+                         for r in (resize_square_torch(frames, 64), area)))
+
+
 def test_pgd_matches_torchattacks(clip):
     import torchattacks  # a test dependency: its absence is a failure, not a skip
 

@@ -52,7 +52,9 @@ def resize_square_torch(x: torch.Tensor, size: int) -> torch.Tensor:
         return x
     scale = size / min(h, w)
     nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
-    if scale < 1:
+    if scale < 1 and h % nh == 0 and w % nw == 0 and h // nh == w // nw:  # a whole factor: the same averages,
+        resized = F.avg_pool2d(x, h // nh)  # bit for bit, and faster both ways than the general area resize
+    elif scale < 1:
         resized = F.interpolate(x, size=(nh, nw), mode="area")
     else:
         resized = F.interpolate(x, size=(nh, nw), mode="bicubic", align_corners=False)
