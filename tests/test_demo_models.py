@@ -108,9 +108,8 @@ def test_saved_progress_goes_even_when_the_output_s_name_reads_as_a_pattern(tmp_
     from station.synth.run_state import RunState
 
     out = tmp_path / "models[1]"
-    run, other = RunState(out, {"seed": 0}), RunState(out, {"seed": 1})
-    run.dir.mkdir()
-    other.dir.mkdir()
+    run, other = RunState(out, {"seed": 0}), RunState(out, {"seed": 1})  # each makes its folder
+    assert run.dir.is_dir() and other.dir.is_dir()
     (tmp_path / "models1").mkdir()  # what "models[1]" as a pattern would match instead
     run.clear()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["models1"]
