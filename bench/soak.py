@@ -30,6 +30,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from headline import record  # noqa: E402
+from threads import burn  # noqa: E402  (bench/threads.py: the process that keeps one core busy)
 from station import config  # noqa: E402
 from station.synth.camera import SyntheticSource  # noqa: E402
 from station.pipeline import Pipeline  # noqa: E402
@@ -70,11 +71,6 @@ def soak(pipeline: Pipeline, frames: int, seed: int) -> tuple[float, float, floa
     elapsed = time.monotonic() - t0
     steady = points[len(points) // 3:]
     return points[0][1], rss_mib(), slope_per_k(steady), (frames - warm) / elapsed
-
-
-def burn(stop) -> None:
-    while not stop.is_set():
-        sum(i * i for i in range(10_000))
 
 
 def latency_ms(pipeline: Pipeline, n: int, seed: int) -> float:

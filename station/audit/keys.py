@@ -136,13 +136,7 @@ class AuditKeys:
                 raw = json.dumps({"event_id": event_id, "event_hash": event_hash,
                                   "mac": self._head_mac(event_id, event_hash)}).encode("utf-8")
                 tmp = self.head_path.with_name(HEAD_NAME + ".tmp")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-                try:
-                    view = memoryview(raw)
-                    while view:
-                        view = view[os.write(fd, view):]
-                finally:
-                    os.close(fd)
+                tmp.write_bytes(raw)
                 os.replace(tmp, self.head_path)
                 self._parsed = (raw, (head, ""))
             finally:

@@ -153,6 +153,7 @@ def _check_review_queue(session: Session, report: AuditReport) -> None:
     waiting = (select(Inspection.id).outerjoin(Review, Review.inspection_id == Inspection.id)
                .where(Inspection.verdict == REVIEW, Review.id.is_(None)))
     queued = select(ReviewWaiting.inspection_id)
+
     def first_ids(difference):
         ids = difference.subquery()
         return session.scalars(select(ids.c[0]).order_by(ids.c[0]).limit(20))

@@ -19,9 +19,10 @@ class QueueLength:
     more: bool = False
 
     @classmethod
-    def counted(cls, n: int, limit: int = COUNT_LIMIT) -> QueueLength:
-        """From `review.pending_count`, which stops at `limit` + 1."""
-        return cls(limit, True) if n > limit else cls(n)
+    def of(cls, session) -> QueueLength:
+        """Counted by `review.pending_count`, which stops at COUNT_LIMIT + 1."""
+        n = review.pending_count(session, COUNT_LIMIT)
+        return cls(COUNT_LIMIT, True) if n > COUNT_LIMIT else cls(n)
 
     def less_one(self) -> QueueLength:
         """After one decision: one fewer when exact; "more than the limit" stays so until the next count (it is
@@ -45,7 +46,7 @@ def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[Queued
     """One keyset page of the queue (oldest first, after `after_id`) and how many frames wait in all."""
     with station.db.session() as s:
         rows = review.queue_page(s, after_id=after_id, limit=limit)
-        pending = QueueLength.counted(review.pending_count(s))
+        pending = QueueLength.of(s)
         return [QueuedFrame(r.id, r.created_at, r.label_a, r.conf_a, r.label_b, r.conf_b, r.reason,
                             station.images.path_of(r.image_path)) for r in rows], pending
 
@@ -60,7 +61,7 @@ def decide(station, user: User | None, inspection_id: int, class_key: str, note:
 def pending(station) -> QueueLength:
     """How many frames wait for a person (up to the count's limit)."""
     with station.db.session() as s:
-        return QueueLength.counted(review.pending_count(s))
+        return QueueLength.of(s)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def waiting(records, after_id: int = 0, limit: int = 50) -> tuple[list[Inspectio
     """One keyset page of the queue as inspections (oldest first, after `after_id`), and how many wait in all."""
     with records.db.session() as s:
         return ([_line(r) for r in review.queue_page(s, after_id=after_id, limit=limit)],
-                QueueLength.counted(review.pending_count(s)))
+                QueueLength.of(s))
 
 
 def inspection(records, inspection_id: int) -> tuple[InspectionLine, Path]:

@@ -4,7 +4,7 @@ stopped instead of starting again, which matters when the run takes hours on a s
 Kept in a hidden folder beside the output, named after the recipe (another recipe starts afresh): the rendered
 pool, each training's newest checkpoint and each finished model. A checkpoint holds the weights, the optimiser,
 the batch order and every random stream, so a resumed run ends with the same weights as one never stopped.
-Every file is written under a temporary name and renamed: a kill mid-write leaves the previous one. A file
+Every file is written under a temporary name and renamed (station.fileio): a kill mid-write leaves the previous one. A file
 that cannot be read back, or progress saved by another version of the station or of torch (whose arithmetic
 may differ), is set aside and that part starts afresh, said in the progress; `restart` discards it all.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
-import os
 import shutil
 import time
 from pathlib import Path
@@ -24,18 +23,11 @@ import numpy as np
 import torch
 
 from .. import __version__
+from ..fileio import write_atomic, write_json_atomic
 from ..progress import QUIET, Progress
 
 CHECKPOINT_EVERY_S = 120.0  # at most this much training is lost to a kill
 MADE_WITH = {"station": __version__, "torch": torch.__version__}
-
-
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _read_json(path: Path) -> dict | None:
@@ -43,11 +35,6 @@ def _read_json(path: Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def _save_array(path: Path, array: np.ndarray) -> None:
-    with open(path, "wb") as f:  # a file object: np.save would add ".npy" to the temporary name
-        np.save(f, array)
 
 
 class RunState:
@@ -58,13 +45,13 @@ class RunState:
         self.every_s, self.progress = every_s, progress
         self.resumed: dict[str, int | str] = {}  # what an earlier run had done: "render", "clip", "cnn" -> a step or "done"
         made_with = self.dir / "made-with.json"
-        if self.dir.exists() and (restart or _read_json(made_with) not in (None, MADE_WITH)):
+        saved_by = _read_json(made_with)
+        if self.dir.exists() and (restart or saved_by not in (None, MADE_WITH)):
             self.say(f"saved progress in {self.dir} set aside: "
-                     + ("--restart" if restart else f"made by {_read_json(made_with)}, this is {MADE_WITH}"))
+                     + ("--restart" if restart else f"made by {saved_by}, this is {MADE_WITH}"))
             shutil.rmtree(self.dir, ignore_errors=True)
         if not self.dir.exists():
-            self.dir.mkdir(parents=True)
-            _replace_atomically(made_with, lambda p: p.write_text(json.dumps(MADE_WITH), encoding="utf-8"))
+            write_json_atomic(made_with, MADE_WITH)
 
     def say(self, text: str) -> None:
         self.progress.report(0, 0, text)
@@ -92,8 +79,8 @@ class RunState:
             self.resumed["render"] = "done"
             return saved
         images, labels = render()
-        _replace_atomically(images_path, lambda p: _save_array(p, images))
-        _replace_atomically(labels_path, lambda p: _save_array(p, labels))
+        write_atomic(images_path, lambda f: np.save(f, images))  # to a file object: np.save names no ".npy"
+        write_atomic(labels_path, lambda f: np.save(f, labels))
         return images, labels
 
     def part(self, name: str) -> Checkpoints:
@@ -124,7 +111,7 @@ class Checkpoints:
         return weights
 
     def finish(self, weights: dict) -> None:
-        _replace_atomically(self._path("finished"), lambda p: torch.save(weights, p))
+        write_atomic(self._path("finished"), lambda f: torch.save(weights, f))
         self._path("checkpoint").unlink(missing_ok=True)
 
     def latest(self) -> dict | None:
@@ -138,5 +125,5 @@ class Checkpoints:
         return time.monotonic() - self._saved_at >= self.run.every_s
 
     def save(self, state: dict) -> None:
-        _replace_atomically(self._path("checkpoint"), lambda p: torch.save(state, p))
+        write_atomic(self._path("checkpoint"), lambda f: torch.save(state, f))
         self._saved_at = time.monotonic()
