@@ -10,7 +10,11 @@ if _WORKERS > 1:
 
 import pytest
 
+import render_memo
+
 REPO = Path(__file__).resolve().parent.parent
+render_memo.install()
+GENERATOR_TESTS = {"test_synth"}  # they test the part generator itself: every part drawn afresh
 
 
 # Markers every test gets from what it is, so `-m "not slow"` or `-m gui` select without a list kept by hand.
@@ -22,6 +26,10 @@ MARKERS = {
 }
 SLOW_MODULES = {"test_backdoor_fixture", "test_prm", "test_readme_commands", "test_crash_loop", "test_demo_models",
                 "test_model_files_fuzz", "test_power_loss", "test_datalock"}
+
+
+def pytest_runtest_setup(item):
+    render_memo.enabled = item.module is None or item.module.__name__.rsplit(".", 1)[-1] not in GENERATOR_TESTS
 
 
 def pytest_configure(config):

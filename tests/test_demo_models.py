@@ -17,6 +17,10 @@ from station.synth.train import DemoRecipe
 
 QUICK = DemoRecipe(pool_size=1024, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=4, vision_layers=2,
                    text_layers=1, heldout_size=192)
+# The resume tests: CLIP steps of 16 images and towers 32 wide, so a checkpoint (the token table and the
+# optimiser's moments are most of it) is a few MB and one is written after every step.
+TINY = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16, vision_width=32,
+               vision_head_width=16, text_width=32, embed_dim=32)
 
 
 def test_bundled_models_are_complete_and_small(demo_dir):
@@ -49,7 +53,7 @@ def test_bundled_models_recognise_fresh_parts(demo_dir):
 def test_same_seed_same_weights_even_when_stopped_twice_on_the_way(tmp_path):
     """A run stopped (a reboot, Cancel) is taken up where it stopped and ends with the very weights of a run never
     stopped: the pool, the optimiser, the batch order and every random stream come back from its checkpoint."""
-    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16, cnn_batch=32)
+    tiny = replace(TINY, cnn_batch=32)
     a = train_demo_models(tmp_path / "a", tiny)
     calls = {"n": 0}
 
@@ -76,8 +80,7 @@ def test_a_recipe_of_other_families_learns_their_classes_and_is_measured_on_the_
 
     from station.catalog import UNSEEN_FAMILIES, classes_of
 
-    recipe = replace(QUICK, families=("gear", "spring"), pool_size=128, heldout_size=16, vision_layers=1,
-                     image_size=32, patch_size=4)
+    recipe = replace(TINY, families=("gear", "spring"), image_size=32, patch_size=4)
     assert {f.key for f in UNSEEN_FAMILIES} & set(DemoRecipe.wide().families) == set()
     manifest = train_demo_models(tmp_path / "m", recipe)
     keys = [c.key for c in classes_of(("gear", "spring"))]
@@ -95,7 +98,7 @@ def test_another_recipe_does_not_take_up_a_stopped_run(tmp_path):
         calls["n"] += 1
         return calls["n"] > 3
 
-    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16)
+    tiny = TINY
     with pytest.raises(Cancelled):
         train_demo_models(tmp_path / "demo", tiny, progress=Callbacks(should_stop=stop_soon), checkpoint_every_s=0)
     other = train_demo_models(tmp_path / "demo", replace(tiny, seed=1))
@@ -120,7 +123,7 @@ def test_saved_progress_that_cannot_be_trusted_is_set_aside_and_said(tmp_path):
     starts afresh, and the progress says why, instead of a raw torch error or a run mixing two versions."""
     import json
 
-    tiny = replace(QUICK, pool_size=128, heldout_size=16, vision_layers=1, clip_batch=16)
+    tiny = TINY
     said: list[str] = []
     calls = {"n": 0}
 

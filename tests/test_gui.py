@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -347,28 +345,38 @@ def test_idle_station_signs_the_user_out(qtbot, window, station, monkeypatch):
     assert last.action == "sign_out" and last.detail["reason"] == "idle"
 
 
-def test_gui_thread_stays_responsive_while_the_line_runs_at_full_speed(qtbot, window, station):
-    """The event loop keeps ticking while inference and database writes run (the bench reports the figures)."""
+def test_the_line_runs_off_the_gui_thread_while_the_window_keeps_ticking(qtbot, window, station, monkeypatch):
+    """Inference and the frames' writes run on the line's worker, never on the window's thread, and the event loop
+    keeps ticking meanwhile. Which thread did the work is asserted, not how long a tick took: a loaded machine
+    stretches ticks; `bench/latency.py` reports the figures."""
+    import threading
+
     from PySide6.QtCore import QTimer
 
+    from station.pipeline import Pipeline
+    from station.storage.images import ImageStore
+
+    worked_on: set[str] = set()
+    for cls, name in ((Pipeline, "_inspect"), (ImageStore, "stage_batch")):
+        done = getattr(cls, name)
+
+        def on_thread(self, *args, _done=done, **kwargs):
+            worked_on.add(threading.current_thread().name)
+            return _done(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, on_thread)
     sign_in_as(window, "otto")
     live = window.page("LivePage")
-    gaps, last = [], [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
+    ticks = []
     timer = QTimer()
-    timer.timeout.connect(tick)
+    timer.timeout.connect(lambda: ticks.append(live.runner.frames if live.runner is not None else 0))
     timer.start(10)
     live.start()
     qtbot.waitUntil(lambda: live.runner is not None and live.runner.frames >= 60, timeout=60_000)
     live.stop_and_wait()
     timer.stop()
-    assert len(gaps) > 20
-    assert max(gaps[2:]) < 0.5, f"the window froze for {max(gaps):.2f} s"
+    assert worked_on and threading.main_thread().name not in worked_on, worked_on
+    assert len(set(ticks)) > 10  # the window ticked between frames, many times while the line ran
 
 
 def test_first_start_creates_the_manager_through_the_sign_in_dialog(qtbot, tmp_path):

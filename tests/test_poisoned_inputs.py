@@ -49,9 +49,9 @@ def run_line(station: Station) -> list:
     with station.db.session() as s:
         before = s.scalar(select(Inspection.id).order_by(Inspection.id.desc()).limit(1)) or 0
     pipeline = Pipeline(station, source_name="poison test")
-    shown = []
+    shown, line = [], frames()
     for i in range(0, FRAMES, 4):
-        shown += pipeline.inspect(frames()[i:i + 4])
+        shown += pipeline.inspect(line[i:i + 4])
     with station.db.session() as s:
         rows = list(s.scalars(select(Inspection).where(Inspection.id > before).order_by(Inspection.id)))
     assert [r.id for r in rows] == [r.inspection_id for r in shown]  # every frame recorded, none lost

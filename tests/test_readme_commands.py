@@ -44,6 +44,7 @@ class CommandLine:
     work: Path
     ran: list[str] = field(default_factory=list)
     forked: object = None  # a forkserver context: run `main` forked; None: the installed script
+    server: object = None  # the forkserver context, also in the scenarios of the installed script
 
     def run(self, *args: str, user: str | None = None, ok: bool = True, env: dict | None = None,
             data: Path | None = None, timeout: int = 300) -> Run:
@@ -69,6 +70,14 @@ class CommandLine:
         else:
             assert code == 2 and err.startswith("error: "), shown
         return Run(code, out, err)
+
+    def run_forked(self, *args: str, **kw) -> Run:
+        """`run` through the forked server, also in a scenario of the installed script (it spares one start)."""
+        script, self.forked = self.forked, self.server
+        try:
+            return self.run(*args, **kw)
+        finally:
+            self.forked = script
 
     def start(self, *args: str, user: str | None = None) -> tuple[object, Path, Path]:
         """`station ARGS` started and left running (forked): (process, stdout file, stderr file)."""
@@ -176,7 +185,7 @@ def scenario_version_and_help(st: CommandLine):
 
 def scenario_demo_headless(st: CommandLine):
     """demo"""
-    out = st.run("demo", "--no-gui", "--frames", "30", "--inspect", "3", "--seed", "5").out
+    out = st.run("demo", "--no-gui", "--frames", "9", "--inspect", "3", "--seed", "5").out
     assert "CLIP zero-shot" in out and "3 frames from simulated camera" in out
     assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(3,)]
     # the washer is a product: measured once, signed by the demo manager, live, named by every record
@@ -184,7 +193,7 @@ def scenario_demo_headless(st: CommandLine):
     assert st.db("SELECT p.name, p.live, count(i.id) FROM inspection i JOIN product p ON p.id = i.product_id",
                  st.data / "demo" / "station.db") == [("washer", 1, 3)]
     # with no display at all, the same command says so and still runs the station
-    out = st.run("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
+    out = st.run_forked("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
     assert "No display found" in out
     assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(5,)]
     # inspected by the demo operator, whose account (one per role, as the window's) the headless demo made
@@ -408,9 +417,11 @@ def scenario_selftest_due(st: CommandLine):
     assert listed["due"] == ["backdoor"] and listed["ran"] == {}
     assert "backdoor probe: due since" in st.run("selftest", "due").out
     st.run("selftest", "due", "--run", ok=False)  # running needs a manager, or --unattended by name
-    ran = json.loads(st.run("selftest", "due", "--run", "--unattended", "--json").out)["ran"]  # the nightly timer
+    assert "at least 2" in st.run("selftest", "due", "--run", "--unattended", "--images", "1", ok=False).err
+    ran = json.loads(st.run("selftest", "due", "--run", "--unattended", "--images", "6", "--json").out)["ran"]  # the nightly timer
     assert set(ran) == {"backdoor"}
     assert st.db(f"SELECT status, started_by FROM selftest_run WHERE id = {ran['backdoor']}") == [("done", None)]
+    assert st.db(f"SELECT count(*) FROM selftest_result WHERE run_id = {ran['backdoor']}")[0][0] > 0
     assert st.db("SELECT count(*) FROM audit_event WHERE actor = 'scheduler'") == [(2,)]  # start and finish
     settings["schedule"]["backdoor_every_days"] = 1
     (st.data / "station.toml").write_text(tomli_w.dumps(settings))
@@ -516,11 +527,12 @@ def scenario_demo_train(st: CommandLine):
     from station.catalog import FAMILIES
 
     out = st.work / "demo-models"
-    run = st.run("demo-train", "--quick", "--pool-size", "256", "--out", str(out), "--json")
+    run = st.run("demo-train", "--quick", "--pool-size", "256", "--heldout-size", "48", "--out", str(out), "--json")
     manifest = json.loads(run.out)
     said = {word.rstrip(":") for line in run.err.splitlines() if line.startswith("  ") for word in line.split()}
     assert {"render", "clip", "cnn"} <= said  # each part of the training shows its progress
     assert json.loads((out / "manifest.json").read_text()) == manifest
+    assert manifest["recipe"]["heldout_size"] == 48  # measured on as many frames as asked
     for part in ("", "clip", "cnn"):  # every file the manifests name, with its sha256
         st.run("models", "verify", str(out / part))
     assert load_clip_folder(out / "clip").image_size == 64
@@ -529,7 +541,7 @@ def scenario_demo_train(st: CommandLine):
         assert set(manifest["heldout_metrics"][size]["clip_zero_shot"]) >= {f.key for f in FAMILIES}
     # the wider foundation model's recipe (here tiny): every family but the unseen ones, measured on those too
     wide = st.run("demo-train", "--quick", "--wide", "--image-size", "32", "--patch-size", "8", "--pool-size", "128",
-                  "--out", str(st.work / "wide"), "--quiet")
+                  "--heldout-size", "48", "--out", str(st.work / "wide"), "--quiet")
     assert "connector" in wide.out and "mounting bracket" in wide.out and "spur gear" in wide.out
     assert len(load_cnn_folder(st.work / "wide" / "cnn").class_keys) > 40
 
@@ -601,6 +613,7 @@ def forked():
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.removeprefix("scenario_"))
 def test_readme_command(scenario, command_line, forked):
     assert STATION.is_file(), f"the station entry point is not installed at {STATION} (pip install -e .)"
+    command_line.server = forked
     if scenario not in SCRIPT_SCENARIOS:
         command_line.forked = forked
     scenario(command_line)

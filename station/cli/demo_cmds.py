@@ -22,8 +22,8 @@ def _demo_recipe(args):
     if args.quick:  # the recipe's code path at a size that runs in seconds
         recipe = replace(recipe, pool_size=1536, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=5,
                          vision_layers=2, text_layers=1, heldout_size=128)
-    overrides = {k: getattr(args, k) for k in ("pool_size", "clip_epochs", "cnn_epochs", "image_size", "patch_size")
-                 if getattr(args, k) is not None}
+    named = ("pool_size", "clip_epochs", "cnn_epochs", "image_size", "patch_size", "heldout_size")
+    overrides = {k: getattr(args, k) for k in named if getattr(args, k) is not None}
     return replace(recipe, **overrides)
 
 
@@ -79,16 +79,16 @@ def _metrics_table(metrics: dict) -> str:
 
 def cmd_demo(args) -> int:
     """The demo models' figures on fresh frames, then the station itself: its window, or headless without a display."""
-    from ..models.clip_store import load_clip_folder
-    from ..models.cnn_store import load_cnn_folder
-    from ..synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
-    from ..synth.pool import render_pool
-
-    folder = Path(args.models)
-    clip = load_clip_folder(folder / "clip")
-    cnn = load_cnn_folder(folder / "cnn")
     seed = args.seed if args.seed is not None else int(time.time())
-    if args.frames:
+    if args.frames:  # the models are loaded here only: a later start with no figures opens the window sooner
+        from ..models.clip_store import load_clip_folder
+        from ..models.cnn_store import load_cnn_folder
+        from ..synth.evaluate import classifier_accuracy, clip_zero_shot_accuracy
+        from ..synth.pool import render_pool
+
+        folder = Path(args.models)
+        clip = load_clip_folder(folder / "clip")
+        cnn = load_cnn_folder(folder / "cnn")
         print(f"Demo models from {folder} (CLIP sha256 {clip.sha256[:12]}, CNN sha256 {cnn.sha256[:12]})")
         print(f"Generating {args.frames} fresh frames (seed {seed}) ...")
         images, labels = render_pool(seed, args.frames, args.size)
@@ -140,9 +140,7 @@ def cmd_demo(args) -> int:
 def _demo_product(demo_dir: Path) -> None:
     """The demo's accounts, and the washer as a product (its acceptance measured once, on the first demo start)."""
     from ..service.accounts import ensure_demo_accounts
-    from ..service.inspection import open_station
-    from ..service.products import bundled_demo_product, has_product
-    from ..service.records import open_station_records
+    from ..service.records import has_product, open_station_records
 
     db = open_db(argparse.Namespace(data_dir=demo_dir), starting=True)
     try:
@@ -155,6 +153,9 @@ def _demo_product(demo_dir: Path) -> None:
             return
     finally:
         records.close()
+    from ..service.inspection import open_station  # the models: only when the product is measured
+    from ..service.products import bundled_demo_product
+
     print("Recording the demo washer as a product: thresholds and its acceptance report on generated washers ...")
     station = open_station(demo_dir)
     try:

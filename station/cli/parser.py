@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--cnn-epochs", type=float, default=None)
     t.add_argument("--wide", action="store_true",
                    help="the wider foundation model: every family but the unseen ones, 128 px (hours on 2 cores)")
+    t.add_argument("--heldout-size", type=int, default=None,
+                   help="generated frames each held-out figure is measured on (recipe: 1500)")
     t.add_argument("--image-size", type=int, default=None, help="the models' input size in pixels")
     t.add_argument("--patch-size", type=int, default=None, help="the CLIP's patch size (tokens: (size/patch)^2)")
     t.add_argument("--restart", action="store_true",
@@ -377,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--unattended", action="store_true",
                     help="with --run and no --user: run as the scheduler, which the manager's schedule authorises "
                          "(the nightly timer does this)")
+    sd.add_argument("--images", type=int, default=None,
+                    help="reference frames for each test run (default: 16 for PRM, 30 for the backdoor probe)")
     sd.add_argument("--json", action="store_true")
     sd.add_argument("--quiet", action="store_true")
     sd.set_defaults(func=cmd_selftest_due)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
+from .common import CliError, open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
 
 
 def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
@@ -186,6 +186,8 @@ def cmd_selftest_due(args) -> int:
     from ..service.accounts import check_permission
     from ..service.selftests import due_now, run_due
 
+    if args.images is not None and args.images < 2:
+        raise CliError(f"--images {args.images}: a self-test needs at least 2 reference frames")
     records = open_records_of(args)
     try:
         user = sign_in_from_args(args, records.db)
@@ -200,7 +202,8 @@ def cmd_selftest_due(args) -> int:
 
         station = open_station(args.data_dir)
         try:
-            runs = run_due(station, due, user, progress=progress_printer("due self-tests", args.quiet or args.json))
+            runs = run_due(station, due, user, args.images,
+                           progress=progress_printer("due self-tests", args.quiet or args.json))
         finally:
             station.close()
     records = open_records_of(args)

@@ -101,9 +101,13 @@ def scheduler_user() -> User:
     return User(id=None, username=SCHEDULER, role="manager", active=True, password_hash="!")
 
 
-def run_due(station, kinds: list[str], user: User | None = None, images: int = 16,
+DEFAULT_IMAGES = {"prm": 16, "backdoor": 30}  # reference frames of a scheduled run of each
+
+
+def run_due(station, kinds: list[str], user: User | None = None, images: int | None = None,
             progress: Progress = QUIET) -> dict[str, int]:
-    """Runs each of `kinds` with the default settings on generated reference parts; returns {kind: run id}."""
+    """Runs each of `kinds` with the default settings on `images` reference parts (None: DEFAULT_IMAGES) of the
+    live product, else generated, else reviewed; returns {kind: run id}."""
     from . import reference as refs
     from .backdoor_probe import run_backdoor_probe
     from .prm_runner import PrmRunSettings, run_prm_selftest
@@ -111,7 +115,7 @@ def run_due(station, kinds: list[str], user: User | None = None, images: int = 1
     user = user or scheduler_user()
     runs = {}
     for kind in kinds:
-        count = images if kind == "prm" else max(images, 30)
+        count = images or DEFAULT_IMAGES[kind]
         if station.product is not None:  # the live product's own held-out photos, sealed with it
             frames = refs.product_held_out(station, count)
         else:

@@ -15,6 +15,7 @@ from ..products.check_b import CheckBRecipe  # noqa: F401  (re-exported: the cho
 from ..products.onboard import OnboardingChoices, onboard  # noqa: F401
 from ..products.photos import PhotoCheck, check_photos  # noqa: F401
 from ..products.store import ProductError  # noqa: F401
+from .records import has_product
 
 ONBOARDING_JOB = Job.ONBOARDING
 
@@ -155,11 +156,3 @@ def bundled_demo_product(station, progress: Progress = QUIET) -> ProductLine | N
         return _line(s, s.get(type(row), row.id), station.data_dir)
 
 
-def has_product(records, name: str) -> bool:
-    """Whether any version of `name` is recorded (reads the records only)."""
-    from sqlalchemy import select
-
-    from ..storage.models import Product
-
-    with records.db.session() as s:
-        return s.scalar(select(Product.id).where(Product.name == name).limit(1)) is not None

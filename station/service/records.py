@@ -95,3 +95,13 @@ def open_station_records(data_dir: Path | str) -> StationRecords:
     except ModelFileError:
         product = None
     return StationRecords(data_dir, applied(cfg, product) if product else cfg, db, ImageStore(data_dir / "images"))
+
+
+def has_product(records, name: str) -> bool:
+    """Whether any version of `name` is recorded (reads the records only, imports no model)."""
+    from sqlalchemy import select
+
+    from ..storage.models import Product
+
+    with records.db.session() as s:
+        return s.scalar(select(Product.id).where(Product.name == name).limit(1)) is not None

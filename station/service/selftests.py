@@ -147,12 +147,14 @@ def due_now(records) -> tuple[list, list[str], datetime]:
     return states, [st.kind for st in states if st.status(now) in ("due", "overdue")], now
 
 
-def run_due(station, kinds: list[str], user: User | None, progress: Progress = QUIET) -> dict[str, int]:
-    """Run the due `kinds` on default settings, as `user` or (None) unattended as the scheduler; {kind: run id}."""
+def run_due(station, kinds: list[str], user: User | None, images: int | None = None,
+            progress: Progress = QUIET) -> dict[str, int]:
+    """Run the due `kinds` on default settings, as `user` or (None) unattended as the scheduler, on `images`
+    reference frames each (None: each test's default); {kind: run id}."""
     from ..selftest.schedule import run_due as run
 
     with station.jobs.running(SELFTEST_JOB):
-        return run(station, kinds, user, progress=progress)
+        return run(station, kinds, user, images, progress=progress)
 
 
 def _checked(station, user: User | None) -> None:

@@ -47,9 +47,8 @@ def background(rng: np.random.Generator, n: int) -> np.ndarray:
         streaks = rng.normal(0, 0.05, (n, n)).astype(np.float32)
         streaks = cv2.GaussianBlur(streaks, (0, 0), sigmaX=n / 12, sigmaY=0.8)
         bg = base + streaks + 0.0 * yy
-    bg = np.repeat(bg[..., None], 3, axis=2)
-    bg *= np.asarray(rng.uniform(0.92, 1.08, 3), np.float32)
-    return bg.astype(np.float32)
+    # broadcast, not np.repeat: the same products, without repeat's slow copy along the last axis
+    return (bg[..., None] * np.asarray(rng.uniform(0.92, 1.08, 3), np.float32)).astype(np.float32, copy=False)
 
 
 def disc(n: int, cx: float, cy: float, r: float) -> np.ndarray:
@@ -76,8 +75,7 @@ def metal(rng, n, cx, cy, radius, tint) -> np.ndarray:
     base = rng.uniform(0.55, 0.72)
     light_dir = rng.uniform(0, 2 * math.pi)
     shade = base + 0.12 * np.cos(theta - light_dir) * (r / radius) + 0.02 * np.sin(r * n / 1.7)
-    img = np.repeat(shade[..., None], 3, axis=2) * np.asarray(tint, np.float32)
-    return img.astype(np.float32)
+    return (shade[..., None] * np.asarray(tint, np.float32)).astype(np.float32, copy=False)
 
 
 def placer(cx: float, cy: float, angle: float):
@@ -114,7 +112,7 @@ def scratch(rng, n, surface, part_mask, cx, cy, s, radii):
         line = line_mask(n, pts, rng.uniform(0.018, 0.026) * s) * part_mask
         brighter = np.clip(surface.mean(axis=2, keepdims=True) + 0.4, 0.8, 1.0)
         blend(surface, line, 0.0)
-        surface += line[..., None] * np.repeat(brighter, 3, axis=2)
+        surface += line[..., None] * brighter
 
 
 def crack(rng, n, surface, part_mask, cx, cy, s, radii):
