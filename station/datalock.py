@@ -36,10 +36,7 @@ class DataFolderLock:
         except BlockingIOError:
             holder = _read_holder(fd)
             os.close(fd)
-            raise DataFolderBusy(
-                f"another station process is using the data folder {self.path.parent} "
-                f"({holder}); stop it first (close the station window or end its command). Commands that only "
-                "read, such as history or review list, work meanwhile") from None
+            raise _busy(self.path.parent, holder) from None
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": _command_line(),
                                  "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode())
@@ -51,6 +48,28 @@ class DataFolderLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def ensure_free(data_dir: Path | str) -> None:
+    """DataFolderBusy now if another station process holds the folder: a quick look before seconds of loading
+    models. Nothing is taken or created; opening the station takes the lock for real."""
+    try:
+        fd = os.open(Path(data_dir) / LOCK_NAME, os.O_RDWR)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # never opened: nobody holds it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise _busy(Path(data_dir), _read_holder(fd)) from None
+    finally:
+        os.close(fd)  # lets go of the look's own lock too
+
+
+def _busy(data_dir: Path, holder: str) -> DataFolderBusy:
+    return DataFolderBusy(
+        f"another station process is using the data folder {data_dir} ({holder}); stop it first (close the "
+        "station window or end its command). Commands that only read, such as history or review list, work "
+        "meanwhile")
 
 
 def _read_holder(fd: int) -> str:

@@ -28,6 +28,16 @@ SLOW_MODULES = {"test_backdoor_fixture", "test_prm", "test_readme_commands", "te
                 "test_model_files_fuzz", "test_power_loss", "test_datalock"}
 
 
+@pytest.fixture(scope="session")
+def station_server():
+    """`station` commands forked from one server per test process that imported the station once
+    (tests/station_process.py); shared by the smoke tests and the crash loop."""
+    import station_process
+
+    yield station_process.context()
+    station_process.stop()
+
+
 def pytest_runtest_setup(item):
     render_memo.enabled = item.module is None or item.module.__name__.rsplit(".", 1)[-1] not in GENERATOR_TESTS
 

@@ -49,9 +49,32 @@ def station_main(args: list[str], env: dict, cwd: str, out: str, err: str) -> No
 
 
 def context():
+    """The forkserver context, its server started now with one torch thread per command (as each xdist worker
+    has): a child's torch is the server's, and reads OMP_NUM_THREADS only when the server imports it."""
+    from multiprocessing import forkserver
+
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
+    before = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        os.environ.pop("OMP_NUM_THREADS") if before is None else os.environ.update(OMP_NUM_THREADS=before)
     return ctx
+
+
+def stop() -> None:
+    """The server killed: it is idle, holds torch's memory, and a killed one skips the seconds an interpreter
+    holding torch takes to shut down."""
+    import signal
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_pid", None):
+        os.kill(server._forkserver_pid, signal.SIGKILL)
+    if getattr(server, "_stop", None):
+        server._stop()
 
 
 def run(ctx, args: list[str], env: dict, cwd: str, out: str, err: str, timeout: float) -> int | None:

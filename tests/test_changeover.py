@@ -167,12 +167,12 @@ def test_a_plc_selects_over_opc_ua_and_a_product_that_cannot_load_is_refused(sig
             node = client.get_node(f"ns={idx};s=Station.RecipeRequest")
             await node.write_value(_u16(number))
             deadline = time.monotonic() + GUARD_S
-            while True:
-                values = {n: await client.get_node(f"ns={idx};s=Station.{n}").read_value()
-                          for n in ("RecipeLive", "ProductLive", "RecipeState", "RecipeRefused")}
-                if values["RecipeState"] != 1 or time.monotonic() > deadline:
-                    return values
+            # as a PLC does: RecipeState until it is no longer switching, then what it says (read after it)
+            while (state := await client.get_node(f"ns={idx};s=Station.RecipeState").read_value()) == 1:
+                assert time.monotonic() < deadline, "still switching"
                 await asyncio.sleep(0.05)
+            return {"RecipeState": state} | {n: await client.get_node(f"ns={idx};s=Station.{n}").read_value()
+                                             for n in ("RecipeLive", "ProductLive", "RecipeRefused")}
 
     try:
         values = asyncio.run(select_recipe(7))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import random
 import signal
@@ -28,26 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from station_process import PRELOAD  # what the commands import, imported once in the server
+from station_process import station_main  # `station ARGS` in a child of the preloaded server
 
 STATION = Path(sys.executable).with_name("station")  # the console script pip installed
 PASSWORDS = {"mia": "manager-pass", "otto": "operator-pass"}
 BUSY = "another station process is using the data folder"
 WAIT_S = 180  # for one process to reach a state, on a machine busy with other work
-
-
-def _station_main(args: list[str], env: dict, cwd: str, out: str, err: str) -> None:
-    """A forked process's whole life: `station ARGS` with its own environment and output files."""
-    os.environ.update(env)
-    os.chdir(cwd)
-    for fd, path in ((1, out), (2, err)):
-        os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-    sys.argv = ["station", *args]  # what the data-folder lock records as its holder's command
-    from station.cli import main
-
-    code = main(args)
-    sys.stdout.flush()
-    sys.exit(code)
 
 
 class Station:
@@ -62,8 +47,9 @@ class Station:
         self.out_path, self.err_path = work / f"{tag}.stdout", work / f"{tag}.stderr"
         if forked is not None:
             self.popen = None
-            self.process = forked.Process(target=_station_main, args=(args, env, str(work), str(self.out_path),
-                                                                       str(self.err_path)), daemon=True)
+            self.process = forked.Process(target=station_main, args=(args, {**os.environ, **env}, str(work),
+                                                                      str(self.out_path), str(self.err_path)),
+                                          daemon=True)
             self.process.start()
             self._reader = None
         else:
@@ -214,22 +200,9 @@ def staged_files(data: Path, partial: bool) -> bool:
 
 
 @pytest.fixture
-def forked(monkeypatch):
-    """Processes forked from a server that has imported the station (torch, open_clip) once."""
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # the server's torch reads it at import
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD + [__name__])
-    yield ctx
-    from multiprocessing import forkserver
-
-    # give back its memory (it holds torch) now rather than when pytest ends; it is idle, and a killed server
-    # skips the seconds an interpreter holding torch takes to shut down
-    server = forkserver._forkserver
-    if getattr(server, "_forkserver_pid", None):
-        os.kill(server._forkserver_pid, signal.SIGKILL)
-    stop = getattr(server, "_stop", None)
-    if stop:
-        stop()
+def forked(station_server):
+    """Processes forked from the server that has imported the station (torch, open_clip) once."""
+    return station_server
 
 
 @pytest.mark.slow

@@ -35,6 +35,24 @@ def test_a_second_station_process_is_refused_and_readers_still_work(tmp_path):
     again.close()
 
 
+def test_the_quick_look_before_loading_models_finds_the_holder_and_takes_nothing(tmp_path):
+    """What a command checks before seconds of loading: busy while a station holds the folder, free otherwise,
+    and a folder never opened is neither made nor locked by looking."""
+    from station.datalock import ensure_free
+
+    data = tmp_path / "data"
+    ensure_free(data)
+    assert not data.exists()
+    station = Station.open(data)
+    try:
+        with pytest.raises(DataFolderBusy, match="another station process is using the data folder"):
+            ensure_free(data)
+    finally:
+        station.close()
+    ensure_free(data)
+    Station.open(data).close()  # the look left no lock behind
+
+
 def test_the_data_folder_and_its_new_files_are_private(tmp_path):
     data = tmp_path / "data"
     data.mkdir(mode=0o755)

@@ -605,17 +605,12 @@ SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_wit
 SCRIPT_SCENARIOS = {scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display}
 
 
-@pytest.fixture(scope="session")
-def forked():
-    return station_process.context()
-
-
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.removeprefix("scenario_"))
-def test_readme_command(scenario, command_line, forked):
+def test_readme_command(scenario, command_line, station_server):
     assert STATION.is_file(), f"the station entry point is not installed at {STATION} (pip install -e .)"
-    command_line.server = forked
+    command_line.server = station_server
     if scenario not in SCRIPT_SCENARIOS:
-        command_line.forked = forked
+        command_line.forked = station_server
     scenario(command_line)
 
 

@@ -47,6 +47,14 @@ def open_db(args, starting: bool = False):
     return open_database(args.data_dir, starting)
 
 
+def data_folder_free(args) -> None:
+    """Refused at once (DataFolderBusy) when another station process holds the data folder: before the seconds a
+    command spends importing and loading its models, not after."""
+    from ..service.records import ensure_data_folder_free
+
+    ensure_data_folder_free(args.data_dir)
+
+
 def open_records_of(args):
     """The station's records without its models (service.records.StationRecords)."""
     from ..service.records import open_station_records

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from .common import open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
+from .common import data_folder_free, open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
 
 
 def cmd_gate_build(args) -> int:
+    data_folder_free(args)
     from ..service.accounts import check_permission
     from ..service.inspection import open_station
     from ..service.prompt_sets import rebuild_reference_bank

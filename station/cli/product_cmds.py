@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
+from .common import data_folder_free, open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
 
 
 def _pct(x) -> str:
@@ -35,6 +35,7 @@ def cmd_product_check(args) -> int:
 
 
 def cmd_product_new(args) -> int:
+    data_folder_free(args)
     from ..service.accounts import check_permission
     from ..service.inspection import open_station
     from ..service.products import CheckBRecipe, OnboardingChoices, check_photos, onboard_product

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import open_records_of, progress_printer, reader_from_args, sign_in_from_args
+from .common import data_folder_free, open_records_of, progress_printer, reader_from_args, sign_in_from_args
 
 
 def cmd_prompts_tune(args) -> int:
+    data_folder_free(args)
     from ..service.accounts import check_permission
     from ..service.inspection import open_station
     from ..service.prompt_sets import RvptRecipe, collect_shots, tune

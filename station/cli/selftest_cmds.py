@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import CliError, open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
+from .common import CliError, data_folder_free, open_db, open_records_of, progress_printer, reader_from_args, sign_in_from_args
 
 
 def _run_selftest(args, stage: str, start) -> tuple[int, str, dict] | None:
     """Open the station, sign in a manager, run `start(station, user, progress)`; returns (run, status, summary)."""
+    data_folder_free(args)
     from ..service.accounts import check_permission
     from ..service.inspection import open_station
     from ..service.selftests import stored_outcome
@@ -198,6 +199,7 @@ def cmd_selftest_due(args) -> int:
         records.close()
     runs = {}
     if args.run and due:
+        data_folder_free(args)
         from ..service.inspection import open_station
 
         station = open_station(args.data_dir)

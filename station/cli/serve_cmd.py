@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from .common import inspecting_user, source_from_args, stop_on_signals
+from .common import data_folder_free, inspecting_user, source_from_args, stop_on_signals
 
 def _link_line(event) -> None:
     if event.state == "failed":
@@ -20,6 +20,7 @@ def _link_line(event) -> None:
 
 
 def cmd_serve(args) -> int:
+    data_folder_free(args)
     from ..events import LinkStatus
     from ..progress import Callbacks
     from ..service.inspection import Pipeline, TriggeredSource, open_station, prepare_links

@@ -8,12 +8,13 @@ import sys
 import time
 
 from .common import (
-    CliError, inspecting_user, open_db, open_db_to_read, open_records_of, reader_from_args, sign_in_from_args,
+    CliError, data_folder_free, inspecting_user, open_db, open_db_to_read, open_records_of, reader_from_args, sign_in_from_args,
     source_from_args, stop_on_signals,
 )
 
 
 def cmd_inspect(args) -> int:
+    data_folder_free(args)
     import statistics
 
     from ..progress import Callbacks

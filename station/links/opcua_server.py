@@ -114,6 +114,7 @@ class OpcUaLink(Link):
         self._nodes: dict[str, ua.NodeId] = {}
         self._written: dict[str, object] = {}
         self._dirty: asyncio.Event | None = None
+        self._writing: asyncio.Lock | None = None
         self._writer: asyncio.Task | None = None
 
     @property
@@ -156,7 +157,7 @@ class OpcUaLink(Link):
         await self._build_address_space(server)
         self.server = server  # from here on _close stops it, whether start() succeeds or not
         await server.start()
-        self._dirty = asyncio.Event()
+        self._dirty, self._writing = asyncio.Event(), asyncio.Lock()
         self._writer = asyncio.create_task(self._write_changes())
         self.line.add_listener(self._on_line_change)
         self._dirty.set()  # the current state at once
@@ -201,6 +202,12 @@ class OpcUaLink(Link):
         while True:
             await self._dirty.wait()
             self._dirty.clear()
+            await self._write_snapshot()
+
+    async def _write_snapshot(self) -> None:
+        """The line state as it is now, changed values only, in node_values' order (RecipeLive before RecipeState: a
+        client that reads RecipeState done, then RecipeLive, reads the product that judges). One at a time."""
+        async with self._writing:
             snapshot, now = self.line.snapshot(), datetime.now(timezone.utc)
             try:
                 for name, value in node_values(snapshot).items():
@@ -224,6 +231,9 @@ class OpcUaLink(Link):
                 number = getattr(item.Value.Value, "Value", None)
                 if isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= 0xFFFF:
                     self.recipes.request(number, self.name)  # anything else is not a recipe number: ignored
+                    # before the client's write is answered: RecipeState already says switching (or done), never
+                    # the state of the request before, which a PLC polling for "not switching" would take as done
+                    await self._write_snapshot()
             elif item.NodeId == trigger_id and item.Value.Value.Value is True and not fired:
                 self.trigger.fire()  # one request per write request, however many times it names Trigger
                 fired = True

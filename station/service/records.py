@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import ConfigError, load
+from ..datalock import ensure_free as ensure_data_folder_free  # noqa: F401  (for commands, before the models)
 from ..datalock import make_private
 from ..records import database_url, open_records
 from ..storage.db import Database, sqlite_url
