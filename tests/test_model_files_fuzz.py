@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,12 +85,19 @@ def test_a_damaged_cnn_folder_is_refused_by_name(tmp_path, how, which, rehash):
         assert str(folder) in str(e) and e.fix
 
 
-def test_no_command_shows_a_traceback_for_a_truncated_model(tmp_path):
-    """`station models check` on the truncated weights the manifest vouches for: the file and the fix, exit 1."""
+def test_no_command_shows_a_traceback_for_a_truncated_model(tmp_path, station_server):
+    """`station models check` on the truncated weights the manifest vouches for: the file and the fix, exit 1
+    (`station`'s main in a process of its own, forked from the test process's command server)."""
+    import os
+
+    import station_process
+
     folder = copy_of(tmp_path, "clip")
     damage(folder / "open_clip_model.safetensors", ("truncate", 0.5), rehash=True)
-    done = subprocess.run([sys.executable, "-m", "station.cli", "--data-dir", str(tmp_path / "data"), "models",
-                           "check", str(folder)], capture_output=True, text=True, timeout=300)
-    assert done.returncode != 0
-    assert "Traceback" not in done.stderr + done.stdout
-    assert "open_clip_model.safetensors" in done.stderr and "damaged" in done.stderr
+    out, err = tmp_path / "out", tmp_path / "err"
+    code = station_process.run(station_server, ["--data-dir", str(tmp_path / "data"), "models", "check", str(folder)],
+                               dict(os.environ), str(tmp_path), str(out), str(err), 300)
+    stdout, stderr = out.read_text(), err.read_text()
+    assert code not in (0, None)
+    assert "Traceback" not in stderr + stdout
+    assert "open_clip_model.safetensors" in stderr and "damaged" in stderr
