@@ -1,7 +1,7 @@
 """Every command the README shows, run as a person would: `station` in its own process, on a temporary data
-folder, with small counts. The scenarios of the script itself (`--version`, `--help`, `demo`, `gui`) run the
-installed console script; the others run its `main` in a process forked from a server that imported the
-station once (tests/station_process.py), which keeps the suite within its time.
+folder, with small counts. The scenarios of the script itself (`--version`, `--help`, `gui`, and `demo` opening
+its window) run the installed console script; the others run its `main` in a process forked from a server that
+imported the station once (tests/station_process.py), which keeps the suite within its time.
 
 Each scenario asserts what the person would check (exit status, the words on screen, what landed in
 the database), and no scenario passes when a command prints a traceback. `test_every_command_is_smoke_tested`
@@ -44,7 +44,6 @@ class CommandLine:
     work: Path
     ran: list[str] = field(default_factory=list)
     forked: object = None  # a forkserver context: run `main` forked; None: the installed script
-    server: object = None  # the forkserver context, also in the scenarios of the installed script
 
     def run(self, *args: str, user: str | None = None, ok: bool = True, env: dict | None = None,
             data: Path | None = None, timeout: int = 300) -> Run:
@@ -70,14 +69,6 @@ class CommandLine:
         else:
             assert code == 2 and err.startswith("error: "), shown
         return Run(code, out, err)
-
-    def run_forked(self, *args: str, **kw) -> Run:
-        """`run` through the forked server, also in a scenario of the installed script (it spares one start)."""
-        script, self.forked = self.forked, self.server
-        try:
-            return self.run(*args, **kw)
-        finally:
-            self.forked = script
 
     def start(self, *args: str, user: str | None = None) -> tuple[object, Path, Path]:
         """`station ARGS` started and left running (forked): (process, stdout file, stderr file)."""
@@ -193,7 +184,7 @@ def scenario_demo_headless(st: CommandLine):
     assert st.db("SELECT p.name, p.live, count(i.id) FROM inspection i JOIN product p ON p.id = i.product_id",
                  st.data / "demo" / "station.db") == [("washer", 1, 3)]
     # with no display at all, the same command says so and still runs the station
-    out = st.run_forked("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
+    out = st.run("demo", "--frames", "0", "--inspect", "2", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}).out
     assert "No display found" in out
     assert st.db("SELECT count(*) FROM inspection", st.data / "demo" / "station.db") == [(5,)]
     # inspected by the demo operator, whose account (one per role, as the window's) the headless demo made
@@ -602,13 +593,13 @@ SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_wit
              scenario_demo_backdoor, scenario_products]
 
 
-SCRIPT_SCENARIOS = {scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display}
+# the scenarios of the installed script; `demo` runs it too, for the window (demo_window_opens)
+SCRIPT_SCENARIOS = {scenario_version_and_help, scenario_gui_without_display}
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.removeprefix("scenario_"))
 def test_readme_command(scenario, command_line, station_server):
     assert STATION.is_file(), f"the station entry point is not installed at {STATION} (pip install -e .)"
-    command_line.server = station_server
     if scenario not in SCRIPT_SCENARIOS:
         command_line.forked = station_server
     scenario(command_line)
