@@ -1,0 +1,132 @@
+"""Store and forward: a station records every frame locally first (its own database and image folder), and the
+forwarder ships what the plant does not hold yet, in order, to the plant database and object store.
+
+Each batch puts the frames' images into the object store (named by their sha256: a retry stores nothing twice)
+before their rows go to the plant in one transaction (keyed by station and sequence: a retry inserts nothing
+twice), so a plant row never names a missing image. Where to take up is read from the plant itself (the highest
+sequence it holds of this station), so the forwarder keeps no state of its own that a crash could leave wrong.
+While the plant is unreachable the station goes on inspecting; its backlog is what the plant has not got yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import StationError
+from .storage.db import DatabaseError
+from .storage.models import Inspection, Product
+from .storage.objects import ObjectError, ObjectStore
+from .storage.plant import PlantDatabase, checked_station_name
+
+BATCH = 100  # frames a batch: one transaction at the plant, and what a pass reads of the local database at most
+
+
+class ForwardingPaused(StationError):
+    """The plant database or object store cannot be reached now; nothing is lost, the backlog waits."""
+
+
+class LocalImageDamaged(StationError):
+    """A recorded frame's image does not match its sha256: it is not sent as evidence."""
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    sent: int  # frames the plant took in this pass
+    position: int  # the newest sequence the plant holds of this station
+    backlog: int  # frames recorded here that the plant does not hold yet
+
+
+class Forwarder:
+    """One station's forwarder: `records` (db and images) are its own, `plant` and `objects` the plant's."""
+
+    def __init__(self, records, plant: PlantDatabase, objects: ObjectStore, station: str, batch: int = BATCH):
+        self.records, self.plant, self.objects = records, plant, objects
+        self.station = checked_station_name(station)
+        self.batch = batch
+        self.position: int | None = None  # last known; None until the plant has answered once
+
+    def backlog(self) -> int | None:
+        """Frames the plant has not got yet, as far as it last said (None: it has not answered yet)."""
+        if self.position is None:
+            return None
+        with self.records.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(Inspection).where(Inspection.id > self.position)))
+
+    def forward_once(self) -> ForwardPass:
+        """One batch: images first, then rows. ForwardingPaused when the plant cannot be reached (try again later);
+        LocalImageDamaged when a frame's image no longer matches its record (`station audit verify` says more)."""
+        try:
+            self.position = self.plant.position(self.station)
+            rows, images = self._next_batch(self.position)
+            for sha256, read in images:
+                if not self.objects.has(sha256):
+                    self.objects.put(read())
+            self.plant.add(rows)
+        except (ObjectError, DatabaseError, SQLAlchemyError) as e:
+            raise ForwardingPaused(f"forwarding to the plant paused: {e}; the station keeps recording, and the "
+                                   "frames follow when the plant is reachable again") from e
+        if rows:
+            self.position = rows[-1]["sequence"]
+        return ForwardPass(len(rows), self.position, self.backlog())
+
+    def forward_all(self, should_stop=lambda: False, wait_s: float = 5.0, max_wait_s: float = 300.0,
+                    report=lambda _pass, _error: None) -> ForwardPass | None:
+        """Batches until the backlog is empty or `should_stop()`; while the plant is away, waits (doubling up to
+        `max_wait_s`) and tries again. `report(pass, error)` after every attempt, for a backlog shown to people."""
+        delay, last = wait_s, None
+        while not should_stop():
+            try:
+                last = self.forward_once()
+                delay = wait_s
+                report(last, None)
+                if last.backlog == 0:
+                    return last
+            except ForwardingPaused as e:
+                report(None, e)
+                _sleep_unless_stopped(delay, should_stop)
+                delay = min(delay * 2, max_wait_s)
+        return last
+
+    def _next_batch(self, after: int):
+        """The next frames after `after`, as plant rows, and how to read each image once (verified)."""
+        with self.records.db.session() as s:
+            found = s.execute(select(Inspection, Product.name, Product.version)
+                              .outerjoin(Product, Product.id == Inspection.product_id)
+                              .where(Inspection.id > after).order_by(Inspection.id).limit(self.batch)).all()
+            rows = [self._row(i, name, version) for i, name, version in found]
+            images = {i.image_sha256: i.image_path for i, _, _ in found}
+        return rows, [(sha, self._reader(path, sha)) for sha, path in images.items()]
+
+    def _row(self, i: Inspection, product: str | None, version: int | None) -> dict:
+        created = i.created_at if i.created_at.tzinfo else i.created_at.replace(tzinfo=timezone.utc)
+        return {"station": self.station, "sequence": i.id, "created_at": created, "source": i.source,
+                "verdict": i.verdict, "reason": i.reason or "", "label_a": i.label_a, "conf_a": i.conf_a,
+                "label_b": i.label_b, "conf_b": i.conf_b, "image_sha256": i.image_sha256, "width": i.width,
+                "height": i.height, "manual_mode": bool(i.manual_mode),
+                "product": f"{product} v{version}" if product else "", "origin": i.origin or ""}
+
+    def _reader(self, relative_path: str, sha256: str):
+        def read() -> bytes:
+            path = self.records.images.path_of(relative_path)
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                raise LocalImageDamaged(f"the image {path} of a recorded frame is missing: it cannot be sent to the "
+                                        "plant; run `station audit verify` to see what changed") from None
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise LocalImageDamaged(f"the image {path} no longer matches its record (sha256 {sha256[:12]}...): "
+                                        "it is not sent to the plant; run `station audit verify` to see what changed")
+            return data
+        return read
+
+
+def _sleep_unless_stopped(seconds: float, should_stop) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not should_stop():
+        time.sleep(min(0.2, max(0.0, end - time.monotonic())))

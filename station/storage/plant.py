@@ -1,0 +1,105 @@
+"""The plant database's side of store and forward: every station's inspections in one table, each row keyed by the
+station that made it and its own sequence (the station's inspection id), so a row sent again after an outage is
+stored once, and where a station's rows end is where its forwarder takes up.
+
+Images are not here: a row names its image by sha256, the object's name in the plant's object store
+(station.storage.objects). The table is created when missing; its later changes will come as migrations.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, func, select)
+from sqlalchemy.exc import SQLAlchemyError
+
+from .db import DatabaseError, make_engine
+
+STATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+plant_metadata = MetaData()
+plant_inspection = Table(
+    "plant_inspection", plant_metadata,
+    Column("station", String(64), primary_key=True),
+    Column("sequence", Integer, primary_key=True, autoincrement=False),  # the station's own inspection id
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("source", String(256), nullable=False),
+    Column("verdict", String(8), nullable=False),
+    Column("reason", String(512), nullable=False),
+    Column("label_a", String(128), nullable=False),
+    Column("conf_a", Float, nullable=False),
+    Column("label_b", String(128), nullable=False),
+    Column("conf_b", Float, nullable=False),
+    Column("image_sha256", String(64), nullable=False),  # the frame in the object store
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("manual_mode", Boolean, nullable=False),
+    Column("product", String(160), nullable=False),  # "nut v2"; empty: the settings' own classes
+    Column("origin", Text, nullable=False),
+)
+COLUMNS = tuple(c.name for c in plant_inspection.columns)
+
+
+def checked_station_name(name: str) -> str:
+    """A station's name as records carry it: letters, digits, '.', '_', '-'; up to 64; starts with a letter or digit."""
+    if not isinstance(name, str) or not STATION_NAME.fullmatch(name):
+        raise DatabaseError(f"{name!r} is not a station name: use up to 64 letters, digits, '.', '_' or '-', "
+                            "starting with a letter or digit (e.g. line-3-camera-1)")
+    return name
+
+
+class PlantDatabase:
+    """The plant's shared database, as one station's forwarder writes it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.engine = make_engine(url)
+            plant_metadata.create_all(self.engine)
+        except (SQLAlchemyError, ModuleNotFoundError) as e:
+            raise DatabaseError(f"the plant database {self._safe_url()} cannot be reached or set up ({e}); "
+                                "check the address, the network and the credentials") from e
+
+    def _safe_url(self) -> str:
+        try:
+            return self.engine.url.render_as_string(hide_password=True)
+        except AttributeError:
+            return self.url.split("@")[-1]
+
+    def position(self, station: str) -> int:
+        """The highest sequence of `station` the plant holds (0: none yet)."""
+        with self.engine.connect() as c:
+            found = c.scalar(select(func.max(plant_inspection.c.sequence))
+                             .where(plant_inspection.c.station == checked_station_name(station)))
+        return int(found or 0)
+
+    def add(self, rows: list[dict]) -> int:
+        """Insert rows in one transaction, skipping any the plant already holds; returns how many were new."""
+        if not rows:
+            return 0
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            raise DatabaseError(f"the plant database must be PostgreSQL (or SQLite for one machine), not {dialect}")
+        statement = insert(plant_inspection).on_conflict_do_nothing(index_elements=["station", "sequence"])
+        with self.engine.begin() as c:
+            return c.execute(statement, rows).rowcount
+
+    def count(self, station: str | None = None) -> int:
+        query = select(func.count()).select_from(plant_inspection)
+        if station is not None:
+            query = query.where(plant_inspection.c.station == station)
+        with self.engine.connect() as c:
+            return int(c.scalar(query))
+
+    def rows(self, station: str) -> list[dict]:
+        with self.engine.connect() as c:
+            result = c.execute(select(plant_inspection).where(plant_inspection.c.station == station)
+                               .order_by(plant_inspection.c.sequence))
+            return [dict(r._mapping) for r in result]
+
+    def close(self) -> None:
+        self.engine.dispose()

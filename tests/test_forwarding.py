@@ -1,0 +1,124 @@
+"""Store and forward (station.forwarding): a station records locally first and ships to the plant database and
+object store in order, each frame exactly once, whatever fails on the way; real servers, no mocks: SQLite or the
+PostgreSQL CI starts as the plant database, a folder or SeaweedFS (S3) as the object store."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from station.forwarding import Forwarder, ForwardingPaused, LocalImageDamaged
+from station.pipeline import Pipeline
+from station.storage.db import DatabaseError
+from station.storage.objects import FolderObjects, S3Objects
+from station.storage.plant import PlantDatabase
+from station.synth.camera import SyntheticSource
+
+from s3_server import SeaweedS3
+
+
+def inspect(station, frames: int, seed: int) -> list[int]:
+    """The line runs `frames` simulated parts; their inspection ids."""
+    results = []
+    pipeline = Pipeline(station, operator=station.otto, source_name="forwarding test")
+    pipeline.run(SyntheticSource(seed=seed, family="washer"), max_frames=frames, on_result=results.append)
+    return [r.inspection_id for r in results]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def plant_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'plant.db'}"
+    url = os.environ.get("STATION_TEST_DB_URL")
+    if not url:
+        pytest.skip("STATION_TEST_DB_URL not set (CI sets it)")
+    return url
+
+
+def test_every_frame_arrives_once_in_order_with_its_image(station, plant_url, tmp_path):
+    name = f"line-{tmp_path.name[-12:]}"  # its own rows in a plant database other tests share
+    plant, objects = PlantDatabase(plant_url), FolderObjects(tmp_path / "objects")
+    forwarder = Forwarder(station, plant, objects, name, batch=4)
+    ids = inspect(station, 10, seed=3)
+    assert forwarder.backlog() is None  # the plant has not been asked yet: no figure is made up
+    first = forwarder.forward_once()
+    assert first.sent == 4 and first.backlog == 6  # in batches, oldest first
+    done = forwarder.forward_all(wait_s=0.01)
+    assert done.backlog == 0 and done.position == ids[-1]
+    rows = plant.rows(name)
+    assert [r["sequence"] for r in rows] == ids
+    with station.db.session() as s:
+        from station.storage.models import Inspection
+
+        local = {i.id: i for i in s.query(Inspection)}
+    for row in rows:  # what the station recorded, and its image, whole
+        mine = local[row["sequence"]]
+        assert (row["verdict"], row["label_a"], row["image_sha256"]) == (mine.verdict, mine.label_a, mine.image_sha256)
+        assert objects.get(row["image_sha256"]) == station.images.path_of(mine.image_path).read_bytes()
+    # a second forwarder (a restart) takes up where the plant's rows end: nothing is sent twice
+    again = Forwarder(station, plant, objects, name)
+    assert again.forward_once().sent == 0 and plant.count(name) == 10
+    plant.close()
+
+
+def test_a_plant_row_sent_twice_is_stored_once(station, tmp_path):
+    """A crash after the plant committed a batch but before the forwarder learnt it: the same rows again."""
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-1")
+    inspect(station, 3, seed=5)
+    rows, _ = forwarder._next_batch(0)
+    assert plant.add(rows) == 3
+    assert plant.add(rows) == 0 and plant.count("line-1") == 3
+
+
+def test_the_station_keeps_inspecting_while_the_object_store_is_down_and_then_all_arrive_once(station, tmp_path):
+    """The plant's S3 server killed mid-shift: forwarding pauses (said, not raised to the line), the line records
+    on; the server back on the same folder and ports: every frame and image arrives exactly once."""
+    server = SeaweedS3(tmp_path / "seaweed").start()
+    try:
+        objects = S3Objects(server.endpoint, "frames", access_key="station", secret_key="secret", timeout_s=2.0)
+        objects.create_bucket()
+        plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+        forwarder = Forwarder(station, plant, objects, "line-7", batch=5)
+        before = inspect(station, 4, seed=11)
+        assert forwarder.forward_all(wait_s=0.01).backlog == 0
+        server.stop()
+        during = inspect(station, 6, seed=12)  # the line does not depend on the plant
+        with pytest.raises(ForwardingPaused, match="keeps recording"):
+            forwarder.forward_once()
+        assert forwarder.backlog() == 6 and plant.count("line-7") == 4  # nothing half sent
+        server.start()
+        said = []
+        assert forwarder.forward_all(wait_s=0.2, report=lambda p, e: said.append(p or e)).backlog == 0
+        rows = plant.rows("line-7")
+        assert [r["sequence"] for r in rows] == before + during  # each once, in order
+        for row in rows:
+            data = objects.get(row["image_sha256"])  # verified against its name on the way back
+            assert hashlib.sha256(data).hexdigest() == row["image_sha256"]
+    finally:
+        server.stop()
+
+
+def test_a_damaged_local_image_is_not_sent_and_the_frame_is_named(station, tmp_path):
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-2")
+    [first, *_] = inspect(station, 2, seed=7)
+    with station.db.session() as s:
+        from station.storage.models import Inspection
+
+        path = station.images.path_of(s.get(Inspection, first).image_path)
+    path.write_bytes(path.read_bytes() + b"changed")
+    with pytest.raises(LocalImageDamaged, match="audit verify"):
+        forwarder.forward_once()
+    assert plant.count("line-2") == 0  # not the frames after it either: the plant's history keeps its order
+
+
+def test_an_unreachable_plant_database_and_a_bad_station_name_are_said_plainly(station, tmp_path):
+    with pytest.raises(DatabaseError, match="cannot be reached"):
+        PlantDatabase("postgresql+psycopg://station@127.0.0.1:9/plant?connect_timeout=1")
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    for bad in ("", "line 3", "../x", "a" * 65):
+        with pytest.raises(DatabaseError, match="not a station name"):
+            Forwarder(station, plant, FolderObjects(tmp_path / "objects"), bad)
