@@ -133,6 +133,17 @@ def _networks(text: str) -> str:
     return text
 
 
+def _station_name(text: str) -> str:
+    from .storage.plant import STATION_NAME
+
+    if text and not STATION_NAME.fullmatch(text):
+        raise ValueError("not a station name")
+    return text
+
+
+StationName = Annotated[str, AfterValidator(_station_name), Field(
+    description="up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. \"line-3-camera-1\"")]
+
 Networks = Annotated[str, AfterValidator(_networks), Field(
     description="addresses or networks separated by commas, e.g. \"192.168.10.0/24, 10.1.2.3\" (empty: any)")]
 Port = whole(1, 65535, "a port number")
@@ -383,6 +394,25 @@ def family_classes(family: str) -> list[ClassSpec]:
     ]
 
 
+@explained("[plant]")
+@dataclass(config=STRICT)
+class PlantSpec:
+    """The plant this station forwards what it records to (`station forward`, station.forwarding); off while
+    database_url is empty. The plant database's password: PGPASSWORD or ~/.pgpass; an S3 store's keys:
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. None of them is written here."""
+
+    # read when `station forward` starts
+    station: AtStart[StationName] = ""  # this station's name on every record it forwards
+    database_url: AtStart[Text] = ""  # the plant's database, e.g. "postgresql+psycopg://station@plant-db/plant"
+    objects: AtStart[Text] = ""  # the plant's object store: a folder, or an S3 bucket as "http://host:port/bucket"
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.database_url and not (self.station and self.objects):
+            raise ValueError("a plant needs station (this station's name) and objects (where its frames go) too")
+        return self
+
+
 @explained("")
 @dataclass(config=STRICT)
 class StationConfig:
@@ -398,6 +428,7 @@ class StationConfig:
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
     gate: GateSpec = field(default_factory=GateSpec)
     links: LinksSpec = field(default_factory=LinksSpec)
+    plant: PlantSpec = field(default_factory=PlantSpec)
 
     @model_validator(mode="after")
     def _classes_can_decide(self):
@@ -426,5 +457,5 @@ def read_at_start(key: str) -> bool:
 
 
 SECTIONS = {"thresholds": Thresholds, "failsafe": FailSafe, "source": SourceSpec, "model": ModelSpec,
-            "ui": UiSpec, "schedule": ScheduleSpec, "gate": GateSpec, "links": LinksSpec}
+            "ui": UiSpec, "schedule": ScheduleSpec, "gate": GateSpec, "links": LinksSpec, "plant": PlantSpec}
 TOP_KEYS = ("name", "database_url", "database_password_file")

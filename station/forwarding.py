@@ -58,6 +58,13 @@ class Forwarder:
         with self.records.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(Inspection).where(Inspection.id > self.position)))
 
+    def held(self) -> int | None:
+        """Frames of this station the plant holds (None: it cannot be asked now)."""
+        try:
+            return self.plant.count(self.station)
+        except (DatabaseError, SQLAlchemyError):
+            return None
+
     def forward_once(self) -> ForwardPass:
         """One batch: images first, then rows. ForwardingPaused when the plant cannot be reached (try again later);
         LocalImageDamaged when a frame's image no longer matches its record (`station audit verify` says more)."""
@@ -69,16 +76,17 @@ class Forwarder:
                     self.objects.put(read())
             self.plant.add(rows)
         except (ObjectError, DatabaseError, SQLAlchemyError) as e:
-            raise ForwardingPaused(f"forwarding to the plant paused: {e}; the station keeps recording, and the "
-                                   "frames follow when the plant is reachable again") from e
+            raise ForwardingPaused(f"forwarding to the plant paused: {e}. The station keeps recording; its frames "
+                                   "follow when the plant is reachable again") from e
         if rows:
             self.position = rows[-1]["sequence"]
         return ForwardPass(len(rows), self.position, self.backlog())
 
     def forward_all(self, should_stop=lambda: False, wait_s: float = 5.0, max_wait_s: float = 300.0,
-                    report=lambda _pass, _error: None) -> ForwardPass | None:
+                    report=lambda _pass, _error: None, retry: bool = True) -> ForwardPass | None:
         """Batches until the backlog is empty or `should_stop()`; while the plant is away, waits (doubling up to
-        `max_wait_s`) and tries again. `report(pass, error)` after every attempt, for a backlog shown to people."""
+        `max_wait_s`) and tries again, or with `retry` False returns. `report(pass, error)` after every attempt,
+        for a backlog shown to people."""
         delay, last = wait_s, None
         while not should_stop():
             try:
@@ -89,6 +97,8 @@ class Forwarder:
                     return last
             except ForwardingPaused as e:
                 report(None, e)
+                if not retry:
+                    return last
                 _sleep_unless_stopped(delay, should_stop)
                 delay = min(delay * 2, max_wait_s)
         return last

@@ -46,7 +46,8 @@ class CommandLine:
     forked: object = None  # a forkserver context: run `main` forked; None: the installed script
 
     def run(self, *args: str, user: str | None = None, ok: bool = True, env: dict | None = None,
-            data: Path | None = None, timeout: int = 300) -> Run:
+            data: Path | None = None, timeout: int = 300, status: int | None = None) -> Run:
+        """`station ARGS`: exit 0 (`ok`), 2 with an "error: " message (not `ok`), or `status`."""
         argv = ["--data-dir", str(data or self.data)] + (["--user", user] if user else []) + list(args)
         full_env = {**os.environ, "STATION_PASSWORD": PASSWORDS.get(user, ""), **(env or {})}
         full_env.pop("STATION_DATA_DIR", None)
@@ -64,7 +65,9 @@ class CommandLine:
         shown = f"$ station {' '.join(args)}\n--- stdout\n{out[-3000:]}\n--- stderr\n{err[-3000:]}"
         assert code is not None, f"ran past {timeout} s\n{shown}"
         assert "Traceback" not in out + err, shown
-        if ok:
+        if status is not None:
+            assert code == status, shown
+        elif ok:
             assert code == 0, shown
         else:
             assert code == 2 and err.startswith("error: "), shown
@@ -220,6 +223,30 @@ def scenario_inspect(st: CommandLine):
     assert lines[-1]["summary"]["frames"] == 3
     assert st.db("SELECT count(*) FROM inspection")[0][0] == before + 4 + 3 + 3
     assert st.db("SELECT count(*) FROM inspection WHERE operator_id IS NULL")[0][0] == 0
+
+
+def scenario_forward(st: CommandLine):
+    """forward"""
+    import tomllib
+
+    import tomli_w
+
+    assert "forwards to no plant" in st.run("forward", ok=False).err
+    settings = tomllib.loads((st.data / "station.toml").read_text())
+    settings["plant"] = {"station": "line-1", "database_url": f"sqlite:///{st.work / 'plant.db'}",
+                         "objects": "plant-objects"}  # a folder, here inside the data folder
+    (st.data / "station.toml").write_text(tomli_w.dumps(settings))
+    sent = json.loads(st.run("forward", "--json").out)
+    assert sent == {"station": "line-1", "position": 6, "backlog": 0, "plant_frames": 6}
+    assert st.run("forward").out.strip() == "the plant holds 6 frames of line-1; none waiting here"  # nothing twice
+    rows = st.db("SELECT sequence, image_sha256 FROM plant_inspection ORDER BY sequence", st.work / "plant.db")
+    assert [r[0] for r in rows] == [r[0] for r in st.db("SELECT id FROM inspection ORDER BY id")]
+    assert all((st.data / "plant-objects" / sha[:2] / sha[2:4] / sha).is_file() for _, sha in rows)
+    st.run("inspect", "--source", "synthetic", "--frames", "2", user="otto")
+    settings["plant"]["objects"] = "http://127.0.0.1:9/frames"  # a store nobody answers at
+    (st.data / "station.toml").write_text(tomli_w.dumps(settings))
+    paused = st.run("forward", status=1)
+    assert "paused" in paused.err and "2 waiting here" in paused.out
 
 
 def scenario_history(st: CommandLine):
@@ -588,7 +615,7 @@ def scenario_products(st: CommandLine):
 
 
 SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
-             scenario_serve, scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
+             scenario_serve, scenario_forward, scenario_history, scenario_review, scenario_users, scenario_failsafe, scenario_audit, scenario_prompts,
              scenario_selftests, scenario_selftest_due, scenario_gate, scenario_synth, scenario_capture, scenario_models, scenario_pack, scenario_demo_train,
              scenario_demo_backdoor, scenario_products]
 

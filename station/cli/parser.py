@@ -16,6 +16,7 @@ from .pack_cmds import cmd_keys_list, cmd_keys_remove, cmd_keys_trust, cmd_pack_
 from .station_cmds import cmd_audit_verify, cmd_db_upgrade, cmd_failsafe_reset, cmd_failsafe_status, cmd_history, cmd_inspect, cmd_review_decide, cmd_review_list, cmd_review_show, cmd_users_add, cmd_users_list
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
 from .serve_cmd import cmd_serve
+from .forward_cmd import cmd_forward
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
 
 
@@ -267,6 +268,18 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--max-frames", type=int, default=None, help="stop after this many frames (tests, trials)")
     sv.add_argument("--quiet", action="store_true", help="no line per frame, only link states and the summary")
     sv.set_defaults(func=cmd_serve)
+
+    fw = sub.add_parser("forward", help="send what this station recorded to the plant ([plant] in the settings): "
+                                        "each frame once, in order; runs beside a running station")
+    fw.add_argument("--follow", action="store_true",
+                    help="keep forwarding new frames, and wait out an unreachable plant, until stopped (SIGINT or "
+                         "SIGTERM), as a service does")
+    fw.add_argument("--poll-seconds", type=float, default=2.0, help="with --follow: how often to look for new frames")
+    fw.add_argument("--retry-seconds", type=float, default=5.0,
+                    help="while the plant is unreachable: the first wait before trying again (doubling to 5 minutes)")
+    fw.add_argument("--json", action="store_true", help="a JSON summary at the end")
+    fw.add_argument("--quiet", action="store_true", help="no line per batch")
+    fw.set_defaults(func=cmd_forward)
 
     h = sub.add_parser("history", help="recent inspections and totals")
     h.add_argument("--limit", type=int, default=20)

@@ -57,7 +57,8 @@ class PlantDatabase:
             self.engine = make_engine(url)
             plant_metadata.create_all(self.engine)
         except (SQLAlchemyError, ModuleNotFoundError) as e:
-            raise DatabaseError(f"the plant database {self._safe_url()} cannot be reached or set up ({e}); "
+            why = str(getattr(e, "orig", None) or e).strip().splitlines()[0]  # the driver's own words, first line
+            raise DatabaseError(f"the plant database {self._safe_url()} cannot be reached or set up ({why}); "
                                 "check the address, the network and the credentials") from e
 
     def _safe_url(self) -> str:

@@ -1,0 +1,45 @@
+"""`station forward`: what this station recorded, to the plant its settings name."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .common import open_records_of, stop_on_signals
+
+
+def cmd_forward(args) -> int:
+    """Until the plant holds every frame recorded here: one line a batch; an unreachable plant is said and ends it
+    (with --follow: waited for, and new frames followed until stopped). Exit 0 once nothing waits, 1 otherwise."""
+    from ..service.plant import ForwardingPaused, open_forwarder
+
+    records = open_records_of(args)
+    try:
+        forwarder = open_forwarder(records)
+
+        def report(done, error: ForwardingPaused | None) -> None:
+            if error is not None:
+                print(f"paused: {error}", file=sys.stderr)
+            elif not args.quiet and not args.json and done.sent:
+                print(f"{done.sent} frames to the plant as {forwarder.station} (up to #{done.position}); "
+                      f"{done.backlog} left")
+
+        with stop_on_signals() as stop:
+            last = None
+            while True:
+                last = forwarder.forward_all(should_stop=stop.is_set, wait_s=args.retry_seconds, report=report,
+                                             retry=args.follow) or last
+                if not args.follow or stop.wait(args.poll_seconds):
+                    break
+        backlog = forwarder.backlog()
+        summary = {"station": forwarder.station, "position": forwarder.position, "backlog": backlog,
+                   "plant_frames": forwarder.held()}
+        if args.json:
+            print(json.dumps(summary))
+        else:
+            held = "an unknown number of" if summary["plant_frames"] is None else summary["plant_frames"]
+            waiting = "none" if backlog == 0 else ("some" if backlog is None else backlog)
+            print(f"the plant holds {held} frames of {forwarder.station}; {waiting} waiting here")
+        return 0 if backlog == 0 else 1
+    finally:
+        records.close()

@@ -1,0 +1,37 @@
+"""Forwarding to the plant as the settings' [plant] describe it: the station's records only, no models, so it runs
+beside a running station (a reader of its database and images)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ..errors import InvalidInput
+from ..forwarding import Forwarder, ForwardingPaused, ForwardPass, LocalImageDamaged  # noqa: F401  (for the CLI)
+from ..storage.objects import FolderObjects, S3Objects
+from ..storage.plant import PlantDatabase
+
+
+def plant_objects(where: str, data_dir: Path):
+    """A folder (relative to the data folder when not absolute) or an S3 bucket given as http(s)://host:port/bucket,
+    its keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."""
+    url = urlparse(where)
+    if url.scheme in ("http", "https"):
+        bucket = url.path.strip("/")
+        if not bucket or "/" in bucket or not url.hostname:
+            raise InvalidInput(f"[plant] objects = {where!r}: an S3 store is written http://host:port/bucket")
+        return S3Objects(f"{url.scheme}://{url.netloc}", bucket, os.environ.get("AWS_ACCESS_KEY_ID", ""),
+                         os.environ.get("AWS_SECRET_ACCESS_KEY", ""))
+    folder = Path(where).expanduser()
+    return FolderObjects(folder if folder.is_absolute() else data_dir / folder)
+
+
+def open_forwarder(records) -> Forwarder:
+    """The forwarder of a station's records (service.records.StationRecords) to the plant its settings name."""
+    plant = records.config.plant
+    if not plant.database_url:
+        raise InvalidInput("this station forwards to no plant: set [plant] station, database_url and objects in "
+                           f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL and the others)")
+    return Forwarder(records, PlantDatabase(plant.database_url), plant_objects(plant.objects, records.data_dir),
+                     plant.station)
