@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import StationError
+from .progress import QUIET, Progress
 from .storage.db import DatabaseError
 from .storage.models import Inspection, Product
 from .storage.objects import ObjectError, ObjectStore
@@ -50,6 +51,8 @@ class Forwarder:
         self.station = checked_station_name(station)
         self.batch = batch
         self.position: int | None = None  # last known; None until the plant has answered once
+        self.paused: ForwardingPaused | None = None  # why the last attempt could not reach the plant
+        self.last: ForwardPass | None = None  # the last pass that reached it
 
     def backlog(self) -> int | None:
         """Frames the plant has not got yet, as far as it last said (None: it has not answered yet)."""
@@ -76,30 +79,35 @@ class Forwarder:
                     self.objects.put(read())
             self.plant.add(rows)
         except (ObjectError, DatabaseError, SQLAlchemyError) as e:
-            raise ForwardingPaused(f"forwarding to the plant paused: {e}. The station keeps recording; its frames "
-                                   "follow when the plant is reachable again") from e
+            self.paused = ForwardingPaused(f"forwarding to the plant paused: {e}. The station keeps recording; its "
+                                           "frames follow when the plant is reachable again")
+            raise self.paused from e
+        self.paused = None
         if rows:
             self.position = rows[-1]["sequence"]
-        return ForwardPass(len(rows), self.position, self.backlog())
+        self.last = ForwardPass(len(rows), self.position, self.backlog())
+        return self.last
 
-    def forward_all(self, should_stop=lambda: False, wait_s: float = 5.0, max_wait_s: float = 300.0,
-                    report=lambda _pass, _error: None, retry: bool = True) -> ForwardPass | None:
-        """Batches until the backlog is empty or `should_stop()`; while the plant is away, waits (doubling up to
-        `max_wait_s`) and tries again, or with `retry` False returns. `report(pass, error)` after every attempt,
-        for a backlog shown to people."""
+    def forward_all(self, progress: Progress = QUIET, wait_s: float = 5.0, max_wait_s: float = 300.0,
+                    retry: bool = True) -> ForwardPass | None:
+        """Batches until the backlog is empty or the progress asks to stop; while the plant is away, waits
+        (doubling up to `max_wait_s`) and tries again, or with `retry` False returns. Reports after every attempt
+        (done: the plant's newest sequence of this station, total: that and the backlog; or why it paused)."""
         delay, last = wait_s, None
-        while not should_stop():
+        while not progress.should_stop():
             try:
                 last = self.forward_once()
                 delay = wait_s
-                report(last, None)
+                progress.report(last.position, last.position + last.backlog,
+                                f"{last.sent} frames to the plant as {self.station} (up to #{last.position}); "
+                                f"{last.backlog} left")
                 if last.backlog == 0:
                     return last
             except ForwardingPaused as e:
-                report(None, e)
+                progress.report(self.position or 0, self.position or 0, str(e))
                 if not retry:
                     return last
-                _sleep_unless_stopped(delay, should_stop)
+                _sleep_unless_stopped(delay, progress)
                 delay = min(delay * 2, max_wait_s)
         return last
 
@@ -136,7 +144,7 @@ class Forwarder:
         return read
 
 
-def _sleep_unless_stopped(seconds: float, should_stop) -> None:
+def _sleep_unless_stopped(seconds: float, progress: Progress) -> None:
     end = time.monotonic() + seconds
-    while time.monotonic() < end and not should_stop():
+    while time.monotonic() < end and not progress.should_stop():
         time.sleep(min(0.2, max(0.0, end - time.monotonic())))

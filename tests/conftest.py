@@ -29,6 +29,16 @@ SLOW_MODULES = {"test_backdoor_fixture", "test_prm", "test_readme_commands", "te
 
 
 @pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3 server (SeaweedFS) on loopback for this test process (tests/s3_server.py)."""
+    from s3_server import SeaweedS3
+
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def station_server():
     """`station` commands forked from one server per test process that imported the station once
     (tests/station_process.py); shared by the smoke tests and the crash loop."""

@@ -3,7 +3,9 @@ on loopback ports, in a folder of its own; started once per session by the `s3_e
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -69,6 +71,13 @@ class SeaweedS3:
             return True
         except OSError as e:  # an HTTP error answer is an answer: the gateway is up
             return hasattr(e, "code")
+
+    def freeze(self) -> None:
+        """The server stops answering (SIGSTOP), as behind a dropped network: connections hang until a timeout."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -19,6 +19,7 @@ from station.synth.camera import SyntheticSource
 from s3_server import SeaweedS3
 
 
+
 def inspect(station, frames: int, seed: int) -> list[int]:
     """The line runs `frames` simulated parts; their inspection ids."""
     results = []
@@ -73,31 +74,34 @@ def test_a_plant_row_sent_twice_is_stored_once(station, tmp_path):
     assert plant.add(rows) == 0 and plant.count("line-1") == 3
 
 
-def test_the_station_keeps_inspecting_while_the_object_store_is_down_and_then_all_arrive_once(station, tmp_path):
-    """The plant's S3 server killed mid-shift: forwarding pauses (said, not raised to the line), the line records
-    on; the server back on the same folder and ports: every frame and image arrives exactly once."""
-    server = SeaweedS3(tmp_path / "seaweed").start()
+def test_the_station_keeps_inspecting_while_the_object_store_is_away_and_then_all_arrive_once(station, tmp_path):
+    """The plant's S3 server stops answering mid-shift (frozen, as behind a dropped network; killed and started
+    again works the same but takes SeaweedFS seconds to come back): forwarding pauses, said, while the line records
+    on; once it answers again every frame and image arrives exactly once, in order."""
+    server = SeaweedS3(tmp_path / "seaweed").start()  # its own: a frozen server answers others late for a while
     try:
-        objects = S3Objects(server.endpoint, "frames", access_key="station", secret_key="secret", timeout_s=2.0)
+        bucket = "forwarded-" + "".join(c for c in tmp_path.name.lower() if c.isalnum())[-20:]
+        objects = S3Objects(server.endpoint, bucket, access_key="station", secret_key="secret", timeout_s=1.0)
         objects.create_bucket()
         plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
         forwarder = Forwarder(station, plant, objects, "line-7", batch=5)
         before = inspect(station, 4, seed=11)
         assert forwarder.forward_all(wait_s=0.01).backlog == 0
-        server.stop()
+        server.freeze()
         during = inspect(station, 6, seed=12)  # the line does not depend on the plant
         with pytest.raises(ForwardingPaused, match="keeps recording"):
             forwarder.forward_once()
         assert forwarder.backlog() == 6 and plant.count("line-7") == 4  # nothing half sent
-        server.start()
-        said = []
-        assert forwarder.forward_all(wait_s=0.2, report=lambda p, e: said.append(p or e)).backlog == 0
+        server.thaw()
+        assert forwarder.paused is not None  # what a screen shows until the plant is back
+        assert forwarder.forward_all(wait_s=0.2).backlog == 0 and forwarder.paused is None
         rows = plant.rows("line-7")
         assert [r["sequence"] for r in rows] == before + during  # each once, in order
         for row in rows:
             data = objects.get(row["image_sha256"])  # verified against its name on the way back
             assert hashlib.sha256(data).hexdigest() == row["image_sha256"]
     finally:
+        server.thaw()
         server.stop()
 
 

@@ -11,14 +11,11 @@ import pytest
 from station.storage.objects import (FolderObjects, ObjectDamaged, ObjectError, ObjectMissing, ObjectStoreUnreachable,
                                      S3Objects)
 
-from s3_server import SeaweedS3
 
 
 @pytest.fixture(scope="session")
-def s3_endpoint(tmp_path_factory):
-    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs")).start()
-    yield server.endpoint
-    server.stop()
+def s3_endpoint(s3_server):
+    return s3_server.endpoint
 
 
 @pytest.fixture(params=["folder", "s3"])

@@ -11,24 +11,23 @@ from .common import open_records_of, stop_on_signals
 def cmd_forward(args) -> int:
     """Until the plant holds every frame recorded here: one line a batch; an unreachable plant is said and ends it
     (with --follow: waited for, and new frames followed until stopped). Exit 0 once nothing waits, 1 otherwise."""
-    from ..service.plant import ForwardingPaused, open_forwarder
+    from ..progress import Callbacks
+    from ..service.plant import open_forwarder
 
     records = open_records_of(args)
     try:
         forwarder = open_forwarder(records)
 
-        def report(done, error: ForwardingPaused | None) -> None:
-            if error is not None:
-                print(f"paused: {error}", file=sys.stderr)
-            elif not args.quiet and not args.json and done.sent:
-                print(f"{done.sent} frames to the plant as {forwarder.station} (up to #{done.position}); "
-                      f"{done.backlog} left")
+        def report(_done: int, _total: int, text: str) -> None:
+            if forwarder.paused is not None:  # why, always
+                print(text, file=sys.stderr)
+            elif not args.quiet and not args.json and forwarder.last.sent:  # a line when the plant took frames
+                print(text)
 
         with stop_on_signals() as stop:
-            last = None
+            progress = Callbacks(report, stop.is_set)
             while True:
-                last = forwarder.forward_all(should_stop=stop.is_set, wait_s=args.retry_seconds, report=report,
-                                             retry=args.follow) or last
+                forwarder.forward_all(progress, wait_s=args.retry_seconds, retry=args.follow)
                 if not args.follow or stop.wait(args.poll_seconds):
                     break
         backlog = forwarder.backlog()
