@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .errors import StationError
 from .progress import QUIET, Progress
 from .storage.db import DatabaseError
-from .storage.models import Inspection, Product
+from .storage.models import Inspection, Product, Review, User
 from .storage.objects import ObjectError, ObjectStore
 from .storage.plant import PlantDatabase, checked_station_name
 
@@ -41,6 +41,12 @@ class ForwardPass:
     sent: int  # frames the plant took in this pass
     position: int  # the newest sequence the plant holds of this station
     backlog: int  # frames recorded here that the plant does not hold yet
+    reviews_sent: int = 0  # reviewers' decisions the plant took in this pass (each after its frame)
+    reviews_backlog: int = 0  # decisions made here on frames the plant holds, not sent yet
+
+    @property
+    def done(self) -> bool:
+        return self.backlog == 0 and self.reviews_backlog == 0
 
 
 class Forwarder:
@@ -78,14 +84,20 @@ class Forwarder:
                 if not self.objects.has(sha256):
                     self.objects.put(read())
             self.plant.add(rows)
+            if rows:
+                self.position = rows[-1]["sequence"]
+            reviewed = self.plant.position(self.station, "review")
+            reviews = self._next_reviews(reviewed, self.position)
+            self.plant.add(reviews, "review")
+            if reviews:
+                reviewed = reviews[-1]["sequence"]
         except (ObjectError, DatabaseError, SQLAlchemyError) as e:
             self.paused = ForwardingPaused(f"forwarding to the plant paused: {e}. The station keeps recording; its "
                                            "frames follow when the plant is reachable again")
             raise self.paused from e
         self.paused = None
-        if rows:
-            self.position = rows[-1]["sequence"]
-        self.last = ForwardPass(len(rows), self.position, self.backlog())
+        self.last = ForwardPass(len(rows), self.position, self.backlog(), len(reviews),
+                                self._reviews_waiting(reviewed, self.position))
         return self.last
 
     def forward_all(self, progress: Progress = QUIET, wait_s: float = 5.0, max_wait_s: float = 300.0,
@@ -99,9 +111,9 @@ class Forwarder:
                 last = self.forward_once()
                 delay = wait_s
                 progress.report(last.position, last.position + last.backlog,
-                                f"{last.sent} frames to the plant as {self.station} (up to #{last.position}); "
-                                f"{last.backlog} left")
-                if last.backlog == 0:
+                                f"{last.sent} frames and {last.reviews_sent} reviewers' decisions to the plant as "
+                                f"{self.station} (frames up to #{last.position}); {last.backlog} frames left")
+                if last.done:
                     return last
             except ForwardingPaused as e:
                 progress.report(self.position or 0, self.position or 0, str(e))
@@ -121,9 +133,23 @@ class Forwarder:
             images = {i.image_sha256: i.image_path for i, _, _ in found}
         return rows, [(sha, self._reader(path, sha)) for sha, path in images.items()]
 
+    def _next_reviews(self, after: int, frames_up_to: int) -> list[dict]:
+        """The next decisions after review `after` on frames the plant holds (up to sequence `frames_up_to`)."""
+        with self.records.db.session() as s:
+            found = s.execute(select(Review, User.username).outerjoin(User, User.id == Review.reviewer_id)
+                              .where(Review.id > after, Review.inspection_id <= frames_up_to)
+                              .order_by(Review.id).limit(self.batch)).all()
+            return [{"station": self.station, "sequence": r.id, "inspection": r.inspection_id, "label": r.label,
+                     "good": bool(r.good), "note": r.note or "", "reviewer": name or "",
+                     "decided_at": _aware(r.decided_at)} for r, name in found]
+
+    def _reviews_waiting(self, after: int, frames_up_to: int) -> int:
+        with self.records.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(Review)
+                                .where(Review.id > after, Review.inspection_id <= frames_up_to)))
+
     def _row(self, i: Inspection, product: str | None, version: int | None) -> dict:
-        created = i.created_at if i.created_at.tzinfo else i.created_at.replace(tzinfo=timezone.utc)
-        return {"station": self.station, "sequence": i.id, "created_at": created, "source": i.source,
+        return {"station": self.station, "sequence": i.id, "created_at": _aware(i.created_at), "source": i.source,
                 "verdict": i.verdict, "reason": i.reason or "", "label_a": i.label_a, "conf_a": i.conf_a,
                 "label_b": i.label_b, "conf_b": i.conf_b, "image_sha256": i.image_sha256, "width": i.width,
                 "height": i.height, "manual_mode": bool(i.manual_mode),
@@ -142,6 +168,11 @@ class Forwarder:
                                         "it is not sent to the plant; run `station audit verify` to see what changed")
             return data
         return read
+
+
+def _aware(when: datetime) -> datetime:
+    """SQLite gives back the UTC times it was given without their zone."""
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def _sleep_unless_stopped(seconds: float, progress: Progress) -> None:

@@ -126,3 +126,27 @@ def test_an_unreachable_plant_database_and_a_bad_station_name_are_said_plainly(s
     for bad in ("", "line 3", "../x", "a" * 65):
         with pytest.raises(DatabaseError, match="not a station name"):
             Forwarder(station, plant, FolderObjects(tmp_path / "objects"), bad)
+
+
+def test_a_reviewers_decision_follows_its_frame_once(station, tmp_path):
+    """Decisions go to the plant after the frames they are on, each once, with who made them."""
+    from station import review
+
+    station.config.thresholds.conf_a = 1.0  # nothing is sure enough: every part waits for a reviewer
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-4", batch=2)
+    first, second, third = inspect(station, 3, seed=21)
+    good = {c.key: c.good for c in station.config.classes}
+    with station.db.transaction() as s:
+        review.decide(s, third, "washer/good", good, station.rita, note="fine")
+    held = forwarder.forward_once()  # frames 1 and 2 only: the decision on frame 3 waits for its frame
+    assert (held.sent, held.reviews_sent, held.reviews_backlog) == (2, 0, 0)
+    done = forwarder.forward_all(wait_s=0.01)
+    assert done.done and plant.rows("line-4", "review") == [
+        {"station": "line-4", "sequence": 1, "inspection": third, "label": "washer/good", "good": True, "note": "fine",
+         "reviewer": "rita", "decided_at": plant.rows("line-4", "review")[0]["decided_at"]}]
+    with station.db.transaction() as s:
+        review.decide(s, first, "washer/stain", good, station.rita)
+    again = forwarder.forward_once()
+    assert (again.sent, again.reviews_sent) == (0, 1) and plant.count("line-4", "review") == 2
+    assert forwarder.forward_once().reviews_sent == 0  # nothing twice

@@ -237,7 +237,7 @@ def scenario_forward(st: CommandLine):
                          "objects": "plant-objects"}  # a folder, here inside the data folder
     (st.data / "station.toml").write_text(tomli_w.dumps(settings))
     sent = json.loads(st.run("forward", "--json").out)
-    assert sent == {"station": "line-1", "position": 6, "backlog": 0, "plant_frames": 6}
+    assert sent == {"station": "line-1", "position": 6, "backlog": 0, "reviews_waiting": 0, "plant_frames": 6}
     assert st.run("forward").out.strip() == "the plant holds 6 frames of line-1; none waiting here"  # nothing twice
     rows = st.db("SELECT sequence, image_sha256 FROM plant_inspection ORDER BY sequence", st.work / "plant.db")
     assert [r[0] for r in rows] == [r[0] for r in st.db("SELECT id FROM inspection ORDER BY id")]

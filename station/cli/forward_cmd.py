@@ -21,8 +21,8 @@ def cmd_forward(args) -> int:
         def report(_done: int, _total: int, text: str) -> None:
             if forwarder.paused is not None:  # why, always
                 print(text, file=sys.stderr)
-            elif not args.quiet and not args.json and forwarder.last.sent:  # a line when the plant took frames
-                print(text)
+            elif not args.quiet and not args.json and (forwarder.last.sent or forwarder.last.reviews_sent):
+                print(text)  # a line when the plant took something
 
         with stop_on_signals() as stop:
             progress = Callbacks(report, stop.is_set)
@@ -31,14 +31,16 @@ def cmd_forward(args) -> int:
                 if not args.follow or stop.wait(args.poll_seconds):
                     break
         backlog = forwarder.backlog()
+        reviews = forwarder.last.reviews_backlog if forwarder.last is not None else None
         summary = {"station": forwarder.station, "position": forwarder.position, "backlog": backlog,
-                   "plant_frames": forwarder.held()}
+                   "reviews_waiting": reviews, "plant_frames": forwarder.held()}
         if args.json:
             print(json.dumps(summary))
         else:
             held = "an unknown number of" if summary["plant_frames"] is None else summary["plant_frames"]
             waiting = "none" if backlog == 0 else ("some" if backlog is None else backlog)
-            print(f"the plant holds {held} frames of {forwarder.station}; {waiting} waiting here")
-        return 0 if backlog == 0 else 1
+            decisions = f", and {reviews} reviewers' decisions" if reviews else ""
+            print(f"the plant holds {held} frames of {forwarder.station}; {waiting} waiting here{decisions}")
+        return 0 if backlog == 0 and reviews == 0 else 1
     finally:
         records.close()

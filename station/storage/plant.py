@@ -37,7 +37,18 @@ plant_inspection = Table(
     Column("product", String(160), nullable=False),  # "nut v2"; empty: the settings' own classes
     Column("origin", Text, nullable=False),
 )
-COLUMNS = tuple(c.name for c in plant_inspection.columns)
+plant_review = Table(
+    "plant_review", plant_metadata,  # a reviewer's decision on a frame, sent after the frame itself
+    Column("station", String(64), primary_key=True),
+    Column("sequence", Integer, primary_key=True, autoincrement=False),  # the station's own review id
+    Column("inspection", Integer, nullable=False),  # the frame's sequence at that station
+    Column("label", String(128), nullable=False),
+    Column("good", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("reviewer", String(64), nullable=False),  # the reviewer's user name at that station ("" if unknown)
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+TABLES = {"inspection": plant_inspection, "review": plant_review}
 
 
 def checked_station_name(name: str) -> str:
@@ -67,14 +78,14 @@ class PlantDatabase:
         except AttributeError:
             return self.url.split("@")[-1]
 
-    def position(self, station: str) -> int:
-        """The highest sequence of `station` the plant holds (0: none yet)."""
+    def position(self, station: str, kind: str = "inspection") -> int:
+        """The highest sequence of `station`'s frames (or reviews) the plant holds (0: none yet)."""
+        table = TABLES[kind]
         with self.engine.connect() as c:
-            found = c.scalar(select(func.max(plant_inspection.c.sequence))
-                             .where(plant_inspection.c.station == checked_station_name(station)))
+            found = c.scalar(select(func.max(table.c.sequence)).where(table.c.station == checked_station_name(station)))
         return int(found or 0)
 
-    def add(self, rows: list[dict]) -> int:
+    def add(self, rows: list[dict], kind: str = "inspection") -> int:
         """Insert rows in one transaction, skipping any the plant already holds; returns how many were new."""
         if not rows:
             return 0
@@ -85,21 +96,22 @@ class PlantDatabase:
             from sqlalchemy.dialects.sqlite import insert
         else:
             raise DatabaseError(f"the plant database must be PostgreSQL (or SQLite for one machine), not {dialect}")
-        statement = insert(plant_inspection).on_conflict_do_nothing(index_elements=["station", "sequence"])
+        statement = insert(TABLES[kind]).on_conflict_do_nothing(index_elements=["station", "sequence"])
         with self.engine.begin() as c:
             return c.execute(statement, rows).rowcount
 
-    def count(self, station: str | None = None) -> int:
-        query = select(func.count()).select_from(plant_inspection)
+    def count(self, station: str | None = None, kind: str = "inspection") -> int:
+        table = TABLES[kind]
+        query = select(func.count()).select_from(table)
         if station is not None:
-            query = query.where(plant_inspection.c.station == station)
+            query = query.where(table.c.station == station)
         with self.engine.connect() as c:
             return int(c.scalar(query))
 
-    def rows(self, station: str) -> list[dict]:
+    def rows(self, station: str, kind: str = "inspection") -> list[dict]:
+        table = TABLES[kind]
         with self.engine.connect() as c:
-            result = c.execute(select(plant_inspection).where(plant_inspection.c.station == station)
-                               .order_by(plant_inspection.c.sequence))
+            result = c.execute(select(table).where(table.c.station == station).order_by(table.c.sequence))
             return [dict(r._mapping) for r in result]
 
     def close(self) -> None:
