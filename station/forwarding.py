@@ -123,6 +123,13 @@ class Forwarder:
                 delay = min(delay * 2, max_wait_s)
         return last
 
+    def follow(self, progress: Progress = QUIET, poll_s: float = 2.0, wait_s: float = 5.0) -> None:
+        """Keep the plant up to date until the progress asks to stop: new frames and decisions as they are
+        recorded (looked for every `poll_s`), an unreachable plant waited out."""
+        while not progress.should_stop():
+            self.forward_all(progress, wait_s=wait_s, retry=True)
+            _sleep_unless_stopped(poll_s, progress)
+
     def _next_batch(self, after: int):
         """The next frames after `after`, as plant rows, and how to read each image once (verified)."""
         with self.records.db.session() as s:

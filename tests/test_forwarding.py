@@ -150,3 +150,25 @@ def test_a_reviewers_decision_follows_its_frame_once(station, tmp_path):
     again = forwarder.forward_once()
     assert (again.sent, again.reviews_sent) == (0, 1) and plant.count("line-4", "review") == 2
     assert forwarder.forward_once().reviews_sent == 0  # nothing twice
+
+
+def test_beside_the_line_new_frames_follow_as_they_are_recorded(station, tmp_path):
+    """The forwarder in a thread of the station's process (`station serve` with [plant]): frames recorded while it
+    runs reach the plant without anyone asking, and stopping it ends after the batch in flight."""
+    import time
+
+    from station.service.plant import BackgroundForwarder
+
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    seen = []
+    running = BackgroundForwarder(Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-5"),
+                                  on_change=lambda f: seen.append(f.position), poll_s=0.05).start()
+    try:
+        ids = inspect(station, 3, seed=31) + inspect(station, 2, seed=32)
+        deadline = time.monotonic() + 120
+        while plant.count("line-5") < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        running.stop()
+    assert [r["sequence"] for r in PlantDatabase(plant.url).rows("line-5")] == ids
+    assert seen and seen[-1] == ids[-1]

@@ -242,6 +242,9 @@ def scenario_forward(st: CommandLine):
     rows = st.db("SELECT sequence, image_sha256 FROM plant_inspection ORDER BY sequence", st.work / "plant.db")
     assert [r[0] for r in rows] == [r[0] for r in st.db("SELECT id FROM inspection ORDER BY id")]
     assert all((st.data / "plant-objects" / sha[:2] / sha[2:4] / sha).is_file() for _, sha in rows)
+    served = st.run("serve", "--max-frames", "2", "--quiet", user="otto").out  # forwarding beside the line
+    assert "forwarding to the plant as line-1 beside the line" in served and "2 frames" in served
+    assert json.loads(st.run("forward", "--json").out)["plant_frames"] == 8  # what serve had not sent yet, now
     st.run("inspect", "--source", "synthetic", "--frames", "2", user="otto")
     settings["plant"]["objects"] = "http://127.0.0.1:9/frames"  # a store nobody answers at
     (st.data / "station.toml").write_text(tomli_w.dumps(settings))

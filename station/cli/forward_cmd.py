@@ -26,10 +26,10 @@ def cmd_forward(args) -> int:
 
         with stop_on_signals() as stop:
             progress = Callbacks(report, stop.is_set)
-            while True:
-                forwarder.forward_all(progress, wait_s=args.retry_seconds, retry=args.follow)
-                if not args.follow or stop.wait(args.poll_seconds):
-                    break
+            if args.follow:
+                forwarder.follow(progress, poll_s=args.poll_seconds, wait_s=args.retry_seconds)
+            else:
+                forwarder.forward_all(progress, wait_s=args.retry_seconds, retry=False)
         backlog = forwarder.backlog()
         reviews = forwarder.last.reviews_backlog if forwarder.last is not None else None
         summary = {"station": forwarder.station, "position": forwarder.position, "backlog": backlog,

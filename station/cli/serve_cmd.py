@@ -19,6 +19,26 @@ def _link_line(event) -> None:
         print(f"link {event.link}: {event.state}{' (' + event.detail + ')' if event.detail else ''}", flush=True)
 
 
+def _forwarding(station):
+    """With [plant] set: the forwarder beside the line, a line printed when it pauses or takes up again."""
+    from ..service.plant import BackgroundForwarder, open_forwarder
+
+    if not station.config.plant.database_url:
+        return None
+    forwarder = open_forwarder(station)
+    shown = {"paused": None}
+
+    def changed(f) -> None:
+        paused = str(f.paused) if f.paused is not None else None
+        if paused != shown["paused"]:
+            print(paused or f"forwarding to the plant as {f.station}: up to frame #{f.position}", flush=True,
+                  file=sys.stderr if paused else sys.stdout)
+            shown["paused"] = paused
+
+    print(f"forwarding to the plant as {forwarder.station} beside the line", flush=True)
+    return BackgroundForwarder(forwarder, changed).start()
+
+
 def cmd_serve(args) -> int:
     data_folder_free(args)
     from ..events import LinkStatus
@@ -28,7 +48,7 @@ def cmd_serve(args) -> int:
 
     user = inspecting_user(args)  # settled before the models load, as for `inspect`
     station = open_station(args.data_dir)
-    running, source = None, None
+    running, source, forwarding = None, None, None
     try:
         with stop_on_signals() as stop:
             cfg = station.config.links
@@ -44,6 +64,7 @@ def cmd_serve(args) -> int:
             if trigger is not None:
                 source = TriggeredSource(source, trigger)
             running.start()  # after the source that answers the PLCs' requests is there
+            forwarding = _forwarding(station)
             pipeline = Pipeline(station, operator=user, source_name=source.description)
             names = station.class_names
             if pipeline.manual_mode:
@@ -68,6 +89,8 @@ def cmd_serve(args) -> int:
                   + (", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) or "no verdicts"), flush=True)
             return 0
     finally:
+        if forwarding is not None:
+            forwarding.stop()  # after the batch in flight
         if running is not None:
             running.stop()  # joins the links' threads: their ports are free when serve returns
         if source is not None:

@@ -27,6 +27,35 @@ def plant_objects(where: str, data_dir: Path):
     return FolderObjects(folder if folder.is_absolute() else data_dir / folder)
 
 
+class BackgroundForwarder:
+    """`Forwarder.follow` in a thread of the station's own process (`station serve`): the line never waits for it.
+    `on_change(forwarder)` after every attempt, from that thread (its `last` pass and why it `paused`)."""
+
+    def __init__(self, forwarder: Forwarder, on_change=lambda _forwarder: None, poll_s: float = 2.0,
+                 wait_s: float = 5.0):
+        import threading
+
+        self.forwarder, self.on_change, self.poll_s, self.wait_s = forwarder, on_change, poll_s, wait_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="forwarder", daemon=True)
+
+    def start(self) -> BackgroundForwarder:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        from ..progress import Callbacks
+
+        progress = Callbacks(lambda *_: self.on_change(self.forwarder), self._stop.is_set)
+        self.forwarder.follow(progress, self.poll_s, self.wait_s)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Ends after the batch in flight (never half a batch: images, then rows in one transaction)."""
+        self._stop.set()
+        self._thread.join(timeout_s)
+        self.forwarder.plant.close()
+
+
 def open_forwarder(records) -> Forwarder:
     """The forwarder of a station's records (service.records.StationRecords) to the plant its settings name."""
     plant = records.config.plant
