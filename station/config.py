@@ -121,8 +121,8 @@ def load(data_dir: Path) -> StationConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e}); fix the file or delete it to start from defaults") from e
-    if has_records(data_dir):
-        _require_every_table(raw, path)
+    if has_records(data_dir):  # every table of this version, once an older file has been brought up to it
+        _require_every_table(migrate(raw, path), path)
     cfg = parse(raw, path)
     return with_environment(cfg, raw, path)
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .config_schema import ConfigError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1_to_v2(raw: dict) -> dict:
@@ -21,7 +21,13 @@ def _v1_to_v2(raw: dict) -> dict:
     return raw
 
 
-MIGRATORS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+def _v2_to_v3(raw: dict) -> dict:
+    """Version 3 adds [plant] (forwarding to a plant), off until a person sets it."""
+    raw.setdefault("plant", {})
+    return raw
+
+
+MIGRATORS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(raw: dict, path: Path | str) -> dict:

@@ -4,6 +4,7 @@ restart (field metadata)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import replace
 
@@ -108,6 +109,13 @@ def test_the_file_carries_its_schema_version_and_older_ones_are_migrated(tmp_pat
     older = text.replace(f"schema_version = {SCHEMA_VERSION}\n", "")  # files of version 1 carry no version
     (tmp_path / "station.toml").write_text(older)
     assert config.load(tmp_path).to_dict() == config.default_config().to_dict()
+    # a station of version 2 (before [plant]) with records: its file, without the table, still loads
+    (tmp_path / "station.db").touch()
+    without_plant = re.sub(r"\n\[plant\]\n(?:[a-z_]+ = [^\n]*\n)*", "\n", text)
+    (tmp_path / "station.toml").write_text(without_plant.replace(f"schema_version = {SCHEMA_VERSION}",
+                                                                 "schema_version = 2"))
+    assert "[plant]" not in (tmp_path / "station.toml").read_text()
+    assert config.load(tmp_path).plant == config.default_config().plant
     (tmp_path / "station.toml").write_text(text.replace(f"schema_version = {SCHEMA_VERSION}",
                                                         f"schema_version = {SCHEMA_VERSION + 1}"))
     with pytest.raises(ConfigError, match="written by a newer station"):
