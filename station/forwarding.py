@@ -22,8 +22,8 @@ from .errors import StationError
 from .progress import QUIET, Progress
 from .storage.db import DatabaseError
 from .storage.models import Inspection, Product, Review, User
-from .storage.objects import ObjectError, ObjectStore
-from .storage.plant import PlantDatabase, checked_station_name
+from .storage.objects import ObjectError, ObjectStore, ObjectStoreUnreachable
+from .storage.plant import PlantDatabase, PlantUnreachable, checked_station_name
 
 BATCH = 100  # frames a batch: one transaction at the plant, and what a pass reads of the local database at most
 
@@ -32,7 +32,11 @@ class ForwardingPaused(StationError):
     """The plant database or object store cannot be reached now; nothing is lost, the backlog waits."""
 
 
-class LocalImageDamaged(StationError):
+class ForwardingStopped(StationError):
+    """Forwarding cannot go on until a person acts (the message says what): not an outage that passes."""
+
+
+class LocalImageDamaged(ForwardingStopped):
     """A recorded frame's image does not match its sha256: it is not sent as evidence."""
 
 
@@ -57,7 +61,7 @@ class Forwarder:
         self.station = checked_station_name(station)
         self.batch = batch
         self.position: int | None = None  # last known; None until the plant has answered once
-        self.paused: ForwardingPaused | None = None  # why the last attempt could not reach the plant
+        self.paused: StationError | None = None  # why the last attempt did not reach the plant (paused or stopped)
         self.last: ForwardPass | None = None  # the last pass that reached it
 
     def backlog(self) -> int | None:
@@ -75,10 +79,12 @@ class Forwarder:
             return None
 
     def forward_once(self) -> ForwardPass:
-        """One batch: images first, then rows. ForwardingPaused when the plant cannot be reached (try again later);
-        LocalImageDamaged when a frame's image no longer matches its record (`station audit verify` says more)."""
+        """One batch: images first, then rows, then the decisions on frames the plant holds. ForwardingPaused when
+        the plant cannot be reached (try again later); ForwardingStopped when a person must act first: a frame's
+        image no longer matches its record, the plant refuses, or it holds more of this name than was recorded here."""
         try:
             self.position = self.plant.position(self.station)
+            self._check_same_station(self.position)
             rows, images = self._next_batch(self.position)
             for sha256, read in images:
                 if not self.objects.has(sha256):
@@ -91,13 +97,19 @@ class Forwarder:
             self.plant.add(reviews, "review")
             if reviews:
                 reviewed = reviews[-1]["sequence"]
-        except (ObjectError, DatabaseError, SQLAlchemyError) as e:
+        except (PlantUnreachable, ObjectStoreUnreachable) as e:
             self.paused = ForwardingPaused(f"forwarding to the plant paused: {e}. The station keeps recording; its "
                                            "frames follow when the plant is reachable again")
-            raise self.paused from e
+            raise self.paused from None
+        except (ObjectError, DatabaseError) as e:  # refused, not away: trying again changes nothing
+            self.paused = ForwardingStopped(f"forwarding to the plant stopped: {e}")
+            raise self.paused from None
+        except ForwardingStopped as e:
+            self.paused = e
+            raise
         self.paused = None
         self.last = ForwardPass(len(rows), self.position, self.backlog(), len(reviews),
-                                self._reviews_waiting(reviewed, self.position))
+                                self._reviews_waiting(reviewed))
         return self.last
 
     def forward_all(self, progress: Progress = QUIET, wait_s: float = 5.0, max_wait_s: float = 300.0,
@@ -105,11 +117,11 @@ class Forwarder:
         """Batches until the backlog is empty or the progress asks to stop; while the plant is away, waits
         (doubling up to `max_wait_s`) and tries again, or with `retry` False returns. Reports after every attempt
         (done: the plant's newest sequence of this station, total: that and the backlog; or why it paused)."""
-        delay, last = wait_s, None
+        delay, last = max(wait_s, 0.1), None
         while not progress.should_stop():
             try:
                 last = self.forward_once()
-                delay = wait_s
+                delay = max(wait_s, 0.1)
                 progress.report(last.position, last.position + last.backlog,
                                 f"{last.sent} frames and {last.reviews_sent} reviewers' decisions to the plant as "
                                 f"{self.station} (frames up to #{last.position}); {last.backlog} frames left")
@@ -141,19 +153,37 @@ class Forwarder:
         return rows, [(sha, self._reader(path, sha)) for sha, path in images.items()]
 
     def _next_reviews(self, after: int, frames_up_to: int) -> list[dict]:
-        """The next decisions after review `after` on frames the plant holds (up to sequence `frames_up_to`)."""
+        """The next decisions after review `after`, in order, up to the first on a frame the plant does not hold
+        yet (up to sequence `frames_up_to`): the plant's highest review is where the next pass takes up, so a later
+        decision must never go before an earlier one."""
         with self.records.db.session() as s:
             found = s.execute(select(Review, User.username).outerjoin(User, User.id == Review.reviewer_id)
-                              .where(Review.id > after, Review.inspection_id <= frames_up_to)
-                              .order_by(Review.id).limit(self.batch)).all()
-            return [{"station": self.station, "sequence": r.id, "inspection": r.inspection_id, "label": r.label,
-                     "good": bool(r.good), "note": r.note or "", "reviewer": name or "",
-                     "decided_at": _aware(r.decided_at)} for r, name in found]
+                              .where(Review.id > after).order_by(Review.id).limit(self.batch)).all()
+            rows = []
+            for r, name in found:
+                if r.inspection_id > frames_up_to:
+                    break
+                rows.append({"station": self.station, "sequence": r.id, "inspection": r.inspection_id,
+                             "label": r.label, "good": bool(r.good), "note": r.note or "", "reviewer": name or "",
+                             "decided_at": _aware(r.decided_at)})
+            return rows
 
-    def _reviews_waiting(self, after: int, frames_up_to: int) -> int:
+    def _reviews_waiting(self, after: int) -> int:
         with self.records.db.session() as s:
-            return int(s.scalar(select(func.count()).select_from(Review)
-                                .where(Review.id > after, Review.inspection_id <= frames_up_to)))
+            return int(s.scalar(select(func.count()).select_from(Review).where(Review.id > after)))
+
+    def _check_same_station(self, position: int) -> None:
+        """The plant's newest frame of this name is this station's own frame of that number (same image), or its
+        frames would be skipped as already sent: another station uses the name, or this one was reinstalled."""
+        if position == 0:
+            return
+        with self.records.db.session() as s:
+            mine = s.scalar(select(Inspection.image_sha256).where(Inspection.id == position))
+        if mine is None or mine != self.plant.image_of(self.station, position):
+            raise ForwardingStopped(
+                f"the plant's frame #{position} of {self.station!r} is not this station's frame #{position}: another "
+                "station forwards under this name, or this one was reinstalled; give it a name of its own in "
+                "[plant] station")
 
     def _row(self, i: Inspection, product: str | None, version: int | None) -> dict:
         return {"station": self.station, "sequence": i.id, "created_at": _aware(i.created_at), "source": i.source,
@@ -164,12 +194,15 @@ class Forwarder:
 
     def _reader(self, relative_path: str, sha256: str):
         def read() -> bytes:
-            path = self.records.images.path_of(relative_path)
             try:
+                path = self.records.images.path_of(relative_path)
                 data = path.read_bytes()
-            except FileNotFoundError:
-                raise LocalImageDamaged(f"the image {path} of a recorded frame is missing: it cannot be sent to the "
-                                        "plant; run `station audit verify` to see what changed") from None
+            except FileNotFoundError:  # moved from pending/ to its folder meanwhile: looked up once more
+                path = self.records.images.path_of(relative_path)
+                if not path.is_file():
+                    raise LocalImageDamaged(f"the image {path} of a recorded frame is missing: it cannot be sent to "
+                                            "the plant; run `station audit verify` to see what changed") from None
+                data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise LocalImageDamaged(f"the image {path} no longer matches its record (sha256 {sha256[:12]}...): "
                                         "it is not sent to the plant; run `station audit verify` to see what changed")

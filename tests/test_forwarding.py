@@ -39,7 +39,9 @@ def plant_url(request, tmp_path):
 
 
 def test_every_frame_arrives_once_in_order_with_its_image(station, plant_url, tmp_path):
-    name = f"line-{tmp_path.name[-12:]}"  # its own rows in a plant database other tests share
+    import uuid
+
+    name = f"line-{uuid.uuid4().hex[:12]}"  # its own rows in a plant database other tests and runs share
     plant, objects = PlantDatabase(plant_url), FolderObjects(tmp_path / "objects")
     forwarder = Forwarder(station, plant, objects, name, batch=4)
     ids = inspect(station, 10, seed=3)
@@ -120,8 +122,11 @@ def test_a_damaged_local_image_is_not_sent_and_the_frame_is_named(station, tmp_p
 
 
 def test_an_unreachable_plant_database_and_a_bad_station_name_are_said_plainly(station, tmp_path):
-    with pytest.raises(DatabaseError, match="cannot be reached"):
-        PlantDatabase("postgresql+psycopg://station@127.0.0.1:9/plant?connect_timeout=1")
+    away = PlantDatabase("postgresql+psycopg://station:s3cret@127.0.0.1:9/plant")  # opening asks nothing of it
+    forwarder = Forwarder(station, away, FolderObjects(tmp_path / "objects"), "line-3")
+    with pytest.raises(ForwardingPaused, match="(?i)cannot be reached.*connection refused"):
+        forwarder.forward_once()  # a pause, tried again later
+    assert "s3cret" not in str(forwarder.paused) and "SELECT" not in str(forwarder.paused)
     plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
     for bad in ("", "line 3", "../x", "a" * 65):
         with pytest.raises(DatabaseError, match="not a station name"):
@@ -140,7 +145,7 @@ def test_a_reviewers_decision_follows_its_frame_once(station, tmp_path):
     with station.db.transaction() as s:
         review.decide(s, third, "washer/good", good, station.rita, note="fine")
     held = forwarder.forward_once()  # frames 1 and 2 only: the decision on frame 3 waits for its frame
-    assert (held.sent, held.reviews_sent, held.reviews_backlog) == (2, 0, 0)
+    assert (held.sent, held.reviews_sent, held.reviews_backlog) == (2, 0, 1)
     done = forwarder.forward_all(wait_s=0.01)
     assert done.done and plant.rows("line-4", "review") == [
         {"station": "line-4", "sequence": 1, "inspection": third, "label": "washer/good", "good": True, "note": "fine",
@@ -172,3 +177,43 @@ def test_beside_the_line_new_frames_follow_as_they_are_recorded(station, tmp_pat
         running.stop()
     assert [r["sequence"] for r in PlantDatabase(plant.url).rows("line-5")] == ids
     assert seen and seen[-1] == ids[-1]
+
+
+def test_decisions_go_in_the_order_they_were_made_even_when_an_earlier_one_waits_for_its_frame(station, tmp_path):
+    """Decision 1 is on a frame the plant has not got yet, decision 2 on one it has: 2 waits behind 1 (the plant's
+    highest decision is where the next pass takes up, so sending 2 first would lose 1 for good)."""
+    from station import review
+
+    station.config.thresholds.conf_a = 1.0
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-6", batch=2)
+    first, _, third = inspect(station, 3, seed=41)
+    good = {c.key: c.good for c in station.config.classes}
+    with station.db.transaction() as s:
+        review.decide(s, third, "washer/good", good, station.rita)
+        review.decide(s, first, "washer/good", good, station.rita)
+    one = forwarder.forward_once()  # frames 1-2 go; decision 1 (on frame 3) waits, and decision 2 behind it
+    assert (one.sent, one.reviews_sent, one.reviews_backlog) == (2, 0, 2)
+    assert forwarder.forward_all(wait_s=0.01).done
+    assert [(r["sequence"], r["inspection"]) for r in plant.rows("line-6", "review")] == [(1, third), (2, first)]
+
+
+def test_a_plant_holding_more_of_this_name_than_was_recorded_here_stops_forwarding(station, tmp_path):
+    """Another station forwarding under the same name, or this one reinstalled: its frames would be skipped as
+    already sent. Forwarding stops and says what to change."""
+    from station.forwarding import ForwardingStopped
+
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    other = {"station": "line-8", "sequence": 500, "created_at": __import__("datetime").datetime.now(
+        __import__("datetime").timezone.utc), "source": "x", "verdict": "PASS", "reason": "", "label_a": "a",
+        "conf_a": 1.0, "label_b": "a", "conf_b": 1.0, "image_sha256": "0" * 64, "width": 1, "height": 1,
+        "manual_mode": False, "product": "", "origin": ""}
+    plant.add([other])
+    inspect(station, 2, seed=51)
+    with pytest.raises(ForwardingStopped, match="another station forwards under this name"):
+        Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-8").forward_once()
+    # the same count of frames, other frames (a reinstalled station under its old name): stopped as well
+    other.update(sequence=2, station="line-9")
+    plant.add([other])
+    with pytest.raises(ForwardingStopped, match="not this station's frame #2"):
+        Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-9").forward_once()

@@ -236,6 +236,8 @@ def scenario_forward(st: CommandLine):
     settings["plant"] = {"station": "line-1", "database_url": f"sqlite:///{st.work / 'plant.db'}",
                          "objects": "plant-objects"}  # a folder, here inside the data folder
     (st.data / "station.toml").write_text(tomli_w.dumps(settings))
+    assert "does not exist" in st.run("forward", ok=False).err  # a share not mounted: never filled locally
+    (st.data / "plant-objects").mkdir()
     sent = json.loads(st.run("forward", "--json").out)
     assert sent == {"station": "line-1", "position": 6, "backlog": 0, "reviews_waiting": 0, "plant_frames": 6}
     assert st.run("forward").out.strip() == "the plant holds 6 frames of line-1; none waiting here"  # nothing twice

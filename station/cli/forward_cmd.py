@@ -14,7 +14,7 @@ def cmd_forward(args) -> int:
     from ..progress import Callbacks
     from ..service.plant import open_forwarder
 
-    records = open_records_of(args)
+    records, forwarder = open_records_of(args), None
     try:
         forwarder = open_forwarder(records)
 
@@ -43,4 +43,6 @@ def cmd_forward(args) -> int:
             print(f"the plant holds {held} frames of {forwarder.station}; {waiting} waiting here{decisions}")
         return 0 if backlog == 0 and reviews == 0 else 1
     finally:
+        if forwarder is not None:
+            forwarder.plant.close()
         records.close()

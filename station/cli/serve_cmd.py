@@ -89,10 +89,10 @@ def cmd_serve(args) -> int:
                   + (", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) or "no verdicts"), flush=True)
             return 0
     finally:
-        if forwarding is not None:
-            forwarding.stop()  # after the batch in flight
         if running is not None:
             running.stop()  # joins the links' threads: their ports are free when serve returns
         if source is not None:
             source.close()
+        if forwarding is not None:
+            forwarding.stop()  # after the batch in flight
         station.close()

@@ -19,12 +19,24 @@ def plant_objects(where: str, data_dir: Path):
     url = urlparse(where)
     if url.scheme in ("http", "https"):
         bucket = url.path.strip("/")
-        if not bucket or "/" in bucket or not url.hostname:
-            raise InvalidInput(f"[plant] objects = {where!r}: an S3 store is written http://host:port/bucket")
-        return S3Objects(f"{url.scheme}://{url.netloc}", bucket, os.environ.get("AWS_ACCESS_KEY_ID", ""),
-                         os.environ.get("AWS_SECRET_ACCESS_KEY", ""))
+        try:
+            port = url.port
+        except ValueError:
+            port = -1
+        if not bucket or "/" in bucket or not url.hostname or port == -1 or url.username or url.password:
+            raise InvalidInput("[plant] objects: an S3 store is written http://host:port/bucket, its keys in "
+                               "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (never in the address)")
+        return S3Objects(f"{url.scheme}://{url.hostname}" + (f":{port}" if port else ""), bucket,
+                         os.environ.get("AWS_ACCESS_KEY_ID", ""), os.environ.get("AWS_SECRET_ACCESS_KEY", ""))
     folder = Path(where).expanduser()
-    return FolderObjects(folder if folder.is_absolute() else data_dir / folder)
+    folder = folder if folder.is_absolute() else data_dir / folder
+    if not folder.is_dir():  # never made here: a share that is not mounted would fill the station's own disk
+        raise InvalidInput(f"[plant] objects: the folder {folder} does not exist; mount the plant's share there, or "
+                           "name the folder it is mounted at")
+    return FolderObjects(folder)
+
+
+STOPPED_RETRY_S = 60.0  # after forwarding stopped on something a person must fix: looked at again this often
 
 
 class BackgroundForwarder:
@@ -44,21 +56,33 @@ class BackgroundForwarder:
         return self
 
     def _run(self) -> None:
+        from ..errors import StationError
         from ..progress import Callbacks
 
         progress = Callbacks(lambda *_: self.on_change(self.forwarder), self._stop.is_set)
-        self.forwarder.follow(progress, self.poll_s, self.wait_s)
+        while not self._stop.is_set():
+            try:
+                self.forwarder.follow(progress, self.poll_s, self.wait_s)
+            except Exception as e:  # stopped (a person must act) or a fault: said, tried again, the line unharmed
+                self.forwarder.paused = e if isinstance(e, StationError) else StationError(
+                    f"forwarding to the plant stopped: {type(e).__name__}: {e}")
+                self.on_change(self.forwarder)
+                self._stop.wait(STOPPED_RETRY_S)
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Ends after the batch in flight (never half a batch: images, then rows in one transaction)."""
         self._stop.set()
         self._thread.join(timeout_s)
-        self.forwarder.plant.close()
+        if not self._thread.is_alive():
+            self.forwarder.plant.close()
 
 
 def open_forwarder(records) -> Forwarder:
     """The forwarder of a station's records (service.records.StationRecords) to the plant its settings name."""
     plant = records.config.plant
+    if records.config.database_url:  # its rows are not its own alone, and their ids not in one writer's order
+        raise InvalidInput("this station records into a shared database (database_url), so there is nothing of its "
+                           "own to forward; forwarding is for a station recording into its own data folder")
     if not plant.database_url:
         raise InvalidInput("this station forwards to no plant: set [plant] station, database_url and objects in "
                            f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL and the others)")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, func, select)
-from sqlalchemy.exc import SQLAlchemyError
+from contextlib import contextmanager
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, create_engine, func,
+                        select)
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .db import DatabaseError, make_engine
 
@@ -59,31 +62,57 @@ def checked_station_name(name: str) -> str:
     return name
 
 
+class PlantUnreachable(DatabaseError):
+    """The plant database does not answer now (network, server down): worth trying again later."""
+
+
+CONNECT_TIMEOUT_S = 10  # a plant database that does not answer is given up on this soon, then tried again later
+
+
 class PlantDatabase:
-    """The plant's shared database, as one station's forwarder writes it."""
+    """The plant's shared database, as one station's forwarder writes it. Nothing is asked of it before the first
+    use, so a station starts whether or not the plant answers; every call raises PlantUnreachable when it does not
+    answer and DatabaseError (the driver's first line, never the statement) for anything else."""
 
     def __init__(self, url: str):
         self.url = url
         try:
-            self.engine = make_engine(url)
-            plant_metadata.create_all(self.engine)
-        except (SQLAlchemyError, ModuleNotFoundError) as e:
-            why = str(getattr(e, "orig", None) or e).strip().splitlines()[0]  # the driver's own words, first line
-            raise DatabaseError(f"the plant database {self._safe_url()} cannot be reached or set up ({why}); "
-                                "check the address, the network and the credentials") from e
+            self.engine = (make_engine(url) if url.startswith("sqlite") else
+                           create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}))
+        except (SQLAlchemyError, ModuleNotFoundError, ValueError) as e:
+            raise DatabaseError(f"the plant database address {url.split('@')[-1]!r} cannot be used ({e}); "
+                                "write it as postgresql+psycopg://user@host/database") from e
+        self._ready = False
 
     def _safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _connected(self, begin: bool = False):
         try:
-            return self.engine.url.render_as_string(hide_password=True)
-        except AttributeError:
-            return self.url.split("@")[-1]
+            if not self._ready:
+                plant_metadata.create_all(self.engine)  # the tables when missing (CREATE rights: see README)
+                self._ready = True
+            with (self.engine.begin() if begin else self.engine.connect()) as c:
+                yield c
+        except SQLAlchemyError as e:
+            why = str(getattr(e, "orig", None) or e).strip().splitlines()[0]  # the driver's own words, first line
+            kind = PlantUnreachable if isinstance(e, OperationalError) else DatabaseError
+            raise kind(f"the plant database {self._safe_url()} cannot be reached or used ({why}); check the "
+                       "address, the network and the credentials") from None
 
     def position(self, station: str, kind: str = "inspection") -> int:
         """The highest sequence of `station`'s frames (or reviews) the plant holds (0: none yet)."""
         table = TABLES[kind]
-        with self.engine.connect() as c:
+        with self._connected() as c:
             found = c.scalar(select(func.max(table.c.sequence)).where(table.c.station == checked_station_name(station)))
         return int(found or 0)
+
+    def image_of(self, station: str, sequence: int) -> str | None:
+        """The image sha256 the plant holds for frame `sequence` of `station` (None: no such frame)."""
+        with self._connected() as c:
+            return c.scalar(select(plant_inspection.c.image_sha256).where(
+                plant_inspection.c.station == station, plant_inspection.c.sequence == sequence))
 
     def add(self, rows: list[dict], kind: str = "inspection") -> int:
         """Insert rows in one transaction, skipping any the plant already holds; returns how many were new."""
@@ -97,7 +126,7 @@ class PlantDatabase:
         else:
             raise DatabaseError(f"the plant database must be PostgreSQL (or SQLite for one machine), not {dialect}")
         statement = insert(TABLES[kind]).on_conflict_do_nothing(index_elements=["station", "sequence"])
-        with self.engine.begin() as c:
+        with self._connected(begin=True) as c:
             return c.execute(statement, rows).rowcount
 
     def count(self, station: str | None = None, kind: str = "inspection") -> int:
@@ -105,12 +134,12 @@ class PlantDatabase:
         query = select(func.count()).select_from(table)
         if station is not None:
             query = query.where(table.c.station == station)
-        with self.engine.connect() as c:
+        with self._connected() as c:
             return int(c.scalar(query))
 
     def rows(self, station: str, kind: str = "inspection") -> list[dict]:
         table = TABLES[kind]
-        with self.engine.connect() as c:
+        with self._connected() as c:
             result = c.execute(select(table).where(table.c.station == station).order_by(table.c.sequence))
             return [dict(r._mapping) for r in result]
 
