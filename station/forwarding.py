@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import StationError
 from .progress import QUIET, Progress
@@ -46,7 +45,7 @@ class ForwardPass:
     position: int  # the newest sequence the plant holds of this station
     backlog: int  # frames recorded here that the plant does not hold yet
     reviews_sent: int = 0  # reviewers' decisions the plant took in this pass (each after its frame)
-    reviews_backlog: int = 0  # decisions made here on frames the plant holds, not sent yet
+    reviews_backlog: int = 0  # decisions made here not sent yet (each goes once the plant holds its frame)
 
     @property
     def done(self) -> bool:
@@ -75,7 +74,7 @@ class Forwarder:
         """Frames of this station the plant holds (None: it cannot be asked now)."""
         try:
             return self.plant.count(self.station)
-        except (DatabaseError, SQLAlchemyError):
+        except DatabaseError:  # the plant wraps every driver error in one
             return None
 
     def forward_once(self) -> ForwardPass:
@@ -117,11 +116,12 @@ class Forwarder:
         """Batches until the backlog is empty or the progress asks to stop; while the plant is away, waits
         (doubling up to `max_wait_s`) and tries again, or with `retry` False returns. Reports after every attempt
         (done: the plant's newest sequence of this station, total: that and the backlog; or why it paused)."""
-        delay, last = max(wait_s, 0.1), None
+        first_wait = max(wait_s, 0.1)  # never a tight loop against a plant that is away
+        delay, last = first_wait, None
         while not progress.should_stop():
             try:
                 last = self.forward_once()
-                delay = max(wait_s, 0.1)
+                delay = first_wait
                 progress.report(last.position, last.position + last.backlog,
                                 f"{last.sent} frames and {last.reviews_sent} reviewers' decisions to the plant as "
                                 f"{self.station} (frames up to #{last.position}); {last.backlog} frames left")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import datetime, timezone
 
 import pytest
 
@@ -204,10 +205,9 @@ def test_a_plant_holding_more_of_this_name_than_was_recorded_here_stops_forwardi
     from station.forwarding import ForwardingStopped
 
     plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
-    other = {"station": "line-8", "sequence": 500, "created_at": __import__("datetime").datetime.now(
-        __import__("datetime").timezone.utc), "source": "x", "verdict": "PASS", "reason": "", "label_a": "a",
-        "conf_a": 1.0, "label_b": "a", "conf_b": 1.0, "image_sha256": "0" * 64, "width": 1, "height": 1,
-        "manual_mode": False, "product": "", "origin": ""}
+    other = {"station": "line-8", "sequence": 500, "created_at": datetime.now(timezone.utc), "source": "x",
+             "verdict": "PASS", "reason": "", "label_a": "a", "conf_a": 1.0, "label_b": "a", "conf_b": 1.0,
+             "image_sha256": "0" * 64, "width": 1, "height": 1, "manual_mode": False, "product": "", "origin": ""}
     plant.add([other])
     inspect(station, 2, seed=51)
     with pytest.raises(ForwardingStopped, match="another station forwards under this name"):

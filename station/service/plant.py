@@ -4,11 +4,13 @@ beside a running station (a reader of its database and images)."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..errors import InvalidInput
-from ..forwarding import Forwarder, ForwardingPaused, ForwardPass, LocalImageDamaged  # noqa: F401  (for the CLI)
+from ..errors import InvalidInput, StationError
+from ..forwarding import Forwarder
+from ..progress import Callbacks
 from ..storage.objects import FolderObjects, S3Objects
 from ..storage.plant import PlantDatabase
 
@@ -45,8 +47,6 @@ class BackgroundForwarder:
 
     def __init__(self, forwarder: Forwarder, on_change=lambda _forwarder: None, poll_s: float = 2.0,
                  wait_s: float = 5.0):
-        import threading
-
         self.forwarder, self.on_change, self.poll_s, self.wait_s = forwarder, on_change, poll_s, wait_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="forwarder", daemon=True)
@@ -56,9 +56,6 @@ class BackgroundForwarder:
         return self
 
     def _run(self) -> None:
-        from ..errors import StationError
-        from ..progress import Callbacks
-
         progress = Callbacks(lambda *_: self.on_change(self.forwarder), self._stop.is_set)
         while not self._stop.is_set():
             try:

@@ -44,12 +44,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, connect_timeout_s: int | None = None) -> Engine:
+    """`connect_timeout_s`: how long a server database may take to answer a new connection (None: the driver's)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        timeout = {} if connect_timeout_s is None else {"connect_args": {"connect_timeout": connect_timeout_s}}
+        engine = create_engine(url, pool_pre_ping=True, **timeout)
     return engine
 
 

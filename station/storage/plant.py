@@ -9,11 +9,9 @@ Images are not here: a row names its image by sha256, the object's name in the p
 from __future__ import annotations
 
 import re
-
 from contextlib import contextmanager
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, create_engine, func,
-                        select)
+from sqlalchemy import Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .db import DatabaseError, make_engine
@@ -77,8 +75,7 @@ class PlantDatabase:
     def __init__(self, url: str):
         self.url = url
         try:
-            self.engine = (make_engine(url) if url.startswith("sqlite") else
-                           create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}))
+            self.engine = make_engine(url, connect_timeout_s=CONNECT_TIMEOUT_S)
         except (SQLAlchemyError, ModuleNotFoundError, ValueError) as e:
             raise DatabaseError(f"the plant database address {url.split('@')[-1]!r} cannot be used ({e}); "
                                 "write it as postgresql+psycopg://user@host/database") from e
