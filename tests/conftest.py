@@ -48,6 +48,27 @@ def station_server():
     station_process.stop()
 
 
+@pytest.fixture
+def postgres_url():
+    """A database of its own on the PostgreSQL server STATION_TEST_DB_URL names, dropped after the test: tests on
+    other workers share the server, and one test's clean schema must not pull tables from under another's."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    server = os.environ.get("STATION_TEST_DB_URL")
+    if not server:
+        pytest.skip("STATION_TEST_DB_URL not set (CI sets it)")
+    name = f"station_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")  # CREATE DATABASE runs outside a transaction
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def pytest_runtest_setup(item):
     render_memo.enabled = item.module is None or item.module.__name__.rsplit(".", 1)[-1] not in GENERATOR_TESTS
 

@@ -5,7 +5,6 @@ PostgreSQL CI starts as the plant database, a folder or SeaweedFS (S3) as the ob
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import datetime, timezone
 
 import pytest
@@ -33,16 +32,11 @@ def inspect(station, frames: int, seed: int) -> list[int]:
 def plant_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'plant.db'}"
-    url = os.environ.get("STATION_TEST_DB_URL")
-    if not url:
-        pytest.skip("STATION_TEST_DB_URL not set (CI sets it)")
-    return url
+    return request.getfixturevalue("postgres_url")
 
 
 def test_every_frame_arrives_once_in_order_with_its_image(station, plant_url, tmp_path):
-    import uuid
-
-    name = f"line-{uuid.uuid4().hex[:12]}"  # its own rows in a plant database other tests and runs share
+    name = "line-5"
     plant, objects = PlantDatabase(plant_url), FolderObjects(tmp_path / "objects")
     forwarder = Forwarder(station, plant, objects, name, batch=4)
     ids = inspect(station, 10, seed=3)

@@ -1,7 +1,5 @@
 """Database schema, SQLite settings, the crash-safe image store, the audit chain."""
 
-import os
-
 import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,24 +12,9 @@ from station.storage.db import Database, sqlite_url
 from station.storage.images import ImageStore
 from station.storage.models import AuditEvent, Base, Inspection
 
-PG_URL = os.environ.get("STATION_TEST_DB_URL")
-URLS = [pytest.param("sqlite", id="sqlite")] + (
-    [pytest.param(PG_URL, id="postgresql")] if PG_URL else [
-        pytest.param(None, id="postgresql", marks=pytest.mark.skip(reason="STATION_TEST_DB_URL not set (CI sets it)"))]
-)
-
-
-@pytest.fixture(params=URLS)
+@pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
-    url = sqlite_url(tmp_path) if request.param == "sqlite" else request.param
-    if request.param != "sqlite":  # a clean schema on the shared server
-        from sqlalchemy import create_engine
-
-        eng = create_engine(url)
-        with eng.begin() as c:
-            c.execute(text("DROP SCHEMA public CASCADE"))
-            c.execute(text("CREATE SCHEMA public"))
-        eng.dispose()
+    url = sqlite_url(tmp_path) if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     database = attach(Database(url, data_dir=tmp_path))  # storage with the audit trail, as the station opens it
     yield database
     database.close()
