@@ -214,3 +214,21 @@ def set_active(session: Session, username: str, active: bool, by: User | None) -
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+DESK_ACCOUNT = "plant-desk"
+NO_PASSWORD = "!"  # not a scrypt hash: no password matches it, so no one signs in as the account that has it
+
+
+def desk_account(session: Session) -> User:
+    """The reviewer account a decision from the plant's review desk is recorded under at the frame's station (the
+    desk reviewer's own name goes in its note and audit entry). Made on first use; no one can sign in as it, and
+    a manager who deactivates it stops the station taking desk decisions."""
+    user = session.scalar(select(User).where(User.username == DESK_ACCOUNT))
+    if user is None:
+        user = User(username=DESK_ACCOUNT, role="reviewer", password_hash=NO_PASSWORD,
+                    display_name="Plant review desk")
+        session.add(user)
+        session.flush()
+        audit.record(session, "system", "user.add", username=DESK_ACCOUNT, role="reviewer", via="plant desk")
+    return user

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
+from . import auth, review
 from .errors import StationError
 from .progress import QUIET, Progress
 from .storage.db import DatabaseError
@@ -46,6 +47,7 @@ class ForwardPass:
     backlog: int  # frames recorded here that the plant does not hold yet
     reviews_sent: int = 0  # reviewers' decisions the plant took in this pass (each after its frame)
     reviews_backlog: int = 0  # decisions made here not sent yet (each goes once the plant holds its frame)
+    desk_decisions: int = 0  # decisions from the plant's review desk recorded here in this pass
 
     @property
     def done(self) -> bool:
@@ -62,6 +64,7 @@ class Forwarder:
         self.position: int | None = None  # last known; None until the plant has answered once
         self.paused: StationError | None = None  # why the last attempt did not reach the plant (paused or stopped)
         self.last: ForwardPass | None = None  # the last pass that reached it
+        self._introduced: list[dict] | None = None  # the classes the plant was last told of
 
     def backlog(self) -> int | None:
         """Frames the plant has not got yet, as far as it last said (None: it has not answered yet)."""
@@ -91,6 +94,8 @@ class Forwarder:
             self.plant.add(rows)
             if rows:
                 self.position = rows[-1]["sequence"]
+            self._introduce()
+            taken = self._take_back_desk_decisions()
             reviewed = self.plant.position(self.station, "review")
             reviews = self._next_reviews(reviewed, self.position)
             self.plant.add(reviews, "review")
@@ -108,7 +113,7 @@ class Forwarder:
             raise
         self.paused = None
         self.last = ForwardPass(len(rows), self.position, self.backlog(), len(reviews),
-                                self._reviews_waiting(reviewed))
+                                self._reviews_waiting(reviewed), taken)
         return self.last
 
     def forward_all(self, progress: Progress = QUIET, wait_s: float = 5.0, max_wait_s: float = 300.0,
@@ -122,9 +127,10 @@ class Forwarder:
             try:
                 last = self.forward_once()
                 delay = first_wait
+                taken = f"; {last.desk_decisions} desk decisions recorded here" if last.desk_decisions else ""
                 progress.report(last.position, last.position + last.backlog,
                                 f"{last.sent} frames and {last.reviews_sent} reviewers' decisions to the plant as "
-                                f"{self.station} (frames up to #{last.position}); {last.backlog} frames left")
+                                f"{self.station} (frames up to #{last.position}); {last.backlog} frames left{taken}")
                 if last.done:
                     return last
             except ForwardingPaused as e:
@@ -172,6 +178,29 @@ class Forwarder:
         with self.records.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(Review).where(Review.id > after)))
 
+    def _introduce(self) -> None:
+        """Tell the plant's desk what this station's reviewers answer (when it changed since last said)."""
+        classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good}
+                   for c in self.records.config.classes]
+        if classes != self._introduced:
+            self.plant.introduce(self.station, classes)
+            self._introduced = classes
+
+    def _take_back_desk_decisions(self) -> int:
+        """Record the desk's decisions on this station's frames here, as a reviewer's (so the prompts and banks
+        learn from them and they go back to the plant as this station's reviews), and tell the desk what became
+        of each. A frame decided here first keeps that decision."""
+        recorded = 0
+        for d in self.plant.desk_decisions(self.station):
+            try:
+                with self.records.db.transaction() as s:
+                    outcome = _record_desk_decision(s, d, self.records.good)
+            except StationError as e:  # not in the queue here, a class this station does not have, desk account off
+                outcome = f"not recorded at {self.station}: {e}"
+            recorded += outcome == "recorded"
+            self.plant.desk_outcome(self.station, d["inspection"], outcome)
+        return recorded
+
     def _check_same_station(self, position: int) -> None:
         """The plant's newest frame of this name is this station's own frame of that number (same image), or its
         frames would be skipped as already sent: another station uses the name, or this one was reinstalled."""
@@ -208,6 +237,19 @@ class Forwarder:
                                         "it is not sent to the plant; run `station audit verify` to see what changed")
             return data
         return read
+
+
+def _record_desk_decision(session, decision: dict, classes: dict[str, bool]) -> str:
+    """"recorded" (now, or on an earlier pass whose answer did not reach the plant), or why not."""
+    desk = auth.desk_account(session)
+    done = session.scalar(select(Review).where(Review.inspection_id == decision["inspection"]))
+    if done is not None:
+        if done.reviewer_id == desk.id and done.label == decision["label"]:
+            return "recorded"
+        return f"decided at the station already, as {done.label}"
+    note = f"plant desk, {decision['reviewer']}" + (f": {decision['note']}" if decision["note"] else "")
+    review.decide(session, decision["inspection"], decision["label"], classes, desk, note=note)
+    return "recorded"
 
 
 def _aware(when: datetime) -> datetime:

@@ -69,6 +69,14 @@ def postgres_url():
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def plant_url(request, tmp_path):
+    """The plant database: a SQLite file, and PostgreSQL where STATION_TEST_DB_URL names a server (CI)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'plant.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
 def pytest_runtest_setup(item):
     render_memo.enabled = item.module is None or item.module.__name__.rsplit(".", 1)[-1] not in GENERATOR_TESTS
 

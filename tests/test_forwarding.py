@@ -28,13 +28,6 @@ def inspect(station, frames: int, seed: int) -> list[int]:
     return [r.inspection_id for r in results]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def plant_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'plant.db'}"
-    return request.getfixturevalue("postgres_url")
-
-
 def test_every_frame_arrives_once_in_order_with_its_image(station, plant_url, tmp_path):
     name = "line-5"
     plant, objects = PlantDatabase(plant_url), FolderObjects(tmp_path / "objects")

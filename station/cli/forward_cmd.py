@@ -21,7 +21,8 @@ def cmd_forward(args) -> int:
         def report(_done: int, _total: int, text: str) -> None:
             if forwarder.paused is not None:  # why, always
                 print(text, file=sys.stderr)
-            elif not args.quiet and not args.json and (forwarder.last.sent or forwarder.last.reviews_sent):
+            elif not args.quiet and not args.json and (forwarder.last.sent or forwarder.last.reviews_sent
+                                                                  or forwarder.last.desk_decisions):
                 print(text)  # a line when the plant took something
 
         with stop_on_signals() as stop:

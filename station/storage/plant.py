@@ -8,10 +8,14 @@ Images are not here: a row names its image by sha256, the object's name in the p
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import (
+    Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, update,
+)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .db import DatabaseError, make_engine
@@ -49,6 +53,31 @@ plant_review = Table(
     Column("reviewer", String(64), nullable=False),  # the reviewer's user name at that station ("" if unknown)
     Column("decided_at", DateTime(timezone=True), nullable=False),
 )
+plant_station = Table(
+    "plant_station", plant_metadata,  # what the desk needs to know of each station, as its forwarder last said
+    Column("station", String(64), primary_key=True),
+    Column("classes", Text, nullable=False),  # JSON: [{"key", "name", "name_ja", "good"}], what a reviewer picks
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+plant_claim = Table(
+    "plant_claim", plant_metadata,  # a desk reviewer has a frame on screen: no one else is shown it until expiry
+    Column("station", String(64), primary_key=True),
+    Column("inspection", Integer, primary_key=True, autoincrement=False),
+    Column("reviewer", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+plant_desk_decision = Table(
+    "plant_desk_decision", plant_metadata,  # one per frame (the key), taken back by the station that made it
+    Column("station", String(64), primary_key=True),
+    Column("inspection", Integer, primary_key=True, autoincrement=False),
+    Column("label", String(128), nullable=False),
+    Column("good", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("reviewer", String(64), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(512), nullable=False),  # "": not taken back yet; "recorded"; or why the station did not
+)
+Index("plant_inspection_waiting", plant_inspection.c.verdict, plant_inspection.c.created_at)
 TABLES = {"inspection": plant_inspection, "review": plant_review}
 
 
@@ -85,7 +114,7 @@ class PlantDatabase:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def _connected(self, begin: bool = False):
+    def connected(self, begin: bool = False):
         try:
             if not self._ready:
                 plant_metadata.create_all(self.engine)  # the tables when missing (CREATE rights: see README)
@@ -101,13 +130,13 @@ class PlantDatabase:
     def position(self, station: str, kind: str = "inspection") -> int:
         """The highest sequence of `station`'s frames (or reviews) the plant holds (0: none yet)."""
         table = TABLES[kind]
-        with self._connected() as c:
+        with self.connected() as c:
             found = c.scalar(select(func.max(table.c.sequence)).where(table.c.station == checked_station_name(station)))
         return int(found or 0)
 
     def image_of(self, station: str, sequence: int) -> str | None:
         """The image sha256 the plant holds for frame `sequence` of `station` (None: no such frame)."""
-        with self._connected() as c:
+        with self.connected() as c:
             return c.scalar(select(plant_inspection.c.image_sha256).where(
                 plant_inspection.c.station == station, plant_inspection.c.sequence == sequence))
 
@@ -115,6 +144,14 @@ class PlantDatabase:
         """Insert rows in one transaction, skipping any the plant already holds; returns how many were new."""
         if not rows:
             return 0
+        table = TABLES[kind]
+        statement = (self.insert(table).on_conflict_do_nothing(index_elements=["station", "sequence"])
+                     .returning(table.c.sequence))  # what was new (psycopg gives no row count for this)
+        with self.connected(begin=True) as c:
+            return len(c.execute(statement, rows).all())
+
+    def insert(self, table: Table):
+        """An INSERT that can say what to do when the key is there already (ON CONFLICT), in this dialect."""
         dialect = self.engine.dialect.name
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
@@ -122,21 +159,43 @@ class PlantDatabase:
             from sqlalchemy.dialects.sqlite import insert
         else:
             raise DatabaseError(f"the plant database must be PostgreSQL (or SQLite for one machine), not {dialect}")
-        statement = insert(TABLES[kind]).on_conflict_do_nothing(index_elements=["station", "sequence"])
-        with self._connected(begin=True) as c:
-            return c.execute(statement, rows).rowcount
+        return insert(table)
+
+    def introduce(self, station: str, classes: list[dict]) -> None:
+        """Say what `station` is to the desk (the classes a reviewer picks from), and that it was seen now."""
+        row = {"station": checked_station_name(station), "classes": json.dumps(classes, ensure_ascii=False),
+               "seen_at": datetime.now(timezone.utc)}
+        statement = self.insert(plant_station)
+        statement = statement.on_conflict_do_update(index_elements=["station"], set_={
+            "classes": statement.excluded.classes, "seen_at": statement.excluded.seen_at})
+        with self.connected(begin=True) as c:
+            c.execute(statement, row)
+
+    def desk_decisions(self, station: str) -> list[dict]:
+        """The desk's decisions on `station`'s frames that it has not taken back yet, oldest first."""
+        t = plant_desk_decision
+        with self.connected() as c:
+            found = c.execute(select(t).where(t.c.station == station, t.c.outcome == "").order_by(t.c.decided_at))
+            return [dict(r._mapping) for r in found]
+
+    def desk_outcome(self, station: str, inspection: int, outcome: str) -> None:
+        """What became of a desk decision at its station ("recorded", or why not), for the desk to show."""
+        t = plant_desk_decision
+        with self.connected(begin=True) as c:
+            c.execute(update(t).where(t.c.station == station, t.c.inspection == inspection)
+                      .values(outcome=outcome[:512]))
 
     def count(self, station: str | None = None, kind: str = "inspection") -> int:
         table = TABLES[kind]
         query = select(func.count()).select_from(table)
         if station is not None:
             query = query.where(table.c.station == station)
-        with self._connected() as c:
+        with self.connected() as c:
             return int(c.scalar(query))
 
     def rows(self, station: str, kind: str = "inspection") -> list[dict]:
         table = TABLES[kind]
-        with self._connected() as c:
+        with self.connected() as c:
             result = c.execute(select(table).where(table.c.station == station).order_by(table.c.sequence))
             return [dict(r._mapping) for r in result]
 

@@ -1,0 +1,68 @@
+"""The plant's central review desk, for the desk window and the command line: every station's waiting frames from
+the plant database and object store, decided with the keys of the station review page. No models and no torch:
+the desk machine holds only its own accounts (who may review) and the [plant] settings of its data folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import audit
+from ..auth import User, acting, require
+from ..errors import InvalidInput
+from ..review import NO_PART_LABEL
+from ..storage.plant import PlantDatabase
+from ..storage.plant_desk import CLAIM_S, DeskClass, DeskConflict, DeskFrame, PlantDesk  # noqa: F401 (for the window)
+from .plant import plant_objects
+from .records import StationRecords, open_station_records
+
+
+@dataclass
+class Desk:
+    records: StationRecords  # the desk machine's own: its accounts and its audit trail
+    plant: PlantDatabase
+    objects: object  # the plant's object store (station.storage.objects)
+
+    def close(self) -> None:
+        self.plant.close()
+        self.records.close()
+
+    def reviewing(self, user: User | None) -> PlantDesk:
+        """The plant as `user` reviews it; PermissionDenied unless they may review (as the database has them now)."""
+        with self.records.db.session() as s:
+            require(acting(s, user), "review")
+        return PlantDesk(self.plant, user.username)
+
+    def image(self, frame: DeskFrame) -> bytes:
+        """The frame's image from the object store, verified against its sha256 (ObjectDamaged if it does not)."""
+        return self.objects.get(frame.image_sha256)
+
+    def decide(self, user: User | None, frame: DeskFrame, label: str, note: str = "") -> bool:
+        """Store `user`'s decision on `frame` for its station to take back (audited here too); whether the answer
+        is a good part. InvalidInput for an answer the frame's station does not have; DeskConflict when the frame
+        is not `user`'s to decide now."""
+        desk = self.reviewing(user)
+        good = {c.key: c.good for c in desk.classes(frame.station)}
+        good[NO_PART_LABEL] = False
+        if label not in good:
+            raise InvalidInput(f"{label!r} is not a class of {frame.station}; answer one of {', '.join(good)}")
+        desk.decide(frame.key, label, good[label], note)
+        with self.records.db.transaction() as s:
+            audit.record(s, user.username, "desk.decide", station=frame.station, inspection=frame.sequence,
+                         label=label, good=good[label], check_a=frame.label_a, check_b=frame.label_b, note=note)
+        return good[label]
+
+
+def open_desk(data_dir: Path | str) -> Desk:
+    """The desk of the plant that `data_dir`'s settings name in [plant] database_url and objects."""
+    records = open_station_records(data_dir)
+    try:
+        plant = records.config.plant
+        if not plant.database_url or not plant.objects:
+            raise InvalidInput("the desk needs the plant: set [plant] database_url and objects in "
+                               f"{Path(data_dir) / 'station.toml'} (or STATION_PLANT__DATABASE_URL and "
+                               "STATION_PLANT__OBJECTS)")
+        return Desk(records, PlantDatabase(plant.database_url), plant_objects(plant.objects, Path(data_dir)))
+    except Exception:
+        records.close()
+        raise

@@ -1,0 +1,115 @@
+"""The plant's central review desk (station.storage.plant_desk, station.service.desk): every station's waiting
+frames, claims that keep two reviewers off one frame, and decisions their stations take back and learn from.
+Real databases: SQLite, and the PostgreSQL CI starts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from station import review
+from station.auth import DESK_ACCOUNT
+from station.forwarding import Forwarder
+from station.pipeline import Pipeline
+from station.storage.models import Review, User
+from station.storage.objects import FolderObjects
+from station.storage.plant import PlantDatabase
+from station.storage.plant_desk import DeskConflict, PlantDesk
+from station.synth.camera import SyntheticSource
+
+
+def waiting_frames(station, frames: int, seed: int) -> list[int]:
+    """The line runs `frames` parts that nothing is sure enough about: every one waits for a person."""
+    station.config.thresholds.conf_a = 1.0
+    results = []
+    Pipeline(station, operator=station.otto, source_name="desk test").run(
+        SyntheticSource(seed=seed, family="washer"), max_frames=frames, on_result=results.append)
+    assert all(r.verdict == "REVIEW" for r in results)
+    return [r.inspection_id for r in results]
+
+
+def forwarded(station, plant_url, tmp_path, name: str, frames: int, seed: int):
+    plant = PlantDatabase(plant_url)
+    forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), name)
+    ids = waiting_frames(station, frames, seed)
+    assert forwarder.forward_all(wait_s=0.01).done
+    return forwarder, plant, ids
+
+
+def test_two_reviewers_never_decide_one_frame(station, plant_url, tmp_path):
+    _, plant, ids = forwarded(station, plant_url, tmp_path, "line-1", 3, seed=5)
+    alice, bob = PlantDesk(plant, "alice"), PlantDesk(plant, "bob")
+    assert [f.sequence for f in alice.page()] == ids  # oldest first, every station's
+    assert {c.key for c in alice.classes("line-1")} == {c.key for c in station.config.classes}
+    first = alice.page()[0]
+    assert alice.claim(first.key)
+    assert [f.sequence for f in bob.page()] == ids[1:]  # held by alice: bob is not shown it
+    assert not bob.claim(first.key)
+    with pytest.raises(DeskConflict, match="not held by bob"):
+        bob.decide(first.key, "washer/good", True)
+    alice.decide(first.key, "washer/stain", False, "a stain on the face")
+    with pytest.raises(DeskConflict):
+        alice.decide(first.key, "washer/good", True)  # once: the first decision stands
+    assert not alice.claim(first.key)  # decided: no one holds it again
+    assert [f.sequence for f in alice.page()] == [f.sequence for f in bob.page()] == ids[1:]
+    assert alice.waiting_count() == 2 and alice.waiting_count(station="line-9") == 0
+
+
+def test_a_claim_left_behind_runs_out(station, plant_url, tmp_path):
+    """A desk closed without releasing (a crash, a pulled plug): its frame is free again when the claim expires."""
+    _, plant, ids = forwarded(station, plant_url, tmp_path, "line-2", 1, seed=6)
+    alice, bob = PlantDesk(plant, "alice"), PlantDesk(plant, "bob")
+    assert alice.claim(("line-2", ids[0]), seconds=-1)  # as if its time had passed
+    assert [f.sequence for f in bob.page()] == ids
+    assert bob.claim(("line-2", ids[0]))
+    with pytest.raises(DeskConflict):
+        alice.decide(("line-2", ids[0]), "washer/good", True)
+    bob.release(("line-2", ids[0]))
+    assert alice.claim(("line-2", ids[0]))
+
+
+def test_a_desk_decision_is_taken_back_by_its_station_as_a_review(station, plant_url, tmp_path):
+    """The station records the desk's decision as a review (so its prompts and banks learn from it), forwards it
+    back as its own review, and the desk sees what became of it; a frame decided at the station first keeps that
+    decision, and the desk is told so."""
+    forwarder, plant, ids = forwarded(station, plant_url, tmp_path, "line-3", 3, seed=7)
+    desk = PlantDesk(plant, "alice")
+    for sequence, label in ((ids[0], "washer/stain"), (ids[1], "washer/good")):
+        assert desk.claim(("line-3", sequence))
+        desk.decide(("line-3", sequence), label, label == "washer/good", "seen at the desk")
+    good = {c.key: c.good for c in station.config.classes}
+    with station.db.transaction() as s:  # frame 2 decided at the line too, before the station heard of the desk's
+        review.decide(s, ids[1], "washer/scratch", good, station.rita)
+    taken = forwarder.forward_all(wait_s=0.01)
+    assert taken.done and taken.desk_decisions == 1
+    with station.db.session() as s:
+        mine = {r.inspection_id: (r.label, r.note, s.get(User, r.reviewer_id).username) for r in s.scalars(select(Review))}
+    assert mine == {ids[0]: ("washer/stain", "plant desk, alice: seen at the desk", DESK_ACCOUNT),
+                    ids[1]: ("washer/scratch", "", "rita")}
+    outcomes = {d["inspection"]: d["outcome"] for d in desk.decisions()}
+    assert outcomes == {ids[0]: "recorded", ids[1]: "decided at the station already, as washer/scratch"}
+    assert {r["inspection"]: r["label"] for r in plant.rows("line-3", "review")} == {
+        ids[0]: "washer/stain", ids[1]: "washer/scratch"}
+    assert [f.sequence for f in desk.page()] == [ids[2]]
+    assert forwarder.forward_once().desk_decisions == 0  # nothing twice
+
+
+def test_no_one_signs_in_as_the_desk_account_and_a_manager_can_stop_it(station, tmp_path):
+    from station.auth import set_active
+    from station.service.accounts import AuthError, sign_in_user
+
+    forwarder, plant, ids = forwarded(station, f"sqlite:///{tmp_path / 'plant.db'}", tmp_path, "line-4", 2, seed=8)
+    desk = PlantDesk(plant, "alice")
+    assert desk.claim(("line-4", ids[0]))
+    desk.decide(("line-4", ids[0]), "washer/good", True)
+    forwarder.forward_all(wait_s=0.01)
+    for password in ("", "!", "plant-desk"):
+        with pytest.raises(AuthError):
+            sign_in_user(station.db, DESK_ACCOUNT, password)
+    with station.db.transaction() as s:
+        set_active(s, DESK_ACCOUNT, False, station.boss)
+    assert desk.claim(("line-4", ids[1]))
+    desk.decide(("line-4", ids[1]), "washer/good", True)
+    assert forwarder.forward_all(wait_s=0.01).desk_decisions == 0
+    outcome = {d["inspection"]: d["outcome"] for d in desk.decisions()}[ids[1]]
+    assert outcome.startswith("not recorded at line-4") and "deactivated" in outcome
