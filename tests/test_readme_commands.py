@@ -226,7 +226,7 @@ def scenario_inspect(st: CommandLine):
 
 
 def scenario_forward(st: CommandLine):
-    """forward"""
+    """forward, desk"""
     import tomllib
 
     import tomli_w
@@ -244,6 +244,12 @@ def scenario_forward(st: CommandLine):
     rows = st.db("SELECT sequence, image_sha256 FROM plant_inspection ORDER BY sequence", st.work / "plant.db")
     assert [r[0] for r in rows] == [r[0] for r in st.db("SELECT id FROM inspection ORDER BY id")]
     assert all((st.data / "plant-objects" / sha[:2] / sha[2:4] / sha).is_file() for _, sha in rows)
+    waiting = json.loads(st.run("desk", "--list", "--json").out)  # the plant's desk sees this station's queue
+    review_ids = [r[0] for r in st.db("SELECT id FROM inspection WHERE verdict = 'REVIEW' ORDER BY id")]
+    assert [(f["station"], f["sequence"]) for f in waiting["frames"]] == [("line-1", i) for i in review_ids]
+    assert waiting["waiting"] == len(review_ids)
+    no_display = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}
+    assert "no display" in st.run("desk", ok=False, env=no_display).err
     served = st.run("serve", "--max-frames", "2", "--quiet", user="otto").out  # forwarding beside the line
     assert "forwarding to the plant as line-1 beside the line" in served and "2 frames" in served
     assert json.loads(st.run("forward", "--json").out)["plant_frames"] == 8  # what serve had not sent yet, now

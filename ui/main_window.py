@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
+    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
     QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -24,6 +24,7 @@ from .pages.settings import SettingsPage
 from .pages.users import UsersPage, role_words
 from .reads import PageRead
 from .signin import SignInDialog
+from .stop_signals import end_window
 from .touch import STYLE, touch_lists
 
 log = logging.getLogger(__name__)
@@ -270,12 +271,7 @@ class MainWindow(QMainWindow):
 
     def end_now(self) -> None:
         """Close without asking (SIGTERM): the running line is stopped and its frames recorded first."""
-        self.ending = True
-        for widget in QApplication.topLevelWidgets():  # a sign-in or message box waiting for an answer
-            if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()
-        self.close()
-        QApplication.quit()
+        end_window(self)
 
     def closeEvent(self, event) -> None:
         live = self.pages["LivePage"]

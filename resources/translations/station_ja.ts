@@ -304,6 +304,182 @@ Fix this, then start the station again.</source>
     </message>
 </context>
 <context>
+    <name>Desk</name>
+    <message>
+        <source>Opening the plant review desk ...
+reaching the plant {folder} names</source>
+        <translation>工場レビューデスクを開いています ...
+{folder} の設定にある工場に接続しています</translation>
+    </message>
+    <message>
+        <source>The desk could not start</source>
+        <translation>レビューデスクを起動できませんでした</translation>
+    </message>
+    <message>
+        <source>{error}
+
+Fix this, then start the desk again.</source>
+        <translation>{error}
+
+この問題を解決してから、デスクを再起動してください。</translation>
+    </message>
+    <message>
+        <source>Plant review desk</source>
+        <translation>工場レビューデスク</translation>
+    </message>
+</context>
+<context>
+    <name>DeskWindow</name>
+    <message>
+        <source>Plant review desk - {user}</source>
+        <translation>工場レビューデスク - {user}</translation>
+    </message>
+    <message>
+        <source>All stations</source>
+        <translation>すべてのステーション</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>すべての製品</translation>
+    </message>
+    <message>
+        <source>Any reason</source>
+        <translation>すべての理由</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>ステーション</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <source>Note (optional), e.g. &apos;scratch is outside the sealing face&apos;</source>
+        <translation>メモ（任意）例:「傷はシール面の外側」</translation>
+    </message>
+    <message>
+        <source>What is this part really?  (press the number key)</source>
+        <translation>この部品の本当の状態は？（数字キーで選択）</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>スキップ (S)</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>拡大 (+)</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>縮小 (-)</translation>
+    </message>
+    <message>
+        <source>Fit (F)</source>
+        <translation>全体表示 (F)</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>レビュー担当</translation>
+    </message>
+    <message>
+        <source>At the station</source>
+        <translation>ステーションでの扱い</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>レビュー待ち</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>判定済み</translation>
+    </message>
+    <message>
+        <source>Asking the plant ...</source>
+        <translation>工場のデータベースに問い合わせています ...</translation>
+    </message>
+    <message>
+        <source>The plant could not be asked: {message}</source>
+        <translation>工場のデータベースに問い合わせできませんでした: {message}</translation>
+    </message>
+    <message>
+        <source>More than {count} frames waiting</source>
+        <translation>レビュー待ち {count} 件以上</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n frame(s) waiting</source>
+        <translation>
+            <numerusform>レビュー待ち %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> - %n decided now</source>
+        <translation>
+            <numerusform> - 今回 %n 件判定済み</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No frame waits.</source>
+        <translation>レビュー待ちの画像はありません。</translation>
+    </message>
+    <message>
+        <source>Nothing selected</source>
+        <translation>選択されていません</translation>
+    </message>
+    <message>
+        <source>Opening frame {id} of {station} ...</source>
+        <translation>{station} の画像 {id} を開いています ...</translation>
+    </message>
+    <message>
+        <source>Frame {id} of {station} is with another reviewer.</source>
+        <translation>{station} の画像 {id} は別のレビュー担当者が確認中です。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{station}, part no. {id}&lt;/b&gt; ({at}) {product}&lt;br&gt;Vision model: &lt;b&gt;{label_a}&lt;/b&gt; ({conf_a} sure)&lt;br&gt;Second check: &lt;b&gt;{label_b}&lt;/b&gt; ({conf_b} sure)&lt;br&gt;{reasons}</source>
+        <translation>&lt;b&gt;{station}、部品番号 {id}&lt;/b&gt;（{at}）{product}&lt;br&gt;ビジョンモデル: &lt;b&gt;{label_a}&lt;/b&gt;（確信度 {conf_a}）&lt;br&gt;第二チェック: &lt;b&gt;{label_b}&lt;/b&gt;（確信度 {conf_b}）&lt;br&gt;{reasons}</translation>
+    </message>
+    <message>
+        <source>Frame {id} of {station} could not be opened: {message}</source>
+        <translation>{station} の画像 {id} を開けませんでした: {message}</translation>
+    </message>
+    <message>
+        <source>X  No whole part in view (empty, half a part, something else)</source>
+        <translation>X  部品が丸ごと写っていない（空、部品の一部、別の物）</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>レビュー</translation>
+    </message>
+    <message>
+        <source>The decision was not saved: {error}</source>
+        <translation>判定は保存されませんでした: {error}</translation>
+    </message>
+    <message>
+        <source>not taken back yet</source>
+        <translation>ステーション未反映</translation>
+    </message>
+</context>
+<context>
     <name>ImportModelDialog</name>
     <message>
         <source>Import a model file</source>

@@ -213,19 +213,26 @@ def _demo_settings(demo_dir: Path) -> None:
         config_mod.save(cfg, demo_dir)
 
 
-def _launch_gui(data_dir: Path, demo: bool = False, kiosk: bool = False) -> int:
+def launch_window(window_main, what: str, data_dir: Path, **options) -> int:
+    """The `main` that `window_main()` imports, run on `data_dir`: the station window or the plant desk."""
+    if not display_available():
+        raise CliError("no display: set DISPLAY (or run under Xvfb), or use the command line (station inspect ...)")
     try:
-        from ui.app import main as gui_main
+        main = window_main()
     except ImportError as e:  # a Qt library of the system is missing
-        raise CliError(f"the station window cannot start ({e}); install the Qt system libraries "
+        raise CliError(f"the {what} cannot start ({e}); install the Qt system libraries "
                        f"(Debian: {QT_DEBIAN_PACKAGES}) or use the command line") from e
-    return gui_main(data_dir, demo=demo, kiosk=kiosk)
+    return main(data_dir, **options)
+
+
+def _station_window():
+    from ui.app import main
+
+    return main
 
 
 def cmd_gui(args) -> int:
-    if not display_available():
-        raise CliError("no display: set DISPLAY (or run under Xvfb), or use the command line (station inspect ...)")
-    return _launch_gui(args.data_dir, demo=args.demo, kiosk=args.kiosk)
+    return launch_window(_station_window, "station window", args.data_dir, demo=args.demo, kiosk=args.kiosk)
 
 
 def cmd_synth_sheet(args) -> int:

@@ -17,6 +17,7 @@ from .station_cmds import cmd_audit_verify, cmd_db_upgrade, cmd_failsafe_reset, 
 from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_import, cmd_prompts_list, cmd_prompts_rollback, cmd_prompts_show, cmd_prompts_tune
 from .serve_cmd import cmd_serve
 from .forward_cmd import cmd_forward
+from .desk_cmd import cmd_desk
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
 
 
@@ -280,6 +281,15 @@ def build_parser() -> argparse.ArgumentParser:
     fw.add_argument("--json", action="store_true", help="a JSON summary at the end")
     fw.add_argument("--quiet", action="store_true", help="no line per batch")
     fw.set_defaults(func=cmd_forward)
+
+    dk = sub.add_parser("desk", help="the plant's central review desk: every station's waiting frames, from the plant "
+                                     "database and object store ([plant] in the settings); no models")
+    dk.add_argument("--list", action="store_true", help="print the waiting frames instead of opening the window")
+    dk.add_argument("--station", default=None, help="with --list: this station's frames only")
+    dk.add_argument("--product", default=None, help='with --list: this product\'s frames only ("nut v2")')
+    dk.add_argument("--limit", type=_positive, default=50, help="with --list: at most this many frames")
+    dk.add_argument("--json", action="store_true", help="with --list: as JSON")
+    dk.set_defaults(func=cmd_desk)
 
     h = sub.add_parser("history", help="recent inspections and totals")
     h.add_argument("--limit", type=int, default=20)

@@ -33,6 +33,13 @@ class Desk:
             require(acting(s, user), "review")
         return PlantDesk(self.plant, user.username)
 
+    def waiting(self, station: str | None = None, product: str | None = None,
+                limit: int = 50) -> tuple[list[DeskFrame], int]:
+        """The oldest waiting frames no reviewer holds, and how many wait (counted up to 1,001)."""
+        reading = PlantDesk(self.plant, reviewer="")
+        return (reading.page(station=station, product=product, limit=limit),
+                reading.waiting_count(station=station, product=product))
+
     def image(self, frame: DeskFrame) -> bytes:
         """The frame's image from the object store, verified against its sha256 (ObjectDamaged if it does not)."""
         return self.objects.get(frame.image_sha256)

@@ -19,6 +19,7 @@ from ..live_display import LiveDisplay, Screen, Show
 from ..live_runner import LiveRunner
 from ..messages import error_words, source_description, source_event_words
 from ..reads import PageRead
+from ..reason_words import short_reasons
 from ..verdict_banner import VerdictBanner
 from ..widgets import ScheduleNotice, pixmap_from_rgb, verdict_words
 
@@ -462,59 +463,3 @@ def take_off_words(ids: list[int]) -> str:
     return QCoreApplication.translate(
         "VerdictBanner", "Take these %n parts off the line (review tray): no. {ids}", "",
         len(ids)).format(ids=shown if len(ids) <= 3 else "..., " + shown)
-
-
-_REASON_WORDS = {  # the decision's reason codes (data) and their words, translated with the context "Reasons"
-    "manual mode": QT_TRANSLATE_NOOP("Reasons", "manual mode is on"),
-    "disagreement": QT_TRANSLATE_NOOP("Reasons", "the two checks disagree"),
-    "low confidence A": QT_TRANSLATE_NOOP("Reasons", "the vision model is unsure"),
-    "low confidence B": QT_TRANSLATE_NOOP("Reasons", "the second check is unsure"),
-    "unlike the good parts": QT_TRANSLATE_NOOP(
-        "Reasons", "the second check finds it unlike every good part it learned (a defect it has not seen?)"),
-    "no part / unfamiliar frame": QT_TRANSLATE_NOOP(
-        "Reasons", "no whole part like this station's is in view (no part / unfamiliar frame)"),
-    "no valid output A": QT_TRANSLATE_NOOP("Reasons", "the vision model gave no valid answer"),
-    "no valid output B": QT_TRANSLATE_NOOP("Reasons", "the second check gave no valid answer"),
-    "inspection error": QT_TRANSLATE_NOOP("Reasons", "the checks could not run on this picture"),
-}
-
-
-_SHORT_REASONS = {  # for the live page, where a glance must do
-    "manual mode": QT_TRANSLATE_NOOP("Reasons", "manual mode"),
-    "disagreement": QT_TRANSLATE_NOOP("Reasons", "checks disagree"),
-    "low confidence A": QT_TRANSLATE_NOOP("Reasons", "vision model unsure"),
-    "low confidence B": QT_TRANSLATE_NOOP("Reasons", "second check unsure"),
-    "unlike the good parts": QT_TRANSLATE_NOOP("Reasons", "unlike good parts"),
-    "no part / unfamiliar frame": QT_TRANSLATE_NOOP("Reasons", "no whole part in view"),
-    "no valid output A": QT_TRANSLATE_NOOP("Reasons", "vision model broken"),
-    "no valid output B": QT_TRANSLATE_NOOP("Reasons", "second check broken"),
-    "inspection error": QT_TRANSLATE_NOOP("Reasons", "checks failed"),
-}
-
-
-def _codes(reason: str) -> list[str]:
-    """The stored reason's codes, without the details some carry ('inspection error: RuntimeError: ...')."""
-    return [part.split(": ", 1)[0].strip() for part in reason.split(", ") if part.strip()]
-
-
-def short_reasons(reason: str, prefix: bool = True) -> str:
-    """The reasons in a few words each: 'To check by hand: checks disagree, vision model unsure'."""
-    if not reason:
-        return ""
-    words = [QCoreApplication.translate("Reasons", _SHORT_REASONS[code]) if code in _SHORT_REASONS else code
-             for code in _codes(reason)]
-    listed = QCoreApplication.translate("Reasons", ", ").join(words)
-    return QCoreApplication.translate("Reasons", "To check by hand: {reasons}").format(reasons=listed) if prefix \
-        else listed
-
-
-def reason_words(reason: str, sentence: bool = True) -> str:
-    """The decision's reasons in words for the line, e.g. 'the two checks disagree'."""
-    if not reason:
-        return ""
-    words = [QCoreApplication.translate("Reasons", _REASON_WORDS[code]) if code in _REASON_WORDS else code
-             for code in _codes(reason)]
-    parts = QCoreApplication.translate("Reasons", " and ").join(words)
-    if not sentence:
-        return parts
-    return QCoreApplication.translate("Reasons", "Sent to the review queue: {reasons}.").format(reasons=parts)

@@ -26,7 +26,7 @@ from ..jobs import start_job
 from ..messages import error_words
 from ..record_table import RecordTable
 from ..widgets import ImageView, pixmap_from_file
-from .live import reason_words, short_reasons
+from ..reason_words import reason_words, short_reasons
 
 PAGE_SIZE = 50
 THUMB = 48

@@ -1,0 +1,112 @@
+"""The plant's review desk window (ui.desk_window): what a reviewer sees is the frame their key decides, at the
+plant and then at the station that made it; a frame another desk holds is never shown; no torch is imported."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from station import config as config_mod
+from station.auth import create_user
+from station.forwarding import Forwarder
+from station.pipeline import Pipeline
+from station.service.accounts import sign_in_user
+from station.service.desk import open_desk
+from station.storage.models import Review
+from station.storage.objects import FolderObjects
+from station.storage.plant import PlantDatabase
+from station.storage.plant_desk import PlantDesk
+from station.synth.camera import SyntheticSource
+from ui.desk_window import DeskWindow
+
+from conftest import PW, REPO
+
+SHOWN = re.compile(r"<b>([\w.-]+), part no\. (\d+)</b>")
+
+
+@pytest.fixture
+def plant(station, tmp_path):
+    """A station whose 4 frames all wait for a person, forwarded to a plant (SQLite and a folder store), and a
+    desk's data folder naming that plant, with a reviewer (ria) and an operator (olga)."""
+    station.config.thresholds.conf_a = 1.0
+    Pipeline(station, operator=station.otto, source_name="desk").run(SyntheticSource(seed=9, family="washer"),
+                                                                      max_frames=4)
+    url, objects = f"sqlite:///{tmp_path / 'plant.db'}", tmp_path / "objects"
+    forwarder = Forwarder(station, PlantDatabase(url), FolderObjects(objects), "line-1")
+    assert forwarder.forward_all(wait_s=0.01).done
+    desk_dir = tmp_path / "desk"
+    desk_dir.mkdir()
+    cfg = config_mod.default_config("washer")
+    cfg.plant.station, cfg.plant.database_url, cfg.plant.objects = "desk-1", url, str(objects)
+    config_mod.save(cfg, desk_dir)
+    desk = open_desk(desk_dir)
+    with desk.records.db.transaction() as s:
+        boss = create_user(s, "bea", "manager", PW, None)
+        create_user(s, "ria", "reviewer", PW, boss)
+        create_user(s, "olga", "operator", PW, boss)
+    yield desk, forwarder
+    desk.close()
+
+
+def shown_frame(window) -> tuple[str, int] | None:
+    found = SHOWN.search(window.opinions_label.text())
+    return (found[1], int(found[2])) if found and window.ready else None
+
+
+def test_each_key_decides_the_frame_on_screen_and_its_station_takes_it_back(qtbot, plant, station):
+    desk, forwarder = plant
+    ria = sign_in_user(desk.records.db, "ria", PW)
+    other = PlantDesk(desk.plant, "rob")  # a second desk
+    window = DeskWindow(desk, desk.reviewing(ria), ria)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitUntil(lambda: shown_frame(window) is not None, timeout=20_000)
+    first = shown_frame(window)
+    assert window.table.current().key == first  # the highlighted row is the frame on screen
+    assert not other.claim(first)  # on this screen: the other desk cannot have it
+    waiting = [f.key for f in other.page()]
+    assert first not in waiting and len(waiting) == 3
+    assert other.claim(waiting[1])  # the other desk holds the third frame: this desk must never show it
+
+    QTest.keyClick(window, Qt.Key.Key_3)  # the third class of the washer station
+    qtbot.waitUntil(lambda: shown_frame(window) not in (None, first), timeout=20_000)
+    second = shown_frame(window)
+    assert second == waiting[0]
+    window.note_edit.setText("burr on the rim")
+    QTest.keyClick(window, Qt.Key.Key_X)
+    qtbot.waitUntil(lambda: window.decided == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: shown_frame(window) is not None or not window.table.rowCount(), timeout=20_000)
+    assert shown_frame(window) != waiting[1]  # held elsewhere: skipped
+    decided = {(d["station"], d["inspection"]): (d["label"], d["note"], d["reviewer"]) for d in other.decisions()}
+    classes = [c.key for c in station.config.classes]
+    assert decided == {first: (classes[2], "", "ria"), second: ("no-part", "burr on the rim", "ria")}
+
+    assert forwarder.forward_all(wait_s=0.01).desk_decisions == 2  # the station takes them back
+    with station.db.session() as s:
+        labels = {r.inspection_id: r.label for r in s.query(Review)}
+    assert labels == {first[1]: classes[2], second[1]: "no-part"}
+    window.close()
+    assert other.claim(shown_frame(window) or waiting[2])  # closing let the frame on screen go at once
+
+
+def test_an_operator_cannot_review_at_the_desk(plant):
+    from station.auth import PermissionDenied
+
+    desk, _ = plant
+    with pytest.raises(PermissionDenied):
+        desk.reviewing(sign_in_user(desk.records.db, "olga", PW))
+
+
+def test_the_desk_imports_no_torch():
+    """An office PC with the plant's addresses: the desk, its window and its command load no model."""
+    code = ("import sys; import ui.desk_app, station.cli.desk_cmd, station.cli.__main__; "
+            "sys.exit(sorted(m for m in ('torch', 'open_clip', 'torchvision') if m in sys.modules) or 0)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
