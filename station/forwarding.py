@@ -17,13 +17,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from . import auth, review
 from .errors import StationError
+from .plant_sync import PlantSync
 from .progress import QUIET, Progress
 from .storage.db import DatabaseError
 from .storage.models import Inspection, Product, Review, User
 from .storage.objects import ObjectError, ObjectStore, ObjectStoreUnreachable
-from .storage.plant import PlantDatabase, PlantUnreachable, checked_station_name
+from .storage.plant import PlantDatabase, PlantUnreachable, aware, checked_station_name
 
 BATCH = 100  # frames a batch: one transaction at the plant, and what a pass reads of the local database at most
 
@@ -64,7 +64,7 @@ class Forwarder:
         self.position: int | None = None  # last known; None until the plant has answered once
         self.paused: StationError | None = None  # why the last attempt did not reach the plant (paused or stopped)
         self.last: ForwardPass | None = None  # the last pass that reached it
-        self._introduced: list[dict] | None = None  # the classes the plant was last told of
+        self.sync = PlantSync(records, plant, self.station)  # all else the plant hears of, or sends back
 
     def backlog(self) -> int | None:
         """Frames the plant has not got yet, as far as it last said (None: it has not answered yet)."""
@@ -94,8 +94,7 @@ class Forwarder:
             self.plant.add(rows)
             if rows:
                 self.position = rows[-1]["sequence"]
-            self._introduce()
-            taken = self._take_back_desk_decisions()
+            taken = self.sync.run(self.backlog())
             reviewed = self.plant.position(self.station, "review")
             reviews = self._next_reviews(reviewed, self.position)
             self.plant.add(reviews, "review")
@@ -171,35 +170,12 @@ class Forwarder:
                     break
                 rows.append({"station": self.station, "sequence": r.id, "inspection": r.inspection_id,
                              "label": r.label, "good": bool(r.good), "note": r.note or "", "reviewer": name or "",
-                             "decided_at": _aware(r.decided_at)})
+                             "decided_at": aware(r.decided_at)})
             return rows
 
     def _reviews_waiting(self, after: int) -> int:
         with self.records.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(Review).where(Review.id > after)))
-
-    def _introduce(self) -> None:
-        """Tell the plant's desk what this station's reviewers answer (when it changed since last said)."""
-        classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good}
-                   for c in self.records.config.classes]
-        if classes != self._introduced:
-            self.plant.introduce(self.station, classes)
-            self._introduced = classes
-
-    def _take_back_desk_decisions(self) -> int:
-        """Record the desk's decisions on this station's frames here, as a reviewer's (so the prompts and banks
-        learn from them and they go back to the plant as this station's reviews), and tell the desk what became
-        of each. A frame decided here first keeps that decision."""
-        recorded = 0
-        for d in self.plant.desk_decisions(self.station):
-            try:
-                with self.records.db.transaction() as s:
-                    outcome = _record_desk_decision(s, d, self.records.good)
-            except StationError as e:  # not in the queue here, a class this station does not have, desk account off
-                outcome = f"not recorded at {self.station}: {e}"
-            recorded += outcome == "recorded"
-            self.plant.desk_outcome(self.station, d["inspection"], outcome)
-        return recorded
 
     def _check_same_station(self, position: int) -> None:
         """The plant's newest frame of this name is this station's own frame of that number (same image), or its
@@ -215,7 +191,7 @@ class Forwarder:
                 "[plant] station")
 
     def _row(self, i: Inspection, product: str | None, version: int | None) -> dict:
-        return {"station": self.station, "sequence": i.id, "created_at": _aware(i.created_at), "source": i.source,
+        return {"station": self.station, "sequence": i.id, "created_at": aware(i.created_at), "source": i.source,
                 "verdict": i.verdict, "reason": i.reason or "", "label_a": i.label_a, "conf_a": i.conf_a,
                 "label_b": i.label_b, "conf_b": i.conf_b, "image_sha256": i.image_sha256, "width": i.width,
                 "height": i.height, "manual_mode": bool(i.manual_mode),
@@ -237,24 +213,6 @@ class Forwarder:
                                         "it is not sent to the plant; run `station audit verify` to see what changed")
             return data
         return read
-
-
-def _record_desk_decision(session, decision: dict, classes: dict[str, bool]) -> str:
-    """"recorded" (now, or on an earlier pass whose answer did not reach the plant), or why not."""
-    desk = auth.desk_account(session)
-    done = session.scalar(select(Review).where(Review.inspection_id == decision["inspection"]))
-    if done is not None:
-        if done.reviewer_id == desk.id and done.label == decision["label"]:
-            return "recorded"
-        return f"decided at the station already, as {done.label}"
-    note = f"plant desk, {decision['reviewer']}" + (f": {decision['note']}" if decision["note"] else "")
-    review.decide(session, decision["inspection"], decision["label"], classes, desk, note=note)
-    return "recorded"
-
-
-def _aware(when: datetime) -> datetime:
-    """SQLite gives back the UTC times it was given without their zone."""
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def _sleep_unless_stopped(seconds: float, progress: Progress) -> None:

@@ -129,19 +129,6 @@ def _probe_table(run_id: int, status: str, summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _probe_note(summary: dict) -> str:
-    worst = [p for p in summary.get("worst_defects_passed", {}).values() if p.get("above_baseline") is not None]
-    note = f"defects passed up to {max(p['above_baseline'] for p in worst):+.0%} over clean" if worst else ""
-    escapes = (summary.get("station") or {}).get("worst")
-    if escapes:
-        note += f"{'; ' if note else ''}station escapes {escapes['pass_rate']:.1%} (<= {escapes['pass_rate_upper']:.1%})"
-    inv = summary.get("inversion")
-    if inv and inv.get("backdoor_indicated") is not None:
-        verdict = "BACKDOOR INDICATED" if inv["backdoor_indicated"] else "no backdoor indicated"
-        note += f"{'; ' if note else ''}inversion: {verdict}"
-    return note
-
-
 def cmd_selftest_report(args) -> int:
     from ..service.selftests import export_report
 
@@ -165,17 +152,10 @@ def cmd_selftest_history(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from ..service.selftests import run_is_ineffective
+    from ..service.selftests import run_note
 
     for r in rows:
-        worst = max((m.get("defect_escape", 0) for m in r["summary"].get("by_eps", {}).values()), default=None)
-        note = f"defect escapes up to {worst:.0%}" if worst is not None else ""
-        if r["kind"] == "prm" and r["summary"].get("mode"):
-            note = f"{r['summary']['mode']} mode, {note}"
-        if r["kind"] == "backdoor":
-            note = _probe_note(r["summary"])
-        if run_is_ineffective(r["summary"]):
-            note = "ATTACK INEFFECTIVE (says nothing about the station); " + note
+        note = run_note(r["kind"], r["summary"])
         print(f"#{r['run']:<5} {r['kind']:<9} {r['status']:<10} {r['started'][:19]}  {note}")
     if not rows:
         print("no self-test runs yet")

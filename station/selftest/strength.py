@@ -46,3 +46,35 @@ def run_is_ineffective(summary: dict) -> bool:
     """A PRM run none of whose attacks bit (older runs without the figure count as effective)."""
     by_eps = summary.get("by_eps", {})
     return bool(by_eps) and not summary.get("attack_effective", True)
+
+
+def shown_status(kind: str, status: str, summary: dict) -> str:
+    """A run's status as people are told it: a finished PRM run whose attack did not bite is "attack ineffective"
+    (the database keeps "done")."""
+    return "attack ineffective" if status == "done" and kind == "prm" and run_is_ineffective(summary) else status
+
+
+def run_note(kind: str, summary: dict) -> str:
+    """A finished run's result in one line of plain words (the history's, and what the plant's overview shows)."""
+    if kind == "backdoor":
+        return _probe_note(summary)
+    worst = max((m.get("defect_escape", 0) for m in summary.get("by_eps", {}).values()), default=None)
+    note = f"defect escapes up to {worst:.0%}" if worst is not None else ""
+    if summary.get("mode"):
+        note = f"{summary['mode']} mode, {note}"
+    if run_is_ineffective(summary):
+        note = "ATTACK INEFFECTIVE (says nothing about the station); " + note
+    return note
+
+
+def _probe_note(summary: dict) -> str:
+    worst = [p for p in summary.get("worst_defects_passed", {}).values() if p.get("above_baseline") is not None]
+    note = f"defects passed up to {max(p['above_baseline'] for p in worst):+.0%} over clean" if worst else ""
+    escapes = (summary.get("station") or {}).get("worst")
+    if escapes:
+        note += f"{'; ' if note else ''}station escapes {escapes['pass_rate']:.1%} (<= {escapes['pass_rate_upper']:.1%})"
+    inv = summary.get("inversion")
+    if inv and inv.get("backdoor_indicated") is not None:
+        verdict = "BACKDOOR INDICATED" if inv["backdoor_indicated"] else "no backdoor indicated"
+        note += f"{'; ' if note else ''}inversion: {verdict}"
+    return note

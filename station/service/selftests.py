@@ -14,7 +14,9 @@ from ..progress import QUIET, Announced, Progress
 from ..selftest.choices import (  # noqa: F401  (re-exported: what the window builds and checks)
     INVERSION_VARIANT, InversionSettings, PrmRunSettings, StrengthError, parse_strengths,
 )
-from ..selftest.strength import INEFFECTIVE_TEXT, NOT_INDEPENDENT_TEXT, run_is_ineffective, strength_line  # noqa: F401
+from ..selftest.strength import (  # noqa: F401  (re-exported for the window and the command line)
+    INEFFECTIVE_TEXT, NOT_INDEPENDENT_TEXT, run_is_ineffective, run_note, shown_status, strength_line,
+)
 from ..selftest.wording import inversion_line, station_line  # noqa: F401
 from ..storage.models import SelftestResult, SelftestRun
 from ..errors import InvalidInput
@@ -37,10 +39,8 @@ class RunStatus(StrEnum):
 
     @classmethod
     def of(cls, run: SelftestRun) -> RunStatus:
-        if run.status == "done" and run.kind == SelftestKind.PRM and run_is_ineffective(run.summary or {}):
-            return cls.INEFFECTIVE
         try:
-            return cls(run.status)
+            return cls(shown_status(run.kind, run.status, run.summary or {}))
         except ValueError:
             return cls.FAILED
 

@@ -58,6 +58,27 @@ plant_station = Table(
     Column("station", String(64), primary_key=True),
     Column("classes", Text, nullable=False),  # JSON: [{"key", "name", "name_ja", "good"}], what a reviewer picks
     Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("state", Text, nullable=False, server_default="{}"),  # JSON: self-tests due, backlog (the overview)
+)
+plant_selftest = Table(
+    "plant_selftest", plant_metadata,  # a finished self-test run (PRM attack, backdoor probe) of a station
+    Column("station", String(64), primary_key=True),
+    Column("sequence", Integer, primary_key=True, autoincrement=False),  # the station's own run id
+    Column("kind", String(32), nullable=False),
+    Column("status", String(32), nullable=False),  # done | cancelled | failed | attack ineffective
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("note", Text, nullable=False),  # its result in one line, as `station selftest history` says it
+    Column("summary", Text, nullable=False),  # JSON, as the station stored it
+)
+plant_alarm = Table(
+    "plant_alarm", plant_metadata,  # a fail-safe trip of a station, and when a manager reset it
+    Column("station", String(64), primary_key=True),
+    Column("sequence", Integer, primary_key=True, autoincrement=False),  # the station's own alarm id
+    Column("kind", String(32), nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("reset_at", DateTime(timezone=True), nullable=True),
+    Column("detail", Text, nullable=False),  # JSON
 )
 plant_claim = Table(
     "plant_claim", plant_metadata,  # a desk reviewer has a frame on screen: no one else is shown it until expiry
@@ -87,6 +108,11 @@ def checked_station_name(name: str) -> str:
         raise DatabaseError(f"{name!r} is not a station name: use up to 64 letters, digits, '.', '_' or '-', "
                             "starting with a letter or digit (e.g. line-3-camera-1)")
     return name
+
+
+def aware(when: datetime) -> datetime:
+    """SQLite gives back the UTC times it was given without their zone."""
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 class PlantUnreachable(DatabaseError):
@@ -161,15 +187,36 @@ class PlantDatabase:
             raise DatabaseError(f"the plant database must be PostgreSQL (or SQLite for one machine), not {dialect}")
         return insert(table)
 
-    def introduce(self, station: str, classes: list[dict]) -> None:
-        """Say what `station` is to the desk (the classes a reviewer picks from), and that it was seen now."""
+    def introduce(self, station: str, classes: list[dict], state: dict) -> None:
+        """Say what `station` is to the desk (the classes a reviewer picks from) and how it stands (self-tests due,
+        backlog: the overview's), and that it was seen now."""
         row = {"station": checked_station_name(station), "classes": json.dumps(classes, ensure_ascii=False),
-               "seen_at": datetime.now(timezone.utc)}
+               "state": json.dumps(state, ensure_ascii=False), "seen_at": datetime.now(timezone.utc)}
         statement = self.insert(plant_station)
         statement = statement.on_conflict_do_update(index_elements=["station"], set_={
-            "classes": statement.excluded.classes, "seen_at": statement.excluded.seen_at})
+            "classes": statement.excluded.classes, "state": statement.excluded.state,
+            "seen_at": statement.excluded.seen_at})
         with self.connected(begin=True) as c:
             c.execute(statement, row)
+
+    def held(self, station: str, kind: str) -> dict[int, object]:
+        """{sequence: reset_at} of `station`'s alarms, or {sequence: status} of its self-test runs, at the plant."""
+        table, column = (plant_alarm, plant_alarm.c.reset_at) if kind == "alarm" else (plant_selftest,
+                                                                                       plant_selftest.c.status)
+        with self.connected() as c:
+            return dict(c.execute(select(table.c.sequence, column).where(table.c.station == station)).all())
+
+    def put(self, rows: list[dict], kind: str) -> None:
+        """Insert `rows` (alarms or self-test runs), or bring the plant's copy up to them (an alarm reset since)."""
+        if not rows:
+            return
+        table = plant_alarm if kind == "alarm" else plant_selftest
+        statement = self.insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["station", "sequence"],
+            set_={c.name: statement.excluded[c.name] for c in table.columns if not c.primary_key})
+        with self.connected(begin=True) as c:
+            c.execute(statement, rows)
 
     def desk_decisions(self, station: str) -> list[dict]:
         """The desk's decisions on `station`'s frames that it has not taken back yet, oldest first."""

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, delete, exists, func, or_, select, tuple_
 
 from .db import DatabaseError
-from .plant import PlantDatabase, plant_claim, plant_desk_decision, plant_inspection, plant_review, plant_station
+from .plant import PlantDatabase, aware, plant_claim, plant_desk_decision, plant_inspection, plant_review, plant_station
 
 CLAIM_S = 300  # a claim lasts this long unless renewed: a desk closed without releasing frees its frame by then
 WAITING = "REVIEW"  # the verdict of a frame the checks could not settle (station.decision.REVIEW)
@@ -91,7 +91,7 @@ class PlantDesk:
             query = query.where(tuple_(i.c.created_at, i.c.station, i.c.sequence) > tuple_(*after))
         query = query.order_by(i.c.created_at, i.c.station, i.c.sequence).limit(limit)
         with self.plant.connected() as conn:
-            return [DeskFrame(r.station, r.sequence, _aware(r.created_at), r.product, r.reason, r.label_a, r.conf_a,
+            return [DeskFrame(r.station, r.sequence, aware(r.created_at), r.product, r.reason, r.label_a, r.conf_a,
                               r.label_b, r.conf_b, r.image_sha256) for r in conn.execute(query)]
 
     def waiting_count(self, station: str | None = None, product: str | None = None, reason: str | None = None,
@@ -167,7 +167,3 @@ class PlantDesk:
         d = plant_desk_decision
         with self.plant.connected() as conn:
             return [dict(r._mapping) for r in conn.execute(select(d).order_by(d.c.decided_at.desc()).limit(limit))]
-
-
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)

@@ -1,0 +1,100 @@
+"""What a station tells its plant besides frames and reviews, and what it takes back, once a forwarding pass has
+reached the plant: how it stands (its classes, self-tests due, backlog: what the desk and its overview show), its
+alarms and finished self-test runs, and the review desk's decisions on its frames, recorded here as reviews.
+
+Alarms and runs are few (a handful a day): each pass compares what the plant holds with what is here and sends
+the difference, so an alarm reset since it was sent is brought up to date too.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from . import auth, review
+from .errors import StationError
+from .selftest.schedule import station_schedule
+from .selftest.strength import run_note, shown_status
+from .storage.models import Alarm, Review, SelftestRun
+from .storage.plant import PlantDatabase, aware
+
+HEARTBEAT_S = 60.0  # how a station stands is said again at least this often (the overview's "last seen")
+
+
+class PlantSync:
+    def __init__(self, records, plant: PlantDatabase, station: str):
+        self.records, self.plant, self.station = records, plant, station
+        self._said: tuple | None = None  # what the plant was last told of how this station stands
+        self._said_at = 0.0
+
+    def run(self, backlog: int | None) -> int:
+        """One pass: how it stands, alarms, self-test runs, then the desk's decisions; returns how many of those
+        were recorded here. Raises what the plant raises (the forwarder pauses or stops on it)."""
+        self._introduce(backlog)
+        self._send_alarms()
+        self._send_selftests()
+        return self._take_back_desk_decisions()
+
+    def _introduce(self, backlog: int | None) -> None:
+        classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good}
+                   for c in self.records.config.classes]
+        states, urgent = station_schedule(self.records)
+        now = datetime.now(timezone.utc)
+        state = {"selftests": [{"kind": d.kind, "status": d.status(now), "every_days": d.every_days,
+                                "last_run": d.last_run.isoformat() if d.last_run else None,
+                                "next_due": d.next_due.isoformat() if d.next_due else None} for d in states],
+                 "selftests_status": urgent, "backlog": backlog}
+        said = (json.dumps(classes), json.dumps(state, sort_keys=True))
+        if said != self._said or time.monotonic() - self._said_at > HEARTBEAT_S:
+            self.plant.introduce(self.station, classes, state)
+            self._said, self._said_at = said, time.monotonic()
+
+    def _send_alarms(self) -> None:
+        held = self.plant.held(self.station, "alarm")
+        with self.records.db.session() as s:
+            rows = [{"station": self.station, "sequence": a.id, "kind": a.kind, "raised_at": aware(a.raised_at),
+                     "reset_at": aware(a.reset_at) if a.reset_at else None, "detail": json.dumps(a.detail or {})}
+                    for a in s.scalars(select(Alarm).order_by(Alarm.id))
+                    if a.id not in held or (held[a.id] is None) != (a.reset_at is None)]
+        self.plant.put(rows, "alarm")
+
+    def _send_selftests(self) -> None:
+        held = self.plant.held(self.station, "selftest")
+        with self.records.db.session() as s:
+            runs = s.scalars(select(SelftestRun).where(SelftestRun.status != "running").order_by(SelftestRun.id))
+            rows = [{"station": self.station, "sequence": r.id, "kind": r.kind, "status": shown_status(r.kind, r.status, r.summary or {}),
+                     "started_at": aware(r.started_at), "finished_at": aware(r.finished_at) if r.finished_at else None,
+                     "note": run_note(r.kind, r.summary or {}), "summary": json.dumps(r.summary or {})}
+                    for r in runs if r.id not in held]
+        self.plant.put(rows, "selftest")
+
+    def _take_back_desk_decisions(self) -> int:
+        """Record the desk's decisions on this station's frames here, as a reviewer's (so the prompts and banks
+        learn from them and they go back to the plant as this station's reviews), and tell the desk what became
+        of each. A frame decided here first keeps that decision."""
+        recorded = 0
+        for d in self.plant.desk_decisions(self.station):
+            try:
+                with self.records.db.transaction() as s:
+                    outcome = _record_desk_decision(s, d, self.records.good)
+            except StationError as e:  # not in the queue here, a class this station does not have, desk account off
+                outcome = f"not recorded at {self.station}: {e}"
+            recorded += outcome == "recorded"
+            self.plant.desk_outcome(self.station, d["inspection"], outcome)
+        return recorded
+
+
+def _record_desk_decision(session, decision: dict, classes: dict[str, bool]) -> str:
+    """"recorded" (now, or on an earlier pass whose answer did not reach the plant), or why not."""
+    desk = auth.desk_account(session)
+    done = session.scalar(select(Review).where(Review.inspection_id == decision["inspection"]))
+    if done is not None:
+        if done.reviewer_id == desk.id and done.label == decision["label"]:
+            return "recorded"
+        return f"decided at the station already, as {done.label}"
+    note = f"plant desk, {decision['reviewer']}" + (f": {decision['note']}" if decision["note"] else "")
+    review.decide(session, decision["inspection"], decision["label"], classes, desk, note=note)
+    return "recorded"
