@@ -110,3 +110,20 @@ def test_the_desk_imports_no_torch():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
+
+
+def test_the_overview_shows_each_station_and_its_figures(qtbot, plant, station):
+    desk, _ = plant
+    ria = sign_in_user(desk.records.db, "ria", PW)
+    window = DeskWindow(desk, desk.reviewing(ria), ria)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    window.tabs.setCurrentIndex(2)
+    overview = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: overview.lines.rowCount() == 1 and overview.stations.rowCount() == 1, timeout=20_000)
+    cells = [overview.lines.item(0, c).text() for c in range(overview.lines.columnCount())]
+    assert cells[:3] == ["line-1", "-", "4"] and cells[4] == "100.0%"  # every frame waited for a person
+    assert overview.stations.item(0, 0).text() == "line-1" and overview.stations.item(0, 2).text() == "0"
+    assert sum(overview.parts_chart.series["line-1"]) == 4
+    assert window.minimumSizeHint().width() <= 1024  # the desk fits a 1024 panel, overview included

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from station.service.review_queue import NO_PART_LABEL
 from station.service.desk import CLAIM_S, DeskConflict, DeskFrame
 
+from .desk_overview import DeskOverview
 from .i18n import current_language
 from .jobs import start_job
 from .messages import error_words
@@ -120,6 +121,7 @@ class DeskWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(waiting, self.tr("Waiting"))
         self.tabs.addTab(self.outcomes, self.tr("Decided"))
+        self.tabs.addTab(DeskOverview(desk), self.tr("Plant overview"))
         self.tabs.currentChanged.connect(lambda index: self.load_outcomes() if index == 1 else None)
         self.setCentralWidget(self.tabs)
 

@@ -329,6 +329,113 @@ Fix this, then start the desk again.</source>
     </message>
 </context>
 <context>
+    <name>DeskOverview</name>
+    <message>
+        <source>Last 8 hours</source>
+        <translation>直近 8 時間</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>直近 24 時間</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>直近 7 日間</translation>
+    </message>
+    <message>
+        <source>not scheduled</source>
+        <translation>予定なし</translation>
+    </message>
+    <message>
+        <source>up to date</source>
+        <translation>実施済み</translation>
+    </message>
+    <message>
+        <source>due</source>
+        <translation>実施時期</translation>
+    </message>
+    <message>
+        <source>OVERDUE</source>
+        <translation>期限切れ</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>ステーション</translation>
+    </message>
+    <message>
+        <source>Last heard</source>
+        <translation>最終受信</translation>
+    </message>
+    <message>
+        <source>Not sent yet</source>
+        <translation>未送信</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>アラーム</translation>
+    </message>
+    <message>
+        <source>Self-tests</source>
+        <translation>セルフテスト</translation>
+    </message>
+    <message>
+        <source>Last attack test</source>
+        <translation>最新の攻撃テスト</translation>
+    </message>
+    <message>
+        <source>Last backdoor probe</source>
+        <translation>最新のバックドア検査</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>部品数</translation>
+    </message>
+    <message>
+        <source>Parts/hour</source>
+        <translation>部品数/時</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>レビュー率</translation>
+    </message>
+    <message>
+        <source>Defects a check passed (caught in review)</source>
+        <translation>一方のチェックが見逃した不良（レビューで発見）</translation>
+    </message>
+    <message>
+        <source>Parts per hour</source>
+        <translation>1 時間あたりの部品数</translation>
+    </message>
+    <message>
+        <source>Share sent to review, per hour</source>
+        <translation>1 時間ごとのレビュー率</translation>
+    </message>
+    <message>
+        <source>Asking the plant ...</source>
+        <translation>工場のデータベースに問い合わせています ...</translation>
+    </message>
+    <message>
+        <source>The plant could not be asked: {message}</source>
+        <translation>工場のデータベースに問い合わせできませんでした: {message}</translation>
+    </message>
+    <message>
+        <source>As of {time}</source>
+        <translation>{time} 時点</translation>
+    </message>
+    <message>
+        <source>{count} (one open: manual mode)</source>
+        <translation>{count}（未解除あり: 手動モード）</translation>
+    </message>
+</context>
+<context>
     <name>DeskWindow</name>
     <message>
         <source>Plant review desk - {user}</source>
@@ -413,6 +520,10 @@ Fix this, then start the desk again.</source>
     <message>
         <source>Decided</source>
         <translation>判定済み</translation>
+    </message>
+    <message>
+        <source>Plant overview</source>
+        <translation>工場の概況</translation>
     </message>
     <message>
         <source>Asking the plant ...</source>
@@ -2717,6 +2828,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>No runs yet</source>
         <translation>まだ実行結果がありません</translation>
+    </message>
+    <message>
+        <source>No frames in this period</source>
+        <translation>この期間の画像はありません</translation>
     </message>
 </context>
 <context>

@@ -12,9 +12,18 @@ from ..auth import User, acting, require
 from ..errors import InvalidInput
 from ..review import NO_PART_LABEL
 from ..storage.plant import PlantDatabase
+from ..storage import plant_overview
+from ..storage.plant_overview import LineFigures, StationStanding  # noqa: F401 (for the window)
 from ..storage.plant_desk import CLAIM_S, DeskClass, DeskConflict, DeskFrame, PlantDesk  # noqa: F401 (for the window)
 from .plant import plant_objects
 from .records import StationRecords, open_station_records
+
+
+@dataclass(frozen=True)
+class Overview:
+    lines: list  # LineFigures per station and product
+    stations: list  # StationStanding per station
+    hourly: dict  # station -> [(hour, parts, sent to review)], oldest first
 
 
 @dataclass
@@ -39,6 +48,13 @@ class Desk:
         reading = PlantDesk(self.plant, reviewer="")
         return (reading.page(station=station, product=product, limit=limit),
                 reading.waiting_count(station=station, product=product))
+
+    def overview(self, hours: float = 24.0) -> Overview:
+        """The plant overview over the last `hours` (the hourly trend: the last 24 hours, or `hours` if longer, up
+        to a week)."""
+        trend_hours = int(min(max(hours, 24), 24 * 7))
+        return Overview(plant_overview.figures(self.plant, hours), plant_overview.standings(self.plant, hours),
+                        plant_overview.hourly(self.plant, trend_hours))
 
     def image(self, frame: DeskFrame) -> bytes:
         """The frame's image from the object store, verified against its sha256 (ObjectDamaged if it does not)."""
