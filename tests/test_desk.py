@@ -113,3 +113,22 @@ def test_no_one_signs_in_as_the_desk_account_and_a_manager_can_stop_it(station, 
     assert forwarder.forward_all(wait_s=0.01).desk_decisions == 0
     outcome = {d["inspection"]: d["outcome"] for d in desk.decisions()}[ids[1]]
     assert outcome.startswith("not recorded at line-4") and "deactivated" in outcome
+
+
+def test_the_plant_schema_is_its_migrations(plant_url):
+    """The plant's tables come from its own Alembic history (its own version table, so a station's and the plant's
+    can share a server), and that history makes exactly what the code declares."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect as inspect_db
+
+    from station.storage.plant import PLANT_VERSION_TABLE, plant_metadata
+
+    plant = PlantDatabase(plant_url)
+    assert plant.count() == 0  # first use: the tables are made
+    with plant.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": PLANT_VERSION_TABLE})
+        assert context.get_current_revision() == "p0001_plant_tables"
+        assert compare_metadata(context, plant_metadata) == []
+    assert PLANT_VERSION_TABLE in inspect_db(plant.engine).get_table_names()
+    PlantDatabase(plant_url).count()  # a second station on the same plant: already up to date, nothing made twice

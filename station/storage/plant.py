@@ -3,7 +3,8 @@ station that made it and its own sequence (the station's inspection id), so a ro
 stored once, and where a station's rows end is where its forwarder takes up.
 
 Images are not here: a row names its image by sha256, the object's name in the plant's object store
-(station.storage.objects). The table is created when missing; its later changes will come as migrations.
+(station.storage.objects). The tables are made, and brought up to date, by the plant's own Alembic history
+(plant_migrations, version table plant_schema_version) when first used.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import json
 import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, update,
+    Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, text, update,
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -110,6 +112,25 @@ def checked_station_name(name: str) -> str:
     return name
 
 
+PLANT_VERSION_TABLE = "plant_schema_version"  # the plant's own Alembic history, apart from any station's
+PLANT_MIGRATIONS = Path(__file__).resolve().parent / "plant_migrations"
+_UPGRADE_LOCK = 74_200_001  # PostgreSQL advisory lock: one station brings a plant up to date, the others wait
+
+
+def upgrade_plant(engine) -> None:
+    """Bring the plant's tables to this version's schema with Alembic (creates them on a new plant database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PLANT_MIGRATIONS))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
 def aware(when: datetime) -> datetime:
     """SQLite gives back the UTC times it was given without their zone."""
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -143,7 +164,7 @@ class PlantDatabase:
     def connected(self, begin: bool = False):
         try:
             if not self._ready:
-                plant_metadata.create_all(self.engine)  # the tables when missing (CREATE rights: see README)
+                upgrade_plant(self.engine)  # the tables made or brought up to date (rights: see README)
                 self._ready = True
             with (self.engine.begin() if begin else self.engine.connect()) as c:
                 yield c
