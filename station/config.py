@@ -24,6 +24,7 @@ from .config_schema import (  # noqa: F401  (re-exported: callers import these f
     GateSpec,
     LinksSpec,
     ModelSpec,
+    PlantSpec,
     ScheduleSpec,
     SourceSpec,
     StationConfig,

@@ -32,7 +32,7 @@ def cmd_pack_export(args) -> int:
     return 0
 
 
-def _print_preview(preview) -> None:
+def print_preview(preview) -> None:
     from ..service.packs import preview_lines
 
     described, lines = preview_lines(preview)
@@ -45,11 +45,11 @@ def _print_preview(preview) -> None:
 def cmd_pack_show(args) -> int:
     from ..service.packs import show_pack
 
-    _print_preview(show_pack(open_records_of(args), args.file))
+    print_preview(show_pack(open_records_of(args), args.file))
     return 0
 
 
-def _confirmed(preview) -> bool:
+def settings_confirmed(preview) -> bool:
     if not sys.stdin.isatty():
         raise CliError("the pack changes this station's settings (above); read them, then run again with --yes "
                        "(a run without a terminal cannot be asked)")
@@ -64,8 +64,8 @@ def cmd_pack_import(args) -> int:
     db, cfg = records.db, records.config
     user = sign_in_from_args(args, db, needed=True)
     preview = preview_import(db, args.data_dir, cfg, args.file, user)
-    _print_preview(preview)
-    if not args.yes and not _confirmed(preview):
+    print_preview(preview)
+    if not args.yes and not settings_confirmed(preview):
         print("not imported: nothing was changed")
         return 1
     done = import_pack(db, args.data_dir, cfg, preview, user, allow_older=args.allow_older)

@@ -18,6 +18,7 @@ from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_i
 from .serve_cmd import cmd_serve
 from .forward_cmd import cmd_forward
 from .desk_cmd import cmd_desk
+from .rollout_cmd import cmd_rollout_install, cmd_rollout_list, cmd_rollout_publish
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
 
 
@@ -290,6 +291,20 @@ def build_parser() -> argparse.ArgumentParser:
     dk.add_argument("--limit", type=_positive, default=50, help="with --list: at most this many frames")
     dk.add_argument("--json", action="store_true", help="with --list: as JSON")
     dk.set_defaults(func=cmd_desk)
+
+    ro = sub.add_parser("rollout", help="signed packs offered through the plant ([plant] in the settings)") \
+        .add_subparsers(dest="rollout_command", metavar="ACTION", required=True)
+    rp = ro.add_parser("publish", help="offer a signed pack (station pack export) to the plant's stations (manager)")
+    rp.add_argument("file")
+    rp.set_defaults(func=cmd_rollout_publish)
+    rls = ro.add_parser("list", help="the packs the plant offers: whether each is trusted here, suits this station "
+                                     "and is here already")
+    rls.add_argument("--json", action="store_true")
+    rls.set_defaults(func=cmd_rollout_list)
+    ri = ro.add_parser("install", help="take an offered pack with the checks of pack import (manager)")
+    ri.add_argument("offer", help='the pack\'s sha256 (its first 8 digits or more), or a product: "nut" or "nut v3"')
+    ri.add_argument("--yes", action="store_true", help="take the settings changes without asking (they are still printed)")
+    ri.set_defaults(func=cmd_rollout_install)
 
     h = sub.add_parser("history", help="recent inspections and totals")
     h.add_argument("--limit", type=int, default=20)

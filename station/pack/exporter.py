@@ -96,8 +96,9 @@ def export_pack(db: Database, cfg: config_mod.StationConfig, out: Path | str, us
     for entry, folder in products:
         files += _part_files(folder, entry.stored)[0]
     _checked(files)
-    # the plant's wiring (database, PLC links) and the screen's language stay on the station: a receiver keeps its own
-    local = replace(cfg, database_url="", links=config_mod.LinksSpec(), ui=replace(cfg.ui, language="auto"))
+    # the station's wiring (database, PLC links, plant) and the screen's language stay on it: a receiver keeps its own
+    local = replace(cfg, database_url="", database_password_file="", links=config_mod.LinksSpec(),
+                    plant=config_mod.PlantSpec(), ui=replace(cfg.ui, language="auto"))
     settings = config_mod.to_toml(local)
     hashes = {name: sha256_file(path) for name, path in files} | {SETTINGS: hashlib.sha256(settings).hexdigest()}
     manifest = parse_manifest({  # the exporter's manifest passes the same checks as an importer's

@@ -89,3 +89,12 @@ def install_products(session: Session, data_dir: Path, arriving: list[ArrivingPr
                      accepted_there_by=p.entry.accepted_by)
         labels.append(f"{row.name} v{row.version}")
     return labels
+
+
+def products_here(session: Session) -> set[str]:
+    """The sha256 of every product version this station has: made here, or as signed where it came from."""
+    from ..storage.models import AuditEvent
+
+    made = set(session.scalars(select(Product.sha256)))
+    came = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "product.imported"))
+    return made | {d.get("source_sha256") for d in came if isinstance(d, dict)}

@@ -115,13 +115,15 @@ def _pack_settings(data: bytes, pack: Path) -> config_mod.StationConfig:
 
 def planned_settings(manifest: Manifest, pack_cfg: config_mod.StationConfig, current: config_mod.StationConfig,
                      data_dir: Path) -> config_mod.StationConfig:
-    """The pack's settings as this station would save them: its own database, camera, PLC links and language,
+    """The pack's settings as this station would save them: its own database, camera, PLC links, plant and language,
     the models where the import puts them."""
     home = Path(home_folder(manifest))  # relative to the data folder, as every path the station writes
     clip = "demo" if manifest.model.kind == "demo" else (home / manifest.model.stored).as_posix()
     check_b_path = (home / manifest.check_b.stored).as_posix() if manifest.check_b else ""
-    return replace(pack_cfg, database_url=current.database_url, source=current.source, links=current.links,
-                   ui=replace(pack_cfg.ui, language=current.ui.language), model=replace(pack_cfg.model, clip=clip, check_b_path=check_b_path))
+    return replace(pack_cfg, database_url=current.database_url, database_password_file=current.database_password_file,
+                   source=current.source, links=current.links, plant=current.plant,
+                   ui=replace(pack_cfg.ui, language=current.ui.language),
+                   model=replace(pack_cfg.model, clip=clip, check_b_path=check_b_path))
 
 
 def open_verified(archive: PackArchive, session: Session, current: config_mod.StationConfig,

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, text, update,
+    BigInteger, Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, text, update,
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -100,6 +100,18 @@ plant_desk_decision = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("outcome", String(512), nullable=False),  # "": not taken back yet; "recorded"; or why the station did not
 )
+plant_offer = Table(
+    "plant_offer", plant_metadata,  # roll-out: a signed pack offered to the plant's stations (in the object store)
+    Column("pack_sha256", String(64), primary_key=True),
+    Column("products", Text, nullable=False),  # JSON: [{"name", "version", "sha256", "accepted_by"}] as signed there
+    Column("signer", String(64), nullable=False),  # the plant key's fingerprint
+    Column("signer_name", String(128), nullable=False),  # as the publishing station trusts it
+    Column("foundation_sha256", String(64), nullable=False),  # the CLIP it was made on: a station needs the same
+    Column("sequence", BigInteger, nullable=False),  # the pack's own number (newer packs count up)
+    Column("published_by", String(160), nullable=False),  # "station/user"
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("size", BigInteger, nullable=False),
+)
 Index("plant_inspection_waiting", plant_inspection.c.verdict, plant_inspection.c.created_at)
 TABLES = {"inspection": plant_inspection, "review": plant_review}
 
@@ -117,7 +129,7 @@ PLANT_MIGRATIONS = Path(__file__).resolve().parent / "plant_migrations"
 _UPGRADE_LOCK = 74_200_001  # PostgreSQL advisory lock: one station brings a plant up to date, the others wait
 
 
-def upgrade_plant(engine) -> None:
+def upgrade_plant(engine, revision: str = "head") -> None:
     """Bring the plant's tables to this version's schema with Alembic (creates them on a new plant database)."""
     from alembic import command
     from alembic.config import Config
@@ -128,7 +140,7 @@ def upgrade_plant(engine) -> None:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
 
 def aware(when: datetime) -> datetime:
@@ -238,6 +250,19 @@ class PlantDatabase:
             set_={c.name: statement.excluded[c.name] for c in table.columns if not c.primary_key})
         with self.connected(begin=True) as c:
             c.execute(statement, rows)
+
+    def offer(self, row: dict) -> bool:
+        """Offer a pack to the stations (once: False when it was offered already)."""
+        statement = self.insert(plant_offer).on_conflict_do_nothing(index_elements=["pack_sha256"])
+        with self.connected(begin=True) as c:
+            return len(c.execute(statement.returning(plant_offer.c.pack_sha256), row).all()) == 1
+
+    def offers(self) -> list[dict]:
+        """Every pack offered, newest first (products decoded)."""
+        with self.connected() as c:
+            rows = c.execute(select(plant_offer).order_by(plant_offer.c.published_at.desc())).all()
+        return [{**r._mapping, "products": json.loads(r.products), "published_at": aware(r.published_at)}
+                for r in rows]
 
     def desk_decisions(self, station: str) -> list[dict]:
         """The desk's decisions on `station`'s frames that it has not taken back yet, oldest first."""

@@ -1,0 +1,141 @@
+"""Roll-out: a manager publishes a signed station pack (its products, signed where they were made) to the plant's
+object store; every station lists what is offered and whether it has it, and a station manager installs an offer
+here with the same checks as `station pack import` (the signature of a key trusted here, every file's sha256, the
+settings it changes shown first). Products arrive unsigned: a manager here reads their report and signs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import audit
+from ..auth import User, acting, require
+from ..errors import InvalidInput
+from ..models.identity import foundation_sha256
+from ..pack.products import products_here
+from ..storage.objects import content_name
+from ..storage.plant import PlantDatabase
+from .keys import plant_keys
+from .packs import import_pack, preview_import, show_pack
+from .plant import plant_objects
+
+
+@dataclass(frozen=True)
+class Offer:
+    pack_sha256: str
+    products: list  # [{"name", "version", "sha256", "accepted_by"}], as signed where they were made
+    signer_name: str
+    published_by: str
+    published_at: datetime
+    size: int
+    trusted: bool  # signed by a key this station trusts
+    suits: bool  # made on this station's CLIP
+    here: bool  # every product in it is here already
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{p['name']} v{p['version']}" for p in self.products) or "(no products)"
+
+
+def _plant(records) -> tuple[PlantDatabase, object]:
+    plant = records.config.plant
+    if not plant.database_url or not plant.objects:
+        raise InvalidInput("roll-out needs the plant: set [plant] database_url and objects in "
+                           f"{records.data_dir / 'station.toml'}")
+    return PlantDatabase(plant.database_url), plant_objects(plant.objects, records.data_dir)
+
+
+def publish(records, user: User | None, pack: Path | str) -> tuple[Offer, bool]:
+    """Offer `pack` to the plant's stations (a manager; checked here first as an import would check it). The
+    offer, and whether it is new (False: offered already, nothing stored twice)."""
+    with records.db.session() as s:
+        require(acting(s, user), "products.manage")
+    preview = show_pack(records, pack)  # signed by a key trusted here, every file matching its sha256
+    if not preview.manifest.products:
+        raise InvalidInput(f"{pack} holds no signed product: sign one (station product accept) before exporting")
+    data = Path(pack).read_bytes()
+    plant, objects = _plant(records)
+    try:
+        objects.put(data)
+        row = {"pack_sha256": content_name(data), "signer": preview.signer, "signer_name": preview.signer_name,
+               "products": [e.model_dump(include={"name", "version", "sha256", "accepted_by"})
+                            for e in preview.manifest.products],
+               "foundation_sha256": preview.manifest.foundation_sha256, "sequence": preview.manifest.sequence,
+               "published_by": f"{records.config.plant.station or records.config.name}/{user.username}",
+               "published_at": datetime.now(timezone.utc), "size": len(data)}
+        new = plant.offer({**row, "products": json.dumps(row["products"])})
+    finally:
+        plant.close()
+    with records.db.transaction() as s:
+        audit.record(s, user.username, "rollout.publish", pack=row["pack_sha256"], file=str(pack),
+                     products=[f"{p['name']} v{p['version']}" for p in row["products"]], new=new)
+    return _offer(row, {k.fingerprint for k in plant_keys(records.db)},
+                  foundation_sha256(records.config, records.data_dir), set()), new
+
+
+def offers(records) -> list[Offer]:
+    """What the plant offers, newest first, each with whether it is trusted here, suits this station and is here."""
+    plant, _ = _plant(records)
+    try:
+        rows = plant.offers()
+    finally:
+        plant.close()
+    trusted = {k.fingerprint for k in plant_keys(records.db)}
+    with records.db.session() as s:
+        here = products_here(s)
+    foundation = foundation_sha256(records.config, records.data_dir)
+    return [_offer(r, trusted, foundation, here) for r in rows]
+
+
+def _offer(row: dict, trusted: set[str], foundation: str, here: set[str]) -> Offer:
+    return Offer(row["pack_sha256"], row["products"], row["signer_name"], row["published_by"], row["published_at"],
+                 row["size"], row["signer"] in trusted, row["foundation_sha256"] == foundation,
+                 bool(row["products"]) and all(p["sha256"] in here for p in row["products"]))
+
+
+def find_offer(records, prefix: str) -> Offer:
+    """The offer whose pack sha256 starts with `prefix` (at least 8 hex digits), or whose products name it
+    ("nut" or "nut v3": the newest such offer)."""
+    everything = offers(records)
+    if len(prefix) >= 8 and all(c in "0123456789abcdef" for c in prefix):
+        found = [o for o in everything if o.pack_sha256.startswith(prefix)]
+    else:
+        name, _, version = prefix.partition(" v")
+        found = [o for o in everything if any(p["name"] == name and (not version or str(p["version"]) == version)
+                                              for p in o.products)][:1]
+    if len(found) != 1:
+        listed = "; ".join(f"{o.pack_sha256[:12]} ({o.label})" for o in everything) or "none"
+        raise InvalidInput(f"no single offer is {prefix!r}; the plant offers: {listed}")
+    return found[0]
+
+
+def fetch(records, offer: Offer) -> Path:
+    """The offer's pack from the plant's object store (checked against its sha256), as a file to preview."""
+    _, objects = _plant(records)
+    data = objects.get(offer.pack_sha256)
+    folder = Path(tempfile.mkdtemp(prefix="rollout-", dir=records.data_dir))
+    path = folder / f"{offer.pack_sha256[:16]}.stationpack"
+    path.write_bytes(data)
+    return path
+
+
+def preview(records, user: User | None, offer: Offer):
+    """Fetch and check an offer for this station as `station pack import` does (a manager; refusals audited)."""
+    path = fetch(records, offer)
+    try:
+        return preview_import(records.db, records.data_dir, records.config, path, user)
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+
+
+def install(records, user: User | None, checked) -> object:
+    """Take the offer `preview` checked (exactly that pack); its temporary copy removed after."""
+    try:
+        return import_pack(records.db, records.data_dir, records.config, checked, user)
+    finally:
+        shutil.rmtree(Path(checked.path).parent, ignore_errors=True)

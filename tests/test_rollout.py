@@ -1,0 +1,103 @@
+"""Roll-out through the plant: a manager publishes a signed pack with a product to the plant's object store; other
+stations list the offer and install it with the checks of `station pack import`. What is refused: an offer whose
+bytes in the store were changed, an offer signed by a key a station does not trust."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from station import config as config_mod
+from station.cli import main
+
+from conftest import PW as STATION_PW
+
+PW = "manager-password"
+
+
+def join_plant(data, name: str, plant) -> None:
+    cfg = config_mod.load(data)
+    cfg.plant.station, cfg.plant.database_url, cfg.plant.objects = name, plant[0], str(plant[1])
+    config_mod.save(cfg, data)
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def published(tmp_path, monkeypatch, capsys, onboarded):
+    """Station a (a copy of the onboarded one) signs its product, exports a pack with the plant key and offers it."""
+    plant = (f"sqlite:///{tmp_path / 'plant.db'}", tmp_path / "plant-objects")
+    plant[1].mkdir()
+    a = tmp_path / "a"
+    shutil.copytree(onboarded[0] / "data", a)
+    monkeypatch.setenv("STATION_DATA_DIR", str(a))
+    monkeypatch.setenv("STATION_PASSWORD", STATION_PW)
+    key = tmp_path / "keys" / "plant.key"
+    code, out, _ = run(capsys, "pack", "keygen", "--out", str(key))
+    fingerprint = re.search(r"fingerprint: ([0-9a-f]{64})", out)[1]
+    assert run(capsys, "--user", "boss", "keys", "trust", str(key.with_suffix(".pub")), "--name", "Plant A")[0] == 0
+    assert run(capsys, "--user", "boss", "product", "accept", "nut")[0] == 0
+    pack = tmp_path / "nut.stationpack"
+    assert run(capsys, "--user", "boss", "pack", "export", str(pack), "--sign-key", str(key))[0] == 0
+    join_plant(a, "line-a", plant)
+    code, out, err = run(capsys, "--user", "rita", "rollout", "publish", str(pack))
+    assert code == 2 and "manager" in err  # a reviewer may not offer packs
+    code, out, _ = run(capsys, "--user", "boss", "rollout", "publish", str(pack))
+    assert code == 0 and "nut v1" in out and "offered to the plant's stations" in out
+    assert "offered already" in run(capsys, "--user", "boss", "rollout", "publish", str(pack))[1]
+    return plant, key.with_suffix(".pub"), fingerprint
+
+
+def new_station(tmp_path, monkeypatch, capsys, name: str, plant):
+    data = tmp_path / name
+    monkeypatch.setenv("STATION_DATA_DIR", str(data))
+    monkeypatch.setenv("STATION_NEW_PASSWORD", PW)
+    monkeypatch.setenv("STATION_PASSWORD", PW)
+    assert run(capsys, "users", "add", "mia", "--role", "manager")[0] == 0
+    join_plant(data, name, plant)
+    return data
+
+
+def offers(capsys) -> list[dict]:
+    code, out, err = run(capsys, "rollout", "list", "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_a_station_installs_what_the_plant_offers_and_signs_it_itself(tmp_path, monkeypatch, capsys, published):
+    plant, pub, _ = published
+    new_station(tmp_path, monkeypatch, capsys, "line-b", plant)
+    assert run(capsys, "--user", "mia", "keys", "trust", str(pub), "--name", "Plant A")[0] == 0
+    [offer] = offers(capsys)
+    assert ([p["name"] for p in offer["products"]], offer["trusted"], offer["suits"], offer["here"]) == (
+        ["nut"], True, True, False)
+    code, out, _ = run(capsys, "--user", "mia", "rollout", "install", "nut", "--yes")
+    assert code == 0 and "nut v1 installed from the plant" in out
+    [line] = json.loads(run(capsys, "--user", "mia", "product", "list", "--json")[1])
+    assert (line["name"], line["accepted"], line["live"]) == ("nut", False, False)  # a manager here signs it
+    assert offers(capsys)[0]["here"] is True
+    assert config_mod.load(tmp_path / "line-b").plant.station == "line-b"  # its own plant wiring kept, not the pack's
+    assert not list((tmp_path / "line-b").glob("rollout-*"))  # the fetched copy is not left behind
+
+
+def test_a_changed_offer_and_an_untrusted_signer_are_refused(tmp_path, monkeypatch, capsys, published):
+    plant, pub, _ = published
+    new_station(tmp_path, monkeypatch, capsys, "line-c", plant)
+    [offer] = offers(capsys)
+    assert offer["trusted"] is False  # this station never trusted the plant key
+    code, _, err = run(capsys, "--user", "mia", "rollout", "install", offer["pack"][:12], "--yes")
+    assert code == 2 and "station keys trust" in err, err
+    assert run(capsys, "--user", "mia", "keys", "trust", str(pub), "--name", "Plant A")[0] == 0
+    stored = next(p for p in plant[1].rglob("*") if p.is_file())
+    stored.chmod(0o644)
+    stored.write_bytes(stored.read_bytes()[:-10] + b"0123456789")  # changed in the store
+    code, _, err = run(capsys, "--user", "mia", "rollout", "install", offer["pack"][:12], "--yes")
+    assert code == 2 and "does not hash to its name" in err
+    assert json.loads(run(capsys, "--user", "mia", "product", "list", "--json")[1]) == []
