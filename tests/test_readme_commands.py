@@ -587,7 +587,8 @@ def scenario_demo_backdoor(st: CommandLine):
 
 
 def scenario_products(st: CommandLine):
-    """product check, product new, product list, product show, product accept, product use, product recipe"""
+    """product check, product new, product list, product show, product accept, product use, product recipe,
+    rollout publish, rollout list, rollout install"""
     from product_photos import write_product_photos
 
     photos = write_product_photos(st.work / "photos", {"good": 32, "scratch": 10, "crack": 10, "chipped": 3})
@@ -623,6 +624,32 @@ def scenario_products(st: CommandLine):
     assert st.db(f"SELECT count(*) FROM selftest_result WHERE run_id = {attacked['run']}") == [(3,)]
     assert st.db("SELECT count(*) FROM inspection WHERE product_id = 1") == [(4,)]
     assert "chipped" in st.db("SELECT origin FROM inspection WHERE product_id = 1 ORDER BY id LIMIT 1")[0][0]
+    rollout(st)
+
+
+def rollout(st: CommandLine) -> None:
+    """The signed product "nut" offered through the plant, and installed at another station."""
+    import tomli_w
+    import tomllib
+
+    key = st.work / "rollout.key"
+    st.run("pack", "keygen", "--out", str(key))
+    pack = st.work / "nut.pack"
+    st.run("pack", "export", str(pack), "--sign-key", str(key), user="mia")
+    (st.work / "plant-store").mkdir()
+    wiring = {"database_url": f"sqlite:///{st.work / 'rollout-plant.db'}", "objects": str(st.work / "plant-store")}
+    other = st.work / "line-9"
+    st.run("users", "add", "mia", "--role", "manager", data=other, env={"STATION_NEW_PASSWORD": PASSWORDS["mia"]})
+    for data, name in ((st.data, "line-1"), (other, "line-9")):
+        st.run("keys", "trust", str(key.with_suffix(".pub")), "--name", "Plant A", user="mia", data=data)
+        settings = tomllib.loads((data / "station.toml").read_text())
+        settings["plant"] = {"station": name, **wiring}
+        (data / "station.toml").write_text(tomli_w.dumps(settings))
+    assert "offered to the plant's stations" in st.run("rollout", "publish", str(pack), user="mia").out
+    [offer] = json.loads(st.run("rollout", "list", "--json", data=other).out)
+    assert [p["name"] for p in offer["products"]] == ["nut"] and offer["trusted"] and not offer["here"]
+    assert "installed from the plant" in st.run("rollout", "install", "nut", "--yes", user="mia", data=other).out
+    assert "here already" in st.run("rollout", "list", data=other).out
 
 
 SCENARIOS = [scenario_version_and_help, scenario_demo_headless, scenario_gui_without_display, scenario_inspect,
