@@ -132,3 +132,23 @@ def test_the_plant_schema_is_its_migrations(plant_url):
         assert compare_metadata(context, plant_metadata) == []
     assert PLANT_VERSION_TABLE in inspect_db(plant.engine).get_table_names()
     PlantDatabase(plant_url).count()  # a second station on the same plant: already up to date, nothing made twice
+
+
+def test_a_plant_first_used_from_several_threads_at_once(plant_url):
+    """The desk's pages and a forwarder reach a new plant at the same moment: its tables are made once, and no
+    thread fails (Alembic's module-wide state is not for two threads at once)."""
+    import threading
+
+    shared, failed = PlantDatabase(plant_url), []
+
+    def use(plant) -> None:
+        try:
+            plant.count()
+        except Exception as e:  # noqa: BLE001  (any failure is the finding)
+            failed.append(e)
+    threads = [threading.Thread(target=use, args=(shared if i % 2 else PlantDatabase(plant_url),)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failed == []

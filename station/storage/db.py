@@ -8,6 +8,7 @@ Transactions are opened by the caller with `Database.transaction()`.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -64,12 +65,18 @@ def alembic_config(engine: Engine):
     return cfg
 
 
+# Alembic runs its migration scripts through module-wide proxies (alembic.context, alembic.op): two threads
+# migrating at once (the station's database and the plant's, or two windows' first reads) would tear them down
+# under each other. One migration at a time in this process.
+MIGRATING = threading.Lock()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` with Alembic (creates it on a new database)."""
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as connection:
+    with MIGRATING, engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .db import DatabaseError, make_engine
+from .db import MIGRATING, DatabaseError, make_engine
 
 STATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -136,7 +136,7 @@ def upgrade_plant(engine, revision: str = "head") -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(PLANT_MIGRATIONS))
-    with engine.begin() as connection:
+    with MIGRATING, engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
         cfg.attributes["connection"] = connection
@@ -175,8 +175,8 @@ class PlantDatabase:
     @contextmanager
     def connected(self, begin: bool = False):
         try:
-            if not self._ready:
-                upgrade_plant(self.engine)  # the tables made or brought up to date (rights: see README)
+            if not self._ready:  # the tables made or brought up to date (rights: see README); once is enough
+                upgrade_plant(self.engine)
                 self._ready = True
             with (self.engine.begin() if begin else self.engine.connect()) as c:
                 yield c
