@@ -100,7 +100,7 @@ def station_process(index: int, folder: str, plant_url: str, store: dict, fps: f
     import numpy as np
 
     from station.forwarding import Forwarder
-    from station.progress import Callbacks
+    from station.service.plant import BackgroundForwarder
     from station.records import open_records
     from station.storage.db import sqlite_url
     from station.storage.images import ImageStore
@@ -131,9 +131,7 @@ def station_process(index: int, folder: str, plant_url: str, store: dict, fps: f
     objects = (S3Objects(store["endpoint"], store["bucket"], "bench", "bench") if store["kind"] == "s3"
                else FolderObjects(store["folder"]))
     forwarder = Forwarder(Records(), TimedPlant(plant_url), objects, name)
-    until_stopped = Callbacks(lambda *_: None, stop_forwarding.is_set)
-    follow = threading.Thread(target=forwarder.follow, args=(until_stopped, 0.5, 1.0), daemon=True)
-    follow.start()
+    running = BackgroundForwarder(forwarder, poll_s=0.5, wait_s=1.0).start()  # as `station serve` runs it
     rng = np.random.default_rng(index)
     base = rng.integers(0, 255, (256, 256, 3), dtype=np.uint8)
     period, next_at, n = 1.0 / fps, time.monotonic(), 0
@@ -153,7 +151,8 @@ def station_process(index: int, folder: str, plant_url: str, store: dict, fps: f
         n += 1
         recorded[index] = n
         time.sleep(max(0.0, next_at - time.monotonic()))
-    follow.join()
+    stop_forwarding.wait()
+    running.stop()
     db.close()
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
@@ -48,10 +47,11 @@ class ForwardPass:
     reviews_sent: int = 0  # reviewers' decisions the plant took in this pass (each after its frame)
     reviews_backlog: int = 0  # decisions made here not sent yet (each goes once the plant holds its frame)
     desk_decisions: int = 0  # decisions from the plant's review desk recorded here in this pass
+    audit_backlog: int = 0  # events of this station's audit trail not sent yet
 
     @property
     def done(self) -> bool:
-        return self.backlog == 0 and self.reviews_backlog == 0
+        return self.backlog == 0 and self.reviews_backlog == 0 and self.audit_backlog == 0
 
 
 class Forwarder:
@@ -94,7 +94,7 @@ class Forwarder:
             self.plant.add(rows)
             if rows:
                 self.position = rows[-1]["sequence"]
-            taken = self.sync.run(self.backlog())
+            taken, audit_left = self.sync.run(self.backlog())
             reviewed = self.plant.position(self.station, "review")
             reviews = self._next_reviews(reviewed, self.position)
             self.plant.add(reviews, "review")
@@ -112,7 +112,7 @@ class Forwarder:
             raise
         self.paused = None
         self.last = ForwardPass(len(rows), self.position, self.backlog(), len(reviews),
-                                self._reviews_waiting(reviewed), taken)
+                                self._reviews_waiting(reviewed), taken, audit_left)
         return self.last
 
     def forward_all(self, progress: Progress = QUIET, wait_s: float = 5.0, max_wait_s: float = 300.0,

@@ -1,6 +1,7 @@
 """What a station tells its plant besides frames and reviews, and what it takes back, once a forwarding pass has
 reached the plant: how it stands (its classes, self-tests due, backlog: what the desk and its overview show), its
-alarms and finished self-test runs, and the review desk's decisions on its frames, recorded here as reviews.
+alarms and finished self-test runs, its audit trail, and the review desk's decisions on its frames, recorded here
+as reviews.
 
 Alarms and runs are few (a handful a day): each pass compares what the plant holds with what is here and sends
 the difference, so an alarm reset since it was sent is brought up to date too.
@@ -12,15 +13,16 @@ import json
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import auth, review
 from .errors import StationError
 from .selftest.schedule import station_schedule
 from .selftest.strength import run_note, shown_status
-from .storage.models import Alarm, Review, SelftestRun
+from .storage.models import Alarm, AuditEvent, Review, SelftestRun
 from .storage.plant import PlantDatabase, aware
 
+AUDIT_BATCH = 1000  # audit events a pass (a frame makes one or two)
 HEARTBEAT_S = 60.0  # how a station stands is said again at least this often (the overview's "last seen")
 
 
@@ -30,13 +32,30 @@ class PlantSync:
         self._said: tuple | None = None  # what the plant was last told of how this station stands
         self._said_at = 0.0
 
-    def run(self, backlog: int | None) -> int:
-        """One pass: how it stands, alarms, self-test runs, then the desk's decisions; returns how many of those
-        were recorded here. Raises what the plant raises (the forwarder pauses or stops on it)."""
+    def run(self, backlog: int | None) -> tuple[int, int]:
+        """One pass: how it stands, alarms, self-test runs, the desk's decisions (recorded here), then the audit
+        trail; (desk decisions recorded, audit events not sent yet). Raises what the plant raises (the forwarder
+        pauses or stops on it)."""
         self._introduce(backlog)
         self._send_alarms()
         self._send_selftests()
-        return self._take_back_desk_decisions()
+        taken = self._take_back_desk_decisions()
+        return taken, self._send_audit()
+
+    def _send_audit(self) -> int:
+        """The next events of this station's audit trail after those the plant holds, in order (its chain, side
+        by side with the other stations'); how many are left to send."""
+        after = self.plant.position(self.station, "audit")
+        with self.records.db.session() as s:
+            events = s.scalars(select(AuditEvent).where(AuditEvent.id > after).order_by(AuditEvent.id)
+                               .limit(AUDIT_BATCH)).all()
+            rows = [{"station": self.station, "sequence": e.id, "at": aware(e.at), "actor": e.actor,
+                     "action": e.action, "detail": json.dumps(e.detail or {}), "prev_hash": e.prev_hash,
+                     "hash": e.hash, "mac": e.mac or None, "record_table": e.record_table, "record_id": e.record_id,
+                     "record_digest": e.record_digest} for e in events]
+            self.plant.add(rows, "audit")
+            last = rows[-1]["sequence"] if rows else after
+            return int(s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.id > last)))
 
     def _introduce(self, backlog: int | None) -> None:
         classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good}

@@ -128,7 +128,7 @@ def test_the_plant_schema_is_its_migrations(plant_url):
     assert plant.count() == 0  # first use: the tables are made
     with plant.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": PLANT_VERSION_TABLE})
-        assert context.get_current_revision() == "p0002_plant_offer"
+        assert context.get_current_revision() == "p0003_plant_audit"
         assert compare_metadata(context, plant_metadata) == []
     assert PLANT_VERSION_TABLE in inspect_db(plant.engine).get_table_names()
     PlantDatabase(plant_url).count()  # a second station on the same plant: already up to date, nothing made twice

@@ -72,3 +72,37 @@ def test_an_unreachable_object_store_is_named_with_what_to_check(tmp_path):
     nowhere = S3Objects(f"http://127.0.0.1:{_free_port_pair()}", "frames", timeout_s=1.0)
     with pytest.raises(ObjectStoreUnreachable, match=r"cannot be reached .* check the network and the server"):
         nowhere.put(frame_bytes(5))
+
+
+@pytest.mark.parametrize("status, code, paused", [(500, "InternalError", True), (503, "SlowDown", True),
+                                                  (403, "AccessDenied", False)])
+def test_a_store_that_is_busy_is_waited_for_and_one_that_refuses_stops(status, code, paused):
+    """A server's own trouble (5xx: busy, growing a volume, as SeaweedFS answers 20 stations at once) passes: the
+    forwarder pauses and tries again. A refusal (wrong key, no bucket) does not pass by waiting: it stops, saying so."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Answer(BaseHTTPRequestHandler):
+        def _reply(self) -> None:
+            body = f"<Error><Code>{code}</Code><Message>as configured</Message></Error>".encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = do_PUT = do_HEAD = _reply
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = S3Objects(f"http://127.0.0.1:{server.server_address[1]}", "frames", "k", "s", timeout_s=2.0)
+        with pytest.raises(ObjectError) as raised:
+            store.get("0" * 64)
+        assert isinstance(raised.value, ObjectStoreUnreachable) is paused, raised.value
+    finally:
+        server.shutdown()

@@ -244,6 +244,7 @@ def scenario_forward(st: CommandLine):
     rows = st.db("SELECT sequence, image_sha256 FROM plant_inspection ORDER BY sequence", st.work / "plant.db")
     assert [r[0] for r in rows] == [r[0] for r in st.db("SELECT id FROM inspection ORDER BY id")]
     assert all((st.data / "plant-objects" / sha[:2] / sha[2:4] / sha).is_file() for _, sha in rows)
+    assert "line-1: trail intact" in st.run("audit", "verify", "--plant").out  # its audit trail went along too
     waiting = json.loads(st.run("desk", "--list", "--json").out)  # the plant's desk sees this station's queue
     review_ids = [r[0] for r in st.db("SELECT id FROM inspection WHERE verdict = 'REVIEW' ORDER BY id")]
     assert [(f["station"], f["sequence"]) for f in waiting["frames"]] == [("line-1", i) for i in review_ids]

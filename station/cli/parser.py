@@ -342,7 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
     fr2.set_defaults(func=cmd_failsafe_reset)
 
     a = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    a.add_parser("verify", help="check the hash chain; reports the first broken link").set_defaults(func=cmd_audit_verify)
+    av = a.add_parser("verify", help="check the hash chain; reports the first broken link")
+    av.add_argument("--plant", action="store_true",
+                    help="check every station's trail as the plant database holds it ([plant] in the settings)")
+    av.add_argument("--json", action="store_true", help="with --plant: as JSON")
+    av.set_defaults(func=cmd_audit_verify)
 
     dbp = sub.add_parser("db", help="the station's database").add_subparsers(dest="db_command", metavar="ACTION", required=True)
     dbp.add_parser("upgrade", help="bring the database's schema to this version's (stop every station on it first; "

@@ -214,11 +214,40 @@ def cmd_db_upgrade(args) -> int:
     return 0
 
 
+def _verify_plant(args) -> int:
+    from ..service.plant import verify_plant_trails
+
+    records = open_records_of(args)
+    try:
+        trails = verify_plant_trails(records)
+    finally:
+        records.close()
+    if args.json:
+        print(json.dumps([{"station": t.station, "ok": t.ok, "events": t.events, "sealed_frames": t.sealed_frames,
+                           "newer_frames": t.newer_frames, "findings": t.findings, "more": t.more} for t in trails]))
+        return 0 if all(t.ok for t in trails) else 1
+    for t in trails:
+        waiting = f"; {t.newer_frames} newer frames wait for their seals to arrive" if t.newer_frames else ""
+        if t.ok:
+            print(f"{t.station}: trail intact, {t.events} events in one chain; {t.sealed_frames} frames sealed in "
+                  f"it{waiting}")
+        else:
+            print(f"{t.station}: trail NOT intact ({len(t.findings) + t.more} problem(s) in {t.events} events)")
+            for finding in t.findings:
+                print(f"  - {finding}")
+    if not trails:
+        print("the plant holds no station's trail yet")
+    print("MACs are checked at each station (its key never leaves it): run `station audit verify` there")
+    return 0 if all(t.ok for t in trails) else 1
+
+
 def cmd_audit_verify(args) -> int:
     """A read-only check for whoever can read the data folder: no sign-in, so it runs when accounts, the trail or
     the key are the very things that were damaged."""
     from ..service.records import check_station_records
 
+    if args.plant:
+        return _verify_plant(args)
     db = open_db_to_read(args)
     try:
         report = check_station_records(db, args.data_dir)

@@ -85,3 +85,17 @@ def open_forwarder(records) -> Forwarder:
                            f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL and the others)")
     return Forwarder(records, PlantDatabase(plant.database_url), plant_objects(plant.objects, records.data_dir),
                      plant.station)
+
+
+def verify_plant_trails(records) -> list:
+    """Every station's audit trail as the plant holds it, each checked alone (station.audit.plant_check)."""
+    from ..audit.plant_check import verify_plant
+
+    if not records.config.plant.database_url:
+        raise InvalidInput("no plant to check: set [plant] database_url in "
+                           f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL)")
+    plant = PlantDatabase(records.config.plant.database_url)
+    try:
+        return verify_plant(plant)
+    finally:
+        plant.close()

@@ -153,6 +153,11 @@ class S3Objects:
             code = str(e.response.get("Error", {}).get("Code", ""))
             if missing and code in ("404", "NoSuchKey", "NotFound"):
                 raise ObjectMissing(missing) from None
+            status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            if status >= 500 or code in ("InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout"):
+                raise ObjectStoreUnreachable(  # the server's own trouble (busy, growing a volume): it passes
+                    f"the object store at {self.endpoint} could not {what} now ({code or status}); it is tried again "
+                    "later, the station keeps its own copy meanwhile") from None
             raise ObjectError(f"the object store at {self.endpoint} refused to {what}: {code or e}; check the "
                               "bucket and the station's access key") from None
         except BotoCoreError as e:  # no connection, a timeout, no credentials

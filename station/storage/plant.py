@@ -112,8 +112,24 @@ plant_offer = Table(
     Column("published_at", DateTime(timezone=True), nullable=False),
     Column("size", BigInteger, nullable=False),
 )
+plant_audit = Table(
+    "plant_audit", plant_metadata,  # each station's audit trail as it chained it (the MAC key stays at the station)
+    Column("station", String(64), primary_key=True),
+    Column("sequence", Integer, primary_key=True, autoincrement=False),  # the station's own event id
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=True),
+    Column("record_table", String(32), nullable=True),
+    Column("record_id", Integer, nullable=True),
+    Column("record_digest", String(64), nullable=True),
+)
+Index("plant_audit_record", plant_audit.c.station, plant_audit.c.record_table, plant_audit.c.record_id)
 Index("plant_inspection_waiting", plant_inspection.c.verdict, plant_inspection.c.created_at)
-TABLES = {"inspection": plant_inspection, "review": plant_review}
+TABLES = {"inspection": plant_inspection, "review": plant_review, "audit": plant_audit}
 
 
 def checked_station_name(name: str) -> str:
