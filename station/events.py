@@ -85,7 +85,21 @@ class ProductChanged:
     timestamp: float = field(default_factory=time.time)
 
 
-Event = DecisionMade | AlarmChanged | SelftestProgress | LinkStatus | LinkSignInFailed | ProductChanged
+@dataclass(frozen=True)
+class ForwardingStatus:
+    """How forwarding to the plant stands: the newest frame the plant holds, how many wait here, and why it is
+    paused or stopped ("" while it goes)."""
+
+    station: str
+    position: int | None  # None until the plant has answered once
+    backlog: int | None
+    paused: str = ""
+    stopped: bool = False  # a person must act (the message says what), as opposed to an outage that passes
+    timestamp: float = field(default_factory=time.time)
+
+
+Event = (DecisionMade | AlarmChanged | SelftestProgress | LinkStatus | LinkSignInFailed | ProductChanged
+         | ForwardingStatus)
 Handler = Callable[[Event], None]
 
 

@@ -103,9 +103,15 @@ def test_every_page_fits_the_panel(qtbot, station, language, monkeypatch):
 
 
 def test_the_operator_window_is_sized_by_the_live_page_alone(qtbot, station, language):
+    from station.events import ForwardingStatus, LinkStatus
+
     window = build_window(station)
     qtbot.addWidget(window)
     window.set_user(sign_in(station.db, "otto", PW, via="test"))
+    for event in (LinkStatus("opcua", "connected"), LinkStatus("modbus", "listening"),  # the fullest header
+                  ForwardingStatus("line-3-camera-1", 1234, 12345, paused="forwarding to the plant paused: ...")):
+        station.events.publish(event)
+    qtbot.waitUntil(lambda: not window.plant_label.isHidden() and not window.links_label.isHidden(), timeout=5_000)
     show_on_panel(qtbot, window)
     assert window.stack.currentWidget() is window.page("LivePage")
     assert not window.nav.isVisible()  # one page: no page list taking the room

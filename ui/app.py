@@ -60,6 +60,12 @@ def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: StopF
     stop.window = window
     app.installEventFilter(window.idle_watcher)
     window.ctx.start_links()  # after the window: its header shows each link's state
+    try:
+        window.ctx.start_forwarding()  # with [plant] set; its state shows in the header too
+    except Exception as e:  # a [plant] the station cannot use: said, and the line runs without it
+        QMessageBox.warning(window, QCoreApplication.translate("App", "Forwarding to the plant"),
+                            QCoreApplication.translate("App", "Frames are not forwarded to the plant: {error}")
+                            .format(error=error_words(e)))
     if kiosk:
         window.showFullScreen()
     else:
@@ -71,4 +77,5 @@ def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: StopF
         return app.exec()
     finally:
         window.ctx.stop_links()
+        window.ctx.stop_forwarding()
         station.close()

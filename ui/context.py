@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from station.service import selftests
+from station.service import plant, selftests
 from station.service.accounts import PERMISSIONS
 from station.service.inspection import Pipeline, RunningLinks, Station, Trigger, start_links
 
@@ -29,6 +29,7 @@ class AppContext:
     events: Events = field(default_factory=Events)
     station_events: StationEvents | None = None  # the station's own stream, delivered on the GUI thread
     links: RunningLinks | None = None  # the PLC links this window started
+    forwarding: object | None = None  # the forwarder to the plant this window started (service.plant)
 
     def __post_init__(self) -> None:
         if self.station_events is None:
@@ -50,6 +51,16 @@ class AppContext:
         if self.links is not None:
             self.links.stop()  # frees the ports
             self.links = None
+
+    def start_forwarding(self) -> None:
+        """With [plant] set, forward to the plant beside the line as `station serve` does; shown in the header."""
+        if self.forwarding is None:
+            self.forwarding = plant.start_forwarding(self.station)
+
+    def stop_forwarding(self) -> None:
+        if self.forwarding is not None:
+            self.forwarding.stop()  # after the batch in flight
+            self.forwarding = None
 
     def schedule(self) -> tuple[list, str]:
         """The self-test schedule for display: a DueState per self-test and the most urgent status."""

@@ -95,6 +95,10 @@ class MainWindow(QMainWindow):
         ctx.station_events.link.connect(lambda _event: self._update_links())
         ctx.station_events.product.connect(lambda _event: self._update_status())  # a changeover, from anywhere
         header.addWidget(self.links_label)
+        self.plant_label = QLabel()  # forwarding to the plant; hidden on a station that forwards to none
+        self.plant_label.setVisible(False)
+        ctx.station_events.forwarding.connect(self._update_plant)
+        header.addWidget(self.plant_label)
         header.addWidget(self.user_label)
         header.addWidget(self.sign_out_button)
 
@@ -229,6 +233,23 @@ class MainWindow(QMainWindow):
         self.links_label.setToolTip("\n".join(f"{LINK_NAMES.get(n, n)}: {s.detail}" for n, s in sorted(states.items())
                                                if s.detail))
         self.links_label.setVisible(bool(states))
+
+    def _update_plant(self, status) -> None:
+        if status.paused:
+            colour = "#b3261e" if status.stopped else "#8a4b00"
+            text = self.tr("Plant: stopped") if status.stopped else self.tr("Plant: paused")
+            if status.backlog:
+                text += " " + self.tr("(%n frame(s) waiting here)", "", status.backlog)
+        elif status.position is None:
+            colour, text = "#5f6368", self.tr("Plant: connecting")
+        elif status.backlog:
+            colour, text = "#5f6368", self.tr("Plant: %n frame(s) to send", "", status.backlog)
+        else:
+            colour, text = "#1b7f3b", self.tr("Plant: up to date")
+        self.plant_label.setText(f"<span style='color:{colour}'>{text}</span>")
+        self.plant_label.setToolTip(status.paused or self.tr("forwarding as {station}, up to frame #{position}").format(
+            station=status.station, position=status.position or 0))
+        self.plant_label.setVisible(True)
 
     # ----------------------------------------------------------------- sign in / out
     def set_user(self, user) -> None:

@@ -79,6 +79,14 @@ Fix this, then start the station again.</source>
 
 この問題を解決してから、ステーションを再起動してください。</translation>
     </message>
+    <message>
+        <source>Forwarding to the plant</source>
+        <translation>工場への転送</translation>
+    </message>
+    <message>
+        <source>Frames are not forwarded to the plant: {error}</source>
+        <translation>画像は工場に転送されません: {error}</translation>
+    </message>
 </context>
 <context>
     <name>Audit</name>
@@ -823,6 +831,38 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>product {label}, {rest}</source>
         <translation>製品 {label}、{rest}</translation>
+    </message>
+    <message>
+        <source>Plant: stopped</source>
+        <translation>工場: 停止</translation>
+    </message>
+    <message>
+        <source>Plant: paused</source>
+        <translation>工場: 一時停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n frame(s) waiting here)</source>
+        <translation>
+            <numerusform>（未送信 %n 件）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Plant: connecting</source>
+        <translation>工場: 接続中</translation>
+    </message>
+    <message numerus="yes">
+        <source>Plant: %n frame(s) to send</source>
+        <translation>
+            <numerusform>工場: 送信待ち %n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Plant: up to date</source>
+        <translation>工場: 送信済み</translation>
+    </message>
+    <message>
+        <source>forwarding as {station}, up to frame #{position}</source>
+        <translation>{station} として転送中、画像 #{position} まで送信済み</translation>
     </message>
     <message>
         <source>{name} ({role})</source>

@@ -19,29 +19,26 @@ def _link_line(event) -> None:
         print(f"link {event.link}: {event.state}{' (' + event.detail + ')' if event.detail else ''}", flush=True)
 
 
-def _forwarding(station):
-    """With [plant] set: the forwarder beside the line, a line printed when it pauses or takes up again."""
-    from ..service.plant import BackgroundForwarder, open_forwarder
+class ForwardingLines:
+    """A line when forwarding starts, pauses or stops, and when it takes up again (not one per batch)."""
 
-    if not station.config.plant.database_url:
-        return None
-    forwarder = open_forwarder(station)
-    shown = {"paused": None}
+    def __init__(self):
+        self.paused = ""
 
-    def changed(f) -> None:
-        paused = str(f.paused) if f.paused is not None else None
-        if paused != shown["paused"]:
-            print(paused or f"forwarding to the plant as {f.station}: up to frame #{f.position}", flush=True,
-                  file=sys.stderr if paused else sys.stdout)
-            shown["paused"] = paused
-
-    print(f"forwarding to the plant as {forwarder.station} beside the line", flush=True)
-    return BackgroundForwarder(forwarder, changed).start()
+    def __call__(self, status) -> None:
+        if status.paused and status.paused != self.paused:
+            print(status.paused, file=sys.stderr, flush=True)
+        elif status.position is None:
+            print(f"forwarding to the plant as {status.station} beside the line", flush=True)
+        elif self.paused and not status.paused:
+            print(f"forwarding to the plant as {status.station} again: up to frame #{status.position}", flush=True)
+        self.paused = status.paused
 
 
 def cmd_serve(args) -> int:
     data_folder_free(args)
-    from ..events import LinkStatus
+    from ..events import ForwardingStatus, LinkStatus
+    from ..service.plant import start_forwarding
     from ..progress import Callbacks
     from ..service.inspection import Pipeline, TriggeredSource, open_station, prepare_links
     from .station_cmds import verdict_line
@@ -64,7 +61,8 @@ def cmd_serve(args) -> int:
             if trigger is not None:
                 source = TriggeredSource(source, trigger)
             running.start()  # after the source that answers the PLCs' requests is there
-            forwarding = _forwarding(station)
+            station.events.subscribe(ForwardingLines(), ForwardingStatus)
+            forwarding = start_forwarding(station)
             pipeline = Pipeline(station, operator=user, source_name=source.description)
             names = station.class_names
             if pipeline.manual_mode:

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..errors import InvalidInput, StationError
-from ..forwarding import Forwarder
+from ..events import ForwardingStatus
+from ..forwarding import Forwarder, ForwardingPaused
 from ..progress import Callbacks
 from ..storage.objects import FolderObjects, S3Objects
 from ..storage.plant import PlantDatabase
@@ -72,6 +73,25 @@ class BackgroundForwarder:
         self._thread.join(timeout_s)
         if not self._thread.is_alive():
             self.forwarder.plant.close()
+
+
+def start_forwarding(station) -> BackgroundForwarder | None:
+    """With [plant] set: the forwarder beside the line (`station serve`, the window), its state published on the
+    station's events as ForwardingStatus whenever it changes. None when the station forwards to no plant."""
+    if not station.config.plant.database_url:
+        return None
+    forwarder, said = open_forwarder(station), {}
+
+    def changed(f: Forwarder) -> None:
+        backlog = f.last.backlog if f.last is not None and f.paused is None else f.backlog()
+        stopped = f.paused is not None and not isinstance(f.paused, ForwardingPaused)  # a person must act
+        status = ForwardingStatus(f.station, f.position, backlog, str(f.paused or ""), stopped)
+        key = (status.position, status.backlog, status.paused)
+        if key != said.get("last"):
+            said["last"] = key
+            station.events.publish(status)
+    station.events.publish(ForwardingStatus(forwarder.station, None, None))  # going, not heard from the plant yet
+    return BackgroundForwarder(forwarder, changed).start()
 
 
 def open_forwarder(records) -> Forwarder:
