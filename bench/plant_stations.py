@@ -131,9 +131,13 @@ def station_process(index: int, folder: str, plant_url: str, store: dict, fps: f
     objects = (S3Objects(store["endpoint"], store["bucket"], "bench", "bench") if store["kind"] == "s3"
                else FolderObjects(store["folder"]))
     forwarder = Forwarder(Records(), TimedPlant(plant_url), objects, name)
-    running = BackgroundForwarder(forwarder, poll_s=0.5, wait_s=1.0).start()  # as `station serve` runs it
-    rng = np.random.default_rng(index)
-    base = rng.integers(0, 255, (256, 256, 3), dtype=np.uint8)
+    def changed(f) -> None:
+        if f.paused is not None:
+            samples.put(("paused", time.time(), 0.0, str(f.paused)))
+    running = BackgroundForwarder(forwarder, changed, poll_s=0.5, wait_s=1.0).start()  # as `station serve` runs it
+    from station.synth.samples import draw_sample
+
+    base = draw_sample(index, 0, 256).image  # a part as the camera sees it (its PNG is as large as a real frame's)
     period, next_at, n = 1.0 / fps, time.monotonic(), 0
     while not stop_line.is_set():
         next_at += period
@@ -189,7 +193,7 @@ def object_store(work: Path):
         folder = work / "objects"
         folder.mkdir()
         return {"kind": "folder", "folder": str(folder)}, lambda: None
-    server = SeaweedS3(work / "seaweedfs").start()
+    server = SeaweedS3(work / "seaweedfs", volumes=64).start()  # room for every frame of the run
     from station.storage.objects import S3Objects
 
     S3Objects(server.endpoint, "frames", "bench", "bench").create_bucket()
@@ -302,6 +306,10 @@ def main() -> int:
     def window(kind: str, a: str, b: str) -> list[float]:
         return [ms for k, at, ms, _ in got if k == kind and marks[a] <= at < marks[b]]
 
+    pauses = [(at, why) for k, at, _, why in got if k == "paused"]
+    unplanned = [why for at, why in pauses if not marks.get("out0", 1e18) <= at <= marks.get("out1", 0) + 60]
+    if unplanned:
+        print(f"forwarding paused {len(unplanned)} times outside the outage, e.g.: {unplanned[0]}")
     plant_a, plant_b = window("plant_commit", "a0", "a1"), window("plant_commit", "b0", "b1")
     local = window("local_commit", "a0", "b1")
     print(f"steady, empty plant:  {a_rate:.1f} frames/s at the plant; plant batch commit p99 {p99(plant_a):.1f} ms "

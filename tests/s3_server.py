@@ -41,8 +41,9 @@ def weed() -> str:
 
 
 class SeaweedS3:
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, volumes: int = 8):
+        """`volumes`: how many 64 MB volumes it may make (SeaweedFS answers InternalError once they are full)."""
+        self.folder, self.volumes = folder, volumes
         self.ports = {name: _free_port_pair() for name in ("master", "volume", "filer", "s3")}
         self.endpoint = f"http://{HOST}:{self.ports['s3']}"
         self.process: subprocess.Popen | None = None
@@ -53,7 +54,8 @@ class SeaweedS3:
         self.process = subprocess.Popen(
             [weed(), "server", f"-dir={self.folder}", f"-ip={HOST}", f"-ip.bind={HOST}", f"-master.port={p['master']}",
              f"-volume.port={p['volume']}", f"-filer.port={p['filer']}", "-s3", f"-s3.port={p['s3']}",
-             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false", "-master.volumeSizeLimitMB=64"],
+             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
+             f"-volume.max={self.volumes}"],
             stdout=open(self.folder / "server.log", "wb"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + GUARD_S
         while not self.answers():
