@@ -11,15 +11,15 @@ off the GUI thread; the plant may be far away or gone for a while.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+    QComboBox, QHBoxLayout, QLabel, QMainWindow,
     QMessageBox, QPushButton, QSplitter, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from station.service.review_queue import NO_PART_LABEL
 from station.service.desk import CLAIM_S, DeskConflict, DeskFrame
 
+from .decision_panel import DecisionPanel
 from .desk_overview import DeskOverview
 from .i18n import current_language
 from .jobs import start_job
@@ -27,10 +27,8 @@ from .messages import error_words
 from .reason_words import REASON_CODES, reason_words, short_reasons
 from .record_table import RecordTable
 from .stop_signals import end_window
-from .widgets import ImageView
 
 PAGE_SIZE = 100
-KEYS = [str((i + 1) % 10) for i in range(10)]
 
 
 class DeskWindow(QMainWindow):
@@ -43,7 +41,6 @@ class DeskWindow(QMainWindow):
         self.ready = False  # its claim is held and its picture is on screen
         self.held: tuple[str, int] | None = None  # the claim this desk holds now
         self.classes: dict[str, list] = {}  # per station, as it told the plant
-        self.answers: list[str] = []  # the shown station's class keys, in key order
         self.decided = 0
         self.waiting = 0  # frames waiting at the plant, as last counted
         self.loading = None
@@ -77,33 +74,10 @@ class DeskWindow(QMainWindow):
         left_box.setLayout(left)
         left_box.setMinimumWidth(280)
 
-        self.view = ImageView()
-        self.view.setMinimumSize(200, 160)
-        self.opinions_label = QLabel("")
-        self.opinions_label.setWordWrap(True)
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText(self.tr("Note (optional), e.g. 'scratch is outside the sealing face'"))
-        self.choose = QGroupBox(self.tr("What is this part really?  (press the number key)"))
-        self.grid = QGridLayout(self.choose)
-        self.class_buttons: list[QPushButton] = []
-        self.skip_button = QPushButton(self.tr("Skip (S)"))
-        self.skip_button.clicked.connect(self.skip)
-        zoom_row = QHBoxLayout()
-        for text, slot in ((self.tr("Zoom in (+)"), lambda: self.view.zoom_by(1.25)),
-                           (self.tr("Zoom out (-)"), lambda: self.view.zoom_by(0.8)), (self.tr("Fit (F)"), self.view.fit)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            zoom_row.addWidget(b)
-        zoom_row.addStretch(1)
-        zoom_row.addWidget(self.skip_button)
-        right = QVBoxLayout()
-        right.addWidget(self.view, 1)
-        right.addLayout(zoom_row)
-        right.addWidget(self.opinions_label)
-        right.addWidget(self.choose)
-        right.addWidget(self.note_edit)
-        right_box = QWidget()
-        right_box.setLayout(right)
+        self.panel = DecisionPanel(self.decide, self.skip, self.previous)
+        self.panel.install_keys(self)
+        self.view, self.opinions_label, self.note_edit = self.panel.view, self.panel.opinions_label, self.panel.note_edit
+        right_box = self.panel
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left_box)
@@ -125,14 +99,6 @@ class DeskWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda index: self.load_outcomes() if index == 1 else None)
         self.setCentralWidget(self.tabs)
 
-        for key_index, key in enumerate(KEYS):
-            QShortcut(QKeySequence(key), self, activated=lambda i=key_index: self._answer(i))
-        for keys, slot in (("X", lambda: self.decide(NO_PART_LABEL)), ("S", self.skip), ("Down", self.skip),
-                           ("Up", self.previous), ("+", lambda: self.view.zoom_by(1.25)),
-                           ("=", lambda: self.view.zoom_by(1.25)), ("-", lambda: self.view.zoom_by(0.8)),
-                           ("F", self.view.fit), ("N", self.note_edit.setFocus)):
-            QShortcut(QKeySequence(keys), self, activated=slot)
-        self.note_edit.returnPressed.connect(lambda: self.note_edit.clearFocus())
         self.table.record_changed.connect(self._show)
         self.refresh_button.clicked.connect(self.reload)
         self.renewal = QTimer(self)  # the shown frame stays this desk's while it is on screen
@@ -230,7 +196,7 @@ class DeskWindow(QMainWindow):
         classes, image = result
         self.held, self.ready = frame.key, True
         self.classes[frame.station] = classes
-        self._build_answers(classes)
+        self.panel.set_answers([(c.key, self._name(c), c.good) for c in classes])
         self.view.set_pixmap(QPixmap.fromImage(image))
         names = {c.key: self._name(c) for c in classes}
         self.opinions_label.setText(self.tr(
@@ -246,38 +212,13 @@ class DeskWindow(QMainWindow):
         if frame is self.shown:
             self.opinions_label.setText(self.tr("Frame {id} of {station} could not be opened: {message}").format(
                 id=frame.sequence, station=frame.station, message=error_words(error)))
-            self.skip_button.setEnabled(True)
+            self.panel.skip_button.setEnabled(True)
 
     def _name(self, c) -> str:
         return (c.name_ja or c.name) if current_language() == "ja" else c.name
 
-    def _build_answers(self, classes) -> None:
-        for b in self.class_buttons:
-            self.grid.removeWidget(b)
-            b.deleteLater()
-        self.class_buttons, self.answers = [], [c.key for c in classes]
-        columns = 2 if len(classes) <= 6 else 3
-        for i, c in enumerate(classes):
-            key = KEYS[i] if i < len(KEYS) else ""
-            b = QPushButton(f"{key}  {self._name(c)}" if key else self._name(c))
-            b.setStyleSheet("text-align:left; padding-left:10px;" + ("color:#1b7f3b;" if c.good else "color:#b3261e;"))
-            b.clicked.connect(lambda _=False, k=c.key: self.decide(k))
-            self.grid.addWidget(b, i // columns, i % columns)
-            self.class_buttons.append(b)
-        no_part = QPushButton(self.tr("X  No whole part in view (empty, half a part, something else)"))
-        no_part.setStyleSheet("text-align:left; padding-left:10px; color:#8a4b00;")
-        no_part.clicked.connect(lambda: self.decide(NO_PART_LABEL))
-        self.grid.addWidget(no_part, (len(classes) + columns - 1) // columns, 0, 1, columns)
-        self.class_buttons.append(no_part)
-
     def _enable(self, on: bool) -> None:
-        for b in self.class_buttons:
-            b.setEnabled(on)
-        self.skip_button.setEnabled(self.shown is not None)
-
-    def _answer(self, index: int) -> None:
-        if index < len(self.answers):
-            self.decide(self.answers[index])
+        self.panel.enable(on, self.shown is not None)
 
     def decide(self, class_key: str) -> None:
         frame = self.shown

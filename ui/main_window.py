@@ -92,8 +92,9 @@ class MainWindow(QMainWindow):
         header.addWidget(self.status_label, 1)
         self.links_label = QLabel()  # each PLC link's state; hidden while no link has reported
         self.links_label.setVisible(False)
-        ctx.station_events.link.connect(lambda _event: self._update_links())
-        ctx.station_events.product.connect(lambda _event: self._update_status())  # a changeover, from anywhere
+        # bound methods, not lambdas: Qt drops a bound method's connection when its window is gone
+        ctx.station_events.link.connect(self._update_links)
+        ctx.station_events.product.connect(self._update_status)  # a changeover, from anywhere
         header.addWidget(self.links_label)
         self.plant_label = QLabel()  # forwarding to the plant; hidden on a station that forwards to none
         self.plant_label.setVisible(False)
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
     def _show_queue_length(self, pending: review_queue.QueueLength) -> None:
         self.nav.item(PAGES.index(ReviewPage)).setText(self._queue_entry(pending))
 
-    def _update_status(self) -> None:
+    def _update_status(self, _event=None) -> None:
         st = self.ctx.station
         prompts = (self.tr("prompt set {id}").format(id=st.check_a.prompt_set_id) if st.check_a.prompt_set_id
                    else self.tr("the product's prompts") if st.check_a.encoder.prompts is not None
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
             text = self.tr("product {label}, {rest}").format(label=st.product.label, rest=text)
         self.status_label.setText("   " + text)
 
-    def _update_links(self) -> None:
+    def _update_links(self, _event=None) -> None:
         states = self.ctx.station_events.links
         colours = {"listening": "#1b7f3b", "connected": "#1b7f3b", "failed": "#b3261e", "off": "#5f6368"}
         self.links_label.setText("  ".join(

@@ -312,6 +312,41 @@ Fix this, then start the station again.</source>
     </message>
 </context>
 <context>
+    <name>DecisionPanel</name>
+    <message>
+        <source>Nothing selected</source>
+        <translation>選択されていません</translation>
+    </message>
+    <message>
+        <source>Note (optional), e.g. &apos;scratch is outside the sealing face&apos;</source>
+        <translation>メモ（任意）例:「傷はシール面の外側」</translation>
+    </message>
+    <message>
+        <source>What is this part really?  (press the number key)</source>
+        <translation>この部品の本当の状態は？（数字キーで選択）</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>スキップ (S)</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>拡大 (+)</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>縮小 (-)</translation>
+    </message>
+    <message>
+        <source>Fit (F)</source>
+        <translation>全体表示 (F)</translation>
+    </message>
+    <message>
+        <source>X  No whole part in view (empty, half a part, something else)</source>
+        <translation>X  部品が丸ごと写っていない（空、部品の一部、別の物）</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
         <source>Opening the plant review desk ...
@@ -486,30 +521,6 @@ Fix this, then start the desk again.</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <source>Note (optional), e.g. &apos;scratch is outside the sealing face&apos;</source>
-        <translation>メモ（任意）例:「傷はシール面の外側」</translation>
-    </message>
-    <message>
-        <source>What is this part really?  (press the number key)</source>
-        <translation>この部品の本当の状態は？（数字キーで選択）</translation>
-    </message>
-    <message>
-        <source>Skip (S)</source>
-        <translation>スキップ (S)</translation>
-    </message>
-    <message>
-        <source>Zoom in (+)</source>
-        <translation>拡大 (+)</translation>
-    </message>
-    <message>
-        <source>Zoom out (-)</source>
-        <translation>縮小 (-)</translation>
-    </message>
-    <message>
-        <source>Fit (F)</source>
-        <translation>全体表示 (F)</translation>
-    </message>
-    <message>
         <source>Answer</source>
         <translation>判定</translation>
     </message>
@@ -580,10 +591,6 @@ Fix this, then start the desk again.</source>
     <message>
         <source>Frame {id} of {station} could not be opened: {message}</source>
         <translation>{station} の画像 {id} を開けませんでした: {message}</translation>
-    </message>
-    <message>
-        <source>X  No whole part in view (empty, half a part, something else)</source>
-        <translation>X  部品が丸ごと写っていない（空、部品の一部、別の物）</translation>
     </message>
     <message>
         <source>Review</source>
@@ -1980,34 +1987,6 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Nothing selected</source>
         <translation>選択されていません</translation>
-    </message>
-    <message>
-        <source>Note (optional), e.g. &apos;scratch is outside the sealing face&apos;</source>
-        <translation>メモ（任意）例:「傷はシール面の外側」</translation>
-    </message>
-    <message>
-        <source>What is this part really?  (press the number key)</source>
-        <translation>この部品の本当の状態は？（数字キーで選択）</translation>
-    </message>
-    <message>
-        <source>X  No whole part in view (empty, half a part, something else)</source>
-        <translation>X  部品が丸ごと写っていない（空、部品の一部、別の物）</translation>
-    </message>
-    <message>
-        <source>Skip (S)</source>
-        <translation>スキップ (S)</translation>
-    </message>
-    <message>
-        <source>Zoom in (+)</source>
-        <translation>拡大 (+)</translation>
-    </message>
-    <message>
-        <source>Zoom out (-)</source>
-        <translation>縮小 (-)</translation>
-    </message>
-    <message>
-        <source>Fit (F)</source>
-        <translation>全体表示 (F)</translation>
     </message>
     <message>
         <source>Loading ...</source>

@@ -197,7 +197,7 @@ class LivePage(QWidget):
         self.tick.start()
         ctx.events.user_changed.connect(self._user_changed)
         ctx.events.settings_changed.connect(self._settings_changed)
-        ctx.station_events.alarm.connect(lambda _event: self.refresh_alarm())  # tripped here or reset anywhere
+        ctx.station_events.alarm.connect(self._alarm_changed)  # tripped here or reset anywhere
         self.render()
 
     # ----------------------------------------------------------------- source
@@ -379,6 +379,9 @@ class LivePage(QWidget):
         self.display.hold_seconds = self.ctx.station.config.ui.review_hold_seconds
 
     # ----------------------------------------------------------------- fail-safe
+    def _alarm_changed(self, _event) -> None:
+        self.refresh_alarm()
+
     def refresh_alarm(self) -> None:
         manual = self.ctx.pipeline.manual_mode
         self.alarm_box.setVisible(manual)

@@ -1,7 +1,7 @@
 """The review queue, for reviewers: frames the checks could not settle, decided by a person.
 
-Keys: 1-9 (and 0 for the tenth) record that class for the shown part at once; X records "no whole part";
-N writes a note first; S or the down arrow skips, the up arrow goes back; + and - zoom; F fits the image.
+Keys (ui/decision_panel.py): 1-9 (and 0 for the tenth) record that class for the shown part at once; X records
+"no whole part"; N writes a note first; S or the down arrow skips, the up arrow goes back; + and - zoom; F fits.
 
 A decision always lands on the part whose picture and number are on screen (`shown`): the list's
 highlight follows that part by its id, never by a row number.
@@ -12,21 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.service.review_queue import NO_PART_LABEL, QueueLength, ReviewError
+from station.service.review_queue import QueueLength, ReviewError
 from station.service import review_queue
 
 from ..context import AppContext
+from ..decision_panel import DecisionPanel
 from ..jobs import start_job
 from ..messages import error_words
-from ..record_table import RecordTable
-from ..widgets import ImageView, pixmap_from_file
 from ..reason_words import reason_words, short_reasons
+from ..record_table import RecordTable
+from ..widgets import pixmap_from_file
 
 PAGE_SIZE = 50
 THUMB = 48
@@ -97,51 +97,12 @@ class ReviewPage(QWidget):
         left_box.setLayout(left)
         left_box.setMinimumWidth(260)
 
-        self.view = ImageView()
-        self.view.setMinimumSize(200, 160)
-        self.opinions_label = QLabel(self.tr("Nothing selected"))
-        self.opinions_label.setWordWrap(True)
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText(self.tr("Note (optional), e.g. 'scratch is outside the sealing face'"))
-        self.class_buttons: list[QPushButton] = []
-        choose = QGroupBox(self.tr("What is this part really?  (press the number key)"))
-        grid = QGridLayout(choose)
-        classes = ctx.station.config.classes
-        columns = 2 if len(classes) <= 6 else 3
-        for i, c in enumerate(classes):
-            key = str((i + 1) % 10) if i < 10 else ""
-            name = ctx.class_names.get(c.key, c.name)
-            button = QPushButton(f"{key}  {name}" if key else name)
-            button.setStyleSheet("text-align:left; padding-left:10px;" + ("color:#1b7f3b;" if c.good else "color:#b3261e;"))
-            button.clicked.connect(lambda _=False, k=c.key: self.decide(k))
-            grid.addWidget(button, i // columns, i % columns)
-            self.class_buttons.append(button)
-            if key:
-                QShortcut(QKeySequence(key), self, activated=lambda k=c.key: self.decide(k))
-        no_part = QPushButton(self.tr("X  No whole part in view (empty, half a part, something else)"))
-        no_part.setStyleSheet("text-align:left; padding-left:10px; color:#8a4b00;")
-        no_part.clicked.connect(lambda: self.decide(NO_PART_LABEL))
-        grid.addWidget(no_part, (len(classes) + columns - 1) // columns, 0, 1, columns)
-        self.class_buttons.append(no_part)
-        QShortcut(QKeySequence("X"), self, activated=lambda: self.decide(NO_PART_LABEL))
-        self.skip_button = QPushButton(self.tr("Skip (S)"))
-        self.skip_button.clicked.connect(self.skip)
-        zoom_row = QHBoxLayout()
-        for text, slot in ((self.tr("Zoom in (+)"), lambda: self.view.zoom_by(1.25)),
-                           (self.tr("Zoom out (-)"), lambda: self.view.zoom_by(0.8)), (self.tr("Fit (F)"), self.view.fit)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            zoom_row.addWidget(b)
-        zoom_row.addStretch(1)
-        zoom_row.addWidget(self.skip_button)
-        right = QVBoxLayout()
-        right.addWidget(self.view, 1)
-        right.addLayout(zoom_row)
-        right.addWidget(self.opinions_label)
-        right.addWidget(choose)
-        right.addWidget(self.note_edit)
-        right_box = QWidget()
-        right_box.setLayout(right)
+        self.panel = DecisionPanel(self.decide, self.skip, self.previous)
+        self.panel.set_answers([(c.key, ctx.class_names.get(c.key, c.name), c.good) for c in ctx.station.config.classes])
+        self.panel.install_keys(self)
+        self.view, self.opinions_label, self.note_edit = self.panel.view, self.panel.opinions_label, self.panel.note_edit
+        self.class_buttons, self.skip_button = self.panel.class_buttons, self.panel.skip_button
+        right_box = self.panel
 
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -153,11 +114,6 @@ class ReviewPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        for keys, slot in (("S", self.skip), ("Down", self.skip), ("Up", self.previous), ("+", lambda: self.view.zoom_by(1.25)),
-                           ("=", lambda: self.view.zoom_by(1.25)), ("-", lambda: self.view.zoom_by(0.8)),
-                           ("F", self.view.fit), ("N", self.note_edit.setFocus)):
-            QShortcut(QKeySequence(keys), self, activated=slot)
-        self.note_edit.returnPressed.connect(lambda: self.note_edit.clearFocus())
         self.table.record_changed.connect(self._show)
         self.refresh_button.clicked.connect(self.reload)
         self.more_button.clicked.connect(self.load_more)
