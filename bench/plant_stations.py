@@ -282,8 +282,8 @@ def main() -> int:
         wait(args.seconds)
         marks["b1"], b_rate = time.time(), (held() - start_held) / args.seconds
         if proxy is not None:
-            proxy.block()
             marks["out0"] = time.time()
+            proxy.block()
             wait(args.outage)
             backlog_at_end = sum(recorded) - held()
             proxy.unblock()
