@@ -17,6 +17,8 @@ from .messages import Message
 from .sign_in_throttle import record_failure, record_success, seconds_to_wait
 
 ROLES = ("operator", "reviewer", "manager")
+DESK_ACCOUNT = "plant-desk"
+NO_PASSWORD = "!"  # not a scrypt hash: no password matches it, so no one signs in as the account that has it
 # What each role may do; a manager may do everything.
 PERMISSIONS = {
     "inspect": {"operator", "reviewer", "manager"},
@@ -117,6 +119,9 @@ def create_user(session: Session, username: str, role: str, password: str, by: U
         raise InvalidInput(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
     if not username or len(username) > 64:
         raise InvalidInput(Message("auth.bad_name"))
+    if username == DESK_ACCOUNT:  # the plant desk's own account: no one signs in as it
+        raise InvalidInput(f"'{DESK_ACCOUNT}' is the name decisions from the plant's review desk are recorded under; "
+                           "choose another name")
     if len(password) < 8:
         raise InvalidInput(Message("auth.short_password"))
     if user_count(session) == 0:
@@ -216,15 +221,15 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-DESK_ACCOUNT = "plant-desk"
-NO_PASSWORD = "!"  # not a scrypt hash: no password matches it, so no one signs in as the account that has it
-
 
 def desk_account(session: Session) -> User:
     """The reviewer account a decision from the plant's review desk is recorded under at the frame's station (the
     desk reviewer's own name goes in its note and audit entry). Made on first use; no one can sign in as it, and
     a manager who deactivates it stops the station taking desk decisions."""
     user = session.scalar(select(User).where(User.username == DESK_ACCOUNT))
+    if user is not None and user.password_hash != NO_PASSWORD:
+        raise StationError(f"the account '{DESK_ACCOUNT}' here has a password, so it is a person's, not the desk's: "
+                           "desk decisions are not recorded under it; a manager renames or removes it")
     if user is None:
         user = User(username=DESK_ACCOUNT, role="reviewer", password_hash=NO_PASSWORD,
                     display_name="Plant review desk")

@@ -405,6 +405,7 @@ class PlantSpec:
     station: AtStart[StationName] = ""  # this station's name on every record it forwards
     database_url: AtStart[Text] = ""  # the plant's database, e.g. "postgresql+psycopg://station@plant-db/plant"
     objects: AtStart[Text] = ""  # the plant's object store: a folder, or an S3 bucket as "http://host:port/bucket"
+    desk_key: AtStart[Text] = ""  # a review desk's private key (station pack keygen): it signs each decision
 
     @model_validator(mode="after")
     def _complete(self):

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from . import auth, review
+from .desk_decisions import checked_decision
 from .errors import StationError
 from .selftest.schedule import station_schedule
 from .selftest.strength import run_note, shown_status
@@ -98,7 +99,7 @@ class PlantSync:
         for d in self.plant.desk_decisions(self.station):
             try:
                 with self.records.db.transaction() as s:
-                    outcome = _record_desk_decision(s, d, self.records.good)
+                    outcome = _record_desk_decision(s, d, self.station, self.records.good)
             except StationError as e:  # not in the queue here, a class this station does not have, desk account off
                 outcome = f"not recorded at {self.station}: {e}"
             recorded += outcome == "recorded"
@@ -106,8 +107,10 @@ class PlantSync:
         return recorded
 
 
-def _record_desk_decision(session, decision: dict, classes: dict[str, bool]) -> str:
-    """"recorded" (now, or on an earlier pass whose answer did not reach the plant), or why not."""
+def _record_desk_decision(session, row: dict, station: str, classes: dict[str, bool]) -> str:
+    """"recorded" (now, or on an earlier pass whose answer did not reach the plant), or why not. What is recorded
+    is what the desk signed, never the row's other columns."""
+    decision = checked_decision(session, row, station)
     desk = auth.desk_account(session)
     done = session.scalar(select(Review).where(Review.inspection_id == decision["inspection"]))
     if done is not None:

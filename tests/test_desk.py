@@ -5,17 +5,22 @@ Real databases: SQLite, and the PostgreSQL CI starts."""
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from station import review
 from station.auth import DESK_ACCOUNT
+from station.desk_decisions import signed_decision
 from station.forwarding import Forwarder
 from station.pipeline import Pipeline
 from station.storage.models import Review, User
 from station.storage.objects import FolderObjects
 from station.storage.plant import PlantDatabase
+from station.storage.plant import plant_inspection
 from station.storage.plant_desk import DeskConflict, PlantDesk
+from station.signing import public_pem
 from station.synth.camera import SyntheticSource
+from station.trusted_keys import trust_key
 
 
 def waiting_frames(station, frames: int, seed: int) -> list[int]:
@@ -28,7 +33,24 @@ def waiting_frames(station, frames: int, seed: int) -> list[int]:
     return [r.inspection_id for r in results]
 
 
+DESK_KEY = Ed25519PrivateKey.generate()  # the review desk's key, which each test's station trusts
+
+
+class SigningDesk(PlantDesk):
+    """The desk's storage side, deciding as service.desk does: each decision signed with the desk's key, for the
+    frame's picture."""
+
+    def decide(self, frame, label, good, note=""):
+        with self.plant.connected() as c:
+            sha = c.scalar(select(plant_inspection.c.image_sha256).where(
+                plant_inspection.c.station == frame[0], plant_inspection.c.sequence == frame[1]))
+        super().decide(frame, label, good, note,
+                       signed_decision(DESK_KEY, frame[0], frame[1], sha, label, good, note, self.reviewer))
+
+
 def forwarded(station, plant_url, tmp_path, name: str, frames: int, seed: int):
+    with station.db.transaction() as s:
+        trust_key(s, public_pem(DESK_KEY.public_key()), "Review desk", station.boss)
     plant = PlantDatabase(plant_url)
     forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), name)
     ids = waiting_frames(station, frames, seed)
@@ -38,7 +60,7 @@ def forwarded(station, plant_url, tmp_path, name: str, frames: int, seed: int):
 
 def test_two_reviewers_never_decide_one_frame(station, plant_url, tmp_path):
     _, plant, ids = forwarded(station, plant_url, tmp_path, "line-1", 3, seed=5)
-    alice, bob = PlantDesk(plant, "alice"), PlantDesk(plant, "bob")
+    alice, bob = SigningDesk(plant, "alice"), SigningDesk(plant, "bob")
     assert [f.sequence for f in alice.page()] == ids  # oldest first, every station's
     assert {c.key for c in alice.classes("line-1")} == {c.key for c in station.config.classes}
     first = alice.page()[0]
@@ -58,7 +80,7 @@ def test_two_reviewers_never_decide_one_frame(station, plant_url, tmp_path):
 def test_a_claim_left_behind_runs_out(station, plant_url, tmp_path):
     """A desk closed without releasing (a crash, a pulled plug): its frame is free again when the claim expires."""
     _, plant, ids = forwarded(station, plant_url, tmp_path, "line-2", 1, seed=6)
-    alice, bob = PlantDesk(plant, "alice"), PlantDesk(plant, "bob")
+    alice, bob = SigningDesk(plant, "alice"), SigningDesk(plant, "bob")
     assert alice.claim(("line-2", ids[0]), seconds=-1)  # as if its time had passed
     assert [f.sequence for f in bob.page()] == ids
     assert bob.claim(("line-2", ids[0]))
@@ -73,7 +95,7 @@ def test_a_desk_decision_is_taken_back_by_its_station_as_a_review(station, plant
     back as its own review, and the desk sees what became of it; a frame decided at the station first keeps that
     decision, and the desk is told so."""
     forwarder, plant, ids = forwarded(station, plant_url, tmp_path, "line-3", 3, seed=7)
-    desk = PlantDesk(plant, "alice")
+    desk = SigningDesk(plant, "alice")
     for sequence, label in ((ids[0], "washer/stain"), (ids[1], "washer/good")):
         assert desk.claim(("line-3", sequence))
         desk.decide(("line-3", sequence), label, label == "washer/good", "seen at the desk")
@@ -99,7 +121,7 @@ def test_no_one_signs_in_as_the_desk_account_and_a_manager_can_stop_it(station, 
     from station.service.accounts import AuthError, sign_in_user
 
     forwarder, plant, ids = forwarded(station, f"sqlite:///{tmp_path / 'plant.db'}", tmp_path, "line-4", 2, seed=8)
-    desk = PlantDesk(plant, "alice")
+    desk = SigningDesk(plant, "alice")
     assert desk.claim(("line-4", ids[0]))
     desk.decide(("line-4", ids[0]), "washer/good", True)
     forwarder.forward_all(wait_s=0.01)
@@ -152,3 +174,57 @@ def test_a_plant_first_used_from_several_threads_at_once(plant_url):
     for t in threads:
         t.join()
     assert failed == []
+
+
+def test_only_what_a_trusted_desk_signed_is_recorded(station, plant_url, tmp_path):
+    """Whoever can write the plant database can add a decision row; a station records only a decision a desk key it
+    trusts signed, about this frame and this picture, and records what was signed, not the row's other columns."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert, update
+
+    from station.storage.plant import plant_desk_decision
+
+    forwarder, plant, ids = forwarded(station, plant_url, tmp_path, "line-6", 5, seed=10)
+    with plant.connected() as c:
+        sha = dict(c.execute(select(plant_inspection.c.sequence, plant_inspection.c.image_sha256)
+                             .where(plant_inspection.c.station == "line-6")).all())
+    stranger = Ed25519PrivateKey.generate()
+    tampered = signed_decision(DESK_KEY, "line-6", ids[2], sha[ids[2]], "washer/good", True, "", "alice")
+    tampered["payload"] = tampered["payload"].replace("washer/good", "washer/dent")
+    rows = {
+        ids[0]: {"payload": "{}", "signer": "0" * 64, "signature": ""},  # written straight into the plant
+        ids[1]: signed_decision(stranger, "line-6", ids[1], sha[ids[1]], "washer/good", True, "", "mallory"),
+        ids[2]: tampered,
+        ids[3]: signed_decision(DESK_KEY, "line-6", ids[3], sha[ids[4]], "washer/good", True, "", "alice"),
+        ids[4]: signed_decision(DESK_KEY, "line-6", ids[4], sha[ids[4]], "washer/stain", False, "", "alice"),
+    }
+    with plant.connected(begin=True) as c:
+        for inspection, signed in rows.items():
+            c.execute(insert(plant_desk_decision).values(
+                station="line-6", inspection=inspection, label="washer/good", good=True, note="", reviewer="alice",
+                decided_at=datetime.now(timezone.utc), outcome="", image_sha256=sha[inspection], **signed))
+        # the row's own columns say "good"; what the desk signed says "stain"
+        c.execute(update(plant_desk_decision).where(plant_desk_decision.c.inspection == ids[4]).values(good=True))
+    assert forwarder.forward_all(wait_s=0.01).desk_decisions == 1
+    outcomes = {d["inspection"]: d["outcome"] for d in PlantDesk(plant, "alice").decisions()}
+    assert "not signed by a desk key this station trusts" in outcomes[ids[0]]
+    assert "not signed by a desk key this station trusts" in outcomes[ids[1]]
+    assert "does not match what it says" in outcomes[ids[2]]
+    assert "is not this station's frame" in outcomes[ids[3]]
+    assert outcomes[ids[4]] == "recorded"
+    with station.db.session() as s:
+        assert [(r.inspection_id, r.label, r.good) for r in s.scalars(select(Review))] == [(ids[4], "washer/stain", False)]
+
+
+def test_the_desk_account_name_is_the_desks_alone(station):
+    from station.auth import create_user, desk_account
+    from station.errors import InvalidInput, StationError
+    from station.storage.models import User as UserRow
+
+    with pytest.raises(InvalidInput, match="choose another name"), station.db.transaction() as s:
+        create_user(s, DESK_ACCOUNT, "reviewer", "a long password", station.boss)
+    with station.db.transaction() as s:  # an older station's person of that name (made before it was reserved)
+        s.add(UserRow(username=DESK_ACCOUNT, role="reviewer", password_hash="scrypt$1$1$1$00$00"))
+    with pytest.raises(StationError, match="has a password"), station.db.transaction() as s:
+        desk_account(s)

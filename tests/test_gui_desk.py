@@ -21,7 +21,9 @@ from station.storage.models import Review
 from station.storage.objects import FolderObjects
 from station.storage.plant import PlantDatabase
 from station.storage.plant_desk import PlantDesk
+from station.signing import generate_key_pair
 from station.synth.camera import SyntheticSource
+from station.trusted_keys import trust_key
 from ui.desk_window import DeskWindow
 
 from conftest import PW, REPO
@@ -41,8 +43,12 @@ def plant(station, tmp_path):
     assert forwarder.forward_all(wait_s=0.01).done
     desk_dir = tmp_path / "desk"
     desk_dir.mkdir()
+    _, public, _ = generate_key_pair(desk_dir / "desk.key")  # as `station pack keygen` makes it
+    with station.db.transaction() as s:  # the station's manager trusts the desk's key
+        trust_key(s, public.read_bytes(), "Review desk", station.boss)
     cfg = config_mod.default_config("washer")
     cfg.plant.station, cfg.plant.database_url, cfg.plant.objects = "desk-1", url, str(objects)
+    cfg.plant.desk_key = "desk.key"
     config_mod.save(cfg, desk_dir)
     desk = open_desk(desk_dir)
     with desk.records.db.transaction() as s:
@@ -127,3 +133,33 @@ def test_the_overview_shows_each_station_and_its_figures(qtbot, plant, station):
     assert overview.stations.item(0, 0).text() == "line-1" and overview.stations.item(0, 2).text() == "0"
     assert sum(overview.parts_chart.series["line-1"]) == 4
     assert window.minimumSizeHint().width() <= 1024  # the desk fits a 1024 panel, overview included
+
+
+def test_a_refresh_keeps_the_frame_on_screen_and_its_claim(qtbot, plant):
+    """A refreshed page holds new reads of the same frames: the one on screen stays there and stays this desk's
+    (letting it go and claiming it again at once could leave it shown here and free for another desk)."""
+    desk, _ = plant
+    ria = sign_in_user(desk.records.db, "ria", PW)
+    window = DeskWindow(desk, desk.reviewing(ria), ria)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: shown_frame(window) is not None, timeout=20_000)
+    first = shown_frame(window)
+    released, release = [], window.reviewing.release
+    window.reviewing.release = lambda frame: (released.append(frame), release(frame))  # watched, still done
+    for _ in range(3):
+        window.reload()
+        qtbot.waitUntil(lambda: window.loading is None, timeout=20_000)
+    qtbot.wait(300)  # any release or claim the refresh started has run
+    assert shown_frame(window) == first and first not in released
+    assert not PlantDesk(desk.plant, "rob").claim(first)
+
+
+def test_a_desk_without_its_signing_key_says_how_to_make_one(tmp_path):
+    cfg = config_mod.default_config("washer")
+    cfg.plant.station, cfg.plant.database_url = "desk-2", f"sqlite:///{tmp_path / 'plant.db'}"
+    cfg.plant.objects = str(tmp_path)
+    config_mod.save(cfg, tmp_path / "desk")
+    with pytest.raises(Exception, match=r"station pack keygen --out desk.key.*station keys trust desk.pub"):
+        open_desk(tmp_path / "desk")
+    open_desk(tmp_path / "desk", signing=False).close()  # listing needs no key

@@ -78,6 +78,9 @@ def test_a_station_installs_what_the_plant_offers_and_signs_it_itself(tmp_path, 
     [offer] = offers(capsys)
     assert ([p["name"] for p in offer["products"]], offer["trusted"], offer["suits"], offer["here"]) == (
         ["nut"], True, True, False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, _, err = run(capsys, "--user", "mia", "rollout", "install", "nut")  # no terminal to ask on, no --yes
+    assert code == 2 and "--yes" in err and not list((tmp_path / "line-b").glob("rollout-*"))
     code, out, _ = run(capsys, "--user", "mia", "rollout", "install", "nut", "--yes")
     assert code == 0 and "nut v1 installed from the plant" in out
     [line] = json.loads(run(capsys, "--user", "mia", "product", "list", "--json")[1])

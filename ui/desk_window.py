@@ -10,6 +10,8 @@ off the GUI thread; the plant may be far away or gone for a while.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -40,6 +42,7 @@ class DeskWindow(QMainWindow):
         self.shown: DeskFrame | None = None  # the frame on screen: every key decides this one
         self.ready = False  # its claim is held and its picture is on screen
         self.held: tuple[str, int] | None = None  # the claim this desk holds now
+        self.deciding: set[tuple[str, int]] = set()  # frames whose decision is being stored
         self.classes: dict[str, list] = {}  # per station, as it told the plant
         self.decided = 0
         self.waiting = 0  # frames waiting at the plant, as last counted
@@ -146,7 +149,7 @@ class DeskWindow(QMainWindow):
         self._update_count()
         if self.table.current() is None and self.table.rowCount():
             self.table.setCurrentCell(0, 1)
-        elif self.table.current() is not self.shown:
+        elif _key(self.table.current()) != _key(self.shown):
             self._show(self.table.current())
 
     def _cells(self, frame: DeskFrame) -> list:
@@ -163,7 +166,8 @@ class DeskWindow(QMainWindow):
 
     # ----------------------------------------------------------------- the frame on screen
     def _show(self, frame: DeskFrame | None) -> None:
-        if frame is not None and frame is self.shown:
+        if frame is not None and frame.key == _key(self.shown):
+            self.shown = frame  # the same frame, read again: it stays on screen, held
             return
         self._release()
         self.shown, self.ready = frame, False
@@ -190,7 +194,7 @@ class DeskWindow(QMainWindow):
             self._drop(frame, self.tr("Frame {id} of {station} is with another reviewer.").format(
                 id=frame.sequence, station=frame.station))
             return
-        if frame is not self.shown:  # moved on while it opened: let it go again
+        if frame.key != _key(self.shown):  # moved on while it opened: let it go again
             start_job(self, lambda _job: self.reviewing.release(frame.key), "desk release")
             return
         classes, image = result
@@ -198,18 +202,19 @@ class DeskWindow(QMainWindow):
         self.classes[frame.station] = classes
         self.panel.set_answers([(c.key, self._name(c), c.good) for c in classes])
         self.view.set_pixmap(QPixmap.fromImage(image))
-        names = {c.key: self._name(c) for c in classes}
+        names = {c.key: escape(self._name(c)) for c in classes}  # what the plant says is text, never markup
         self.opinions_label.setText(self.tr(
             "<b>{station}, part no. {id}</b> ({at}) {product}<br>Vision model: <b>{label_a}</b> ({conf_a} sure)<br>"
             "Second check: <b>{label_b}</b> ({conf_b} sure)<br>{reasons}").format(
-                station=frame.station, id=frame.sequence, at=frame.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                product=frame.product, label_a=names.get(frame.label_a, frame.label_a), conf_a=f"{frame.conf_a:.0%}",
-                label_b=names.get(frame.label_b, frame.label_b), conf_b=f"{frame.conf_b:.0%}",
-                reasons=reason_words(frame.reason)))
+                station=escape(frame.station), id=frame.sequence,
+                at=frame.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), product=escape(frame.product),
+                label_a=names.get(frame.label_a, escape(frame.label_a)), conf_a=f"{frame.conf_a:.0%}",
+                label_b=names.get(frame.label_b, escape(frame.label_b)), conf_b=f"{frame.conf_b:.0%}",
+                reasons=escape(reason_words(frame.reason))))
         self._enable(True)
 
     def _open_failed(self, frame: DeskFrame, error: Exception) -> None:
-        if frame is self.shown:
+        if frame.key == _key(self.shown):
             self.opinions_label.setText(self.tr("Frame {id} of {station} could not be opened: {message}").format(
                 id=frame.sequence, station=frame.station, message=error_words(error)))
             self.panel.skip_button.setEnabled(True)
@@ -226,25 +231,28 @@ class DeskWindow(QMainWindow):
             return
         note = self.note_edit.text().strip()
         self.ready = False  # one decision a frame: keys pressed while it is stored do nothing
+        self.deciding.add(frame.key)  # its claim is kept until the decision is stored, whatever is shown meanwhile
         self._enable(False)
         start_job(self, lambda _job: self.desk.decide(self.user, frame, class_key, note), "desk decision",
                   on_success=lambda _good: self._decided(frame),
                   on_failure=lambda error: self._not_decided(frame, error))
 
     def _decided(self, frame: DeskFrame) -> None:
+        self.deciding.discard(frame.key)
         self.decided += 1
         self.waiting = max(0, self.waiting - 1)
         self.held = None if self.held == frame.key else self.held  # the decision ended the claim
         self._drop(frame)
 
     def _not_decided(self, frame: DeskFrame, error: Exception) -> None:
+        self.deciding.discard(frame.key)
         if isinstance(error, DeskConflict):
             self.held = None if self.held == frame.key else self.held
             self._drop(frame, error_words(error))
             return
         QMessageBox.warning(self, self.tr("Review"),
                             self.tr("The decision was not saved: {error}").format(error=error_words(error)))
-        if frame is self.shown:
+        if frame.key == _key(self.shown):
             self.ready = True
             self._enable(True)
 
@@ -254,7 +262,7 @@ class DeskWindow(QMainWindow):
         if why:
             self.statusBar().showMessage(why, 8000)
         self._update_count()
-        if self.shown is frame:
+        if frame.key == _key(self.shown):
             self.shown = None
             self._show(self.table.current())
         if not self.table.rowCount():
@@ -278,7 +286,8 @@ class DeskWindow(QMainWindow):
     def _release(self) -> None:
         if self.held is not None:
             held, self.held = self.held, None
-            start_job(self, lambda _job: self.reviewing.release(held), "desk release")
+            if held not in self.deciding:  # a decision being stored ends its claim itself
+                start_job(self, lambda _job: self.reviewing.release(held), "desk release")
 
     # ----------------------------------------------------------------- what became of the decisions
     def load_outcomes(self) -> None:
@@ -303,6 +312,11 @@ class DeskWindow(QMainWindow):
                 pass
             self.held = None
         super().closeEvent(event)
+
+
+def _key(frame: DeskFrame | None) -> tuple[str, int] | None:
+    """Which frame, whichever read of it (a refreshed page holds new objects for the same frames)."""
+    return frame.key if frame is not None else None
 
 
 def _refill(combo: QComboBox, values: list[str]) -> None:

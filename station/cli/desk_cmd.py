@@ -14,7 +14,7 @@ def cmd_desk(args) -> int:
         return launch_window(_desk_window, "plant review desk", args.data_dir)
     from ..service.desk import open_desk
 
-    desk = open_desk(args.data_dir)
+    desk = open_desk(args.data_dir, signing=False)
     try:
         frames, waiting = desk.waiting(station=args.station, product=args.product, limit=args.limit)
     finally:

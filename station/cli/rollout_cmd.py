@@ -46,18 +46,21 @@ def cmd_rollout_list(args) -> int:
 
 
 def cmd_rollout_install(args) -> int:
-    from ..service.rollout import find_offer, install, preview
+    from ..service.rollout import discard, find_offer, install, preview
 
     records = open_records_of(args)
     try:
         user = sign_in_from_args(args, records.db, needed=True)
         offer = find_offer(records, args.offer)
         checked = preview(records, user, offer)
-        print_preview(checked)
-        if not args.yes and not settings_confirmed(checked):
-            print("not installed: nothing was changed")
-            return 1
-        install(records, user, checked)
+        try:
+            print_preview(checked)
+            if not args.yes and not settings_confirmed(checked):
+                print("not installed: nothing was changed")
+                return 1
+            install(records, user, checked)
+        finally:
+            discard(checked)  # installed, declined, no terminal to ask on, or Ctrl+C: the fetched copy goes
     finally:
         records.close()
     print(f"{offer.label} installed from the plant (pack {offer.pack_sha256[:12]}); every file matched its sha256. "

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from .. import audit
 from ..auth import User, acting, require
+from ..desk_decisions import MAX_NOTE, signed_decision
 from ..errors import InvalidInput
+from ..signing import load_private_key
 from ..review import NO_PART_LABEL
 from ..storage.plant import PlantDatabase
 from ..storage import plant_overview
@@ -31,6 +33,7 @@ class Desk:
     records: StationRecords  # the desk machine's own: its accounts and its audit trail
     plant: PlantDatabase
     objects: object  # the plant's object store (station.storage.objects)
+    key: object | None  # the desk's private key: it signs every decision (station.desk_decisions)
 
     def close(self) -> None:
         self.plant.close()
@@ -69,23 +72,34 @@ class Desk:
         good[NO_PART_LABEL] = False
         if label not in good:
             raise InvalidInput(f"{label!r} is not a class of {frame.station}; answer one of {', '.join(good)}")
-        desk.decide(frame.key, label, good[label], note)
+        if self.key is None:
+            raise InvalidInput("this desk was opened to read only: it has no key to sign decisions with")
+        note = note[:MAX_NOTE]
+        desk.decide(frame.key, label, good[label], note, signed_decision(
+            self.key, frame.station, frame.sequence, frame.image_sha256, label, good[label], note, user.username))
         with self.records.db.transaction() as s:
             audit.record(s, user.username, "desk.decide", station=frame.station, inspection=frame.sequence,
                          label=label, good=good[label], check_a=frame.label_a, check_b=frame.label_b, note=note)
         return good[label]
 
 
-def open_desk(data_dir: Path | str) -> Desk:
-    """The desk of the plant that `data_dir`'s settings name in [plant] database_url and objects."""
+def open_desk(data_dir: Path | str, signing: bool = True) -> Desk:
+    """The desk of the plant that `data_dir`'s settings name in [plant] database_url and objects; `signing`: with
+    the key of [plant] desk_key, to decide (not needed to list)."""
     records = open_station_records(data_dir)
     try:
-        plant = records.config.plant
+        plant, settings = records.config.plant, Path(data_dir) / "station.toml"
         if not plant.database_url or not plant.objects:
-            raise InvalidInput("the desk needs the plant: set [plant] database_url and objects in "
-                               f"{Path(data_dir) / 'station.toml'} (or STATION_PLANT__DATABASE_URL and "
-                               "STATION_PLANT__OBJECTS)")
-        return Desk(records, PlantDatabase(plant.database_url), plant_objects(plant.objects, Path(data_dir)))
+            raise InvalidInput(f"the desk needs the plant: set [plant] database_url and objects in {settings} (or "
+                               "STATION_PLANT__DATABASE_URL and STATION_PLANT__OBJECTS)")
+        if signing and not plant.desk_key:
+            raise InvalidInput(f"the desk signs every decision, and {settings} names no key: make one with `station "
+                               "pack keygen --out desk.key` in the desk's data folder, set [plant] desk_key = "
+                               "\"desk.key\", and have a manager at each station trust desk.pub (station keys trust "
+                               "desk.pub --name \"Review desk\")")
+        key_path = Path(plant.desk_key).expanduser()
+        key = load_private_key(key_path if key_path.is_absolute() else Path(data_dir) / key_path) if signing else None
+        return Desk(records, PlantDatabase(plant.database_url), plant_objects(plant.objects, Path(data_dir)), key)
     except Exception:
         records.close()
         raise

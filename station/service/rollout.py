@@ -6,6 +6,7 @@ settings it changes shown first). Products arrive unsigned: a manager here reads
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from ..storage.plant import PlantDatabase
 from .keys import plant_keys
 from .packs import import_pack, preview_import, show_pack
 from .plant import plant_objects
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,14 @@ def offers(records) -> list[Offer]:
     with records.db.session() as s:
         here = products_here(s)
     foundation = foundation_sha256(records.config, records.data_dir)
-    return [_offer(r, trusted, foundation, here) for r in rows]
+    found = []
+    for r in rows:
+        try:
+            found.append(_offer(r, trusted, foundation, here))
+        except (KeyError, TypeError, ValueError) as e:  # a row not written by `publish`: the others still count
+            log.warning("plant offer %s skipped: it is not one this version reads (%s)",
+                        str(r.get("pack_sha256"))[:12], e)
+    return found
 
 
 def _offer(row: dict, trusted: set[str], foundation: str, here: set[str]) -> Offer:
@@ -119,7 +129,11 @@ def fetch(records, offer: Offer) -> Path:
     data = objects.get(offer.pack_sha256)
     folder = Path(tempfile.mkdtemp(prefix="rollout-", dir=records.data_dir))
     path = folder / f"{offer.pack_sha256[:16]}.stationpack"
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return path
 
 
@@ -138,4 +152,9 @@ def install(records, user: User | None, checked) -> object:
     try:
         return import_pack(records.db, records.data_dir, records.config, checked, user)
     finally:
-        shutil.rmtree(Path(checked.path).parent, ignore_errors=True)
+        discard(checked)
+
+
+def discard(checked) -> None:
+    """Remove the fetched copy of an offer that `preview` checked (installed or not)."""
+    shutil.rmtree(Path(checked.path).parent, ignore_errors=True)

@@ -99,6 +99,10 @@ plant_desk_decision = Table(
     Column("reviewer", String(64), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("outcome", String(512), nullable=False),  # "": not taken back yet; "recorded"; or why the station did not
+    Column("image_sha256", String(64), nullable=False),  # the picture the reviewer saw
+    Column("payload", Text, nullable=False),  # what the desk signed (station.desk_decisions): the station reads this
+    Column("signer", String(64), nullable=False),  # the desk key's fingerprint
+    Column("signature", String(128), nullable=False),
 )
 plant_offer = Table(
     "plant_offer", plant_metadata,  # roll-out: a signed pack offered to the plant's stations (in the object store)
@@ -159,6 +163,14 @@ def upgrade_plant(engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+def _json_list(text: str) -> list:
+    """A JSON list as a row holds it; ValueError for anything else (a row that was not written by this code)."""
+    found = json.loads(text)
+    if not isinstance(found, list) or not all(isinstance(p, dict) for p in found):
+        raise ValueError("not a list of objects")
+    return found
+
+
 def aware(when: datetime) -> datetime:
     """SQLite gives back the UTC times it was given without their zone."""
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -168,6 +180,7 @@ class PlantUnreachable(DatabaseError):
     """The plant database does not answer now (network, server down): worth trying again later."""
 
 
+DESK_BATCH = 100  # desk decisions a station takes back a pass
 CONNECT_TIMEOUT_S = 10  # a plant database that does not answer is given up on this soon, then tried again later
 
 
@@ -277,14 +290,15 @@ class PlantDatabase:
         """Every pack offered, newest first (products decoded)."""
         with self.connected() as c:
             rows = c.execute(select(plant_offer).order_by(plant_offer.c.published_at.desc())).all()
-        return [{**r._mapping, "products": json.loads(r.products), "published_at": aware(r.published_at)}
+        return [{**r._mapping, "products": _json_list(r.products), "published_at": aware(r.published_at)}
                 for r in rows]
 
     def desk_decisions(self, station: str) -> list[dict]:
         """The desk's decisions on `station`'s frames that it has not taken back yet, oldest first."""
         t = plant_desk_decision
         with self.connected() as c:
-            found = c.execute(select(t).where(t.c.station == station, t.c.outcome == "").order_by(t.c.decided_at))
+            found = c.execute(select(t).where(t.c.station == station, t.c.outcome == "").order_by(t.c.decided_at)
+                              .limit(DESK_BATCH))
             return [dict(r._mapping) for r in found]
 
     def desk_outcome(self, station: str, inspection: int, outcome: str) -> None:

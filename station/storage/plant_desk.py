@@ -138,9 +138,10 @@ class PlantDesk:
             conn.execute(delete(c).where(c.c.station == frame[0], c.c.inspection == frame[1],
                                          c.c.reviewer == self.reviewer))
 
-    def decide(self, frame: tuple[str, int], label: str, good: bool, note: str = "") -> None:
-        """Store this reviewer's decision on `frame`, which they must hold; DeskConflict when it is not theirs
-        (claimed by another, or decided at the desk or at its station meanwhile). The claim ends with it."""
+    def decide(self, frame: tuple[str, int], label: str, good: bool, note: str, signed: dict) -> None:
+        """Store this reviewer's decision on `frame`, which they must hold, with what the desk signed (`signed`:
+        payload, signer, signature; station.desk_decisions); DeskConflict when it is not theirs (claimed by another,
+        or decided at the desk or at its station meanwhile). The claim ends with it."""
         station, sequence = frame
         c, d = plant_claim, plant_desk_decision
         with self.plant.connected(begin=True) as conn:
@@ -153,7 +154,8 @@ class PlantDesk:
                 raise DeskConflict(f"frame #{sequence} of {station} was decided already; the queue moves on")
             conn.execute(self.plant.insert(d).values(
                 station=station, inspection=sequence, label=label, good=good, note=note, reviewer=self.reviewer,
-                decided_at=_now(), outcome=""))
+                decided_at=_now(), outcome="", image_sha256=json.loads(signed["payload"])["image_sha256"],
+                payload=signed["payload"], signer=signed["signer"], signature=signed["signature"]))
             conn.execute(delete(c).where(c.c.station == station, c.c.inspection == sequence))
 
     @staticmethod

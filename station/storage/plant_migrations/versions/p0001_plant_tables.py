@@ -49,7 +49,9 @@ def upgrade() -> None:
     _keyed("plant_desk_decision", sa.Column("label", sa.String(128), nullable=False),
            sa.Column("good", sa.Boolean(), nullable=False), sa.Column("note", sa.Text(), nullable=False),
            sa.Column("reviewer", sa.String(64), nullable=False), when("decided_at"),
-           sa.Column("outcome", sa.String(512), nullable=False), second="inspection")
+           sa.Column("outcome", sa.String(512), nullable=False), sa.Column("image_sha256", sa.String(64), nullable=False),
+           sa.Column("payload", sa.Text(), nullable=False), sa.Column("signer", sa.String(64), nullable=False),
+           sa.Column("signature", sa.String(128), nullable=False), second="inspection")
 
 
 def downgrade() -> None:
