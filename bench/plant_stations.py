@@ -210,7 +210,7 @@ def prefill(url: str, rows: int) -> float:
     plant.count()  # the tables made
     row = dict(station="prefill", created_at=now, source="bench", verdict="PASS", reason="", label_a="a", conf_a=1.0,
                label_b="a", conf_b=1.0, image_sha256="0" * 64, width=256, height=256, manual_mode=False, product="",
-               origin="")
+               origin="", sealed="{}")
     with plant.connected(begin=True) as c:
         for start in range(1, rows + 1, 20_000):
             batch = range(start, min(start + 20_000, rows + 1))

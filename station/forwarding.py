@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from .audit.chain import canonical
+from .audit.seals import row_content
 from .errors import StationError
 from .plant_sync import PlantSync
 from .progress import QUIET, Progress
@@ -110,6 +112,9 @@ class Forwarder:
         except ForwardingStopped as e:
             self.paused = e
             raise
+        except StationError as e:  # the plant's copy is not what this station sent (its audit trail)
+            self.paused = ForwardingStopped(f"forwarding to the plant stopped: {e}")
+            raise self.paused from None
         self.paused = None
         self.last = ForwardPass(len(rows), self.position, self.backlog(), len(reviews),
                                 self._reviews_waiting(reviewed), taken, audit_left)
@@ -170,7 +175,7 @@ class Forwarder:
                     break
                 rows.append({"station": self.station, "sequence": r.id, "inspection": r.inspection_id,
                              "label": r.label, "good": bool(r.good), "note": r.note or "", "reviewer": name or "",
-                             "decided_at": aware(r.decided_at)})
+                             "decided_at": aware(r.decided_at), "sealed": canonical(row_content(r))})
             return rows
 
     def _reviews_waiting(self, after: int) -> int:
@@ -195,7 +200,8 @@ class Forwarder:
                 "verdict": i.verdict, "reason": i.reason or "", "label_a": i.label_a, "conf_a": i.conf_a,
                 "label_b": i.label_b, "conf_b": i.conf_b, "image_sha256": i.image_sha256, "width": i.width,
                 "height": i.height, "manual_mode": bool(i.manual_mode),
-                "product": f"{product} v{version}" if product else "", "origin": i.origin or ""}
+                "product": f"{product} v{version}" if product else "", "origin": i.origin or "",
+                "sealed": canonical(row_content(i))}  # what its seal's digest is of: the plant can check the row
 
     def _reader(self, relative_path: str, sha256: str):
         def read() -> bytes:

@@ -48,6 +48,11 @@ class PlantSync:
         by side with the other stations'); how many are left to send."""
         after = self.plant.position(self.station, "audit")
         with self.records.db.session() as s:
+            if after and s.scalar(select(AuditEvent.hash).where(AuditEvent.id == after)) != self.plant.audit_hash(
+                    self.station, after):  # a trail that is not this one's would be continued as if it were
+                raise StationError(f"the plant's audit event #{after} of {self.station!r} is not this station's: "
+                                   "another station forwards under this name, or the plant's copy was changed; "
+                                   "run `station audit verify --plant`")
             events = s.scalars(select(AuditEvent).where(AuditEvent.id > after).order_by(AuditEvent.id)
                                .limit(AUDIT_BATCH)).all()
             rows = [{"station": self.station, "sequence": e.id, "at": aware(e.at), "actor": e.actor,

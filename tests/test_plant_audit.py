@@ -3,6 +3,7 @@ every way of changing it at the plant found: an edited event, a removed one, a f
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, insert, select, update
 
 from station import review
@@ -11,7 +12,7 @@ from station.forwarding import Forwarder
 from station.pipeline import Pipeline
 from station.storage.models import AuditEvent
 from station.storage.objects import FolderObjects
-from station.storage.plant import PlantDatabase, plant_audit, plant_inspection
+from station.storage.plant import PlantDatabase, plant_audit, plant_inspection, plant_review
 from station.synth.camera import SyntheticSource
 
 
@@ -50,3 +51,38 @@ def test_each_stations_trail_arrives_whole_and_a_change_at_the_plant_is_found(st
         row = dict(c.execute(select(plant_inspection).where(plant_inspection.c.sequence == 1)).one()._mapping)
         c.execute(insert(plant_inspection), {**row, "sequence": 0, "verdict": "PASS"})  # a frame the station never made
     assert "inspection 0 at the plant is not sealed in the station's trail" in findings()
+    with plant.connected(begin=True) as c:
+        c.execute(delete(plant_inspection).where(plant_inspection.c.sequence == 0))
+        c.execute(update(plant_inspection).where(plant_inspection.c.sequence == 2).values(verdict="PASS"))
+    assert "inspection 2 at the plant says verdict = 'PASS', but the station sealed 'REVIEW'" in findings()
+    with plant.connected(begin=True) as c:  # its sealed content changed to match: no longer the sealed digest
+        sealed = c.scalar(select(plant_inspection.c.sealed).where(plant_inspection.c.sequence == 2))
+        c.execute(update(plant_inspection).where(plant_inspection.c.sequence == 2).values(
+            sealed=sealed.replace('"verdict":"REVIEW"', '"verdict":"PASS"')))
+    assert "inspection 2 at the plant is not what the station sealed" in findings()
+    with plant.connected(begin=True) as c:
+        c.execute(update(plant_inspection).where(plant_inspection.c.sequence == 2).values(verdict="REVIEW",
+                                                                                            sealed=sealed))
+        c.execute(update(plant_review).values(label="washer/dent"))  # the reviewer's decision rewritten
+    assert "review 1 at the plant says label = 'washer/dent', but the station sealed 'washer/good'" in findings()
+    with plant.connected(begin=True) as c:
+        c.execute(update(plant_review).values(label="washer/good"))
+        c.execute(delete(plant_audit))
+    assert "3 frames at the plant but no audit trail of this station" in findings()
+
+
+def test_a_trail_changed_at_the_plant_is_not_continued_as_if_it_were_this_stations(station, tmp_path):
+    from station.forwarding import ForwardingStopped
+
+    plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
+    forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-2")
+    Pipeline(station, operator=station.otto, source_name="audit").run(SyntheticSource(seed=5, family="washer"),
+                                                                       max_frames=1)
+    assert forwarder.forward_all(wait_s=0.01).done
+    with plant.connected(begin=True) as c:
+        newest = c.scalar(select(func.max(plant_audit.c.sequence)))
+        c.execute(update(plant_audit).where(plant_audit.c.sequence == newest).values(hash="0" * 64))
+    Pipeline(station, operator=station.otto, source_name="audit").run(SyntheticSource(seed=6, family="washer"),
+                                                                       max_frames=1)
+    with pytest.raises(ForwardingStopped, match=r"audit event #\d+ of 'line-2' is not this station's.*--plant"):
+        forwarder.forward_once()

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 
-from ..storage.plant import PlantDatabase, plant_audit, plant_inspection, plant_review
+from ..storage.plant import PlantDatabase, aware, plant_audit, plant_inspection, plant_review
 from . import chain
+from .seals import content_matches
 
 MAX_FINDINGS = 50
 _CHUNK = 2000
@@ -66,7 +68,11 @@ def _verify_station(plant: PlantDatabase, station: str) -> StationTrail:
                     trail.add(f"{where} does not point at the event before it (an event was removed, inserted or "
                               "rewritten)")
                 record = (e.record_table, e.record_id, e.record_digest or "") if e.record_table is not None else None
-                if e.hash != chain.event_hash(e.prev_hash, e.at, e.actor, e.action, json.loads(e.detail), record):
+                try:
+                    detail = json.loads(e.detail)
+                except (TypeError, ValueError):
+                    detail = None
+                if detail is None or e.hash != chain.event_hash(e.prev_hash, e.at, e.actor, e.action, detail, record):
                     trail.add(f"{where}: content does not match its hash (the event '{e.action}' was edited)")
                 prev, expected = e.hash, e.sequence + 1
             if len(rows) < _CHUNK:
@@ -74,21 +80,72 @@ def _verify_station(plant: PlantDatabase, station: str) -> StationTrail:
             after = rows[-1].sequence
         for table, name in ((plant_inspection, "inspection"), (plant_review, "review")):
             _check_sealed(c, trail, station, table, name)
+    if trail.events == 0 and trail.newer_frames:
+        trail.add(f"{trail.newer_frames} frames at the plant but no audit trail of this station: its trail was "
+                  "removed at the plant, or the station forwards with an older version")
     return trail
 
 
 def _check_sealed(c, trail: StationTrail, station: str, table, name: str) -> None:
-    """Every row of `table` the trail could already seal is sealed by an event of this station's trail."""
+    """Every row of `table` the trail could already seal is sealed by an event of this station's trail, with the
+    digest of exactly the content the row carries, and the row's own columns say what that content says."""
     a = plant_audit
     newest = c.scalar(select(func.max(a.c.record_id)).where(a.c.station == station, a.c.record_table == name)) or 0
-    sealed = exists().where(a.c.station == station, a.c.record_table == name, a.c.record_id == table.c.sequence)
     mine = and_(table.c.station == station, table.c.sequence <= newest)
-    unsealed = list(c.scalars(select(table.c.sequence).where(mine, ~sealed).order_by(table.c.sequence).limit(10)))
-    count = c.scalar(select(func.count()).select_from(table).where(mine)) or 0
+    checked, after = 0, -1
+    while True:
+        rows = c.execute(select(table).where(mine, table.c.sequence > after).order_by(table.c.sequence)
+                         .limit(_CHUNK)).all()
+        if not rows:
+            break
+        lo, hi = rows[0].sequence, rows[-1].sequence
+        digests = dict(c.execute(select(a.c.record_id, a.c.record_digest).where(  # the newest seal of each row
+            a.c.station == station, a.c.record_table == name, a.c.record_id.between(lo, hi)).order_by(a.c.sequence)).all())
+        for row in rows:
+            checked += 1
+            problem = _row_problem(name, row, digests.get(row.sequence))
+            if problem:
+                trail.add(f"{name} {row.sequence} at the plant {problem}")
+        after = hi
     if name == "inspection":
-        trail.sealed_frames = count - len(unsealed)
+        trail.sealed_frames = checked
         trail.newer_frames = c.scalar(select(func.count()).select_from(table).where(
             table.c.station == station, table.c.sequence > newest)) or 0
-    if unsealed:
-        trail.add(f"{name} {', '.join(map(str, unsealed))}{' ...' if len(unsealed) == 10 else ''} at the plant "
-                  "is not sealed in the station's trail (added at the plant, not by the station)")
+
+
+# what the plant's own columns must say of the sealed content: column -> (content key, how the station wrote it)
+_VISIBLE = {
+    "inspection": {"verdict": "verdict", "label_a": "label_a", "label_b": "label_b", "image_sha256": "image_sha256",
+                   "width": "width", "height": "height", "source": "source", "conf_a": "conf_a", "conf_b": "conf_b",
+                   "manual_mode": "manual_mode", "reason": "reason", "origin": "origin", "created_at": "created_at"},
+    "review": {"inspection": "inspection_id", "label": "label", "good": "good", "note": "note",
+               "decided_at": "decided_at"},
+}
+
+
+def _row_problem(name: str, row, sealed_digest: str | None) -> str:
+    """Why the plant's row is not the one the station sealed ("" when it is)."""
+    if sealed_digest is None:
+        return "is not sealed in the station's trail (added at the plant, not by the station)"
+    try:
+        content = json.loads(row.sealed)
+    except (TypeError, ValueError):
+        return "carries no readable sealed content"
+    if not isinstance(content, dict) or not content_matches(name, content, sealed_digest):
+        return "is not what the station sealed (its sealed content was changed)"
+    for column, key in _VISIBLE[name].items():
+        if _as_sealed(getattr(row, column)) != _as_sealed(content.get(key)):
+            return f"says {column} = {getattr(row, column)!r}, but the station sealed {content.get(key)!r}"
+    return ""
+
+
+def _as_sealed(value):
+    """A value as seals write it (floats as their repr, times as UTC text; None and "" alike, as the forwarder
+    sends an empty reason or note as "")."""
+    if isinstance(value, bool) or value is None:
+        return value if value is not None else ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return chain._utc_naive(aware(value))
+    return value

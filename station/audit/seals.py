@@ -56,14 +56,17 @@ def digest(obj) -> str:
 
 
 def matches(obj, sealed_digest: str | None) -> bool:
-    """Whether a seal's digest is this row's: of every column, or, for a row sealed before a later column was added
-    (and still empty there), of the columns it had then. A later column with a value is always part of it."""
-    if sealed_digest is None:
-        return False
-    content = row_content(obj)
+    """Whether a seal's digest is this row's."""
+    return sealed_digest is not None and content_matches(obj.__tablename__, row_content(obj), sealed_digest)
+
+
+def content_matches(table: str, content: dict, sealed_digest: str) -> bool:
+    """Whether a seal's digest is of `content` (a row of `table` as row_content gives it): of every column, or, for
+    a row sealed before a later column was added (and still empty there), of the columns it had then. A later
+    column with a value is always part of it."""
     if hmac.compare_digest(sealed_digest, _digest_of(content)):
         return True
-    later = [k for k in ADDED_LATER.get(obj.__tablename__, ()) if k in content and content[k] is None]
+    later = [k for k in ADDED_LATER.get(table, ()) if k in content and content[k] is None]
     return bool(later) and hmac.compare_digest(sealed_digest,
                                                _digest_of({k: v for k, v in content.items() if k not in later}))
 

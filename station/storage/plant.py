@@ -43,6 +43,7 @@ plant_inspection = Table(
     Column("manual_mode", Boolean, nullable=False),
     Column("product", String(160), nullable=False),  # "nut v2"; empty: the settings' own classes
     Column("origin", Text, nullable=False),
+    Column("sealed", Text, nullable=False),  # the station's row as its seal hashes it (canonical JSON)
 )
 plant_review = Table(
     "plant_review", plant_metadata,  # a reviewer's decision on a frame, sent after the frame itself
@@ -54,6 +55,7 @@ plant_review = Table(
     Column("note", Text, nullable=False),
     Column("reviewer", String(64), nullable=False),  # the reviewer's user name at that station ("" if unknown)
     Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("sealed", Text, nullable=False),  # the station's row as its seal hashes it (canonical JSON)
 )
 plant_station = Table(
     "plant_station", plant_metadata,  # what the desk needs to know of each station, as its forwarder last said
@@ -227,6 +229,12 @@ class PlantDatabase:
         with self.connected() as c:
             return c.scalar(select(plant_inspection.c.image_sha256).where(
                 plant_inspection.c.station == station, plant_inspection.c.sequence == sequence))
+
+    def audit_hash(self, station: str, sequence: int) -> str | None:
+        """The hash of `station`'s audit event `sequence` as the plant holds it (None: no such event)."""
+        with self.connected() as c:
+            return c.scalar(select(plant_audit.c.hash).where(plant_audit.c.station == station,
+                                                             plant_audit.c.sequence == sequence))
 
     def add(self, rows: list[dict], kind: str = "inspection") -> int:
         """Insert rows in one transaction, skipping any the plant already holds; returns how many were new."""

@@ -29,12 +29,13 @@ def upgrade() -> None:
            sa.Column("label_b", sa.String(128), nullable=False), sa.Column("conf_b", sa.Float(), nullable=False),
            sa.Column("image_sha256", sa.String(64), nullable=False), sa.Column("width", sa.Integer(), nullable=False),
            sa.Column("height", sa.Integer(), nullable=False), sa.Column("manual_mode", sa.Boolean(), nullable=False),
-           sa.Column("product", sa.String(160), nullable=False), sa.Column("origin", sa.Text(), nullable=False))
+           sa.Column("product", sa.String(160), nullable=False), sa.Column("origin", sa.Text(), nullable=False),
+           sa.Column("sealed", sa.Text(), nullable=False))
     op.create_index("plant_inspection_waiting", "plant_inspection", ["verdict", "created_at"])
     _keyed("plant_review", sa.Column("inspection", sa.Integer(), nullable=False),
            sa.Column("label", sa.String(128), nullable=False), sa.Column("good", sa.Boolean(), nullable=False),
            sa.Column("note", sa.Text(), nullable=False), sa.Column("reviewer", sa.String(64), nullable=False),
-           when("decided_at"))
+           when("decided_at"), sa.Column("sealed", sa.Text(), nullable=False))
     op.create_table("plant_station", sa.Column("station", sa.String(64), nullable=False),
                     sa.Column("classes", sa.Text(), nullable=False), when("seen_at"),
                     sa.Column("state", sa.Text(), server_default="{}", nullable=False),
