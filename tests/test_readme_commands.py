@@ -226,7 +226,7 @@ def scenario_inspect(st: CommandLine):
 
 
 def scenario_forward(st: CommandLine):
-    """forward, desk"""
+    """forward, desk, plant upgrade, plant roles"""
     import tomllib
 
     import tomli_w
@@ -238,6 +238,10 @@ def scenario_forward(st: CommandLine):
     (st.data / "station.toml").write_text(tomli_w.dumps(settings))
     assert "does not exist" in st.run("forward", ok=False).err  # a share not mounted: never filled locally
     (st.data / "plant-objects").mkdir()
+    assert "the plant's tables are at p0003_plant_audit (were at None)" in st.run("plant", "upgrade").out
+    assert "nothing to do" in st.run("plant", "upgrade").out
+    roles = st.run("plant", "roles", "--station", "line-1", "--desk", "desk-1").out
+    assert 'CREATE ROLE "line-1" LOGIN' in roles and "WITH CHECK (station = current_user)" in roles
     sent = json.loads(st.run("forward", "--json").out)
     assert sent == {"station": "line-1", "position": 6, "backlog": 0, "reviews_waiting": 0, "plant_frames": 6}
     assert st.run("forward").out.strip() == "the plant holds 6 frames of line-1; none waiting here"  # nothing twice

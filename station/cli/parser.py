@@ -18,6 +18,7 @@ from .prompt_cmds import cmd_prompts_activate, cmd_prompts_export, cmd_prompts_i
 from .serve_cmd import cmd_serve
 from .forward_cmd import cmd_forward
 from .desk_cmd import cmd_desk
+from .plant_cmds import cmd_plant_roles, cmd_plant_upgrade
 from .rollout_cmd import cmd_rollout_install, cmd_rollout_list, cmd_rollout_publish
 from .selftest_cmds import cmd_selftest_backdoor, cmd_selftest_due, cmd_selftest_history, cmd_selftest_prm, cmd_selftest_report
 
@@ -291,6 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
     dk.add_argument("--limit", type=_positive, default=50, help="with --list: at most this many frames")
     dk.add_argument("--json", action="store_true", help="with --list: as JSON")
     dk.set_defaults(func=cmd_desk)
+
+    pl = sub.add_parser("plant", help="the plant database's administration (its owner runs these)") \
+        .add_subparsers(dest="plant_command", metavar="ACTION", required=True)
+    pl.add_parser("upgrade", help="make or upgrade the plant's tables ([plant] database_url, as the tables' "
+                                  "owner)").set_defaults(func=cmd_plant_upgrade)
+    plr = pl.add_parser("roles", help="print the SQL that gives each station and desk a role of its own, each "
+                                      "station writing only its own rows (PostgreSQL row-level security)")
+    plr.add_argument("--station", action="append", help="a station's name (its role's name); repeat for each")
+    plr.add_argument("--desk", action="append", help="a review desk's role name; repeat for each")
+    plr.set_defaults(func=cmd_plant_roles)
 
     ro = sub.add_parser("rollout", help="signed packs offered through the plant ([plant] in the settings)") \
         .add_subparsers(dest="rollout_command", metavar="ACTION", required=True)

@@ -119,3 +119,27 @@ def verify_plant_trails(records) -> list:
         return verify_plant(plant)
     finally:
         plant.close()
+
+
+def upgrade_plant_tables(records) -> tuple[str | None, str]:
+    """`station plant upgrade`: the plant's tables made or brought to this version's schema; (revision before,
+    revision now)."""
+    from ..storage.plant import plant_revision, upgrade_plant
+
+    if not records.config.plant.database_url:
+        raise InvalidInput("no plant database: set [plant] database_url in "
+                           f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL)")
+    plant = PlantDatabase(records.config.plant.database_url)
+    try:
+        before = plant_revision(plant.engine)
+        upgrade_plant(plant.engine)
+        return before, plant_revision(plant.engine)
+    finally:
+        plant.close()
+
+
+def plant_roles_sql(stations: list[str], desks: list[str]) -> str:
+    """The SQL that gives each station and desk its own role and each station only its own rows (PostgreSQL)."""
+    from ..storage.plant_roles import roles_sql
+
+    return roles_sql(stations, desks)

@@ -173,6 +173,14 @@ def _json_list(text: str) -> list:
     return found
 
 
+def plant_revision(engine) -> str | None:
+    """The plant schema's Alembic revision (None: no plant tables yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection, opts={"version_table": PLANT_VERSION_TABLE}).get_current_revision()
+
+
 def aware(when: datetime) -> datetime:
     """SQLite gives back the UTC times it was given without their zone."""
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
