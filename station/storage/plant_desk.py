@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, func, or_, select, tuple_
 
@@ -56,8 +56,11 @@ class DeskClass:
     good: bool
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+def _now(conn) -> datetime:
+    """The plant database's clock: claims expire at the same moment for every desk, whatever its own clock says."""
+    found = conn.scalar(select(func.current_timestamp()))
+    found = datetime.fromisoformat(found) if isinstance(found, str) else found
+    return aware(found)
 
 
 class PlantDesk:
@@ -86,19 +89,19 @@ class PlantDesk:
              after: tuple[datetime, str, int] | None = None, limit: int = 50) -> list[DeskFrame]:
         """Waiting frames, oldest first; pass the last frame's `after` for the next page."""
         i = plant_inspection
-        query = self._waiting(_now(), station, product, reason)
-        if after is not None:
-            query = query.where(tuple_(i.c.created_at, i.c.station, i.c.sequence) > tuple_(*after))
-        query = query.order_by(i.c.created_at, i.c.station, i.c.sequence).limit(limit)
         with self.plant.connected() as conn:
+            query = self._waiting(_now(conn), station, product, reason)
+            if after is not None:
+                query = query.where(tuple_(i.c.created_at, i.c.station, i.c.sequence) > tuple_(*after))
+            query = query.order_by(i.c.created_at, i.c.station, i.c.sequence).limit(limit)
             return [DeskFrame(r.station, r.sequence, aware(r.created_at), r.product, r.reason, r.label_a, r.conf_a,
                               r.label_b, r.conf_b, r.image_sha256) for r in conn.execute(query)]
 
     def waiting_count(self, station: str | None = None, product: str | None = None, reason: str | None = None,
                       limit: int = 1000) -> int:
         """How many wait, counted up to `limit` + 1 (above `limit`: "more than")."""
-        capped = self._waiting(_now(), station, product, reason).limit(limit + 1).subquery()
         with self.plant.connected() as conn:
+            capped = self._waiting(_now(conn), station, product, reason).limit(limit + 1).subquery()
             return int(conn.scalar(select(func.count()).select_from(capped)))
 
     def choices(self) -> tuple[list[str], list[str]]:
@@ -119,14 +122,15 @@ class PlantDesk:
         """Hold `frame` for this reviewer (or renew the hold); False when another reviewer holds it unexpired or
         it was decided meanwhile."""
         station, sequence = frame
-        now, c = _now(), plant_claim
-        statement = self.plant.insert(c).values(station=station, inspection=sequence, reviewer=self.reviewer,
-                                               expires_at=now + timedelta(seconds=seconds))
-        statement = statement.on_conflict_do_update(
-            index_elements=["station", "inspection"],
-            set_={"reviewer": statement.excluded.reviewer, "expires_at": statement.excluded.expires_at},
-            where=or_(c.c.reviewer == self.reviewer, c.c.expires_at <= now)).returning(c.c.reviewer)
+        c = plant_claim
         with self.plant.connected(begin=True) as conn:
+            now = _now(conn)
+            statement = self.plant.insert(c).values(station=station, inspection=sequence, reviewer=self.reviewer,
+                                                   expires_at=now + timedelta(seconds=seconds))
+            statement = statement.on_conflict_do_update(
+                index_elements=["station", "inspection"],
+                set_={"reviewer": statement.excluded.reviewer, "expires_at": statement.excluded.expires_at},
+                where=or_(c.c.reviewer == self.reviewer, c.c.expires_at <= now)).returning(c.c.reviewer)
             if conn.execute(statement).first() is None:  # held by another, unexpired
                 return False
             return not self._decided(conn, station, sequence)
@@ -145,8 +149,9 @@ class PlantDesk:
         station, sequence = frame
         c, d = plant_claim, plant_desk_decision
         with self.plant.connected(begin=True) as conn:
+            now = _now(conn)
             held = conn.execute(select(c.c.reviewer).where(
-                c.c.station == station, c.c.inspection == sequence, c.c.expires_at > _now()).with_for_update()).first()
+                c.c.station == station, c.c.inspection == sequence, c.c.expires_at > now).with_for_update()).first()
             if held is None or held.reviewer != self.reviewer:
                 raise DeskConflict(f"frame #{sequence} of {station} is not held by {self.reviewer} (another reviewer "
                                    "has it, or the hold ran out): it was left as it is")
@@ -154,7 +159,7 @@ class PlantDesk:
                 raise DeskConflict(f"frame #{sequence} of {station} was decided already; the queue moves on")
             conn.execute(self.plant.insert(d).values(
                 station=station, inspection=sequence, label=label, good=good, note=note, reviewer=self.reviewer,
-                decided_at=_now(), outcome="", image_sha256=json.loads(signed["payload"])["image_sha256"],
+                decided_at=now, outcome="", image_sha256=json.loads(signed["payload"])["image_sha256"],
                 payload=signed["payload"], signer=signed["signer"], signature=signed["signature"]))
             conn.execute(delete(c).where(c.c.station == station, c.c.inspection == sequence))
 
