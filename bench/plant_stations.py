@@ -241,8 +241,9 @@ def main() -> int:
     ctx = mp.get_context("spawn")
     stop_line, stop_forwarding, samples = ctx.Event(), ctx.Event(), ctx.Queue()
     recorded = ctx.Array("l", args.stations)
-    procs = [ctx.Process(target=station_process, daemon=True, args=(i, str(work / f"station-{i:02d}"), via, store,
-                                                                     args.fps, stop_line, stop_forwarding, recorded, samples))
+    procs = [ctx.Process(target=station_process, daemon=True,
+                         args=(i, str(work / f"station-{i:02d}"), via, store, args.fps, stop_line, stop_forwarding,
+                               recorded, samples))
              for i in range(args.stations)]
     for p in procs:
         p.start()

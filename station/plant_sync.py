@@ -88,12 +88,15 @@ class PlantSync:
 
     def _send_selftests(self) -> None:
         held = self.plant.held(self.station, "selftest")
-        with self.records.db.session() as s:
-            runs = s.scalars(select(SelftestRun).where(SelftestRun.status != "running").order_by(SelftestRun.id))
-            rows = [{"station": self.station, "sequence": r.id, "kind": r.kind, "status": shown_status(r.kind, r.status, r.summary or {}),
-                     "started_at": aware(r.started_at), "finished_at": aware(r.finished_at) if r.finished_at else None,
-                     "note": run_note(r.kind, r.summary or {}), "summary": json.dumps(r.summary or {})}
-                    for r in runs if r.id not in held]
+        with self.records.db.session() as s:  # ids first: a run's summary is read once, when it is sent
+            finished = s.scalars(select(SelftestRun.id).where(SelftestRun.status != "running"))
+            missing = [run_id for run_id in finished if run_id not in held]
+            runs = s.scalars(select(SelftestRun).where(SelftestRun.id.in_(missing)).order_by(SelftestRun.id)) \
+                if missing else []
+            rows = [{"station": self.station, "sequence": r.id, "kind": r.kind,
+                     "status": shown_status(r.kind, r.status, r.summary or {}), "started_at": aware(r.started_at),
+                     "finished_at": aware(r.finished_at) if r.finished_at else None,
+                     "note": run_note(r.kind, r.summary or {}), "summary": json.dumps(r.summary or {})} for r in runs]
         self.plant.put(rows, "selftest")
 
     def _take_back_desk_decisions(self) -> int:

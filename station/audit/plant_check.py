@@ -99,8 +99,9 @@ def _check_sealed(c, trail: StationTrail, station: str, table, name: str) -> Non
         if not rows:
             break
         lo, hi = rows[0].sequence, rows[-1].sequence
-        digests = dict(c.execute(select(a.c.record_id, a.c.record_digest).where(  # the newest seal of each row
-            a.c.station == station, a.c.record_table == name, a.c.record_id.between(lo, hi)).order_by(a.c.sequence)).all())
+        seals = select(a.c.record_id, a.c.record_digest).where(
+            a.c.station == station, a.c.record_table == name, a.c.record_id.between(lo, hi))
+        digests = dict(c.execute(seals.order_by(a.c.sequence)).all())  # later seals overwrite: each row's newest
         for row in rows:
             checked += 1
             problem = _row_problem(name, row, digests.get(row.sequence))
@@ -113,7 +114,7 @@ def _check_sealed(c, trail: StationTrail, station: str, table, name: str) -> Non
             table.c.station == station, table.c.sequence > newest)) or 0
 
 
-# what the plant's own columns must say of the sealed content: column -> (content key, how the station wrote it)
+# what the plant's own columns must say of the sealed content: plant column -> its key in the content
 _VISIBLE = {
     "inspection": {"verdict": "verdict", "label_a": "label_a", "label_b": "label_b", "image_sha256": "image_sha256",
                    "width": "width", "height": "height", "source": "source", "conf_a": "conf_a", "conf_b": "conf_b",

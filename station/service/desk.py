@@ -17,7 +17,7 @@ from ..storage.plant import PlantDatabase
 from ..storage import plant_overview
 from ..storage.plant_overview import LineFigures, StationStanding  # noqa: F401 (for the window)
 from ..storage.plant_desk import CLAIM_S, DeskClass, DeskConflict, DeskFrame, PlantDesk  # noqa: F401 (for the window)
-from .plant import plant_objects
+from .plant import plant_database, plant_objects
 from .records import StationRecords, open_station_records
 
 
@@ -87,11 +87,10 @@ def open_desk(data_dir: Path | str, signing: bool = True) -> Desk:
     """The desk of the plant that `data_dir`'s settings name in [plant] database_url and objects; `signing`: with
     the key of [plant] desk_key, to decide (not needed to list)."""
     records = open_station_records(data_dir)
+    database = None
     try:
+        database = plant_database(records, "the desk", objects=True)
         plant, settings = records.config.plant, Path(data_dir) / "station.toml"
-        if not plant.database_url or not plant.objects:
-            raise InvalidInput(f"the desk needs the plant: set [plant] database_url and objects in {settings} (or "
-                               "STATION_PLANT__DATABASE_URL and STATION_PLANT__OBJECTS)")
         if signing and not plant.desk_key:
             raise InvalidInput(f"the desk signs every decision, and {settings} names no key: make one with `station "
                                "pack keygen --out desk.key` in the desk's data folder, set [plant] desk_key = "
@@ -99,7 +98,9 @@ def open_desk(data_dir: Path | str, signing: bool = True) -> Desk:
                                "desk.pub --name \"Review desk\")")
         key_path = Path(plant.desk_key).expanduser()
         key = load_private_key(key_path if key_path.is_absolute() else Path(data_dir) / key_path) if signing else None
-        return Desk(records, PlantDatabase(plant.database_url), plant_objects(plant.objects, Path(data_dir)), key)
+        return Desk(records, database, plant_objects(plant.objects, Path(data_dir)), key)
     except Exception:
+        if database is not None:
+            database.close()
         records.close()
         raise

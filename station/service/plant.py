@@ -39,6 +39,18 @@ def plant_objects(where: str, data_dir: Path):
     return FolderObjects(folder)
 
 
+def plant_database(records, purpose: str, objects: bool = False) -> PlantDatabase:
+    """The plant database the settings' [plant] names; InvalidInput saying what `purpose` needs set when it names
+    none (or, with `objects`, no object store)."""
+    plant = records.config.plant
+    if not plant.database_url or (objects and not plant.objects):
+        keys = "database_url and objects" if objects else "database_url"
+        env = "STATION_PLANT__DATABASE_URL" + (" and STATION_PLANT__OBJECTS" if objects else "")
+        raise InvalidInput(f"{purpose} needs the plant: set [plant] {keys} in {records.data_dir / 'station.toml'} "
+                           f"(or {env})")
+    return PlantDatabase(plant.database_url)
+
+
 STOPPED_RETRY_S = 60.0  # after forwarding stopped on something a person must fix: looked at again this often
 
 
@@ -111,10 +123,7 @@ def verify_plant_trails(records) -> list:
     """Every station's audit trail as the plant holds it, each checked alone (station.audit.plant_check)."""
     from ..audit.plant_check import verify_plant
 
-    if not records.config.plant.database_url:
-        raise InvalidInput("no plant to check: set [plant] database_url in "
-                           f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL)")
-    plant = PlantDatabase(records.config.plant.database_url)
+    plant = plant_database(records, "checking the plant's trails")
     try:
         return verify_plant(plant)
     finally:
@@ -126,10 +135,7 @@ def upgrade_plant_tables(records) -> tuple[str | None, str]:
     revision now)."""
     from ..storage.plant import plant_revision, upgrade_plant
 
-    if not records.config.plant.database_url:
-        raise InvalidInput("no plant database: set [plant] database_url in "
-                           f"{records.data_dir / 'station.toml'} (or STATION_PLANT__DATABASE_URL)")
-    plant = PlantDatabase(records.config.plant.database_url)
+    plant = plant_database(records, "upgrading the plant's tables")
     try:
         before = plant_revision(plant.engine)
         upgrade_plant(plant.engine)

@@ -22,7 +22,7 @@ from ..storage.objects import content_name
 from ..storage.plant import PlantDatabase
 from .keys import plant_keys
 from .packs import import_pack, preview_import, show_pack
-from .plant import plant_objects
+from .plant import plant_database, plant_objects
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,8 @@ class Offer:
 
 
 def _plant(records) -> tuple[PlantDatabase, object]:
-    plant = records.config.plant
-    if not plant.database_url or not plant.objects:
-        raise InvalidInput("roll-out needs the plant: set [plant] database_url and objects in "
-                           f"{records.data_dir / 'station.toml'}")
-    return PlantDatabase(plant.database_url), plant_objects(plant.objects, records.data_dir)
+    plant = plant_database(records, "roll-out", objects=True)
+    return plant, plant_objects(records.config.plant.objects, records.data_dir)
 
 
 def publish(records, user: User | None, pack: Path | str) -> tuple[Offer, bool]:
@@ -125,7 +122,8 @@ def find_offer(records, prefix: str) -> Offer:
 
 def fetch(records, offer: Offer) -> Path:
     """The offer's pack from the plant's object store (checked against its sha256), as a file to preview."""
-    _, objects = _plant(records)
+    plant, objects = _plant(records)
+    plant.close()  # the pack is in the object store: the database is not asked
     data = objects.get(offer.pack_sha256)
     folder = Path(tempfile.mkdtemp(prefix="rollout-", dir=records.data_dir))
     path = folder / f"{offer.pack_sha256[:16]}.stationpack"

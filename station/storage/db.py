@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,11 +56,11 @@ def make_engine(url: str, connect_timeout_s: int | None = None) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine):
+def alembic_config(engine: Engine, migrations: Path = MIGRATIONS):
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(migrations))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
@@ -71,22 +71,27 @@ def alembic_config(engine: Engine):
 MIGRATING = threading.Lock()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` with Alembic (creates it on a new database)."""
+def upgrade(engine: Engine, revision: str = "head", migrations: Path = MIGRATIONS,
+            advisory_lock: int | None = None) -> None:
+    """Bring the schema to `revision` with Alembic (creates it on a new database): the station's, or another
+    history (`migrations`: the plant's). `advisory_lock`: on PostgreSQL, held for the upgrade, so one process
+    upgrades a database many share while the others wait."""
     from alembic import command
 
-    cfg = alembic_config(engine)
+    cfg = alembic_config(engine, migrations)
     with MIGRATING, engine.begin() as connection:
+        if advisory_lock is not None and engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_lock})
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
 
-def schema_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (None: no schema yet)."""
+def schema_revision(engine: Engine, version_table: str = "alembic_version") -> str | None:
+    """The Alembic revision the database is at (None: no schema yet); `version_table`: whose history."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return MigrationContext.configure(connection, opts={"version_table": version_table}).get_current_revision()
 
 
 def head_revision() -> str:

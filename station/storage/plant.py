@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, text, update,
+    BigInteger, Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func, select, update,
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .db import MIGRATING, DatabaseError, make_engine
+from .db import DatabaseError, make_engine, schema_revision, upgrade
 
 STATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -152,17 +152,8 @@ _UPGRADE_LOCK = 74_200_001  # PostgreSQL advisory lock: one station brings a pla
 
 
 def upgrade_plant(engine, revision: str = "head") -> None:
-    """Bring the plant's tables to this version's schema with Alembic (creates them on a new plant database)."""
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(PLANT_MIGRATIONS))
-    with MIGRATING, engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    """Bring the plant's tables to this version's schema (creates them on a new plant database)."""
+    upgrade(engine, revision, PLANT_MIGRATIONS, advisory_lock=_UPGRADE_LOCK)
 
 
 def _json_list(text: str) -> list:
@@ -175,10 +166,7 @@ def _json_list(text: str) -> list:
 
 def plant_revision(engine) -> str | None:
     """The plant schema's Alembic revision (None: no plant tables yet)."""
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection, opts={"version_table": PLANT_VERSION_TABLE}).get_current_revision()
+    return schema_revision(engine, PLANT_VERSION_TABLE)
 
 
 def aware(when: datetime) -> datetime:
