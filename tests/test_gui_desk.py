@@ -93,6 +93,10 @@ def test_each_key_decides_the_frame_on_screen_and_its_station_takes_it_back(qtbo
     classes = [c.key for c in station.config.classes]
     assert decided == {first: (classes[2], "", "ria"), second: ("no-part", "burr on the rim", "ria")}
 
+    window.tabs.setCurrentIndex(1)  # what the desk decided, in the words of the buttons pressed
+    qtbot.waitUntil(lambda: window.outcomes.rowCount() == 2, timeout=20_000)
+    answers = {window.outcomes.item(r, 2).text() for r in range(2)}
+    assert answers == {station.class_names[classes[2]], "no-part"}
     assert forwarder.forward_all(wait_s=0.01).desk_decisions == 2  # the station takes them back
     with station.db.session() as s:
         labels = {r.inspection_id: r.label for r in s.query(Review)}

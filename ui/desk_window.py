@@ -295,8 +295,13 @@ class DeskWindow(QMainWindow):
 
     def _outcomes_loaded(self, decisions: list[dict]) -> None:
         self.outcomes.set_records(decisions, lambda d: [
-            d["station"], str(d["inspection"]), d["label"], d["reviewer"],
+            d["station"], str(d["inspection"]), self._answer_name(d["station"], d["label"]), d["reviewer"],
             d["outcome"] or self.tr("not taken back yet")])
+
+    def _answer_name(self, station: str, key: str) -> str:
+        """The answer as the buttons said it (the station's class in the window's language), else its key."""
+        names = {c.key: self._name(c) for c in self.classes.get(station, [])}
+        return names.get(key, key)
 
     # ----------------------------------------------------------------- closing
     def end_now(self) -> None:
