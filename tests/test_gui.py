@@ -527,7 +527,7 @@ def test_a_second_stop_while_the_window_ends_does_not_kill_it():
     code = (
         "import os, signal, sys\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "from ui.app import StopFromOutside\n"
+        "from ui.stop_signals import StopFromOutside  # what ui.app and ui.desk_app end their windows with\n"
         "app = QApplication([])\n"
         "with StopFromOutside() as stop:\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"

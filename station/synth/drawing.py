@@ -20,6 +20,32 @@ def line_mask(canvas: int, points: np.ndarray, width: float) -> np.ndarray:
     return mask
 
 
+# RGB images are H x W x 3. numpy multiplies an H x W plane into them several times slower through a broadcast
+# over the last axis of 3 (`plane[..., None] * rgb`) than one channel at a time; the helpers below do the same
+# arithmetic, element for element, channel by channel (the same pixels, bit for bit).
+
+
+def tinted(plane: np.ndarray, colour) -> np.ndarray:
+    """`plane[..., None] * colour` as float32 (H x W x 3)."""
+    colour = np.broadcast_to(np.asarray(colour, np.float32), (3,))
+    out = np.empty(plane.shape + (3,), np.float32)
+    for c in range(3):
+        np.multiply(plane, colour[c], out=out[..., c])
+    return out
+
+
+def scale(img: np.ndarray, plane: np.ndarray) -> None:
+    """`img *= plane[..., None]`, in place."""
+    for c in range(3):
+        img[..., c] *= plane
+
+
+def add_through(img: np.ndarray, plane: np.ndarray, rgb: np.ndarray) -> None:
+    """`img += plane[..., None] * rgb`, in place (`rgb` H x W x 3)."""
+    for c in range(3):
+        img[..., c] += plane * rgb[..., c]
+
+
 def blend(img: np.ndarray, mask: np.ndarray, colour) -> None:
     """Paint `colour` through `mask`, touching only the mask's bounding box (outside it the mask is 0 and the
     image would not change): most strokes are small, and this is most of the time a frame takes to draw."""
@@ -28,10 +54,12 @@ def blend(img: np.ndarray, mask: np.ndarray, colour) -> None:
         return
     cols = np.flatnonzero(mask.any(axis=0))
     box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
-    m = mask[box][..., None]
+    m = mask[box]
     region = img[box]
-    region *= 1.0 - m
-    region += m * np.asarray(colour, np.float32)
+    scale(region, 1.0 - m)
+    colour = np.broadcast_to(np.asarray(colour, np.float32), (3,))
+    for c in range(3):
+        region[..., c] += m * colour[c]
 
 
 def background(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -47,8 +75,7 @@ def background(rng: np.random.Generator, n: int) -> np.ndarray:
         streaks = rng.normal(0, 0.05, (n, n)).astype(np.float32)
         streaks = cv2.GaussianBlur(streaks, (0, 0), sigmaX=n / 12, sigmaY=0.8)
         bg = base + streaks + 0.0 * yy
-    # broadcast, not np.repeat: the same products, without repeat's slow copy along the last axis
-    return (bg[..., None] * np.asarray(rng.uniform(0.92, 1.08, 3), np.float32)).astype(np.float32, copy=False)
+    return tinted(bg, rng.uniform(0.92, 1.08, 3))
 
 
 def disc(n: int, cx: float, cy: float, r: float) -> np.ndarray:
@@ -75,7 +102,7 @@ def metal(rng, n, cx, cy, radius, tint) -> np.ndarray:
     base = rng.uniform(0.55, 0.72)
     light_dir = rng.uniform(0, 2 * math.pi)
     shade = base + 0.12 * np.cos(theta - light_dir) * (r / radius) + 0.02 * np.sin(r * n / 1.7)
-    return (shade[..., None] * np.asarray(tint, np.float32)).astype(np.float32, copy=False)
+    return tinted(shade, tint)
 
 
 def placer(cx: float, cy: float, angle: float):
@@ -95,7 +122,7 @@ def plastic(rng, n: int, colour, cx: float, cy: float) -> np.ndarray:
     a = rng.uniform(0, 2 * math.pi)
     light = 1.0 + 0.10 * ((g[None, :] - cx) * math.cos(a) + (g[:, None] - cy) * math.sin(a))
     grain = cv2.GaussianBlur(rng.normal(0, 0.02, (n, n)).astype(np.float32), (0, 0), 0.6)
-    return (light + grain)[..., None] * np.asarray(colour, np.float32)
+    return tinted(light + grain, colour)
 
 
 def point_on_part(rng, cx, cy, r_in, r_out):
@@ -112,7 +139,9 @@ def scratch(rng, n, surface, part_mask, cx, cy, s, radii):
         line = line_mask(n, pts, rng.uniform(0.018, 0.026) * s) * part_mask
         brighter = np.clip(surface.mean(axis=2, keepdims=True) + 0.4, 0.8, 1.0)
         blend(surface, line, 0.0)
-        surface += line[..., None] * brighter
+        lit = line * brighter[..., 0]
+        for c in range(3):
+            surface[..., c] += lit
 
 
 def crack(rng, n, surface, part_mask, cx, cy, s, radii):

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..catalog import FAMILY_BY_KEY
 from ..errors import InvalidInput
-from .drawing import DEFECTS, background, blend
+from .drawing import DEFECTS, add_through, background, blend, scale
 from .families import DRAW
 
 _SUPERSAMPLE = 2
@@ -48,9 +48,9 @@ def render_part(
     # soft shadow cast by the part, then the part itself
     shift = np.float32([[1, 0, 0.015 * n], [0, 1, 0.02 * n]])
     shadow = cv2.GaussianBlur(cv2.warpAffine(mask, shift, (n, n)), (0, 0), 0.015 * n)
-    img *= (1.0 - 0.5 * shadow)[..., None]
+    scale(img, 1.0 - 0.5 * shadow)
     blend(img, mask, 0.0)
-    img += mask[..., None] * surface
+    add_through(img, mask, surface)
     return _camera(img, rng, size)
 
 
@@ -66,7 +66,7 @@ def _camera(img: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     g = (np.arange(n, dtype=np.float32) + 0.5) / n - 0.5
     a = rng.uniform(0, 2 * math.pi)
     falloff = 1.0 + rng.uniform(0, 0.3) * (g[None, :] * math.cos(a) + g[:, None] * math.sin(a))
-    img *= (falloff * rng.uniform(0.75, 1.2))[..., None]
+    scale(img, falloff * rng.uniform(0.75, 1.2))
     img *= np.asarray(rng.uniform(0.94, 1.06, 3), np.float32)
 
     img = cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)

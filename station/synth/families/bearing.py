@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..drawing import blend, disc, metal, radial
+from ..drawing import blend, disc, metal, radial, scale
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
@@ -23,7 +23,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
     surface = metal(rng, n, cx, cy, ro, (1.0, 1.0, 1.0))
     r, _ = radial(n, cx, cy)
     groove = (r > ri + ring) & (r < ro - ring)
-    surface *= (1.0 - 0.55 * groove)[..., None]  # the dark gap between the rings
+    scale(surface, 1.0 - 0.55 * groove)  # the dark gap between the rings
     cage = rng.uniform(0.45, 0.75)
     turn = angle + rng.uniform(0, 2 * math.pi)
     for k in range(balls):

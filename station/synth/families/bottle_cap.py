@@ -8,7 +8,7 @@ import math
 import cv2
 import numpy as np
 
-from ..drawing import blend, disc, line_mask, metal, plastic, radial
+from ..drawing import blend, disc, line_mask, metal, plastic, radial, scale
 
 COLOURS = ((0.80, 0.12, 0.10), (0.10, 0.30, 0.70), (0.92, 0.92, 0.90), (0.15, 0.55, 0.25), (0.95, 0.75, 0.15))
 INKS = ((0.05, 0.05, 0.05), (0.95, 0.95, 0.95), (0.80, 0.65, 0.20))
@@ -39,7 +39,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
     surface = metal(rng, n, cx, cy, ro, colour) if rng.random() < 0.3 else plastic(rng, n, colour, cx, cy)
     r, theta = radial(n, cx, cy)
     knurl = (r > ro * 0.86) & (np.sin(theta * rng.integers(40, 64)) > 0)
-    surface *= (1.0 - 0.22 * knurl)[..., None]
+    scale(surface, 1.0 - 0.22 * knurl)
     turn = angle + rng.uniform(0, 2 * math.pi)
     art = _print(rng, n, cx, cy, s, turn)
     # the misprint's parameters are drawn whatever the condition: the same stream gives the same cap

@@ -8,7 +8,7 @@ import math
 import cv2
 import numpy as np
 
-from ..drawing import blend, disc, radial
+from ..drawing import blend, disc, radial, tinted
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
@@ -34,7 +34,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
     rough = cv2.GaussianBlur(rng.normal(0, 0.05, (n, n)).astype(np.float32), (0, 0), 0.9)
     r, theta = radial(n, cx, cy)
     light = 1.0 + 0.08 * np.cos(theta - rng.uniform(0, 2 * math.pi)) * r / (0.3 * s)
-    surface = ((grey + rough) * light)[..., None] * np.asarray((1.0, 1.0, 1.02), np.float32)
+    surface = tinted((grey + rough) * light, (1.0, 1.0, 1.02))
     for bx, by in bosses:  # a raised boss round each hole: a bright rim
         blend(surface, np.clip(disc(n, bx, by, 0.055 * s) - disc(n, bx, by, 0.03 * s), 0, 1) * 0.4, (0.95, 0.95, 0.95))
     if condition == "porosity":  # a cluster of small gas pits

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..drawing import disc, metal, poly, radial
+from ..drawing import disc, metal, poly, radial, scale
 
 TINTS = ((1.0, 1.0, 1.0), (1.0, 0.9, 0.65), (0.55, 0.55, 0.58))  # steel, brass, black oxide
 
@@ -38,5 +38,5 @@ def draw(rng, n, cx, cy, s, angle, condition):
     mask = np.clip(mask, 0, 1)
     surface = metal(rng, n, cx, cy, r_tip, TINTS[rng.integers(len(TINTS))])
     r, _ = radial(n, cx, cy)
-    surface *= (1.0 - 0.18 * (np.abs(r - r_root * 0.9) < 0.008 * s))[..., None]  # the hub's shoulder
+    scale(surface, 1.0 - 0.18 * (np.abs(r - r_root * 0.9) < 0.008 * s))  # the hub's shoulder
     return mask, surface, (bore * 1.5, r_root * 0.85)

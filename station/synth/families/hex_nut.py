@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..drawing import blend, disc, line_mask, metal, poly, radial
+from ..drawing import blend, disc, line_mask, metal, poly, radial, scale
 
 
 def _hexagon(cx, cy, radius, angle) -> np.ndarray:
@@ -33,9 +33,9 @@ def draw(rng, n, cx, cy, s, angle, condition):
     tint = (1.0, 1.0, 1.0) if rng.random() < 0.6 else (1.0, 0.88, 0.6)  # zinc or brass
     surface = metal(rng, n, cx, cy, ro, tint)
     r, _ = radial(n, cx, cy)
-    surface *= (1.0 + 0.12 * (np.abs(r - ro * 0.88) < 0.015 * s))[..., None]  # chamfer circle
+    scale(surface, 1.0 + 0.12 * (np.abs(r - ro * 0.88) < 0.015 * s))  # chamfer circle
     threads = (r < hole * 1.25) & (np.sin(r * n * 1.1) > 0.3)
-    surface *= (1.0 - 0.3 * threads)[..., None]
+    scale(surface, 1.0 - 0.3 * threads)
     if chip_edge is not None:
         # the fracture face: a rough, dull grey band along the break, unlike machined metal
         blend(surface, line_mask(n, chip_edge, 0.075 * s) * mask, (0.36, 0.34, 0.31))

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..drawing import disc, metal, radial
+from ..drawing import disc, metal, radial, scale
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
@@ -22,6 +22,6 @@ def draw(rng, n, cx, cy, s, angle, condition):
     tint = (1.0, 1.0, 1.0) if rng.random() < 0.7 else (1.0, 0.93, 0.78)
     surface = metal(rng, n, cx, cy, ro, tint)
     r, _ = radial(n, cx, cy)
-    surface *= (1.0 - 0.25 * np.exp(-((r - ro) / (0.03 * s)) ** 2))[..., None]  # chamfer
-    surface *= (1.0 - 0.25 * np.exp(-((r - ri) / (0.025 * s)) ** 2))[..., None]
+    scale(surface, 1.0 - 0.25 * np.exp(-((r - ro) / (0.03 * s)) ** 2))  # chamfer
+    scale(surface, 1.0 - 0.25 * np.exp(-((r - ri) / (0.025 * s)) ** 2))
     return np.clip(mask, 0, 1), surface, (ri, ro)
