@@ -175,22 +175,57 @@ def module_station(station_templates, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def onboarded(station_templates, tmp_path_factory):
+def onboarded(station_templates, tmp_path_factory, worker_id):
     """(root, photos, boss, otto, row): a staffed station at root/"data" whose manager onboarded the product "nut"
-    from photos (small: 6 passes of check B, no prompts), not signed, not live. Tests copy root/"data"."""
+    from photos (small: 6 passes of check B, no prompts), not signed, not live. Tests copy root/"data".
+
+    Made once for the whole run: under pytest-xdist the first worker to need it makes it in the run's shared
+    temporary folder while the others wait on a file lock (pytest-xdist's documented way), then each reads its
+    records."""
+    from filelock import FileLock
+
+    if worker_id == "master":  # not under xdist: this process is the whole run
+        return _onboard_nut(station_templates["staffed"], tmp_path_factory.mktemp("product"))
+    root = tmp_path_factory.getbasetemp().parent / "onboarded-nut"  # the run's folder, shared by its workers
+    with FileLock(f"{root}.lock"):
+        if not (root / "made").exists():
+            _onboard_nut(station_templates["staffed"], root)
+            (root / "made").touch()
+    return _onboarded_records(root)
+
+
+def _onboard_nut(template: Path, root: Path):
     from product_photos import write_product_photos
     from station.products.check_b import CheckBRecipe
     from station.products.onboard import OnboardingChoices, onboard
 
-    root = tmp_path_factory.mktemp("product")
     photos = write_product_photos(root / "photos", {"good": 32, "scratch": 12, "crack": 12, "chipped": 6})
-    station = open_copy(station_templates["staffed"], root / "data")
+    station = open_copy(template, root / "data")
     try:
         row = onboard(station, station.boss, "nut", photos, OnboardingChoices(good="good", tune_prompts=False,
                                                                               check_b=CheckBRecipe(epochs=6)))
         return root, photos, station.boss, station.otto, row
     finally:
         station.close()
+
+
+def _onboarded_records(root: Path):
+    """What `_onboard_nut` returned, read back from the station it made (detached records)."""
+    from sqlalchemy import select
+
+    from station.records import open_records
+    from station.storage.db import sqlite_url
+    from station.storage.models import Product, User
+
+    db = open_records(sqlite_url(root / "data"), recover=False)  # read only: other workers copy this folder
+    try:
+        with db.session() as s:
+            users = {u.username: u for u in s.scalars(select(User))}
+            row = s.scalars(select(Product).where(Product.name == "nut")).one()
+            s.expunge_all()
+        return root, root / "photos", users["boss"], users["otto"], row
+    finally:
+        db.close()
 
 
 def wait_for_reads(qtbot, widget, timeout: int = 20_000) -> None:
