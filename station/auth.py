@@ -18,6 +18,9 @@ from .sign_in_throttle import record_failure, record_success, seconds_to_wait
 
 ROLES = ("operator", "reviewer", "manager")
 DESK_ACCOUNT = "plant-desk"
+ROLLOUT_ACCOUNT = "plant-rollout"
+SYSTEM_ACCOUNTS = {DESK_ACCOUNT: "decisions from the plant's review desk are recorded under",
+                   ROLLOUT_ACCOUNT: "product versions the plant rolls out are installed under"}
 NO_PASSWORD = "!"  # not a scrypt hash: no password matches it, so no one signs in as the account that has it
 # What each role may do; a manager may do everything.
 PERMISSIONS = {
@@ -119,9 +122,8 @@ def create_user(session: Session, username: str, role: str, password: str, by: U
         raise InvalidInput(Message("auth.bad_role", roles=", ".join(ROLES), role=role))
     if not username or len(username) > 64:
         raise InvalidInput(Message("auth.bad_name"))
-    if username == DESK_ACCOUNT:  # the plant desk's own account: no one signs in as it
-        raise InvalidInput(f"'{DESK_ACCOUNT}' is the name decisions from the plant's review desk are recorded under; "
-                           "choose another name")
+    if username in SYSTEM_ACCOUNTS:  # the plant's own accounts: no one signs in as them
+        raise InvalidInput(f"'{username}' is the name {SYSTEM_ACCOUNTS[username]}; choose another name")
     if len(password) < 8:
         raise InvalidInput(Message("auth.short_password"))
     if user_count(session) == 0:
@@ -194,7 +196,8 @@ def _managed_user(session: Session, username: str, by: User | None) -> User:
 
 def _managers_left(session: Session, without: User) -> int:
     return session.scalar(select(func.count()).select_from(User).where(
-        User.role == "manager", User.active.is_(True), User.id != without.id)) or 0
+        User.role == "manager", User.active.is_(True), User.id != without.id,
+        User.password_hash != NO_PASSWORD)) or 0  # the plant's roll-out account manages nothing by hand
 
 
 def set_role(session: Session, username: str, role: str, by: User | None) -> User:
@@ -226,14 +229,25 @@ def desk_account(session: Session) -> User:
     """The reviewer account a decision from the plant's review desk is recorded under at the frame's station (the
     desk reviewer's own name goes in its note and audit entry). Made on first use; no one can sign in as it, and
     a manager who deactivates it stops the station taking desk decisions."""
-    user = session.scalar(select(User).where(User.username == DESK_ACCOUNT))
+    return _system_account(session, DESK_ACCOUNT, "reviewer", "Plant review desk", "plant desk")
+
+
+def rollout_account(session: Session) -> User:
+    """The account a product version the plant rolls out at a changeover is installed under (`[plant]
+    install_at_changeover`): it may record a version, which arrives unsigned; it signs nothing and makes nothing
+    live. No one can sign in as it; a manager who deactivates it stops those installs."""
+    return _system_account(session, ROLLOUT_ACCOUNT, "manager", "Plant roll-out", "plant roll-out")
+
+
+def _system_account(session: Session, username: str, role: str, display_name: str, via: str) -> User:
+    """Made on first use, with no password anyone could give."""
+    user = session.scalar(select(User).where(User.username == username))
     if user is not None and user.password_hash != NO_PASSWORD:
-        raise StationError(f"the account '{DESK_ACCOUNT}' here has a password, so it is a person's, not the desk's: "
-                           "desk decisions are not recorded under it; a manager renames or removes it")
+        raise StationError(f"the account '{username}' here has a password, so it is a person's, not the plant's: "
+                           f"nothing is recorded under it; a manager renames or removes it")
     if user is None:
-        user = User(username=DESK_ACCOUNT, role="reviewer", password_hash=NO_PASSWORD,
-                    display_name="Plant review desk")
+        user = User(username=username, role=role, password_hash=NO_PASSWORD, display_name=display_name)
         session.add(user)
         session.flush()
-        audit.record(session, "system", "user.add", username=DESK_ACCOUNT, role="reviewer", via="plant desk")
+        audit.record(session, "system", "user.add", username=username, role=role, via=via)
     return user

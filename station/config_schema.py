@@ -406,6 +406,9 @@ class PlantSpec:
     database_url: AtStart[Text] = ""  # the plant's database, e.g. "postgresql+psycopg://station@plant-db/plant"
     objects: AtStart[Text] = ""  # the plant's object store: a folder, or an S3 bucket as "http://host:port/bucket"
     desk_key: AtStart[Text] = ""  # a review desk's private key (station pack keygen): it signs each decision
+    # at each changeover to a product, take the plant's newer offered version of it (products only, unsigned: a
+    # manager here reads its report and signs it before it may go live)
+    install_at_changeover: AtStart[Flag] = False
 
     @model_validator(mode="after")
     def _complete(self):

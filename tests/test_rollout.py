@@ -104,3 +104,87 @@ def test_a_changed_offer_and_an_untrusted_signer_are_refused(tmp_path, monkeypat
     code, _, err = run(capsys, "--user", "mia", "rollout", "install", offer["pack"][:12], "--yes")
     assert code == 2 and "does not hash to its name" in err
     assert json.loads(run(capsys, "--user", "mia", "product", "list", "--json")[1]) == []
+
+
+def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_unsigned(tmp_path, monkeypatch, capsys,
+                                                                                       published):
+    """[plant] install_at_changeover: station b judges with nut v1; station a offers nut v2. When b changes over to
+    nut (in the window, as a PLC's changeover does), it takes v2 in the background: the product alone (b's settings
+    stay its own), unsigned and not live, under the plant's roll-out account, while v1 goes on judging. A second
+    changeover finds nothing newer; with the plant out of reach `product use` still switches and says why nothing
+    was taken."""
+    from station.runtime import Station
+    from station.service.plant import start_forwarding
+    from station.service.products import change_over, products_on_disk
+    from station.errors import InvalidInput
+    from station.storage.models import AuditEvent
+
+    plant, pub, _ = published
+    key = pub.with_suffix(".key")
+    a, b = tmp_path / "a", tmp_path / "line-b"
+    new_station(tmp_path, monkeypatch, capsys, "line-b", plant)
+    assert run(capsys, "--user", "mia", "keys", "trust", str(pub), "--name", "Plant A")[0] == 0
+    assert run(capsys, "--user", "mia", "rollout", "install", "nut", "--yes")[0] == 0
+    assert run(capsys, "--user", "mia", "product", "accept", "nut")[0] == 0
+    assert run(capsys, "--user", "mia", "product", "use", "nut")[0] == 0  # the setting is off: nothing asked of the plant
+    # station a: nut v2 (its own pack taken back makes a new version), signed, with other settings, offered
+    monkeypatch.setenv("STATION_DATA_DIR", str(a))
+    monkeypatch.setenv("STATION_PASSWORD", STATION_PW)
+    assert run(capsys, "--user", "boss", "pack", "import", str(tmp_path / "nut.stationpack"), "--yes")[0] == 0
+    assert run(capsys, "--user", "boss", "product", "accept", "nut")[0] == 0
+    cfg = config_mod.load(a)
+    cfg.thresholds.conf_a = 0.77
+    config_mod.save(cfg, a)
+    assert run(capsys, "--user", "boss", "pack", "export", str(tmp_path / "nut2.stationpack"), "--sign-key", str(key))[0] == 0
+    assert run(capsys, "--user", "boss", "rollout", "publish", str(tmp_path / "nut2.stationpack"))[0] == 0
+
+    cfg = config_mod.load(b)
+    cfg.plant.install_at_changeover = True
+    config_mod.save(cfg, b)
+    conf_a = cfg.thresholds.conf_a
+    station = Station.open(b)
+    services = start_forwarding(station)
+    try:
+        assert services.installs is not None
+        change_over(station, station_user(station, "mia"), None)  # to the settings' classes, and back
+        assert change_over(station, station_user(station, "mia"), "nut") == "nut v1"
+        services.installs.wait()
+        assert station.product.label == "nut v1"  # the line was not kept waiting, nor switched to an unsigned version
+        lines = {p.label: p for p in products_on_disk(station)}
+        assert set(lines) == {"nut v1", "nut v2"}
+        assert (lines["nut v2"].accepted, lines["nut v2"].live) == (False, False)
+        assert services.installs.said == [
+            "nut v2 taken from the plant at the changeover; a manager here reads its report and signs it "
+            "(station product accept nut) before it may go live"]
+        with station.db.session() as s:
+            imported = [e for e in s.query(AuditEvent).filter_by(action="product.imported")]
+        assert imported[-1].actor == "plant-rollout" and imported[-1].detail["version"] == 2
+        assert config_mod.load(b).thresholds.conf_a == conf_a  # products only: not the pack's 0.77
+        change_over(station, station_user(station, "mia"), None)
+        change_over(station, station_user(station, "mia"), "nut", 1)  # v2 is newer, but not signed here
+        services.installs.wait()
+        assert len(services.installs.said) == 1 and len(products_on_disk(station)) == 2  # nothing newer offered
+        from station.auth import set_active
+
+        with pytest.raises(InvalidInput, match="last active manager"), station.db.transaction() as s:
+            set_active(s, "mia", False, station_user(station, "mia"))  # the roll-out account is no one to manage it
+    finally:
+        services.stop()
+        station.close()
+    cfg.plant.database_url = "postgresql+psycopg://station@127.0.0.1:9/plant"  # nobody answers there
+    config_mod.save(cfg, b)
+    monkeypatch.setenv("STATION_DATA_DIR", str(b))
+    monkeypatch.setenv("STATION_PASSWORD", PW)
+    code, out, _ = run(capsys, "--user", "mia", "product", "use", "nut", "--version", "1")
+    assert code == 0 and "nut v1 is the live product" in out and "was not taken at the changeover" in out, out
+
+
+def station_user(station, name: str):
+    from sqlalchemy import select
+
+    from station.storage.models import User
+
+    with station.db.session() as s:
+        user = s.scalar(select(User).where(User.username == name))
+        s.expunge(user)
+    return user

@@ -151,7 +151,22 @@ def cmd_product_use(args) -> int:
         return 0
     line = _signed_act(args, use_product)
     print(f"{line.label} is the live product: the station inspects with it from its next frame{NEXT_FRAME}")
+    _take_plant_version(args, line.name)
     return 0
+
+
+def _take_plant_version(args, name: str) -> None:
+    """With [plant] install_at_changeover: the plant's newer version of `name`, taken unsigned (service.rollout)."""
+    from ..service.rollout import follow_up_changeover
+
+    records = open_records_of(args)
+    try:
+        if records.config.plant.install_at_changeover and records.config.plant.database_url:
+            said = follow_up_changeover(records, name)
+            if said:
+                print(said)
+    finally:
+        records.close()
 
 
 NEXT_FRAME = " (a running line switches at once; frames already taken are judged by the product before)"

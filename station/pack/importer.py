@@ -153,3 +153,34 @@ def import_pack(db: Database, data_dir: Path | str, current: config_mod.StationC
                     signer.last_sequence = max(signer.last_sequence, manifest.sequence)
                     config_mod.save(preview.settings, data_dir)
     return preview
+
+
+def import_products_only(db: Database, data_dir: Path | str, current: config_mod.StationConfig, pack: Path | str,
+                         user: User, foundation: str, only: str | None = None) -> list[str]:
+    """Take only the products of a pack (the plant's roll-out at a changeover): the same checks as an import (a
+    trusted signature, every file's sha256, each product's own seal), products made on this station's CLIP
+    (`foundation`) only, and nothing else of the pack: its settings, models and prompt set stay where they are.
+    Each product is recorded as a new version here, unsigned and not live (`only`: that product alone). The labels
+    recorded."""
+    data_dir, pack = Path(data_dir), Path(pack)
+    with _refusals_recorded(db, user, pack):
+        require(user, "products.manage")
+        with PackArchive(pack) as archive:
+            with db.session() as s:
+                preview = open_verified(archive, s, current, data_dir)
+            manifest = preview.manifest
+            if manifest.foundation_sha256 != foundation:
+                raise PackError(f"{pack}: its products were made on another vision model ({manifest.foundation_sha256[:12]}"
+                                f", this station runs {foundation[:12]}); they could not judge here",
+                                signer=preview.signer)
+            with tempfile.TemporaryDirectory(dir=data_dir, prefix=".pack-") as tmp:
+                unpacked, budget = Path(tmp), ReadBudget()
+                wanted = [e for e in manifest.products or [] if only is None or e.name == only]
+                folders = tuple(f"{e.stored}/" for e in wanted)
+                for name, expected in manifest.files.items():
+                    if name.startswith(folders) and archive.extract(name, unpacked, budget) != expected:
+                        raise PackError(f"{pack}: '{name}' changed while it was being read; fetch it again",
+                                        signer=preview.signer)
+                arriving = check_products(manifest.model_copy(update={"products": wanted}), unpacked, pack)
+                with db.transaction() as s:
+                    return install_products(s, data_dir, arriving, foundation, acting(s, user), pack)

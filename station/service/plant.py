@@ -87,9 +87,25 @@ class BackgroundForwarder:
             self.forwarder.plant.close()
 
 
-def start_forwarding(station) -> BackgroundForwarder | None:
+class PlantServices:
+    """What runs beside the line for the plant: the forwarder, and with `[plant] install_at_changeover` the
+    follow-up of each changeover (service.rollout.ChangeoverInstalls)."""
+
+    def __init__(self, forwarder: BackgroundForwarder, installs=None):
+        self.forwarder, self.installs = forwarder, installs
+
+    def stop(self) -> None:
+        if self.installs is not None:
+            self.installs.stop()
+        self.forwarder.stop()  # after the batch in flight
+
+
+def start_forwarding(station) -> PlantServices | None:
     """With [plant] set: the forwarder beside the line (`station serve`, the window), its state published on the
-    station's events as ForwardingStatus whenever it changes. None when the station forwards to no plant."""
+    station's events as ForwardingStatus whenever it changes, and the changeovers followed up when the settings
+    ask. None when the station forwards to no plant."""
+    from .rollout import ChangeoverInstalls
+
     if not station.config.plant.database_url:
         return None
     forwarder, said = open_forwarder(station), {}
@@ -103,7 +119,8 @@ def start_forwarding(station) -> BackgroundForwarder | None:
             said["last"] = key
             station.events.publish(status)
     station.events.publish(ForwardingStatus(forwarder.station, None, None))  # going, not heard from the plant yet
-    return BackgroundForwarder(forwarder, changed).start()
+    installs = ChangeoverInstalls(station) if station.config.plant.install_at_changeover else None
+    return PlantServices(BackgroundForwarder(forwarder, changed).start(), installs)
 
 
 def open_forwarder(records) -> Forwarder:

@@ -156,3 +156,77 @@ def install(records, user: User | None, checked) -> object:
 def discard(checked) -> None:
     """Remove the fetched copy of an offer that `preview` checked (installed or not)."""
     shutil.rmtree(Path(checked.path).parent, ignore_errors=True)
+
+
+def take_newer_version(records, name: str) -> list[str]:
+    """`[plant] install_at_changeover`: the plant's newest offer of product `name` that this station trusts, that
+    was made on its CLIP and whose version of `name` is not here yet, taken products only (station.pack.importer)
+    under the plant's roll-out account: recorded unsigned, so a manager here reads its report and signs it before it
+    may go live. The labels recorded; [] when the plant offers nothing newer."""
+    from ..auth import rollout_account
+    from ..pack.importer import import_products_only
+
+    with records.db.session() as s:
+        here = products_here(s)
+    newer = [o for o in offers(records) if o.trusted and o.suits
+             and any(p["name"] == name and p["sha256"] not in here for p in o.products)]
+    if not newer:
+        return []
+    with records.db.transaction() as s:
+        account = rollout_account(s)
+        s.expunge(account)
+    path = fetch(records, newer[0])
+    try:
+        return import_products_only(records.db, records.data_dir, records.config, path, account,
+                                    foundation_sha256(records.config, records.data_dir), only=name)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def follow_up_changeover(records, name: str) -> str:
+    """After a changeover to `name` with `[plant] install_at_changeover` on: `take_newer_version`, said in a line
+    ("" when the plant offers nothing newer). Never raises: the changeover itself is done."""
+    from ..errors import StationError
+
+    try:
+        taken = take_newer_version(records, name)
+    except StationError as e:
+        return f"the plant's newer {name}, if any, was not taken at the changeover: {e}"
+    except Exception as e:  # never into the line
+        log.exception("taking the plant's newer %s failed", name)
+        return f"the plant's newer {name}, if any, was not taken at the changeover: {type(e).__name__}: {e}"
+    return (f"{', '.join(taken)} taken from the plant at the changeover; a manager here reads its report and signs "
+            f"it (station product accept {name}) before it may go live") if taken else ""
+
+
+class ChangeoverInstalls:
+    """Beside a running station with `[plant] install_at_changeover` on: after each changeover (the window's, the
+    CLI's or a PLC's) the plant's newer version of the product now judging is taken in the background, so the line
+    never waits on the plant; what was taken, or why not, is logged and kept in `said`."""
+
+    def __init__(self, station):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ..events import ProductChanged
+
+        self.station, self.said = station, []
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout")
+        self._subscription = station.events.subscribe(self._changed, ProductChanged)
+
+    def _changed(self, event) -> None:
+        if event.product and not event.refused:
+            self._worker.submit(self._take, event.product.rpartition(" v")[0])
+
+    def _take(self, name: str) -> None:
+        said = follow_up_changeover(self.station, name)
+        if said:
+            log.warning(said)
+            self.said.append(said)
+
+    def wait(self) -> None:
+        """Until every changeover seen so far has been followed up."""
+        self._worker.submit(lambda: None).result()
+
+    def stop(self) -> None:
+        self._subscription.close()
+        self._worker.shutdown(wait=True, cancel_futures=True)
