@@ -2,7 +2,7 @@
 
 SQLite (the default, in the data directory) gets WAL, foreign keys and
 synchronous=FULL on every connection of the station's own engine. Any other
-SQLAlchemy URL (PostgreSQL for a plant-wide database) is used as it is.
+SQLAlchemy URL (PostgreSQL for a station on a database server) is used as it is.
 Transactions are opened by the caller with `Database.transaction()`.
 """
 
