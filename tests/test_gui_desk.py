@@ -20,7 +20,7 @@ from station.service.desk import open_desk
 from station.storage.models import Review
 from station.storage.objects import FolderObjects
 from station.storage.plant import PlantDatabase
-from station.storage.plant_desk import PlantDesk
+from station.storage.plant_desk import DeskConflict, PlantDesk
 from station.signing import generate_key_pair
 from station.synth.camera import SyntheticSource
 from station.trusted_keys import trust_key
@@ -167,3 +167,32 @@ def test_a_desk_without_its_signing_key_says_how_to_make_one(tmp_path):
     with pytest.raises(Exception, match=r"station pack keygen --out desk.key.*station keys trust desk.pub"):
         open_desk(tmp_path / "desk")
     open_desk(tmp_path / "desk", signing=False).close()  # listing needs no key
+
+
+def test_a_decision_the_desk_cannot_record_in_its_own_trail_never_reaches_the_plant(plant):
+    """The desk's audit trail is written first: when it cannot be (here, a full disk stood in for by a trigger that
+    refuses the entry), the plant gets no decision and the frame is still waiting; a decision the plant refuses
+    leaves no entry in the desk's trail."""
+    from sqlalchemy import text
+
+    from station.storage.models import AuditEvent
+
+    desk, _ = plant
+    ria = sign_in_user(desk.records.db, "ria", PW)
+    [frame, second, *_], _ = desk.waiting()
+    assert desk.reviewing(ria).claim(frame.key)
+    with desk.records.db.transaction() as s:
+        s.execute(text("CREATE TRIGGER full_disk BEFORE INSERT ON audit_event "
+                       "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"))
+    with pytest.raises(Exception, match="disk is full"):
+        desk.decide(ria, frame, "washer/good")
+    assert desk.reviewing(ria).decisions() == []  # nothing stored at the plant
+    with desk.records.db.transaction() as s:
+        s.execute(text("DROP TRIGGER full_disk"))
+        before = s.query(AuditEvent).filter_by(action="desk.decide").count()
+    with pytest.raises(DeskConflict):
+        desk.decide(ria, second, "washer/good")  # not claimed: the plant refuses it
+    assert desk.decide(ria, frame, "washer/good") is True
+    with desk.records.db.session() as s:
+        assert s.query(AuditEvent).filter_by(action="desk.decide").count() == before + 1
+    assert [(d["station"], d["inspection"]) for d in desk.reviewing(ria).decisions()] == [frame.key]

@@ -75,11 +75,16 @@ class Desk:
         if self.key is None:
             raise InvalidInput("this desk was opened to read only: it has no key to sign decisions with")
         note = note[:MAX_NOTE]
-        desk.decide(frame.key, label, good[label], note, signed_decision(
-            self.key, frame.station, frame.sequence, frame.image_sha256, label, good[label], note, user.username))
+        # the desk's own trail first: a decision it cannot record here never reaches the plant, and the plant's
+        # refusal (not this reviewer's claim, decided already) leaves no entry here; only a failing commit after
+        # the plant stored it could part the two
         with self.records.db.transaction() as s:
             audit.record(s, user.username, "desk.decide", station=frame.station, inspection=frame.sequence,
                          label=label, good=good[label], check_a=frame.label_a, check_b=frame.label_b, note=note)
+            s.flush()
+            desk.decide(frame.key, label, good[label], note, signed_decision(
+                self.key, frame.station, frame.sequence, frame.image_sha256, label, good[label], note,
+                user.username))
         return good[label]
 
 
