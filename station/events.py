@@ -98,8 +98,19 @@ class ForwardingStatus:
     timestamp: float = field(default_factory=time.time)
 
 
+@dataclass(frozen=True)
+class ProductArrived:
+    """After a changeover to `product` (a name), what the station took from the plant (`[plant]
+    install_at_changeover`): the versions recorded here, unsigned, or why none was (`problem`)."""
+
+    product: str
+    taken: tuple[str, ...] = ()
+    problem: str = ""
+    timestamp: float = field(default_factory=time.time)
+
+
 Event = (DecisionMade | AlarmChanged | SelftestProgress | LinkStatus | LinkSignInFailed | ProductChanged
-         | ForwardingStatus)
+         | ForwardingStatus | ProductArrived)
 Handler = Callable[[Event], None]
 
 

@@ -122,3 +122,18 @@ def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarde
     finally:
         station.close()
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_the_page_says_what_a_changeover_took_from_the_plant(qtbot, station):
+    """[plant] install_at_changeover publishes what it took (or why not) as a ProductArrived event, from its own
+    thread: the Products page says it, and shows the plant's words as text, not markup."""
+    from station.events import ProductArrived
+
+    window, page = _window(qtbot, station)
+    assert not page.plant_note.isVisible()
+    threading.Thread(target=station.events.publish, args=(ProductArrived("nut", ("nut v2",)),)).start()
+    qtbot.waitUntil(page.plant_note.isVisible, timeout=10_000)
+    assert "nut v2" in page.plant_note.text() and "sign it before it can go live" in page.plant_note.text()
+    station.events.publish(ProductArrived("nut", problem="the plant at <b>plant-db</b> cannot be reached"))
+    qtbot.waitUntil(lambda: "cannot be reached" in page.plant_note.text(), timeout=10_000)
+    assert "&lt;b&gt;plant-db&lt;/b&gt;" in page.plant_note.text()  # shown as the text it is

@@ -117,6 +117,7 @@ def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_u
     from station.service.plant import start_forwarding
     from station.service.products import change_over, products_on_disk
     from station.errors import InvalidInput
+    from station.events import ProductArrived
     from station.storage.models import AuditEvent
 
     plant, pub, _ = published
@@ -144,6 +145,8 @@ def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_u
     conf_a = cfg.thresholds.conf_a
     station = Station.open(b)
     services = start_forwarding(station)
+    arrived = []
+    station.events.subscribe(arrived.append, ProductArrived)  # what the window's Products page says
     try:
         assert services.installs is not None
         change_over(station, station_user(station, "mia"), None)  # to the settings' classes, and back
@@ -153,6 +156,7 @@ def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_u
         lines = {p.label: p for p in products_on_disk(station)}
         assert set(lines) == {"nut v1", "nut v2"}
         assert (lines["nut v2"].accepted, lines["nut v2"].live) == (False, False)
+        assert [(e.product, e.taken, e.problem) for e in arrived] == [("nut", ("nut v2",), "")]
         assert services.installs.said == [
             "nut v2 taken from the plant at the changeover; a manager here reads its report and signs it "
             "(station product accept nut) before it may go live"]

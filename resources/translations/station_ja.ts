@@ -1541,6 +1541,14 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>使用中</translation>
     </message>
     <message>
+        <source>The plant&apos;s newer {name}, if it has one, was not taken at the changeover: {why}</source>
+        <translation>段取り替えの際、工場にある {name} の新しい版（あれば）は取り込まれませんでした: {why}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;From the plant&lt;/b&gt;, taken at the changeover: {labels}. Read its acceptance report and sign it before it can go live.</source>
+        <translation>&lt;b&gt;工場から&lt;/b&gt;段取り替えの際に取り込みました: {labels}。使用する前に受け入れ報告書を読み、署名してください。</translation>
+    </message>
+    <message>
         <source>Pick a product version in the list first.</source>
         <translation>先に一覧から製品の版を選んでください。</translation>
     </message>

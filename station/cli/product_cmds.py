@@ -157,12 +157,12 @@ def cmd_product_use(args) -> int:
 
 def _take_plant_version(args, name: str) -> None:
     """With [plant] install_at_changeover: the plant's newer version of `name`, taken unsigned (service.rollout)."""
-    from ..service.rollout import follow_up_changeover
+    from ..service.rollout import arrival_words, follow_up_changeover
 
     records = open_records_of(args)
     try:
         if records.config.plant.install_at_changeover and records.config.plant.database_url:
-            said = follow_up_changeover(records, name)
+            said = arrival_words(follow_up_changeover(records, name))
             if said:
                 print(said)
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import audit
 from ..auth import User, acting, require
 from ..errors import InvalidInput
+from ..events import ProductArrived
 from ..models.identity import foundation_sha256
 from ..pack.products import products_here
 from ..storage.objects import content_name
@@ -183,20 +184,26 @@ def take_newer_version(records, name: str) -> list[str]:
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def follow_up_changeover(records, name: str) -> str:
-    """After a changeover to `name` with `[plant] install_at_changeover` on: `take_newer_version`, said in a line
-    ("" when the plant offers nothing newer). Never raises: the changeover itself is done."""
+def follow_up_changeover(records, name: str) -> ProductArrived:
+    """After a changeover to `name` with `[plant] install_at_changeover` on: `take_newer_version`, or why it took
+    nothing. Never raises: the changeover itself is done."""
     from ..errors import StationError
 
     try:
-        taken = take_newer_version(records, name)
+        return ProductArrived(name, tuple(take_newer_version(records, name)))
     except StationError as e:
-        return f"the plant's newer {name}, if any, was not taken at the changeover: {e}"
+        return ProductArrived(name, problem=str(e))
     except Exception as e:  # never into the line
         log.exception("taking the plant's newer %s failed", name)
-        return f"the plant's newer {name}, if any, was not taken at the changeover: {type(e).__name__}: {e}"
-    return (f"{', '.join(taken)} taken from the plant at the changeover; a manager here reads its report and signs "
-            f"it (station product accept {name}) before it may go live") if taken else ""
+        return ProductArrived(name, problem=f"{type(e).__name__}: {e}")
+
+
+def arrival_words(arrived: ProductArrived) -> str:
+    """What `follow_up_changeover` found, in a line ("" when the plant offers nothing newer)."""
+    if arrived.problem:
+        return f"the plant's newer {arrived.product}, if any, was not taken at the changeover: {arrived.problem}"
+    return (f"{', '.join(arrived.taken)} taken from the plant at the changeover; a manager here reads its report and "
+            f"signs it (station product accept {arrived.product}) before it may go live") if arrived.taken else ""
 
 
 class ChangeoverInstalls:
@@ -218,10 +225,12 @@ class ChangeoverInstalls:
             self._worker.submit(self._take, event.product.rpartition(" v")[0])
 
     def _take(self, name: str) -> None:
-        said = follow_up_changeover(self.station, name)
+        arrived = follow_up_changeover(self.station, name)
+        said = arrival_words(arrived)
         if said:
             log.warning(said)
             self.said.append(said)
+            self.station.events.publish(arrived)  # the window's Products page says it
 
     def wait(self) -> None:
         """Until every changeover seen so far has been followed up."""

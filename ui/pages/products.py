@@ -3,6 +3,7 @@ a new product from a folder of photos (checked first, then trained with progress
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
@@ -53,6 +54,10 @@ class ProductsPage(QWidget):
 
         self.live_label = QLabel()
         self.live_label.setWordWrap(True)
+        self.plant_note = QLabel()  # what the last changeover took from the plant ([plant] install_at_changeover)
+        self.plant_note.setWordWrap(True)
+        self.plant_note.setVisible(False)
+        ctx.station_events.arrived.connect(self._arrived)
         self.table = RecordTable([self.tr("Product"), self.tr("Recipe"), self.tr("Signed by"), self.tr("Passed defects"),
                                   self.tr("To review"), self.tr("Live")], stretch=0)
         self.report_button = QPushButton(self.tr("Acceptance report ..."))
@@ -133,6 +138,7 @@ class ProductsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.live_label)
+        layout.addWidget(self.plant_note)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
         self.reads = PageRead(self, "products", self._show,
@@ -156,6 +162,18 @@ class ProductsPage(QWidget):
             p.label, p.recipe or "", p.accepted_by or self.tr("not signed"),
             f"{p.acceptance.get('escapes')} / {p.acceptance.get('defects')}", _pct(p.acceptance.get("review_share")),
             self.tr("LIVE") if p.live else ""])
+
+    def _arrived(self, arrived) -> None:
+        if arrived.problem:  # the station's own words about the plant: shown as text, never as markup
+            text = self.tr("The plant's newer {name}, if it has one, was not taken at the changeover: {why}").format(
+                name=escape(arrived.product), why=escape(arrived.problem))
+        else:
+            text = self.tr("<b>From the plant</b>, taken at the changeover: {labels}. Read its acceptance report and "
+                           "sign it before it can go live.").format(labels=escape(", ".join(arrived.taken)))
+        self.plant_note.setText(text)
+        self.plant_note.setVisible(True)
+        if self.isVisible():
+            self.refresh()
 
     def _selected(self):
         line = self.table.current()
