@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from .audit.chain import canonical
 from .audit.seals import row_content
@@ -108,6 +109,12 @@ class Forwarder:
             raise self.paused from None
         except (ObjectError, DatabaseError) as e:  # refused, not away: trying again changes nothing
             self.paused = ForwardingStopped(f"forwarding to the plant stopped: {e}")
+            raise self.paused from None
+        except OperationalError as e:  # the plant's errors arrive wrapped: this is the station's own database
+            if "locked" not in str(e.orig).lower():
+                raise
+            self.paused = ForwardingPaused("forwarding to the plant paused: this station's own database was busy "
+                                           "(the line recording); tried again shortly")
             raise self.paused from None
         except ForwardingStopped as e:
             self.paused = e

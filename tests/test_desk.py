@@ -228,3 +228,30 @@ def test_the_desk_account_name_is_the_desks_alone(station):
         s.add(UserRow(username=DESK_ACCOUNT, role="reviewer", password_hash="scrypt$1$1$1$00$00"))
     with pytest.raises(StationError, match="has a password"), station.db.transaction() as s:
         desk_account(s)
+
+
+def test_a_station_database_busy_with_the_line_pauses_taking_decisions_back(station, tmp_path):
+    """Taking a desk decision back writes into the station's own SQLite; when the line holds it past SQLite's wait
+    (here a writer holds it and the wait is 50 ms instead of 5 s), forwarding pauses and tries again: it does not
+    stop as if a person had to act. Once the database is free, the decision is recorded."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from station.forwarding import ForwardingPaused
+
+    forwarder, plant, ids = forwarded(station, f"sqlite:///{tmp_path / 'plant.db'}", tmp_path, "line-5", 2, seed=3)
+    desk = SigningDesk(plant, "alice")
+    assert desk.claim(("line-5", ids[0]))
+    desk.decide(("line-5", ids[0]), "washer/good", True)
+    event.listen(station.db.engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout=50"))
+    station.db.engine.dispose()  # new connections, with the short wait
+    line = sqlite3.connect(station.data_dir / "station.db", isolation_level=None)
+    line.execute("BEGIN IMMEDIATE")  # the line's writer, holding the database
+    try:
+        with pytest.raises(ForwardingPaused, match="own database was busy"):
+            forwarder.forward_once()
+    finally:
+        line.execute("ROLLBACK")
+        line.close()
+    assert forwarder.forward_all(wait_s=0.01).desk_decisions == 1
