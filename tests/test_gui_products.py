@@ -127,6 +127,9 @@ def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarde
 def test_the_page_says_what_a_changeover_took_from_the_plant(qtbot, station):
     """[plant] install_at_changeover publishes what it took (or why not) as a ProductArrived event, from its own
     thread: the Products page says it, and shows the plant's words as text, not markup."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocumentFragment
+
     from station.events import ProductArrived
 
     window, page = _window(qtbot, station)
@@ -136,4 +139,9 @@ def test_the_page_says_what_a_changeover_took_from_the_plant(qtbot, station):
     assert "nut v2" in page.plant_note.text() and "sign it before it can go live" in page.plant_note.text()
     station.events.publish(ProductArrived("nut", problem="the plant at <b>plant-db</b> cannot be reached"))
     qtbot.waitUntil(lambda: "cannot be reached" in page.plant_note.text(), timeout=10_000)
-    assert "&lt;b&gt;plant-db&lt;/b&gt;" in page.plant_note.text()  # shown as the text it is
+    assert page.plant_note.textFormat() == Qt.TextFormat.RichText  # so its escapes show as the characters
+    shown = QTextDocumentFragment.fromHtml(page.plant_note.text()).toPlainText()  # what a person reads
+    assert "the plant at <b>plant-db</b> cannot be reached" in shown
+    station.events.publish(ProductArrived("nut", problem="KeyError: 'name' & more"))
+    qtbot.waitUntil(lambda: "KeyError" in page.plant_note.text(), timeout=10_000)
+    assert "KeyError: 'name' & more" in QTextDocumentFragment.fromHtml(page.plant_note.text()).toPlainText()

@@ -66,6 +66,15 @@ def test_a_missing_object_and_a_name_that_is_no_sha256_are_said_plainly(store):
             store.get(bad)
 
 
+def test_an_object_bigger_than_the_reader_holds_is_refused_before_it_is_read(store):
+    """A pack named by a plant row (which any station may write) could name a huge object: over `max_bytes` it is
+    refused from its size alone, and read whole when it fits."""
+    name = store.put(frame_bytes(7))
+    with pytest.raises(ObjectError, match="more than the 100 this reads"):
+        store.get(name, max_bytes=100)
+    assert store.get(name, max_bytes=len(frame_bytes(7))) == frame_bytes(7)
+
+
 def test_an_unreachable_object_store_is_named_with_what_to_check(tmp_path):
     from s3_server import _free_port_pair
 

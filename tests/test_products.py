@@ -338,3 +338,21 @@ def test_a_product_description_naming_a_path_or_an_unknown_check_is_refused(tmp_
             store.read_spec(tmp_path)
     store.write_spec(tmp_path, spec)
     assert store.read_spec(tmp_path).name == "nut"
+
+
+def test_a_build_left_by_a_killed_process_is_cleared_but_not_one_being_built(tmp_path):
+    """Staging a new version clears what a killed build left, never the folder another build in a live process is
+    filling (an onboarding beside a version the plant rolls out at a changeover)."""
+    import os
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    root = store.products_dir(tmp_path) / "nut"
+    live, left = root / f".new-{os.getpid()}-aaaaaaaaaaaa", root / f".new-{dead.stdout.strip()}-bbbbbbbbbbbb"
+    old_style = root / ".new-cccccccccccc"  # named before builds carried their process
+    for folder in (live, left, old_style):
+        folder.mkdir(parents=True)
+    with store.staging(tmp_path, "nut") as staged:
+        assert staged.is_dir() and live.is_dir()
+        assert not left.exists() and not old_style.exists()

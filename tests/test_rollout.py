@@ -4,6 +4,7 @@ bytes in the store were changed, an offer signed by a key a station does not tru
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -168,6 +169,38 @@ def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_u
         change_over(station, station_user(station, "mia"), "nut", 1)  # v2 is newer, but not signed here
         services.installs.wait()
         assert len(services.installs.said) == 1 and len(products_on_disk(station)) == 2  # nothing newer offered
+        # rows are any station's to write: one claiming a version that is not the pack's, one not as `publish`
+        # writes them, and an older signed pack replayed
+        import sqlite3
+
+        with sqlite3.connect(plant[0].removeprefix("sqlite:///")) as con:
+            pack2, products2 = con.execute("SELECT pack_sha256, products FROM plant_offer ORDER BY published_at DESC"
+                                           ).fetchone()
+            lying = json.loads(products2)
+            lying[0]["sha256"] = "f" * 64
+            con.execute("UPDATE plant_offer SET products = ? WHERE pack_sha256 = ?", (json.dumps(lying), pack2))
+            columns = "signer, signer_name, foundation_sha256, sequence, published_by, published_at, size"
+            for products in ('[{"version": 9}]', "[{"):
+                con.execute(f"INSERT INTO plant_offer (pack_sha256, products, {columns}) SELECT ? , ?, {columns} "
+                            "FROM plant_offer WHERE pack_sha256 = ?", (hashlib.sha256(products.encode()).hexdigest(),
+                                                                       products, pack2))
+        for _ in range(2):  # what the signed pack holds is here already: nothing twice, however often asked
+            change_over(station, station_user(station, "mia"), None)
+            change_over(station, station_user(station, "mia"), "nut", 1)
+            services.installs.wait()
+        assert len(products_on_disk(station)) == 2
+        from station.auth import rollout_account
+        from station.models.identity import foundation_sha256
+        from station.pack.errors import PackError
+        from station.pack.importer import import_products_only
+
+        with station.db.transaction() as s:
+            account = rollout_account(s)
+            s.expunge(account)
+        with pytest.raises(PackError, match="is not newer than"):  # the first pack again, after the second
+            import_products_only(station.db, b, station.config, tmp_path / "nut.stationpack", account,
+                                 foundation_sha256(station.config, b))
+
         from station.auth import set_active
 
         with pytest.raises(InvalidInput, match="last active manager"), station.db.transaction() as s:

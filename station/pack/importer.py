@@ -24,7 +24,7 @@ from .archive import PackArchive, ReadBudget
 from .errors import PackError
 from .names import SETTINGS
 from ..trusted_keys import find_key
-from .products import check_products, install_products
+from .products import check_products, install_products, install_products_beside_the_line, products_here
 from .reader import PackPreview, open_verified
 
 log = logging.getLogger(__name__)
@@ -169,18 +169,27 @@ def import_products_only(db: Database, data_dir: Path | str, current: config_mod
             with db.session() as s:
                 preview = open_verified(archive, s, current, data_dir)
             manifest = preview.manifest
+            if preview.older:  # an older pack replayed (a plant row may name any pack): never taken unasked
+                raise PackError(f"{pack}: sequence {manifest.sequence} is not newer than {preview.last_sequence}, "
+                                f"the last pack this station took from '{preview.signer_name}'", signer=preview.signer)
             if manifest.foundation_sha256 != foundation:
                 raise PackError(f"{pack}: its products were made on another vision model ({manifest.foundation_sha256[:12]}"
                                 f", this station runs {foundation[:12]}); they could not judge here",
                                 signer=preview.signer)
             with tempfile.TemporaryDirectory(dir=data_dir, prefix=".pack-") as tmp:
                 unpacked, budget = Path(tmp), ReadBudget()
-                wanted = [e for e in manifest.products or [] if only is None or e.name == only]
+                with db.session() as s:
+                    here = products_here(s)
+                wanted = [e for e in manifest.products or [] if (only is None or e.name == only)
+                          and e.sha256 not in here]
                 folders = tuple(f"{e.stored}/" for e in wanted)
                 for name, expected in manifest.files.items():
                     if name.startswith(folders) and archive.extract(name, unpacked, budget) != expected:
                         raise PackError(f"{pack}: '{name}' changed while it was being read; fetch it again",
                                         signer=preview.signer)
                 arriving = check_products(manifest.model_copy(update={"products": wanted}), unpacked, pack)
-                with db.transaction() as s:
-                    return install_products(s, data_dir, arriving, foundation, acting(s, user), pack)
+                labels = install_products_beside_the_line(db, data_dir, arriving, foundation, user, pack)
+                with db.transaction() as s:  # later packs of this signer only, from now on
+                    signer = find_key(s, preview.signer)
+                    signer.last_sequence = max(signer.last_sequence, manifest.sequence)
+                return labels

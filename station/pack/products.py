@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth import acting
 from ..models.files import MANIFEST_NAME, ModelFileError, sha256_file, verify_manifest
 from ..products import store
 from ..products.definition import ProductSpec
@@ -80,15 +82,39 @@ def install_products(session: Session, data_dir: Path, arriving: list[ArrivingPr
     labels = []
     for p in arriving:
         with store.staging(data_dir, p.entry.name) as staged:
-            shutil.copytree(p.folder, staged, dirs_exist_ok=True)
-            (staged / MANIFEST_NAME).unlink()  # sealed again here, with this station's version number
-            local = replace(p.spec, version=store.next_version(session, p.entry.name))
-            row = store.record_version(session, data_dir, staged, local, p.acceptance, foundation, user)
-        audit.record(session, user.username, "product.imported", name=row.name, version=row.version, file=str(pack),
-                     source_version=p.entry.version, source_sha256=p.entry.sha256,
-                     accepted_there_by=p.entry.accepted_by)
-        labels.append(f"{row.name} v{row.version}")
+            _stage(p, staged)
+            labels.append(_record(session, data_dir, p, staged, foundation, user, pack))
     return labels
+
+
+def install_products_beside_the_line(db, data_dir: Path, arriving: list[ArrivingProduct], foundation: str,
+                                     user: User, pack: Path) -> list[str]:
+    """As `install_products`, for a running station: each product copied into its staging folder before the
+    database's write lock is taken (the line records meanwhile), and one already here (taken by another process
+    since it was looked for) skipped inside the transaction."""
+    with ExitStack() as folders:
+        staged = []
+        for p in arriving:
+            staged.append((p, folders.enter_context(store.staging(data_dir, p.entry.name))))
+            _stage(p, staged[-1][1])
+        with db.transaction() as s:
+            here = products_here(s)
+            return [_record(s, data_dir, p, folder, foundation, acting(s, user), pack)
+                    for p, folder in staged if p.entry.sha256 not in here]
+
+
+def _stage(p: ArrivingProduct, staged: Path) -> None:
+    shutil.copytree(p.folder, staged, dirs_exist_ok=True)
+    (staged / MANIFEST_NAME).unlink()  # sealed again here, with this station's version number
+
+
+def _record(session: Session, data_dir: Path, p: ArrivingProduct, staged: Path, foundation: str, user: User,
+            pack: Path) -> str:
+    local = replace(p.spec, version=store.next_version(session, p.entry.name))
+    row = store.record_version(session, data_dir, staged, local, p.acceptance, foundation, user)
+    audit.record(session, user.username, "product.imported", name=row.name, version=row.version, file=str(pack),
+                 source_version=p.entry.version, source_sha256=p.entry.sha256, accepted_there_by=p.entry.accepted_by)
+    return f"{row.name} v{row.version}"
 
 
 def products_here(session: Session) -> set[str]:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -53,16 +54,31 @@ def products_dir(data_dir: Path | str) -> Path:
 def staging(data_dir: Path | str, name: str):
     """The folder a new version of `name` is built in; it becomes a version only when complete (`record_version`
     moves it), and is removed when the building stops with an error or a Cancel. Leftovers of a build that was
-    killed go first."""
+    killed go first; a build a live process is filling (an onboarding beside a roll-out) is left alone."""
     for old in (products_dir(data_dir) / name).glob(".new-*"):
-        shutil.rmtree(old, ignore_errors=True)
-    folder = products_dir(data_dir) / name / f".new-{uuid.uuid4().hex[:12]}"
+        if not _being_built(old):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = products_dir(data_dir) / name / f".new-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     folder.mkdir(parents=True)
     try:
         yield folder
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _being_built(folder: Path) -> bool:
+    """Its name carries the pid of the process building it, and that process is alive (older names: leftovers)."""
+    pid = folder.name.split("-")[1] if folder.name.count("-") == 2 else ""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another account's
+        return True
+    return True
 
 
 def write_spec(folder: Path, spec: ProductSpec) -> None:

@@ -18,6 +18,7 @@ from ..auth import User, acting, require
 from ..errors import InvalidInput
 from ..events import ProductArrived
 from ..models.identity import foundation_sha256
+from ..pack import limits as pack_limits
 from ..pack.products import products_here
 from ..storage.objects import content_name
 from ..storage.plant import PlantDatabase
@@ -100,6 +101,10 @@ def offers(records) -> list[Offer]:
 
 
 def _offer(row: dict, trusted: set[str], foundation: str, here: set[str]) -> Offer:
+    for p in row["products"]:  # rows are any station's to write: one not as `publish` writes them is skipped
+        if not (isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("version"), int)
+                and isinstance(p.get("sha256"), str)):
+            raise ValueError(f"a product entry {str(p)[:80]!r} is not one `publish` writes")
     return Offer(row["pack_sha256"], row["products"], row["signer_name"], row["published_by"], row["published_at"],
                  row["size"], row["signer"] in trusted, row["foundation_sha256"] == foundation,
                  bool(row["products"]) and all(p["sha256"] in here for p in row["products"]))
@@ -125,7 +130,7 @@ def fetch(records, offer: Offer) -> Path:
     """The offer's pack from the plant's object store (checked against its sha256), as a file to preview."""
     plant, objects = _plant(records)
     plant.close()  # the pack is in the object store: the database is not asked
-    data = objects.get(offer.pack_sha256)
+    data = objects.get(offer.pack_sha256, max_bytes=pack_limits.MAX_TOTAL_BYTES)  # named by a row anyone writes
     folder = Path(tempfile.mkdtemp(prefix="rollout-", dir=records.data_dir))
     path = folder / f"{offer.pack_sha256[:16]}.stationpack"
     try:
@@ -216,16 +221,25 @@ class ChangeoverInstalls:
 
         from ..events import ProductChanged
 
-        self.station, self.said = station, []
+        self.station, self.said, self._queued = station, [], set()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout")
         self._subscription = station.events.subscribe(self._changed, ProductChanged)
 
     def _changed(self, event) -> None:
-        if event.product and not event.refused:
-            self._worker.submit(self._take, event.product.rpartition(" v")[0])
+        name = event.product.rpartition(" v")[0]
+        if event.product and not event.refused and name not in self._queued:  # a PLC flipping: once each
+            self._queued.add(name)
+            self._worker.submit(self._take, name)
 
     def _take(self, name: str) -> None:
-        arrived = follow_up_changeover(self.station, name)
+        from ..jobs import Job
+
+        self._queued.discard(name)
+        if self.station.jobs.current == Job.ONBOARDING:  # it stages versions too: the next changeover takes it
+            arrived = ProductArrived(name, problem="a product is being onboarded here; the plant's newer version is "
+                                                   "looked for again at the next changeover")
+        else:
+            arrived = follow_up_changeover(self.station, name)
         said = arrival_words(arrived)
         if said:
             log.warning(said)

@@ -46,6 +46,12 @@ def _checked_name(sha256: str) -> str:
     return sha256
 
 
+def _within(size: int | None, max_bytes: int | None, sha256: str, where: str) -> None:
+    """Refused before it is read: an object bigger than the reader will hold (a pack named by a plant row)."""
+    if max_bytes is not None and size is not None and size > max_bytes:
+        raise ObjectError(f"object {sha256} at {where} is {size:,} bytes, more than the {max_bytes:,} this reads")
+
+
 def _verified(data: bytes, sha256: str, where: str) -> bytes:
     if content_name(data) != sha256:
         raise ObjectDamaged(f"object {sha256} at {where} does not hash to its name: it was damaged or replaced; "
@@ -58,8 +64,9 @@ class ObjectStore(Protocol):
         """Store `data` (once, however often it is put); returns its name, its sha256."""
         ...
 
-    def get(self, sha256: str) -> bytes:
-        """The bytes named `sha256`, checked; ObjectMissing, ObjectDamaged or ObjectStoreUnreachable."""
+    def get(self, sha256: str, max_bytes: int | None = None) -> bytes:
+        """The bytes named `sha256`, checked; ObjectMissing, ObjectDamaged or ObjectStoreUnreachable (ObjectError
+        for one over `max_bytes`, before it is read)."""
         ...
 
     def has(self, sha256: str) -> bool: ...
@@ -98,10 +105,12 @@ class FolderObjects:
             os.close(folder)
         return name
 
-    def get(self, sha256: str) -> bytes:
+    def get(self, sha256: str, max_bytes: int | None = None) -> bytes:
         path = self.path_of(sha256)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                _within(os.fstat(f.fileno()).st_size, max_bytes, sha256, str(path))
+                data = f.read()
         except FileNotFoundError:
             raise ObjectMissing(f"object {sha256} is not in {self.root}") from None
         return _verified(data, sha256, str(path))
@@ -172,10 +181,15 @@ class S3Objects:
                 Bucket=self.bucket, Key=self.key_of(name), Body=data, Metadata={"sha256": name}))
         return name
 
-    def get(self, sha256: str) -> bytes:
+    def get(self, sha256: str, max_bytes: int | None = None) -> bytes:
         where, missing = self._where(sha256), f"object {sha256} is not in {self.endpoint}/{self.bucket}"
         reply = self._call(f"read {where}", lambda: self._client.get_object(Bucket=self.bucket,
                                                                             Key=self.key_of(sha256)), missing)
+        try:
+            _within(reply.get("ContentLength"), max_bytes, sha256, where)
+        except ObjectError:
+            reply["Body"].close()
+            raise
         data = self._call(f"read {where}", lambda: reply["Body"].read())
         return _verified(data, sha256, where)
 

@@ -164,6 +164,13 @@ def _json_list(text: str) -> list:
     return found
 
 
+def _json_list_or_none(text: str) -> list | None:
+    try:
+        return _json_list(text)
+    except ValueError:
+        return None
+
+
 def plant_revision(engine) -> str | None:
     """The plant schema's Alembic revision (None: no plant tables yet)."""
     return schema_revision(engine, PLANT_VERSION_TABLE)
@@ -291,10 +298,11 @@ class PlantDatabase:
             return len(c.execute(statement.returning(plant_offer.c.pack_sha256), row).all()) == 1
 
     def offers(self) -> list[dict]:
-        """Every pack offered, newest first (products decoded)."""
+        """Every pack offered, newest first (products decoded; None for a row whose products are not a JSON list
+        of objects: any station may write a row, and one such row must not hide the others)."""
         with self.connected() as c:
             rows = c.execute(select(plant_offer).order_by(plant_offer.c.published_at.desc())).all()
-        return [{**r._mapping, "products": _json_list(r.products), "published_at": aware(r.published_at)}
+        return [{**r._mapping, "products": _json_list_or_none(r.products), "published_at": aware(r.published_at)}
                 for r in rows]
 
     def desk_decisions(self, station: str) -> list[dict]:

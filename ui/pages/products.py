@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
@@ -56,6 +56,7 @@ class ProductsPage(QWidget):
         self.live_label.setWordWrap(True)
         self.plant_note = QLabel()  # what the last changeover took from the plant ([plant] install_at_changeover)
         self.plant_note.setWordWrap(True)
+        self.plant_note.setTextFormat(Qt.TextFormat.RichText)  # always: its escaped parts must never show as "&lt;"
         self.plant_note.setVisible(False)
         ctx.station_events.arrived.connect(self._arrived)
         self.table = RecordTable([self.tr("Product"), self.tr("Recipe"), self.tr("Signed by"), self.tr("Passed defects"),
