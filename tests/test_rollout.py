@@ -203,6 +203,13 @@ def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_u
 
         from station.auth import set_active
 
+        with station.db.transaction() as s:  # a manager turns these installs off by deactivating the account
+            set_active(s, "plant-rollout", False, station_user(station, "mia"))
+        change_over(station, station_user(station, "mia"), None)
+        change_over(station, station_user(station, "mia"), "nut", 1)
+        services.installs.wait()
+        assert "'plant-rollout' is deactivated here" in services.installs.said[-1]
+
         with pytest.raises(InvalidInput, match="last active manager"), station.db.transaction() as s:
             set_active(s, "mia", False, station_user(station, "mia"))  # the roll-out account is no one to manage it
     finally:

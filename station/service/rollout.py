@@ -181,6 +181,10 @@ def take_newer_version(records, name: str) -> list[str]:
     with records.db.transaction() as s:
         account = rollout_account(s)
         s.expunge(account)
+    if not account.active:  # nothing fetched for a station whose manager turned these installs off
+        raise InvalidInput(f"the account '{account.username}' is deactivated here, so the plant's versions are not "
+                           "installed at a changeover; a manager activates it again, or sets [plant] "
+                           "install_at_changeover = false")
     path = fetch(records, newer[0])
     try:
         return import_products_only(records.db, records.data_dir, records.config, path, account,
