@@ -33,6 +33,8 @@ PERMISSIONS = {
     "selftest.run": {"manager"},
     "gate.manage": {"manager"},
     "products.manage": {"manager"},  # onboard, accept (sign) and switch the live product
+    # record a version that arrived, unsigned: the plant's roll-out account ("plant" role) may do this and no more
+    "products.receive": {"manager", "plant"},
     "settings.change": {"manager"},
     "keys.manage": {"manager"},  # which plant keys may sign the packs this station imports
     "users.manage": {"manager"},
@@ -234,9 +236,10 @@ def desk_account(session: Session) -> User:
 
 def rollout_account(session: Session) -> User:
     """The account a product version the plant rolls out at a changeover is installed under (`[plant]
-    install_at_changeover`): it may record a version, which arrives unsigned; it signs nothing and makes nothing
-    live. No one can sign in as it; a manager who deactivates it stops those installs."""
-    return _system_account(session, ROLLOUT_ACCOUNT, "manager", "Plant roll-out", "plant roll-out")
+    install_at_changeover`). Its role, "plant", may record a version (unsigned) and nothing else: it signs nothing,
+    makes nothing live, and is no role a person can be given. No one can sign in as it; a manager who deactivates
+    it stops those installs."""
+    return _system_account(session, ROLLOUT_ACCOUNT, "plant", "Plant roll-out", "plant roll-out")
 
 
 def _system_account(session: Session, username: str, role: str, display_name: str, via: str) -> User:

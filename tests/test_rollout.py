@@ -200,6 +200,12 @@ def test_at_a_changeover_a_station_following_the_plant_takes_its_newer_version_u
         with pytest.raises(PackError, match="is not newer than"):  # the first pack again, after the second
             import_products_only(station.db, b, station.config, tmp_path / "nut.stationpack", account,
                                  foundation_sha256(station.config, b))
+        from station.auth import PermissionDenied
+        from station.products import store
+
+        for act in (store.accept, store.make_live):  # it records versions; it never signs or switches one
+            with pytest.raises(PermissionDenied), station.db.transaction() as s:
+                act(s, "nut", 2, account)
 
         from station.auth import set_active
 

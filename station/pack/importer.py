@@ -164,7 +164,7 @@ def import_products_only(db: Database, data_dir: Path | str, current: config_mod
     recorded."""
     data_dir, pack = Path(data_dir), Path(pack)
     with _refusals_recorded(db, user, pack):
-        require(user, "products.manage")
+        require(user, "products.receive")
         with PackArchive(pack) as archive:
             with db.session() as s:
                 preview = open_verified(archive, s, current, data_dir)

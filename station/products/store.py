@@ -124,8 +124,8 @@ def next_version(session: Session, name: str) -> int:
 
 def record_version(session: Session, data_dir: Path, staged: Path, spec: ProductSpec, acceptance: dict,
                    base_model_sha256: str, user: User) -> Product:
-    """Seal the staged folder, move it to its version's place, record and audit it."""
-    require(user, "products.manage")
+    """Seal the staged folder, move it to its version's place, record and audit it (unsigned, not live)."""
+    require(user, "products.receive")
     if spec.version != next_version(session, spec.name):  # its report already names the version it measured
         raise ProductError(f"another onboarding of {spec.name} recorded v{spec.version} first: onboard again")
     write_spec(staged, spec)
