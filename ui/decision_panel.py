@@ -11,7 +11,7 @@ from typing import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from station.service.review_queue import NO_PART_LABEL
@@ -74,6 +74,17 @@ class DecisionPanel(QWidget):
         no_part.clicked.connect(lambda: self.decide(NO_PART_LABEL))
         self.grid.addWidget(no_part, (len(classes) + columns - 1) // columns, 0, 1, columns)
         self.class_buttons.append(no_part)
+
+    def beside(self, left: QWidget, sizes: list[int]) -> QSplitter:
+        """The page's list on the left, this panel on the right (`sizes` at first; the panel gets twice the list's
+        share of what the window grows by)."""
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(self)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes(sizes)
+        return splitter
 
     def install_keys(self, owner: QWidget) -> None:
         """The keys, on `owner` (the page or window they work in)."""

@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QMainWindow,
-    QMessageBox, QPushButton, QSplitter, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QMessageBox, QPushButton, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from station.service.desk import CLAIM_S, DeskConflict, DeskFrame
@@ -80,13 +80,7 @@ class DeskWindow(QMainWindow):
         self.panel = DecisionPanel(self.decide, self.skip, self.previous)
         self.panel.install_keys(self)
         self.view, self.opinions_label, self.note_edit = self.panel.view, self.panel.opinions_label, self.panel.note_edit
-        right_box = self.panel
-        splitter = QSplitter()
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left_box)
-        splitter.addWidget(right_box)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([340, 680])
+        splitter = self.panel.beside(left_box, [340, 680])
         waiting = QWidget()
         waiting_layout = QVBoxLayout(waiting)
         waiting_layout.addLayout(filters)

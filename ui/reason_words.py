@@ -40,12 +40,16 @@ def _codes(reason: str) -> list[str]:
     return [part.split(": ", 1)[0].strip() for part in reason.split(", ") if part.strip()]
 
 
+def _words(reason: str, table: dict[str, str]) -> list[str]:
+    """Each of the reason's codes in the window's language from `table` (a code it lacks as it is)."""
+    return [QCoreApplication.translate("Reasons", table[code]) if code in table else code for code in _codes(reason)]
+
+
 def short_reasons(reason: str, prefix: bool = True) -> str:
     """The reasons in a few words each: 'To check by hand: checks disagree, vision model unsure'."""
     if not reason:
         return ""
-    words = [QCoreApplication.translate("Reasons", _SHORT_REASONS[code]) if code in _SHORT_REASONS else code
-             for code in _codes(reason)]
+    words = _words(reason, _SHORT_REASONS)
     listed = QCoreApplication.translate("Reasons", ", ").join(words)
     return QCoreApplication.translate("Reasons", "To check by hand: {reasons}").format(reasons=listed) if prefix \
         else listed
@@ -55,8 +59,7 @@ def reason_words(reason: str, sentence: bool = True) -> str:
     """The decision's reasons in words for the line, e.g. 'the two checks disagree'."""
     if not reason:
         return ""
-    words = [QCoreApplication.translate("Reasons", _REASON_WORDS[code]) if code in _REASON_WORDS else code
-             for code in _codes(reason)]
+    words = _words(reason, _REASON_WORDS)
     parts = QCoreApplication.translate("Reasons", " and ").join(words)
     if not sentence:
         return parts

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .. import audit
 from ..auth import User, acting, require
-from ..errors import InvalidInput
-from ..events import ProductArrived
+from ..errors import InvalidInput, StationError
+from ..events import ProductArrived, ProductChanged
 from ..models.identity import foundation_sha256
 from ..pack import limits as pack_limits
 from ..pack.products import products_here
@@ -196,8 +196,6 @@ def take_newer_version(records, name: str) -> list[str]:
 def follow_up_changeover(records, name: str) -> ProductArrived:
     """After a changeover to `name` with `[plant] install_at_changeover` on: `take_newer_version`, or why it took
     nothing. Never raises: the changeover itself is done."""
-    from ..errors import StationError
-
     try:
         return ProductArrived(name, tuple(take_newer_version(records, name)))
     except StationError as e:
@@ -222,8 +220,6 @@ class ChangeoverInstalls:
 
     def __init__(self, station):
         from concurrent.futures import ThreadPoolExecutor
-
-        from ..events import ProductChanged
 
         self.station, self.said, self._queued = station, [], set()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout")

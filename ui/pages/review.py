@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from station.service.review_queue import QueueLength, ReviewError
@@ -102,14 +102,7 @@ class ReviewPage(QWidget):
         self.panel.install_keys(self)
         self.view, self.opinions_label, self.note_edit = self.panel.view, self.panel.opinions_label, self.panel.note_edit
         self.class_buttons, self.skip_button = self.panel.class_buttons, self.panel.skip_button
-        right_box = self.panel
-
-        splitter = QSplitter()
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left_box)
-        splitter.addWidget(right_box)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([330, 700])
+        splitter = self.panel.beside(left_box, [330, 700])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
