@@ -24,6 +24,17 @@ def test_same_seed_same_image_other_index_other_image():
     assert not np.array_equal(a.image, c.image)
 
 
+def test_a_remembered_polar_grid_is_the_one_computed_afresh():
+    """The shading's distance and angle grids are remembered between callers: for any centre, of either float type
+    (a Python float keeps the grid float32, a numpy float64 does not), they are what a fresh computation gives."""
+    from station.synth.drawing import radial
+
+    for centre in [(0.5, 0.5), (np.float64(0.5), np.float64(0.5)), (0.47, np.float64(0.52)), (0.5, 0.5)]:
+        remembered, fresh = radial(48, *centre), radial.__wrapped__(48, *centre)
+        for a, b in zip(remembered, fresh):
+            assert a.dtype == b.dtype and np.array_equal(a, b) and not a.flags.writeable
+
+
 @pytest.mark.parametrize("size", [64, 224])
 def test_every_class_renders(size):
     for ci, part in enumerate(ALL_CLASSES):

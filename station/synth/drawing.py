@@ -7,6 +7,7 @@ same image. Coordinates are in frame units (0..1); `n` is the canvas side in pix
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -90,10 +91,16 @@ def poly(n: int, pts: np.ndarray) -> np.ndarray:
     return m
 
 
+# typed: a float32 grid less a Python float stays float32, less a numpy float64 it does not
+@functools.lru_cache(maxsize=2, typed=True)
 def radial(n: int, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
+    """Distance and angle of every pixel from (cx, cy), read-only. A part's shading and its family both ask for
+    them, and the arctangent is a large share of a frame's drawing: the last two centres are remembered."""
     g = (np.arange(n, dtype=np.float32) + 0.5) / n
     dx, dy = g[None, :] - cx, g[:, None] - cy
-    return np.sqrt(dx * dx + dy * dy), np.arctan2(dy, dx)
+    r, theta = np.sqrt(dx * dx + dy * dy), np.arctan2(dy, dx)
+    r.flags.writeable = theta.flags.writeable = False
+    return r, theta
 
 
 def metal(rng, n, cx, cy, radius, tint) -> np.ndarray:

@@ -8,6 +8,7 @@ same generator state always gives the same image. The families are station.synth
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -67,7 +68,8 @@ def _camera(img: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     a = rng.uniform(0, 2 * math.pi)
     falloff = 1.0 + rng.uniform(0, 0.3) * (g[None, :] * math.cos(a) + g[:, None] * math.sin(a))
     scale(img, falloff * rng.uniform(0.75, 1.2))
-    img *= np.asarray(rng.uniform(0.94, 1.06, 3), np.float32)
+    for c, gain in enumerate(np.asarray(rng.uniform(0.94, 1.06, 3), np.float32)):  # colour temperature
+        img[..., c] *= gain
 
     img = cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
     blur = rng.uniform(0.0, 0.7) * size / 64
@@ -77,10 +79,17 @@ def _camera(img: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=32)
+def _whole_area(family: str, size: int) -> float:
+    """A nominal part's area, drawn in the middle of a canvas three frames wide (never cut off)."""
+    n = size * _SUPERSAMPLE
+    return DRAW[family](np.random.default_rng(0), 3 * n, 0.5, 0.5, 1 / 3, 0.0, "good")[0].sum()
+
+
 def visible_share(family: str, centre: tuple[float, float], size: int = 64) -> float:
     """Share of a (nominal) part's area inside the frame when its centre is at `centre` (frame units)."""
     n = size * _SUPERSAMPLE
-    full = DRAW[family](np.random.default_rng(0), 3 * n, 0.5, 0.5, 1 / 3, 0.0, "good")[0].sum()  # never cut off
+    full = _whole_area(family, size)
     shifted = ((centre[0] + 1) / 3, (centre[1] + 1) / 3)  # the frame is the middle third of that canvas
     inside = DRAW[family](np.random.default_rng(0), 3 * n, *shifted, 1 / 3, 0.0, "good")[0][n : 2 * n, n : 2 * n].sum()
     return float(inside / full)
