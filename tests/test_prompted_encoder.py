@@ -61,3 +61,29 @@ def test_wrong_prompt_shape_is_explained(demo_clip):
     enc = PromptedVisionEncoder(demo_clip.visual, first_prompted_block=3)
     with pytest.raises(ValueError, match=r"prompts must be shaped \(3, b, 128\)"):
         enc.set_prompts(torch.zeros(2, 5, 128))
+
+
+def test_with_autograd_the_blocks_compute_what_open_clip_s_own_blocks_do(vit_b32, demo_clip, monkeypatch):
+    """Under autograd the encoder runs each block's attention on a sequence-first copy (one matmul instead of a
+    batched one): the tokens, the prompted embedding and the gradients that PRM and RVPT follow are those of
+    open_clip's own block forward (to the bit in most shapes; matmul kernels may round an odd batch differently).
+    Fails if open_clip's block changes under the copy of its forward."""
+    import station.models.prompted as prompted
+
+    for model, size in ((vit_b32, 64), (demo_clip, 64)):
+        enc = PromptedVisionEncoder(model.visual, first_prompted_block=1)
+        enc.set_prompts(PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, 3, enc.width, std=0.5))
+        x = torch.rand(3, 3, size, size)
+
+        def run():
+            pixels = x.clone().requires_grad_(True)
+            out = enc(pixels, return_layer_tokens=True)
+            (out.embedding.square().sum() + sum(t.mean() for t in out.layer_tokens)).backward()
+            return [out.embedding.detach(), *[t.detach() for t in out.layer_tokens], pixels.grad]
+
+        ours = run()
+        with monkeypatch.context() as m:
+            m.setattr(prompted, "_run_block", lambda block, h: block(h))
+            theirs = run()
+        for a, b in zip(ours, theirs):
+            assert (a - b).abs().max() <= 1e-5 * b.abs().max()

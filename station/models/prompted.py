@@ -113,7 +113,7 @@ class PromptedVisionEncoder(nn.Module):
                 p = prompts[i - self.first_prompted_block].to(h.dtype).unsqueeze(0).expand(h.shape[0], -1, -1)
                 h = torch.cat([h[:, :1], p, h[:, 1 + n_prompt :]], dim=1)
                 n_prompt = p.shape[1]
-            h = block(h) if batch_first else block(h.transpose(0, 1)).transpose(0, 1)
+            h = _run_block(block, h) if batch_first else block(h.transpose(0, 1)).transpose(0, 1)
             if return_block_cls:
                 out.block_cls.append(h[:, 0])
             if return_layer_tokens:
@@ -125,3 +125,29 @@ class PromptedVisionEncoder(nn.Module):
             pooled = pooled @ v.proj
         out.embedding = pooled
         return out
+
+
+def _run_block(block: nn.Module, h: torch.Tensor) -> torch.Tensor:
+    """`block(h)` for N x L x width tokens. While autograd records (PRM, RVPT tuning, trigger inversion), torch's
+    batch-first MultiheadAttention projects a transposed view of its input, which its linear computes as a batched
+    matmul against copies of the weight: about twice the time of one matmul on ViT-B-32. The same attention on a
+    sequence-first copy is one matmul. Without autograd (the line) torch's fused path is used, as before."""
+    attn = getattr(block, "attn", None)
+    if not (torch.is_grad_enabled() and _is_plain_block(block) and type(attn) is nn.MultiheadAttention
+            and attn.batch_first and attn._qkv_same_embed_dim):
+        return block(h)
+    q = block.ln_1(h).transpose(0, 1).contiguous()
+    attended, _ = F.multi_head_attention_forward(
+        q, q, q, attn.embed_dim, attn.num_heads, attn.in_proj_weight, attn.in_proj_bias, attn.bias_k, attn.bias_v,
+        attn.add_zero_attn, attn.dropout, attn.out_proj.weight, attn.out_proj.bias, training=attn.training,
+        need_weights=False)
+    x = h + block.ls_1(attended.transpose(0, 1))
+    return x + block.ls_2(block.mlp(block.ln_2(x)))
+
+
+def _is_plain_block(block: nn.Module) -> bool:
+    """open_clip's ResidualAttentionBlock as self-attention (no cross-attention norm), whose forward `_run_block`
+    repeats."""
+    from open_clip.transformer import ResidualAttentionBlock
+
+    return type(block) is ResidualAttentionBlock and not hasattr(block, "ln_1_kv")
