@@ -342,6 +342,27 @@ def test_a_missing_translation_falls_back_to_english(qapp, tmp_path, caplog):
     assert QCoreApplication.translate("Pages", "Settings") == "Settings"
 
 
+def test_japanese_without_a_japanese_font_is_english_and_says_which_font_to_install(qtbot, station, monkeypatch):
+    """Without a font that writes Japanese, every Japanese word would be a row of boxes: the window starts in
+    English and the sign-in says why and what to install. With one, it is Japanese."""
+    from PySide6.QtCore import QCoreApplication
+
+    monkeypatch.setattr(i18n.QFontDatabase, "families", lambda *system: [])
+    try:
+        language, notice = i18n.set_up_language("ja")
+        assert (language, i18n.current_language()) == ("en", "en")
+        assert QCoreApplication.translate("Pages", "Settings") == "Settings"
+        dialog = SignInDialog(station, notice)
+        qtbot.addWidget(dialog)
+        assert "no Japanese font" in dialog.message.text() and "fonts-noto-cjk" in dialog.message.text()
+        monkeypatch.setattr(i18n.QFontDatabase, "families", lambda *system: ["Noto Sans CJK JP"])
+        assert i18n.set_up_language("ja") == ("ja", "")
+        assert QCoreApplication.translate("Pages", "Settings") == "設定"
+        assert i18n.set_up_language("en") == ("en", "")  # English needs no font of its own
+    finally:
+        i18n.remove_translators()
+
+
 def test_the_settings_page_saves_the_language(qtbot, station, messages):
     window = build_window(station)
     qtbot.addWidget(window)

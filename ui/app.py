@@ -39,12 +39,13 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     app.setApplicationName("Inspection station")
     app.setDesktopFileName("inspection-station")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "inspection-station.svg")))
-    set_up_language(configured_language(data_dir))  # before any window: `[ui] language`, else the system's
+    # before any window: `[ui] language`, else the system's
+    _, notice = set_up_language(configured_language(data_dir))  # a notice is printed with the window's start
     with StopFromOutside() as stop:  # from here on, SIGTERM or Ctrl+C ends the station cleanly
-        return _run(app, Path(data_dir), demo, kiosk, stop)
+        return _run(app, Path(data_dir), demo, kiosk, stop, notice)
 
 
-def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: StopFromOutside) -> int:
+def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: StopFromOutside, notice: str = "") -> int:
     try:
         station = open_station(app, data_dir)
     except Exception as e:
@@ -56,6 +57,7 @@ def _run(app: QApplication, data_dir: Path, demo: bool, kiosk: bool, stop: StopF
         station.close()
         return 0
     hint = ensure_demo_accounts(station.db) if demo else ""
+    hint = "\n\n".join(text for text in (notice, hint) if text)  # said at every sign-in until it is fixed
     window = build_window(station, hint)
     stop.window = window
     app.installEventFilter(window.idle_watcher)

@@ -23,12 +23,14 @@ from .stop_signals import StopFromOutside
 def main(data_dir: Path | str, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Plant review desk")
-    set_up_language(configured_language(data_dir))
+    _, notice = set_up_language(configured_language(data_dir))
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
     with StopFromOutside() as stop:
-        return _run(Path(data_dir), stop)
+        return _run(Path(data_dir), stop, notice)
 
 
-def _run(data_dir: Path, stop: StopFromOutside) -> int:
+def _run(data_dir: Path, stop: StopFromOutside, notice: str = "") -> int:
     try:
         text = QCoreApplication.translate("Desk", "Opening the plant review desk ...\nreaching the plant {folder} names")
         desk = with_notice(text.format(folder=data_dir), lambda _job: open_desk(data_dir), "open desk")
@@ -39,7 +41,7 @@ def _run(data_dir: Path, stop: StopFromOutside) -> int:
         return 1
     try:
         while not stop.asked:
-            dialog = SignInDialog(desk.records)
+            dialog = SignInDialog(desk.records, notice)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return 0
             try:

@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFontDatabase
 
 from station.service.settings import CONFIG_NAME
 from station.paths import resources_dir
@@ -22,6 +23,11 @@ LANGUAGES = ("en", "ja")  # what a translation exists for; "en" is the source te
 SETTINGS = ("auto", "en", "ja")  # the values of [ui] language
 _installed: list[QTranslator] = []  # kept alive while installed (Qt does not own them)
 _language = ["en"]  # what the installed translators speak
+WRITING_SYSTEMS = {"ja": QFontDatabase.WritingSystem.Japanese}
+# in English: it is said when the window falls back to English
+NO_FONT = ("The window's language is Japanese, but this computer has no Japanese font: every Japanese word would "
+           "show as empty boxes, so the window is in English. Install a Japanese font (Debian or Ubuntu: "
+           "sudo apt-get install fonts-noto-cjk), then start again.")
 
 
 def translations_dir() -> Path:
@@ -84,9 +90,21 @@ def install_translators(language: str, folder: Path | None = None) -> bool:
     return True
 
 
-def set_up_language(setting: str) -> str:
-    """At start-up, before any window: choose and install; returns the language the window will speak."""
+def has_font_for(language: str) -> bool:
+    """Whether an installed font writes `language` (without one, Qt draws every Japanese character as a box)."""
+    system = WRITING_SYSTEMS.get(language)
+    return system is None or bool(QFontDatabase.families(system))
+
+
+def set_up_language(setting: str) -> tuple[str, str]:
+    """At start-up, before any window: choose and install. Returns the language the window will speak, and what
+    the person starting it must be told ('' when nothing): a language no installed font can write falls back to
+    English, with the font to install."""
     language = choose_language(setting, QLocale.system().name())
+    notice = ""
+    if not has_font_for(language):
+        log.warning("no font writes %s: the window is in English", language)
+        language, notice = "en", NO_FONT
     if not install_translators(language):
         language = "en"
-    return language
+    return language, notice
