@@ -10,10 +10,12 @@ if _WORKERS > 1:
 
 import pytest
 
+import clip_memo
 import render_memo
 
 REPO = Path(__file__).resolve().parent.parent
 render_memo.install()
+clip_memo.install()
 GENERATOR_TESTS = {"test_synth"}  # they test the part generator itself: every part drawn afresh
 
 
