@@ -5,6 +5,8 @@ most of what opening a station costs.
 Exact by construction: a model is remembered by its folder and by the sha256 of every file its manifest lists
 (the caller has just checked the files against them), and each load gets a deep copy of the model as open_clip
 built it, so no caller can change what another receives. A changed file is another key, and is built for real.
+A load from memory does not draw from torch's global generator as building does: code that needs reproducible
+randomness after a load seeds it, as the station's training and self-tests do.
 """
 
 from __future__ import annotations

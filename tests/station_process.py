@@ -31,7 +31,10 @@ def _warm() -> None:
 
     clip_memo.install()
     tokenizer(32)  # the demo CLIP's context length
-    load_clip_folder(demo_models_dir() / "clip")
+    try:
+        load_clip_folder(demo_models_dir() / "clip")
+    except Exception:  # a damaged demo folder: the commands that load it say so, the server must still start
+        pass
 
 
 _warm()

@@ -87,3 +87,17 @@ def test_with_autograd_the_blocks_compute_what_open_clip_s_own_blocks_do(vit_b32
             theirs = run()
         for a, b in zip(ours, theirs):
             assert (a - b).abs().max() <= 1e-5 * b.abs().max()
+
+
+def test_a_forward_hook_on_a_block_still_sees_it_called_under_autograd(demo_clip):
+    """Hooks (a profiler's, a debugging probe's) see every block called, with or without autograd."""
+    enc = PromptedVisionEncoder(demo_clip.visual)
+    seen = []
+    handle = demo_clip.visual.transformer.resblocks[0].register_forward_hook(lambda *args: seen.append(1))
+    try:
+        enc(torch.rand(2, 3, 64, 64, requires_grad=True)).embedding.sum().backward()
+        with torch.no_grad():
+            enc(torch.rand(2, 3, 64, 64))
+    finally:
+        handle.remove()
+    assert len(seen) == 2

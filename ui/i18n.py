@@ -103,7 +103,7 @@ def set_up_language(setting: str) -> tuple[str, str]:
     language = choose_language(setting, QLocale.system().name())
     notice = ""
     if not has_font_for(language):
-        log.warning("no font writes %s: the window is in English", language)
+        log.warning("%s", NO_FONT)
         language, notice = "en", NO_FONT
     if not install_translators(language):
         language = "en"

@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         if self.ending:
             self.close()
             return False
-        dialog = SignInDialog(self.ctx.station, hint or self.sign_in_hint, self)
+        dialog = SignInDialog(self.ctx.station, "\n\n".join(t for t in (hint, self.sign_in_hint) if t), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             self.close()
             return False

@@ -134,7 +134,7 @@ def _run_block(block: nn.Module, h: torch.Tensor) -> torch.Tensor:
     sequence-first copy is one matmul. Without autograd (the line) torch's fused path is used, as before."""
     attn = getattr(block, "attn", None)
     if not (torch.is_grad_enabled() and _is_plain_block(block) and type(attn) is nn.MultiheadAttention
-            and attn.batch_first and attn._qkv_same_embed_dim):
+            and attn.batch_first and attn._qkv_same_embed_dim and not _hooked(block, attn)):
         return block(h)
     q = block.ln_1(h).transpose(0, 1).contiguous()
     attended, _ = F.multi_head_attention_forward(
@@ -143,6 +143,15 @@ def _run_block(block: nn.Module, h: torch.Tensor) -> torch.Tensor:
         need_weights=False)
     x = h + block.ls_1(attended.transpose(0, 1))
     return x + block.ls_2(block.mlp(block.ln_2(x)))
+
+
+def _hooked(*modules: nn.Module) -> bool:
+    """Whether a forward hook would see these modules called (calling their parts directly would skip it)."""
+    from torch.nn.modules import module as torch_module
+
+    global_hooks = (getattr(torch_module, "_global_forward_hooks", None),
+                    getattr(torch_module, "_global_forward_pre_hooks", None))
+    return any(global_hooks) or any(m._forward_hooks or m._forward_pre_hooks for m in modules)
 
 
 def _is_plain_block(block: nn.Module) -> bool:
