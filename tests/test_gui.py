@@ -345,6 +345,19 @@ def test_idle_station_signs_the_user_out(qtbot, window, station, monkeypatch):
     assert last.action == "sign_out" and last.detail["reason"] == "idle"
 
 
+def test_after_an_idle_sign_out_the_sign_in_still_says_what_the_start_found(qtbot, window, monkeypatch):
+    """What the start told the person signing in (a missing font, the demo accounts) is said again after an idle
+    sign-out, beside why they were signed out."""
+    shown = []
+    monkeypatch.setattr(SignInDialog, "exec", lambda dialog: shown.append(dialog.message.text())
+                        or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(type(window), "close", lambda self: None)  # declining would close the window
+    window.sign_in_hint = "Install a Japanese font"
+    sign_in_as(window, "rita")
+    window.sign_out("idle")
+    assert "quiet spell" in shown[-1] and "Install a Japanese font" in shown[-1]
+
+
 def test_the_line_runs_off_the_gui_thread_while_the_window_keeps_ticking(qtbot, window, station, monkeypatch):
     """Inference and the frames' writes run on the line's worker, never on the window's thread, and the event loop
     keeps ticking meanwhile. Which thread did the work is asserted, not how long a tick took: a loaded machine
