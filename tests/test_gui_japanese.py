@@ -373,3 +373,19 @@ def test_the_settings_page_saves_the_language(qtbot, station, messages):
     page.save()
     assert station.config.ui.language == "ja"
     assert 'language = "ja"' in (station.data_dir / "station.toml").read_text()
+
+
+def test_choosing_japanese_without_a_japanese_font_says_so_before_the_restart(qtbot, station, monkeypatch):
+    window = build_window(station)
+    qtbot.addWidget(window)
+    window.set_user(sign_in(station.db, "boss", PW, via="test"))
+    page = window.page("SettingsPage")
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)  # the Station tab, where the language is chosen
+    monkeypatch.setattr(i18n.QFontDatabase, "families", lambda *system: [])
+    page.language.setCurrentIndex(page.language.findData("ja"))
+    assert page.language_note.isVisibleTo(page) and "fonts-noto-cjk" in page.language_note.text()
+    page.language.setCurrentIndex(page.language.findData("en"))
+    assert not page.language_note.isVisibleTo(page)
+    monkeypatch.setattr(i18n.QFontDatabase, "families", lambda *system: ["Noto Sans CJK JP"])
+    page.language.setCurrentIndex(page.language.findData("ja"))
+    assert not page.language_note.isVisibleTo(page)

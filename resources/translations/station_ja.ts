@@ -2716,6 +2716,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>分類</translation>
     </message>
     <message>
+        <source>No Japanese font is installed on this computer: the window stays in English until one is (Debian or Ubuntu: sudo apt-get install fonts-noto-cjk).</source>
+        <translation>このコンピューターには日本語フォントがありません。フォントを入れるまで画面は英語のままです（Debian・Ubuntu: sudo apt-get install fonts-noto-cjk）。</translation>
+    </message>
+    <message>
         <source>Decisions and fail-safe</source>
         <translation>判定とフェイルセーフ</translation>
     </message>

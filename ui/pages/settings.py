@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
     QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -17,7 +17,7 @@ from station.service.settings import (
 
 from ..context import AppContext
 from ..messages import error_words
-from ..i18n import SETTINGS as LANGUAGE_SETTINGS
+from ..i18n import SETTINGS as LANGUAGE_SETTINGS, choose_language, has_font_for
 from ..widgets import list_table, tidy_form
 from .live import SOURCES, source_words
 
@@ -100,6 +100,14 @@ class SettingsPage(QWidget):
         self._row(form, "schedule.prm_every_days", self.tr("Attack test due every ... days (0 = not scheduled)"), self.prm_days)
         self._row(form, "schedule.backdoor_every_days", self.tr("Backdoor probe due every ... days (0 = not scheduled)"), self.backdoor_days)
         self._row(form, "ui.language", self.tr("Language of the window (after a restart)"), self.language)
+        self.language_note = QLabel(self.tr("No Japanese font is installed on this computer: the window stays in "
+                                            "English until one is (Debian or Ubuntu: sudo apt-get install "
+                                            "fonts-noto-cjk)."))
+        self.language_note.setWordWrap(True)
+        self.language_note.setStyleSheet("color:#8a4b00;")
+        self.language_note.setVisible(False)
+        form.addRow(self.language_note)
+        self.language.currentIndexChanged.connect(self._show_language_note)
         self.tabs = QTabWidget()
         self.tabs.addTab(class_box, self.tr("Classes"))
         self.tabs.addTab(decisions, self.tr("Decisions and fail-safe"))
@@ -119,6 +127,11 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.load()
+
+    def _show_language_note(self) -> None:
+        """Said before the restart: a language no installed font writes would start in English."""
+        language = choose_language(self.language.currentData() or "auto", QLocale.system().name())
+        self.language_note.setVisible(not has_font_for(language))
 
     def _row(self, form, key: str, label: str, field) -> None:
         """A form row whose words also name the setting when it is saved ('Saved: Camera kind, ...')."""
@@ -156,6 +169,7 @@ class SettingsPage(QWidget):
         self.prm_days.setValue(cfg.schedule.prm_every_days)
         self.backdoor_days.setValue(cfg.schedule.backdoor_every_days)
         self.language.setCurrentIndex(max(0, self.language.findData(cfg.ui.language)))
+        self._show_language_note()
 
     def edited(self) -> StationConfig:
         cfg = self.ctx.station.config
