@@ -39,8 +39,8 @@ def main(data_dir: Path | str, demo: bool = False, kiosk: bool = False, argv: li
     app.setApplicationName("Inspection station")
     app.setDesktopFileName("inspection-station")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "inspection-station.svg")))
-    # before any window: `[ui] language`, else the system's
-    _, notice = set_up_language(configured_language(data_dir))  # a notice is printed with the window's start
+    # before any window: `[ui] language`, else the system's; a notice is logged, and said at sign-in
+    _, notice = set_up_language(configured_language(data_dir))
     with StopFromOutside() as stop:  # from here on, SIGTERM or Ctrl+C ends the station cleanly
         return _run(app, Path(data_dir), demo, kiosk, stop, notice)
 

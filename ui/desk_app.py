@@ -23,9 +23,7 @@ from .stop_signals import StopFromOutside
 def main(data_dir: Path | str, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Plant review desk")
-    _, notice = set_up_language(configured_language(data_dir))
-    if notice:
-        print(notice, file=sys.stderr, flush=True)
+    _, notice = set_up_language(configured_language(data_dir))  # a notice is logged, and said at sign-in
     with StopFromOutside() as stop:
         return _run(Path(data_dir), stop, notice)
 
