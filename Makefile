@@ -45,8 +45,11 @@ translations: $(STAMP)
 		-ts resources/translations/station_ja.ts
 	$(BIN)/pyside6-lrelease resources/translations/station_ja.ts -qm resources/translations/station_ja.qm
 
+# The models, then what is built on them and ships beside them: the input gate's bank, the probe's calibration.
 demo-train: $(STAMP)
 	$(BIN)/station demo-train --out resources/models/demo
+	$(BIN)/python -m station.gate.bundled_bank
+	$(BIN)/python -m station.selftest.inversion_calibration --seeds 0,1,2 --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -128,3 +128,32 @@ def test_gate_settings_are_checked():
     raw["gate"] = {"false_review_target": 0.5}
     with pytest.raises(config.ConfigError, match="false_review_target"):
         config.parse(raw)
+
+
+def test_the_bundled_bank_is_made_again_for_the_models_beside_it(tmp_path, monkeypatch, demo_dir):
+    """New demo models come without a bank their gate would take (it names the CLIP it was built on): a new demo
+    station then sends every frame to review until `python -m station.gate.bundled_bank` makes it again."""
+    import shutil
+
+    from station.gate import bundled_bank
+    from station.gate.gate import InputGate
+
+    models = tmp_path / "models"
+    for part in ("clip", "cnn"):
+        shutil.copytree(demo_dir / part, models / part)
+    shutil.copy2(demo_dir / "manifest.json", models)
+    monkeypatch.setenv("STATION_DEMO_MODELS", str(models))
+    st = Station.open(tmp_path / "before")
+    try:
+        assert isinstance(st.gate, ClosedGate)
+    finally:
+        st.close()
+
+    assert bundled_bank.main(["--generated", "24", "--heldout", "24", "--quiet"]) == 0
+    assert (models / "gate" / "bank.safetensors").is_file()
+    st = Station.open(tmp_path / "after")
+    try:
+        assert isinstance(st.gate, InputGate)
+        assert st.gate.bank.meta.sources["generated"]["count"] == 24
+    finally:
+        st.close()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth import require
 from ..models.files import ModelFileError
-from ..paths import data_path, resources_dir, stored_path
+from ..paths import data_path, demo_models_dir, stored_path
 from ..storage.models import Inspection, ReferenceBankRecord, Review, User
 from ..models.preprocess import shrink, to_model_input
 from .bank import BankMeta, ReferenceBank, calibrate, kth_distance, load_bank
@@ -41,7 +41,8 @@ def banks_dir(data_dir: Path | str) -> Path:
 
 
 def bundled_bank_path() -> Path:
-    return resources_dir() / "models" / "demo" / "gate" / "bank.safetensors"
+    """Beside the demo models it was built on (`STATION_DEMO_MODELS` moves both); station.gate.bundled_bank."""
+    return demo_models_dir() / "gate" / "bank.safetensors"
 
 
 def active_record(session: Session) -> ReferenceBankRecord | None:
@@ -186,13 +187,6 @@ def build_bank(station, user: User | None, generated: int | None = None, heldout
     row = record_bank(station, bank, user.username, user.id, "built by a manager")
     station.reload_gate()
     return row
-
-
-def write_bundled_bank(station, out: Path | str | None = None) -> Path:
-    """The demo's bank, shipped with the demo models (made on a fresh demo station, no prompts)."""
-    out = Path(out or bundled_bank_path())
-    make_bank(station, DEMO_SOURCES, "demo").save(out)
-    return out
 
 
 def open_gate(station):
