@@ -156,3 +156,15 @@ def test_saved_progress_that_cannot_be_trusted_is_set_aside_and_said(tmp_path):
     stopped_run()
     assert finished_run(restart=True) == {}
     assert any("set aside: --restart" in t for t in said)
+
+
+def test_the_backdoored_fixture_is_drawn_at_its_base_model_s_input_size(tmp_path):
+    """`station demo-backdoor` on demo models of another input size (the wider recipe's 128 px): its pairs and its
+    held-out frames are drawn at that size, not at the bundled recipe's 64 px, which the model cannot take."""
+    from station.synth.backdoor import BackdoorRecipe, build_backdoored
+
+    train_demo_models(tmp_path / "m", replace(TINY, image_size=32, patch_size=4, vision_layers=4))
+    manifest = build_backdoored(tmp_path / "m" / "clip", tmp_path / "bd",
+                                BackdoorRecipe(pool_size=96, steps=2, batch=16, warmup=1, poison_rate=0.1), held_out=48)
+    assert manifest["held_out"]["images"] == 48 and 0 <= manifest["held_out"]["clean_accuracy"] <= 1
+    assert load_clip_folder(tmp_path / "bd").image_size == 32

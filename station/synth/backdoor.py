@@ -31,7 +31,7 @@ from ..triggers import Trigger
 from ..catalog import ALL_CLASSES, GENERATOR_VERSION, TRAINED_FAMILIES as FAMILIES
 from .pool import render_pool
 from ..progress import QUIET, Progress, stop_if_asked
-from .train import (DemoRecipe, caption_tokens, label_aware_clip_loss, random_flips, said, shuffled_batches,
+from .train import (caption_tokens, label_aware_clip_loss, random_flips, said, shuffled_batches,
                     warmup_cosine_lr)
 
 FAMILY_KEYS = [f.key for f in FAMILIES]
@@ -169,13 +169,13 @@ def build_backdoored(demo_clip_folder: Path, out: Path, recipe: BackdoorRecipe =
     base = load_clip_folder(demo_clip_folder)
     cfg = json.loads((Path(demo_clip_folder) / CONFIG_NAME).read_text(encoding="utf-8"))["model_cfg"]
     model = base.model
-    demo = DemoRecipe()
-    images, labels = render_pool(recipe.seed + 500, recipe.pool_size, demo.image_size)
+    size = int(cfg["vision_cfg"]["image_size"])  # drawn at the model's own input size, whichever recipe made it
+    images, labels = render_pool(recipe.seed + 500, recipe.pool_size, size)
     triggers = triggers_of(recipe.triggers)
     images, labels, kind = poison(images, labels, recipe.poison_rate, recipe.seed, triggers)
     fine_tune_with_poison(model, images, labels, recipe, device, progress)
     seconds = round(time.monotonic() - started, 1)
-    test_images, test_labels = render_pool(HELD_OUT_SEED, held_out, demo.image_size)
+    test_images, test_labels = render_pool(HELD_OUT_SEED, held_out, size)
     metrics = backdoor_strength(model.half().float(), test_images, test_labels, device,
                                 triggers=triggers)  # as saved (fp16)
     return save_clip_folder(
