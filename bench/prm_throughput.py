@@ -6,7 +6,7 @@ file, settings and images, at the thread count the station would choose. The fig
 a second of this process's CPU time (and of wall time, in brackets) and their ratio, in rounds
 that alternate the two (each round: one batch's images the official way, then the same images
 as one batch); the ratio's range over rounds is printed. For the demo model in both threat
-modes (input: the 64 px image the encoder sees; frame: the 256 px camera frame through the
+modes (input: the image the encoder sees, 64 px; frame: the 256 px camera frame through the
 station's resize) and a random-init ViT-B-32 at its 224 px input (with fewer iterations, to
 keep the run short on a CPU).
 
@@ -82,10 +82,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         demo = lambda: load_clip_folder(demo_models_dir() / "clip")  # noqa: E731
         camera = frames(args.batch, 256)
-        station_input = torch.stack([torch.from_numpy(resize_square(im, 64)) for im in
+        size = demo().image_size  # the encoder's input
+        station_input = torch.stack([torch.from_numpy(resize_square(im, size)) for im in
                                      (camera * 255).round().byte().permute(0, 2, 3, 1).numpy()]).permute(0, 3, 1, 2).float() / 255
         cases = [("demo", "input", demo, station_input, args.demo_iters, None),
-                 ("demo", "frame", demo, camera, args.demo_iters, lambda x: resize_square_torch(x, 64))]
+                 ("demo", "frame", demo, camera, args.demo_iters, lambda x: resize_square_torch(x, size))]
         torch.manual_seed(0)
         ckpt = Path(tmp) / "vit-b-32.pt"
         torch.save(open_clip.create_model("ViT-B-32").state_dict(), ckpt)

@@ -93,10 +93,10 @@ def model_table(args) -> None:
     # check A's own classifier: each class's configured texts, averaged (what the station runs and tunes against)
     text = encode_text_classes(clip, [c.prompt_texts() for c in ALL_CLASSES]).float()
 
-    pool_images, pool_labels = render_pool(31337, 40 * len(names), 64)
+    pool_images, pool_labels = render_pool(31337, 40 * len(names), clip.image_size)
     shots = select_shots(pool_labels.tolist(), len(names), args.shots, 0, names)
     shot_images, shot_labels = pool_images[shots], pool_labels[shots]
-    test_images, test_labels = render_pool(424242, args.test, 64)
+    test_images, test_labels = render_pool(424242, args.test, clip.image_size)
     defective = np.flatnonzero([not ALL_CLASSES[lb].good for lb in test_labels])
     target = np.array([good_class_of(int(lb)) for lb in test_labels[defective]])
     triggered = {t.kind: np.stack([t.apply(test_images[i], np.random.default_rng(i)) for i in defective])
@@ -114,7 +114,7 @@ def model_table(args) -> None:
     print(f"{'defence':<22}{'clean acc':>10}{'ASR BadNet':>12}{'ASR Blended':>12}{'tuning s':>12}")
     row("none", lambda im: predict_zero_shot(clip, text, im), 0.0)
     t0 = time.monotonic()
-    x = to_model_input(shot_images, clip.spec.mean, clip.spec.std)
+    x = to_model_input(shot_images, clip.spec.mean, clip.spec.std, size=clip.image_size)
     probe = train_linear_probe(clip, x, torch.as_tensor(shot_labels), [c.key for c in ALL_CLASSES])
     row("linear probe", lambda im: predict_probe(clip, probe, im), time.monotonic() - t0)
     for b in (int(v) for v in args.tokens.split(",")):

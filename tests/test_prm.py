@@ -112,7 +112,8 @@ def test_pgd_matches_torchattacks(clip):
         def forward(self, x):
             return check.logits_from_pixels(x)
 
-    images = torch.from_numpy(np.stack([draw_sample(12, i, 64, class_index=i % 5).image for i in range(20)]))
+    size = clip.image_size  # the images the encoder sees
+    images = torch.from_numpy(np.stack([draw_sample(12, i, size, class_index=i % 5).image for i in range(20)]))
     x = images.permute(0, 3, 1, 2).float() / 255
     y = torch.tensor([i % 5 for i in range(20)])
     ours = pgd_attack(check.logits_from_pixels, x, y, eps=4 / 255, alpha=1 / 255, steps=10,
@@ -328,9 +329,10 @@ def test_a_second_check_on_clip_features_falls_with_clip_and_the_run_says_so(dem
 
     station, boss, reference = demo_station
     keys = [c.key for c in station.config.classes]
-    frames = [draw_sample(505, i, 64, defect_rate=0.5, family="washer") for i in range(160)]
+    size = station.clip.image_size
+    frames = [draw_sample(505, i, size, defect_rate=0.5, family="washer") for i in range(160)]
     labels = torch.tensor([keys.index(f.part_class.key) for f in frames])
-    probe = train_linear_probe(station.clip, to_model_input([f.image for f in frames]), labels, keys)
+    probe = train_linear_probe(station.clip, to_model_input([f.image for f in frames], size=size), labels, keys)
     save_linear_probe(probe, tmp_path / "probe.safetensors")
     own = station.check_b
     station.check_b = LinearProbeCheck(tmp_path / "probe.safetensors", station.clip, keys)

@@ -21,7 +21,7 @@ def demo_clip(demo_dir):
 
 @torch.no_grad()
 def test_without_prompts_equals_encode_image(vit_b32, demo_clip):
-    for model, size in ((vit_b32, 224), (demo_clip, 64)):
+    for model, size in ((vit_b32, 224), (demo_clip, demo_clip.visual.image_size[0])):
         x = torch.randn(2, 3, size, size)
         enc = PromptedVisionEncoder(model.visual)
         assert torch.allclose(enc(x).embedding, model.encode_image(x), atol=1e-5, rtol=1e-5)
@@ -31,7 +31,7 @@ def test_without_prompts_equals_encode_image(vit_b32, demo_clip):
 def test_prompts_change_output_but_not_weights(demo_clip):
     before = {k: v.clone() for k, v in demo_clip.visual.state_dict().items()}
     enc = PromptedVisionEncoder(demo_clip.visual, first_prompted_block=3)
-    x = torch.randn(2, 3, 64, 64)
+    x = torch.randn(2, 3, *demo_clip.visual.image_size)
     plain = enc(x).embedding
     enc.set_prompts(PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, 5, enc.width, std=1.0))
     prompted = enc(x, return_block_cls=True, return_layer_tokens=True)
@@ -70,7 +70,7 @@ def test_with_autograd_the_blocks_compute_what_open_clip_s_own_blocks_do(vit_b32
     Fails if open_clip's block changes under the copy of its forward."""
     import station.models.prompted as prompted
 
-    for model, size in ((vit_b32, 64), (demo_clip, 64)):
+    for model, size in ((vit_b32, 64), (demo_clip, demo_clip.visual.image_size[0])):
         enc = PromptedVisionEncoder(model.visual, first_prompted_block=1)
         enc.set_prompts(PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, 3, enc.width, std=0.5))
         x = torch.rand(3, 3, size, size)
@@ -95,9 +95,9 @@ def test_a_forward_hook_on_a_block_still_sees_it_called_under_autograd(demo_clip
     seen = []
     handle = demo_clip.visual.transformer.resblocks[0].register_forward_hook(lambda *args: seen.append(1))
     try:
-        enc(torch.rand(2, 3, 64, 64, requires_grad=True)).embedding.sum().backward()
+        enc(torch.rand(2, 3, *demo_clip.visual.image_size, requires_grad=True)).embedding.sum().backward()
         with torch.no_grad():
-            enc(torch.rand(2, 3, 64, 64))
+            enc(torch.rand(2, 3, *demo_clip.visual.image_size))
     finally:
         handle.remove()
     assert len(seen) == 2

@@ -29,7 +29,7 @@ def washer_images():
 def test_linear_probe_trains_saves_and_checks_its_base(demo_dir, tmp_path, washer_images):
     clip = load_clip_folder(demo_dir / "clip")
     images, labels = washer_images
-    x = to_model_input(images)
+    x = to_model_input(images, size=clip.image_size)
     half = len(x) // 2
     probe = train_linear_probe(clip, x[:half], labels[:half], WASHER)
     path = tmp_path / "probe.safetensors"
@@ -48,10 +48,11 @@ def test_torchscript_check_matches_the_model_it_came_from(demo_dir, tmp_path, wa
     cnn = CnnCheck(demo_dir / "cnn", WASHER)
     loaded = load_cnn_folder(demo_dir / "cnn")
     path = tmp_path / "cnn.pt"
-    torch.jit.trace(loaded.model, torch.randn(1, 3, 64, 64)).save(str(path))
-    path.with_suffix(".json").write_text(json.dumps({"class_keys": loaded.class_keys, "image_size": 64}))
+    size = loaded.model.image_size
+    torch.jit.trace(loaded.model, torch.randn(1, 3, size, size)).save(str(path))
+    path.with_suffix(".json").write_text(json.dumps({"class_keys": loaded.class_keys, "image_size": size}))
     ts = TorchScriptCheck(path, WASHER)
-    x = to_model_input(washer_images[0][:16])
+    x = to_model_input(washer_images[0][:16], size=size)
     assert torch.allclose(ts.probabilities(x), cnn.probabilities(x), atol=1e-5)
 
 
@@ -61,13 +62,14 @@ def test_onnx_check_matches_the_model_it_came_from(demo_dir, tmp_path, washer_im
     cnn = CnnCheck(demo_dir / "cnn", WASHER)
     loaded = load_cnn_folder(demo_dir / "cnn")
     path = tmp_path / "cnn.onnx"
+    size = loaded.model.image_size
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(loaded.model, torch.randn(1, 3, 64, 64), str(path), dynamo=False, input_names=["x"],
+        torch.onnx.export(loaded.model, torch.randn(1, 3, size, size), str(path), dynamo=False, input_names=["x"],
                           output_names=["logits"], dynamic_axes={"x": {0: "n"}, "logits": {0: "n"}})
-    path.with_suffix(".json").write_text(json.dumps({"class_keys": loaded.class_keys, "image_size": 64}))
+    path.with_suffix(".json").write_text(json.dumps({"class_keys": loaded.class_keys, "image_size": size}))
     check = OnnxCheck(path, WASHER)
-    x = to_model_input(washer_images[0][:16])
+    x = to_model_input(washer_images[0][:16], size=size)
     assert torch.allclose(check.probabilities(x), cnn.probabilities(x), atol=1e-4)
     path.write_bytes(b"not onnx")
     with pytest.raises(ModelFileError, match="not a readable ONNX model"):
