@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from headline import record  # noqa: E402
 from station.catalog import UNSEEN_FAMILIES, classes_of  # noqa: E402
-from station.synth.evaluate import clip_zero_shot_accuracy  # noqa: E402
+from station.synth.evaluate import clip_zero_shot_accuracy, family_mean  # noqa: E402
 from station.synth.pool import render_pool  # noqa: E402
 from station.synth.train import DemoRecipe, train_clip  # noqa: E402
 
@@ -61,10 +61,6 @@ def seconds_per_step(recipe: DemoRecipe, images: np.ndarray, labels: np.ndarray)
     return max(1e-3, (run(1 + TIMING_STEPS) - run(1)) / TIMING_STEPS)
 
 
-def mean_accuracy(acc: dict, keys) -> float:
-    return sum(acc[k] for k in keys) / len(keys)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=120.0, help="training time of each variant")
@@ -94,8 +90,8 @@ def main() -> int:
                                        run.classes)
         never = clip_zero_shot_accuracy(model, unseen_images, unseen_labels, run.context_length, run.image_size,
                                         classes_of(unseen))
-        rows.append((text or "the wide recipe", steps, took, mean_accuracy(seen, run.families),
-                     mean_accuracy(never, unseen)))
+        rows.append((text or "the wide recipe", steps, took, family_mean(seen, run.families),
+                     family_mean(never, unseen)))
         print(f"{rows[-1][0]}: {steps} steps in {took:.0f} s; zero-shot seen "
               f"{rows[-1][3]:.1%}, unseen {rows[-1][4]:.1%}; "
               + ", ".join(f"{k} {seen[k]:.0%}" for k in run.families), flush=True)

@@ -9,6 +9,8 @@ part a `Share` of its own count.
 
 from __future__ import annotations
 
+import sys
+import time
 from typing import Callable, Protocol
 
 from .errors import Cancelled
@@ -89,4 +91,27 @@ class Announced:
         return self.inner.should_stop()
 
 
-__all__ = ["Progress", "Quiet", "QUIET", "Callbacks", "Share", "stop_if_asked", "Announced"]
+class PrintedProgress:
+    """A command line's Progress: lines on stderr, `  <stage> done/total percent  <what>`, one every
+    two seconds at most, and always a part's first and last (`every`: each line, for the few worth reading).
+    Ctrl-C stops a command, so it never asks to stop."""
+
+    def __init__(self, stage: str, quiet: bool = False, every: bool = False):
+        self.stage, self.quiet, self.every = stage, quiet, every
+        self.last_t, self.last_total = 0.0, None
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        now = time.monotonic()
+        if self.quiet:
+            return
+        if not self.every and total == self.last_total and done < total and now - self.last_t < 2.0:
+            return
+        self.last_t, self.last_total = now, total
+        print(f"  {self.stage:<22} {done:>7}/{total:<7} {100 * done / max(total, 1):5.1f}%  {text}", file=sys.stderr,
+              flush=True)
+
+    def should_stop(self) -> bool:
+        return False
+
+
+__all__ = ["Progress", "Quiet", "QUIET", "Callbacks", "Share", "stop_if_asked", "Announced", "PrintedProgress"]

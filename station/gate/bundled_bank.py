@@ -13,12 +13,11 @@ generated frames only: `--generated` for the bank, `--heldout` to calibrate its 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ..progress import QUIET, Callbacks, Progress
+from ..progress import QUIET, PrintedProgress, Progress
 from .store import DEMO_SOURCES, bundled_bank_path, make_bank
 
 
@@ -28,8 +27,8 @@ def build_bundled_bank(generated: int | None = None, heldout: int | None = None,
     from ..runtime import Station
 
     demo = DEMO_SOURCES["generated"]
-    sources = {"generated": {**demo, "count": generated or demo["count"],
-                             "heldout_count": heldout or demo["heldout_count"]}}
+    sources = {"generated": {**demo, "count": demo["count"] if generated is None else generated,
+                             "heldout_count": demo["heldout_count"] if heldout is None else heldout}}
     out = Path(out or bundled_bank_path())
     with tempfile.TemporaryDirectory(prefix="bundled-bank.") as tmp:
         station = Station.open(Path(tmp) / "data", config=config.default_config("washer"))
@@ -42,18 +41,6 @@ def build_bundled_bank(generated: int | None = None, heldout: int | None = None,
     return out
 
 
-def _printed() -> Progress:
-    """A line on stderr at most every two seconds."""
-    last = [0.0]
-
-    def report(done: int, total: int, text: str = "") -> None:
-        if time.monotonic() - last[0] >= 2.0 or done == total:
-            last[0] = time.monotonic()
-            print(f"  bundled bank {done}/{total}", file=sys.stderr, flush=True)
-
-    return Callbacks(report=report)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m station.gate.bundled_bank", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -62,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     started = time.monotonic()
-    out = build_bundled_bank(args.generated, args.heldout, progress=QUIET if args.quiet else _printed())
+    out = build_bundled_bank(args.generated, args.heldout, progress=PrintedProgress("bundled bank", args.quiet))
     print(f"the bundled reference bank written to {out} ({time.monotonic() - started:.0f} s)")
     return 0
 

@@ -20,7 +20,7 @@ from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..fileio import write_json_atomic
 from ..models.files import sha256_file
 from ..catalog import GENERATOR_VERSION, TRAINED_KEYS, UNSEEN_FAMILIES, classes_of
-from .evaluate import classifier_accuracy, clip_zero_shot_accuracy
+from .evaluate import classifier_accuracy, clip_zero_shot_accuracy, family_mean
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
 from ..progress import QUIET, Progress
@@ -74,16 +74,13 @@ def _heldout_monitor(recipe: DemoRecipe):
     if unseen:
         u_images, u_labels = render_pool(recipe.heldout_seed + 1, count, recipe.image_size, families=unseen)
 
-    def mean_over_families(acc: dict, keys) -> float:
-        return sum(acc[k] for k in keys) / len(keys)
-
     def monitor(model) -> dict:
         acc = clip_zero_shot_accuracy(model, images, labels, recipe.context_length, recipe.image_size, recipe.classes)
-        out = {"heldout_zero_shot": mean_over_families(acc, [k for k in recipe.families if k in acc])}
+        out = {"heldout_zero_shot": family_mean(acc, [k for k in recipe.families if k in acc])}
         if unseen:
             acc = clip_zero_shot_accuracy(model, u_images, u_labels, recipe.context_length, recipe.image_size,
                                           classes_of(unseen))
-            out["unseen_zero_shot"] = mean_over_families(acc, [k for k in unseen if k in acc])
+            out["unseen_zero_shot"] = family_mean(acc, [k for k in unseen if k in acc])
         return out
 
     return monitor

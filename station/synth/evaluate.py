@@ -35,6 +35,11 @@ def _per_family(scores: torch.Tensor, labels: np.ndarray, classes: tuple[PartCla
     return result
 
 
+def family_mean(accuracy: dict, families) -> float:
+    """The mean of per-family figures (`_per_family`), each family counted once whatever its frames."""
+    return sum(accuracy[k] for k in families) / len(families)
+
+
 def clip_zero_shot_accuracy(model, images: np.ndarray, labels: np.ndarray, context_length: int, size: int,
                             classes: tuple[PartClass, ...] = ALL_CLASSES) -> dict:
     """`labels` index `classes`; each class is named by its prompt texts (a family the model never saw too)."""
