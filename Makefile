@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/station demo
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist worksteal
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist worksteal --durations=20
 
 # Builds an offline bundle and installs it with no network (root, several GB of disk, minutes).
 test-installer:
