@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from headline import record  # noqa: E402
 from station import threads  # noqa: E402
 from station.models.clip_store import ClipSpec, load_clip_checkpoint, load_clip_folder  # noqa: E402
-from station.models.preprocess import resize_square, resize_square_torch  # noqa: E402
+from station.models.preprocess import resize_square  # noqa: E402
 from station.models.prompted import PromptedVisionEncoder  # noqa: E402
 from station.paths import demo_models_dir  # noqa: E402
 from station.selftest.prm import PrmSettings, prm_attack  # noqa: E402
@@ -50,20 +50,20 @@ def rates(work, n: int) -> tuple[float, float]:
     return n / (time.perf_counter() - wall), n / (time.process_time() - cpu)
 
 
-def official(load, images: torch.Tensor, settings: PrmSettings, to_encoder=None) -> tuple[float, float]:
+def official(load, images: torch.Tensor, settings: PrmSettings, resize_to=None) -> tuple[float, float]:
     def work():
         for i in range(len(images)):
             clip = load()  # the official script reloads the model for every image
             prm_attack(PromptedVisionEncoder(clip.model.visual), images[i : i + 1], clip.spec.mean, clip.spec.std,
-                       settings, to_encoder=to_encoder, keep_clean_features=False)
+                       settings, resize_to=resize_to, keep_clean_features=False)
     return rates(work, len(images))
 
 
-def batched(load, images: torch.Tensor, settings: PrmSettings, to_encoder=None) -> tuple[float, float]:
+def batched(load, images: torch.Tensor, settings: PrmSettings, resize_to=None) -> tuple[float, float]:
     def work():
         clip = load()
         prm_attack(PromptedVisionEncoder(clip.model.visual), images, clip.spec.mean, clip.spec.std, settings,
-                   to_encoder=to_encoder)
+                   resize_to=resize_to)
     return rates(work, len(images))
 
 
@@ -86,15 +86,15 @@ def main() -> int:
         station_input = torch.stack([torch.from_numpy(resize_square(im, size)) for im in
                                      (camera * 255).round().byte().permute(0, 2, 3, 1).numpy()]).permute(0, 3, 1, 2).float() / 255
         cases = [("demo", "input", demo, station_input, args.demo_iters, None),
-                 ("demo", "frame", demo, camera, args.demo_iters, lambda x: resize_square_torch(x, size))]
+                 ("demo", "frame", demo, camera, args.demo_iters, size)]
         torch.manual_seed(0)
         ckpt = Path(tmp) / "vit-b-32.pt"
         torch.save(open_clip.create_model("ViT-B-32").state_dict(), ckpt)
         cases.append(("ViT-B-32", "input", lambda: load_clip_checkpoint(ckpt, ClipSpec("ViT-B-32")),
                       frames(args.batch, 224), args.vit_iters, None))
-        for name, mode, load, images, iters, to_encoder in cases:
+        for name, mode, load, images, iters, resize_to in cases:
             settings = PrmSettings(iterations=iters)
-            rounds = [(official(load, images, settings, to_encoder), batched(load, images, settings, to_encoder))
+            rounds = [(official(load, images, settings, resize_to), batched(load, images, settings, resize_to))
                       for _ in range(args.rounds)]
             slow_wall, slow, fast_wall, fast = (statistics.median(r[k][c] for r in rounds)
                                                 for k, c in ((0, 0), (0, 1), (1, 0), (1, 1)))

@@ -99,6 +99,32 @@ def test_the_station_resize_by_a_whole_factor_is_the_area_resize_bit_for_bit():
                          for r in (resize_square_torch(frames, 64), area)))
 
 
+@pytest.mark.parametrize("shape", [(256, 256), (256, 320), (200, 200)])
+def test_the_frame_attack_perturbs_and_resizes_as_the_plain_ops_bit_for_bit(shape):
+    """The frame mode's image of delta (x + delta within bounds, then the station's resize) is computed one frame
+    at a time for speed: the same values and gradient as the plain ops, and as clamping twice (the official
+    image) up to float rounding. (200 px has no whole factor to 64: the plain path.)"""
+    from station.models.preprocess import resize_square_torch
+    from station.selftest.prm import _perturbed
+
+    gen = torch.Generator().manual_seed(3)
+    eps = 8 / 255
+    x = torch.rand(3, 3, *shape, generator=gen)
+    x[0, 0, :8] = 1.0  # saturated pixels: bounds that bite
+    delta = ((torch.rand(x.shape, generator=gen) * 2 - 1) * 3 * eps).requires_grad_(True)
+    low, high = (-x).clamp(min=-eps), (1 - x).clamp(max=eps)
+    weight = torch.rand(3, 3, 64, 64, generator=gen)
+    ours = _perturbed(x, delta, low, high, 64)
+    plain = resize_square_torch(x + delta.clamp(low, high), 64)
+    official = resize_square_torch(torch.clamp(x + torch.clamp(delta, -eps, eps), 0, 1), 64)
+    assert torch.equal(ours, plain)
+    assert torch.allclose(ours, official, atol=1e-6)
+    grads = [torch.autograd.grad((r * weight).sum(), delta)[0] for r in (ours, plain, official)]
+    assert torch.equal(grads[0], grads[1])
+    assert torch.equal(grads[0], grads[2])
+    assert grads[0].abs().sum() > 0 and (grads[0] == 0).any()  # some pixels move, the clamped ones do not
+
+
 def test_pgd_matches_torchattacks(clip):
     import torchattacks  # a test dependency: its absence is a failure, not a skip
 

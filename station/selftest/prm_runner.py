@@ -24,7 +24,7 @@ import torch
 
 from .. import audit
 from ..auth import require
-from ..models.preprocess import resize_square, resize_square_torch
+from ..models.preprocess import resize_square
 from ..models.prompted import PromptedVisionEncoder
 from ..pipeline import Pipeline
 from ..runtime import Station
@@ -83,9 +83,9 @@ def run_prm_selftest(
     encoder = PromptedVisionEncoder(station.clip.model.visual)
     mean, std, size = station.clip.spec.mean, station.clip.spec.std, station.clip.image_size
     if settings.mode == "input":  # what the encoder sees: the station's own resize, done first
-        targets, to_encoder = [resize_square(r.image, size) for r in reference], None
+        targets, resize_to = [resize_square(r.image, size) for r in reference], None
     else:
-        targets, to_encoder = [r.image for r in reference], (lambda x: resize_square_torch(x, size))
+        targets, resize_to = [r.image for r in reference], size
     clean = pipeline.judge(targets)
     prompted = check_a.encoder.prompts is not None
     plain_clean = _plain_labels(pipeline.judge_with, targets) if prompted else []
@@ -107,7 +107,7 @@ def run_prm_selftest(
                     encoder, _to_tensor([targets[k] for k in batch]), mean, std,
                     PrmSettings(eps=eps, iterations=settings.iterations, random_start=settings.random_start,
                                 seed=settings.seed + bi),
-                    progress=step, to_encoder=to_encoder,
+                    progress=step, resize_to=resize_to,
                 )
                 done += settings.iterations
                 escapes.append(result.escape_step)
