@@ -45,11 +45,13 @@ translations: $(STAMP)
 		-ts resources/translations/station_ja.ts
 	$(BIN)/pyside6-lrelease resources/translations/station_ja.ts -qm resources/translations/station_ja.qm
 
-# The models, then what is built on them and ships beside them: the input gate's bank, the probe's calibration.
+# The models, then what is built on them and ships beside them: the input gate's bank, the probe's calibration;
+# and the start of every product's check B (a CNN only, on more families).
 demo-train: $(STAMP)
 	$(BIN)/station demo-train --out resources/models/demo
 	$(BIN)/python -m station.gate.bundled_bank
 	$(BIN)/python -m station.selftest.inversion_calibration --seeds 0,1,2 --write
+	$(BIN)/station demo-train --check-b-start --out resources/models/check_b_start
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

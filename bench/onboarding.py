@@ -50,7 +50,9 @@ def main() -> int:
     ap.add_argument("--family", default="hex_nut", choices=sorted(FAMILY_BY_KEY))
     ap.add_argument("--photos", type=int, default=200)
     ap.add_argument("--models", type=lambda p: Path(p).resolve(), default=None,
-                    help="a demo models folder (clip/, cnn/)")
+                    help="a demo models folder: its CLIP for check A")
+    ap.add_argument("--check-b-start", type=lambda p: Path(p).resolve(), default=None,
+                    help="a part CNN folder to start check B from (default: the bundled check-B start)")
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="onboarding-bench-"))
@@ -75,7 +77,7 @@ def main() -> int:
         spent[STEPS[step]] = now - step_started[step]
 
     t = time.perf_counter()
-    check_b = CheckBRecipe(start_folder=str(args.models / "cnn") if args.models else "")
+    check_b = CheckBRecipe(start_folder=str(args.check_b_start or ""))
     name = product_name(args.family)
     row = onboard(station, boss, name, photos, OnboardingChoices(good="good", tune_prompts=not args.no_prompts,
                                                                   check_b=check_b), Callbacks(report=report))
@@ -84,7 +86,8 @@ def main() -> int:
     fresh = _fresh(station, boss, work, counts, args.family, name) if args.fresh else None
     a = json.loads((station.data_dir / row.path / store.ACCEPTANCE_NAME).read_text())  # the whole report
     station.close()
-    print(f"onboarding {sum(counts.values())} {args.family} photos ({args.models or 'bundled models'}): "
+    started_from = f"CLIP {args.models or 'bundled'}, check B from {args.check_b_start or 'the bundled start'}"
+    print(f"onboarding {sum(counts.values())} {args.family} photos ({started_from}): "
           f"{total:.1f} s of a {BUDGET_S} s budget ({total / BUDGET_S:.0%}); "
           f"reading and checking the photos alone {check_s:.1f} s ({total / max(check_s, 1e-6):.0f}x that)")
     for name in STEPS:

@@ -46,6 +46,11 @@ def demo_models_dir() -> Path:
     return Path(override) if override else resources_dir() / "models" / "demo"
 
 
+def check_b_start_dir() -> Path:
+    """The bundled start of every product's check B (a part CNN; `station demo-train --check-b-start` makes it)."""
+    return resources_dir() / "models" / "check_b_start"
+
+
 # the data folder's own subfolders that records point into
 _RECORDED_FOLDERS = ("prompts", "gate", "models", "images")
 

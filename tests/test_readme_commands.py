@@ -555,7 +555,7 @@ def scenario_pack(st: CommandLine):
 
 
 def scenario_demo_train(st: CommandLine):
-    """demo-train"""  # and demo-train --wide
+    """demo-train"""  # and demo-train --wide, --check-b-start
     from station.models.clip_store import load_clip_folder
     from station.models.cnn_store import load_cnn_folder
     from station.catalog import FAMILIES
@@ -578,6 +578,14 @@ def scenario_demo_train(st: CommandLine):
                   "--heldout-size", "48", "--out", str(st.work / "wide"), "--quiet")
     assert "connector" in wide.out and "mounting bracket" in wide.out and "spur gear" in wide.out
     assert len(load_cnn_folder(st.work / "wide" / "cnn").class_keys) > 40
+    # the start of every product's check B: one CNN (no CLIP) on the same families, measured on each
+    start = json.loads(st.run("demo-train", "--check-b-start", "--quick", "--image-size", "32", "--pool-size", "128",
+                              "--heldout-size", "48", "--out", str(st.work / "start"), "--json").out)
+    assert sorted(p.name for p in (st.work / "start").iterdir()) == ["config.json", "manifest.json", "model.safetensors"]
+    assert not {"bracket", "connector"} & set(start["recipe"]["families"])  # the parts kept back stay unseen
+    assert set(start["heldout_metrics"]["camera_size"]["cnn"]) > {"gear", "washer"}
+    st.run("models", "verify", str(st.work / "start"))
+    assert "leave out --wide" in st.run("demo-train", "--check-b-start", "--wide", "--out", str(st.work / "x"), ok=False).err
 
 
 def scenario_demo_backdoor(st: CommandLine):

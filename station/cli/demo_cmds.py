@@ -18,7 +18,10 @@ def _demo_recipe(args):
 
     from ..synth.train import DemoRecipe
 
-    recipe = DemoRecipe.wide(args.seed) if args.wide else DemoRecipe(seed=args.seed)
+    if args.check_b_start:
+        recipe = DemoRecipe.check_b_start(args.seed)
+    else:
+        recipe = DemoRecipe.wide(args.seed) if args.wide else DemoRecipe(seed=args.seed)
     if args.quick:  # the recipe's code path at a size that runs in seconds
         recipe = replace(recipe, pool_size=1536, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=5,
                          vision_layers=2, text_layers=1, heldout_size=128)
@@ -28,9 +31,15 @@ def _demo_recipe(args):
 
 
 def cmd_demo_train(args) -> int:
+    from ..paths import check_b_start_dir, demo_models_dir
     from ..synth.demo_train import train_demo_models
 
+    if args.check_b_start and args.wide:
+        raise CliError("--check-b-start trains one CNN on every family the wide recipe sees; leave out --wide")
     recipe = _demo_recipe(args)
+    if args.check_b_start:
+        return _train_check_b_start(args, recipe, args.out or check_b_start_dir())
+    args.out = args.out or demo_models_dir()
     print(f"Training the demo models into {args.out} (seed {recipe.seed}, {recipe.pool_size} images) ...", file=sys.stderr)
     manifest = train_demo_models(args.out, recipe, progress=progress_printer("demo models", args.quiet),
                                  restart=args.restart)
@@ -39,6 +48,27 @@ def cmd_demo_train(args) -> int:
     else:
         print(_metrics_table(manifest["heldout_metrics"]))
         print(f"training time: {manifest['training_seconds']['total']:.0f} s; written to {args.out}")
+    return 0
+
+
+def _train_check_b_start(args, recipe, out: Path) -> int:
+    from ..catalog import FAMILY_BY_KEY
+    from ..synth.check_b_start import train_check_b_start
+
+    print(f"Training the start of check B into {out} (seed {recipe.seed}, {recipe.pool_size} images) ...",
+          file=sys.stderr)
+    manifest = train_check_b_start(out, recipe, progress=progress_printer("check B start", args.quiet),
+                                   restart=args.restart)
+    if args.json:
+        print(json.dumps(manifest, indent=2))
+        return 0
+    print(f"{'held-out frames':<26}{'family':<20}{'CNN':>8}")
+    for name, m in manifest["heldout_metrics"].items():
+        for key, acc in m["cnn"].items():
+            if key in FAMILY_BY_KEY:
+                print(f"{name + ' (' + str(m['frame_size']) + ' px)':<26}{FAMILY_BY_KEY[key].name:<20}{acc:>8.1%}")
+    seconds = sum(manifest["training_seconds"].values())
+    print(f"training time: {seconds:.0f} s; written to {out}")
     return 0
 
 

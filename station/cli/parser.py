@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_gui)
 
     t = sub.add_parser("demo-train", help="train the bundled demo models from a seed (CPU; about 40 min)")
-    t.add_argument("--out", type=Path, default=demo_models_dir())
+    t.add_argument("--out", type=Path, default=None,
+                   help="where to write them (default: the bundled folder of what is trained)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--quick", action="store_true", help="a tiny run of the same recipe (under a minute)")
     t.add_argument("--pool-size", type=int, default=None, help="number of distinct training images")
@@ -91,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--cnn-epochs", type=float, default=None)
     t.add_argument("--wide", action="store_true",
                    help="the wider foundation model: every family but the unseen ones, 128 px (hours on 2 cores)")
+    t.add_argument("--check-b-start", action="store_true",
+                   help="only the start of every product's check B: a part CNN on every family but the unseen "
+                        "ones, 128 px, no CLIP (about an hour on 2 cores)")
     t.add_argument("--heldout-size", type=int, default=None,
                    help="generated frames each held-out figure is measured on (recipe: 1500)")
     t.add_argument("--image-size", type=int, default=None, help="the models' input size in pixels")

@@ -1,9 +1,10 @@
 """Check B for a product: a CNN trained on the product's own photos, with a good-parts anomaly score.
 
-Independent of check A by construction: its weights start from the demo CNN (never from CLIP), it sees pixels
-only, and nothing of CLIP (weights, features, embeddings) enters its training. The anomaly score is a patch
-memory over this CNN's own mid-level features of good training photos (as PatchCore does): a part whose worst
-patch lies far from every good patch seen is unusual, so a defect kind without photos goes to review, not PASS.
+Independent of check A by construction: its weights start from the bundled check-B start, a part CNN trained on
+drawn parts of ten families (station.synth.check_b_start; never from CLIP), it sees pixels only, and nothing of CLIP
+(weights, features, embeddings) enters its training. The anomaly score is a patch memory over this CNN's own
+mid-level features of good training photos (as PatchCore does): a part whose worst patch lies far from every good
+patch seen is unusual, so a defect kind without photos goes to review, not PASS.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..models.second_check import CnnCheck
 from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_file, write_manifest
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square, to_model_input
-from ..paths import demo_models_dir
+from ..paths import check_b_start_dir
 from ..progress import QUIET, Progress, stop_if_asked
 
 # channels-last: oneDNN's convolutions make a training pass about 1.3x faster on a CPU (bench/check_b_training.py)
@@ -39,8 +40,9 @@ class CheckBRecipe:
     batch: int = 32
     lr: float = 3e-3
     seed: int = 0
-    start_from_demo: bool = True  # the demo CNN's convolutions as the start (sizes of any input fit them)
-    start_folder: str = ""  # another part CNN folder to start from (e.g. one trained with a wider demo CLIP); "": bundled
+    pretrained: bool = True  # a part CNN's convolutions as the start (sizes of any input fit them); off: random
+    start_folder: str = ""  # the part CNN folder to start from; "": the bundled check-B start (paths.check_b_start_dir)
+    kept_blocks: int = 3  # the start's first blocks kept as they are: the good-parts memory reads them (README)
     shift: float = 0.06  # augmentation: random shift of up to this share of the side
     rotate_degrees: float = 10.0
     light: float = 0.15  # brightness and contrast jitter
@@ -76,11 +78,11 @@ def _normalised(x: torch.Tensor) -> torch.Tensor:
 
 
 def _start(num_classes: int, recipe: CheckBRecipe) -> PartCNN:
-    folder = Path(recipe.start_folder) if recipe.start_folder else demo_models_dir() / "cnn"
-    demo = load_cnn_folder(folder).model if recipe.start_from_demo else None
-    model = PartCNN(num_classes, demo.config["width"] if demo else 16, recipe.image_size)
-    if demo is not None:
-        model.features.load_state_dict(demo.features.state_dict())
+    folder = Path(recipe.start_folder) if recipe.start_folder else check_b_start_dir()
+    start = load_cnn_folder(folder).model if recipe.pretrained else None
+    model = PartCNN(num_classes, start.config["width"] if start else 16, recipe.image_size)
+    if start is not None:
+        model.features.load_state_dict(start.features.state_dict())
     return model
 
 
@@ -94,13 +96,17 @@ def train_classifier(images: list[np.ndarray], labels: list[int], num_classes: i
     counts = torch.bincount(y_all, minlength=num_classes).clamp(min=1).float()
     weights = counts.sum() / (num_classes * counts)
     model = _start(num_classes, recipe).to(memory_format=TRAINING_LAYOUT)
+    kept = model.features[: recipe.kept_blocks] if recipe.pretrained else model.features[:0]
     for p in model.parameters():
         p.requires_grad_(True)
+    for p in kept.parameters():
+        p.requires_grad_(False)
     steps_per_epoch = max(1, math.ceil(len(x_all) / recipe.batch))
     total = recipe.epochs * steps_per_epoch
-    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=recipe.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=total, pct_start=0.15)
     model.train()
+    kept.eval()  # the start's batch statistics too
     step = 0
     for epoch in range(recipe.epochs):
         order = torch.randperm(len(x_all), generator=gen)

@@ -68,6 +68,13 @@ class DemoRecipe:
                    clip_epochs=4.0, clip_batch=128, clip_lr=1e-3, clip_warmup=500, monitor_every=250, vision_width=128,
                    vision_head_width=32, embed_dim=128, text_width=128, cnn_width=24, cnn_epochs=1.0)
 
+    @classmethod
+    def check_b_start(cls, seed: int = 0) -> "DemoRecipe":
+        """The start of every product's check B: a part CNN as wide as a product's (16), at a product's input size
+        (128 px), on every family but the unseen ones. More kinds of parts, not more width, is what lifts check B
+        on a part it never saw (README "Putting your own part on the station"). CNN only: no CLIP takes part."""
+        return cls(seed=seed, families=SEEN_KEYS, image_size=128, pool_size=60_000, cnn_width=16, cnn_epochs=1.5)
+
     @property
     def classes(self) -> tuple[PartClass, ...]:
         return classes_of(self.families)
