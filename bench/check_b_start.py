@@ -1,8 +1,9 @@
 """What a product's check B learns on a part no model has seen, by where its convolutions start: the bundled
 check-B start (ten families at 128 px), the demo CNN (three families at 64 px), and no pretraining. The same
-photos, the same recipe, in the same run; accuracy on fresh photos and the share of defects called good.
+photos, the same recipe (a pretrained start keeps its first `kept_blocks`; `--kept-blocks 0` trains them all), in
+the same run; accuracy on fresh photos and the share of defects called good.
 
-    python bench/check_b_start.py [--family bracket] [--photos 120] [--fresh 200] [--epochs 40]
+    python bench/check_b_start.py [--family bracket] [--photos 120] [--fresh 200] [--epochs 40] [--kept-blocks 3]
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ def main() -> int:
     ap.add_argument("--photos", type=int, default=120, help="training photos")
     ap.add_argument("--fresh", type=int, default=200, help="fresh photos it is measured on")
     ap.add_argument("--epochs", type=int, default=check_b.CheckBRecipe.epochs)
+    ap.add_argument("--kept-blocks", type=int, default=check_b.CheckBRecipe.kept_blocks)
     args = ap.parse_args()
     torch.set_num_threads(1)
     train, train_labels, conditions = photos(args.family, args.photos, 41)
     fresh, fresh_labels, _ = photos(args.family, args.fresh, 777)
     y = torch.tensor(fresh_labels)
-    base = check_b.CheckBRecipe(epochs=args.epochs)
+    base = check_b.CheckBRecipe(epochs=args.epochs, kept_blocks=args.kept_blocks)
     x = check_b._normalised(check_b.model_inputs(fresh, base.image_size))
     starts = {"bundled check-B start": replace(base, start_folder=str(check_b_start_dir())),
               "demo CNN": replace(base, start_folder=str(demo_models_dir() / "cnn")),
@@ -64,7 +66,7 @@ def main() -> int:
               f"{passed:6.1%}; {time.process_time() - started:.0f} CPU-s")
     gain = right["bundled check-B start"] - right["demo CNN"]
     print(f"the bundled start against the demo CNN: {gain:+.1%} points ({args.photos} training photos, "
-          f"{args.epochs} passes, 1 thread)")
+          f"{args.epochs} passes, first {args.kept_blocks} blocks kept, 1 thread)")
     record(f"check B on fresh {args.family} photos (never seen), from the bundled start", "",
            f"{right['bundled check-B start']:.1%} (demo CNN start {right['demo CNN']:.1%}, none "
            f"{right['no pretraining']:.1%})")

@@ -4,7 +4,9 @@ Independent of check A by construction: its weights start from the bundled check
 drawn parts of ten families (station.synth.check_b_start; never from CLIP), it sees pixels only, and nothing of CLIP
 (weights, features, embeddings) enters its training. The anomaly score is a patch memory over this CNN's own
 mid-level features of good training photos (as PatchCore does): a part whose worst patch lies far from every good
-patch seen is unusual, so a defect kind without photos goes to review, not PASS.
+patch seen is unusual, so a defect kind without photos goes to review, not PASS. The memory reads blocks the
+product's training keeps as the start made them (`kept_blocks`): trained on the product's classes they would learn
+to ignore what those classes never needed, which is what the memory is there to see.
 """
 
 from __future__ import annotations
