@@ -3,14 +3,16 @@
 The photos are hex nuts from the part generator at 256 px (100 good, 34 scratched, 33 cracked, 33 chipped), or
 with `--family` any family the generator draws (half good, the rest shared among its defect kinds), e.g. a
 mounting bracket or a connector, the parts every demo CLIP is kept from seeing; `--photos 100` takes half as many,
-written as PNG files like a quality engineer's folder. `--models DIR` runs the station on another demo models
-folder (DIR/clip, and DIR/cnn as check B's start), e.g. one `station demo-train --wide` wrote. The whole
+written as PNG files like a quality engineer's folder. `--models DIR` runs check A on another demo models
+folder's CLIP (DIR/clip), e.g. one `station demo-train --wide` wrote; `--check-b-start DIR` starts check B from
+another part CNN folder (default: the bundled check-B start). The whole
 `product new` path runs: photo check, split,
 check B's training and good-parts memory, check A's prompts by the held-out rule, the gate's bank, the
 thresholds and the acceptance report. Printed: each step's share, the total against the budget, and the report.
 The baseline in the same run is reading and checking the photos (the part that does not depend on models).
 
-    python bench/onboarding.py [--no-prompts] [--family bracket] [--photos 100] [--models DIR] [--fresh]
+    python bench/onboarding.py [--no-prompts] [--family bracket] [--photos 100] [--models DIR]
+                               [--check-b-start DIR] [--fresh]
 
 `--fresh` then makes the product live and judges 200 fresh photos of it (another seed): the review share the
 acceptance report predicted against the one the line gives.

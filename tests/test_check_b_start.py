@@ -64,6 +64,8 @@ def test_training_on_a_product_keeps_the_starts_first_blocks_which_the_good_part
     kept = [k for k in start if int(k.split(".")[0]) < recipe.kept_blocks]
     assert kept and all(torch.equal(model[k], start[k]) for k in kept)  # weights and batch statistics alike
     assert not torch.equal(model["3.0.weight"], start["3.0.weight"])  # the last block learns the product
+    with pytest.raises(ValueError, match="kept_blocks must be 0 to 4"):
+        CheckBRecipe(kept_blocks=-1)  # would keep blocks from the end
 
 
 def test_an_onboarded_products_check_b_names_the_start_it_grew_from(onboarded):
@@ -73,4 +75,3 @@ def test_an_onboarded_products_check_b_names_the_start_it_grew_from(onboarded):
     root, _, _, _, row = onboarded
     manifest = json.loads((root / "data" / row.path / store.CHECK_B / "manifest.json").read_text())
     assert manifest["start_weights_sha256"] == sha256_file(check_b_start_dir() / "model.safetensors")
-    assert manifest["recipe"]["kept_blocks"] == CheckBRecipe.kept_blocks

@@ -586,6 +586,13 @@ def scenario_demo_train(st: CommandLine):
     assert set(start["heldout_metrics"]["camera_size"]["cnn"]) > {"gear", "washer"}
     st.run("models", "verify", str(st.work / "start"))
     assert "leave out --wide" in st.run("demo-train", "--check-b-start", "--wide", "--out", str(st.work / "x"), ok=False).err
+    # what would replace a bundled folder, or a folder of something else, is refused before any work
+    for args in (("--quick",), ("--check-b-start", "--quick"), ("--wide",), ("--pool-size", "64")):
+        assert "name a folder with --out" in st.run("demo-train", *args, ok=False).err
+    (st.work / "photos").mkdir()
+    (st.work / "photos" / "part.png").write_bytes(b"not models")
+    refused = st.run("demo-train", "--check-b-start", "--quick", "--out", str(st.work / "photos"), ok=False).err
+    assert "not models a training run wrote" in refused and (st.work / "photos" / "part.png").exists()
 
 
 def scenario_demo_backdoor(st: CommandLine):

@@ -13,6 +13,9 @@ from .common import CliError, open_db, progress_printer
 from .station_cmds import cmd_inspect
 
 
+RECIPE_OPTIONS = ("pool_size", "clip_epochs", "cnn_epochs", "image_size", "patch_size", "heldout_size")
+
+
 def _demo_recipe(args):
     from dataclasses import replace
 
@@ -25,21 +28,26 @@ def _demo_recipe(args):
     if args.quick:  # the recipe's code path at a size that runs in seconds
         recipe = replace(recipe, pool_size=1536, clip_epochs=1.0, cnn_epochs=1.0, clip_warmup=5,
                          vision_layers=2, text_layers=1, heldout_size=128)
-    named = ("pool_size", "clip_epochs", "cnn_epochs", "image_size", "patch_size", "heldout_size")
-    overrides = {k: getattr(args, k) for k in named if getattr(args, k) is not None}
+    overrides = {k: getattr(args, k) for k in RECIPE_OPTIONS if getattr(args, k) is not None}
     return replace(recipe, **overrides)
 
 
 def cmd_demo_train(args) -> int:
     from ..paths import check_b_start_dir, demo_models_dir
     from ..synth.demo_train import train_demo_models
+    from ..synth.run_state import refuse_unless_replaceable
 
     if args.check_b_start and args.wide:
         raise CliError("--check-b-start trains one CNN on every family the wide recipe sees; leave out --wide")
     recipe = _demo_recipe(args)
+    changed = args.quick or args.wide or args.seed or any(getattr(args, k) is not None for k in RECIPE_OPTIONS)
+    if args.out is None and changed:
+        raise CliError("this is not the bundled recipe, and the bundled models would be replaced by it: "
+                       "name a folder with --out")
+    args.out = args.out or (check_b_start_dir() if args.check_b_start else demo_models_dir())
+    refuse_unless_replaceable(args.out)  # before a word of training is said
     if args.check_b_start:
-        return _train_check_b_start(args, recipe, args.out or check_b_start_dir())
-    args.out = args.out or demo_models_dir()
+        return _train_check_b_start(args, recipe, args.out)
     print(f"Training the demo models into {args.out} (seed {recipe.seed}, {recipe.pool_size} images) ...", file=sys.stderr)
     manifest = train_demo_models(args.out, recipe, progress=progress_printer("demo models", args.quiet),
                                  restart=args.restart)

@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the wider foundation model: every family but the unseen ones, 128 px (hours on 2 cores)")
     t.add_argument("--check-b-start", action="store_true",
                    help="only the start of every product's check B: a part CNN on every family but the unseen "
-                        "ones, 128 px, no CLIP (about an hour on 2 cores)")
+                        "ones, 128 px, no CLIP (about 45 minutes on 2 cores)")
     t.add_argument("--heldout-size", type=int, default=None,
                    help="generated frames each held-out figure is measured on (recipe: 1500)")
     t.add_argument("--image-size", type=int, default=None, help="the models' input size in pixels")

@@ -27,6 +27,7 @@ from ..models.second_check import CnnCheck
 from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_file, write_manifest
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square, to_model_input
 from ..paths import check_b_start_dir
+from ..errors import InvalidInput
 from ..progress import QUIET, Progress, stop_if_asked
 
 # channels-last: oneDNN's convolutions make a training pass about 1.3x faster on a CPU (bench/check_b_training.py)
@@ -51,6 +52,10 @@ class CheckBRecipe:
     flips: bool = False  # off: a mirrored part may itself be a defect (wrong way round)
     memory_patches: int = 10_000  # the anomaly memory's size cap (its rows: 96 numbers each at width 16)
     anomaly_false_review: float = 0.05  # share of good calibration photos the anomaly threshold may call unusual
+
+    def __post_init__(self):
+        if not 0 <= self.kept_blocks <= 4:  # PartCNN's four blocks
+            raise InvalidInput(f"check B's kept_blocks must be 0 to 4 (the CNN's blocks), not {self.kept_blocks}")
 
 
 def model_inputs(images: list[np.ndarray], size: int) -> torch.Tensor:

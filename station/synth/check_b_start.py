@@ -26,7 +26,7 @@ from ..progress import QUIET, Progress
 from .demo_train import CAMERA_SIZE
 from .evaluate import classifier_accuracy
 from .pool import render_pool
-from .run_state import CHECKPOINT_EVERY_S, RunState
+from .run_state import CHECKPOINT_EVERY_S, RunState, refuse_unless_replaceable
 from .train import DemoRecipe, train_cnn
 
 KIND = "check_b_start"
@@ -37,6 +37,7 @@ def train_check_b_start(out_dir: Path | str, recipe: DemoRecipe, progress: Progr
     """Render, train, write, read back and measure; `out_dir` is replaced only when all succeeded. A stopped run
     of the same recipe into the same folder is taken up where it stopped, unless `restart`."""
     out_dir = Path(out_dir)
+    refuse_unless_replaceable(out_dir)
     run = RunState(out_dir, {**recipe.as_dict(), "generator_version": GENERATOR_VERSION, "kind": KIND},
                    checkpoint_every_s, progress, restart)
     started = time.monotonic()

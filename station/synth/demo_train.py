@@ -24,7 +24,7 @@ from .evaluate import classifier_accuracy, clip_zero_shot_accuracy, family_mean
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
 from ..progress import QUIET, Progress
-from .run_state import CHECKPOINT_EVERY_S, RunState
+from .run_state import CHECKPOINT_EVERY_S, RunState, refuse_unless_replaceable
 from .train import DemoRecipe, train_clip, train_cnn
 
 CAMERA_SIZE = 256  # the simulated camera's frame size; frames are reduced to the model's input
@@ -97,6 +97,7 @@ def train_demo_models(
     recipe into the same folder that was stopped is taken up where it stopped, unless `restart`
     (station.synth.run_state)."""
     out_dir = Path(out_dir)
+    refuse_unless_replaceable(out_dir)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     run = RunState(out_dir, {**recipe.as_dict(), "generator_version": GENERATOR_VERSION}, checkpoint_every_s,
                    progress, restart)

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from .. import __version__
+from ..errors import InvalidInput
 from ..fileio import write_atomic, write_json_atomic
 from ..progress import QUIET, Progress
 
@@ -35,6 +36,14 @@ def _read_json(path: Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def refuse_unless_replaceable(out_dir: Path) -> None:
+    """A run replaces its output folder whole once it has finished: refuse, before any work, a folder that holds
+    something other than models a run wrote (their manifest.json), so a mistyped --out cannot wipe it."""
+    if out_dir.is_file() or (out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file()):
+        raise InvalidInput(f"{out_dir} holds files that are not models a training run wrote, and the run would "
+                           "replace it: name an empty or new folder with --out")
 
 
 class RunState:
