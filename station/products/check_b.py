@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
 from ..models.cnn import PartCNN
-from ..models.cnn_store import WEIGHTS_NAME, load_cnn_folder, save_cnn_folder
+from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..models.second_check import CnnCheck
 from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_file, write_manifest
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square, to_model_input
@@ -84,15 +84,14 @@ def _normalised(x: torch.Tensor) -> torch.Tensor:
     return (x - torch.tensor(OPENAI_MEAN).view(1, 3, 1, 1)) / torch.tensor(OPENAI_STD).view(1, 3, 1, 1)
 
 
-def _start_folder(recipe: CheckBRecipe) -> Path:
-    return Path(recipe.start_folder) if recipe.start_folder else check_b_start_dir()
-
-
 def _start(num_classes: int, recipe: CheckBRecipe) -> PartCNN:
-    start = load_cnn_folder(_start_folder(recipe)).model if recipe.pretrained else None
-    model = PartCNN(num_classes, start.config["width"] if start else 16, recipe.image_size)
+    """A new CNN with the start's convolutions; `start_weights_sha256` names the start (checked as it loaded)."""
+    folder = Path(recipe.start_folder) if recipe.start_folder else check_b_start_dir()
+    start = load_cnn_folder(folder) if recipe.pretrained else None
+    model = PartCNN(num_classes, start.model.config["width"] if start else 16, recipe.image_size)
     if start is not None:
-        model.features.load_state_dict(start.features.state_dict())
+        model.features.load_state_dict(start.model.features.state_dict())
+    model.start_weights_sha256 = start.sha256 if start else None
     return model
 
 
@@ -206,12 +205,10 @@ def save_check_b(model: PartCNN, anomaly: AnomalyModel, class_keys: list[str], f
                  recipe: CheckBRecipe) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     anomaly.save(folder / ANOMALY_NAME)
-    # which start it grew from, by the sha256 of its weights (the folder's name says little once copied elsewhere)
-    started_from = sha256_file(_start_folder(recipe) / WEIGHTS_NAME) if recipe.pretrained else None
     save_cnn_folder(model, class_keys, OPENAI_MEAN, OPENAI_STD, folder, recipe=asdict(recipe))
     manifest = json.loads((folder / "manifest.json").read_text())
     return write_manifest(folder, [*manifest["files"], ANOMALY_NAME], kind="product_cnn", recipe=asdict(recipe),
-                          start_weights_sha256=started_from)
+                          start_weights_sha256=getattr(model, "start_weights_sha256", None))  # its provenance
 
 
 def load_anomaly(folder: Path, channels: int) -> AnomalyModel:
