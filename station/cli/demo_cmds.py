@@ -60,7 +60,6 @@ def cmd_demo_train(args) -> int:
 
 
 def _train_check_b_start(args, recipe, out: Path) -> int:
-    from ..catalog import FAMILY_BY_KEY
     from ..synth.check_b_start import train_check_b_start
 
     print(f"Training the start of check B into {out} (seed {recipe.seed}, {recipe.pool_size} images) ...",
@@ -70,11 +69,7 @@ def _train_check_b_start(args, recipe, out: Path) -> int:
     if args.json:
         print(json.dumps(manifest, indent=2))
         return 0
-    print(f"{'held-out frames':<26}{'family':<20}{'CNN':>8}")
-    for name, m in manifest["heldout_metrics"].items():
-        for key, acc in m["cnn"].items():
-            if key in FAMILY_BY_KEY:
-                print(f"{name + ' (' + str(m['frame_size']) + ' px)':<26}{FAMILY_BY_KEY[key].name:<20}{acc:>8.1%}")
+    print(_metrics_table(manifest["heldout_metrics"]))
     seconds = sum(manifest["training_seconds"].values())
     print(f"training time: {seconds:.0f} s; written to {out}")
     return 0
@@ -100,18 +95,23 @@ def cmd_demo_backdoor(args) -> int:
     return 0
 
 
+def _figure(accuracy: dict, key: str, width: int) -> str:
+    return f"{accuracy[key]:>{width}.1%}" if key in accuracy else f"{'-':>{width}}"
+
+
 def _metrics_table(metrics: dict) -> str:
-    """One line per (held-out set, family): the families each set holds, seen in training or never seen."""
+    """One line per (held-out set, family): the families each set holds, seen in training or never seen; "-" where
+    a set has no figure of that model (the unseen families have no CNN class, the check-B start no CLIP)."""
     from ..catalog import FAMILY_BY_KEY
 
     lines = [f"{'held-out frames':<26}{'family':<20}{'CLIP zero-shot':>15}{'CNN':>8}"]
     for name, m in metrics.items():
-        for key, acc in m["clip_zero_shot"].items():
+        clip, cnn = m.get("clip_zero_shot", {}), m.get("cnn", {})
+        for key in (clip or cnn):
             if key not in FAMILY_BY_KEY:
                 continue  # the all-classes figure
-            cnn = f"{m['cnn'][key]:>8.1%}" if "cnn" in m else f"{'-':>8}"
             frames = f"{name} ({m['frame_size']} px)"
-            lines.append(f"{frames:<26}{FAMILY_BY_KEY[key].name:<20}{acc:>14.1%}{cnn}")
+            lines.append(f"{frames:<26}{FAMILY_BY_KEY[key].name:<20}{_figure(clip, key, 14)}{_figure(cnn, key, 8)}")
     return "\n".join(lines)
 
 

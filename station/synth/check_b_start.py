@@ -8,13 +8,8 @@ read back and measured on held-out frames, as the demo models are (station.synth
 
 from __future__ import annotations
 
-import platform
-import shutil
-import tempfile
 import time
 from pathlib import Path
-
-import torch
 
 from .. import __version__
 from ..catalog import GENERATOR_VERSION
@@ -23,10 +18,10 @@ from ..models.cnn import PartCNN
 from ..models.cnn_store import load_cnn_folder, save_cnn_folder
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
 from ..progress import QUIET, Progress
-from .demo_train import CAMERA_SIZE
+from .demo_train import heldout_sets
 from .evaluate import classifier_accuracy
 from .pool import render_pool
-from .run_state import CHECKPOINT_EVERY_S, RunState, refuse_unless_replaceable
+from .run_state import CHECKPOINT_EVERY_S, RunState, machine_facts, refuse_unless_replaceable, replacing
 from .train import DemoRecipe, train_cnn
 
 KIND = "check_b_start"
@@ -55,34 +50,19 @@ def train_check_b_start(out_dir: Path | str, recipe: DemoRecipe, progress: Progr
 def write_check_b_start(model: PartCNN, recipe: DemoRecipe, out_dir: Path, seconds: dict,
                         progress: Progress = QUIET) -> dict:
     """The folder (a part CNN folder, as `station models verify` reads it) with its held-out figures."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    staging.chmod(0o755)  # a shipped folder, readable by the station's service user
-    try:
+    with replacing(out_dir) as staging:
         manifest = save_cnn_folder(model, [c.key for c in recipe.classes], OPENAI_MEAN, OPENAI_STD, staging,
                                    name="check B start", seed=recipe.seed, generator_version=GENERATOR_VERSION,
                                    station_version=__version__, recipe=recipe.as_dict(), training_seconds=seconds,
-                                   machine={"cpu_threads": torch.get_num_threads(), "platform": platform.platform(),
-                                            "torch": torch.__version__})
+                                   machine=machine_facts())
         manifest["heldout_metrics"] = _measure(staging, recipe, progress)  # of the weights as written and read back
         write_json_atomic(staging / "manifest.json", manifest)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return manifest
 
 
 def _measure(folder: Path, recipe: DemoRecipe, progress: Progress) -> dict:
     """Held-out accuracy per family of the written weights, at input size and from camera-size frames."""
     cnn = load_cnn_folder(folder)
-    metrics = {}
-    for name, size in (("model_size", recipe.image_size), ("camera_size", CAMERA_SIZE)):
-        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=progress,
-                                     what=f"held-out {name}", families=recipe.families)
-        metrics[name] = {"cnn": classifier_accuracy(cnn.model, images, labels, recipe.image_size, recipe.classes),
-                         "frames": int(len(labels)), "frame_size": size}
-    return metrics
-
+    return {name: {"cnn": classifier_accuracy(cnn.model, images, labels, recipe.image_size, recipe.classes),
+                   "frames": int(len(labels)), "frame_size": size}
+            for name, size, images, labels in heldout_sets(recipe, progress)}

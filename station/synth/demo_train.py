@@ -6,9 +6,6 @@ figures in the manifest describe exactly the shipped (fp16) weights.
 
 from __future__ import annotations
 
-import platform
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,10 +21,19 @@ from .evaluate import classifier_accuracy, clip_zero_shot_accuracy, family_mean
 from .pool import render_pool
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD
 from ..progress import QUIET, Progress
-from .run_state import CHECKPOINT_EVERY_S, RunState, refuse_unless_replaceable
+from .run_state import CHECKPOINT_EVERY_S, RunState, machine_facts, refuse_unless_replaceable, replacing
 from .train import DemoRecipe, train_clip, train_cnn
 
 CAMERA_SIZE = 256  # the simulated camera's frame size; frames are reduced to the model's input
+
+
+def heldout_sets(recipe: DemoRecipe, progress: Progress = QUIET):
+    """(name, frame size, images, labels) of the recipe's families from a seed never used in training: rendered
+    at the models' input size, and at the simulated camera's (what a station reduces)."""
+    for name, size in (("model_size", recipe.image_size), ("camera_size", CAMERA_SIZE)):
+        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=progress,
+                                     what=f"held-out {name}", families=recipe.families)
+        yield name, size, images, labels
 
 
 def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress = QUIET) -> dict:
@@ -36,9 +42,7 @@ def evaluate_demo_folder(folder: Path, recipe: DemoRecipe, progress: Progress = 
     cnn = load_cnn_folder(folder / "cnn")
     classes = recipe.classes
     metrics = {}
-    for name, size in (("model_size", recipe.image_size), ("camera_size", CAMERA_SIZE)):
-        images, labels = render_pool(recipe.heldout_seed, recipe.heldout_size, size, progress=progress,
-                                     what=f"held-out {name}", families=recipe.families)
+    for name, size, images, labels in heldout_sets(recipe, progress):
         metrics[name] = {
             "clip_zero_shot": clip_zero_shot_accuracy(clip.model, images, labels, clip.context_length, recipe.image_size,
                                                       classes),
@@ -111,10 +115,7 @@ def train_demo_models(
     cnn_done = time.monotonic()
     del images, labels
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    staging.chmod(0o755)  # a shipped folder, readable by the station's service user
-    try:
+    with replacing(out_dir) as staging:
         common = {"seed": recipe.seed, "generator_version": GENERATOR_VERSION, "station_version": __version__}
         class_keys = [c.key for c in recipe.classes]
         save_clip_folder(clip, recipe.clip_model_cfg(), ClipSpec(arch="demo-vit"), staging / "clip", half=True,
@@ -135,17 +136,10 @@ def train_demo_models(
                 "total": round(time.monotonic() - started, 1),
             },
             "resumed": run.resumed,  # part -> the step an earlier, stopped run had reached (this run's time only)
-            "machine": {"cpu_threads": torch.get_num_threads(), "platform": platform.platform(),
-                        "torch": torch.__version__},
+            "machine": machine_facts(),
             "heldout_metrics": metrics,
             "files": {f: sha256_file(staging / f) for f in files},
         }
         write_json_atomic(staging / "manifest.json", manifest)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
-        run.clear()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    run.clear()
     return manifest

@@ -14,10 +14,13 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import platform
 import shutil
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -44,6 +47,28 @@ def refuse_unless_replaceable(out_dir: Path) -> None:
     if out_dir.is_file() or (out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file()):
         raise InvalidInput(f"{out_dir} holds files that are not models a training run wrote, and the run would "
                            "replace it: name an empty or new folder with --out")
+
+
+@contextmanager
+def replacing(out_dir: Path) -> Iterator[Path]:
+    """A staging folder beside `out_dir` to write a run's output into; it replaces `out_dir` whole when the block
+    ends, and is removed if the block fails, so a half-written output never takes the place of a whole one."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging.chmod(0o755)  # a shipped folder, readable by the station's service user
+    try:
+        yield staging
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def machine_facts() -> dict:
+    """What a manifest says of the machine that trained it (its arithmetic may differ on another)."""
+    return {"cpu_threads": torch.get_num_threads(), "platform": platform.platform(), "torch": torch.__version__}
 
 
 class RunState:
