@@ -11,11 +11,13 @@ if _WORKERS > 1:
 import pytest
 
 import clip_memo
+import password_memo
 import render_memo
 
 REPO = Path(__file__).resolve().parent.parent
 render_memo.install()
 clip_memo.install()
+password_memo.install()
 GENERATOR_TESTS = {"test_synth"}  # they test the part generator itself: every part drawn afresh
 
 
@@ -182,7 +184,7 @@ def module_station(station_templates, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def onboarded(station_templates, tmp_path_factory, worker_id):
+def onboarded(station_templates, tmp_path_factory):
     """(root, photos, boss, otto, row): a staffed station at root/"data" whose manager onboarded the product "nut"
     from photos (small: 6 passes of check B, no prompts), not signed, not live. Tests copy root/"data".
 
@@ -191,7 +193,7 @@ def onboarded(station_templates, tmp_path_factory, worker_id):
     records."""
     from filelock import FileLock
 
-    if worker_id == "master":  # not under xdist: this process is the whole run
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # not under xdist (or run with -p no:xdist): the whole run
         return _onboard_nut(station_templates["staffed"], tmp_path_factory.mktemp("product"))
     root = tmp_path_factory.getbasetemp().parent / "onboarded-nut"  # the run's folder, shared by its workers
     with FileLock(f"{root}.lock"):
