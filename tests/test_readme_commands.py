@@ -453,7 +453,7 @@ def scenario_selftest_due(st: CommandLine):
     assert "backdoor probe: due since" in st.run("selftest", "due").out
     st.run("selftest", "due", "--run", ok=False)  # running needs a manager, or --unattended by name
     assert "at least 2" in st.run("selftest", "due", "--run", "--unattended", "--images", "1", ok=False).err
-    ran = json.loads(st.run("selftest", "due", "--run", "--unattended", "--images", "6", "--json").out)["ran"]  # the nightly timer
+    ran = json.loads(st.run("selftest", "due", "--run", "--unattended", "--images", "2", "--json").out)["ran"]  # the nightly timer
     assert set(ran) == {"backdoor"}
     assert st.db(f"SELECT status, started_by FROM selftest_run WHERE id = {ran['backdoor']}") == [("done", None)]
     assert st.db(f"SELECT count(*) FROM selftest_result WHERE run_id = {ran['backdoor']}")[0][0] > 0
