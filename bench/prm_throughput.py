@@ -76,7 +76,7 @@ def main() -> int:
     ap.add_argument("--models", default="demo,vit", help="which of demo (both modes) and vit (ViT-B-32) to measure")
     args = ap.parse_args()
     models = set(args.models.split(","))
-    if not models or models - {"demo", "vit"}:
+    if models - {"demo", "vit"}:
         ap.error("--models takes demo, vit or demo,vit")
     threads.apply(0)  # as many as the station computes its self-tests with
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s) (the station's choice); batch {args.batch}, "

@@ -14,8 +14,4 @@ import functools
 def install() -> None:
     from station import auth
 
-    if getattr(auth.check_password, "remembers", False):  # installed already (the command server imports it too)
-        return
-    remembering = functools.lru_cache(maxsize=256)(auth.check_password)
-    remembering.remembers = True
-    auth.check_password = remembering
+    auth.check_password = functools.lru_cache(maxsize=256)(auth.check_password)

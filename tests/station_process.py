@@ -2,8 +2,8 @@
 
 The child runs `station.cli.main`, which is all the installed `station` script does, with its own
 environment, working folder, arguments and output files: a command costs its own work and about 0.06 s
-(`--version`), instead of the several seconds an interpreter takes to import torch. The script itself is still run by the scenarios
-that test it (`--version`, `--help`, `demo`, `gui`).
+(`--version`), instead of the several seconds an interpreter takes to import torch. The script itself is
+still run by the scenarios that test it (`--version`, `--help`, `demo`, `gui`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from unittest import mock
 
 # what the commands import lazily, imported once in the server (each child would otherwise spend most of a
 # second importing them): the service layer, the database's migrations, products, links, the simulated camera
@@ -68,13 +69,8 @@ def context():
     server_env = {"OMP_NUM_THREADS": "1",
                   "PYTHONPATH": os.pathsep.join(filter(None, [os.path.dirname(os.path.abspath(__file__)),
                                                                 os.environ.get("PYTHONPATH")]))}
-    before = {key: os.environ.get(key) for key in server_env}
-    os.environ.update(server_env)
-    try:
+    with mock.patch.dict(os.environ, server_env):  # the server's environment only; the tests' is put back
         forkserver.ensure_running()
-    finally:
-        for key, value in before.items():
-            os.environ.pop(key) if value is None else os.environ.update({key: value})
     return ctx
 
 

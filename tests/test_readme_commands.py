@@ -429,7 +429,7 @@ def scenario_selftests(st: CommandLine):
                             user="mia").out)
     assert prm["status"] == "done" and prm["summary"]["by_eps"]
     probe = json.loads(st.run("selftest", "backdoor", "--images", "4", "--inversion-steps", "20", "--json", "--quiet",
-                                   user="mia").out)
+                              user="mia").out)
     assert probe["status"] == "done"
     history = json.loads(st.run("selftest", "history", "--json", user="mia").out)
     assert {r["run"] for r in history} == {prm["run"], probe["run"]}
