@@ -50,6 +50,24 @@ def test_prompts_change_output_but_not_weights(demo_clip):
 
 
 @torch.no_grad()
+def test_starting_from_the_unprompted_prefix_gives_the_whole_forward(demo_clip):
+    """Prompt tuning computes the tokens entering block D once and runs only blocks D.. at each step: the
+    embedding and the prompted blocks' class tokens must be the whole forward's, with prompts and without."""
+    x = torch.randn(4, 3, *demo_clip.visual.image_size)
+    for first in (0, 1, 3):
+        enc = PromptedVisionEncoder(demo_clip.visual, first_prompted_block=first)
+        enc.set_prompts(PromptedVisionEncoder.init_prompts(enc.num_prompted_blocks, 5, enc.width, std=1.0))
+        prefix = enc.prefix(x)
+        for use_prompts in (True, False):
+            whole = enc(x, return_block_cls=True, use_prompts=use_prompts)
+            part = enc.forward_from_prefix(prefix, return_block_cls=True, use_prompts=use_prompts)
+            assert torch.allclose(part.embedding, whole.embedding, atol=1e-5, rtol=1e-5)
+            assert len(part.block_cls) == enc.depth - first
+            for mine, theirs in zip(part.block_cls, whole.block_cls[first:]):
+                assert torch.allclose(mine, theirs, atol=1e-5, rtol=1e-5)
+
+
+@torch.no_grad()
 def test_other_input_sizes_interpolate_position_embeddings(demo_clip):
     enc = PromptedVisionEncoder(demo_clip.visual)
     out = enc(torch.randn(1, 3, 96, 128), return_layer_tokens=True)

@@ -6,8 +6,8 @@ prompts are inserted right after the CLS token. The prompts are removed before
 pooling, so with no prompts this module computes exactly `encode_image`.
 
 One forward serves three callers: the station (embedding only), RVPT tuning
-(per-block CLS tokens for the feature-repelling loss) and PRM (per-layer token
-sequences of the unprompted encoder).
+(per-block CLS tokens for the feature-repelling loss, from the tokens entering block D,
+which it computes once) and PRM (per-layer token sequences of the unprompted encoder).
 """
 
 from __future__ import annotations
@@ -100,20 +100,43 @@ class PromptedVisionEncoder(nn.Module):
         return_layer_tokens: bool = False,
         use_prompts: bool = True,
     ) -> VisionOutput:
-        v = self.visual
-        prompts = self.prompts if use_prompts else None
         out = VisionOutput(embedding=torch.empty(0))
         h = self.embed(x)
         if return_layer_tokens:
             out.layer_tokens.append(h)
-        batch_first = getattr(v.transformer, "batch_first", True)
+        return self._finish(h, 0, out, use_prompts, return_block_cls, return_layer_tokens)
+
+    def prefix(self, x: torch.Tensor) -> torch.Tensor:
+        """The tokens entering block D: the part of the forward no prompt changes, the same for every prompt set.
+        A tuning loop computes them once instead of at every step (`forward_from_prefix`)."""
+        h = self.embed(x)
+        for block in self.visual.transformer.resblocks[: self.first_prompted_block]:
+            h = self._block(block, h)
+        return h
+
+    def forward_from_prefix(self, h: torch.Tensor, *, return_block_cls: bool = False,
+                            use_prompts: bool = True) -> VisionOutput:
+        """`forward` from the tokens `prefix` gave, for the same D; `block_cls` then holds blocks D.. only."""
+        return self._finish(h, self.first_prompted_block, VisionOutput(embedding=torch.empty(0)), use_prompts,
+                            return_block_cls, False)
+
+    def _block(self, block: nn.Module, h: torch.Tensor) -> torch.Tensor:
+        if getattr(self.visual.transformer, "batch_first", True):
+            return _run_block(block, h)
+        return block(h.transpose(0, 1)).transpose(0, 1)
+
+    def _finish(self, h: torch.Tensor, start: int, out: VisionOutput, use_prompts: bool, return_block_cls: bool,
+                return_layer_tokens: bool) -> VisionOutput:
+        """Blocks `start`.. on tokens h, then pooling and projection into `out`."""
+        v = self.visual
+        prompts = self.prompts if use_prompts else None
         n_prompt = 0
-        for i, block in enumerate(v.transformer.resblocks):
+        for i, block in enumerate(v.transformer.resblocks[start:], start=start):
             if prompts is not None and i >= self.first_prompted_block:
                 p = prompts[i - self.first_prompted_block].to(h.dtype).unsqueeze(0).expand(h.shape[0], -1, -1)
                 h = torch.cat([h[:, :1], p, h[:, 1 + n_prompt :]], dim=1)
                 n_prompt = p.shape[1]
-            h = _run_block(block, h) if batch_first else block(h.transpose(0, 1)).transpose(0, 1)
+            h = self._block(block, h)
             if return_block_cls:
                 out.block_cls.append(h[:, 0])
             if return_layer_tokens:

@@ -94,31 +94,31 @@ def tune_prompts(
     steps_per_epoch = math.ceil(len(x_all) / recipe.batch_size)
     opt = torch.optim.SGD([prompts], lr=recipe.lr, momentum=recipe.momentum)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=recipe.epochs * steps_per_epoch)
-    D = recipe.first_prompted_block
     started = time.monotonic()
-    # FR compares against the frozen encoder's class tokens: the frames are not augmented, so those are
-    # computed once here instead of in every step (a third of each step's work).
+    # The frames are not augmented, so what the prompts cannot change is computed once here instead of in every
+    # step: the tokens entering block D (blocks before it are unprompted and frozen) and, for FR, the frozen
+    # encoder's class tokens from there on.
     with torch.no_grad():
-        frozen_cls = [torch.stack(encoder(x_all[k : k + 256].to(device), use_prompts=False,
-                                          return_block_cls=True).block_cls[D:]).float()
-                      for k in range(0, len(x_all), 256)]
-        frozen_cls = torch.cat(frozen_cls, dim=1)  # (depth - D) x N x width
+        prefix = torch.cat([encoder.prefix(x_all[k : k + 256].to(device)) for k in range(0, len(x_all), 256)])
+        frozen_cls = torch.cat([torch.stack(encoder.forward_from_prefix(prefix[k : k + 256], use_prompts=False,
+                                                                        return_block_cls=True).block_cls).float()
+                                for k in range(0, len(prefix), 256)], dim=1)  # (depth - D) x N x width
+    shots = len(x_all)
+    del x_all
     history = []
     for epoch in range(recipe.epochs):
-        order = torch.randperm(len(x_all), generator=gen)
+        order = torch.randperm(shots, generator=gen)
         sums = {"loss": 0.0, "ce": 0.0, "fr": 0.0, "correct": 0}
         for k in range(0, len(order), recipe.batch_size):
             stop_if_asked(progress, "prompt tuning")
             idx = order[k : k + recipe.batch_size]
-            x, y = x_all[idx].to(device), y_all[idx].to(device)
-            out = encoder(x, return_block_cls=True)
+            y = y_all[idx].to(device)
+            out = encoder.forward_from_prefix(prefix[idx.to(device)], return_block_cls=True)
             logits = scale * F.normalize(out.embedding.float(), dim=-1) @ text.T
             ce = F.cross_entropy(logits, y)
             frozen = frozen_cls[:, idx.to(device)]
-            fr = torch.stack([
-                F.cosine_similarity(out.block_cls[i].float(), frozen[i - D], dim=-1).mean()
-                for i in range(D, encoder.depth)
-            ]).mean()
+            fr = torch.stack([F.cosine_similarity(cls.float(), frozen[j], dim=-1).mean()
+                              for j, cls in enumerate(out.block_cls)]).mean()
             loss = ce + recipe.alpha * fr
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -129,7 +129,7 @@ def tune_prompts(
             sums["ce"] += ce.item() * n
             sums["fr"] += fr.item() * n
             sums["correct"] += int((logits.argmax(1) == y).sum())
-        n_all = len(x_all)
+        n_all = shots
         epoch_metrics = {"loss": sums["loss"] / n_all, "ce": sums["ce"] / n_all, "fr": sums["fr"] / n_all,
                          "train_accuracy": sums["correct"] / n_all}
         history.append(epoch_metrics)
@@ -139,7 +139,7 @@ def tune_prompts(
         if epoch_end is not None and epoch_end(epoch + 1, prompts.detach(), epoch_metrics):
             break  # stopped early, e.g. by held-out shots (station.prompts.selection)
     final = history[-1] if history else {}
-    metrics = {**final, "seconds": round(time.monotonic() - started, 1), "shots": len(x_all), "epochs_run": len(history),
+    metrics = {**final, "seconds": round(time.monotonic() - started, 1), "shots": shots, "epochs_run": len(history),
                "tuned_parameters": int(prompts.numel()),
                "share_of_clip_parameters": prompts.numel() / sum(p.numel() for p in model.parameters())}
     return prompts.detach().cpu(), metrics

@@ -56,19 +56,34 @@ def split_held_out(labels: list[int], share: float, seed: int) -> tuple[list[int
     return sorted(tune), sorted(held)
 
 
-@torch.no_grad()
-def evaluate_held_out(clip: LoadedClip, class_text: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
-                      prompts: torch.Tensor | None, first_prompted_block: int) -> HeldOut:
-    enc = PromptedVisionEncoder(clip.model.visual, prompts, first_prompted_block)
-    text = F.normalize(class_text.float(), dim=-1)
-    out = enc(x, return_block_cls=True)
-    acc = float(((out.embedding.float() @ text.T).argmax(1) == y).float().mean())
-    if prompts is None:
-        return HeldOut(acc, 1.0)
-    frozen = enc(x, use_prompts=False, return_block_cls=True)
-    cos = [F.cosine_similarity(out.block_cls[i].float(), frozen.block_cls[i].float(), dim=-1).mean()
-           for i in range(first_prompted_block, enc.depth)]
-    return HeldOut(acc, float(torch.stack(cos).mean()))
+class HeldOutJudge:
+    """Held-out shots judged with a set of prompts, as every epoch of every recipe asks. What prompts cannot change
+    is computed once: the frozen encoder's accuracy and class tokens, and for each D the tokens entering block D."""
+
+    @torch.no_grad()
+    def __init__(self, clip: LoadedClip, class_text: torch.Tensor, x: torch.Tensor, y: torch.Tensor):
+        self.encoder = PromptedVisionEncoder(clip.model.visual, None, 0)
+        self.text = F.normalize(class_text.float(), dim=-1)
+        self.x, self.y = x, y
+        frozen = self.encoder(x, use_prompts=False, return_block_cls=True)
+        self.frozen_accuracy = self._accuracy(frozen.embedding)
+        self._frozen_cls = [c.float() for c in frozen.block_cls]
+        self._prefix: dict[int, torch.Tensor] = {}
+
+    def _accuracy(self, embedding: torch.Tensor) -> float:
+        return float(((embedding.float() @ self.text.T).argmax(1) == self.y).float().mean())
+
+    @torch.no_grad()
+    def __call__(self, prompts: torch.Tensor, first_prompted_block: int) -> HeldOut:
+        enc = self.encoder
+        enc.set_prompts(None, first_prompted_block)
+        if first_prompted_block not in self._prefix:
+            self._prefix[first_prompted_block] = enc.prefix(self.x)
+        enc.set_prompts(prompts)
+        out = enc.forward_from_prefix(self._prefix[first_prompted_block], return_block_cls=True)
+        cos = [F.cosine_similarity(cls.float(), self._frozen_cls[i], dim=-1).mean()
+               for i, cls in enumerate(out.block_cls, start=first_prompted_block)]
+        return HeldOut(self._accuracy(out.embedding), float(torch.stack(cos).mean()))
 
 
 def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.ndarray], labels: list[int],
@@ -78,7 +93,8 @@ def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.nd
     tune_idx, held_idx = split_held_out(labels, held_out_share, base.seed)
     x_held = to_model_input([images[i] for i in held_idx], clip.spec.mean, clip.spec.std, size=clip.image_size)
     y_held = torch.as_tensor([labels[i] for i in held_idx])
-    frozen = evaluate_held_out(clip, class_text, x_held, y_held, None, 0).accuracy
+    judge = HeldOutJudge(clip, class_text, x_held, y_held)
+    frozen = judge.frozen_accuracy
     floor = frozen - budget
     best: Selection | None = None
     tried = []
@@ -99,7 +115,7 @@ def select_recipe(clip: LoadedClip, class_text: torch.Tensor, images: list[np.nd
 
         def epoch_end(epoch: int, prompts: torch.Tensor, _metrics: dict, recipe=recipe, state=state) -> bool:
             nonlocal best
-            h = evaluate_held_out(clip, class_text, x_held, y_held, prompts, recipe.first_prompted_block)
+            h = judge(prompts, recipe.first_prompted_block)
             snapshot = Selection(recipe, prompts.clone().cpu(), epoch, h, frozen, h.accuracy >= floor, tried)
             if better(h, state["best"]):
                 state["best"] = snapshot
