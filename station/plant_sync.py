@@ -65,7 +65,7 @@ class PlantSync:
 
     def _introduce(self, backlog: int | None) -> None:
         classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good}
-                   for c in self.records.config.classes]
+                   for c in review.live_answers(self.records)]
         states, urgent = station_schedule(self.records)
         now = datetime.now(timezone.utc)
         state = {"selftests": [{"kind": d.kind, "status": d.status(now), "every_days": d.every_days,
@@ -107,7 +107,7 @@ class PlantSync:
         for d in self.plant.desk_decisions(self.station):
             try:
                 with self.records.db.transaction() as s:
-                    outcome = _record_desk_decision(s, d, self.station, self.records.good)
+                    outcome = _record_desk_decision(s, d, self.station, review.settings_answers(self.records))
             except StationError as e:  # not in the queue here, a class this station does not have, desk account off
                 outcome = f"not recorded at {self.station}: {e}"
             recorded += outcome == "recorded"
@@ -115,7 +115,7 @@ class PlantSync:
         return recorded
 
 
-def _record_desk_decision(session, row: dict, station: str, classes: dict[str, bool]) -> str:
+def _record_desk_decision(session, row: dict, station: str, settings: list) -> str:
     """"recorded" (now, or on an earlier pass whose answer did not reach the plant), or why not. What is recorded
     is what the desk signed, never the row's other columns."""
     decision = checked_decision(session, row, station)
@@ -126,5 +126,5 @@ def _record_desk_decision(session, row: dict, station: str, classes: dict[str, b
             return "recorded"
         return f"decided at the station already, as {done.label}"
     note = f"plant desk, {decision['reviewer']}" + (f": {decision['note']}" if decision["note"] else "")
-    review.decide(session, decision["inspection"], decision["label"], classes, desk, note=note)
+    review.decide(session, decision["inspection"], decision["label"], settings, desk, note=note)
     return "recorded"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .auth import require
 from .decision import REVIEW
-from .storage.models import Inspection, Review, ReviewWaiting, User
+from .storage.models import Inspection, Product, Review, ReviewWaiting, User
 from .errors import StationError
 from .messages import Message
 
@@ -62,19 +62,61 @@ def get_inspection(session: Session, inspection_id: int) -> Inspection:
 
 
 @dataclass(frozen=True)
-class ClassChoice:
+class Answer:
+    """A class a reviewer may name for a frame."""
     key: str
+    name: str
+    name_ja: str
     good: bool
 
 
-def decide(session: Session, inspection_id: int, label: str, classes: dict[str, bool], reviewer: User | None,
+def settings_answers(records) -> list[Answer]:
+    """The station settings' own classes (not a live product's), for frames judged without a product. `records`:
+    the Station or its StationRecords."""
+    cfg = records.own_config or records.config
+    return [Answer(c.key, c.name, c.name_ja, c.good) for c in cfg.classes]
+
+
+def live_answers(records) -> list[Answer]:
+    """What a reviewer may answer for frames judged now: every class of the live product, else the settings'."""
+    product = records.product
+    if product is None:
+        return settings_answers(records)
+    return [Answer(c.key, c.name, c.name_ja, c.good) for c in product.spec.classes]
+
+
+class Answers:
+    """What a reviewer may answer for each frame: every class of the product version that judged it (a defect kind
+    too rare for the checks to learn included: the reviewers' answers are how its photos are gathered), or, for a
+    frame judged without a product, the station settings' own classes. A frame judged before a changeover keeps
+    its product's classes. Each product's are read once."""
+
+    def __init__(self, session: Session, settings: list[Answer]):
+        self.session, self.settings = session, tuple(settings)
+        self._of_product: dict[int, tuple[Answer, ...]] = {}
+
+    def __call__(self, row: Inspection) -> tuple[Answer, ...]:
+        if row.product_id is None:
+            return self.settings
+        if row.product_id not in self._of_product:
+            product = self.session.get(Product, row.product_id)
+            classes = (product.spec or {}).get("classes", []) if product is not None else []
+            self._of_product[row.product_id] = tuple(
+                Answer(c["key"], c.get("name") or c["key"], c.get("name_ja", ""), bool(c["good"]))
+                for c in classes) or self.settings
+        return self._of_product[row.product_id]
+
+
+def decide(session: Session, inspection_id: int, label: str, settings: list[Answer], reviewer: User | None,
            note: str = "") -> Review:
-    """Record the reviewer's true class for one queued frame, audited, in the caller's transaction."""
+    """Record the reviewer's true class for one queued frame, audited, in the caller's transaction. The classes
+    are those the frame was judged with (`Answers`); `settings`: the station settings' own."""
     require(reviewer, "review")
-    classes = {**classes, NO_PART_LABEL: False}  # not a class: the frame showed no whole part of this station's
+    row = get_inspection(session, inspection_id)
+    classes = {a.key: a.good for a in Answers(session, settings)(row)}
+    classes[NO_PART_LABEL] = False  # not a class: the frame showed no whole part of this station's
     if label not in classes:
         raise ReviewError(Message("review.unknown_class", label=label, classes=", ".join(classes)))
-    row = get_inspection(session, inspection_id)
     if row.verdict != REVIEW:
         raise ReviewError(Message("review.decided_automatically", id=inspection_id, verdict=row.verdict))
     if session.scalar(select(Review).where(Review.inspection_id == inspection_id)):
@@ -85,6 +127,14 @@ def decide(session: Session, inspection_id: int, label: str, classes: dict[str, 
     audit.record(session, reviewer.username, "review.decide", inspection=inspection_id, label=label,
                  good=classes[label], check_a=row.label_a, check_b=row.label_b, note=note)
     return review
+
+
+def product_label(session: Session, row: Inspection) -> str | None:
+    """'name vN' of the product version that judged the frame; None for one judged by the settings' classes."""
+    if row.product_id is None:
+        return None
+    product = session.get(Product, row.product_id)
+    return f"{product.name} v{product.version}" if product is not None else None
 
 
 def history(session: Session, limit: int = 20, before_id: int | None = None) -> list[Inspection]:

@@ -243,3 +243,36 @@ def test_on_a_running_line_every_frame_is_judged_by_the_product_live_when_it_was
     expected = {origin: (None if at < switch else row.id) for origin, at in taken.items()}
     assert rows == expected
     assert None in rows.values() and row.id in rows.values()  # the switch really landed mid-run
+
+
+def test_a_frame_is_reviewed_with_the_classes_of_the_product_that_judged_it(signed):
+    """After a switch back to the settings' classes, a frame the product judged still waits with the product's
+    classes, a defect kind too rare to learn included (answering it is how its photos are gathered); a class of
+    another product is refused, naming those that fit; what a command shows names the version."""
+    from station.service import review_queue
+    from station.service.products import use_no_product
+    from station.storage.models import Alarm
+
+    station, photos, boss, otto, row = signed
+    with station.db.transaction() as s:
+        s.add(Alarm(kind="failsafe", detail={"review_share": 0.9}))  # manual mode: every frame waits for a person
+    pipeline = Pipeline(station, otto, "folder")
+    use_product(station, boss, "nut")
+    taken = [replace(FolderSource(photos / kind).read(), timestamp=time.time() + 1) for kind in ("chipped", "good")]
+    chipped, good = [r.inspection_id for r in pipeline.inspect(taken)]
+    use_no_product(station, boss)
+    [washer] = [r.inspection_id for r in pipeline.inspect([replace(FolderSource(photos / "good").read(),
+                                                                   timestamp=time.time() + 2)])]
+
+    waiting = {f.id: f for f in review_queue.queue_page(station)[0]}
+    nut_classes = {"good", "scratch", "crack", "chipped"}
+    assert {a.key for a in waiting[chipped].answers} == nut_classes  # "chipped" was held out whole: not learned
+    assert {a.key for a in waiting[washer].answers} == {c.key for c in station.config.classes}
+    with pytest.raises(review_queue.ReviewError, match=r"unknown class 'washer/good'; choose one of .*chipped"):
+        review_queue.decide(station, boss, chipped, "washer/good")
+    assert review_queue.decide(station, boss, chipped, "chipped") is False
+    assert review_queue.decide(station, boss, good, "good") is True
+    assert review_queue.decide(station, boss, washer, "washer/good") is True
+    line, _, answers = review_queue.inspection(station, chipped)
+    assert (line.product, line.review_label, {a.key for a in answers}) == ("nut v1", "chipped", nut_classes)
+    assert review_queue.inspection(station, washer)[0].as_dict()["product"] is None

@@ -99,9 +99,9 @@ def test_a_desk_decision_is_taken_back_by_its_station_as_a_review(station, plant
     for sequence, label in ((ids[0], "washer/stain"), (ids[1], "washer/good")):
         assert desk.claim(("line-3", sequence))
         desk.decide(("line-3", sequence), label, label == "washer/good", "seen at the desk")
-    good = {c.key: c.good for c in station.config.classes}
+    answers = review.settings_answers(station)
     with station.db.transaction() as s:  # frame 2 decided at the line too, before the station heard of the desk's
-        review.decide(s, ids[1], "washer/scratch", good, station.rita)
+        review.decide(s, ids[1], "washer/scratch", answers, station.rita)
     taken = forwarder.forward_all(wait_s=0.01)
     assert taken.done and taken.desk_decisions == 1
     with station.db.session() as s:

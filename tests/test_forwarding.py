@@ -129,9 +129,9 @@ def test_a_reviewers_decision_follows_its_frame_once(station, tmp_path):
     plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
     forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-4", batch=2)
     first, second, third = inspect(station, 3, seed=21)
-    good = {c.key: c.good for c in station.config.classes}
+    answers = review.settings_answers(station)
     with station.db.transaction() as s:
-        review.decide(s, third, "washer/good", good, station.rita, note="fine")
+        review.decide(s, third, "washer/good", answers, station.rita, note="fine")
     held = forwarder.forward_once()  # frames 1 and 2 only: the decision on frame 3 waits for its frame
     assert (held.sent, held.reviews_sent, held.reviews_backlog) == (2, 0, 1)
     done = forwarder.forward_all(wait_s=0.01)
@@ -140,7 +140,7 @@ def test_a_reviewers_decision_follows_its_frame_once(station, tmp_path):
         "station": "line-4", "sequence": 1, "inspection": third, "label": "washer/good", "good": True, "note": "fine",
         "reviewer": "rita"}
     with station.db.transaction() as s:
-        review.decide(s, first, "washer/stain", good, station.rita)
+        review.decide(s, first, "washer/stain", answers, station.rita)
     again = forwarder.forward_once()
     assert (again.sent, again.reviews_sent) == (0, 1) and plant.count("line-4", "review") == 2
     assert forwarder.forward_once().reviews_sent == 0  # nothing twice
@@ -177,10 +177,10 @@ def test_decisions_go_in_the_order_they_were_made_even_when_an_earlier_one_waits
     plant = PlantDatabase(f"sqlite:///{tmp_path / 'plant.db'}")
     forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-6", batch=2)
     first, _, third = inspect(station, 3, seed=41)
-    good = {c.key: c.good for c in station.config.classes}
+    answers = review.settings_answers(station)
     with station.db.transaction() as s:
-        review.decide(s, third, "washer/good", good, station.rita)
-        review.decide(s, first, "washer/good", good, station.rita)
+        review.decide(s, third, "washer/good", answers, station.rita)
+        review.decide(s, first, "washer/good", answers, station.rita)
     one = forwarder.forward_once()  # frames 1-2 go; decision 1 (on frame 3) waits, and decision 2 behind it
     assert (one.sent, one.reviews_sent, one.reviews_backlog) == (2, 0, 2)
     assert forwarder.forward_all(wait_s=0.01).done

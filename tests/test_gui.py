@@ -303,7 +303,7 @@ def test_manager_tunes_activates_and_rolls_back_a_prompt_set(qtbot, window, stat
         rita = s.scalar(select(User).where(User.username == "rita"))
         for row, frame in zip(s.scalars(select(Inspection).order_by(Inspection.id)), frames):
             if row.verdict == "REVIEW":
-                review.decide(s, row.id, frame.truth, station.good, rita)
+                review.decide(s, row.id, frame.truth, review.settings_answers(station), rita)
     sign_in_as(window, "boss")
     window.show_page("PromptsPage")
     page = window.page("PromptsPage")

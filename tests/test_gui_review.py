@@ -145,3 +145,56 @@ def test_lists_keep_the_highlighted_record_when_records_arrive_above_it(qtbot, s
     assert users.selected_user().username == "rita"
     assert users.user_table.item(users.user_table.currentRow(), 0).text() == "rita"
     window.close()
+
+
+def test_after_a_changeover_the_buttons_on_screen_are_the_classes_of_the_part_shown(qtbot, onboarded, tmp_path,
+                                                                                     monkeypatch):
+    """A frame the product "nut" judged, shown after the station went back to the washer classes: its buttons
+    are the nut's (a kind too rare to learn included), the key a person reads on the button records that class for
+    that frame, and the next frame, a washer, brings the washer's buttons back."""
+    import shutil
+    import time
+    from dataclasses import replace
+
+    from station.capture.folder import FolderSource
+    from station.runtime import Station
+    from station.service.products import accept_product, use_no_product, use_product
+    from station.storage.models import Alarm
+
+    root, photos, boss, otto, _ = onboarded
+    shutil.copytree(root / "data", tmp_path / "data")
+    station = Station.open(tmp_path / "data")
+    try:
+        accept_product(station, boss, "nut")
+        with station.db.transaction() as s:
+            s.add(Alarm(kind="failsafe", detail={"review_share": 0.9}))  # manual mode: every frame waits
+        pipeline = Pipeline(station, otto, "folder")
+        use_product(station, boss, "nut")
+        [nut] = [r.inspection_id for r in pipeline.inspect([replace(FolderSource(photos / "chipped").read(),
+                                                                     timestamp=time.time() + 1)])]
+        use_no_product(station, boss)
+        [washer] = [r.inspection_id for r in pipeline.inspect([replace(FolderSource(photos / "good").read(),
+                                                                       timestamp=time.time() + 2)])]
+        window = build_window(station)
+        qtbot.addWidget(window)
+        window.show()
+        window.set_user(sign_in(station.db, "boss", PW, via="test"))
+        window.show_page("ReviewPage")
+        page = window.page("ReviewPage")
+        qtbot.waitUntil(lambda: on_screen(page) == nut, timeout=20_000)
+
+        def buttons() -> dict[str, str]:
+            """{class name as the button says it: the key printed on it}"""
+            return {b.text().split("  ", 1)[1]: b.text().split("  ", 1)[0] for b in page.class_buttons[:-1]}
+
+        assert set(buttons()) == {"good", "scratch", "crack", "chipped"}
+        qtbot.keyClick(page.table, getattr(Qt.Key, f"Key_{buttons()['chipped']}"))
+        qtbot.waitUntil(lambda: on_screen(page) == washer, timeout=20_000)
+        assert set(buttons()) == {"good washer", "scratched washer", "cracked washer", "stained washer",
+                                  "dented washer"}
+        qtbot.keyClick(page.table, getattr(Qt.Key, f"Key_{buttons()['good washer']}"))
+        qtbot.waitUntil(lambda: len(decisions_by(station, "boss")) == 2, timeout=20_000)
+        assert decisions_by(station, "boss") == {nut: "chipped", washer: "washer/good"}
+        window.close()
+    finally:
+        station.close()

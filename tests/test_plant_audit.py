@@ -20,9 +20,9 @@ def test_each_stations_trail_arrives_whole_and_a_change_at_the_plant_is_found(st
     station.config.thresholds.conf_a = 1.0
     Pipeline(station, operator=station.otto, source_name="audit").run(SyntheticSource(seed=4, family="washer"),
                                                                        max_frames=3)
-    good = {c.key: c.good for c in station.config.classes}
+    answers = review.settings_answers(station)
     with station.db.transaction() as s:
-        review.decide(s, 2, "washer/good", good, station.rita)
+        review.decide(s, 2, "washer/good", answers, station.rita)
     plant = PlantDatabase(plant_url)
     forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-1")
     assert forwarder.forward_all(wait_s=0.01).done  # the trail too

@@ -31,7 +31,8 @@ def test_the_overview_counts_what_the_station_recorded(station, plant_url, tmp_p
     waiting = [r for r in rows if r.verdict == "REVIEW"]
     one_check_said_good = next(r for r in waiting if good[r.label_a] or good[r.label_b])
     with station.db.transaction() as s:
-        review.decide(s, one_check_said_good.id, "washer/stain", good, station.rita)  # a defect one check passed
+        # a defect one check passed
+        review.decide(s, one_check_said_good.id, "washer/stain", review.settings_answers(station), station.rita)
         s.add(Alarm(kind="failsafe", detail={"review_share": 0.9}))
         s.add(SelftestRun(kind="prm", params={}, status="done", started_at=utcnow(), finished_at=utcnow(),
                           summary={"by_eps": {"8/255": {"defect_escape": 0.25}}, "attack_effective": True}))

@@ -129,11 +129,10 @@ def cmd_review_show(args) -> int:
     records = open_records_of(args)
     reader_from_args(args, records.db)
     try:
-        line, image = inspection(records, args.id)
+        line, image, answers = inspection(records, args.id)
     except ReviewError as e:
         raise CliError(str(e)) from e
-    print(json.dumps({**line.as_dict(), "image_file": str(image),
-                      "classes": [c.key for c in records.config.classes]}, indent=2))
+    print(json.dumps({**line.as_dict(), "image_file": str(image), "classes": [a.key for a in answers]}, indent=2))
     return 0
 
 

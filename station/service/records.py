@@ -22,6 +22,8 @@ class StationRecords:
     config: StationConfig
     db: Database
     images: ImageStore
+    own_config: StationConfig | None = None  # the settings' own values when `config` has a live product applied
+    product: object = None  # station.products.live.LiveProduct, or None (the settings' classes)
 
     @property
     def good(self) -> dict[str, bool]:
@@ -95,7 +97,8 @@ def open_station_records(data_dir: Path | str) -> StationRecords:
         product = live_product(db, data_dir)
     except ModelFileError:
         product = None
-    return StationRecords(data_dir, applied(cfg, product) if product else cfg, db, ImageStore(data_dir / "images"))
+    return StationRecords(data_dir, applied(cfg, product) if product else cfg, db, ImageStore(data_dir / "images"),
+                          cfg if product else None, product)
 
 
 def has_product(records, name: str) -> bool:

@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import review
-from ..review import COUNT_LIMIT, NO_PART_LABEL, ReviewError  # noqa: F401  (re-exported for the window)
+# re-exported for the window
+from ..review import COUNT_LIMIT, NO_PART_LABEL, Answer, ReviewError, live_answers, settings_answers  # noqa: F401
 from ..auth import User, acting
 
 
@@ -40,6 +41,7 @@ class QueuedFrame:
     conf_b: float
     reason: str
     image: Path  # the stored frame
+    answers: tuple[Answer, ...]  # what a reviewer may answer: the classes of the product version that judged it
 
 
 def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[QueuedFrame], QueueLength]:
@@ -47,15 +49,16 @@ def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[Queued
     with station.db.session() as s:
         rows = review.queue_page(s, after_id=after_id, limit=limit)
         pending = QueueLength.of(s)
+        answers = review.Answers(s, settings_answers(station))
         return [QueuedFrame(r.id, r.created_at, r.label_a, r.conf_a, r.label_b, r.conf_b, r.reason,
-                            station.images.path_of(r.image_path)) for r in rows], pending
+                            station.images.path_of(r.image_path), answers(r)) for r in rows], pending
 
 
 def decide(station, user: User | None, inspection_id: int, class_key: str, note: str = "") -> bool:
-    """Record the reviewer's true class (or `review.NO_PART_LABEL`), audited; whether that class is good.
-    ReviewError if it cannot be."""
+    """Record the reviewer's true class (or `review.NO_PART_LABEL`), one of those the frame was judged with,
+    audited; whether that class is good. ReviewError if it cannot be."""
     with station.db.transaction() as s:
-        return review.decide(s, inspection_id, class_key, station.good, acting(s, user), note=note).good
+        return review.decide(s, inspection_id, class_key, settings_answers(station), acting(s, user), note=note).good
 
 
 def pending(station) -> QueueLength:
@@ -82,9 +85,11 @@ class InspectionLine:
     manual_mode: bool
     review_label: str | None  # a reviewer's decision, if any
     review_note: str | None
+    product: str | None  # 'name vN': the product version that judged it; None: the settings' classes
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "at": self.at.isoformat(), "verdict": self.verdict, "reason": self.reason,
+        return {"id": self.id, "at": self.at.isoformat(), "product": self.product, "verdict": self.verdict,
+                "reason": self.reason,
                 "label_a": self.label_a, "conf_a": round(self.conf_a, 4), "label_b": self.label_b,
                 "conf_b": round(self.conf_b, 4), "latency_ms": round(self.latency_ms, 2), "image": self.image,
                 "source": self.source, "origin": self.origin, "manual_mode": self.manual_mode,
@@ -92,28 +97,30 @@ class InspectionLine:
                            if self.review_label is not None else None)}
 
 
-def _line(row) -> InspectionLine:
+def _line(session, row) -> InspectionLine:
     decided = row.review
     return InspectionLine(row.id, row.created_at, row.verdict, row.reason, row.label_a, row.conf_a, row.label_b,
                           row.conf_b, row.latency_ms, row.image_path, row.source, row.origin, row.manual_mode,
-                          decided.label if decided else None, decided.note if decided else None)
+                          decided.label if decided else None, decided.note if decided else None,
+                          review.product_label(session, row))
 
 
 def history(records, limit: int = 20) -> tuple[list[InspectionLine], dict[str, int]]:
     """The newest inspections, and how many of each verdict there are in all."""
     with records.db.session() as s:
-        return [_line(r) for r in review.history(s, limit)], review.verdict_counts(s)
+        return [_line(s, r) for r in review.history(s, limit)], review.verdict_counts(s)
 
 
 def waiting(records, after_id: int = 0, limit: int = 50) -> tuple[list[InspectionLine], QueueLength]:
     """One keyset page of the queue as inspections (oldest first, after `after_id`), and how many wait in all."""
     with records.db.session() as s:
-        return ([_line(r) for r in review.queue_page(s, after_id=after_id, limit=limit)],
+        return ([_line(s, r) for r in review.queue_page(s, after_id=after_id, limit=limit)],
                 QueueLength.of(s))
 
 
-def inspection(records, inspection_id: int) -> tuple[InspectionLine, Path]:
-    """One inspection and where its stored frame is; ReviewError naming an id that does not exist."""
+def inspection(records, inspection_id: int) -> tuple[InspectionLine, Path, tuple[Answer, ...]]:
+    """One inspection, where its stored frame is and what a reviewer may answer for it; ReviewError naming an id
+    that does not exist."""
     with records.db.session() as s:
         row = review.get_inspection(s, inspection_id)
-        return _line(row), records.images.path_of(row.image_path)
+        return _line(s, row), records.images.path_of(row.image_path), review.Answers(s, settings_answers(records))(row)

@@ -22,6 +22,7 @@ from station.service import review_queue
 
 from ..context import AppContext
 from ..decision_panel import DecisionPanel
+from ..i18n import current_language
 from ..jobs import start_job
 from ..messages import error_words
 from ..reason_words import reason_words, short_reasons
@@ -44,6 +45,13 @@ class QueueItem:
     reason: str
     image_path: str
     thumbnail: QImage
+    answers: list[tuple[str, str, bool]]  # (key, name in the window's language, good): the classes it was judged with
+
+
+def answer_rows(answers) -> list[tuple[str, str, bool]]:
+    """What the decision panel shows for these answers, named in the window's language."""
+    ja = current_language() == "ja"
+    return [(a.key, (a.name_ja or a.name) if ja else a.name, a.good) for a in answers]
 
 
 def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], QueueLength]:
@@ -56,7 +64,7 @@ def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], Qu
             thumb = thumb.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
         items.append(QueueItem(r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.label_a, r.conf_a, r.label_b,
-                               r.conf_b, r.reason, str(r.image), thumb))
+                               r.conf_b, r.reason, str(r.image), thumb, answer_rows(r.answers)))
     return items, pending
 
 
@@ -98,10 +106,11 @@ class ReviewPage(QWidget):
         left_box.setMinimumWidth(260)
 
         self.panel = DecisionPanel(self.decide, self.skip, self.previous)
-        self.panel.set_answers([(c.key, ctx.class_names.get(c.key, c.name), c.good) for c in ctx.station.config.classes])
+        self.answers = answer_rows(review_queue.live_answers(ctx.station))
+        self.panel.set_answers(self.answers)
         self.panel.install_keys(self)
         self.view, self.opinions_label, self.note_edit = self.panel.view, self.panel.opinions_label, self.panel.note_edit
-        self.class_buttons, self.skip_button = self.panel.class_buttons, self.panel.skip_button
+        self.skip_button = self.panel.skip_button
         splitter = self.panel.beside(left_box, [330, 700])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -184,6 +193,11 @@ class ReviewPage(QWidget):
         self.pending_changed.emit(self.pending)
 
     # ----------------------------------------------------------------- deciding
+    @property
+    def class_buttons(self) -> list[QPushButton]:
+        """The answers' buttons for the part on screen (they follow the classes its product has)."""
+        return self.panel.class_buttons
+
     def current(self) -> QueueItem | None:
         """The part on screen, which every key and button decides."""
         return self.shown
@@ -192,6 +206,9 @@ class ReviewPage(QWidget):
         self.shown = item
         if item is not None and self.table.current() is not item:
             self.table.select(item.id)  # the highlight always marks the part on screen
+        if item is not None and item.answers != self.answers:  # judged by another product than the one before
+            self.answers = item.answers
+            self.panel.set_answers(self.answers)
         for b in self.class_buttons + [self.skip_button]:
             b.setEnabled(item is not None)
         if item is None:
@@ -199,7 +216,7 @@ class ReviewPage(QWidget):
                                         else self.tr("Nothing selected"))
             self.view.set_pixmap(QPixmap())
             return
-        names = self.ctx.class_names
+        names = {**self.ctx.class_names, **{key: name for key, name, _ in item.answers}}
         self.view.set_pixmap(pixmap_from_file(item.image_path))
         self.opinions_label.setText(self.tr(
             "<b>Part no. {id}</b> ({at})<br>Vision model: <b>{label_a}</b> ({conf_a} sure)<br>"
