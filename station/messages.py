@@ -76,6 +76,11 @@ ENGLISH: dict[str, str] = {
                                  "station is started",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
+    "product.manual_mode_expected": "the report sends {share:.0%} of parts to review, more than the fail-safe allows "
+                                    "({limit:.0%}): live, the station would go to manual mode within about {frames} "
+                                    "frames and every part would wait for a person. Onboard again with more photos "
+                                    "of each class, or staff the review queue for it and raise [failsafe] "
+                                    "max_review_share knowingly",
     "review.unknown_class": "unknown class '{label}'; choose one of {classes}",
     "review.decided_automatically": "inspection {id} was decided automatically ({verdict}); it is not in the queue",
     "review.reviewed_already": "inspection {id} has been reviewed already",

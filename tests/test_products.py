@@ -246,6 +246,28 @@ def test_a_product_goes_live_only_signed_and_judges_with_its_own_classes(onboard
         station.close()
 
 
+def test_a_report_that_would_put_the_line_in_manual_mode_says_so_before_it_goes_live(onboarded, tmp_path):
+    """More parts to review than the fail-safe allows: `product show` (and its JSON), `accept` and `use` warn,
+    naming the share and the limit; within the limit, nothing is said."""
+    from station.service.products import product_details
+    from station.service.records import open_station_records
+
+    root, photos, boss, otto, row = onboarded
+    shutil.copytree(root / "data", tmp_path / "data")
+    share = row.acceptance["review_share"]
+    assert share > 0.02, "the fixture's product should send some parts to review"
+    records = open_station_records(tmp_path / "data")
+    try:
+        records.config.failsafe.max_review_share = round(share - 0.01, 2)
+        [warning] = product_details(records, "nut")["warnings"]
+        assert f"{share:.0%} of parts to review" in warning and "manual mode" in warning
+        assert f"({share - 0.01:.0%})" in warning and "max_review_share" in warning
+        records.config.failsafe.max_review_share = round(share + 0.01, 2)
+        assert product_details(records, "nut")["warnings"] == []
+    finally:
+        records.close()
+
+
 def test_a_product_row_edited_in_the_database_is_refused(onboarded, tmp_path):
     """Signed and made live by hand in the database: its seal no longer matches, so the station does not use it."""
     import sqlite3

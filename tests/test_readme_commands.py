@@ -632,8 +632,12 @@ def scenario_products(st: CommandLine):
     assert Path(shown["report"]).is_file()
     assert "escapes" in st.run("product", "show", "nut", user="mia").out
     assert "no signed acceptance" in st.run("product", "use", "nut", user="mia", ok=False).err
-    assert "signed by mia" in st.run("product", "accept", "nut", user="mia").out
-    assert "live product" in st.run("product", "use", "nut", user="mia").out
+    # more parts to review than the fail-safe allows (0.6 by default): said at each step before going live
+    assert bool(shown["warnings"]) == (a["review_share"] > 0.6)
+    accepted = st.run("product", "accept", "nut", user="mia").out
+    assert "signed by mia" in accepted and ("manual mode" in accepted) == bool(shown["warnings"])
+    used = st.run("product", "use", "nut", user="mia").out
+    assert "live product" in used and ("manual mode" in used) == bool(shown["warnings"])
     assert "--none" in st.run("product", "use", user="mia", ok=False).err  # which one?
     assert "holding register 8" in st.run("product", "recipe", "nut", "3", user="mia").out
     assert "recipe 3" in st.run("product", "list", user="mia").out

@@ -52,6 +52,14 @@ WORDS: dict[str, str] = {
     "image.unreadable": QT_TRANSLATE_NOOP("Messages", "{name}: not a readable image"),
     "image.not_found": QT_TRANSLATE_NOOP("Messages", "{name}: file not found"),
     "auth.wrong_password": QT_TRANSLATE_NOOP("Messages", "Wrong user name or password"),
+    "product.manual_mode_expected": QT_TRANSLATE_NOOP("Messages", "The report sends {share:.0%} of parts to review, "
+                                                                  "more than the fail-safe allows ({limit:.0%}). "
+                                                                  "Live, the station would go to manual mode within "
+                                                                  "about {frames} parts and every part would wait "
+                                                                  "for a person. Onboard it again with more photos "
+                                                                  "of each class, or staff the review queue for it "
+                                                                  "and raise the fail-safe's review share on the "
+                                                                  "Settings page knowingly."),
     "auth.changed_outside": QT_TRANSLATE_NOOP("Messages", "The account '{user}' was changed outside the station, "
                                                           "so it cannot sign in. Tell a quality manager: the "
                                                           "tampering check on the Users and audit page shows what "

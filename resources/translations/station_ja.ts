@@ -1003,6 +1003,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>利用者名またはパスワードが違います</translation>
     </message>
     <message>
+        <source>The report sends {share:.0%} of parts to review, more than the fail-safe allows ({limit:.0%}). Live, the station would go to manual mode within about {frames} parts and every part would wait for a person. Onboard it again with more photos of each class, or staff the review queue for it and raise the fail-safe&apos;s review share on the Settings page knowingly.</source>
+        <translation>この報告ではレビューに回る部品が {share:.0%} で、フェイルセーフの上限（{limit:.0%}）を超えています。稼働させると約 {frames} 個以内に手動モードになり、すべての部品が人の判定待ちになります。各クラスの写真を増やして登録し直すか、レビュー要員を確保したうえで設定ページのフェイルセーフのレビュー割合を承知のうえで引き上げてください。</translation>
+    </message>
+    <message>
         <source>The account &apos;{user}&apos; was changed outside the station, so it cannot sign in. Tell a quality manager: the tampering check on the Users and audit page shows what changed</source>
         <translation>アカウント「{user}」はステーションの外で変更されたため、サインインできません。品質管理者に連絡してください。「利用者と監査ログ」ページの改ざん検査で変更内容がわかります</translation>
     </message>

@@ -112,15 +112,21 @@ def cmd_product_show(args) -> int:
     print("acceptance on held-out photos:")
     print("\n".join(acceptance_lines(d["acceptance"])))
     print(f"report with every escape, false fail and review: {d['report']}")
+    for warning in d["warnings"]:
+        print(f"warning: {warning}")
     return 0
 
 
 def _signed_act(args, act):
-    """A manager's act on a version, by the records alone (no models loaded)."""
+    """A manager's act on a version, by the records alone (no models loaded), and the warning its acceptance
+    gives (service.products.manual_mode_warning), if any."""
+    from ..service.products import manual_mode_warning
+
     records = open_records_of(args)
     try:
         user = sign_in_from_args(args, records.db, needed=True)
-        return act(records, user, args.name, args.version)
+        line = act(records, user, args.name, args.version)
+        return line, manual_mode_warning(records, line.acceptance)
     finally:
         records.close()
 
@@ -128,8 +134,10 @@ def _signed_act(args, act):
 def cmd_product_accept(args) -> int:
     from ..service.products import accept_product
 
-    line = _signed_act(args, accept_product)
+    line, warning = _signed_act(args, accept_product)
     print(f"{line.label}: acceptance signed by {line.accepted_by}; make it live with: product use {line.name}")
+    if warning:
+        print(f"warning: {warning}")
     return 0
 
 
@@ -149,8 +157,10 @@ def cmd_product_use(args) -> int:
         print(f"no product live ({before or 'none was'}): the station inspects the classes of its settings from "
               f"its next frame{NEXT_FRAME}")
         return 0
-    line = _signed_act(args, use_product)
+    line, warning = _signed_act(args, use_product)
     print(f"{line.label} is the live product: the station inspects with it from its next frame{NEXT_FRAME}")
+    if warning:
+        print(f"warning: {warning}")
     _take_plant_version(args, line.name)
     return 0
 

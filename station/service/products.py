@@ -78,8 +78,16 @@ def product_details(records, name: str, version: int | None = None) -> dict:
     folder = store.verified_folder(records.data_dir, row)
     spec = store.read_spec(folder)
     acceptance = json.loads((folder / store.ACCEPTANCE_NAME).read_text(encoding="utf-8"))
+    warning = manual_mode_warning(records, acceptance)
     return {**line.as_dict(), "spec": spec.as_dict(), "acceptance": acceptance,
-            "report": str(folder / "acceptance.html")}
+            "report": str(folder / "acceptance.html"), "warnings": [str(warning)] if warning else []}
+
+
+def manual_mode_warning(records, acceptance: dict):
+    """The Message warning that this acceptance would put the line in manual mode, or None."""
+    from ..products.acceptance import manual_mode_warning as warning
+
+    return warning(acceptance, records.config.failsafe)
 
 
 def accept_product(records, user: User | None, name: str, version: int | None = None) -> ProductLine:

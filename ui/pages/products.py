@@ -16,7 +16,7 @@ from station.service import products
 
 from ..context import AppContext
 from ..jobs import start_job
-from ..messages import error_words
+from ..messages import error_words, words
 from ..reads import PageRead
 from ..record_table import RecordTable
 from ..widgets import ProgressPanel, WrappingCheck, tidy_form
@@ -185,7 +185,7 @@ class ProductsPage(QWidget):
     def show_report(self) -> None:
         line = self._selected()
         if line is not None:
-            AcceptanceDialog(line, self).exec()
+            AcceptanceDialog(line, self, products.manual_mode_warning(self.ctx.station, line.acceptance)).exec()
 
     def _act(self, title: str, question: str, act, done: str) -> None:
         """A manager's act after a yes, off the GUI thread; the list is read again when it ends."""
@@ -322,13 +322,13 @@ class ProductsPage(QWidget):
     def _onboarded(self, line) -> None:
         self.tabs.setCurrentIndex(0)
         self.refresh()
-        AcceptanceDialog(line, self).exec()
+        AcceptanceDialog(line, self, products.manual_mode_warning(self.ctx.station, line.acceptance)).exec()
 
 
 class AcceptanceDialog(QDialog):
     """A version's acceptance figures, with the full report (every escape, false fail and review) a click away."""
 
-    def __init__(self, line, parent=None):
+    def __init__(self, line, parent=None, warning=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Acceptance report: {label}").format(label=line.label))
         layout = QVBoxLayout(self)
@@ -341,6 +341,11 @@ class AcceptanceDialog(QDialog):
         figures = QLabel("<br>".join(acceptance_words(line.acceptance)))
         figures.setWordWrap(True)
         layout.addWidget(figures)
+        self.warning = QLabel(words(warning) if warning else "")  # the line would go to manual mode
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color:#b3261e; font-weight:bold;")
+        self.warning.setVisible(warning is not None)
+        layout.addWidget(self.warning)
         self.report = Path(line.folder) / "acceptance.html"
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         open_button = buttons.addButton(self.tr("Open the full report"), QDialogButtonBox.ButtonRole.ActionRole)
