@@ -21,6 +21,15 @@ def test_version_and_help():
         assert command in helped.stdout
 
 
+def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path):
+    """`station history | head`: the pipe closes before the command has written; it ends quietly."""
+    proc = subprocess.Popen([sys.executable, "-m", "station", "--data-dir", str(tmp_path), "history"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the interpreter has even started: every write meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
 def test_data_dir_follows_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path / "here"))
     assert default_data_dir() == tmp_path / "here"
