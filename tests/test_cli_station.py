@@ -26,6 +26,13 @@ def test_inspect_history_review_from_the_command_line(data_dir, capsys, monkeypa
     hist = json.loads(capsys.readouterr().out)
     assert len(hist["inspections"]) == 5 and sum(hist["counts"].values()) == 12
 
+    # a command that needs an account, on a station with none yet: told how to make the first
+    monkeypatch.setenv("STATION_PASSWORD", "guess")
+    assert main(["--user", "mia", "failsafe", "reset"]) == 2
+    assert "no accounts yet" in capsys.readouterr().err
+    assert main(["failsafe", "reset"]) == 2
+    assert "station users add NAME --role manager" in capsys.readouterr().err
+
     # accounts: the first must be a manager; then the manager adds a reviewer
     monkeypatch.setenv("STATION_NEW_PASSWORD", "first-manager")
     assert main(["users", "add", "ops", "--role", "operator"]) == 2

@@ -53,8 +53,12 @@ def sign_in_from_args(args, db, needed: bool = False):
     import getpass
     import os
 
-    from ..service.accounts import sign_in_user
+    from ..service.accounts import needs_first_account, sign_in_user
 
+    if (args.user or needed) and needs_first_account(db):
+        raise CliError("this station has no accounts yet: create the first one, a manager, with station users add NAME "
+                       "--role manager (its password from $STATION_NEW_PASSWORD or a prompt), then sign in with "
+                       "--user NAME")
     if not args.user:
         if needed:
             raise CliError("this needs a signed-in user: add --user NAME (password from $STATION_PASSWORD or a prompt)")
