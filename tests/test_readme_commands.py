@@ -496,6 +496,14 @@ def scenario_synth(st: CommandLine):
     assert cv2.imread(str(st.work / "all.png")).shape[0] == 32 * sum(len(f.conditions) for f in DRAWN_FAMILIES)
     st.run("synth", "frames", str(st.work / "frames"), "--count", "3")
     assert len(list((st.work / "frames").glob("*.png"))) == 3
+    # photos of a part no demo model saw, as the labelled folder a product is onboarded from
+    st.run("synth", "frames", str(st.work / "bracket"), "--family", "bracket", "--by-class", "--count", "12",
+           "--defect-rate", "0.5", "--size", "64")
+    folders = {p.name: len(list(p.glob("*.png"))) for p in (st.work / "bracket").iterdir()}
+    assert sum(folders.values()) == 12 and "good" in folders
+    assert set(folders) <= {"good", "scratch", "crack", "stain", "missing_hole"}
+    refused = st.run("synth", "frames", str(st.work / "none"), "--family", "brackt", ok=False).err
+    assert "unknown part family 'brackt'" in refused and "bracket" in refused and not (st.work / "none").exists()
 
 
 def scenario_capture(st: CommandLine):

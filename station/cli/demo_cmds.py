@@ -284,16 +284,27 @@ def cmd_synth_sheet(args) -> int:
 
 
 def cmd_synth_frames(args) -> int:
-    """Write generated frames as PNG files, e.g. to feed a folder source."""
+    """Write generated frames as PNG files, e.g. to feed a folder source, or (--by-class) as a labelled folder of
+    photos of a part to onboard as a product."""
     import cv2
 
+    from ..catalog import ALL_CLASSES, DRAWN_FAMILIES, FAMILY_BY_KEY, classes_of
+    from ..errors import InvalidInput
     from ..synth.samples import draw_sample
 
+    if args.family is not None and args.family not in FAMILY_BY_KEY:
+        unseen = ", ".join(f.key for f in DRAWN_FAMILIES if f.unseen)
+        raise InvalidInput(f"unknown part family {args.family!r}; the generator draws "
+                           f"{', '.join(f.key for f in DRAWN_FAMILIES)} (no demo model saw {unseen})")
+    classes = classes_of((args.family,)) if args.family else ALL_CLASSES
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     for i in range(args.count):
-        s = draw_sample(args.seed, i, args.size, defect_rate=args.defect_rate, family=args.family)
-        name = f"{i:05d}_{s.part_class.key.replace('/', '_')}.png"
-        cv2.imwrite(str(out / name), cv2.cvtColor(s.image, cv2.COLOR_RGB2BGR))
-    print(f"{args.count} frames written to {out}")
+        s = draw_sample(args.seed, i, args.size, defect_rate=args.defect_rate, family=args.family, classes=classes)
+        if args.by_class:
+            path = out / s.part_class.condition.key / f"{i:05d}.png"
+        else:
+            path = out / f"{i:05d}_{s.part_class.key.replace('/', '_')}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), cv2.cvtColor(s.image, cv2.COLOR_RGB2BGR))
+    print(f"{args.count} frames written to {out}" + (", a folder per class" if args.by_class else ""))
     return 0

@@ -133,7 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     fr.add_argument("--seed", type=int, default=0)
     fr.add_argument("--size", type=int, default=256)
     fr.add_argument("--defect-rate", type=float, default=0.2)
-    fr.add_argument("--family", default=None, help="washer, hex_nut or pcb_tile (default: all)")
+    fr.add_argument("--family", default=None,
+                    help="one family of parts, any the generator draws, also those no demo model saw (bracket, "
+                         "connector); default: the demo's washer, hex_nut and pcb_tile")
+    fr.add_argument("--by-class", action="store_true",
+                    help="one folder per class (OUT/good, OUT/scratch, ...): the labelled folder `product new --from` reads")
     fr.set_defaults(func=cmd_synth_frames)
 
     pk = sub.add_parser("pack", help="move a station's model, prompt set and settings to another station") \
