@@ -3,7 +3,9 @@ product in the records, and check B's good-parts memory stopping a defect kind i
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import shutil
 
 import cv2
@@ -157,6 +159,11 @@ def test_onboarding_records_a_sealed_version_whose_report_adds_up(onboarded):
     assert any("'chipped' had too few photos to learn" in n for n in a["not_measured"])
     page = (folder / "acceptance.html").read_text()
     assert "Every escape, false fail and review" in page and "could not measure" in page and "nut v1" in page
+    # its pictures travel inside it (a copy mailed on its own shows them), each linking to the full photo
+    pictures = re.findall(r"<a href='(gallery/[^']+)'><img src='data:image/jpeg;base64,([^']+)'", page)
+    assert {f for f, _ in pictures} == shown
+    assert all(cv2.imdecode(np.frombuffer(base64.b64decode(b), np.uint8), cv2.IMREAD_COLOR) is not None
+               for _, b in pictures)
     # the check-B model is the product's own: no tensor of CLIP in it
     from safetensors import safe_open
 

@@ -3,6 +3,7 @@ recorded nowhere in the live records. What a manager reads before signing a prod
 
 from __future__ import annotations
 
+import base64
 import html
 from collections import Counter
 from pathlib import Path
@@ -71,7 +72,8 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
         "gallery": gallery,
         "not_measured": not_measured(spec, rows, bound),
     }
-    (out_dir / "acceptance.html").write_text(report_html(spec, result), encoding="utf-8")
+    thumbnails = {g["file"]: _thumbnail_uri(out_dir / g["file"]) for g in gallery}
+    (out_dir / "acceptance.html").write_text(report_html(spec, result, thumbnails), encoding="utf-8")
     return result
 
 
@@ -108,8 +110,23 @@ def _pct(x: float | None) -> str:
     return "not measured" if x is None else f"{x:.1%}"
 
 
-def report_html(spec: ProductSpec, r: dict) -> str:
+def _thumbnail_uri(path: Path, width: int = 160) -> str:
+    """A small JPEG of a gallery photo inside the report itself, so that a copy sent on its own shows its pictures
+    (the full photo stays in gallery/, a click away where the report lies in its folder)."""
+    image = cv2.imread(str(path))
+    if image is None:
+        return ""
+    h, w = image.shape[:2]
+    if w > width:
+        image = cv2.resize(image, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return "data:image/jpeg;base64," + base64.b64encode(data.tobytes()).decode("ascii") if ok else ""
+
+
+def report_html(spec: ProductSpec, r: dict, thumbnails: dict[str, str] | None = None) -> str:
+    """The report as one HTML page; `thumbnails`: gallery file -> data URI of its picture (else linked)."""
     e = html.escape
+    thumbnails = thumbnails or {}
     keys = [c.key for c in spec.classes]
 
     def confusion(name: str, table: dict) -> str:
@@ -119,7 +136,8 @@ def report_html(spec: ProductSpec, r: dict) -> str:
         return f"<h3>{e(name)} (rows: true class, columns: answer)</h3><table><tr><th></th>{head}</tr>{body}</table>"
 
     cards = "".join(
-        f"<figure><img src='{e(g['file'])}' width='160'><figcaption>{e(g['outcome'].replace('_', ' '))}: "
+        f"<figure><a href='{e(g['file'])}'><img src='{e(thumbnails.get(g['file']) or g['file'])}' width='160'></a>"
+        f"<figcaption>{e(g['outcome'].replace('_', ' '))}: "
         f"{e(g['truth'])}<br>A {e(g['a'])} {g['conf_a']:.2f}, B {e(g['b'])} {g['conf_b']:.2f}<br>"
         f"{e(g['reason'])}<br><small>{e(Path(g['photo']).name)}</small></figcaption></figure>" for g in r["gallery"])
     notes = "".join(f"<li>{e(n)}</li>" for n in r["not_measured"]) or "<li>Nothing left unmeasured.</li>"
