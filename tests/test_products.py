@@ -157,6 +157,9 @@ def test_onboarding_records_a_sealed_version_whose_report_adds_up(onboarded):
     assert a["escapes"] == 0 and a["by_class"]["chipped"]["pass"] == 0
     assert any("too few to bound" in n for n in a["not_measured"])  # 16 held-out defects cannot bound it at 10%
     assert any("'chipped' had too few photos to learn" in n for n in a["not_measured"])
+    gate = spec["details"]["gate"]["calibration"]  # 20-odd photos cannot set a gate for 1% of parts: said
+    assert gate["heldout_frames"] * gate["target"] < 1
+    assert any(f"thresholds on {gate['heldout_frames']} photos" in n for n in a["not_measured"])
     page = (folder / "acceptance.html").read_text()
     assert "Every escape, false fail and review" in page and "could not measure" in page and "nut v1" in page
     # its pictures travel inside it (a copy mailed on its own shows them), each linking to the full photo

@@ -89,6 +89,12 @@ def not_measured(spec: ProductSpec, rows: list[dict], bound: float | None) -> li
         out.append(f"No thresholds kept the calibration photos within the limits ({limits.get('escapes')} defects "
                    f"passed, {limits.get('false_fails')} good failed at the strictest pair): check A or check B "
                    "cannot tell these classes apart yet. Do not sign before more photos are onboarded.")
+    gate = spec.details.get("gate", {}).get("calibration", {})
+    frames, target = gate.get("heldout_frames", 0), gate.get("target", 0)
+    if frames and target and frames * target < 1:  # the quantile cannot resolve the target on so few photos
+        out.append(f"The input gate set its thresholds on {frames} photos: too few to aim at {target:.0%} of parts "
+                   f"called unfamiliar (one photo is {1 / frames:.1%}); on them it called {gate.get('false_review', 0):.1%} "
+                   "unfamiliar. The figures above include what it did on the held-out photos; more photos make it finer.")
     defects = sum(not r["good"] for r in rows)
     if not defects:
         out.append("No defect photos were held out: the escape rate is not measured. Add defect photos and onboard again.")

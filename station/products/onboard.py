@@ -183,6 +183,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
                                 {"product": name, "photos": str(folder)}, user.username, step,
                                 prompted_check=check_a if choices.tune_prompts else None)
         bank.save(staged / store.BANK_NAME)
+        spec.details["gate"] = {"thresholds": bank.meta.thresholds, "calibration": bank.meta.calibration}
         gate = gate_of(load_bank(staged / store.BANK_NAME), station.config.gate) if station.config.gate.enabled else None
 
         # thresholds on the calibration photos (every class: a defect kind too small to learn must not pass either)
@@ -209,7 +210,6 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
             "split_files": {p: [str(photos[i].path) for i in split.part(p)] for p in ("train", "calibration", "held_out")},
             "check_b": {"recipe": asdict(choices.check_b), "anomaly": anomaly.calibration},
             "check_a": {"prompts": choices.tune_prompts, **prompt_figures},
-            "gate": {"thresholds": bank.meta.thresholds, "calibration": bank.meta.calibration},
             "thresholds": threshold_figures, "seconds": round(time.monotonic() - started, 1),
         }
         with station.db.transaction() as s:
