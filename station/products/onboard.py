@@ -81,7 +81,8 @@ def _tune(station, check_a: ZeroShotCheck, images: list[np.ndarray], labels: lis
                            base=RvptRecipe(shots_per_class=SHOTS_PER_CLASS, seed=seed, epochs=choices.prompt_epochs),
                            grid=choices.prompt_grid, progress=progress)
     recipe = replace(picked.recipe, epochs=picked.epoch)
-    figures = {"held_out_accuracy": picked.held_out.accuracy, "frozen_held_out_accuracy": picked.frozen_accuracy,
+    # on the training shots the selection rule kept back from tuning, not the acceptance's held-out photos
+    figures = {"selection_accuracy": picked.held_out.accuracy, "frozen_selection_accuracy": picked.frozen_accuracy,
                "repelling": picked.held_out.repelling, "within_budget": picked.within_budget,
                "shots": len(chosen)}
     return picked.prompts, recipe, figures
