@@ -648,7 +648,7 @@ def scenario_products(st: CommandLine):
     assert "live product" in used and ("manual mode" in used) == bool(shown["warnings"])
     assert "--none" in st.run("product", "use", user="mia", ok=False).err  # which one?
     assert "holding register 8" in st.run("product", "recipe", "nut", "3", user="mia").out
-    assert "recipe 3" in st.run("product", "list", user="mia").out
+    assert re.search(r"nut v1 +LIVE, signed by mia +recipe 3", st.run("product", "list", user="mia").out)
     assert "--none" in st.run("product", "recipe", "nut", user="mia", ok=False).err
     assert st.db("SELECT actor FROM audit_event WHERE action = 'product.recipe'") == [("mia",)]
     st.run("inspect", "--source", "folder", str(photos), "--frames", "4", user="otto")  # DIR/<class>/* too

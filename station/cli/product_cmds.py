@@ -84,10 +84,11 @@ def cmd_product_list(args) -> int:
         print("no products yet: the station inspects the classes of its settings. Onboard one with: "
               "station --user NAME product new NAME --from DIR --good CLASS")
     for p in lines:
-        state = "LIVE" if p.live else ("signed" if p.accepted else "not signed")
+        signed = f"signed by {p.accepted_by}" if p.accepted else "not signed"
+        state = f"LIVE, {signed}" if p.live else signed
         a = p.acceptance
         recipe = f"recipe {p.recipe}" if p.recipe else ""
-        print(f"{'*' if p.live else ' '} {p.label:<24} {state:<11} {recipe:<12} escapes {a.get('escapes')}/"
+        print(f"{'*' if p.live else ' '} {p.label:<24} {state:<24} {recipe:<12} escapes {a.get('escapes')}/"
               f"{a.get('defects')} (bound {_pct(a.get('escape_rate_upper_95'))}), review {_pct(a.get('review_share'))}")
     return 0
 
