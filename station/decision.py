@@ -107,6 +107,11 @@ class ReviewRateMonitor:
         self.window, self.max_share, self.min_frames = window, max_share, min(min_frames, window)
         self._recent: deque[bool] = deque(maxlen=window)
 
+    def take_up(self, verdicts: list[str]) -> None:
+        """Earlier verdicts, oldest first (e.g. another process's, from the records); the next `observe` judges
+        them with its own."""
+        self._recent.extend(v == REVIEW for v in verdicts)
+
     def observe(self, verdict: str) -> bool:
         """Record one verdict; True when the share now exceeds the limit."""
         self._recent.append(verdict == REVIEW)

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import audit
 from .auth import require
-from .storage.models import Alarm, User, utcnow
+from .storage.models import Alarm, Inspection, User, utcnow
 
 
 def open_alarm(session: Session) -> Alarm | None:
     """The newest alarm no manager has reset; while there is one the station is in manual mode."""
     return session.scalar(select(Alarm).where(Alarm.reset_at.is_(None)).order_by(Alarm.id.desc()).limit(1))
+
+
+def recent_verdicts(session: Session, window: int) -> list[str]:
+    """The verdicts of the last `window` frames judged since the last manager's reset, oldest first: the fail-safe
+    of a new process (each `station inspect`, a restarted line) takes up where the last one stopped, so that runs
+    shorter than its minimum cannot each stay under the limit. Read through the time index, from the reset on."""
+    since = session.scalar(select(func.max(Alarm.reset_at)))
+    query = select(Inspection.verdict).where(Inspection.manual_mode.is_(False))
+    if since is not None:
+        query = query.where(Inspection.created_at > since)
+    return list(reversed(session.scalars(query.order_by(Inspection.created_at.desc()).limit(window)).all()))
 
 
 def reset(session: Session, user: User | None, note: str = "") -> int:

@@ -71,7 +71,10 @@ class Pipeline:
         self.source_name = source_name
         cfg = station.config
         self.monitor = ReviewRateMonitor(cfg.failsafe.window, cfg.failsafe.max_review_share, cfg.failsafe.min_frames)
-        self.manual_mode = station.open_alarm() is not None
+        with station.db.session() as s:
+            self.manual_mode = failsafe.open_alarm(s) is not None
+            if not self.manual_mode:
+                self.monitor.take_up(failsafe.recent_verdicts(s, cfg.failsafe.window))
         self.counts: Counter = Counter()  # verdict -> frames this pipeline decided
         self.failed_in_a_row = 0  # frames whose checks failed or gave no valid output, since the last good one
         self._line_running = False  # inside run(), started by a permitted operator

@@ -18,7 +18,7 @@ from station.auth import create_user
 from station.synth.camera import SyntheticSource
 from station.cli import main
 from station.pipeline import Pipeline
-from station.review import decide
+from station.review import decide, settings_answers
 from station.runtime import Station
 from station.storage.db import sqlite_url
 from station.records import open_records
@@ -45,7 +45,7 @@ def template(tmp_path_factory) -> Path:
 
             rita = s.query(User).filter_by(username="rita").one()
             first = s.query(Inspection).filter_by(verdict="REVIEW").order_by(Inspection.id).first()
-            decide(s, first.id, "washer/scratch", st.good, rita, note="deep scratch")
+            decide(s, first.id, "washer/scratch", settings_answers(st), rita, note="deep scratch")
     finally:
         st.close()
     return data

@@ -245,7 +245,7 @@ def test_on_a_running_line_every_frame_is_judged_by_the_product_live_when_it_was
     assert None in rows.values() and row.id in rows.values()  # the switch really landed mid-run
 
 
-def test_a_frame_is_reviewed_with_the_classes_of_the_product_that_judged_it(signed):
+def test_a_frame_is_reviewed_with_the_classes_of_the_product_that_judged_it(signed, monkeypatch, capsys):
     """After a switch back to the settings' classes, a frame the product judged still waits with the product's
     classes, a defect kind too rare to learn included (answering it is how its photos are gathered); a class of
     another product is refused, naming those that fit; what a command shows names the version."""
@@ -276,3 +276,12 @@ def test_a_frame_is_reviewed_with_the_classes_of_the_product_that_judged_it(sign
     line, _, answers = review_queue.inspection(station, chipped)
     assert (line.product, line.review_label, {a.key for a in answers}) == ("nut v1", "chipped", nut_classes)
     assert review_queue.inspection(station, washer)[0].as_dict()["product"] is None
+    # a changeover leaves manual mode as it is, and the command says so with the way out
+    from conftest import PW
+    from station.cli import main
+
+    monkeypatch.setenv("STATION_PASSWORD", PW)
+    assert main(["--data-dir", str(station.data_dir), "--user", "boss", "product", "use", "nut"]) == 0
+    assert "still in manual mode" in capsys.readouterr().out
+    assert main(["--data-dir", str(station.data_dir), "--user", "boss", "product", "use", "--none"]) == 0
+    assert "failsafe reset" in capsys.readouterr().out

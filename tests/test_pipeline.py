@@ -10,7 +10,7 @@ from station.auth import PermissionDenied, acting, set_active
 from station.capture import Frame, FolderSource
 from station.synth.camera import SyntheticSource
 from station.pipeline import Pipeline
-from station.review import ReviewError, decide, pending_count, queue_page
+from station.review import ReviewError, decide, pending_count, queue_page, settings_answers
 from station.runtime import Station
 from station.storage.models import Alarm, Inspection, ModelRecord, Review
 from station.synth.samples import draw_sample
@@ -89,12 +89,40 @@ def test_failsafe_trips_survives_restart_and_needs_a_manager(tmp_path, station, 
     st.close()
 
 
+def test_the_failsafe_counts_frames_across_runs_until_a_manager_resets_it(tmp_path, station, people):
+    """Three short `station inspect` runs, each shorter than the fail-safe's minimum: the third trips it, since
+    each run takes up the verdicts the last ones recorded. After a manager's reset the count starts afresh."""
+    station.close()
+    data = tmp_path / "data"
+    cfg = config.load(data)
+    cfg.thresholds.conf_a = 1.0  # every frame goes to review
+    cfg.failsafe.window, cfg.failsafe.min_frames, cfg.failsafe.max_review_share = 10, 10, 0.5
+    config.save(cfg, data)
+    st = Station.open(data)
+    try:
+        raised = []
+        for run in range(3):
+            results = []
+            Pipeline(st, operator=people["operator"]).run(SyntheticSource(seed=run, size=64), max_frames=4,
+                                                          on_result=results.append)
+            raised.append([r.alarm_raised for r in results])
+        assert raised == [[False] * 4, [False] * 4, [False, True, False, False]]
+        pipe = Pipeline(st, operator=people["operator"])
+        assert pipe.manual_mode and pipe.reset_failsafe(people["manager"]) == 1
+        results = []
+        Pipeline(st, operator=people["operator"]).run(SyntheticSource(seed=9, size=64), max_frames=9,
+                                                      on_result=results.append)
+        assert not any(r.alarm_raised or r.manual_mode for r in results)  # 9 frames since the reset: under 10
+    finally:
+        st.close()
+
+
 def test_review_queue_flow(station, people):
     cfg = station.config
     cfg.thresholds.conf_a = 0.999  # most frames to review
     pipe = Pipeline(station, operator=people["operator"])
     pipe.run(SyntheticSource(seed=9, size=64), max_frames=12)
-    classes = {c.key: c.good for c in cfg.classes}
+    classes = settings_answers(station)
     with station.db.session() as s:
         waiting = pending_count(s)
         first_page = queue_page(s, limit=5)

@@ -643,9 +643,10 @@ def scenario_products(st: CommandLine):
     # more parts to review than the fail-safe allows (0.6 by default): said at each step before going live
     assert bool(shown["warnings"]) == (a["review_share"] > 0.6)
     accepted = st.run("product", "accept", "nut", user="mia").out
-    assert "signed by mia" in accepted and ("manual mode" in accepted) == bool(shown["warnings"])
+    assert "signed by mia" in accepted and ("go to manual mode" in accepted) == bool(shown["warnings"])
     used = st.run("product", "use", "nut", user="mia").out
-    assert "live product" in used and ("manual mode" in used) == bool(shown["warnings"])
+    assert "live product" in used and ("go to manual mode" in used) == bool(shown["warnings"])
+    assert "still in manual mode" not in used  # the fail-safe has not tripped here
     assert "--none" in st.run("product", "use", user="mia", ok=False).err  # which one?
     assert "holding register 8" in st.run("product", "recipe", "nut", "3", user="mia").out
     assert re.search(r"nut v1 +LIVE, signed by mia +recipe 3", st.run("product", "list", user="mia").out)

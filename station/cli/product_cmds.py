@@ -132,6 +132,20 @@ def _signed_act(args, act):
         records.close()
 
 
+def _still_manual(args) -> None:
+    """A changeover leaves manual mode as it was: said, with how to leave it."""
+    from ..service.alarms import open_alarm
+
+    db = open_db(args)
+    try:
+        if open_alarm(db) is not None:
+            print("note: the station is still in manual mode (every part goes to review) since the fail-safe "
+                  "tripped; a manager resets it, once the cause is dealt with, with: station --user NAME failsafe "
+                  "reset")
+    finally:
+        db.close()
+
+
 def cmd_product_accept(args) -> int:
     from ..service.products import accept_product
 
@@ -157,11 +171,13 @@ def cmd_product_use(args) -> int:
             records.close()
         print(f"no product live ({before or 'none was'}): the station inspects the classes of its settings from "
               f"its next frame{NEXT_FRAME}")
+        _still_manual(args)
         return 0
     line, warning = _signed_act(args, use_product)
     print(f"{line.label} is the live product: the station inspects with it from its next frame{NEXT_FRAME}")
     if warning:
         print(f"warning: {warning}")
+    _still_manual(args)
     _take_plant_version(args, line.name)
     return 0
 
