@@ -43,9 +43,10 @@ class InspectionResult:
     inspection_id: int
     frame: Frame
     decision: Decision
-    latency_ms: float
+    latency_ms: float  # from capture until the row was committed
     manual_mode: bool
     alarm_raised: bool = False
+    recorded_latency_ms: float = 0.0  # what the row keeps: from capture until its image was written, before the commit
 
     @property
     def verdict(self) -> str:
@@ -191,7 +192,8 @@ class Pipeline:
         for img in staged:
             st.images.publish(img)
         results = [
-            InspectionResult(r.id, f, d, (committed - f.timestamp) * 1000.0, m, alarm_raised=(i == trip_at))
+            InspectionResult(r.id, f, d, (committed - f.timestamp) * 1000.0, m, alarm_raised=(i == trip_at),
+                             recorded_latency_ms=(written - f.timestamp) * 1000.0)
             for i, (r, f, d, m) in enumerate(zip(rows, frames, decisions, manual_flags))
         ]
         for r in results:

@@ -25,6 +25,9 @@ def test_inspect_history_review_from_the_command_line(data_dir, capsys, monkeypa
     assert main(["history", "--json", "--limit", "5"]) == 0
     hist = json.loads(capsys.readouterr().out)
     assert len(hist["inspections"]) == 5 and sum(hist["counts"].values()) == 12
+    printed = {f["inspection"]: f["latency_ms"] for f in frames}  # the same frame, the same figure, said twice
+    assert all(printed[h["id"]] == h["latency_ms"] for h in hist["inspections"])
+    assert all(f["committed_ms"] >= f["latency_ms"] for f in frames)
 
     # a command that needs an account, on a station with none yet: told how to make the first
     monkeypatch.setenv("STATION_PASSWORD", "guess")

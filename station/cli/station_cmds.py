@@ -34,7 +34,7 @@ def cmd_inspect(args) -> int:
         def show(r):
             nonlocal correct, known
             d = r.decision
-            latencies.append(r.latency_ms)
+            latencies.append(r.recorded_latency_ms)  # the figure `history` and `review show` read back
             verdicts[d.verdict] = verdicts.get(d.verdict, 0) + 1
             if r.frame.truth is not None:
                 known += 1
@@ -44,7 +44,8 @@ def cmd_inspect(args) -> int:
                                   "origin": r.frame.origin, "verdict": d.verdict,
                                   "reason": d.reason, "label_a": d.a.label, "conf_a": round(d.a.confidence, 4),
                                   "label_b": d.b.label, "conf_b": round(d.b.confidence, 4),
-                                  "latency_ms": round(r.latency_ms, 2), "truth": r.frame.truth,
+                                  "latency_ms": round(r.recorded_latency_ms, 2),
+                                  "committed_ms": round(r.latency_ms, 2), "truth": r.frame.truth,
                                   "manual_mode": r.manual_mode}), flush=True)
             else:
                 print(verdict_line(r, names), flush=True)
@@ -84,7 +85,7 @@ def verdict_line(r, names: dict[str, str]) -> str:
     """One inspection result for people: id, verdict, both checks' classes and confidences, latency, reason."""
     d = r.decision
     return (f"#{r.inspection_id:<7} {d.verdict:<6}  A: {names[d.a.label]:<24} {d.a.confidence:5.2f}  "
-            f"B: {names[d.b.label]:<24} {d.b.confidence:5.2f}  {r.latency_ms:7.1f} ms"
+            f"B: {names[d.b.label]:<24} {d.b.confidence:5.2f}  {r.recorded_latency_ms:7.1f} ms"
             f"{'  (' + d.reason + ')' if d.reason else ''}")
 
 
