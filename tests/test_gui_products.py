@@ -59,6 +59,7 @@ def test_a_manager_checks_photos_onboards_and_can_cancel(qtbot, station, tmp_pat
     assert "Cancelled" in page.findings.toPlainText()
     with station.db.session() as s:
         assert s.scalars(select(Product)).all() == []
+    assert not (store.products_dir(station.data_dir) / "bracket").exists()  # no files of it left either
 
     # onboarded: the list shows the new version, not signed, with the figures of its report
     page.epochs_spin.setValue(3)

@@ -64,6 +64,10 @@ def staging(data_dir: Path | str, name: str):
         yield folder
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        try:
+            folder.parent.rmdir()  # a product's first build that failed leaves no empty folder of its name
+        except OSError:  # versions (or another build) in it
+            pass
         raise
 
 
