@@ -30,6 +30,14 @@ def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path):
     assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err
 
 
+def test_product_commands_that_load_no_model_import_no_torch():
+    """`product check`, `list`, `show`, `accept`, `use` answer in about a second: torch (5 s to import) is
+    imported only by what trains or judges. Fails if their modules pull it in at import time."""
+    code = ("import sys, station.cli.product_cmds, station.service.products, station.products.photos; "
+            "sys.exit('torch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+
+
 def test_data_dir_follows_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path / "here"))
     assert default_data_dir() == tmp_path / "here"

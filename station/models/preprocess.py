@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import torch
 
+from .resize import resize_square, shrink  # noqa: F401  (one implementation, also for torch-free callers)
+
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
-
-
-def resize_square(image: np.ndarray, size: int) -> np.ndarray:
-    """Scale the shorter side to `size` and centre-crop: area averaging down, bicubic up."""
-    h, w = image.shape[:2]
-    if (h, w) == (size, size):
-        return image
-    scale = size / min(h, w)
-    nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    resized = cv2.resize(image, (nw, nh), interpolation=interp)
-    top, left = (nh - size) // 2, (nw - size) // 2
-    return resized[top : top + size, left : left + size]
-
-
-def shrink(image: np.ndarray, side: int) -> np.ndarray:
-    """At most `side` pixels on the long side (area averaging), the aspect kept; a smaller image as it is."""
-    h, w = image.shape[:2]
-    scale = side / max(h, w)
-    if scale >= 1:
-        return image
-    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
 
 
 def to_model_input(images, mean=OPENAI_MEAN, std=OPENAI_STD, size: int | None = None) -> torch.Tensor:

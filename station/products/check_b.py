@@ -29,33 +29,12 @@ from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square, to_model
 from ..paths import check_b_start_dir
 from ..errors import InvalidInput
 from ..progress import QUIET, Progress, stop_if_asked
+from .recipe import CheckBRecipe  # noqa: F401  (its home is torch-free; kept importable from here)
 
 # channels-last: oneDNN's convolutions make a training pass about 1.3x faster on a CPU (bench/check_b_training.py)
 TRAINING_LAYOUT = torch.channels_last
 ANOMALY_NAME = "anomaly.safetensors"
 ANOMALY_FORMAT = "station-anomaly/1"
-
-
-@dataclass(frozen=True)
-class CheckBRecipe:
-    image_size: int = 128  # twice the demo CNN's: a scratch one pixel wide on a 256 px frame survives
-    epochs: int = 40
-    batch: int = 32
-    lr: float = 3e-3
-    seed: int = 0
-    pretrained: bool = True  # a part CNN's convolutions as the start (sizes of any input fit them); off: random
-    start_folder: str = ""  # the part CNN folder to start from; "": the bundled check-B start (paths.check_b_start_dir)
-    kept_blocks: int = 3  # the start's first blocks kept as they are: the good-parts memory reads them (README)
-    shift: float = 0.06  # augmentation: random shift of up to this share of the side
-    rotate_degrees: float = 10.0
-    light: float = 0.15  # brightness and contrast jitter
-    flips: bool = False  # off: a mirrored part may itself be a defect (wrong way round)
-    memory_patches: int = 10_000  # the anomaly memory's size cap (its rows: 96 numbers each at width 16)
-    anomaly_false_review: float = 0.05  # share of good calibration photos the anomaly threshold may call unusual
-
-    def __post_init__(self):
-        if not 0 <= self.kept_blocks <= 4:  # PartCNN's four blocks
-            raise InvalidInput(f"check B's kept_blocks must be 0 to 4 (the CNN's blocks), not {self.kept_blocks}")
 
 
 def model_inputs(images: list[np.ndarray], size: int) -> torch.Tensor:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,33 +27,20 @@ from ..errors import InvalidInput
 from ..judging import Judge
 from ..models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
 from ..progress import QUIET, Progress, Share, stop_if_asked
-from ..prompts.recipe import DEFAULT_GRID, RvptRecipe
+from ..prompts.recipe import RvptRecipe
 from ..storage.models import Product, User
 from . import acceptance as acceptance_mod
 from . import store
 from .calibration import choose_thresholds
-from .check_b import CheckBRecipe, ProductCnnCheck, fit_anomaly, save_check_b, train_classifier
+from .check_b import ProductCnnCheck, fit_anomaly, save_check_b, train_classifier
 from .definition import ProductClass, ProductSpec, class_key, default_prompts, product_name
 from .photos import PhotoCheck, check_photos
+from .recipe import CheckBRecipe, OnboardingChoices  # noqa: F401  (kept importable from here)
 from .split import split_photos
 
 STEPS = ("photos", "check_b", "check_a", "gate", "thresholds", "acceptance")
 SHOTS_PER_CLASS = 16  # RVPT's shots per class, from the training part
 GATE_LEAST = 20  # photos in the gate's bank, and to calibrate it (station.gate.store.bank_from_frames)
-
-
-@dataclass(frozen=True)
-class OnboardingChoices:
-    good: str  # the class folder of good parts
-    name_en: str = ""
-    name_ja: str = ""
-    seed: int = 0
-    tune_prompts: bool = True  # check A's RVPT prompts (minutes on 2 cores); off: the plain CLIP
-    prompt_grid: tuple = DEFAULT_GRID  # the (D, b, alpha) recipes the held-out rule chooses among
-    prompt_epochs: int = RvptRecipe.epochs  # the most passes of each; the rule stops a recipe earlier
-    check_b: CheckBRecipe = field(default_factory=CheckBRecipe)
-    max_escapes: int = 0  # thresholds: defective calibration photos that may pass
-    max_false_fail: float = 0.05  # thresholds: share of good calibration photos that may fail
 
 
 def _step(progress: Progress, n: int, what: str) -> Share:

@@ -22,7 +22,7 @@ import numpy as np
 from ..capture.decode import MAX_PIXELS, ImageDecodeError, decode_file
 from ..capture.folder import IMAGE_SUFFIXES
 from ..errors import InvalidInput
-from ..models.preprocess import shrink
+from ..models.resize import shrink
 from ..progress import QUIET, Progress, stop_if_asked
 
 # A class needs this many distinct photos to be learned and measured: about 6 to train on, 2 to calibrate the

@@ -11,9 +11,9 @@ from ..auth import User, acting
 from ..jobs import Job
 from ..progress import QUIET, Progress
 from ..products import store
-from ..products.check_b import CheckBRecipe  # noqa: F401  (re-exported: the choices' parts)
-from ..products.onboard import OnboardingChoices, onboard  # noqa: F401
 from ..products.photos import PhotoCheck, check_photos  # noqa: F401
+# torch-free: listing, showing, signing and changing over answer without loading torch (onboard imports it)
+from ..products.recipe import CheckBRecipe, OnboardingChoices  # noqa: F401  (re-exported: the choices)
 from ..products.store import ProductError  # noqa: F401
 from .records import has_product
 
@@ -57,6 +57,8 @@ def onboard_product(station, user: User | None, name: str, folder: Path | str, c
                     progress: Progress = QUIET, check: PhotoCheck | None = None) -> ProductLine:
     """A new version of `name` from `folder/<class>/*`, measured, recorded, not live (see products.onboard);
     `check`: the photos as `check_photos` already read them, not read again."""
+    from ..products.onboard import onboard
+
     with station.jobs.running(ONBOARDING_JOB):
         row = onboard(station, user, name, folder, choices, progress, check)
     with station.db.session() as s:
