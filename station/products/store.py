@@ -150,7 +150,8 @@ def record_version(session: Session, data_dir: Path, staged: Path, spec: Product
 
 def _summary(spec: ProductSpec) -> dict:
     return {"name_en": spec.name_en, "name_ja": spec.name_ja, "conf_a": spec.conf_a, "conf_b": spec.conf_b,
-            "classes": [{"key": c.key, "good": c.good, "learned": c.learned} for c in spec.classes]}
+            "classes": [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good, "learned": c.learned}
+                        for c in spec.classes]}  # names: what a reviewer reads on the buttons, from the records
 
 
 def _figures(acceptance: dict) -> dict:
