@@ -47,6 +47,7 @@ class InspectionResult:
     manual_mode: bool
     alarm_raised: bool = False
     recorded_latency_ms: float = 0.0  # what the row keeps: from capture until its image was written, before the commit
+    product: str | None = None  # 'name vN' of the product version that judged it; None: the settings' classes
 
     @property
     def verdict(self) -> str:
@@ -193,8 +194,9 @@ class Pipeline:
             st.images.publish(img)
         results = [
             InspectionResult(r.id, f, d, (committed - f.timestamp) * 1000.0, m, alarm_raised=(i == trip_at),
-                             recorded_latency_ms=(written - f.timestamp) * 1000.0)
-            for i, (r, f, d, m) in enumerate(zip(rows, frames, decisions, manual_flags))
+                             recorded_latency_ms=(written - f.timestamp) * 1000.0,
+                             product=j.product.label if j.product is not None else None)
+            for i, (r, f, d, m, j) in enumerate(zip(rows, frames, decisions, manual_flags, judged_by))
         ]
         for r in results:
             self._announce(r, trip_detail if r.alarm_raised else None)

@@ -652,7 +652,9 @@ def scenario_products(st: CommandLine):
     assert re.search(r"nut v1 +LIVE, signed by mia +recipe 3", st.run("product", "list", user="mia").out)
     assert "--none" in st.run("product", "recipe", "nut", user="mia", ok=False).err
     assert st.db("SELECT actor FROM audit_event WHERE action = 'product.recipe'") == [("mia",)]
-    st.run("inspect", "--source", "folder", str(photos), "--frames", "4", user="otto")  # DIR/<class>/* too
+    judged = json_lines(st.run("inspect", "--source", "folder", str(photos), "--frames", "4", "--json",
+                               user="otto").out)  # DIR/<class>/* too
+    assert [line["product"] for line in judged[:-1]] == ["nut v1"] * 4  # each line names the version judging it
     attacked = json.loads(st.run("selftest", "prm", "--reference", "product", "--images", "3", "--iters", "2",
                                  "--batch", "3", "--json", "--quiet", user="mia").out)  # its held-out photos
     assert st.db(f"SELECT count(*) FROM selftest_result WHERE run_id = {attacked['run']}") == [(3,)]

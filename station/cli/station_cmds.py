@@ -40,7 +40,7 @@ def cmd_inspect(args) -> int:
                 known += 1
                 correct += (d.verdict == "PASS") == station.good.get(r.frame.truth, False) and d.verdict != "REVIEW"
             if args.json:
-                print(json.dumps({"inspection": r.inspection_id, "frame": r.frame.index,
+                print(json.dumps({"inspection": r.inspection_id, "frame": r.frame.index, "product": r.product,
                                   "origin": r.frame.origin, "verdict": d.verdict,
                                   "reason": d.reason, "label_a": d.a.label, "conf_a": round(d.a.confidence, 4),
                                   "label_b": d.b.label, "conf_b": round(d.b.confidence, 4),
