@@ -78,6 +78,9 @@ def test_every_page_fits_the_panel(qtbot, station, language, monkeypatch):
     live.display.result(held[-1], held)
     live.render()
     problems += [f"LivePage holding: {p}" for p in layout_problems(window)]
+    window.ctx.pipeline.manual_mode = True  # the fail-safe's banner above it all
+    live.refresh_alarm()
+    problems += [f"LivePage in manual mode: {p}" for p in fits_panel(window) + layout_problems(window)]
     live.stop_and_wait()
     for name in window.pages:
         window.show_page(name)
@@ -116,6 +119,10 @@ def test_the_operator_window_is_sized_by_the_live_page_alone(qtbot, station, lan
     assert window.stack.currentWidget() is window.page("LivePage")
     assert not window.nav.isVisible()  # one page: no page list taking the room
     assert fits_panel(window) == [] and layout_problems(window) == []
+    window.ctx.pipeline.manual_mode = True  # and with the fail-safe's banner
+    window.page("LivePage").refresh_alarm()
+    qtbot.wait(30)
+    assert fits_panel(window) == [] and layout_problems(window) == []
     window.close()
 
 
@@ -133,7 +140,8 @@ def test_every_dialog_fits_the_panel(qtbot, station, language):
                                "make one)", "chipped: 6 photos, too few to learn; all held out"]}
     line = ProductLine(1, "a-product-with-a-long-name", 12, datetime.now(), False, None, False, [], report, "/nowhere")
     dialogs = [SignInDialog(station, "", window), AddUserDialog(window), ImportModelDialog(window),
-               RunDialog(window.ctx, run, selftests.results(station.db, run.id), window), AcceptanceDialog(line, window)]
+               RunDialog(window.ctx, run, selftests.results(station.db, run.id), window), AcceptanceDialog(line, window),
+               AcceptanceDialog(line, window, Message("product.manual_mode_expected", share=0.947, limit=0.6, frames=20))]
     problems = []
     for dialog in dialogs:  # children of the window: deleted with it, so not given to qtbot as well
         dialog.show()

@@ -27,7 +27,7 @@ class VerdictBanner(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("verdict")
-        self.setMinimumSize(220, 150)
+        self.setMinimumSize(220, 100)  # at 1024x768 it gets more, but yields to the fail-safe's banner above
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.word, self.detail, self.colour = "", "", QColor("#5f6368")
         self.state = ""

@@ -77,7 +77,7 @@ class LivePage(QWidget):
 
         self.alarm_label = QLabel()
         self.alarm_label.setWordWrap(True)
-        self.alarm_label.setStyleSheet("background:#b3261e; color:white; padding:10px; font-weight:bold;")
+        self.alarm_label.setStyleSheet("background:#b3261e; color:white; padding:6px; font-weight:bold;")
         self.reset_button = QPushButton(self.tr("Reset alarm (manager)"))
         alarm_row = QHBoxLayout()
         alarm_row.setContentsMargins(0, 0, 0, 0)

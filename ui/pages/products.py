@@ -331,6 +331,7 @@ class AcceptanceDialog(QDialog):
     def __init__(self, line, parent=None, warning=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Acceptance report: {label}").format(label=line.label))
+        self.setMinimumWidth(640)  # its wrapped lines (and the warning) get the height they need at this width
         layout = QVBoxLayout(self)
         state = (self.tr("signed by {name}").format(name=line.accepted_by) if line.accepted
                  else self.tr("not signed: it cannot go live until a manager signs it"))
