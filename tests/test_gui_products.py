@@ -78,7 +78,10 @@ def test_a_manager_checks_photos_onboards_and_can_cancel(qtbot, station, tmp_pat
 def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarded, tmp_path, monkeypatch):
     root, photos, boss, otto, row = onboarded
     station = open_copy(root / "data", tmp_path / "data")
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    station.config.failsafe.max_review_share = round(row.acceptance["review_share"] - 0.01, 2)  # it would trip it
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda parent, title, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes)
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
@@ -98,6 +101,8 @@ def test_signing_and_changeover_from_the_page_switch_what_judges(qtbot, onboarde
         qtbot.waitUntil(lambda: _no_job(page) and len(told) == 3, timeout=60_000)
         wait_for_reads(qtbot, window)
         assert told[-1] == "nut v1 is live."
+        # each question before a Yes said this version would put the line in manual mode
+        assert len(asked) == 3 and all("go to manual mode" in q for q in asked)
         assert station.product.label == "nut v1" and station.check_b.kind == "product_cnn"
         assert "nut v1" in page.live_label.text() and page.table.item(0, 5).text() == "LIVE"
         assert "product nut v1" in window.status_label.text()  # what an operator sees in the header

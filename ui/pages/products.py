@@ -214,7 +214,7 @@ class ProductsPage(QWidget):
         st, user = self.ctx.station, self.ctx.user
         self._act(self.tr("Sign the acceptance"), self.tr(
             "Sign the acceptance report of {label} in your name? Read it first (Acceptance report ...): only a "
-            "signed version can go live.").format(label=line.label),
+            "signed version can go live.").format(label=line.label) + self._warning(line),
             lambda: products.accept_product(st, user, line.name, line.version).label,
             self.tr("{result}: signed."))
 
@@ -225,9 +225,15 @@ class ProductsPage(QWidget):
         st, user = self.ctx.station, self.ctx.user
         self._act(self.tr("Changeover"), self.tr(
             "Make {label} the live product? From the next part on, the station judges with its classes, checks and "
-            "thresholds; parts already taken are judged by the product before.").format(label=line.label),
+            "thresholds; parts already taken are judged by the product before.").format(label=line.label)
+            + self._warning(line),
             lambda: products.change_over(st, user, line.name, line.version),
             self.tr("{result} is live."))
+
+    def _warning(self, line) -> str:
+        """The acceptance's warning (the line would go to manual mode), as a paragraph of a question; or nothing."""
+        warning = products.manual_mode_warning(self.ctx.station, line.acceptance)
+        return "\n\n" + words(warning) if warning else ""
 
     def make_none_live(self) -> None:
         st, user = self.ctx.station, self.ctx.user
