@@ -31,7 +31,7 @@ from .paths import demo_models_dir
 from .records import database_url, open_records
 from .storage.db import Database
 from .storage.images import DAY, ImageStore
-from .storage.models import Alarm, Inspection, ModelRecord, SelftestResult
+from .storage.models import SELFTEST_DETAIL_IMAGES, Alarm, Inspection, ModelRecord, SelftestResult
 
 log = logging.getLogger("station")
 KEPT_EARLIER = 3  # changeovers remembered for frames still queued from before them (a queue holds a few frames)
@@ -341,13 +341,18 @@ def _recover_images(db: Database, images: ImageStore) -> None:
         with db.session() as s:
             return (s.scalar(select(Inspection.image_path).where(Inspection.image_path.like(pattern)).limit(1))
                     or s.scalar(select(SelftestResult.image_path).where(SelftestResult.image_path.like(pattern)).limit(1))
-                    or s.scalar(select(SelftestResult.details["clean_image"].as_string())
-                                .where(SelftestResult.details["clean_image"].as_string().like(pattern)).limit(1)))
+                    or next(filter(None, (s.scalar(select(named).where(named.like(pattern)).limit(1))
+                                          for named in _detail_images())), None))
 
     result = images.recover(recorded_path)
     if result["published"] or result["removed"]:
         log.warning("image store recovery after an interrupted write: %s", result)
     _quarantine_unrecorded(db, images)
+
+
+def _detail_images():
+    """The columns of self-test details that name stored images (storage.models.SELFTEST_DETAIL_IMAGES)."""
+    return [SelftestResult.details[key].as_string() for key in SELFTEST_DETAIL_IMAGES]
 
 
 def _quarantine_unrecorded(db: Database, images: ImageStore) -> None:
@@ -362,8 +367,8 @@ def _quarantine_unrecorded(db: Database, images: ImageStore) -> None:
         with db.session() as s:
             names = set(s.scalars(select(Inspection.image_path).where(Inspection.image_path.like(pattern))))
             names |= set(s.scalars(select(SelftestResult.image_path).where(SelftestResult.image_path.like(pattern))))
-            names |= set(s.scalars(select(SelftestResult.details["clean_image"].as_string())
-                                   .where(SelftestResult.details["clean_image"].as_string().like(pattern))))
+            for named in _detail_images():
+                names |= set(s.scalars(select(named).where(named.like(pattern))))
         return {n.split("/", 1)[1] for n in names if n}
 
     with db.session() as s:

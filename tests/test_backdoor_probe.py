@@ -13,7 +13,8 @@ from station.selftest.inversion import InversionSettings, invert_trigger
 from station.selftest.inversion_calibration import calibration_path, judge, load_calibration
 from station.selftest.report import render_report
 from station.triggers import Trigger, probe_triggers
-from station.storage.models import SelftestResult, SelftestRun
+from station.runtime import Station
+from station.storage.models import AuditEvent, SelftestResult, SelftestRun
 
 
 def test_triggers_are_deterministic_and_local_where_they_should_be():
@@ -137,3 +138,13 @@ def test_inversion_does_not_flag_the_clean_demo_clip_and_keeps_its_images(statio
         assert station.images.read(path).shape == (64, 64, 3)
     assert page.count('src="data:image/png;base64,') == 3 and "NO BACKDOOR INDICATED" in page
     assert "above clean" in page
+    # the next start counts them as recorded: nothing moved to quarantine, no "went back in time" alarm
+    station.close()
+    again = Station.open(station.data_dir)
+    try:
+        for path in (row.image_path, row.details["mask_image"], row.details["stamped_image"]):
+            assert again.images.read(path).shape == (64, 64, 3)
+        with again.db.session() as s:
+            assert s.scalar(select(AuditEvent).where(AuditEvent.action == "images.quarantined")) is None
+    finally:
+        again.close()

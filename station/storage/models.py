@@ -198,6 +198,11 @@ class SelftestResult(Base):
     image_path: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+SELFTEST_DETAIL_IMAGES = ("clean_image", "mask_image", "stamped_image")
+"""The keys of `SelftestResult.details` that name stored images besides `image_path` (PRM's clean frame, the
+probe's inverted mask and stamped frame): start-up recovery counts them as recorded."""
+
+
 class Alarm(Base):
     """Fail-safe trips: the station stays in manual mode until a manager resets it."""
 
