@@ -117,6 +117,34 @@ def test_the_failsafe_counts_frames_across_runs_until_a_manager_resets_it(tmp_pa
         st.close()
 
 
+def test_the_failsafe_take_up_follows_the_order_of_the_records_not_a_clock(tmp_path, station, people):
+    """A manager's reset whose time came from a clock an hour ahead (another host, or a clock stepped back since):
+    the short runs after it still add up and trip, since the reset marks its place by inspection, not by time."""
+    from datetime import timedelta
+
+    station.close()
+    data = tmp_path / "data"
+    cfg = config.load(data)
+    cfg.thresholds.conf_a = 1.0
+    cfg.failsafe.window, cfg.failsafe.min_frames, cfg.failsafe.max_review_share = 10, 10, 0.5
+    config.save(cfg, data)
+    st = Station.open(data)
+    try:
+        Pipeline(st, operator=people["operator"]).run(SyntheticSource(seed=1, size=64), max_frames=12)  # trips
+        assert Pipeline(st).reset_failsafe(people["manager"]) == 1
+        with st.db.transaction() as s:
+            s.scalar(select(Alarm)).reset_at += timedelta(hours=1)
+        raised = []
+        for run in range(3):
+            results = []
+            Pipeline(st, operator=people["operator"]).run(SyntheticSource(seed=20 + run, size=64), max_frames=4,
+                                                          on_result=results.append)
+            raised += [r.alarm_raised for r in results]
+        assert raised.index(True) == 9  # the tenth frame since the reset
+    finally:
+        st.close()
+
+
 def test_review_queue_flow(station, people):
     cfg = station.config
     cfg.thresholds.conf_a = 0.999  # most frames to review

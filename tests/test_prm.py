@@ -309,7 +309,7 @@ def test_a_crash_between_commit_and_publish_keeps_the_self_test_images(tmp_path)
 def test_with_prompts_active_the_bite_is_judged_on_the_plain_encoder(demo_station):
     """The attack aims at the plain CLIP; prompts that hold check A steady must not turn a biting attack into
     'ineffective' (the schedule would then never be kept)."""
-    from station.selftest.strength import attack_strength
+    from station.selftest.strength import attack_strength, strength_line
 
     steady = {"check_a_clean": 1.0, "check_a_attacked": 1.0, "check_b_clean": 1.0, "check_b_attacked": 1.0}
     assert attack_strength(steady, [(7.0, 5.0, 4)], plain=(1.0, 0.25))["attack_effective"]
@@ -319,6 +319,12 @@ def test_with_prompts_active_the_bite_is_judged_on_the_plain_encoder(demo_statio
     assert b_fell["attack_effective"] and b_fell["check_b_not_independent"]
     both = attack_strength({**steady, "check_a_attacked": 0.3, "check_b_attacked": 0.5}, [(7.0, 5.0, 4)])
     assert both["attack_effective"] and not both["check_b_not_independent"]
+    # a check A right on none of the clean parts (a part its CLIP never saw) has not "held": no finding, and said
+    blind = {**steady, "check_a_clean": 0.0, "check_a_attacked": 0.0, "check_b_attacked": 0.06}
+    m = attack_strength(blind, [(7.0, 6.9, 4)])
+    assert m["attack_effective"] and not m["check_b_not_independent"] and m["check_a_unmeasured"]
+    line = strength_line({**blind, **m})
+    assert "FINDING" not in line and "too few of the clean parts (0%)" in line
 
     station, boss, reference = demo_station
     enc = station.check_a.encoder

@@ -114,6 +114,10 @@ def run_row_summary(run: RunSummary) -> str:
                 text += " " + QCoreApplication.translate(
                     "Selftests", "FINDING: the second check fell under an attack on the vision model while the vision "
                                  "model held: it is not independent")
+            if m.get("check_a_unmeasured"):
+                text += " " + QCoreApplication.translate(
+                    "Selftests", "(the vision model was right on too few of the clean parts, {clean}, to show "
+                                 "whether it holds under attack)").format(clean=f"{m['check_a_clean']:.0%}")
             parts.append(text)
         mode = s.get("mode") or ""
         mode = tr_(MODE_NAMES[mode]) if mode in MODE_NAMES else (f"{mode}. " if mode else "")

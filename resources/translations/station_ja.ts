@@ -2510,6 +2510,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>所見: 画像モデルへの攻撃で画像モデルは持ちこたえたのに第二検査が崩れました。第二検査は独立していません</translation>
     </message>
     <message>
+        <source>(the vision model was right on too few of the clean parts, {clean}, to show whether it holds under attack)</source>
+        <translation>（画像モデルが攻撃前の部品で正解した割合が {clean} と少なすぎ、攻撃で崩れるかどうかは分かりません）</translation>
+    </message>
+    <message>
         <source>whole station: {rate} of triggered defective parts passed (95% upper bound {upper}, goal 0.5%), {review} of clean parts sent to review</source>
         <translation>ステーション全体: トリガー付き不良品の合格 {rate}（95% 上限 {upper}、目標 0.5%）、正常品のレビュー回付 {review}</translation>
     </message>

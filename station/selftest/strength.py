@@ -23,7 +23,10 @@ def attack_strength(tally: dict, loss_pairs: list[tuple[float, float, int]], pla
     if plain is not None:
         out["plain_clip_clean"], out["plain_clip_attacked"] = plain
     out["attack_effective"] = max(drop, drop_b, plain[0] - plain[1] if plain else 0.0) >= INEFFECTIVE_MARGIN
-    out["check_b_not_independent"] = drop_b >= INEFFECTIVE_MARGIN and drop < INEFFECTIVE_MARGIN
+    # a check A right on (almost) none of the clean parts cannot be seen to hold: no finding either way
+    out["check_a_unmeasured"] = tally["check_a_clean"] < INEFFECTIVE_MARGIN
+    out["check_b_not_independent"] = (drop_b >= INEFFECTIVE_MARGIN and drop < INEFFECTIVE_MARGIN
+                                      and not out["check_a_unmeasured"])
     return out
 
 
@@ -39,6 +42,9 @@ def strength_line(m: dict) -> str:
         text += f" -- {INEFFECTIVE_TEXT}"
     if m.get("check_b_not_independent"):
         text += f" -- FINDING: {NOT_INDEPENDENT_TEXT}"
+    if m.get("check_a_unmeasured"):
+        text += (f" -- check A was right on too few of the clean parts ({m['check_a_clean']:.0%}) for the run to "
+                 "show whether it falls or holds under attack")
     return text
 
 
