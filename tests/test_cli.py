@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -30,12 +31,25 @@ def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path):
     assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err
 
 
-def test_product_commands_that_load_no_model_import_no_torch():
+def test_product_commands_that_load_no_model_import_no_torch(onboarded, tmp_path):
     """`product check`, `list`, `show`, `accept`, `use` answer in about a second: torch (5 s to import) is
-    imported only by what trains or judges. Fails if their modules pull it in at import time."""
-    code = ("import sys, station.cli.product_cmds, station.service.products, station.products.photos; "
-            "sys.exit('torch' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+    imported only by what trains or judges. Each command runs for real on an onboarded station, and fails this
+    test if it pulled torch in."""
+    import shutil
+
+    from conftest import PW
+
+    root, photos, *_ = onboarded
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
+    code = "import sys; from station.cli import main; rc = main(sys.argv[1:]); sys.exit(3 if 'torch' in sys.modules else rc)"
+    env = {**os.environ, "STATION_PASSWORD": PW}
+    for args in (["product", "check", str(photos), "--good", "good", "--quiet"], ["product", "list"],
+                 ["product", "show", "nut"], ["product", "accept", "nut"], ["product", "use", "nut"],
+                 ["product", "use", "--none"]):
+        done = subprocess.run([sys.executable, "-c", code, "--data-dir", str(data), "--user", "boss", *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, (args, done.returncode, done.stderr[-500:])
 
 
 def test_data_dir_follows_environment(tmp_path, monkeypatch):

@@ -12,7 +12,6 @@ import cv2
 
 from ..decision import FAIL, PASS, REVIEW
 from ..judging import Judge
-from ..messages import Message
 from ..progress import QUIET, Progress, stop_if_asked
 from .calibration import escape_upper_bound
 from .definition import ProductSpec
@@ -167,13 +166,3 @@ check B, the verdict policy at conf_a {spec.conf_a:.2f}, conf_b {spec.conf_b:.2f
 {confusion("Check B (the product's CNN)", r["confusion_b"])}
 <h2>Every escape, false fail and review ({len(r['gallery'])})</h2>{cards}
 </body></html>"""
-
-
-def manual_mode_warning(acceptance: dict, failsafe) -> Message | None:
-    """Said before a version goes live when its report sends more parts to review than the fail-safe allows: on the
-    line the station would stop judging by itself within its first `min_frames` frames. None when it fits."""
-    share = acceptance.get("review_share")
-    if share is None or share <= failsafe.max_review_share:
-        return None
-    return Message("product.manual_mode_expected", share=share, limit=failsafe.max_review_share,
-                   frames=failsafe.min_frames)

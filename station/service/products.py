@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..auth import User, acting
 from ..jobs import Job
+from ..messages import Message
 from ..progress import QUIET, Progress
 from ..products import store
 from ..products.photos import PhotoCheck, check_photos  # noqa: F401
@@ -85,11 +86,14 @@ def product_details(records, name: str, version: int | None = None) -> dict:
             "report": str(folder / "acceptance.html"), "warnings": [str(warning)] if warning else []}
 
 
-def manual_mode_warning(records, acceptance: dict):
-    """The Message warning that this acceptance would put the line in manual mode, or None."""
-    from ..products.acceptance import manual_mode_warning as warning
-
-    return warning(acceptance, records.config.failsafe)
+def manual_mode_warning(records, acceptance: dict) -> Message | None:
+    """Said before a version goes live when its report sends more parts to review than the fail-safe allows: on the
+    line the station would stop judging by itself within its first `min_frames` frames. None when it fits."""
+    failsafe, share = records.config.failsafe, acceptance.get("review_share")
+    if share is None or share <= failsafe.max_review_share:
+        return None
+    return Message("product.manual_mode_expected", share=share, limit=failsafe.max_review_share,
+                   frames=failsafe.min_frames)
 
 
 def accept_product(records, user: User | None, name: str, version: int | None = None) -> ProductLine:
