@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -82,7 +83,13 @@ def live_answers(records) -> list[Answer]:
     product = records.product
     if product is None:
         return settings_answers(records)
-    return [Answer(c.key, c.name, c.name_ja, c.good) for c in product.spec.classes]
+    return [Answer(c.key, c.name, c.name_ja, c.good) for c in _learned_first(product.spec.classes)]
+
+
+def _learned_first(classes: list):
+    """The classes the checks learned first, in their order (their number keys as before such a class existed),
+    then those too rare to learn."""
+    return sorted(classes, key=lambda c: not (c.get("learned", True) if isinstance(c, dict) else c.learned))
 
 
 class Answers:
@@ -91,8 +98,8 @@ class Answers:
     frame judged without a product, the station settings' own classes. A frame judged before a changeover keeps
     its product's classes. Each product's are read once."""
 
-    def __init__(self, session: Session, settings: list[Answer]):
-        self.session, self.settings = session, tuple(settings)
+    def __init__(self, session: Session, settings: list[Answer], data_dir: Path | None = None):
+        self.session, self.settings, self.data_dir = session, tuple(settings), data_dir
         self._of_product: dict[int, tuple[Answer, ...]] = {}
 
     def __call__(self, row: Inspection) -> tuple[Answer, ...]:
@@ -101,10 +108,24 @@ class Answers:
         if row.product_id not in self._of_product:
             product = self.session.get(Product, row.product_id)
             classes = (product.spec or {}).get("classes", []) if product is not None else []
+            names = self._names_on_disk(product) if any("name" not in c for c in classes) else {}
             self._of_product[row.product_id] = tuple(
-                Answer(c["key"], c.get("name") or c["key"], c.get("name_ja", ""), bool(c["good"]))
-                for c in classes) or self.settings
+                Answer(c["key"], c.get("name") or names.get(c["key"], ("", ""))[0] or c["key"],
+                       c.get("name_ja") or names.get(c["key"], ("", ""))[1], bool(c["good"]))
+                for c in _learned_first(classes)) or self.settings
         return self._of_product[row.product_id]
+
+    def _names_on_disk(self, product: Product) -> dict[str, tuple[str, str]]:
+        """A version recorded before its row kept its classes' names: the names its own product.json gives."""
+        import json
+
+        if self.data_dir is None:
+            return {}
+        try:
+            spec = json.loads((Path(self.data_dir) / product.path / "product.json").read_text(encoding="utf-8"))
+            return {c["key"]: (c.get("name", ""), c.get("name_ja", "")) for c in spec.get("classes", [])}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # gone or damaged: the keys then
+            return {}
 
 
 def decide(session: Session, inspection_id: int, label: str, settings: list[Answer], reviewer: User | None,

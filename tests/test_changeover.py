@@ -285,3 +285,35 @@ def test_a_frame_is_reviewed_with_the_classes_of_the_product_that_judged_it(sign
     assert "still in manual mode" in capsys.readouterr().out
     assert main(["--data-dir", str(station.data_dir), "--user", "boss", "product", "use", "--none"]) == 0
     assert "failsafe reset" in capsys.readouterr().out
+
+
+def test_a_version_recorded_before_its_row_kept_names_is_named_from_its_folder_learned_classes_first(station,
+                                                                                                   tmp_path):
+    """The review buttons of a version whose record has only keys (recorded by an earlier release) carry the
+    names its own product.json gives, in both languages; a class too rare to learn comes after the learned ones,
+    so the learned classes keep their number keys."""
+    import json
+
+    from station import review
+    from station.storage.models import Product
+
+    folder = tmp_path / "products" / "bracket" / "v1"
+    folder.mkdir(parents=True)
+    (folder / "product.json").write_text(json.dumps({"classes": [
+        {"key": "a_hole", "name": "missing hole", "name_ja": "穴なし"},
+        {"key": "good", "name": "good bracket", "name_ja": "良品"},
+        {"key": "scratch", "name": "scratched bracket", "name_ja": "傷"}]}))
+    with station.db.transaction() as s:
+        version = Product(name="bracket", version=1, path="products/bracket/v1", sha256="0" * 64,
+                          base_model_sha256="0" * 64, acceptance={}, spec={"classes": [
+                              {"key": "a_hole", "good": False, "learned": False},
+                              {"key": "good", "good": True, "learned": True},
+                              {"key": "scratch", "good": False, "learned": True}]})
+        s.add(version)
+        s.flush()
+        product_id = version.id
+    with station.db.session() as s:
+        answers = review.Answers(s, review.settings_answers(station), tmp_path)(Inspection(product_id=product_id))
+    assert [(a.key, a.name, a.name_ja, a.good) for a in answers] == [
+        ("good", "good bracket", "良品", True), ("scratch", "scratched bracket", "傷", False),
+        ("a_hole", "missing hole", "穴なし", False)]
