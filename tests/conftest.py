@@ -148,6 +148,16 @@ def station_templates(tmp_path_factory) -> dict[str, Path]:
     return {"new": root / "new", "staffed": root / "staffed"}
 
 
+def copy_data(template: Path, data: Path) -> Path:
+    """A copy of a closed station's data folder. Its SQLite journal files are left behind: a closed database keeps
+    nothing in them, and a reader on another worker (the shared onboarded station's) makes and removes them while
+    the copy runs."""
+    import shutil
+
+    shutil.copytree(template, data, ignore=shutil.ignore_patterns("*.db-wal", "*.db-shm"))
+    return data
+
+
 def open_copy(template: Path, data: Path):
     """A station on a copy of `template`; its accounts, if any, as `st.boss`, `st.rita` and `st.otto` (detached)."""
     import shutil
@@ -157,7 +167,7 @@ def open_copy(template: Path, data: Path):
     from station.runtime import Station
     from station.storage.models import User
 
-    shutil.copytree(template, data)
+    copy_data(template, data)
     st = Station.open(data)
     with st.db.session() as s:
         for user in s.scalars(select(User)):

@@ -4,7 +4,6 @@ manager's switch or a PLC's recipe number (Modbus and OPC UA), and a product tha
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from dataclasses import replace
 from datetime import timezone
@@ -14,6 +13,7 @@ from asyncua import Client
 from pymodbus.client import ModbusTcpClient
 from sqlalchemy import select
 
+from conftest import copy_data
 from plc import GUARD_S, HOST, free_port, wait_until
 from station.capture.folder import FolderSource
 from station.config_schema import LinksSpec
@@ -34,7 +34,7 @@ from station.storage.models import AuditEvent, Inspection
 def signed(onboarded, tmp_path):
     """A station on the settings' classes holding the signed product "nut", recipe number 7."""
     root, photos, boss, otto, row = onboarded
-    shutil.copytree(root / "data", tmp_path / "data")
+    copy_data(root / "data", tmp_path / "data")
     station = Station.open(tmp_path / "data")
     accept_product(station, boss, "nut")
     set_product_recipe(station, boss, "nut", 7)

@@ -21,7 +21,7 @@ from station.synth.samples import draw_sample
 from ui.app import build_window
 from ui.pages import review as review_page
 
-from conftest import PW, wait_for_reads
+from conftest import copy_data, PW, wait_for_reads
 KEYS = {Qt.Key.Key_1: "washer/good", Qt.Key.Key_2: "washer/scratch", Qt.Key.Key_3: "washer/crack",
         Qt.Key.Key_4: "washer/stain", Qt.Key.Key_5: "washer/dent", Qt.Key.Key_X: "no-part"}
 SHOWN = re.compile(r"Part no\. (\d+)")
@@ -152,7 +152,6 @@ def test_after_a_changeover_the_buttons_on_screen_are_the_classes_of_the_part_sh
     """A frame the product "nut" judged, shown after the station went back to the washer classes: its buttons
     are the nut's (a kind too rare to learn included), the key a person reads on the button records that class for
     that frame, and the next frame, a washer, brings the washer's buttons back."""
-    import shutil
     import time
     from dataclasses import replace
 
@@ -162,7 +161,7 @@ def test_after_a_changeover_the_buttons_on_screen_are_the_classes_of_the_part_sh
     from station.storage.models import Alarm
 
     root, photos, boss, otto, _ = onboarded
-    shutil.copytree(root / "data", tmp_path / "data")
+    copy_data(root / "data", tmp_path / "data")
     station = Station.open(tmp_path / "data")
     try:
         accept_product(station, boss, "nut")

@@ -5,7 +5,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import sqlite3
 import stat
 import sys
@@ -578,12 +577,12 @@ def test_export_numbers_its_packs_upward(tmp_path):
 
 def test_a_signed_product_travels_whole_and_arrives_unsigned_and_a_damaged_one_is_refused(
         tmp_path, monkeypatch, capsys, manager, plant, onboarded):
-    from conftest import PW as STATION_PW
+    from conftest import copy_data, PW as STATION_PW
 
     key, pub, fp = plant
     root = onboarded[0]
     a = tmp_path / "a"
-    shutil.copytree(root / "data", a)
+    copy_data(root / "data", a)
     monkeypatch.setenv("STATION_DATA_DIR", str(a))
     monkeypatch.setenv("STATION_PASSWORD", STATION_PW)
     pack = tmp_path / "nut.stationpack"

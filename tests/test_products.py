@@ -29,6 +29,7 @@ from station.products.photos import MIN_GOOD_PHOTOS, check_photos
 from station.products.split import split_photos
 from station.runtime import Station
 from station.storage.models import Inspection
+from conftest import copy_data
 
 PW = "correct horse"
 
@@ -178,7 +179,7 @@ def test_onboarding_records_a_sealed_version_whose_report_adds_up(onboarded):
 def test_a_product_goes_live_only_signed_and_judges_with_its_own_classes(onboarded, tmp_path):
     root, photos, boss, otto, row = onboarded
     data = tmp_path / "data"
-    shutil.copytree(root / "data", data)
+    copy_data(root / "data", data)
     station = Station.open(data)
     try:
         assert station.product is None  # onboarded is not live
@@ -263,7 +264,7 @@ def test_a_report_that_would_put_the_line_in_manual_mode_says_so_before_it_goes_
     from station.service.records import open_station_records
 
     root, photos, boss, otto, row = onboarded
-    shutil.copytree(root / "data", tmp_path / "data")
+    copy_data(root / "data", tmp_path / "data")
     share = row.acceptance["review_share"]
     assert share > 0.02, "the fixture's product should send some parts to review"
     records = open_station_records(tmp_path / "data")
@@ -284,7 +285,7 @@ def test_a_product_row_edited_in_the_database_is_refused(onboarded, tmp_path):
 
     root, photos, boss, otto, row = onboarded
     data = tmp_path / "data"
-    shutil.copytree(root / "data", data)
+    copy_data(root / "data", data)
     with sqlite3.connect(data / "station.db") as con:
         con.execute("UPDATE product SET live = 1, accepted_at = '2026-12-05 00:00:00'")
     with pytest.raises(store.ProductError, match="changed outside the station"):

@@ -38,9 +38,13 @@ def _audit_refusal(args, error: Exception) -> None:
 def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
-    except BrokenPipeError:  # the reader went away (`station review list | head`): what it read was enough
+    except BrokenPipeError:  # the reader went away (`station review list | head`): no traceback, but not success
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit must not fail
-        return 0
+        try:  # a line (`inspect`, `serve`) stopped this way must not look like one that finished
+            print("stopped: the command's output was closed by its reader", file=sys.stderr)
+        except OSError:
+            pass
+        return 141  # as a shell reports a command ended by SIGPIPE
 
 
 def _run(argv: list[str] | None) -> int:

@@ -98,11 +98,12 @@ def tune_prompts(
     # The frames are not augmented, so what the prompts cannot change is computed once here instead of in every
     # step: the tokens entering block D (blocks before it are unprompted and frozen) and, for FR, the frozen
     # encoder's class tokens from there on.
+    # Kept where the frames were (the CPU), each step's batch moved to the device, as the frames were before.
     with torch.no_grad():
-        prefix = torch.cat([encoder.prefix(x_all[k : k + 256].to(device)) for k in range(0, len(x_all), 256)])
-        frozen_cls = torch.cat([torch.stack(encoder.forward_from_prefix(prefix[k : k + 256], use_prompts=False,
-                                                                        return_block_cls=True).block_cls).float()
-                                for k in range(0, len(prefix), 256)], dim=1)  # (depth - D) x N x width
+        prefix = torch.cat([encoder.prefix(x_all[k : k + 256].to(device)).cpu() for k in range(0, len(x_all), 256)])
+        frozen_cls = torch.cat([torch.stack(encoder.forward_from_prefix(
+            prefix[k : k + 256].to(device), use_prompts=False, return_block_cls=True).block_cls).float().cpu()
+            for k in range(0, len(prefix), 256)], dim=1)  # (depth - D) x N x width
     shots = len(x_all)
     del x_all
     history = []
@@ -113,10 +114,10 @@ def tune_prompts(
             stop_if_asked(progress, "prompt tuning")
             idx = order[k : k + recipe.batch_size]
             y = y_all[idx].to(device)
-            out = encoder.forward_from_prefix(prefix[idx.to(device)], return_block_cls=True)
+            out = encoder.forward_from_prefix(prefix[idx].to(device), return_block_cls=True)
             logits = scale * F.normalize(out.embedding.float(), dim=-1) @ text.T
             ce = F.cross_entropy(logits, y)
-            frozen = frozen_cls[:, idx.to(device)]
+            frozen = frozen_cls[:, idx].to(device)
             fr = torch.stack([F.cosine_similarity(cls.float(), frozen[j], dim=-1).mean()
                               for j, cls in enumerate(out.block_cls)]).mean()
             loss = ce + recipe.alpha * fr
