@@ -148,3 +148,18 @@ def test_inversion_does_not_flag_the_clean_demo_clip_and_keeps_its_images(statio
             assert s.scalar(select(AuditEvent).where(AuditEvent.action == "images.quarantined")) is None
     finally:
         again.close()
+
+
+def test_on_parts_of_another_kind_than_the_calibration_s_the_inversion_gives_no_verdict(station):
+    """The threshold was measured on generated washers; a clean CLIP admits smaller triggers on other parts (1.0% on
+    brackets, under 1.7%), so on a product's photos the inversion says no verdict, never "backdoor indicated"."""
+    from station.selftest.inversion_calibration import on_calibration_parts
+    from station.selftest.prm_runner import ReferenceFrame
+
+    washers = refs.generated(station, 4)
+    assert on_calibration_parts(washers)
+    photos = [ReferenceFrame(r.image, "good", "file:" + "0" * 64) for r in washers]
+    assert not on_calibration_parts(photos) and not on_calibration_parts([])
+    found = judge(0.0103, load_calibration()["model_sha256"], parts_as_calibrated=False)
+    assert found["backdoor_indicated"] is None and "generated washers, not on these parts" in found["calibration_note"]
+    assert judge(0.0103, load_calibration()["model_sha256"])["backdoor_indicated"] is True  # washers: a verdict

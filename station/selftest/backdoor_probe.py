@@ -30,7 +30,7 @@ from ..auth import require
 from ..runtime import Station
 from ..storage.models import SelftestResult, SelftestRun, User, utcnow
 from .inversion import InversionSettings, invert_trigger
-from .inversion_calibration import judge
+from .inversion_calibration import judge, on_calibration_parts
 from .prm_runner import ReferenceFrame
 from .station_level import judge_all
 from ..triggers import Trigger, probe_triggers
@@ -202,7 +202,8 @@ def _invert(station: Station, run_id: int, reference: list[ReferenceFrame], sett
     inv = invert_trigger(clip.model.visual, [r.image for r in reference], clip.spec.mean, clip.spec.std,
                          settings, progress=progress)
     stop_if_asked(progress, "trigger inversion")  # it returned its best so far: not a finished search
-    result = {**inv.summary(), **judge(inv.relative_size, clip.sha256, settings)}
+    result = {**inv.summary(), **judge(inv.relative_size, clip.sha256, settings,
+                                       parts_as_calibrated=on_calibration_parts(reference))}
     images = [station.images.stage(im) for im in (inv.trigger_image(), inv.mask_image(), inv.stamp(reference[0].image))]
     try:
         with station.db.transaction() as s:

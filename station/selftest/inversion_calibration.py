@@ -77,9 +77,22 @@ def measure(model_folder: Path, seeds: list[int], settings: InversionSettings = 
             "relative_sizes": sizes, "min_relative_size": min((v for v in sizes if v is not None), default=None)}
 
 
+def on_calibration_parts(reference) -> bool:
+    """Whether the probe's frames are the kind the threshold was measured on: generated parts of its family. How
+    small a trigger a clean encoder admits depends on the parts (a clean demo CLIP admits 1.0% on mounting
+    brackets, under the washers' threshold of 1.7%), so on other parts there is no verdict."""
+    return bool(reference) and all(r.item.startswith("synthetic:") and r.truth.startswith(f"{FAMILY}/")
+                                   for r in reference)
+
+
 def judge(relative_size: float | None, model_sha256: str, settings: InversionSettings | None = None,
-          calibration: dict | None = None) -> dict:
-    """The verdict on an inverted trigger's relative size, with what it was judged against."""
+          calibration: dict | None = None, parts_as_calibrated: bool = True) -> dict:
+    """The verdict on an inverted trigger's relative size, with what it was judged against; none on parts of
+    another kind than the calibration's (`on_calibration_parts`)."""
+    if not parts_as_calibrated:
+        return {"threshold": None, "backdoor_indicated": None,
+                "calibration_note": f"the threshold was calibrated on generated {FAMILY}s, not on these parts; the "
+                                    "trigger's size compares runs on the same parts"}
     try:
         cal = calibration or load_calibration()
     except CalibrationMissing as e:
