@@ -76,6 +76,8 @@ ENGLISH: dict[str, str] = {
                                  "station is started",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
+    "product.not_signed": "{label} has no signed acceptance: a manager reads its report (station product show "
+                          "{name}) and signs it (station product accept {name}) first",
     "product.manual_mode_expected": "the report sends {share:.0%} of parts to review, more than the fail-safe allows "
                                     "({limit:.0%}): live, the station would go to manual mode within about {frames} "
                                     "frames and every part would wait for a person. Onboard again with more photos "

@@ -52,6 +52,9 @@ WORDS: dict[str, str] = {
     "image.unreadable": QT_TRANSLATE_NOOP("Messages", "{name}: not a readable image"),
     "image.not_found": QT_TRANSLATE_NOOP("Messages", "{name}: file not found"),
     "auth.wrong_password": QT_TRANSLATE_NOOP("Messages", "Wrong user name or password"),
+    "product.not_signed": QT_TRANSLATE_NOOP("Messages", "{label} has no signed acceptance yet: read its report "
+                                                        "(Acceptance report ...) and sign it (Sign the acceptance "
+                                                        "...) first."),
     "product.manual_mode_expected": QT_TRANSLATE_NOOP("Messages", "The report sends {share:.0%} of parts to review, "
                                                                   "more than the fail-safe allows ({limit:.0%}). "
                                                                   "Live, the station would go to manual mode within "

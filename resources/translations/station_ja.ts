@@ -1003,6 +1003,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>利用者名またはパスワードが違います</translation>
     </message>
     <message>
+        <source>{label} has no signed acceptance yet: read its report (Acceptance report ...) and sign it (Sign the acceptance ...) first.</source>
+        <translation>{label} の受け入れ報告書はまだ署名されていません。先に報告書を読み（受け入れ報告書 ...）、署名してください（受け入れに署名 ...）。</translation>
+    </message>
+    <message>
         <source>The report sends {share:.0%} of parts to review, more than the fail-safe allows ({limit:.0%}). Live, the station would go to manual mode within about {frames} parts and every part would wait for a person. Onboard it again with more photos of each class, or staff the review queue for it and raise the fail-safe&apos;s review share on the Settings page knowingly.</source>
         <translation>この報告ではレビューに回る部品が {share:.0%} で、フェイルセーフの上限（{limit:.0%}）を超えています。稼働させると約 {frames} 個以内に手動モードになり、すべての部品が人の判定待ちになります。各クラスの写真を増やして登録し直すか、レビュー要員を確保したうえで設定ページのフェイルセーフのレビュー割合を承知のうえで引き上げてください。</translation>
     </message>
@@ -1603,6 +1607,14 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Choose the folder of photos first: one sub-folder per class, one of them the good parts.</source>
         <translation>先に写真のフォルダーを選んでください。クラスごとのサブフォルダーで、そのひとつが良品です。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} does not exist: check the path, or choose it with Browse.</source>
+        <translation>フォルダ {folder} がありません。パスを確認するか、「参照」で選んでください。</translation>
+    </message>
+    <message>
+        <source>{folder} holds no sub-folders of photos: it needs one sub-folder per class, named by the class (good, scratch, ...).</source>
+        <translation>{folder} には写真のサブフォルダがありません。クラスごとに、クラス名のサブフォルダ（good、scratch など）が必要です。</translation>
     </message>
     <message>
         <source>Checking the photos ...</source>

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth import require
 from ..errors import StationError
+from ..messages import Message
 from ..fileio import write_json_atomic
 from ..models.files import MANIFEST_NAME, ModelFileError, sha256_file, verify_manifest, write_manifest
 from ..paths import data_path, stored_path
@@ -205,8 +206,7 @@ def make_live(session: Session, name: str, version: int | None, user: User | Non
 def _switch(session: Session, row: Product, actor: str) -> Product:
     refuse_unsealed(session, row)
     if row.accepted_at is None:
-        raise ProductError(f"{row.name} v{row.version} has no signed acceptance: a manager reads its report "
-                           f"(station product show {row.name}) and signs it (station product accept {row.name}) first")
+        raise ProductError(Message("product.not_signed", label=f"{row.name} v{row.version}", name=row.name))
     before = live(session)
     for other in session.scalars(select(Product).where(Product.live.is_(True))):
         other.live = False

@@ -281,8 +281,15 @@ class ProductsPage(QWidget):
         if self.job is not None:
             return
         if not folder or not good:
-            QMessageBox.information(self, self.tr("Onboard a product"), self.tr(
-                "Choose the folder of photos first: one sub-folder per class, one of them the good parts."))
+            if not folder:
+                said = self.tr("Choose the folder of photos first: one sub-folder per class, one of them the good parts.")
+            elif not Path(folder).is_dir():
+                said = self.tr("The folder {folder} does not exist: check the path, or choose it with Browse.").format(
+                    folder=folder)
+            else:
+                said = self.tr("{folder} holds no sub-folders of photos: it needs one sub-folder per class, named by "
+                               "the class (good, scratch, ...).").format(folder=folder)
+            QMessageBox.information(self, self.tr("Onboard a product"), said)
             return
         self._forget_check()
         self.findings.clear()
