@@ -119,10 +119,12 @@ class Answers:
         """A version recorded before its row kept its classes' names: the names its own product.json gives."""
         import json
 
+        from .products.store import SPEC_NAME
+
         if self.data_dir is None:
             return {}
         try:
-            spec = json.loads((Path(self.data_dir) / product.path / "product.json").read_text(encoding="utf-8"))
+            spec = json.loads((Path(self.data_dir) / product.path / SPEC_NAME).read_text(encoding="utf-8"))
             return {c["key"]: (c.get("name", ""), c.get("name_ja", "")) for c in spec.get("classes", [])}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):  # gone or damaged: the keys then
             return {}
