@@ -64,8 +64,10 @@ class PlantSync:
             return int(s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.id > last)))
 
     def _introduce(self, backlog: int | None) -> None:
-        classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good}
-                   for c in review.live_answers(self.records)]
+        with self.records.db.session() as s:  # per version: a frame judged before a changeover keeps its classes
+            by_version = review.Answers(s, review.settings_answers(self.records), self.records.data_dir).by_version()
+        classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good, "product": label}
+                   for label, answers in by_version.items() for c in answers]
         states, urgent = station_schedule(self.records)
         now = datetime.now(timezone.utc)
         state = {"selftests": [{"kind": d.kind, "status": d.status(now), "every_days": d.every_days,

@@ -103,17 +103,24 @@ class Answers:
         self._of_product: dict[int, tuple[Answer, ...]] = {}
 
     def __call__(self, row: Inspection) -> tuple[Answer, ...]:
-        if row.product_id is None:
-            return self.settings
-        if row.product_id not in self._of_product:
-            product = self.session.get(Product, row.product_id)
+        return self.settings if row.product_id is None else self.of_product(row.product_id)
+
+    def of_product(self, product_id: int) -> tuple[Answer, ...]:
+        if product_id not in self._of_product:
+            product = self.session.get(Product, product_id)
             classes = (product.spec or {}).get("classes", []) if product is not None else []
             names = self._names_on_disk(product) if any("name" not in c for c in classes) else {}
-            self._of_product[row.product_id] = tuple(
+            self._of_product[product_id] = tuple(
                 Answer(c["key"], c.get("name") or names.get(c["key"], ("", ""))[0] or c["key"],
                        c.get("name_ja") or names.get(c["key"], ("", ""))[1], bool(c["good"]))
                 for c in _learned_first(classes)) or self.settings
-        return self._of_product[row.product_id]
+        return self._of_product[product_id]
+
+    def by_version(self) -> dict[str, tuple[Answer, ...]]:
+        """Every version's answers by its label ('name vN'), and the settings' under "": what the plant's desk
+        offers for a frame, by the version its station says judged it."""
+        versions = self.session.scalars(select(Product).order_by(Product.id))
+        return {"": self.settings, **{f"{p.name} v{p.version}": self.of_product(p.id) for p in versions}}
 
     def _names_on_disk(self, product: Product) -> dict[str, tuple[str, str]]:
         """A version recorded before its row kept its classes' names: the names its own product.json gives."""

@@ -255,3 +255,48 @@ def test_a_station_database_busy_with_the_line_pauses_taking_decisions_back(stat
         line.execute("ROLLBACK")
         line.close()
     assert forwarder.forward_all(wait_s=0.01).desk_decisions == 1
+
+
+def test_the_desk_answers_a_frame_with_the_classes_of_the_version_that_judged_it(onboarded, plant_url, tmp_path):
+    """After a changeover back to the settings' classes, a frame the product "nut" judged is offered at the desk with
+    the nut's classes (a kind too rare to learn included), and the station records the desk's answer on it; a
+    washer frame is offered the washer's."""
+    import time
+    from dataclasses import replace
+
+    from conftest import open_copy
+    from station.capture.folder import FolderSource
+    from station.service.products import accept_product, use_no_product, use_product
+    from station.storage.models import Alarm
+
+    root, photos, *_ = onboarded
+    station = open_copy(root / "data", tmp_path / "data")
+    try:
+        accept_product(station, station.boss, "nut")
+        with station.db.transaction() as s:
+            trust_key(s, public_pem(DESK_KEY.public_key()), "Review desk", station.boss)
+            s.add(Alarm(kind="failsafe", detail={}))  # manual mode: every frame waits for a person
+        pipeline = Pipeline(station, station.otto, "desk test")
+        use_product(station, station.boss, "nut")
+        [nut] = [r.inspection_id for r in pipeline.inspect([replace(FolderSource(photos / "chipped").read(),
+                                                                     timestamp=time.time() + 1)])]
+        use_no_product(station, station.boss)
+        [washer] = [r.inspection_id for r in pipeline.inspect([replace(FolderSource(photos / "good").read(),
+                                                                       timestamp=time.time() + 2)])]
+        plant = PlantDatabase(plant_url)
+        forwarder = Forwarder(station, plant, FolderObjects(tmp_path / "objects"), "line-7")
+        assert forwarder.forward_all(wait_s=0.01).done
+        desk = SigningDesk(plant, "alice")
+        frames = {f.sequence: f for f in desk.page()}
+        assert frames[nut].product == "nut v1" and frames[washer].product == ""
+        assert [c.key for c in desk.classes("line-7", "nut v1")] == ["crack", "good", "scratch", "chipped"]
+        assert {c.key for c in desk.classes("line-7", "")} == {c.key for c in station.config.classes}
+        assert desk.claim(frames[nut].key)
+        desk.decide(frames[nut].key, "chipped", False, "at the desk")
+        assert forwarder.forward_all(wait_s=0.01).desk_decisions == 1
+        with station.db.session() as s:
+            taken = s.scalar(select(Review).where(Review.inspection_id == nut))
+            assert (taken.label, taken.good) == ("chipped", False)
+        assert {d["inspection"]: d["outcome"] for d in desk.decisions()} == {nut: "recorded"}
+    finally:
+        station.close()

@@ -43,7 +43,7 @@ class DeskWindow(QMainWindow):
         self.ready = False  # its claim is held and its picture is on screen
         self.held: tuple[str, int] | None = None  # the claim this desk holds now
         self.deciding: set[tuple[str, int]] = set()  # frames whose decision is being stored
-        self.classes: dict[str, list] = {}  # per station, as it told the plant
+        self.classes: dict[tuple[str, str], list] = {}  # per station and product version, as the station told
         self.decided = 0
         self.waiting = 0  # frames waiting at the plant, as last counted
         self.loading = None
@@ -178,7 +178,8 @@ class DeskWindow(QMainWindow):
         def work(_job):
             if not self.reviewing.claim(frame.key):
                 return None
-            classes = self.classes.get(frame.station) or self.reviewing.classes(frame.station)
+            classes = (self.classes.get((frame.station, frame.product))
+                       or self.reviewing.classes(frame.station, frame.product))
             return classes, QImage.fromData(self.desk.image(frame))
         start_job(self, work, "desk frame", on_success=lambda result: self._opened(frame, result),
                   on_failure=lambda error: self._open_failed(frame, error))
@@ -193,7 +194,7 @@ class DeskWindow(QMainWindow):
             return
         classes, image = result
         self.held, self.ready = frame.key, True
-        self.classes[frame.station] = classes
+        self.classes[(frame.station, frame.product)] = classes
         self.panel.set_answers([(c.key, self._name(c), c.good) for c in classes])
         self.view.set_pixmap(QPixmap.fromImage(image))
         names = {c.key: escape(self._name(c)) for c in classes}  # what the plant says is text, never markup
@@ -294,7 +295,7 @@ class DeskWindow(QMainWindow):
 
     def _answer_name(self, station: str, key: str) -> str:
         """The answer as the buttons said it (the station's class in the window's language), else its key."""
-        names = {c.key: self._name(c) for c in self.classes.get(station, [])}
+        names = {c.key: self._name(c) for (at, _), classes in self.classes.items() if at == station for c in classes}
         return names.get(key, key)
 
     # ----------------------------------------------------------------- closing

@@ -68,7 +68,7 @@ class Desk:
         is a good part. InvalidInput for an answer the frame's station does not have; DeskConflict when the frame
         is not `user`'s to decide now."""
         desk = self.reviewing(user)
-        good = {c.key: c.good for c in desk.classes(frame.station)}
+        good = {c.key: c.good for c in desk.classes(frame.station, frame.product)}
         good[NO_PART_LABEL] = False
         if label not in good:
             raise InvalidInput(f"{label!r} is not a class of {frame.station}; answer one of {', '.join(good)}")

@@ -112,11 +112,16 @@ class PlantDesk:
             products = list(conn.scalars(select(i.c.product).where(i.c.product != "").distinct().order_by(i.c.product)))
         return stations, products
 
-    def classes(self, station: str) -> list[DeskClass]:
-        """What a reviewer may answer for `station`'s frames (as it last said); [] when it never said."""
+    def classes(self, station: str, product: str = "") -> list[DeskClass]:
+        """What a reviewer may answer for a frame of `station` judged by `product` ('name vN'; "": the station's
+        settings), as the station last said; [] when it never said. A station of an earlier release said one list,
+        without versions: that one then."""
         with self.plant.connected() as conn:
             found = conn.scalar(select(plant_station.c.classes).where(plant_station.c.station == station))
-        return [DeskClass(c["key"], c["name"], c.get("name_ja", ""), bool(c["good"])) for c in json.loads(found or "[]")]
+        said = json.loads(found or "[]")
+        if any("product" in c for c in said):
+            said = [c for c in said if c.get("product", "") == product]
+        return [DeskClass(c["key"], c["name"], c.get("name_ja", ""), bool(c["good"])) for c in said]
 
     def claim(self, frame: tuple[str, int], seconds: float = CLAIM_S) -> bool:
         """Hold `frame` for this reviewer (or renew the hold); False when another reviewer holds it unexpired or
