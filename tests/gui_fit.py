@@ -3,7 +3,7 @@ screen, a button too small for a finger. Used by the fit tests; reads only what 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QSizePolicy,
     QHeaderView, QScrollBar, QTabBar, QWidget,
@@ -72,6 +72,14 @@ def layout_problems(root: QWidget, touch: bool = True) -> list[str]:
                 problems.append(f"text cut ({w.width()} of {hint.width()} px wide): {_name(w)}")
         elif isinstance(w, (QAbstractButton, QGroupBox)) and w.width() + 1 < hint.width():
             problems.append(f"cut ({w.width()} of {hint.width()} px wide): {_name(w)}")
+        elif isinstance(w, QHeaderView) and w.orientation() == Qt.Orientation.Horizontal:
+            model = w.model()
+            for i in range(w.count()):  # a column's title read whole, as a person reads the column by it
+                title = model.headerData(i, Qt.Orientation.Horizontal) if model is not None else None
+                if title and not w.isSectionHidden(i) and w.sectionSize(i) + 1 < w.sectionSizeFromContents(i).width():
+                    problems.append(f"column title cut ({w.sectionSize(i)} of "
+                                    f"{w.sectionSizeFromContents(i).width()} px): {type(w.parentWidget()).__name__} "
+                                    f"{str(title)[:40]!r}")
         elif isinstance(w, QTabBar):  # judged by its tabs whole: its minimum is of elided tabs, in whatever font
             if w.width() + 1 < w.sizeHint().width():
                 problems.append(f"tabs cut ({w.width()} of {w.sizeHint().width()} px): {_name(w)}")

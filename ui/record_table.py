@@ -11,6 +11,8 @@ from typing import Any, Callable, Hashable, Iterable
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from .widgets import fit_titles
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_PX = 40  # a row a finger can pick
 
@@ -34,6 +36,7 @@ class RecordTable(QTableWidget):
         self.id_of = id_of
         self.records: dict[Hashable, Any] = {}
         self.currentCellChanged.connect(lambda row, *_: self.record_changed.emit(self.record_at(row)))
+        fit_titles(self)
 
     # ----------------------------------------------------------------- reading
     def record_at(self, row: int):

@@ -49,6 +49,15 @@ def pixmap_from_file(path) -> QPixmap:
     return pixmap
 
 
+def fit_titles(table: QTableWidget) -> None:
+    """Every column at least as wide as its title (the one that stretches takes what is left): a person reads a
+    column by its title, whole."""
+    header = table.horizontalHeader()
+    for i in range(table.columnCount()):
+        if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Stretch:
+            table.setColumnWidth(i, max(table.columnWidth(i), header.sectionSizeFromContents(i).width()))
+
+
 def list_table(headers: list[str], stretch: int, rows: int = 0, editable: bool = False) -> QTableWidget:
     """A table of records: whole rows selected, one column taking the spare width, no row numbers."""
     table = QTableWidget(rows, len(headers))
@@ -60,6 +69,7 @@ def list_table(headers: list[str], stretch: int, rows: int = 0, editable: bool =
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(40)  # a row a finger can pick
+    fit_titles(table)
     return table
 
 

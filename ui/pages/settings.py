@@ -18,7 +18,7 @@ from station.service.settings import (
 from ..context import AppContext
 from ..messages import error_words
 from ..i18n import SETTINGS as LANGUAGE_SETTINGS, choose_language, has_font_for
-from ..widgets import list_table, tidy_form
+from ..widgets import fit_titles, list_table, tidy_form
 from .live import SOURCES, source_words
 
 PROMPT_SEPARATOR = " | "
@@ -40,6 +40,7 @@ class SettingsPage(QWidget):
         self.classes.setColumnWidth(0, 120)
         self.classes.setColumnWidth(1, 140)
         self.classes.setColumnWidth(2, 110)
+        fit_titles(self.classes)  # the widths above, or a title's when it is wider (Japanese, a longer word)
         add, remove = QPushButton(self.tr("Add class")), QPushButton(self.tr("Remove selected class"))
         add.clicked.connect(lambda: self._add_class_row(ClassSpec("new", "new class", ["a photo of a part"], False)))
         remove.clicked.connect(lambda: self.classes.removeRow(self.classes.currentRow()))
