@@ -21,7 +21,7 @@ from station.catalog import CLASS_INDEX
 from station.synth.samples import draw_sample
 from ui import i18n
 from ui.app import build_window
-from ui.pages.products import AcceptanceDialog
+from ui.pages.products import AcceptanceDialog, ClassNamesDialog
 from ui.messages import words
 from ui.pages.prompts import ImportModelDialog
 from ui.pages.selftests import RunDialog
@@ -141,7 +141,8 @@ def test_every_dialog_fits_the_panel(qtbot, station, language):
     line = ProductLine(1, "a-product-with-a-long-name", 12, datetime.now(), False, None, False, [], report, "/nowhere")
     dialogs = [SignInDialog(station, "", window), AddUserDialog(window), ImportModelDialog(window),
                RunDialog(window.ctx, run, selftests.results(station.db, run.id), window), AcceptanceDialog(line, window),
-               AcceptanceDialog(line, window, Message("product.manual_mode_expected", share=0.947, limit=0.6, frames=20))]
+               AcceptanceDialog(line, window, Message("product.manual_mode_expected", share=0.947, limit=0.6, frames=20)),
+               ClassNamesDialog(["good", "scratch", "missing_mounting_hole", "crack"], {"scratch": ("s", "傷")}, window)]
     problems = []
     for dialog in dialogs:  # children of the window: deleted with it, so not given to qtbot as well
         dialog.show()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import select
 
 from conftest import PW, open_copy, wait_for_reads
@@ -16,7 +16,7 @@ from station.products import store
 from station.service import products
 from station.storage.models import AuditEvent, Product
 from ui.app import build_window
-from ui.pages.products import AcceptanceDialog
+from ui.pages.products import AcceptanceDialog, ClassNamesDialog
 
 
 def _window(qtbot, station):
@@ -61,6 +61,16 @@ def test_a_manager_checks_photos_onboards_and_can_cancel(qtbot, station, tmp_pat
         assert s.scalars(select(Product)).all() == []
     assert not (store.products_dir(station.data_dir) / "bracket").exists()  # no files of it left either
 
+    # the classes named for people: the dialog lists every class folder, and what is typed there is what is kept
+    def named(dialog):
+        keys = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+        assert keys == ["chipped", "crack", "good", "scratch"]
+        dialog.table.item(keys.index("scratch"), 1).setText("scratched face")
+        dialog.table.item(keys.index("scratch"), 2).setText("傷")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ClassNamesDialog, "exec", named)
+    page.names_button.click()
     # onboarded: the list shows the new version, not signed, with the figures of its report
     page.epochs_spin.setValue(3)
     page.onboard_button.click()
@@ -72,6 +82,8 @@ def test_a_manager_checks_photos_onboards_and_can_cancel(qtbot, station, tmp_pat
     assert page.table.rowCount() == 1 and page.table.item(0, 0).text() == "bracket v1"
     assert page.table.item(0, 2).text() == "not signed"
     assert page.table.item(0, 3).text() == f"{row.acceptance['escapes']} / {row.acceptance['defects']}"
+    names = {c["key"]: (c["name"], c["name_ja"]) for c in row.spec["classes"]}
+    assert names["scratch"] == ("scratched face", "傷") and names["crack"] == ("crack", "")
     window.close()
 
 

@@ -627,13 +627,20 @@ def scenario_products(st: CommandLine):
     assert "no photos of the good class" in st.run("product", "check", str(photos), "--good", "ok", "--quiet",
                                                    ok=False).err
     st.run("product", "new", "nut", "--from", str(photos), "--good", "good", user="rex", ok=False)  # a manager's act
+    (st.work / "names.toml").write_text('[scratch]\nname = "scratched face"\nname_ja = "傷"\n', encoding="utf-8")
+    (st.work / "bad-names.toml").write_text('[scrach]\nname = "typo"\n', encoding="utf-8")
+    assert "not class folders" in st.run("product", "new", "nut", "--from", str(photos), "--good", "good",
+                                         "--class-names", str(st.work / "bad-names.toml"), "--quiet", user="mia",
+                                         ok=False).err
     made = json.loads(st.run("product", "new", "nut", "--from", str(photos), "--good", "good", "--no-prompts",
-                             "--epochs", "3", "--json", "--quiet", user="mia").out)
+                             "--epochs", "3", "--class-names", str(st.work / "names.toml"), "--json", "--quiet",
+                             user="mia").out)
     assert made["version"] == 1 and not made["live"] and not made["accepted"]
     assert st.db("SELECT action FROM audit_event WHERE action LIKE 'product.%'") == [("product.created",)]
     listed = json.loads(st.run("product", "list", "--json", user="mia").out)
     assert [(p["name"], p["version"]) for p in listed] == [("nut", 1)]
     shown = json.loads(st.run("product", "show", "nut", "--json", user="mia").out)
+    assert {c["key"]: c["name_ja"] for c in shown["spec"]["classes"]}["scratch"] == "傷"
     a = shown["acceptance"]
     assert {"escape_rate_upper_95", "review_share", "gallery", "not_measured"} <= set(a)
     assert a["photos"] == sum(shown["spec"]["details"]["split"]["held_out"].values())

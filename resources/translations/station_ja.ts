@@ -312,6 +312,29 @@ Fix this, then start the station again.</source>
     </message>
 </context>
 <context>
+    <name>ClassNamesDialog</name>
+    <message>
+        <source>Class names</source>
+        <translation>クラス名</translation>
+    </message>
+    <message>
+        <source>The names reviewers read on their buttons. Empty: the folder&apos;s name.</source>
+        <translation>レビュー担当者がボタンで読む名前です。空欄ならフォルダ名を使います。</translation>
+    </message>
+    <message>
+        <source>Class folder</source>
+        <translation>クラスのフォルダ</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Name in Japanese</source>
+        <translation>日本語の名前</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
     <message>
         <source>Nothing selected</source>
@@ -1485,6 +1508,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>2. 登録</translation>
     </message>
     <message>
+        <source>Class names ...</source>
+        <translation>クラス名 ...</translation>
+    </message>
+    <message>
         <source>What the photo check finds shows here, before anything is trained.</source>
         <translation>写真の確認結果は、学習の前にここに表示されます。</translation>
     </message>
@@ -1519,6 +1546,10 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Versions and changeover</source>
         <translation>版と品種切替</translation>
+    </message>
+    <message>
+        <source>Ready: name the classes for people if you like (Class names ...), then press Onboard.</source>
+        <translation>準備完了: 必要ならクラスに名前を付け（クラス名 ...）、「2. 登録」を押してください。</translation>
     </message>
     <message>
         <source>Second check&apos;s training passes</source>
@@ -1623,10 +1654,6 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>Cannot onboard these photos yet:</source>
         <translation>この写真ではまだ登録できません:</translation>
-    </message>
-    <message>
-        <source>Ready: press Onboard.</source>
-        <translation>準備完了: 「登録」を押してください。</translation>
     </message>
     <message>
         <source>Onboarding {name} ...</source>

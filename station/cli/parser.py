@@ -226,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--good", required=True, help="the class folder of good parts")
     pn.add_argument("--name-en", default=None, help="the product's name for people, in English")
     pn.add_argument("--name-ja", default=None, help="the product's name for people, in Japanese")
+    pn.add_argument("--class-names", type=Path, default=None,
+                    help="a TOML file naming classes for people: [scratch] name = \"scratched face\", name_ja = \"傷\"")
     pn.add_argument("--no-prompts", action="store_true", help="skip tuning check A's prompts (faster; check A is the plain CLIP)")
     pn.add_argument("--epochs", type=_positive, default=40, help="check B's training passes (default 40)")
     pn.add_argument("--seed", type=_not_negative, default=0, help="the split's and the training's seed")

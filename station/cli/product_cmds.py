@@ -34,6 +34,26 @@ def cmd_product_check(args) -> int:
     return 0
 
 
+def _class_names(path: Path) -> tuple:
+    """(key, name, name_ja) rows from a TOML file of tables named by class folder: [scratch] name = "...", name_ja = "..."."""
+    import tomllib
+
+    from ..errors import InvalidInput
+
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InvalidInput(f"--class-names {path}: cannot be read as TOML ({e}); write one table per class folder, "
+                           'e.g. [scratch] name = "scratched face", name_ja = "傷"') from e
+    rows = []
+    for key, table in tables.items():
+        if not isinstance(table, dict) or set(table) - {"name", "name_ja"} or not all(
+                isinstance(v, str) for v in table.values()):
+            raise InvalidInput(f"--class-names {path}: [{key}] may hold only name and name_ja, as text")
+        rows.append((key, table.get("name", ""), table.get("name_ja", "")))
+    return tuple(rows)
+
+
 def cmd_product_new(args) -> int:
     data_folder_free(args)
     from ..service.accounts import check_permission
@@ -51,7 +71,8 @@ def cmd_product_new(args) -> int:
         print("\n".join(check.lines()), flush=True)
     choices = OnboardingChoices(good=args.good, name_en=args.name_en or "", name_ja=args.name_ja or "", seed=args.seed,
                                 tune_prompts=not args.no_prompts,
-                                check_b=CheckBRecipe(epochs=args.epochs, seed=args.seed))
+                                check_b=CheckBRecipe(epochs=args.epochs, seed=args.seed),
+                                class_names=_class_names(args.class_names) if args.class_names else ())
     station = open_station(args.data_dir)
     try:
         line = onboard_product(station, user, args.name, args.source_folder, choices,

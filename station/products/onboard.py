@@ -49,10 +49,18 @@ def _step(progress: Progress, n: int, what: str) -> Share:
                  word=lambda done, total, text: f"{n + 1}/{len(STEPS)} {what}: {text}" if text else what)
 
 
-def product_classes(name: str, check: PhotoCheck) -> list[ProductClass]:
+def product_classes(name: str, check: PhotoCheck, class_names: tuple = ()) -> list[ProductClass]:
+    """The photo folders as classes; each named for people as `class_names` says ((key, name, name_ja) rows; a name
+    left empty: the folder's, '_' read as a space), or the Japanese name left empty."""
     learned = set(check.learned)
-    return [ProductClass(class_key(k), k.replace("_", " "), k == check.good, default_prompts(name, k, k == check.good),
-                         learned=k in learned) for k in check.class_keys]
+    named = {key: (name_en.strip(), name_ja.strip()) for key, name_en, name_ja in class_names}
+    unknown = sorted(set(named) - set(check.class_keys))
+    if unknown:
+        raise InvalidInput(f"names given for {', '.join(unknown)}, which are not class folders of these photos "
+                           f"({', '.join(check.class_keys)})")
+    return [ProductClass(class_key(k), named.get(k, ("", ""))[0] or k.replace("_", " "), k == check.good,
+                         default_prompts(name, k, k == check.good), named.get(k, ("", ""))[1], learned=k in learned)
+            for k in check.class_keys]
 
 
 def _tune(station, check_a: ZeroShotCheck, images: list[np.ndarray], labels: list[int], choices: OnboardingChoices,
@@ -128,7 +136,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         raise InvalidInput("these photos cannot make a product yet:\n- " + "\n- ".join(problems) +
                            "\n\n" + "\n".join(check.lines()))
     split = split_photos(check, choices.seed)
-    classes = product_classes(name, check)
+    classes = product_classes(name, check, choices.class_names)
     with station.db.session() as s:
         version = store.next_version(s, name)
     spec = ProductSpec(name, version, classes, choices.name_en or name, choices.name_ja)

@@ -43,3 +43,4 @@ class OnboardingChoices:
     check_b: CheckBRecipe = field(default_factory=CheckBRecipe)
     max_escapes: int = 0  # thresholds: defective calibration photos that may pass
     max_false_fail: float = 0.05  # thresholds: share of good calibration photos that may fail
+    class_names: tuple = ()  # (key, name, name in Japanese) per class folder, for people; unnamed: the folder's name

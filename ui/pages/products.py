@@ -10,7 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QPlainTextEdit, QPushButton, QSpinBox, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 from station.service import products
 
@@ -19,7 +19,7 @@ from ..jobs import start_job
 from ..messages import error_words, words
 from ..reads import PageRead
 from ..record_table import RecordTable
-from ..widgets import ProgressPanel, WrappingCheck, tidy_form
+from ..widgets import ProgressPanel, WrappingCheck, list_table, tidy_form
 
 
 def _pct(x) -> str:
@@ -104,6 +104,10 @@ class ProductsPage(QWidget):
         self.onboard_button = QPushButton(self.tr("2. Onboard"))
         self.onboard_button.setEnabled(False)
         self.onboard_button.clicked.connect(self.onboard)
+        self.names_button = QPushButton(self.tr("Class names ..."))  # what reviewers read on their buttons
+        self.names_button.setEnabled(False)
+        self.names_button.clicked.connect(self.edit_class_names)
+        self.class_names: dict[str, tuple[str, str]] = {}  # class folder -> (name, name in Japanese)
         self.findings = QPlainTextEdit()
         self.findings.setReadOnly(True)
         self.findings.setPlaceholderText(self.tr("What the photo check finds shows here, before anything is trained."))
@@ -125,6 +129,7 @@ class ProductsPage(QWidget):
         row = QHBoxLayout(buttons)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.check_button)
+        row.addWidget(self.names_button)
         row.addWidget(self.onboard_button)
         row.addStretch(1)
         form.addRow(buttons)
@@ -275,6 +280,7 @@ class ProductsPage(QWidget):
     def _forget_check(self) -> None:
         self.checked = None
         self.onboard_button.setEnabled(False)
+        self.names_button.setEnabled(False)
 
     def check(self) -> None:
         folder, good = self.folder_edit.text().strip(), self.good_box.currentText()
@@ -305,9 +311,19 @@ class ProductsPage(QWidget):
             text += "\n\n" + self.tr("Cannot onboard these photos yet:") + "\n- " + "\n- ".join(problems)
         else:
             self.checked = check
-            text += "\n\n" + self.tr("Ready: press Onboard.")
+            text += "\n\n" + self.tr("Ready: name the classes for people if you like (Class names ...), then press "
+                                     "Onboard.")
         self.findings.setPlainText(text)
         self.onboard_button.setEnabled(self.checked is not None)
+        self.names_button.setEnabled(self.checked is not None)
+
+    def edit_class_names(self) -> None:
+        """The names reviewers read on their buttons, in English and Japanese, for each class folder."""
+        if self.checked is None:
+            return
+        dialog = ClassNamesDialog(self.checked.class_keys, self.class_names, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.class_names = dialog.names()
 
     def onboard(self) -> None:
         if self.job is not None or self.checked is None:
@@ -317,7 +333,9 @@ class ProductsPage(QWidget):
         choices = products.OnboardingChoices(good=self.good_box.currentText(), name_en=self.name_en_edit.text().strip(),
                                              name_ja=self.name_ja_edit.text().strip(),
                                              tune_prompts=self.prompts_check.isChecked(),
-                                             check_b=products.CheckBRecipe(epochs=self.epochs_spin.value()))
+                                             check_b=products.CheckBRecipe(epochs=self.epochs_spin.value()),
+                                             class_names=tuple((k, *v) for k, v in self.class_names.items()
+                                                               if k in check.class_keys))
         self.onboard_button.setEnabled(False)
         self.check_button.setEnabled(False)
         self.progress.begin(self.tr("Onboarding {name} ...").format(name=name))
@@ -336,6 +354,40 @@ class ProductsPage(QWidget):
         self.tabs.setCurrentIndex(0)
         self.refresh()
         AcceptanceDialog(line, self, products.manual_mode_warning(self.ctx.station, line.acceptance)).exec()
+
+
+class ClassNamesDialog(QDialog):
+    """A row per class folder: the name reviewers read on its button, in English and in Japanese (empty: the
+    folder's name)."""
+
+    def __init__(self, keys: list[str], names: dict[str, tuple[str, str]], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Class names"))
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        said = QLabel(self.tr("The names reviewers read on their buttons. Empty: the folder's name."))
+        said.setWordWrap(True)
+        layout.addWidget(said)
+        self.table = list_table([self.tr("Class folder"), self.tr("Name"), self.tr("Name in Japanese")], stretch=2,
+                                rows=len(keys), editable=True)
+        for row, key in enumerate(keys):
+            folder = QTableWidgetItem(key)
+            folder.setFlags(folder.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 0, folder)
+            for col, text in enumerate(names.get(key, ("", "")), start=1):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def names(self) -> dict[str, tuple[str, str]]:
+        def cell(row: int, col: int) -> str:
+            item = self.table.item(row, col)
+            return item.text().strip() if item is not None else ""
+
+        return {cell(row, 0): (cell(row, 1), cell(row, 2)) for row in range(self.table.rowCount())}
 
 
 class AcceptanceDialog(QDialog):
