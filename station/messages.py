@@ -76,6 +76,23 @@ ENGLISH: dict[str, str] = {
                                  "station is started",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
+    "acceptance.near_copies": "{count} photos are near copies of others in their class (a fixtured part looks the "
+                              "same every time, or one part was shot many times) and were split across training and "
+                              "held-out: the held-out figures may be better than fresh parts will give.",
+    "acceptance.no_thresholds": "No thresholds kept the calibration photos within the limits ({escapes} defects "
+                                "passed, {false_fails} good failed at the strictest pair): check A or check B cannot "
+                                "tell these classes apart yet. Do not sign before more photos are onboarded.",
+    "acceptance.gate_few_photos": "The input gate set its thresholds on {frames} photos: too few to aim at "
+                                  "{aim:.0%} of parts called unfamiliar (one photo is {one:.1%}); on them it called "
+                                  "{called:.1%} unfamiliar. The figures above include what it did on the held-out "
+                                  "photos; more photos make it finer.",
+    "acceptance.no_defects_held_out": "No defect photos were held out: the escape rate is not measured. Add defect "
+                                      "photos and onboard again.",
+    "acceptance.bound_too_wide": "{defects} held-out defect photos are too few to bound the escape rate below "
+                                 "{wanted:.0%} (the bound is {bound:.1%}); about {needed} with no escape would.",
+    "acceptance.not_learned": "'{key}' had too few photos to learn: its {held} photos measure only whether the "
+                              "good-parts check stops that kind.",
+    "acceptance.not_held_out": "No held-out photo of '{key}': that class is not measured.",
     "product.not_signed": "{label} has no signed acceptance: a manager reads its report (station product show "
                           "{name}) and signs it (station product accept {name}) first",
     "product.manual_mode_expected": "the report sends {share:.0%} of parts to review, more than the fail-safe allows "

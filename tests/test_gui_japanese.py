@@ -391,3 +391,16 @@ def test_choosing_japanese_without_a_japanese_font_says_so_before_the_restart(qt
     monkeypatch.setattr(i18n.QFontDatabase, "families", lambda *system: ["Noto Sans CJK JP"])
     page.language.setCurrentIndex(page.language.findData("ja"))
     assert not page.language_note.isVisibleTo(page)
+
+
+def test_an_acceptance_report_s_caveats_read_in_japanese(japanese):
+    """What the report could not measure is kept with its codes, so a Japanese window words it in Japanese; a report
+    kept before the codes shows its own text."""
+    from ui.pages.products import acceptance_words
+
+    said = [Message("acceptance.not_learned", key="chipped", held=6), Message("acceptance.not_held_out", key="dent")]
+    report = {"not_measured": [str(m) for m in said],
+              "not_measured_codes": [{"code": m.code, "params": m.params} for m in said]}
+    lines = acceptance_words(report)[-2:]
+    assert "chipped" in lines[0] and "dent" in lines[1] and not english_words(" ".join(lines), ["chipped", "dent"])
+    assert acceptance_words({"not_measured": [str(said[0])]})[-1].endswith(str(said[0]))

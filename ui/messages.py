@@ -52,6 +52,31 @@ WORDS: dict[str, str] = {
     "image.unreadable": QT_TRANSLATE_NOOP("Messages", "{name}: not a readable image"),
     "image.not_found": QT_TRANSLATE_NOOP("Messages", "{name}: file not found"),
     "auth.wrong_password": QT_TRANSLATE_NOOP("Messages", "Wrong user name or password"),
+    "acceptance.near_copies": QT_TRANSLATE_NOOP("Messages", "{count} photos are near copies of others in their class "
+                                                            "(a fixtured part, or one part shot many times) and were "
+                                                            "split across training and held-out: the held-out figures "
+                                                            "may be better than fresh parts will give."),
+    "acceptance.no_thresholds": QT_TRANSLATE_NOOP("Messages", "No thresholds kept the calibration photos within the "
+                                                              "limits ({escapes} defects passed, {false_fails} good "
+                                                              "failed at the strictest pair): the checks cannot tell "
+                                                              "these classes apart yet. Do not sign before more photos "
+                                                              "are onboarded."),
+    "acceptance.gate_few_photos": QT_TRANSLATE_NOOP("Messages", "The input gate set its thresholds on {frames} photos: "
+                                                                "too few to aim at {aim:.0%} of parts called "
+                                                                "unfamiliar (one photo is {one:.1%}); on them it called "
+                                                                "{called:.1%} unfamiliar. The figures above include what "
+                                                                "it did; more photos make it finer."),
+    "acceptance.no_defects_held_out": QT_TRANSLATE_NOOP("Messages", "No defect photos were held out: the escape rate "
+                                                                    "is not measured. Add defect photos and onboard "
+                                                                    "again."),
+    "acceptance.bound_too_wide": QT_TRANSLATE_NOOP("Messages", "{defects} held-out defect photos are too few to bound "
+                                                               "the escape rate below {wanted:.0%} (the bound is "
+                                                               "{bound:.1%}); about {needed} with no escape would."),
+    "acceptance.not_learned": QT_TRANSLATE_NOOP("Messages", "'{key}' had too few photos to learn: its {held} photos "
+                                                            "measure only whether the good-parts check stops that "
+                                                            "kind."),
+    "acceptance.not_held_out": QT_TRANSLATE_NOOP("Messages", "No held-out photo of '{key}': that class is not "
+                                                             "measured."),
     "product.not_signed": QT_TRANSLATE_NOOP("Messages", "{label} has no signed acceptance yet: read its report "
                                                         "(Acceptance report ...) and sign it (Sign the acceptance "
                                                         "...) first."),

@@ -1026,6 +1026,34 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>利用者名またはパスワードが違います</translation>
     </message>
     <message>
+        <source>{count} photos are near copies of others in their class (a fixtured part, or one part shot many times) and were split across training and held-out: the held-out figures may be better than fresh parts will give.</source>
+        <translation>{count} 枚の写真が同じクラスの他の写真とほぼ同じで（治具で固定した部品、または一つの部品を何度も撮影）、学習用と評価用に分かれました。評価用の数値は新しい部品より良く出ている可能性があります。</translation>
+    </message>
+    <message>
+        <source>No thresholds kept the calibration photos within the limits ({escapes} defects passed, {false_fails} good failed at the strictest pair): the checks cannot tell these classes apart yet. Do not sign before more photos are onboarded.</source>
+        <translation>校正用の写真を上限内に収めるしきい値がありませんでした（最も厳しい組み合わせで不良 {escapes} 個が合格、良品 {false_fails} 個が不合格）。二つの判定はまだこれらのクラスを見分けられません。写真を増やして登録し直すまで署名しないでください。</translation>
+    </message>
+    <message>
+        <source>The input gate set its thresholds on {frames} photos: too few to aim at {aim:.0%} of parts called unfamiliar (one photo is {one:.1%}); on them it called {called:.1%} unfamiliar. The figures above include what it did; more photos make it finer.</source>
+        <translation>入力ゲートは {frames} 枚の写真でしきい値を決めました。見慣れない部品と判定する割合 {aim:.0%} を狙うには少なすぎます（1 枚で {one:.1%}）。この写真では {called:.1%} を見慣れないと判定しました。上の数値にはゲートの働きも含まれます。写真を増やすと精度が上がります。</translation>
+    </message>
+    <message>
+        <source>No defect photos were held out: the escape rate is not measured. Add defect photos and onboard again.</source>
+        <translation>評価用に不良品の写真がありません。流出率は測定されていません。不良品の写真を加えて登録し直してください。</translation>
+    </message>
+    <message>
+        <source>{defects} held-out defect photos are too few to bound the escape rate below {wanted:.0%} (the bound is {bound:.1%}); about {needed} with no escape would.</source>
+        <translation>評価用の不良品写真 {defects} 枚では、流出率の上限を {wanted:.0%} 未満に抑えられません（上限は {bound:.1%}）。流出なしで約 {needed} 枚あれば抑えられます。</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; had too few photos to learn: its {held} photos measure only whether the good-parts check stops that kind.</source>
+        <translation>「{key}」は学習するには写真が少なすぎました。その {held} 枚は、良品の記憶がこの種類を止めるかどうかだけを測っています。</translation>
+    </message>
+    <message>
+        <source>No held-out photo of &apos;{key}&apos;: that class is not measured.</source>
+        <translation>「{key}」の評価用写真がありません。このクラスは測定されていません。</translation>
+    </message>
+    <message>
         <source>{label} has no signed acceptance yet: read its report (Acceptance report ...) and sign it (Sign the acceptance ...) first.</source>
         <translation>{label} の受け入れ報告書はまだ署名されていません。先に報告書を読み（受け入れ報告書 ...）、署名してください（受け入れに署名 ...）。</translation>
     </message>

@@ -12,6 +12,7 @@ import cv2
 
 from ..decision import FAIL, PASS, REVIEW
 from ..judging import Judge
+from ..messages import Message
 from ..progress import QUIET, Progress, stop_if_asked
 from .calibration import escape_upper_bound
 from .definition import ProductSpec
@@ -57,6 +58,7 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
     defects, goods = sum(not r["good"] for r in rows), sum(r["good"] for r in rows)
     bound = escape_upper_bound(counts["escape"], defects)
     keys = [c.key for c in spec.classes]
+    unmeasured = not_measured(spec, rows, bound)
     result = {
         "photos": len(rows), "defects": defects, "goods": goods,
         "escapes": counts["escape"], "escape_rate": counts["escape"] / defects if defects else None,
@@ -69,45 +71,41 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
         "confusion_a": {k: dict(Counter(r["a"] for r in rows if r["truth"] == k)) for k in keys},
         "confusion_b": {k: dict(Counter(r["b"] for r in rows if r["truth"] == k)) for k in keys},
         "gallery": gallery,
-        "not_measured": not_measured(spec, rows, bound),
+        "not_measured": [str(m) for m in unmeasured],
+        "not_measured_codes": [{"code": m.code, "params": m.params} for m in unmeasured],  # for the window's words
     }
     thumbnails = {g["file"]: _thumbnail_uri(out_dir / g["file"]) for g in gallery}
     (out_dir / "acceptance.html").write_text(report_html(spec, result, thumbnails), encoding="utf-8")
     return result
 
 
-def not_measured(spec: ProductSpec, rows: list[dict], bound: float | None) -> list[str]:
-    """What the report could not measure, in plain words."""
+def not_measured(spec: ProductSpec, rows: list[dict], bound: float | None) -> list[Message]:
+    """What the report could not measure, in plain words (Messages: the window words each in its own language)."""
     out = []
     if spec.details.get("near_copies_split"):
-        out.append(f"{spec.details['near_copies_split']} photos are near copies of others in their class (a fixtured "
-                   "part looks the same every time, or one part was shot many times) and were split across training "
-                   "and held-out: the held-out figures may be better than fresh parts will give.")
+        out.append(Message("acceptance.near_copies", count=spec.details["near_copies_split"]))
     limits = spec.details.get("thresholds", {})
     if limits and not limits.get("met_limits", True):
-        out.append(f"No thresholds kept the calibration photos within the limits ({limits.get('escapes')} defects "
-                   f"passed, {limits.get('false_fails')} good failed at the strictest pair): check A or check B "
-                   "cannot tell these classes apart yet. Do not sign before more photos are onboarded.")
+        out.append(Message("acceptance.no_thresholds", escapes=limits.get("escapes"),
+                           false_fails=limits.get("false_fails")))
     gate = spec.details.get("gate", {}).get("calibration", {})
     frames, target = gate.get("heldout_frames", 0), gate.get("target", 0)
     if frames and target and frames * target < 1:  # the quantile cannot resolve the target on so few photos
-        out.append(f"The input gate set its thresholds on {frames} photos: too few to aim at {target:.0%} of parts "
-                   f"called unfamiliar (one photo is {1 / frames:.1%}); on them it called {gate.get('false_review', 0):.1%} "
-                   "unfamiliar. The figures above include what it did on the held-out photos; more photos make it finer.")
+        out.append(Message("acceptance.gate_few_photos", frames=frames, aim=target, one=1 / frames,
+                           called=gate.get("false_review", 0)))
     defects = sum(not r["good"] for r in rows)
     if not defects:
-        out.append("No defect photos were held out: the escape rate is not measured. Add defect photos and onboard again.")
+        out.append(Message("acceptance.no_defects_held_out"))
     elif bound is not None and bound > BOUND_WANTED:
         needed = next(n for n in range(defects, 100_000) if escape_upper_bound(0, n) <= BOUND_WANTED)
-        out.append(f"{defects} held-out defect photos are too few to bound the escape rate below "
-                   f"{BOUND_WANTED:.0%} (the bound is {bound:.1%}); about {needed} with no escape would.")
+        out.append(Message("acceptance.bound_too_wide", defects=defects, wanted=BOUND_WANTED, bound=bound,
+                           needed=needed))
     for c in spec.classes:
         held = sum(r["truth"] == c.key for r in rows)
         if not c.good and not c.learned:
-            out.append(f"'{c.key}' had too few photos to learn: its {held} photos measure only whether the "
-                       "good-parts check stops that kind.")
+            out.append(Message("acceptance.not_learned", key=c.key, held=held))
         elif held == 0:
-            out.append(f"No held-out photo of '{c.key}': that class is not measured.")
+            out.append(Message("acceptance.not_held_out", key=c.key))
     return out
 
 

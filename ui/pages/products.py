@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
     QPlainTextEdit, QPushButton, QSpinBox, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
+from station.messages import Message
 from station.service import products
 
 from ..context import AppContext
@@ -26,6 +27,14 @@ def _pct(x) -> str:
     return QCoreApplication.translate("Products", "not measured") if x is None else f"{x:.1%}"
 
 
+def _coded_words(coded: dict) -> str:
+    """A station Message kept as {code, params}, in the window's words; "" when this version does not know it."""
+    try:
+        return words(Message(coded["code"], **coded["params"]))
+    except (KeyError, TypeError, ValueError, IndexError):
+        return ""
+
+
 def acceptance_words(a: dict) -> list[str]:
     """The acceptance report's figures, a line each, in the window's language."""
     translate = QCoreApplication.translate
@@ -38,7 +47,10 @@ def acceptance_words(a: dict) -> list[str]:
             fails=a.get("false_fails"), goods=a.get("goods"), share=_pct(a.get("false_fail_rate"))),
         translate("Products", "Sent to review: {reviews} of {photos} ({share})").format(
             reviews=a.get("reviews"), photos=a.get("photos"), share=_pct(a.get("review_share")))]
-    lines += [translate("Products", "Not measured: {what}").format(what=what) for what in a.get("not_measured", [])]
+    unmeasured, coded = a.get("not_measured", []), a.get("not_measured_codes") or []
+    if len(coded) == len(unmeasured):  # each in the window's words; a report from before the codes, as written
+        unmeasured = [_coded_words(c) or text for c, text in zip(coded, unmeasured)]
+    lines += [translate("Products", "Not measured: {what}").format(what=what) for what in unmeasured]
     return lines
 
 
