@@ -76,6 +76,14 @@ ENGLISH: dict[str, str] = {
                                  "station is started",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
+    "photos.too_few": "{have} photos in the classes to learn; the station needs at least {need}: the input gate learns "
+                      "what a part looks like from 20 of those not held out and calibrates on 20 more",
+    "photos.no_good": "no photos of the good class '{good}': put them in {folder}/ (the folder's classes are: {found})",
+    "photos.few_good": "the good class '{good}' has {have} photos; it needs at least {need}: what a good part looks "
+                       "like is learned from them, and some are held out to measure it",
+    "photos.no_defect_class": "no defect class has {need} or more photos: the station needs at least one kind of "
+                              "defect to learn (about 6 to train on, 2 to calibrate, 2 held out); add photos of the "
+                              "most common defect",
     "acceptance.near_copies": "{count} photos are near copies of others in their class (a fixtured part looks the "
                               "same every time, or one part was shot many times) and were split across training and "
                               "held-out: the held-out figures may be better than fresh parts will give.",

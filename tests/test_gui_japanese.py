@@ -404,3 +404,18 @@ def test_an_acceptance_report_s_caveats_read_in_japanese(japanese):
     lines = acceptance_words(report)[-2:]
     assert "chipped" in lines[0] and "dent" in lines[1] and not english_words(" ".join(lines), ["chipped", "dent"])
     assert acceptance_words({"not_measured": [str(said[0])]})[-1].endswith(str(said[0]))
+
+
+def test_the_photo_check_reads_in_japanese(japanese, tmp_path):
+    """What the window says of a folder of photos before onboarding, and why it cannot onboard them yet."""
+    from product_photos import write_product_photos
+    from station.service.products import check_photos
+    from ui.messages import words as said
+    from ui.pages.products import photo_check_words
+
+    photos = write_product_photos(tmp_path / "p", {"good": 6, "scratch": 3}, size=64)
+    (photos / "good" / "broken.png").write_bytes(b"no picture")
+    check = check_photos(photos, "good")
+    text = "\n".join(photo_check_words(check) + [said(p) for p in check.blocking()])
+    assert "broken.png" in text and "scratch" in text
+    assert not english_words(text, [str(photos), "broken.png", "scratch", "good"]), text

@@ -52,6 +52,17 @@ WORDS: dict[str, str] = {
     "image.unreadable": QT_TRANSLATE_NOOP("Messages", "{name}: not a readable image"),
     "image.not_found": QT_TRANSLATE_NOOP("Messages", "{name}: file not found"),
     "auth.wrong_password": QT_TRANSLATE_NOOP("Messages", "Wrong user name or password"),
+    "photos.too_few": QT_TRANSLATE_NOOP("Messages", "{have} photos in the classes to learn; the station needs at "
+                                                    "least {need}: the input gate learns what a part looks like from "
+                                                    "20 of them and calibrates on 20 more"),
+    "photos.no_good": QT_TRANSLATE_NOOP("Messages", "No photos of the good class '{good}': put them in {folder} (the "
+                                                    "folder's classes are: {found})"),
+    "photos.few_good": QT_TRANSLATE_NOOP("Messages", "The good class '{good}' has {have} photos; it needs at least "
+                                                     "{need}: what a good part looks like is learned from them, and "
+                                                     "some are held out to measure it"),
+    "photos.no_defect_class": QT_TRANSLATE_NOOP("Messages", "No defect class has {need} or more photos: the station "
+                                                            "needs at least one kind of defect to learn; add photos of "
+                                                            "the most common defect"),
     "acceptance.near_copies": QT_TRANSLATE_NOOP("Messages", "{count} photos are near copies of others in their class "
                                                             "(a fixtured part, or one part shot many times) and were "
                                                             "split across training and held-out: the held-out figures "

@@ -1026,6 +1026,22 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>利用者名またはパスワードが違います</translation>
     </message>
     <message>
+        <source>{have} photos in the classes to learn; the station needs at least {need}: the input gate learns what a part looks like from 20 of them and calibrates on 20 more</source>
+        <translation>学習するクラスの写真が {have} 枚です。少なくとも {need} 枚必要です。入力ゲートはそのうち 20 枚で部品の見た目を学び、さらに 20 枚で校正します</translation>
+    </message>
+    <message>
+        <source>No photos of the good class &apos;{good}&apos;: put them in {folder} (the folder&apos;s classes are: {found})</source>
+        <translation>良品クラス「{good}」の写真がありません。{folder} に入れてください（フォルダにあるクラス: {found}）</translation>
+    </message>
+    <message>
+        <source>The good class &apos;{good}&apos; has {have} photos; it needs at least {need}: what a good part looks like is learned from them, and some are held out to measure it</source>
+        <translation>良品クラス「{good}」の写真は {have} 枚です。少なくとも {need} 枚必要です。良品の見た目をここから学び、一部は評価用に残します</translation>
+    </message>
+    <message>
+        <source>No defect class has {need} or more photos: the station needs at least one kind of defect to learn; add photos of the most common defect</source>
+        <translation>{need} 枚以上の写真がある不良クラスがありません。少なくとも一種類の不良を学ぶ必要があります。最も多い不良の写真を加えてください</translation>
+    </message>
+    <message>
         <source>{count} photos are near copies of others in their class (a fixtured part, or one part shot many times) and were split across training and held-out: the held-out figures may be better than fresh parts will give.</source>
         <translation>{count} 枚の写真が同じクラスの他の写真とほぼ同じで（治具で固定した部品、または一つの部品を何度も撮影）、学習用と評価用に分かれました。評価用の数値は新しい部品より良く出ている可能性があります。</translation>
     </message>
@@ -1435,6 +1451,46 @@ Check the camera connection and press Start again. Every part inspected so far i
     <message>
         <source>not measured</source>
         <translation>測定なし</translation>
+    </message>
+    <message>
+        <source>Photos in {folder}: {usable} usable, in {classes} classes</source>
+        <translation>{folder} の写真: 使用可能 {usable} 枚、{classes} クラス</translation>
+    </message>
+    <message>
+        <source>(good)</source>
+        <translation>（良品）</translation>
+    </message>
+    <message>
+        <source>(too few to learn, under {min}: all held out, to test the good-parts check)</source>
+        <translation>（学習には少なすぎます。{min} 枚未満: すべて評価用に残し、良品の記憶がこの種類を止めるかを確かめます）</translation>
+    </message>
+    <message>
+        <source>sizes: {small} to {large} px</source>
+        <translation>サイズ: {small} ～ {large} px</translation>
+    </message>
+    <message>
+        <source>{n} unreadable, left out:</source>
+        <translation>読めない写真 {n} 枚（除外）:</translation>
+    </message>
+    <message>
+        <source>{n} exact duplicates, counted once:</source>
+        <translation>完全に同じ写真 {n} 枚（1 枚として数えます）:</translation>
+    </message>
+    <message>
+        <source>{n} filed under more than one class, left out:</source>
+        <translation>複数のクラスに入っている写真 {n} 枚（除外）:</translation>
+    </message>
+    <message>
+        <source>{n} smaller than {side} px on a side, left out:</source>
+        <translation>一辺が {side} px 未満の写真 {n} 枚（除外）:</translation>
+    </message>
+    <message>
+        <source>... and {n} more</source>
+        <translation>... ほか {n} 件</translation>
+    </message>
+    <message>
+        <source>{n} groups of near duplicates ({photos} photos): each group stays in one part of the split</source>
+        <translation>ほぼ同じ写真のグループ {n} 組（{photos} 枚）: 各グループは分割の同じ側に置きます</translation>
     </message>
     <message>
         <source>no acceptance report</source>

@@ -22,6 +22,7 @@ import numpy as np
 from ..capture.decode import MAX_PIXELS, ImageDecodeError, decode_file
 from ..capture.folder import IMAGE_SUFFIXES
 from ..errors import InvalidInput
+from ..messages import Message
 from ..models.resize import shrink
 from ..progress import QUIET, Progress, stop_if_asked
 
@@ -95,20 +96,14 @@ class PhotoCheck:
                 out.append(str(e))
         outside_held_out = sum(self.count(k) for k in self.learned) * 0.8
         if self.good in self.learned and outside_held_out < MIN_ALL_PHOTOS * 0.8:
-            out.append(f"{sum(self.count(k) for k in self.learned)} photos in the classes to learn; the station needs at "
-                       f"least {MIN_ALL_PHOTOS}: the input gate learns what a part looks like from 20 of those not held "
-                       "out and calibrates on 20 more")
+            out.append(Message("photos.too_few", have=sum(self.count(k) for k in self.learned), need=MIN_ALL_PHOTOS))
         if self.good not in self.class_keys:
-            out.append(f"no photos of the good class '{self.good}': put them in {self.folder / self.good}/ "
-                       f"(the folder's classes are: {', '.join(self.class_keys) or 'none'})")
+            out.append(Message("photos.no_good", good=self.good, folder=str(self.folder / self.good),
+                               found=", ".join(self.class_keys) or "none"))
         elif self.count(self.good) < MIN_GOOD_PHOTOS:
-            out.append(f"the good class '{self.good}' has {self.count(self.good)} photos; it needs at least "
-                       f"{MIN_GOOD_PHOTOS}: what a good part looks like is learned from them, and some are held out "
-                       "to measure it")
+            out.append(Message("photos.few_good", good=self.good, have=self.count(self.good), need=MIN_GOOD_PHOTOS))
         if not [k for k in self.learned if k != self.good]:
-            out.append(f"no defect class has {MIN_PHOTOS} or more photos: the station needs at least one kind of "
-                       f"defect to learn (about 6 to train on, 2 to calibrate, 2 held out); add photos of the "
-                       "most common defect")
+            out.append(Message("photos.no_defect_class", need=MIN_PHOTOS))
         return out
 
     def lines(self) -> list[str]:

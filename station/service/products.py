@@ -12,7 +12,7 @@ from ..jobs import Job
 from ..messages import Message
 from ..progress import QUIET, Progress
 from ..products import store
-from ..products.photos import PhotoCheck, check_photos  # noqa: F401
+from ..products.photos import MIN_PHOTOS, MIN_SIDE, PhotoCheck, check_photos  # noqa: F401  (the window's words)
 # torch-free: listing, showing, signing and changing over answer without loading torch (onboard imports it)
 from ..products.recipe import CheckBRecipe, OnboardingChoices  # noqa: F401  (re-exported: the choices)
 from ..products.store import ProductError  # noqa: F401

@@ -27,6 +27,40 @@ def _pct(x) -> str:
     return QCoreApplication.translate("Products", "not measured") if x is None else f"{x:.1%}"
 
 
+def photo_check_words(check) -> list[str]:
+    """The photo check (station.products.photos.PhotoCheck) as the window says it, a line each."""
+    translate = QCoreApplication.translate
+    out = [translate("Products", "Photos in {folder}: {usable} usable, in {classes} classes").format(
+        folder=check.folder, usable=len(check.photos), classes=len(check.class_keys))]
+    for key in check.class_keys:
+        note = (translate("Products", "(good)") if key == check.good else
+                translate("Products", "(too few to learn, under {min}: all held out, to test the good-parts check)")
+                .format(min=products.MIN_PHOTOS) if key in check.held_out_whole else "")
+        out.append(f"  {key}: {check.count(key)}  {note}".rstrip())
+    sizes = [(p.width, p.height) for p in check.photos]
+    if sizes:
+        out.append("  " + translate("Products", "sizes: {small} to {large} px").format(
+            small=f"{min(w for w, _ in sizes)}x{min(h for _, h in sizes)}",
+            large=f"{max(w for w, _ in sizes)}x{max(h for _, h in sizes)}"))
+    for title, items in ((translate("Products", "{n} unreadable, left out:"), [p for p, _ in check.unreadable]),
+                         (translate("Products", "{n} exact duplicates, counted once:"),
+                          [f"{p} = {same}" for p, same in check.duplicates]),
+                         (translate("Products", "{n} filed under more than one class, left out:"),
+                          [f"{p}: {', '.join(c)}" for p, c in check.conflicts]),
+                         (translate("Products", "{n} smaller than {side} px on a side, left out:"),
+                          [f"{p}: {w}x{h}" for p, w, h in check.too_small])):
+        if items:
+            out.append("  " + title.format(n=len(items), side=products.MIN_SIDE))
+            out += [f"    {i}" for i in items[:10]]
+            if len(items) > 10:
+                out.append("    " + translate("Products", "... and {n} more").format(n=len(items) - 10))
+    if check.groups:
+        out.append("  " + translate("Products", "{n} groups of near duplicates ({photos} photos): each group stays in "
+                                                "one part of the split").format(
+            n=len(check.groups), photos=sum(map(len, check.groups))))
+    return out
+
+
 def _coded_words(coded: dict) -> str:
     """A station Message kept as {code, params}, in the window's words; "" when this version does not know it."""
     try:
@@ -317,8 +351,8 @@ class ProductsPage(QWidget):
                              on_failure=lambda e: self.findings.setPlainText(error_words(e)), on_end=self._ended)
 
     def _checked(self, check) -> None:
-        problems = check.blocking()
-        text = "\n".join(check.lines())
+        problems = [words(p) for p in check.blocking()]
+        text = "\n".join(photo_check_words(check))
         if problems:
             text += "\n\n" + self.tr("Cannot onboard these photos yet:") + "\n- " + "\n- ".join(problems)
         else:
