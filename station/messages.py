@@ -76,6 +76,18 @@ ENGLISH: dict[str, str] = {
                                  "station is started",
     # ------------------------------------------------------------- the review queue and the line
     "review.no_such_part": "inspection {id} does not exist",
+    "photos.reading": "reading {file}",
+    "photos.read": "photos read",
+    "onboarding.step": "{step}/{steps} {what}: {detail}",
+    "onboarding.photos": "checking the photos",
+    "onboarding.check_b": "training check B",
+    "onboarding.check_a": "tuning check A's prompts",
+    "onboarding.gate": "building the input gate's bank",
+    "onboarding.thresholds": "choosing thresholds",
+    "onboarding.acceptance": "the acceptance report",
+    "onboarding.done": "done",
+    "onboarding.check_b_pass": "check B: pass {epoch} of {epochs}, loss {loss:.3f}",
+    "onboarding.held_out_photos": "acceptance: held-out photos",
     "photos.too_few": "{have} photos in the classes to learn; the station needs at least {need}: the input gate learns "
                       "what a part looks like from 20 of those not held out and calibrates on 20 more",
     "photos.no_good": "no photos of the good class '{good}': put them in {folder}/ (the folder's classes are: {found})",

@@ -419,3 +419,10 @@ def test_the_photo_check_reads_in_japanese(japanese, tmp_path):
     text = "\n".join(photo_check_words(check) + [said(p) for p in check.blocking()])
     assert "broken.png" in text and "scratch" in text
     assert not english_words(text, [str(photos), "broken.png", "scratch", "good"]), text
+
+
+def test_onboarding_progress_reads_in_japanese(japanese):
+    """The line the Products page shows while a product is onboarded, as the station words its steps."""
+    line = words(Message("onboarding.step", step=2, steps=6, what=Message("onboarding.check_b"),
+                         detail=Message("onboarding.check_b_pass", epoch=30, epochs=40, loss=0.123)))
+    assert line.startswith("2/6 ") and "30" in line and "0.123" in line and not english_words(line, []), line

@@ -52,6 +52,18 @@ WORDS: dict[str, str] = {
     "image.unreadable": QT_TRANSLATE_NOOP("Messages", "{name}: not a readable image"),
     "image.not_found": QT_TRANSLATE_NOOP("Messages", "{name}: file not found"),
     "auth.wrong_password": QT_TRANSLATE_NOOP("Messages", "Wrong user name or password"),
+    "photos.reading": QT_TRANSLATE_NOOP("Messages", "reading {file}"),
+    "photos.read": QT_TRANSLATE_NOOP("Messages", "photos read"),
+    "onboarding.step": QT_TRANSLATE_NOOP("Messages", "{step}/{steps} {what}: {detail}"),
+    "onboarding.photos": QT_TRANSLATE_NOOP("Messages", "checking the photos"),
+    "onboarding.check_b": QT_TRANSLATE_NOOP("Messages", "training the second check"),
+    "onboarding.check_a": QT_TRANSLATE_NOOP("Messages", "tuning the vision model's prompts"),
+    "onboarding.gate": QT_TRANSLATE_NOOP("Messages", "building the input gate's bank"),
+    "onboarding.thresholds": QT_TRANSLATE_NOOP("Messages", "choosing thresholds"),
+    "onboarding.acceptance": QT_TRANSLATE_NOOP("Messages", "the acceptance report"),
+    "onboarding.done": QT_TRANSLATE_NOOP("Messages", "done"),
+    "onboarding.check_b_pass": QT_TRANSLATE_NOOP("Messages", "pass {epoch} of {epochs}, loss {loss:.3f}"),
+    "onboarding.held_out_photos": QT_TRANSLATE_NOOP("Messages", "held-out photos"),
     "photos.too_few": QT_TRANSLATE_NOOP("Messages", "{have} photos in the classes to learn; the station needs at "
                                                     "least {need}: the input gate learns what a part looks like from "
                                                     "20 of them and calibrates on 20 more"),

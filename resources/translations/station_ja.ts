@@ -1026,6 +1026,54 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>利用者名またはパスワードが違います</translation>
     </message>
     <message>
+        <source>reading {file}</source>
+        <translation>{file} を読み込み中</translation>
+    </message>
+    <message>
+        <source>photos read</source>
+        <translation>写真を読み込みました</translation>
+    </message>
+    <message>
+        <source>{step}/{steps} {what}: {detail}</source>
+        <translation>{step}/{steps} {what}: {detail}</translation>
+    </message>
+    <message>
+        <source>checking the photos</source>
+        <translation>写真の確認</translation>
+    </message>
+    <message>
+        <source>training the second check</source>
+        <translation>第二検査の学習</translation>
+    </message>
+    <message>
+        <source>tuning the vision model&apos;s prompts</source>
+        <translation>画像モデルのプロンプト調整</translation>
+    </message>
+    <message>
+        <source>building the input gate&apos;s bank</source>
+        <translation>入力ゲートの基準の作成</translation>
+    </message>
+    <message>
+        <source>choosing thresholds</source>
+        <translation>しきい値の決定</translation>
+    </message>
+    <message>
+        <source>the acceptance report</source>
+        <translation>受け入れ報告書</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>pass {epoch} of {epochs}, loss {loss:.3f}</source>
+        <translation>{epochs} 回中 {epoch} 回目、損失 {loss:.3f}</translation>
+    </message>
+    <message>
+        <source>held-out photos</source>
+        <translation>評価用の写真</translation>
+    </message>
+    <message>
         <source>{have} photos in the classes to learn; the station needs at least {need}: the input gate learns what a part looks like from 20 of them and calibrates on 20 more</source>
         <translation>学習するクラスの写真が {have} 枚です。少なくとも {need} 枚必要です。入力ゲートはそのうち 20 枚で部品の見た目を学び、さらに 20 枚で校正します</translation>
     </message>

@@ -45,7 +45,7 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
             rows.append({"photo": str(p.path), "truth": p.class_key, "good": good[p.class_key], "verdict": d.verdict,
                          "reason": d.reason, "a": d.a.label, "conf_a": round(d.a.confidence, 4), "b": d.b.label,
                          "conf_b": round(d.b.confidence, 4), "outcome": _outcome(d.verdict, good[p.class_key])})
-        progress.report(min(i + batch, len(photos)), len(photos), "acceptance: held-out photos")
+        progress.report(min(i + batch, len(photos)), len(photos), Message("onboarding.held_out_photos"))
     gallery_dir = out_dir / GALLERY
     gallery_dir.mkdir(parents=True, exist_ok=True)
     gallery = []

@@ -28,6 +28,7 @@ from ..models.files import ModelFileError, read_or_refuse, require_file, sha256_
 from ..models.preprocess import OPENAI_MEAN, OPENAI_STD, resize_square, to_model_input
 from ..paths import check_b_start_dir
 from ..errors import InvalidInput
+from ..messages import Message
 from ..progress import QUIET, Progress, stop_if_asked
 from .recipe import CheckBRecipe  # noqa: F401  (its home is torch-free; kept importable from here)
 
@@ -108,7 +109,8 @@ def train_classifier(images: list[np.ndarray], labels: list[int], num_classes: i
             opt.step()
             sched.step()
             step += 1
-        progress.report(epoch + 1, recipe.epochs, f"check B: pass {epoch + 1} of {recipe.epochs}, loss {loss.item():.3f}")
+        progress.report(epoch + 1, recipe.epochs, Message("onboarding.check_b_pass", epoch=epoch + 1,
+                                                          epochs=recipe.epochs, loss=round(loss.item(), 3)))
     model = model.to(memory_format=torch.contiguous_format).eval()  # saved and run as any other CNN
     for p in model.parameters():
         p.requires_grad_(False)

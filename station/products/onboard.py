@@ -26,6 +26,7 @@ from ..auth import acting, require
 from ..errors import InvalidInput
 from ..judging import Judge
 from ..models.zero_shot import ClassPrompt, TextEmbeddingCache, ZeroShotCheck
+from ..messages import Message
 from ..progress import QUIET, Progress, Share, stop_if_asked
 from ..prompts.recipe import RvptRecipe
 from ..storage.models import Product, User
@@ -43,10 +44,13 @@ SHOTS_PER_CLASS = 16  # RVPT's shots per class, from the training part
 GATE_LEAST = 20  # photos in the gate's bank, and to calibrate it (station.gate.store.bank_from_frames)
 
 
-def _step(progress: Progress, n: int, what: str) -> Share:
-    """Step n of STEPS: its own count fills the step's hundred of the whole's len(STEPS) hundreds."""
+def _step(progress: Progress, n: int) -> Share:
+    """Step n of STEPS: its own count fills the step's hundred of the whole's len(STEPS) hundreds; its words a
+    Message (`onboarding.<step>`), so the window says them in its language."""
+    what = Message(f"onboarding.{STEPS[n]}")
     return Share(progress, base=n * 100, total=len(STEPS) * 100, span=100,
-                 word=lambda done, total, text: f"{n + 1}/{len(STEPS)} {what}: {text}" if text else what)
+                 word=lambda done, total, text: Message("onboarding.step", step=n + 1, steps=len(STEPS), what=what,
+                                                        detail=text) if text else what)
 
 
 def product_classes(name: str, check: PhotoCheck, class_names: tuple = ()) -> list[ProductClass]:
@@ -130,7 +134,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
     with station.db.session() as s:
         require(acting(s, user), "products.manage")
     started = time.monotonic()
-    check = check or check_photos(folder, choices.good, _step(progress, 0, "checking the photos"))
+    check = check or check_photos(folder, choices.good, _step(progress, 0))
     problems = check.blocking()
     if problems:
         raise InvalidInput("these photos cannot make a product yet:\n- " + "\n- ".join(problems) +
@@ -149,7 +153,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
 
     with store.staging(station.data_dir, name) as staged:
         # check B: the product's CNN and its good-parts memory
-        step = _step(progress, 1, "training check B")
+        step = _step(progress, 1)
         train = part("train")
         model = train_classifier([photos[i].image for i in train], [index[photos[i].class_key] for i in train],
                                  len(keys), choices.check_b, step)
@@ -161,7 +165,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         check_b = ProductCnnCheck(staged / store.CHECK_B, keys, "cpu")
 
         # check A: the station's CLIP with the product's texts, and its prompts
-        step = _step(progress, 2, "tuning check A's prompts")
+        step = _step(progress, 2)
         check_a = ZeroShotCheck(station.clip, [ClassPrompt(c.key, c.prompts) for c in spec.learned],
                                 TextEmbeddingCache(station.data_dir / "cache" / "text"), station.check_a.device)
         prompt_figures = {}
@@ -173,7 +177,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         stop_if_asked(progress, "onboarding")
 
         # the input gate: every training photo shows a part; the calibration photos set its thresholds
-        step = _step(progress, 3, "building the input gate's bank")
+        step = _step(progress, 3)
         in_bank, gate_heldout = _gate_parts(part("train", False), part("calibration", False))
         bank = bank_from_frames(station, [photos[i].image for i in in_bank], [photos[i].image for i in gate_heldout],
                                 {"product": name, "photos": str(folder)}, user.username, step,
@@ -183,7 +187,7 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
         gate = gate_of(load_bank(staged / store.BANK_NAME), station.config.gate) if station.config.gate.enabled else None
 
         # thresholds on the calibration photos (every class: a defect kind too small to learn must not pass either)
-        step = _step(progress, 4, "choosing thresholds")
+        step = _step(progress, 4)
         judge = Judge(check_a, check_b, gate, keys, spec.good, 0.5, 0.5)
         calibration = part("calibration", False)
         opinions = judge.opinions([photos[i].image for i in calibration])
@@ -192,10 +196,10 @@ def onboard(station, user: User, name: str, folder: Path | str, choices: Onboard
             choices.max_false_fail)
         spec.details["thresholds"] = threshold_figures  # the report says when they could not meet the limits
         spec.details["near_copies_split"] = split.loose
-        step.report(100, 100, "done")
+        step.report(100, 100, Message("onboarding.done"))
 
         # the acceptance report on the held-out photos
-        step = _step(progress, 5, "the acceptance report")
+        step = _step(progress, 5)
         judge = replace(judge, conf_a=spec.conf_a, conf_b=spec.conf_b)
         accepted = acceptance_mod.measure(judge, spec, [photos[i] for i in split.held_out], staged, step)
         (staged / store.ACCEPTANCE_NAME).write_text(json.dumps(accepted, indent=1), encoding="utf-8")

@@ -193,7 +193,7 @@ def check_photos(folder: Path | str, good: str, progress: Progress = QUIET,
     decoded: dict[Path, tuple[np.ndarray, int, int]] = {}
     for n, (key, path) in enumerate(files):
         stop_if_asked(progress, "photo check")
-        progress.report(n, len(files), f"reading {path.name}")
+        progress.report(n, len(files), Message("photos.reading", file=path.name))
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             check.unreadable.append((str(path), f"not an image file ({path.suffix or 'no suffix'})"))
             continue
@@ -209,7 +209,7 @@ def check_photos(folder: Path | str, good: str, progress: Progress = QUIET,
         digest = hashlib.sha256(image.tobytes() + bytes(f"{w}x{h}", "ascii")).hexdigest()
         by_pixels.setdefault(digest, []).append((key, path))
         decoded[path] = (shrink(image, KEEP_SIDE), w, h)
-    progress.report(len(files), len(files), "photos read")
+    progress.report(len(files), len(files), Message("photos.read"))
     for digest, copies in by_pixels.items():
         keys = sorted({k for k, _ in copies})
         if len(keys) > 1:
