@@ -113,6 +113,8 @@ ENGLISH: dict[str, str] = {
     "acceptance.not_learned": "'{key}' had too few photos to learn: its {held} photos measure only whether the "
                               "good-parts check stops that kind.",
     "acceptance.not_held_out": "No held-out photo of '{key}': that class is not measured.",
+    "product.bad_name": "product name {name} is not allowed: use 1 to 64 letters, digits, '.', '_' or '-', starting "
+                        "with a letter or digit (e.g. bracket-a7)",
     "product.not_signed": "{label} has no signed acceptance: a manager reads its report (station product show "
                           "{name}) and signs it (station product accept {name}) first",
     "product.manual_mode_expected": "the report sends {share:.0%} of parts to review, more than the fail-safe allows "

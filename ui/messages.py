@@ -100,6 +100,9 @@ WORDS: dict[str, str] = {
                                                             "kind."),
     "acceptance.not_held_out": QT_TRANSLATE_NOOP("Messages", "No held-out photo of '{key}': that class is not "
                                                              "measured."),
+    "product.bad_name": QT_TRANSLATE_NOOP("Messages", "The product name {name} is not allowed: use 1 to 64 letters, "
+                                                      "digits, '.', '_' or '-', starting with a letter or digit (e.g. "
+                                                      "bracket-a7)"),
     "product.not_signed": QT_TRANSLATE_NOOP("Messages", "{label} has no signed acceptance yet: read its report "
                                                         "(Acceptance report ...) and sign it (Sign the acceptance "
                                                         "...) first."),

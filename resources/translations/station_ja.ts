@@ -1118,6 +1118,10 @@ Check the camera connection and press Start again. Every part inspected so far i
         <translation>「{key}」の評価用写真がありません。このクラスは測定されていません。</translation>
     </message>
     <message>
+        <source>The product name {name} is not allowed: use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit (e.g. bracket-a7)</source>
+        <translation>製品名 {name} は使えません。英字、数字、「.」「_」「-」で 1～64 文字、先頭は英字か数字にしてください（例: M8-2）</translation>
+    </message>
+    <message>
         <source>{label} has no signed acceptance yet: read its report (Acceptance report ...) and sign it (Sign the acceptance ...) first.</source>
         <translation>{label} の受け入れ報告書はまだ署名されていません。先に報告書を読み（受け入れ報告書 ...）、署名してください（受け入れに署名 ...）。</translation>
     </message>

@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..errors import InvalidInput
+from ..messages import Message
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -14,8 +15,7 @@ _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 def product_name(name: str) -> str:
     """A product's name is part of folder names and PLC recipes: letters, digits, '.', '_' and '-'."""
     if not isinstance(name, str) or not _NAME.fullmatch(name) or ".." in name:
-        raise InvalidInput(f"product name {str(name)[:80]!r} is not allowed: use 1 to 64 letters, digits, '.', '_' "
-                           "or '-', starting with a letter or digit (e.g. bracket-a7)")
+        raise InvalidInput(Message("product.bad_name", name=repr(str(name)[:80])))
     return name
 
 
