@@ -65,7 +65,7 @@ class PlantSync:
 
     def _introduce(self, backlog: int | None) -> None:
         with self.records.db.session() as s:  # per version: a frame judged before a changeover keeps its classes
-            by_version = review.Answers(s, review.settings_answers(self.records), self.records.data_dir).by_version()
+            by_version = review.Answers.of_station(s, self.records).by_version()
         classes = [{"key": c.key, "name": c.name, "name_ja": c.name_ja, "good": c.good, "product": label}
                    for label, answers in by_version.items() for c in answers]
         states, urgent = station_schedule(self.records)

@@ -102,6 +102,11 @@ class Answers:
         self.session, self.settings, self.data_dir = session, tuple(settings), data_dir
         self._of_product: dict[int, tuple[Answer, ...]] = {}
 
+    @classmethod
+    def of_station(cls, session: Session, records) -> Answers:
+        """For the frames of `records` (the Station or its StationRecords): its settings' classes, its data folder."""
+        return cls(session, settings_answers(records), records.data_dir)
+
     def __call__(self, row: Inspection) -> tuple[Answer, ...]:
         return self.settings if row.product_id is None else self.of_product(row.product_id)
 
@@ -120,7 +125,7 @@ class Answers:
         """Every version's answers by its label ('name vN'), and the settings' under "": what the plant's desk
         offers for a frame, by the version its station says judged it."""
         versions = self.session.scalars(select(Product).order_by(Product.id))
-        return {"": self.settings, **{f"{p.name} v{p.version}": self.of_product(p.id) for p in versions}}
+        return {"": self.settings, **{p.label: self.of_product(p.id) for p in versions}}
 
     def _names_on_disk(self, product: Product) -> dict[str, tuple[str, str]]:
         """A version recorded before its row kept its classes' names: the names its own product.json gives."""
@@ -164,7 +169,7 @@ def product_label(session: Session, row: Inspection) -> str | None:
     if row.product_id is None:
         return None
     product = session.get(Product, row.product_id)
-    return f"{product.name} v{product.version}" if product is not None else None
+    return product.label if product is not None else None
 
 
 def history(session: Session, limit: int = 20, before_id: int | None = None) -> list[Inspection]:

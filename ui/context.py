@@ -11,7 +11,7 @@ from station.service.accounts import PERMISSIONS
 from station.service.inspection import Pipeline, RunningLinks, Station, Trigger, start_links
 
 from .event_bridge import StationEvents
-from .i18n import current_language
+from .i18n import shown_name
 
 
 class Events(QObject):
@@ -73,6 +73,4 @@ class AppContext:
     @property
     def class_names(self) -> dict[str, str]:
         """Each class's name in the window's language (`name_ja` in Japanese where the settings give one)."""
-        if current_language() == "ja":
-            return {c.key: c.name_ja or c.name for c in self.station.config.classes}
-        return self.station.class_names
+        return {c.key: shown_name(c) for c in self.station.config.classes}

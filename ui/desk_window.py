@@ -23,7 +23,7 @@ from station.service.desk import CLAIM_S, DeskConflict, DeskFrame
 
 from .decision_panel import DecisionPanel
 from .desk_overview import DeskOverview
-from .i18n import current_language
+from .i18n import shown_name
 from .jobs import start_job
 from .messages import error_words
 from .reason_words import REASON_CODES, reason_words, short_reasons
@@ -195,9 +195,9 @@ class DeskWindow(QMainWindow):
         classes, image = result
         self.held, self.ready = frame.key, True
         self.classes[(frame.station, frame.product)] = classes
-        self.panel.set_answers([(c.key, self._name(c), c.good) for c in classes])
+        self.panel.set_answers([(c.key, shown_name(c), c.good) for c in classes])
         self.view.set_pixmap(QPixmap.fromImage(image))
-        names = {c.key: escape(self._name(c)) for c in classes}  # what the plant says is text, never markup
+        names = {c.key: escape(shown_name(c)) for c in classes}  # what the plant says is text, never markup
         self.opinions_label.setText(self.tr(
             "<b>{station}, part no. {id}</b> ({at}) {product}<br>Vision model: <b>{label_a}</b> ({conf_a} sure)<br>"
             "Second check: <b>{label_b}</b> ({conf_b} sure)<br>{reasons}").format(
@@ -213,9 +213,6 @@ class DeskWindow(QMainWindow):
             self.opinions_label.setText(self.tr("Frame {id} of {station} could not be opened: {message}").format(
                 id=frame.sequence, station=frame.station, message=error_words(error)))
             self.panel.skip_button.setEnabled(True)
-
-    def _name(self, c) -> str:
-        return (c.name_ja or c.name) if current_language() == "ja" else c.name
 
     def _enable(self, on: bool) -> None:
         self.panel.enable(on, self.shown is not None)
@@ -295,7 +292,7 @@ class DeskWindow(QMainWindow):
 
     def _answer_name(self, station: str, key: str) -> str:
         """The answer as the buttons said it (the station's class in the window's language), else its key."""
-        names = {c.key: self._name(c) for (at, _), classes in self.classes.items() if at == station for c in classes}
+        names = {c.key: shown_name(c) for (at, _), classes in self.classes.items() if at == station for c in classes}
         return names.get(key, key)
 
     # ----------------------------------------------------------------- closing

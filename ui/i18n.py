@@ -57,6 +57,11 @@ def current_language() -> str:
     return _language[0]
 
 
+def shown_name(named) -> str:
+    """A class's name as the window says it: `name_ja` in Japanese where there is one, else `name`."""
+    return (named.name_ja or named.name) if current_language() == "ja" else named.name
+
+
 def remove_translators() -> None:
     app = QCoreApplication.instance()
     _language[0] = "en"

@@ -48,12 +48,13 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
         progress.report(min(i + batch, len(photos)), len(photos), Message("onboarding.held_out_photos"))
     gallery_dir = out_dir / GALLERY
     gallery_dir.mkdir(parents=True, exist_ok=True)
-    gallery = []
+    gallery, thumbnails = [], {}
     for n, (row, p) in enumerate(zip(rows, photos)):
         if row["outcome"] in ("escape", "false_fail", "review"):
-            name = f"{n:04d}-{row['outcome']}.jpg"
-            cv2.imwrite(str(gallery_dir / name), cv2.cvtColor(p.image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+            name, bgr = f"{n:04d}-{row['outcome']}.jpg", cv2.cvtColor(p.image, cv2.COLOR_RGB2BGR)
+            cv2.imwrite(str(gallery_dir / name), bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
             gallery.append({**row, "file": f"{GALLERY}/{name}"})
+            thumbnails[gallery[-1]["file"]] = _thumbnail_uri(bgr)
     counts = Counter(r["outcome"] for r in rows)
     defects, goods = sum(not r["good"] for r in rows), sum(r["good"] for r in rows)
     bound = escape_upper_bound(counts["escape"], defects)
@@ -74,7 +75,6 @@ def measure(judge: Judge, spec: ProductSpec, photos: list[Photo], out_dir: Path,
         "not_measured": [str(m) for m in unmeasured],
         "not_measured_codes": [{"code": m.code, "params": m.params} for m in unmeasured],  # for the window's words
     }
-    thumbnails = {g["file"]: _thumbnail_uri(out_dir / g["file"]) for g in gallery}
     (out_dir / "acceptance.html").write_text(report_html(spec, result, thumbnails), encoding="utf-8")
     return result
 
@@ -113,12 +113,9 @@ def _pct(x: float | None) -> str:
     return "not measured" if x is None else f"{x:.1%}"
 
 
-def _thumbnail_uri(path: Path, width: int = 160) -> str:
-    """A small JPEG of a gallery photo inside the report itself, so that a copy sent on its own shows its pictures
-    (the full photo stays in gallery/, a click away where the report lies in its folder)."""
-    image = cv2.imread(str(path))
-    if image is None:
-        return ""
+def _thumbnail_uri(image, width: int = 160) -> str:
+    """A small JPEG of a gallery photo (BGR) inside the report itself, so that a copy sent on its own shows its
+    pictures (the full photo stays in gallery/, a click away where the report lies in its folder)."""
     h, w = image.shape[:2]
     if w > width:
         image = cv2.resize(image, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)

@@ -206,7 +206,7 @@ def make_live(session: Session, name: str, version: int | None, user: User | Non
 def _switch(session: Session, row: Product, actor: str) -> Product:
     refuse_unsealed(session, row)
     if row.accepted_at is None:
-        raise ProductError(Message("product.not_signed", label=f"{row.name} v{row.version}", name=row.name))
+        raise ProductError(Message("product.not_signed", label=row.label, name=row.name))
     before = live(session)
     for other in session.scalars(select(Product).where(Product.live.is_(True))):
         other.live = False

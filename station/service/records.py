@@ -25,10 +25,6 @@ class StationRecords:
     own_config: StationConfig | None = None  # the settings' own values when `config` has a live product applied
     product: object = None  # station.products.live.LiveProduct, or None (the settings' classes)
 
-    @property
-    def good(self) -> dict[str, bool]:
-        return {c.key: c.good for c in self.config.classes}
-
     def close(self) -> None:
         self.db.close()
 

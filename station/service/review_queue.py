@@ -49,7 +49,7 @@ def queue_page(station, after_id: int = 0, limit: int = 50) -> tuple[list[Queued
     with station.db.session() as s:
         rows = review.queue_page(s, after_id=after_id, limit=limit)
         pending = QueueLength.of(s)
-        answers = review.Answers(s, settings_answers(station), station.data_dir)
+        answers = review.Answers.of_station(s, station)
         return [QueuedFrame(r.id, r.created_at, r.label_a, r.conf_a, r.label_b, r.conf_b, r.reason,
                             station.images.path_of(r.image_path), answers(r)) for r in rows], pending
 
@@ -123,4 +123,4 @@ def inspection(records, inspection_id: int) -> tuple[InspectionLine, Path, tuple
     that does not exist."""
     with records.db.session() as s:
         row = review.get_inspection(s, inspection_id)
-        return _line(s, row), records.images.path_of(row.image_path), review.Answers(s, settings_answers(records), records.data_dir)(row)
+        return _line(s, row), records.images.path_of(row.image_path), review.Answers.of_station(s, records)(row)

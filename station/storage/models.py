@@ -120,6 +120,11 @@ class Product(Base):
     recipe: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a PLC selects the product by it (all versions)
     __table_args__ = (UniqueConstraint("name", "version"),)
 
+    @property
+    def label(self) -> str:
+        """'name vN', as every record and screen names a version."""
+        return f"{self.name} v{self.version}"
+
 
 class Inspection(Base):
     __tablename__ = "inspection"

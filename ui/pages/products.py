@@ -236,7 +236,7 @@ class ProductsPage(QWidget):
     def show_report(self) -> None:
         line = self._selected()
         if line is not None:
-            AcceptanceDialog(line, self, products.manual_mode_warning(self.ctx.station, line.acceptance)).exec()
+            self._show_acceptance(line)
 
     def _act(self, title: str, question: str, act, done: str) -> None:
         """A manager's act after a yes, off the GUI thread; the list is read again when it ends."""
@@ -281,10 +281,17 @@ class ProductsPage(QWidget):
             lambda: products.change_over(st, user, line.name, line.version),
             self.tr("{result} is live."))
 
+    def _manual_mode_warning(self, line):
+        """The warning that this version's acceptance would put the line in manual mode, or None."""
+        return products.manual_mode_warning(self.ctx.station, line.acceptance)
+
     def _warning(self, line) -> str:
-        """The acceptance's warning (the line would go to manual mode), as a paragraph of a question; or nothing."""
-        warning = products.manual_mode_warning(self.ctx.station, line.acceptance)
+        """The acceptance's warning, as a paragraph of a question; or nothing."""
+        warning = self._manual_mode_warning(line)
         return "\n\n" + words(warning) if warning else ""
+
+    def _show_acceptance(self, line) -> None:
+        AcceptanceDialog(line, self, self._manual_mode_warning(line)).exec()
 
     def make_none_live(self) -> None:
         st, user = self.ctx.station, self.ctx.user
@@ -399,7 +406,7 @@ class ProductsPage(QWidget):
     def _onboarded(self, line) -> None:
         self.tabs.setCurrentIndex(0)
         self.refresh()
-        AcceptanceDialog(line, self, products.manual_mode_warning(self.ctx.station, line.acceptance)).exec()
+        self._show_acceptance(line)
 
 
 class ClassNamesDialog(QDialog):

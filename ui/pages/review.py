@@ -22,7 +22,7 @@ from station.service import review_queue
 
 from ..context import AppContext
 from ..decision_panel import DecisionPanel
-from ..i18n import current_language
+from ..i18n import shown_name
 from ..jobs import start_job
 from ..messages import error_words
 from ..reason_words import reason_words, short_reasons
@@ -50,8 +50,7 @@ class QueueItem:
 
 def answer_rows(answers) -> list[tuple[str, str, bool]]:
     """What the decision panel shows for these answers, named in the window's language."""
-    ja = current_language() == "ja"
-    return [(a.key, (a.name_ja or a.name) if ja else a.name, a.good) for a in answers]
+    return [(a.key, shown_name(a), a.good) for a in answers]
 
 
 def load_queue_page(ctx: AppContext, after_id: int) -> tuple[list[QueueItem], QueueLength]:
