@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 render_memo.install()
 clip_memo.install()
 password_memo.install()
+_PASSWORD_CHECKS = pytest.StashKey[object]()
 GENERATOR_TESTS = {"test_synth"}  # they test the part generator itself: every part drawn afresh
 
 
@@ -93,6 +94,11 @@ def pytest_runtest_setup(item):
 def pytest_configure(config):
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
+    config.stash[_PASSWORD_CHECKS] = password_memo.start_run()
+
+
+def pytest_unconfigure(config):
+    password_memo.end_run(config.stash.get(_PASSWORD_CHECKS, None))
 
 
 def pytest_collection_modifyitems(config, items):

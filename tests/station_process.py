@@ -25,12 +25,15 @@ PRELOAD = ["station.cli", "station.cli.station_cmds", "station.runtime", "statio
 
 def _warm() -> None:
     """The CLIP tokenizer's vocabulary read and the demo CLIP built once, in the server (every child that loads a
-    CLIP needs them; tests/clip_memo.py hands each child's load a copy of the built model)."""
+    CLIP needs them; tests/clip_memo.py hands each child's load a copy of the built model), and the run's password
+    checks remembered (tests/password_memo.py)."""
     import clip_memo
+    import password_memo
     from station.models.clip_store import load_clip_folder, tokenizer
     from station.paths import demo_models_dir
 
     clip_memo.install()
+    password_memo.install()
     tokenizer(32)  # the demo CLIP's context length
     try:
         load_clip_folder(demo_models_dir() / "clip")

@@ -25,14 +25,47 @@ def test_same_seed_same_image_other_index_other_image():
 
 
 def test_a_remembered_polar_grid_is_the_one_computed_afresh():
-    """The shading's distance and angle grids are remembered between callers: for any centre, of either float type
-    (a Python float keeps the grid float32, a numpy float64 does not), they are what a fresh computation gives."""
-    from station.synth.drawing import radial
+    """The shading's offset, distance and angle grids are remembered between callers: for any centre, of either
+    float type (a Python float keeps the grid float32, a numpy float64 does not), they are what a fresh computation
+    gives, and no caller can write into them."""
+    from station.synth import drawing
+
+    def computed_afresh(centre):
+        g = (np.arange(48, dtype=np.float32) + 0.5) / 48
+        dx, dy = g[None, :] - centre[0], g[:, None] - centre[1]
+        return dx, dy, np.sqrt(dx * dx + dy * dy), np.arctan2(dy, dx)
 
     for centre in [(0.5, 0.5), (np.float64(0.5), np.float64(0.5)), (0.47, np.float64(0.52)), (0.5, 0.5)]:
-        remembered, fresh = radial(48, *centre), radial.__wrapped__(48, *centre)
-        for a, b in zip(remembered, fresh):
+        remembered = (*drawing.offsets(48, *centre), *drawing.radial(48, *centre))
+        assert drawing.radius(48, *centre) is remembered[2]
+        for a, b in zip(remembered, computed_afresh(centre)):
             assert a.dtype == b.dtype and np.array_equal(a, b) and not a.flags.writeable
+
+
+def test_the_blur_is_opencv_s_gaussian_blur():
+    """The drawing's blur (one axis at a time, for speed) gives what cv2.GaussianBlur gives, plane or colour."""
+    import cv2
+
+    from station.synth.drawing import gaussian_blur
+
+    rng = np.random.default_rng(0)
+    for shape, sx, sy in [((64, 64), 1.5, None), ((128, 128), 128 / 12, 0.8), ((96, 96, 3), 0.6, None)]:
+        img = rng.normal(0, 1, shape).astype(np.float32)
+        expected = cv2.GaussianBlur(img, (0, 0), sigmaX=sx, sigmaY=sy if sy is not None else 0)
+        assert np.allclose(gaussian_blur(img, sx, sy), expected, atol=1e-6)
+
+
+def test_a_metal_part_s_highlight_is_its_angle_to_the_light():
+    """The shading's highlight, computed from offsets along the light, is 0.12 cos(angle - light) r / size."""
+    from station.synth.drawing import metal, radial
+
+    n, cx, cy, size = 64, np.float64(0.47), np.float64(0.52), 0.3
+    shade = metal(np.random.default_rng(3), n, cx, cy, size, (1.0, 1.0, 1.0))[..., 0]
+    rng = np.random.default_rng(3)
+    base, light = rng.uniform(0.55, 0.72), rng.uniform(0, 2 * np.pi)
+    r, theta = radial(n, cx, cy)
+    expected = base + 0.12 * np.cos(theta - light) * (r / size) + 0.02 * np.sin(r * n / 1.7)
+    assert np.allclose(shade, expected, atol=1e-6)
 
 
 @pytest.mark.parametrize("size", [64, 224])

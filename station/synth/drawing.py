@@ -26,6 +26,20 @@ def line_mask(canvas: int, points: np.ndarray, width: float) -> np.ndarray:
 # arithmetic, element for element, channel by channel (the same pixels, bit for bit).
 
 
+@functools.lru_cache(maxsize=64)
+def _gaussian_kernel(sigma: float) -> np.ndarray:
+    taps = int(round(sigma * 8 + 1)) | 1  # the length cv2.GaussianBlur chooses for float images
+    return cv2.getGaussianKernel(taps, sigma, cv2.CV_32F)
+
+
+def gaussian_blur(img: np.ndarray, sigma_x: float, sigma_y: float | None = None) -> np.ndarray:
+    """What `cv2.GaussianBlur(img, (0, 0), sigma_x, sigma_y)` gives a float32 image (the same kernels and border,
+    to about 1e-8), one axis at a time through `cv2.filter2D`: two to three times faster here than GaussianBlur's
+    own separable pass."""
+    across = cv2.filter2D(img, -1, _gaussian_kernel(float(sigma_x)).T)
+    return cv2.filter2D(across, -1, _gaussian_kernel(float(sigma_x if sigma_y is None else sigma_y)))
+
+
 def tinted(plane: np.ndarray, colour) -> np.ndarray:
     """`plane[..., None] * colour` as float32 (H x W x 3)."""
     colour = np.broadcast_to(np.asarray(colour, np.float32), (3,))
@@ -70,11 +84,11 @@ def background(rng: np.random.Generator, n: int) -> np.ndarray:
         period = rng.uniform(0.03, 0.06)
         ribs = 0.03 * np.sign(np.sin(2 * math.pi * (yy / period + rng.random())))
         grain = rng.normal(0, 0.025, (n, n)).astype(np.float32)
-        bg = base + ribs + cv2.GaussianBlur(grain, (0, 0), 1.5)
+        bg = base + ribs + gaussian_blur(grain, 1.5)
     else:  # brushed steel fixture plate
         base = rng.uniform(0.32, 0.50)
         streaks = rng.normal(0, 0.05, (n, n)).astype(np.float32)
-        streaks = cv2.GaussianBlur(streaks, (0, 0), sigmaX=n / 12, sigmaY=0.8)
+        streaks = gaussian_blur(streaks, n / 12, 0.8)
         bg = base + streaks + 0.0 * yy
     return tinted(bg, rng.uniform(0.92, 1.08, 3))
 
@@ -91,24 +105,45 @@ def poly(n: int, pts: np.ndarray) -> np.ndarray:
     return m
 
 
-# typed: a float32 grid less a Python float stays float32, less a numpy float64 it does not
+def _read_only(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
+
+
+# A part's shading and its family both ask for these grids of its centre: the last two centres are remembered.
+# typed: a float32 grid less a Python float stays float32, less a numpy float64 it does not.
+@functools.lru_cache(maxsize=2, typed=True)
+def offsets(n: int, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of every pixel less (cx, cy), as a 1 x n row and an n x 1 column, read-only."""
+    g = (np.arange(n, dtype=np.float32) + 0.5) / n
+    return _read_only(g[None, :] - cx, g[:, None] - cy)
+
+
+@functools.lru_cache(maxsize=2, typed=True)
+def radius(n: int, cx: float, cy: float) -> np.ndarray:
+    """Distance of every pixel from (cx, cy), read-only."""
+    dx, dy = offsets(n, cx, cy)
+    return _read_only(np.sqrt(dx * dx + dy * dy))[0]
+
+
 @functools.lru_cache(maxsize=2, typed=True)
 def radial(n: int, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
-    """Distance and angle of every pixel from (cx, cy), read-only. A part's shading and its family both ask for
-    them, and the arctangent is a large share of a frame's drawing: the last two centres are remembered."""
-    g = (np.arange(n, dtype=np.float32) + 0.5) / n
-    dx, dy = g[None, :] - cx, g[:, None] - cy
-    r, theta = np.sqrt(dx * dx + dy * dy), np.arctan2(dy, dx)
-    r.flags.writeable = theta.flags.writeable = False
-    return r, theta
+    """Distance and angle of every pixel from (cx, cy), read-only. Only the families that draw by angle ask for
+    it: the arctangent costs more than the rest of a part's shading."""
+    dx, dy = offsets(n, cx, cy)
+    return radius(n, cx, cy), _read_only(np.arctan2(dy, dx))[0]
 
 
-def metal(rng, n, cx, cy, radius, tint) -> np.ndarray:
+def metal(rng, n, cx, cy, size, tint) -> np.ndarray:
     """Machined metal: concentric tool marks and a soft highlight."""
-    r, theta = radial(n, cx, cy)
+    dx, dy = offsets(n, cx, cy)
     base = rng.uniform(0.55, 0.72)
     light_dir = rng.uniform(0, 2 * math.pi)
-    shade = base + 0.12 * np.cos(theta - light_dir) * (r / radius) + 0.02 * np.sin(r * n / 1.7)
+    # the highlight is 0.12 cos(angle - light_dir) r / size; r cos(angle - light_dir) is the pixel's offset along
+    # the light, so no angle is needed
+    towards_light = dx * math.cos(light_dir) + dy * math.sin(light_dir)
+    shade = base + (0.12 / size) * towards_light + 0.02 * np.sin(radius(n, cx, cy) * n / 1.7)
     return tinted(shade, tint)
 
 
@@ -128,7 +163,7 @@ def plastic(rng, n: int, colour, cx: float, cy: float) -> np.ndarray:
     g = (np.arange(n, dtype=np.float32) + 0.5) / n
     a = rng.uniform(0, 2 * math.pi)
     light = 1.0 + 0.10 * ((g[None, :] - cx) * math.cos(a) + (g[:, None] - cy) * math.sin(a))
-    grain = cv2.GaussianBlur(rng.normal(0, 0.02, (n, n)).astype(np.float32), (0, 0), 0.6)
+    grain = gaussian_blur(rng.normal(0, 0.02, (n, n)).astype(np.float32), 0.6)
     return tinted(light + grain, colour)
 
 
@@ -179,7 +214,7 @@ def stain(rng, n, surface, part_mask, cx, cy, s, radii):
         axes = (int(rng.uniform(0.035, 0.065) * s * n * 16), int(rng.uniform(0.035, 0.065) * s * n * 16))
         centre = (int((x + ox) * n * 16), int((y + oy) * n * 16))
         cv2.ellipse(blob, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1, cv2.LINE_AA, 4)
-    blob = cv2.GaussianBlur(blob, (0, 0), 0.01 * n) * part_mask
+    blob = gaussian_blur(blob, 0.01 * n) * part_mask
     # rust or blue-green corrosion: coloured, so a stain never looks like a (black) crack
     colour = ((0.55, 0.26, 0.05), (0.45, 0.18, 0.04), (0.10, 0.42, 0.52))[rng.integers(3)]
     blend(surface, np.clip(blob * 1.3, 0, 1) * rng.uniform(0.85, 0.95), colour)
@@ -205,7 +240,7 @@ def contamination(rng, n, surface, part_mask, cx, cy, s, radii):
     blend(surface, line_mask(n, pts, 0.009 * s) * part_mask, against(x, y, (0.15, 0.13, 0.12), (0.88, 0.86, 0.82)))
     if rng.random() < 0.5:
         x, y = point_on_part(rng, cx, cy, *radii)
-        drop = cv2.GaussianBlur(disc(n, x, y, rng.uniform(0.03, 0.05) * s), (0, 0), 0.006 * n) * part_mask
+        drop = gaussian_blur(disc(n, x, y, rng.uniform(0.03, 0.05) * s), 0.006 * n) * part_mask
         blend(surface, drop * 0.55, (0.30, 0.24, 0.10))
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..catalog import FAMILY_BY_KEY
 from ..errors import InvalidInput
-from .drawing import DEFECTS, add_through, background, blend, scale
+from .drawing import DEFECTS, add_through, background, blend, gaussian_blur, scale
 from .families import DRAW
 
 _SUPERSAMPLE = 2
@@ -48,7 +48,7 @@ def render_part(
 
     # soft shadow cast by the part, then the part itself
     shift = np.float32([[1, 0, 0.015 * n], [0, 1, 0.02 * n]])
-    shadow = cv2.GaussianBlur(cv2.warpAffine(mask, shift, (n, n)), (0, 0), 0.015 * n)
+    shadow = gaussian_blur(cv2.warpAffine(mask, shift, (n, n)), 0.015 * n)
     scale(img, 1.0 - 0.5 * shadow)
     blend(img, mask, 0.0)
     add_through(img, mask, surface)
@@ -74,7 +74,7 @@ def _camera(img: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     img = cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
     blur = rng.uniform(0.0, 0.7) * size / 64
     if blur > 0.15:
-        img = cv2.GaussianBlur(img, (0, 0), blur)
+        img = gaussian_blur(img, blur)
     img += rng.normal(0, rng.uniform(0.004, 0.025), img.shape).astype(np.float32)
     return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
 

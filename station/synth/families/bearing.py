@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..drawing import blend, disc, metal, radial, scale
+from ..drawing import blend, disc, metal, radius, scale
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
@@ -21,7 +21,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
     missing = missing if condition == "missing_ball" else -1
     mask = np.clip(disc(n, cx, cy, ro) - disc(n, cx, cy, ri), 0, 1)
     surface = metal(rng, n, cx, cy, ro, (1.0, 1.0, 1.0))
-    r, _ = radial(n, cx, cy)
+    r = radius(n, cx, cy)
     groove = (r > ri + ring) & (r < ro - ring)
     scale(surface, 1.0 - 0.55 * groove)  # the dark gap between the rings
     cage = rng.uniform(0.45, 0.75)

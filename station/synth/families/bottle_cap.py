@@ -8,7 +8,7 @@ import math
 import cv2
 import numpy as np
 
-from ..drawing import blend, disc, line_mask, metal, plastic, radial, scale
+from ..drawing import blend, disc, gaussian_blur, line_mask, metal, plastic, radial, scale
 
 COLOURS = ((0.80, 0.12, 0.10), (0.10, 0.30, 0.70), (0.92, 0.92, 0.90), (0.15, 0.55, 0.25), (0.95, 0.75, 0.15))
 INKS = ((0.05, 0.05, 0.05), (0.95, 0.95, 0.95), (0.80, 0.65, 0.20))
@@ -48,7 +48,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
         if kind == 0:  # registration off: the artwork shifted
             art = cv2.warpAffine(art, np.float32([[1, 0, d * n * math.cos(a)], [0, 1, d * n * math.sin(a)]]), (n, n))
         elif kind == 1:  # smeared ink
-            art = cv2.GaussianBlur(art, (0, 0), 0.02 * n) * 1.6
+            art = gaussian_blur(art, 0.02 * n) * 1.6
         else:  # part of the artwork never printed
             art = art * (np.cos(theta - a) < edge)
     ink = INKS[rng.integers(len(INKS))]
@@ -58,7 +58,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
     if condition == "dent":  # a dent in the rim: a dark crease and a bright crescent
         a = rng.uniform(0, 2 * math.pi)
         dx, dy = cx + ro * 0.8 * math.cos(a), cy + ro * 0.8 * math.sin(a)
-        blend(surface, cv2.GaussianBlur(disc(n, dx, dy, 0.08 * s), (0, 0), 0.01 * n) * mask * 0.55, (0.05, 0.05, 0.05))
+        blend(surface, gaussian_blur(disc(n, dx, dy, 0.08 * s), 0.01 * n) * mask * 0.55, (0.05, 0.05, 0.05))
         hx, hy = cx + ro * 0.68 * math.cos(a + 0.15), cy + ro * 0.68 * math.sin(a + 0.15)
-        blend(surface, cv2.GaussianBlur(disc(n, hx, hy, 0.035 * s), (0, 0), 0.008 * n) * mask * 0.6, (1.0, 1.0, 1.0))
+        blend(surface, gaussian_blur(disc(n, hx, hy, 0.035 * s), 0.008 * n) * mask * 0.6, (1.0, 1.0, 1.0))
     return mask, surface, (0.0, ro * 0.8)

@@ -8,7 +8,7 @@ import math
 import cv2
 import numpy as np
 
-from ..drawing import blend, disc, radial, tinted
+from ..drawing import blend, disc, gaussian_blur, radial, tinted
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
@@ -31,7 +31,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
         m = m - disc(n, bx, by, 0.03 * s)
     mask = np.clip(m, 0, 1)
     grey = rng.uniform(0.58, 0.72)
-    rough = cv2.GaussianBlur(rng.normal(0, 0.05, (n, n)).astype(np.float32), (0, 0), 0.9)
+    rough = gaussian_blur(rng.normal(0, 0.05, (n, n)).astype(np.float32), 0.9)
     r, theta = radial(n, cx, cy)
     light = 1.0 + 0.08 * np.cos(theta - rng.uniform(0, 2 * math.pi)) * r / (0.3 * s)
     surface = tinted((grey + rough) * light, (1.0, 1.0, 1.02))

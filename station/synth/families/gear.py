@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..drawing import disc, metal, poly, radial, scale
+from ..drawing import disc, metal, poly, radius, scale
 
 TINTS = ((1.0, 1.0, 1.0), (1.0, 0.9, 0.65), (0.55, 0.55, 0.58))  # steel, brass, black oxide
 
@@ -37,6 +37,6 @@ def draw(rng, n, cx, cy, s, angle, condition):
         mask = mask - disc(n, cx + 0.19 * s * math.cos(a), cy + 0.19 * s * math.sin(a), 0.045 * s)
     mask = np.clip(mask, 0, 1)
     surface = metal(rng, n, cx, cy, r_tip, TINTS[rng.integers(len(TINTS))])
-    r, _ = radial(n, cx, cy)
+    r = radius(n, cx, cy)
     scale(surface, 1.0 - 0.18 * (np.abs(r - r_root * 0.9) < 0.008 * s))  # the hub's shoulder
     return mask, surface, (bore * 1.5, r_root * 0.85)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..drawing import blend, disc, line_mask, metal, poly, radial, scale
+from ..drawing import blend, disc, line_mask, metal, poly, radius, scale
 
 
 def _hexagon(cx, cy, radius, angle) -> np.ndarray:
@@ -32,7 +32,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
     mask = np.clip(poly(n, pts) - disc(n, cx, cy, hole), 0, 1)
     tint = (1.0, 1.0, 1.0) if rng.random() < 0.6 else (1.0, 0.88, 0.6)  # zinc or brass
     surface = metal(rng, n, cx, cy, ro, tint)
-    r, _ = radial(n, cx, cy)
+    r = radius(n, cx, cy)
     scale(surface, 1.0 + 0.12 * (np.abs(r - ro * 0.88) < 0.015 * s))  # chamfer circle
     threads = (r < hole * 1.25) & (np.sin(r * n * 1.1) > 0.3)
     scale(surface, 1.0 - 0.3 * threads)

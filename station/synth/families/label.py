@@ -8,7 +8,7 @@ import math
 import cv2
 import numpy as np
 
-from ..drawing import blend, placer, plastic, poly
+from ..drawing import blend, gaussian_blur, placer, plastic, poly
 
 PAPERS = ((0.95, 0.95, 0.92), (0.98, 0.92, 0.55), (0.90, 0.94, 0.98))
 BANDS = ((0.75, 0.10, 0.10), (0.10, 0.25, 0.60), (0.10, 0.10, 0.10), (0.10, 0.50, 0.25))
@@ -61,7 +61,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
             d = double
             ink = np.maximum(ink, 0.7 * cv2.warpAffine(ink, np.float32([[1, 0, d * n], [0, 1, 0.6 * d * n]]), (n, n)))
         else:  # smeared, the barcode cut short
-            ink = cv2.GaussianBlur(ink, (0, 0), 0.012 * n) * 1.4
+            ink = gaussian_blur(ink, 0.012 * n) * 1.4
             bars *= 1.0 - poly(n, at([(half_l * 0.55, 0), (half_l, 0), (half_l, half_w), (half_l * 0.55, half_w)]))
     blend(surface, band, BANDS[rng.integers(len(BANDS))])
     blend(surface, np.clip(ink + bars, 0, 1) * mask, (0.06, 0.06, 0.07))

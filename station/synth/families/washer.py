@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..drawing import disc, metal, radial, scale
+from ..drawing import disc, metal, radius, scale
 
 
 def draw(rng, n, cx, cy, s, angle, condition):
@@ -21,7 +21,7 @@ def draw(rng, n, cx, cy, s, angle, condition):
         mask = np.clip(mask - bite, 0, 1)
     tint = (1.0, 1.0, 1.0) if rng.random() < 0.7 else (1.0, 0.93, 0.78)
     surface = metal(rng, n, cx, cy, ro, tint)
-    r, _ = radial(n, cx, cy)
+    r = radius(n, cx, cy)
     scale(surface, 1.0 - 0.25 * np.exp(-((r - ro) / (0.03 * s)) ** 2))  # chamfer
     scale(surface, 1.0 - 0.25 * np.exp(-((r - ri) / (0.025 * s)) ** 2))
     return np.clip(mask, 0, 1), surface, (ri, ro)
