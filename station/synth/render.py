@@ -37,7 +37,7 @@ def render_part(
 
     n = size * _SUPERSAMPLE
     img = background(rng, n)
-    cx, cy = (float(v) for v in 0.5 + rng.normal(0, 0.025, 2))  # fixtured: small placement error; floats keep the grids float32
+    cx, cy = 0.5 + rng.normal(0, 0.025, 2)  # fixtured: small placement error
     if centre is not None:
         cx, cy = centre
     s = rng.uniform(0.9, 1.1)
