@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -43,14 +44,20 @@ def test_product_commands_that_load_no_model_import_no_torch(onboarded, tmp_path
     root, photos, *_ = onboarded
     data = tmp_path / "data"
     copy_data(root / "data", data)
-    code = "import sys; from station.cli import main; rc = main(sys.argv[1:]); sys.exit(3 if 'torch' in sys.modules else rc)"
-    env = {**os.environ, "STATION_PASSWORD": PW}
-    for args in (["product", "check", str(photos), "--good", "good", "--quiet"], ["product", "list"],
-                 ["product", "show", "nut"], ["product", "accept", "nut"], ["product", "use", "nut"],
-                 ["product", "use", "--none"]):
-        done = subprocess.run([sys.executable, "-c", code, "--data-dir", str(data), "--user", "boss", *args],
-                              capture_output=True, text=True, env=env, timeout=120)
-        assert done.returncode == 0, (args, done.returncode, done.stderr[-500:])
+    # one fresh interpreter runs the commands one after the other, as `station` would run each: after each, its
+    # status and whether torch is loaded now (a command that imported it leaves it in sys.modules)
+    code = ("import json, sys\nfrom station.cli import main\n"
+            "for args in json.loads(sys.argv[2]):\n"
+            "    rc = main(['--data-dir', sys.argv[1], '--user', 'boss', *args])\n"
+            "    print(json.dumps([args, rc, 'torch' in sys.modules]), flush=True)\n")
+    commands = [["product", "check", str(photos), "--good", "good", "--quiet"], ["product", "list"],
+                ["product", "show", "nut"], ["product", "accept", "nut"], ["product", "use", "nut"],
+                ["product", "use", "--none"]]
+    done = subprocess.run([sys.executable, "-c", code, str(data), json.dumps(commands)], capture_output=True,
+                          text=True, env={**os.environ, "STATION_PASSWORD": PW}, timeout=120)
+    ran = [json.loads(line) for line in done.stdout.splitlines() if line.startswith('[[')]
+    assert done.returncode == 0 and [args for args, *_ in ran] == commands, done.stderr[-500:]
+    assert [(args, rc, torch) for args, rc, torch in ran if rc != 0 or torch] == [], done.stderr[-500:]
 
 
 def test_data_dir_follows_environment(tmp_path, monkeypatch):
