@@ -88,9 +88,11 @@ class _ProjectAndPool(torch.autograd.Function):
     def backward(ctx, grad):
         delta, low, high = ctx.saved_tensors
         k = ctx.k
-        spread = [(g / (k * k)).repeat_interleave(k, -1).repeat_interleave(k, -2) for g in grad]
-        return torch.stack([s * ((d >= lo) & (d <= hi)) for s, d, lo, hi in zip(spread, delta, low, high)]), \
-            None, None, None, None
+        out, zero = torch.empty_like(delta), delta.new_zeros(())
+        for i, g in enumerate(grad):  # each output pixel's gradient spread evenly over its k x k block
+            spread = F.interpolate((g / (k * k))[None], scale_factor=k, mode="nearest")[0]
+            torch.where((delta[i] >= low[i]) & (delta[i] <= high[i]), spread, zero, out=out[i])
+        return out, None, None, None, None
 
 
 def _perturbed(x, delta, low, high, resize_to: int | None) -> torch.Tensor:
@@ -122,7 +124,7 @@ def prm_attack(
     # separate streams, so the scale ratios do not depend on how many images share the batch
     scale_gen = torch.Generator().manual_seed(settings.seed)
     start_gen = torch.Generator().manual_seed(settings.seed + 1)
-    x = images.detach()
+    x = images.detach().contiguous()  # frames as numpy gave them are channels-last: delta, and AdamW, would be too
     if settings.random_start > 0:
         delta = (torch.rand(x.shape, generator=start_gen) * 2 - 1).to(x) * settings.random_start
     else:
