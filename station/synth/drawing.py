@@ -21,23 +21,25 @@ def line_mask(canvas: int, points: np.ndarray, width: float) -> np.ndarray:
     return mask
 
 
-# RGB images are H x W x 3. numpy multiplies an H x W plane into them several times slower through a broadcast
-# over the last axis of 3 (`plane[..., None] * rgb`) than one channel at a time; the helpers below do the same
-# arithmetic, element for element, channel by channel (the same pixels, bit for bit).
-
-
 @functools.lru_cache(maxsize=64)
 def _gaussian_kernel(sigma: float) -> np.ndarray:
     taps = int(round(sigma * 8 + 1)) | 1  # the length cv2.GaussianBlur chooses for float images
-    return cv2.getGaussianKernel(taps, sigma, cv2.CV_32F)
+    kernel = cv2.getGaussianKernel(taps, sigma, cv2.CV_32F)
+    kernel.flags.writeable = False  # shared by every caller
+    return kernel
 
 
 def gaussian_blur(img: np.ndarray, sigma_x: float, sigma_y: float | None = None) -> np.ndarray:
-    """What `cv2.GaussianBlur(img, (0, 0), sigma_x, sigma_y)` gives a float32 image (the same kernels and border,
-    to about 1e-8), one axis at a time through `cv2.filter2D`: two to three times faster here than GaussianBlur's
-    own separable pass."""
+    """What `cv2.GaussianBlur(img, (0, 0), sigma_x, sigma_y)` gives a float32 image (its kernels and border; the
+    values agree to float rounding), one axis at a time through `cv2.filter2D`: two to three times faster here than
+    GaussianBlur's own separable pass."""
     across = cv2.filter2D(img, -1, _gaussian_kernel(float(sigma_x)).T)
     return cv2.filter2D(across, -1, _gaussian_kernel(float(sigma_x if sigma_y is None else sigma_y)))
+
+
+# RGB images are H x W x 3. numpy multiplies an H x W plane into them several times slower through a broadcast
+# over the last axis of 3 (`plane[..., None] * rgb`) than one channel at a time; the helpers below do the same
+# arithmetic, element for element, channel by channel (the same pixels, bit for bit).
 
 
 def tinted(plane: np.ndarray, colour) -> np.ndarray:

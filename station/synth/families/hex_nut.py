@@ -9,10 +9,10 @@ import numpy as np
 from ..drawing import blend, disc, line_mask, metal, poly, radius, scale
 
 
-def _hexagon(cx, cy, radius, angle) -> np.ndarray:
+def _hexagon(cx, cy, corner, angle) -> np.ndarray:
     k = np.arange(6)
     return np.stack(
-        [cx + radius * np.cos(angle + k * math.pi / 3), cy + radius * np.sin(angle + k * math.pi / 3)],
+        [cx + corner * np.cos(angle + k * math.pi / 3), cy + corner * np.sin(angle + k * math.pi / 3)],
         axis=1,
     )
 
