@@ -5,9 +5,9 @@ recomputes the clean image's features every iteration. Both variants here use th
 file, settings and images, at the thread count the station would choose. The figure is images
 a second of this process's CPU time (and of wall time, in brackets) and their ratio, in rounds
 that alternate the two (each round: one batch's images the official way, then the same images
-as one batch); the ratio's range over rounds is printed. "bound" is the ratio the batched attack
-would reach if the clean images' features cost nothing (its CPU time less theirs): no keeping of
-them can go past it. For the demo model in both threat
+as one batch); the ratio's range over rounds is printed. "bound" is the ratio, in CPU time, the
+batched attack would reach if the clean images' features cost nothing (its CPU time less theirs):
+no keeping of them can go past it. For the demo model in both threat
 modes (input: the image the encoder sees, 64 px; frame: the 256 px camera frame through the
 station's resize) and a random-init ViT-B-32 at its 224 px input (with fewer iterations, to
 keep the run short on a CPU).

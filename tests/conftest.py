@@ -87,8 +87,9 @@ def pytest_runtest_setup(item):
     if not render_memo.enabled:  # the generator's own caches start cold too
         from station.synth import drawing, render
 
-        drawing.radial.cache_clear()
-        render._whole_area.cache_clear()
+        for remembered in (drawing.offsets, drawing.radius, drawing.radial, drawing._gaussian_kernel,
+                           render._whole_area):
+            remembered.cache_clear()
 
 
 def pytest_configure(config):

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 FOLDER_VARIABLE = "STATION_TEST_PASSWORD_CHECKS"
+ANSWERS = ("yes", "no")  # anything else in a file (none is written so) is not an answer: scrypt is asked
 
 
 def install() -> None:
@@ -31,16 +32,19 @@ def install() -> None:
     @functools.lru_cache(maxsize=256)
     def check_password(password: str, stored: str) -> bool:
         folder = os.environ.get(FOLDER_VARIABLE)  # read now: a command's environment is set after the fork
-        if not folder:
+        if not folder or not os.path.isdir(folder):  # none, or a run's folder left in the environment: no files
             return check(password, stored)
         path = Path(folder) / hashlib.sha256(json.dumps([password, stored]).encode()).hexdigest()
         try:
-            return path.read_text() == "yes"
+            kept = path.read_text()
+            if kept in ANSWERS:
+                return kept == "yes"
         except FileNotFoundError:
             pass
         answer = check(password, stored)
-        written = path.with_name(f"{path.name}.{os.getpid()}")
-        written.write_text("yes" if answer else "no")
+        handle, written = tempfile.mkstemp(dir=folder)  # a name of its own for every writer, thread or process
+        with os.fdopen(handle, "w") as f:
+            f.write("yes" if answer else "no")
         os.replace(written, path)  # whole or absent, for a process that reads it at the same moment
         return answer
 

@@ -26,12 +26,12 @@ def station(module_station):
 
 
 class Served:
-    def __init__(self, station, port: int, with_trigger: bool = True):
+    def __init__(self, station, port: int, with_trigger: bool = True, **links):
         self.port = port
         self.trigger = Trigger() if with_trigger else None
         self.line = LineState.of_station(station)
         self.statuses = LinkStatuses(station.events)
-        spec = LinksSpec(modbus_enabled=True, modbus_host=HOST, modbus_port=port)
+        spec = LinksSpec(modbus_enabled=True, modbus_host=HOST, modbus_port=port, **links)
         self.link = ModbusLink(station.events, spec, self.line, self.trigger)
         self.started = self.link.start()
 
@@ -192,11 +192,22 @@ def closed_by_the_station(sockets: list[socket.socket]) -> list[socket.socket]:
     return closed
 
 
-def test_idle_connections_beyond_the_limit_are_closed_and_a_plc_still_gets_in(served):
+@pytest.fixture
+def served_patiently(station):
+    """A link whose idle connections are let go only after a minute, so a stalled machine cannot close them while
+    the test counts them."""
+    s = Served(station, free_port(), idle_timeout_seconds=60.0)
+    assert s.started, s.link.detail
+    yield s
+    s.stop()
+
+
+def test_idle_connections_beyond_the_limit_are_closed_and_a_plc_still_gets_in(served_patiently):
     """pymodbus sets no limit: without one, idle sockets used up the open files and the next image write failed."""
 
     from station.links.modbus_server import MAX_CONNECTIONS
 
+    served = served_patiently
     idle = [s for n in range(2, 9) for s in idle_sockets(served.port, 4, f"127.0.0.{n}")]  # 28 from 7 hosts
     beyond = len(idle) - MAX_CONNECTIONS
     try:

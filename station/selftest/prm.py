@@ -91,6 +91,7 @@ class _ProjectAndPool(torch.autograd.Function):
         out, zero = torch.empty_like(delta), delta.new_zeros(())
         for i, g in enumerate(grad):  # each output pixel's gradient spread evenly over its k x k block
             spread = F.interpolate((g / (k * k))[None], scale_factor=k, mode="nearest")[0]
+            # 0 where the bounds hold delta (+0.0, as autograd's clamp gives; the old product gave -0.0 there)
             torch.where((delta[i] >= low[i]) & (delta[i] <= high[i]), spread, zero, out=out[i])
         return out, None, None, None, None
 

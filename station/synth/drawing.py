@@ -29,12 +29,24 @@ def _gaussian_kernel(sigma: float) -> np.ndarray:
     return kernel
 
 
+_ONE_TAP = np.ones((1, 1), np.float32)
+
+
+def _blur_along(img: np.ndarray, kernel: np.ndarray, across: bool) -> np.ndarray:
+    """One axis of the blur. filter2D is two to three times faster than OpenCV's separable filter up to 129 taps;
+    above that it convolves by DFT, which pays only on canvases of 512 px or more (measured here)."""
+    length = img.shape[1] if across else img.shape[0]
+    if len(kernel) <= 129 or length >= 512:
+        return cv2.filter2D(img, -1, kernel.T if across else kernel)
+    return cv2.sepFilter2D(img, -1, kernel if across else _ONE_TAP, _ONE_TAP if across else kernel)
+
+
 def gaussian_blur(img: np.ndarray, sigma_x: float, sigma_y: float | None = None) -> np.ndarray:
     """What `cv2.GaussianBlur(img, (0, 0), sigma_x, sigma_y)` gives a float32 image (its kernels and border; the
-    values agree to float rounding), one axis at a time through `cv2.filter2D`: two to three times faster here than
-    GaussianBlur's own separable pass."""
-    across = cv2.filter2D(img, -1, _gaussian_kernel(float(sigma_x)).T)
-    return cv2.filter2D(across, -1, _gaussian_kernel(float(sigma_x if sigma_y is None else sigma_y)))
+    values agree to float rounding), one axis at a time, each the faster way (`_blur_along`)."""
+    sigma_y = sigma_x if sigma_y is None or sigma_y <= 0 else sigma_y  # OpenCV's rule for a missing sigma_y
+    return _blur_along(_blur_along(img, _gaussian_kernel(float(sigma_x)), True), _gaussian_kernel(float(sigma_y)),
+                       False)
 
 
 # RGB images are H x W x 3. numpy multiplies an H x W plane into them several times slower through a broadcast
