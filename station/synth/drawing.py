@@ -119,10 +119,9 @@ def poly(n: int, pts: np.ndarray) -> np.ndarray:
     return m
 
 
-def _read_only(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    for a in arrays:
-        a.flags.writeable = False
-    return arrays
+def _read_only(grid: np.ndarray) -> np.ndarray:
+    grid.flags.writeable = False
+    return grid
 
 
 # A part's shading and its family both ask for these grids of its centre: the last two centres are remembered.
@@ -131,14 +130,14 @@ def _read_only(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
 def offsets(n: int, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
     """x and y of every pixel less (cx, cy), as a 1 x n row and an n x 1 column, read-only."""
     g = (np.arange(n, dtype=np.float32) + 0.5) / n
-    return _read_only(g[None, :] - cx, g[:, None] - cy)
+    return _read_only(g[None, :] - cx), _read_only(g[:, None] - cy)
 
 
 @functools.lru_cache(maxsize=2, typed=True)
 def radius(n: int, cx: float, cy: float) -> np.ndarray:
     """Distance of every pixel from (cx, cy), read-only."""
     dx, dy = offsets(n, cx, cy)
-    return _read_only(np.sqrt(dx * dx + dy * dy))[0]
+    return _read_only(np.sqrt(dx * dx + dy * dy))
 
 
 @functools.lru_cache(maxsize=2, typed=True)
@@ -146,18 +145,20 @@ def radial(n: int, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
     """Distance and angle of every pixel from (cx, cy), read-only. Only the families that draw by angle ask for
     it: the arctangent costs more than the rest of a part's shading."""
     dx, dy = offsets(n, cx, cy)
-    return radius(n, cx, cy), _read_only(np.arctan2(dy, dx))[0]
+    return radius(n, cx, cy), _read_only(np.arctan2(dy, dx))
+
+
+def along(n: int, cx: float, cy: float, direction: float) -> np.ndarray:
+    """Every pixel's offset from (cx, cy) along `direction` (radians): r cos(angle - direction), with no angle."""
+    dx, dy = offsets(n, cx, cy)
+    return dx * math.cos(direction) + dy * math.sin(direction)
 
 
 def metal(rng, n, cx, cy, size, tint) -> np.ndarray:
-    """Machined metal: concentric tool marks and a soft highlight."""
-    dx, dy = offsets(n, cx, cy)
+    """Machined metal: concentric tool marks and a soft highlight (0.12 cos(angle - light) r / size)."""
     base = rng.uniform(0.55, 0.72)
-    light_dir = rng.uniform(0, 2 * math.pi)
-    # the highlight is 0.12 cos(angle - light_dir) r / size; r cos(angle - light_dir) is the pixel's offset along
-    # the light, so no angle is needed
-    towards_light = dx * math.cos(light_dir) + dy * math.sin(light_dir)
-    shade = base + (0.12 / size) * towards_light + 0.02 * np.sin(radius(n, cx, cy) * n / 1.7)
+    light = rng.uniform(0, 2 * math.pi)
+    shade = base + (0.12 / size) * along(n, cx, cy, light) + 0.02 * np.sin(radius(n, cx, cy) * n / 1.7)
     return tinted(shade, tint)
 
 
@@ -174,9 +175,7 @@ def placer(cx: float, cy: float, angle: float):
 
 def plastic(rng, n: int, colour, cx: float, cy: float) -> np.ndarray:
     """Moulded plastic or paper: a flat colour, a soft light from one side and a faint grain."""
-    g = (np.arange(n, dtype=np.float32) + 0.5) / n
-    a = rng.uniform(0, 2 * math.pi)
-    light = 1.0 + 0.10 * ((g[None, :] - cx) * math.cos(a) + (g[:, None] - cy) * math.sin(a))
+    light = 1.0 + 0.10 * along(n, cx, cy, rng.uniform(0, 2 * math.pi))
     grain = gaussian_blur(rng.normal(0, 0.02, (n, n)).astype(np.float32), 0.6)
     return tinted(light + grain, colour)
 
